@@ -1,0 +1,151 @@
+/** Reads every `<env>.json` of a directory and validates all of them, collecting every problem at once. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { configSchema, crossFieldChecks, FIX, McpConfig, Stage, STAGES } from "./schema";
+
+export interface ConfigProblem {
+  readonly file: string;
+  /** JSON path in the file, e.g. `agents[0].cidrs[1]`; empty for the whole file. */
+  readonly path: string;
+  /** The bad value, or undefined when the key is missing. */
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const where = p.path ? `${p.file}: ${p.path}` : p.file;
+  const got = p.value === undefined ? "" : ` (got ${JSON.stringify(p.value)})`;
+  return `${where}: ${p.problem}${got}. Fix: ${p.fix}.`;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function jsonPath(p: readonly PropertyKey[]): string {
+  return p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+}
+
+function valueAt(root: unknown, p: readonly PropertyKey[]): unknown {
+  return p.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), root);
+}
+
+/** The object schema at a path, seen through defaults, optionals and arrays: used to name the keys a typo could have meant. */
+function knownKeys(schema: z.ZodType, p: readonly PropertyKey[]): string[] {
+  let s: any = schema;
+  const unwrap = () => {
+    while (s?._zod?.def?.innerType) s = s._zod.def.innerType;
+  };
+  unwrap();
+  for (const k of p) {
+    if (typeof k === "number") s = s?._zod?.def?.element;
+    else s = s?.shape?.[k];
+    unwrap();
+  }
+  return s?.shape ? Object.keys(s.shape) : [];
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  const best = candidates.map((c) => ({ c, d: dist(word, c) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
+}
+
+function describeType(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/** Turns one zod issue into problems in the kit's words (one per unknown key). */
+function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigProblem[] {
+  const p = issue.path as PropertyKey[];
+  const value = valueAt(raw, p);
+  const at = jsonPath(p);
+  const [problem, fix] = issue.message.includes(FIX) ? issue.message.split(FIX) : [undefined, undefined];
+  if (problem !== undefined) return [{ file, path: at, value, problem, fix: fix! }];
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = knownKeys(configSchema, p);
+      return issue.keys.map((k) => {
+        const guess = closest(k, known);
+        return {
+          file,
+          path: jsonPath([...p, k]),
+          value: undefined,
+          problem: "is not a known key (a misspelt key would silently drop a control)",
+          fix: guess ? `did you mean "${guess}"? Known keys here: ${known.join(", ")}` : `remove it; known keys here: ${known.join(", ")}`,
+        };
+      });
+    }
+    case "invalid_type":
+      return value === undefined
+        ? [{ file, path: at, value, problem: "is required", fix: `add ${at} (${issue.expected})` }]
+        : [{ file, path: at, value, problem: `is a ${describeType(value)}, not a ${issue.expected}`, fix: `write a ${issue.expected}` }];
+    case "invalid_value":
+      return [{ file, path: at, value, problem: "is not an accepted value", fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
+    case "too_small":
+      return [{ file, path: at, value, problem: `is below the minimum of ${String(issue.minimum)}`, fix: `use ${String(issue.minimum)} or more` }];
+    case "too_big":
+      return [{ file, path: at, value, problem: `is above the maximum of ${String(issue.maximum)}`, fix: `use ${String(issue.maximum)} or less` }];
+    default:
+      return [{ file, path: at, value, problem: issue.message, fix: "see README.md, section Configuration" }];
+  }
+}
+
+/** Validates one parsed JSON document. `file` is used in messages; its base name is the environment. */
+export function validateConfig(raw: unknown, file: string): { config?: McpConfig; problems: ConfigProblem[] } {
+  const env = path.basename(file, ".json");
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => fromIssue(file, raw, i)) };
+  const problems = crossFieldChecks(parsed.data, env).map((f) => ({ file, path: jsonPath(f.path), value: valueAt(raw, f.path), problem: f.problem, fix: f.fix }));
+  if (problems.length) return { problems };
+  const stage = (parsed.data.stage ?? parsed.data.environment) as Stage;
+  return { config: { ...parsed.data, stage: STAGES.includes(stage) ? stage : "dev" }, problems };
+}
+
+/** Parses JSON text, turning a syntax error into a problem with line and column. */
+export function parseJson(text: string, file: string): { value?: unknown; problems: ConfigProblem[] } {
+  try {
+    return { value: JSON.parse(text), problems: [] };
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    let where = "";
+    if (m) {
+      const before = text.slice(0, Number(m[1])).split("\n");
+      where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+    }
+    const detail = (e as Error).message.replace(/^.*?JSON[^:]*: ?/, "").replace(/ in JSON at position \d+.*$/, "");
+    return { problems: [{ file, path: "", value: undefined, problem: `is not valid JSON${where} (${detail})`, fix: "correct the syntax; comments and trailing commas are not allowed in JSON" }] };
+  }
+}
+
+/** Loads and validates every `*.json` in `dir`. Throws ConfigError listing every problem of every file. */
+export function loadConfigs(dir: string): McpConfig[] {
+  const display = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
+  if (!fs.existsSync(dir)) throw new ConfigError([{ file: dir, path: "", value: undefined, problem: "does not exist", fix: "point MCP_CONFIG_DIR at a directory of <env>.json files" }]);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  if (files.length === 0) throw new ConfigError([{ file: dir, path: "", value: undefined, problem: "holds no <env>.json file", fix: "add one, e.g. copy config/dev.json" }]);
+  const problems: ConfigProblem[] = [];
+  const configs: McpConfig[] = [];
+  for (const f of files) {
+    const file = display(f);
+    const { value, problems: syntax } = parseJson(fs.readFileSync(path.join(dir, f), "utf8"), file);
+    problems.push(...syntax);
+    if (syntax.length) continue;
+    const result = validateConfig(value, file);
+    problems.push(...result.problems);
+    if (result.config) configs.push(result.config);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return configs;
+}

@@ -1,0 +1,251 @@
+/**
+ * The per-environment configuration: its shape (a zod schema with defaults), and the checks that span
+ * several fields. Every message says what is wrong and how to fix it; `loadConfigs` (./load.ts) adds the
+ * file, the JSON path and the bad value.
+ */
+import { z } from "zod";
+import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
+
+/** Separates the problem from its fix inside a zod message; split again by `./load.ts`. */
+export const FIX = "\u0000";
+const msg = (problem: string, fix: string) => `${problem}${FIX}${fix}`;
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy), from 90 days up. */
+export const RETENTION_DAYS = [90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Fargate task-level cpu (units) → accepted memory (MiB). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+export const STAGES = ["dev", "staging", "prod"] as const;
+export type Stage = (typeof STAGES)[number];
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const canonical = canonicalCidr(value);
+  if (canonical === undefined) {
+    ctx.addIssue({ code: "custom", message: msg("is not an IPv4 CIDR block", 'write it as address/prefix, e.g. "10.20.0.0/24"') });
+  } else if (canonical !== value) {
+    ctx.addIssue({ code: "custom", message: msg("has host bits set, so AWS would reject or rewrite it", `write the network address: "${canonical}"`) });
+  }
+});
+
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8}([0-9a-f]{9})?$/, {
+  error: msg("is not a security group id", 'use the id of an existing group, e.g. "sg-0123456789abcdef0"'),
+});
+
+const image = z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
+  error: msg("is not a container image reference", 'write registry/repository:tag@sha256:digest, e.g. "ghcr.io/ibm/ibmi-mcp-server:0.5.1@sha256:<64 hex>"'),
+});
+
+const name = (what: string, max: number) =>
+  z.string().regex(new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`), {
+    error: msg(`is not a valid ${what}`, `use 1–${max} lowercase letters, digits and hyphens, starting with a letter`),
+  });
+
+export const agentSchema = z.strictObject({
+  /** Names the agent group in rule descriptions, secret names and reports. */
+  name: name("agent group name", 24),
+  description: z.string().max(200).optional(),
+  /** Source ranges the group's hosts connect from, as the load balancer sees them. */
+  cidrs: z.array(cidr).default([]),
+  /** Security groups of agent hosts inside a peered VPC or the same account. */
+  securityGroupIds: z.array(securityGroupId).default([]),
+  toolsets: z.array(z.string().min(1)).min(1, { error: msg("grants no toolset", 'list at least one toolset, e.g. ["performance"]') }),
+  readOnly: z.boolean(),
+});
+
+export const configSchema = z.strictObject({
+  /** Short name of the environment; must equal the config file's name. */
+  environment: name("environment name", 12),
+  /** Which rule set applies. @default the environment name when it is dev, staging or prod */
+  stage: z.enum(STAGES).optional(),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: msg("is not an AWS region", 'write a region code, e.g. "us-east-1"') }),
+  /** When set, the provider refuses to run against any other account. */
+  accountId: z.string().regex(/^\d{12}$/, { error: msg("is not a 12-digit AWS account id", 'write the account id, e.g. "123456789012"') }).optional(),
+  /** Team that owns the environment; becomes the `owner` tag on every resource. */
+  owner: z.string().min(1).max(128),
+  network: z.strictObject({
+    vpcCidr: cidr,
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: msg("is not an availability zone name", 'write e.g. "us-east-1a"') }))
+      .min(2, { error: msg("lists fewer than 2 availability zones", "list 2 or 3 zones of the region so tasks survive a zone outage") })
+      .max(3, { error: msg("lists more than 3 availability zones", "list 2 or 3 zones") }),
+    ibmi: z.strictObject({
+      /** Host name or address of the IBM i system (DB2i_HOST). */
+      host: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, { error: msg("is not a host name or IPv4 address", 'write e.g. "ibmi.corp.example.com" or "10.50.0.10"') }),
+      /** Network the IBM i system lives in; tasks may reach only this range, on the Mapepire port. */
+      cidr,
+      mapepirePort: z.number().int().min(1).max(65535).default(8076),
+    }),
+    transitGatewayId: z.string().regex(/^tgw-[0-9a-f]{8,17}$/, { error: msg("is not a transit gateway id", 'write e.g. "tgw-0123456789abcdef0"') }).optional(),
+    vpnGatewayId: z.string().regex(/^vgw-[0-9a-f]{8,17}$/, { error: msg("is not a VPN gateway id", 'write e.g. "vgw-0123456789abcdef0"') }).optional(),
+  }),
+  agents: z.array(agentSchema).min(1, { error: msg("lists no agent group, so nothing could reach the MCP server", "add at least one agent group with its name, cidrs, toolsets and readOnly") }),
+  tls: z.strictObject({
+    mode: z.enum(["acm", "self-signed"]),
+    certificateArn: z.string().optional(),
+    domainName: z.string().regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: msg("is not a DNS name", 'write e.g. "mcp.example.com"') }),
+    minVersion: z.enum(["1.2", "1.3"]).default("1.2"),
+  }),
+  mcpServer: z.strictObject({
+    image,
+    port: z.literal(3010, { error: msg("is not 3010: agents, firewall rules and the seed all expect the MCP server on 3010", "set mcpServer.port to 3010") }).default(3010),
+    desiredCount: z.number().int().min(1).max(20).default(2),
+    /** Fargate task cpu units and memory (MiB) for one MCP server task. */
+    cpu: z.number().int().default(512),
+    memory: z.number().int().default(1024),
+    authMode: z.enum(["jwt", "ibmi", "oauth"]).default("jwt"),
+    logLevel: z.enum(["debug", "info", "notice", "warning", "error", "crit", "alert", "emerg"]).default("info"),
+  }),
+  gateway: z.strictObject({
+    image,
+    port: z.literal(4444, { error: msg("is not 4444, the MCP gateway's port", "set gateway.port to 4444") }).default(4444),
+    /** Operator ranges allowed to reach the gateway; empty means no one outside the VPC. */
+    clientCidrs: z.array(cidr).default([]),
+  }),
+  logs: z
+    .strictObject({
+      retentionDays: z.number().int().default(90),
+    })
+    .default({ retentionDays: 90 }),
+  secrets: z
+    .strictObject({
+      /** Days between automatic rotations (≤ 90); also the age that alerts for secrets only people rotate. */
+      rotationDays: z.number().int().min(1).default(30),
+    })
+    .default({ rotationDays: 30 }),
+  alerts: z
+    .strictObject({
+      emails: z.array(z.email({ error: msg("is not an e-mail address", 'write e.g. "secops@example.com"') })).default([]),
+      authFailuresPerHour: z.number().int().min(1).default(10),
+    })
+    .default({ emails: [], authFailuresPerHour: 10 }),
+  /** S3 backend for Terraform state; required in prod. Without it state stays in a local file outside cdktf.out. */
+  state: z
+    .strictObject({
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: msg("is not an S3 bucket name", 'write e.g. "acme-terraform-state-123456789012"') }),
+      key: z.string().min(1).optional(),
+      region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: msg("is not an AWS region", 'write e.g. "us-east-1"') }).optional(),
+    })
+    .optional(),
+});
+
+/** A validated config, defaults applied, `stage` resolved. */
+export type McpConfig = z.output<typeof configSchema> & { readonly stage: Stage };
+export type AgentConfig = McpConfig["agents"][number];
+
+export interface Finding {
+  readonly path: (string | number)[];
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** Checks that span fields, or that depend on the stage. Runs only on input that has the right shape. */
+export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: string): Finding[] {
+  const out: Finding[] = [];
+  const add = (path: (string | number)[], problem: string, fix: string) => out.push({ path, problem, fix });
+  const stage = cfg.stage ?? ((STAGES as readonly string[]).includes(cfg.environment) ? (cfg.environment as Stage) : undefined);
+  const prod = stage === "prod";
+
+  if (cfg.environment !== fileEnv) add(["environment"], `does not match the file name "${fileEnv}.json"`, `set environment to "${fileEnv}" or rename the file to ${cfg.environment}.json`);
+  if (!stage) add(["stage"], `is required because environment "${cfg.environment}" is not dev, staging or prod`, 'set stage to "dev", "staging" or "prod" to choose which rules apply');
+
+  const net = cfg.network;
+  const vpc = toCidr(net.vpcCidr)!;
+  if (vpc.prefix < 16 || vpc.prefix > 24) add(["network", "vpcCidr"], `has prefix /${vpc.prefix}; AWS VPCs take /16 to /28 and the kit needs room for a subnet per zone`, 'use a /16 to /24 block, e.g. "10.40.0.0/20"');
+  if (!isPrivate(vpc)) add(["network", "vpcCidr"], "is not in RFC 1918 private space", 'use a range in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+  net.availabilityZones.forEach((az, i) => {
+    if (!az.startsWith(cfg.region)) add(["network", "availabilityZones", i], `is not a zone of region ${cfg.region}`, `use zones named ${cfg.region}a, ${cfg.region}b, …`);
+  });
+  if (new Set(net.availabilityZones).size !== net.availabilityZones.length) add(["network", "availabilityZones"], "lists a zone twice", "list each zone once");
+  const ibmi = toCidr(net.ibmi.cidr)!;
+  if (overlaps(ibmi, vpc)) add(["network", "ibmi", "cidr"], `overlaps the VPC range ${net.vpcCidr}`, "give the IBM i network's own range, outside the VPC");
+  if (ibmi.prefix === 0) add(["network", "ibmi", "cidr"], "is the whole address space", "give the IBM i system's own network, e.g. its /24");
+  const hostIp = toCidr(`${net.ibmi.host}/32`);
+  if (hostIp && !contains(ibmi, hostIp)) add(["network", "ibmi", "host"], `is not inside network.ibmi.cidr ${net.ibmi.cidr}`, "widen network.ibmi.cidr or correct the host address");
+  if (net.transitGatewayId && net.vpnGatewayId) add(["network"], "sets both transitGatewayId and vpnGatewayId", "keep the one the IBM i network and the agents are reached through");
+
+  const names = new Map<string, number>();
+  const seen: { cidr: string; agent: string }[] = [];
+  cfg.agents.forEach((a, i) => {
+    if (names.has(a.name)) add(["agents", i, "name"], `repeats the name of agents[${names.get(a.name)}]`, "give every agent group a unique name");
+    names.set(a.name, i);
+    if (a.cidrs.length === 0 && a.securityGroupIds.length === 0) add(["agents", i], "has neither cidrs nor securityGroupIds, so it could never connect", "list the agent hosts' source ranges in cidrs");
+    a.cidrs.forEach((c, j) => {
+      const r = toCidr(c);
+      if (!r) return;
+      if (r.prefix === 0) {
+        add(["agents", i, "cidrs", j], "opens port 3010 to every address", 'list only the agent hosts\' ranges, e.g. "10.20.0.0/24"');
+        return;
+      }
+      if (overlaps(r, vpc)) add(["agents", i, "cidrs", j], `overlaps the VPC range ${net.vpcCidr}; agents connect from outside the VPC`, "use the range the agent hosts have on their own network");
+      if (prod && !isPrivate(r)) add(["agents", i, "cidrs", j], "is a public range; production agents must come over VPN, transit gateway or peering", "use the agents' private (RFC 1918) range");
+      const clash = seen.find((s) => overlaps(toCidr(s.cidr)!, r));
+      if (clash) add(["agents", i, "cidrs", j], `overlaps ${clash.cidr} of agent group "${clash.agent}", so the source no longer identifies one group`, "make each group's ranges disjoint");
+      seen.push({ cidr: c, agent: a.name });
+    });
+  });
+
+  cfg.gateway.clientCidrs.forEach((c, j) => {
+    const r = toCidr(c);
+    if (!r) return;
+    if (r.prefix === 0) add(["gateway", "clientCidrs", j], "opens the gateway to every address", 'list only the operators\' ranges, e.g. "10.30.0.0/24"');
+    else if (prod && !isPrivate(r)) add(["gateway", "clientCidrs", j], "is a public range", "use the operators' private (RFC 1918) range");
+  });
+
+  const tls = cfg.tls;
+  if (tls.mode === "self-signed" && stage !== "dev") add(["tls", "mode"], `is self-signed in ${stage ?? "a non-dev"} environment; clients cannot verify it and its key sits in Terraform state`, 'set mode "acm" with certificateArn of an ACM certificate issued by a trusted CA');
+  if (tls.mode === "acm") {
+    const arn = tls.certificateArn;
+    const m = arn ? /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/.exec(arn) : null;
+    if (!arn) add(["tls", "certificateArn"], 'is required when tls.mode is "acm"', 'give the ARN of an issued ACM certificate, e.g. "arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"');
+    else if (!m) add(["tls", "certificateArn"], "is not an ACM certificate ARN", 'write "arn:aws:acm:<region>:<account>:certificate/<uuid>"');
+    else {
+      if (m[1] !== cfg.region) add(["tls", "certificateArn"], `is in region ${m[1]} but the stack deploys to ${cfg.region}; a load balancer can use only certificates of its own region`, `import or request the certificate in ${cfg.region}`);
+      if (cfg.accountId && m[2] !== cfg.accountId) add(["tls", "certificateArn"], `belongs to account ${m[2]}, not ${cfg.accountId}`, "use a certificate of the deployment account");
+    }
+  } else if (tls.certificateArn) add(["tls", "certificateArn"], "is set but tls.mode is self-signed, so it would be ignored", 'remove it, or set mode "acm"');
+
+  const srv = cfg.mcpServer;
+  const mem = FARGATE_SIZES[srv.cpu];
+  if (!mem) add(["mcpServer", "cpu"], `${srv.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
+  else if (!mem.includes(srv.memory)) add(["mcpServer", "memory"], `${srv.memory} MiB is not accepted by Fargate with cpu ${srv.cpu}`, `use one of ${mem.join(", ")}`);
+
+  const days = cfg.logs.retentionDays;
+  if (days < 90) add(["logs", "retentionDays"], `keeps logs ${days} days; the seed asks for 90 or more`, "set 90 or more (90, 120, 180, 365, …)");
+  else if (!(RETENTION_DAYS as readonly number[]).includes(days)) {
+    const lower = [...RETENTION_DAYS].reverse().find((d) => d < days);
+    const upper = RETENTION_DAYS.find((d) => d > days);
+    add(["logs", "retentionDays"], `${days} is not a retention period CloudWatch Logs accepts`, `use ${[lower, upper].filter(Boolean).join(" or ")}`);
+  }
+  if (cfg.secrets.rotationDays > 90) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is 90`, "set 90 or fewer (30 is the default)");
+
+  if (prod) {
+    (["mcpServer", "gateway"] as const).forEach((k) => {
+      const img = cfg[k].image;
+      if (!img.includes("@sha256:")) {
+        const tag = /:[\w][\w.-]*$/.exec(img.split("/").pop() ?? "")?.[0];
+        const why = !tag ? "has no tag or digest" : tag === ":latest" ? 'uses the moving tag "latest"' : "is not pinned by digest";
+        add([k, "image"], `${why}; production must run exactly the image that was reviewed`, "pin it: append @sha256:<digest> of the reviewed image");
+      }
+    });
+    if (srv.logLevel === "debug") add(["mcpServer", "logLevel"], "is debug in production; debug logs can carry request data", 'use "info" or higher');
+    if (srv.desiredCount < 2) add(["mcpServer", "desiredCount"], `runs ${srv.desiredCount} task; production needs 2 or more across zones`, "set 2 or more");
+    if (cfg.alerts.emails.length === 0) add(["alerts", "emails"], "is empty; security alerts would reach no one", 'add the security team\'s address, e.g. ["secops@example.com"]');
+    if (!cfg.state) add(["state"], "is missing; production state must live in an encrypted, versioned S3 bucket", 'add "state": { "bucket": "<state bucket>" }');
+  }
+  return out;
+}

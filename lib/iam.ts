@@ -1,0 +1,42 @@
+/** IAM policy documents as plain data, rendered with JSON.stringify so the policy engine can parse them back. */
+
+export type Condition = Record<string, Record<string, string | string[]>>;
+
+export interface Statement {
+  /** Statement id; also what reviewers see in the report. */
+  readonly sid: string;
+  readonly effect?: "Allow" | "Deny";
+  readonly principal?: { readonly AWS?: string | string[]; readonly Service?: string | string[] } | "*";
+  readonly actions: readonly string[];
+  /** ARNs. "*" only where AWS requires it, and then `why` must say so. */
+  readonly resources?: readonly string[];
+  readonly condition?: Condition;
+  /** Why a wildcard resource is unavoidable (AWS documents it); kept beside the statement for reviewers. */
+  readonly why?: string;
+}
+
+export function policyDocument(statements: readonly Statement[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({
+      Sid: s.sid,
+      Effect: s.effect ?? "Allow",
+      ...(s.principal ? { Principal: s.principal } : {}),
+      Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
+      ...(s.resources ? { Resource: s.resources.length === 1 ? s.resources[0] : [...s.resources] } : {}),
+      ...(s.condition ? { Condition: s.condition } : {}),
+    })),
+  });
+}
+
+/** Trust policy for an AWS service, limited to this account so the confused-deputy problem cannot arise. */
+export function serviceTrustPolicy(service: string, accountId: string): string {
+  return policyDocument([
+    {
+      sid: "AssumedByService",
+      principal: { Service: service },
+      actions: ["sts:AssumeRole"],
+      condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  ]);
+}

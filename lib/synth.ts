@@ -1,0 +1,65 @@
+/**
+ * The synth pipeline: validate every config → one stack each → synthesize into a temporary directory →
+ * run the after-synth checks → swap the result into place. Any failure leaves the previous output untouched.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { loadConfigs } from "../config/load";
+import { McpConfig } from "../config/schema";
+import { McpStack } from "../stacks/mcp-stack";
+
+export interface SynthOptions {
+  readonly configDir: string;
+  readonly outdir: string;
+  /** Also write HCL (`cdk.tf`) instead of JSON. @default false */
+  readonly hcl?: boolean;
+  /**
+   * Runs over the synthesized directory before it replaces `outdir`; throwing aborts the run and nothing is
+   * written. The policy check and the review report hook in here.
+   */
+  readonly afterSynth?: readonly ((dir: string, stacks: readonly McpStack[]) => void)[];
+}
+
+export interface SynthResult {
+  readonly configs: readonly McpConfig[];
+  readonly stacks: readonly string[];
+}
+
+/** Builds one stack per config into `app`. Exported for tests and the benchmark. */
+export function buildStacks(app: App, configs: readonly McpConfig[]): McpStack[] {
+  return configs.map((c) => new McpStack(app, c));
+}
+
+export function synthesize(opts: SynthOptions): SynthResult {
+  const configs = loadConfigs(opts.configDir);
+  const outdir = path.resolve(opts.outdir);
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
+  // Same parent directory, so the final rename is atomic on one file system.
+  const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
+  try {
+    const app = new App({ outdir: tmp, hclOutput: opts.hcl ?? false, skipValidation: false });
+    const stacks = buildStacks(app, configs);
+    app.synth();
+    for (const hook of opts.afterSynth ?? []) hook(tmp, stacks);
+    swapInto(tmp, outdir);
+    return { configs, stacks: stacks.map((s) => s.node.id) };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Replaces `target` with `fresh`: rename the old one aside, rename the new one in, then delete the old. */
+function swapInto(fresh: string, target: string): void {
+  const old = `${target}.old-${process.pid}`;
+  const hadOld = fs.existsSync(target);
+  if (hadOld) fs.renameSync(target, old);
+  try {
+    fs.renameSync(fresh, target);
+  } catch (e) {
+    if (hadOld) fs.renameSync(old, target);
+    throw e;
+  }
+  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+}

@@ -1,0 +1,24 @@
+/**
+ * Entry point of `npm run synth` and `npx cdktf synth|diff|deploy`: synthesizes one stack per config file.
+ * MCP_CONFIG_DIR picks the config directory (default config/), CDKTF_OUTDIR the output (default cdktf.out).
+ */
+import { ConfigError } from "./config/load";
+import { synthesize } from "./lib/synth";
+
+function main(): number {
+  const configDir = process.env.MCP_CONFIG_DIR ?? "config";
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  try {
+    const result = synthesize({ configDir, outdir, hcl: process.argv.includes("--hcl") });
+    console.error(`synthesized ${result.stacks.join(", ")} into ${outdir}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`${e.message}\nNothing was written; ${outdir} is unchanged.`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main();
