@@ -1,0 +1,68 @@
+/**
+ * The contract between the policy engine, its rules, the synth pipeline and the review report.
+ * Rules are pure functions over a synthesized Terraform JSON document (cdk.tf.json).
+ */
+
+/** A synthesized Terraform JSON document (cdk.tf.json), as parsed. */
+export interface TerraformJson {
+  readonly terraform?: Record<string, unknown>;
+  readonly provider?: Record<string, unknown>;
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, unknown>;
+  readonly locals?: Record<string, unknown>;
+  readonly variable?: Record<string, unknown>;
+}
+
+export type Severity = "critical" | "high" | "medium" | "low";
+export type Verdict = "pass" | "fail" | "not-applicable";
+
+/** What the engine knows of the environment a plan deploys. */
+export interface PolicyContext {
+  /** From the plan's default tags or the caller; prod rules apply only to "prod". */
+  readonly stage?: "dev" | "staging" | "prod";
+  /** Agent source ranges the config grants, when known (enables "3010 only from agent ranges"). */
+  readonly agentCidrs?: readonly string[];
+}
+
+export interface Violation {
+  /** Terraform address, e.g. `aws_security_group.agent-access_load-balancer_group_CBA6694E`. */
+  readonly address: string;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+}
+
+export interface Suppression {
+  readonly ruleId: string;
+  readonly address: string;
+  /** Why the finding is accepted; at least 10 characters. */
+  readonly reason: string;
+  /** Where the suppression was declared: "resource" (next to it in code) or "config". */
+  readonly source: "resource" | "config";
+}
+
+export interface Rule {
+  /** Stable id, e.g. "MCP-NET-001" (security) or "MCP-DEPLOY-001" (deployability). */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** checkov / trivy / cdk-nag ids this rule corresponds to. */
+  readonly references: readonly string[];
+  /** How to fix a violation, one line. */
+  readonly remediation: string;
+  /** Returns the violations; an empty list with `applicable: false` means not applicable. */
+  readonly check: (plan: TerraformJson, ctx: PolicyContext) => { applicable: boolean; violations: Violation[] };
+}
+
+export interface RuleResult {
+  readonly rule: Pick<Rule, "id" | "title" | "severity" | "references" | "remediation">;
+  readonly verdict: Verdict;
+  readonly violations: readonly Violation[];
+  readonly suppressed: readonly (Violation & { reason: string; source: Suppression["source"] })[];
+}
+
+export interface StackResult {
+  readonly stack: string;
+  readonly results: readonly RuleResult[];
+  readonly passed: boolean;
+}
