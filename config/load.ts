@@ -16,7 +16,9 @@ export interface ConfigProblem {
 
 export function formatProblem(p: ConfigProblem): string {
   const where = p.path ? `${p.file}: ${p.path}` : p.file;
-  const got = p.value === undefined ? "" : ` (got ${JSON.stringify(p.value)})`;
+  // Whole objects would drown the message; the path already says which one is meant.
+  const shown = p.value !== undefined && (typeof p.value !== "object" || (Array.isArray(p.value) && p.value.every((v) => typeof v !== "object")));
+  const got = shown ? ` (got ${JSON.stringify(p.value)})` : "";
   return `${where}: ${p.problem}${got}. Fix: ${p.fix}.`;
 }
 

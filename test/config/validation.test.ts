@@ -1,0 +1,114 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError, formatProblem, loadConfigs, parseJson, validateConfig } from "../../config/load";
+import { CONFIG_DIR } from "../helpers";
+
+const raw = (env: string) => JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.json`), "utf8"));
+
+/** Validates a shipped config after `edit`, returning the formatted messages. */
+function problems(env: string, edit: (c: any) => void): string[] {
+  const c = raw(env);
+  edit(c);
+  return validateConfig(c, `config/${env}.json`).problems.map(formatProblem);
+}
+
+describe("shipped configs", () => {
+  it("are all valid, with stages resolved from their names", () => {
+    const configs = loadConfigs(CONFIG_DIR);
+    expect(configs.map((c) => [c.environment, c.stage])).toEqual([["dev", "dev"], ["prod", "prod"], ["staging", "staging"]]);
+  });
+
+  it("apply defaults for omitted keys", () => {
+    const c = raw("dev");
+    delete c.logs;
+    delete c.secrets;
+    delete c.mcpServer.port;
+    const { config } = validateConfig(c, "config/dev.json");
+    expect(config?.logs.retentionDays).toBe(90);
+    expect(config?.secrets.rotationDays).toBe(30);
+    expect(config?.mcpServer.port).toBe(3010);
+    expect(config?.network.ibmi.mapepirePort).toBe(8076);
+  });
+});
+
+describe("each bad input is reported with file, path, value and fix", () => {
+  const cases: [string, string, (c: any) => void, string][] = [
+    ["malformed CIDR", "dev", (c) => (c.agents[0].cidrs = ["10.20.1.0/33"]), 'config/dev.json: agents[0].cidrs[0]: is not an IPv4 CIDR block (got "10.20.1.0/33"). Fix: write it as address/prefix, e.g. "10.20.0.0/24".'],
+    ["host bits set", "dev", (c) => (c.agents[0].cidrs = ["10.20.1.5/28"]), 'config/dev.json: agents[0].cidrs[0]: has host bits set, so AWS would reject or rewrite it (got "10.20.1.5/28"). Fix: write the network address: "10.20.1.0/28".'],
+    ["/0 agent range", "dev", (c) => (c.agents[0].cidrs = ["0.0.0.0/0"]), 'config/dev.json: agents[0].cidrs[0]: opens port 3010 to every address (got "0.0.0.0/0"). Fix: list only the agent hosts\' ranges, e.g. "10.20.0.0/24".'],
+    ["public agent range in prod", "prod", (c) => (c.agents[1].cidrs = ["198.51.100.0/24"]), 'config/prod.json: agents[1].cidrs[0]: is a public range; production agents must come over VPN, transit gateway or peering (got "198.51.100.0/24"). Fix: use the agents\' private (RFC 1918) range.'],
+    ["agent range inside the VPC", "dev", (c) => (c.agents[0].cidrs = ["10.40.1.0/24"]), 'config/dev.json: agents[0].cidrs[0]: overlaps the VPC range 10.40.0.0/20; agents connect from outside the VPC (got "10.40.1.0/24"). Fix: use the range the agent hosts have on their own network.'],
+    ["overlapping agent ranges", "dev", (c) => (c.agents[1].cidrs = ["10.20.0.0/16"]), 'config/dev.json: agents[1].cidrs[0]: overlaps 10.20.1.0/28 of agent group "monitoring", so the source no longer identifies one group (got "10.20.0.0/16"). Fix: make each group\'s ranges disjoint.'],
+    ["MCP port other than 3010", "dev", (c) => (c.mcpServer.port = 8080), "config/dev.json: mcpServer.port: is not 3010: agents, firewall rules and the seed all expect the MCP server on 3010 (got 8080). Fix: set mcpServer.port to 3010."],
+    ["retention below 90 days", "dev", (c) => (c.logs.retentionDays = 30), "config/dev.json: logs.retentionDays: keeps logs 30 days; the seed asks for 90 or more (got 30). Fix: set 90 or more (90, 120, 180, 365, …)."],
+    ["retention CloudWatch refuses", "dev", (c) => (c.logs.retentionDays = 100), "config/dev.json: logs.retentionDays: 100 is not a retention period CloudWatch Logs accepts (got 100). Fix: use 90 or 120."],
+    ["rotation above 90 days", "dev", (c) => (c.secrets.rotationDays = 120), "config/dev.json: secrets.rotationDays: rotates every 120 days; the kit's limit is 90 (got 120). Fix: set 90 or fewer (30 is the default)."],
+    ["TLS below 1.2", "dev", (c) => (c.tls.minVersion = "1.1"), 'config/dev.json: tls.minVersion: is not an accepted value (got "1.1"). Fix: use one of "1.2", "1.3".'],
+    ["self-signed in prod", "prod", (c) => { c.tls.mode = "self-signed"; delete c.tls.certificateArn; }, 'config/prod.json: tls.mode: is self-signed in prod environment; clients cannot verify it and its key sits in Terraform state (got "self-signed"). Fix: set mode "acm" with certificateArn of an ACM certificate issued by a trusted CA.'],
+    ["latest image in prod", "prod", (c) => (c.mcpServer.image = "ghcr.io/ibm/ibmi-mcp-server:latest"), 'config/prod.json: mcpServer.image: uses the moving tag "latest"; production must run exactly the image that was reviewed (got "ghcr.io/ibm/ibmi-mcp-server:latest"). Fix: pin it: append @sha256:<digest> of the reviewed image.'],
+    ["untagged image in prod", "prod", (c) => (c.gateway.image = "ghcr.io/ibm/mcp-context-forge"), 'config/prod.json: gateway.image: has no tag or digest; production must run exactly the image that was reviewed (got "ghcr.io/ibm/mcp-context-forge"). Fix: pin it: append @sha256:<digest> of the reviewed image.'],
+    ["duplicate agent names", "dev", (c) => (c.agents[1].name = "monitoring"), 'config/dev.json: agents[1].name: repeats the name of agents[0] (got "monitoring"). Fix: give every agent group a unique name.'],
+    ["empty agent list", "dev", (c) => (c.agents = []), "config/dev.json: agents: lists no agent group, so nothing could reach the MCP server (got []). Fix: add at least one agent group with its name, cidrs, toolsets and readOnly."],
+    ["missing required key", "dev", (c) => delete c.region, "config/dev.json: region: is required. Fix: add region (string)."],
+    ["wrong type", "dev", (c) => (c.mcpServer.desiredCount = "2"), 'config/dev.json: mcpServer.desiredCount: is a string, not a number (got "2"). Fix: write a number.'],
+    ["unknown key (typo)", "dev", (c) => (c.logs.retentionDay = 90), 'config/dev.json: logs.retentionDay: is not a known key (a misspelt key would silently drop a control). Fix: did you mean "retentionDays"? Known keys here: retentionDays.'],
+    ["debug logging in prod", "prod", (c) => (c.mcpServer.logLevel = "debug"), 'config/prod.json: mcpServer.logLevel: is debug in production; debug logs can carry request data (got "debug"). Fix: use "info" or higher.'],
+    ["one task in prod", "prod", (c) => (c.mcpServer.desiredCount = 1), "config/prod.json: mcpServer.desiredCount: runs 1 task; production needs 2 or more across zones (got 1). Fix: set 2 or more."],
+    ["no alert e-mail in prod", "prod", (c) => (c.alerts.emails = []), 'config/prod.json: alerts.emails: is empty; security alerts would reach no one (got []). Fix: add the security team\'s address, e.g. ["secops@example.com"].'],
+    ["no state backend in prod", "prod", (c) => delete c.state, 'config/prod.json: state: is missing; production state must live in an encrypted, versioned S3 bucket. Fix: add "state": { "bucket": "<state bucket>" }.'],
+    ["not a Fargate size", "dev", (c) => (c.mcpServer.memory = 1536), "config/dev.json: mcpServer.memory: 1536 MiB is not accepted by Fargate with cpu 512 (got 1536). Fix: use one of 1024, 2048, 3072, 4096."],
+    ["certificate in another region", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), 'config/staging.json: tls.certificateArn: is in region eu-west-1 but the stack deploys to us-east-1; a load balancer can use only certificates of its own region (got "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"). Fix: import or request the certificate in us-east-1.'],
+    ["malformed certificate ARN", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:us-east-1:123456789012:cert/abc"), 'config/staging.json: tls.certificateArn: is not an ACM certificate ARN (got "arn:aws:acm:us-east-1:123456789012:cert/abc"). Fix: write "arn:aws:acm:<region>:<account>:certificate/<uuid>".'],
+    ["environment differs from file name", "dev", (c) => (c.environment = "test"), 'config/dev.json: environment: does not match the file name "dev.json" (got "test"). Fix: set environment to "dev" or rename the file to test.json.'],
+    ["both transit and VPN gateway", "dev", (c) => (c.network.transitGatewayId = "tgw-0a1b2c3d4e5f60718"), "config/dev.json: network: sets both transitGatewayId and vpnGatewayId. Fix: keep the one the IBM i network and the agents are reached through."],
+  ];
+
+  it.each(cases)("%s", (_name, env, edit, expected) => {
+    expect(problems(env, edit)).toContain(expected);
+  });
+
+  it("reports every problem of a file at once", () => {
+    const all = problems("prod", (c) => {
+      c.mcpServer.image = "ghcr.io/ibm/ibmi-mcp-server:latest";
+      c.mcpServer.logLevel = "debug";
+      c.alerts.emails = [];
+    });
+    expect(all).toHaveLength(3);
+  });
+});
+
+describe("loading a directory", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-config-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reports malformed JSON with line and column", () => {
+    const r = parseJson('{\n  "environment": "dev",\n}', "config/dev.json");
+    expect(r.problems.map(formatProblem)).toEqual([
+      "config/dev.json: is not valid JSON at line 3, column 1 (Expected double-quoted property name). Fix: correct the syntax; comments and trailing commas are not allowed in JSON.",
+    ]);
+  });
+
+  it("collects the problems of every file before failing", () => {
+    fs.writeFileSync(path.join(dir, "dev.json"), "{ nope");
+    const prod = raw("prod");
+    prod.logs.retentionDays = 7;
+    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(prod));
+    fs.writeFileSync(path.join(dir, "staging.json"), JSON.stringify(raw("staging")));
+    let error: unknown;
+    try {
+      loadConfigs(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const files = (error as ConfigError).problems.map((p) => path.basename(p.file));
+    expect(files).toEqual(["dev.json", "prod.json"]);
+    expect((error as ConfigError).message).toMatch(/^2 configuration problems:/);
+  });
+
+  it("refuses an empty directory", () => {
+    expect(() => loadConfigs(dir)).toThrow(/holds no <env>.json file/);
+  });
+});

@@ -1,0 +1,76 @@
+import { App, TerraformStack, Testing } from "cdktf";
+import { AgentAccess } from "../../constructs/agent-access";
+import { TerraformJson } from "../../policy/types";
+import { resources, shippedConfigs, synthStack } from "../helpers";
+
+const ingress = (plan: TerraformJson) => resources(plan, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+const egress = (plan: TerraformJson) => resources(plan, "aws_vpc_security_group_egress_rule").map(([, r]) => r);
+const groupOf = (plan: TerraformJson, name: string) => `\${aws_security_group.${resources(plan, "aws_security_group").find(([, g]) => g.name === name)![0].split(".")[1]}.id}`;
+
+describe("AgentAccess", () => {
+  let plan: TerraformJson;
+  beforeAll(() => (plan = synthStack(shippedConfigs().prod).plan));
+
+  it("opens 3010 on the load balancer to exactly the agent ranges, each rule naming its group", () => {
+    const alb = groupOf(plan, "mcp-prod-alb");
+    const rules = ingress(plan).filter((r) => r.security_group_id === alb && r.from_port === 3010);
+    expect(rules.map((r) => [r.cidr_ipv4, r.to_port, r.ip_protocol, r.description]).sort()).toEqual([
+      ["10.22.1.0/28", 3010, "tcp", "MCP from agent group monitoring"],
+      ["10.22.2.0/28", 3010, "tcp", "MCP from agent group ops"],
+      ["10.22.5.0/28", 3010, "tcp", "MCP from agent group monitoring"],
+    ]);
+  });
+
+  it("opens 4444 to the operator ranges only and nothing else on the load balancer", () => {
+    const alb = groupOf(plan, "mcp-prod-alb");
+    const others = ingress(plan).filter((r) => r.security_group_id === alb && r.from_port !== 3010);
+    expect(others.map((r) => [r.cidr_ipv4, r.from_port, r.description])).toEqual([["10.32.0.0/24", 4444, "MCP gateway from operators"]]);
+  });
+
+  it("admits nothing from 0.0.0.0/0 anywhere, and every rule has a description", () => {
+    for (const r of [...ingress(plan), ...egress(plan)]) {
+      expect(r.cidr_ipv4).not.toBe("0.0.0.0/0");
+      expect(r.cidr_ipv6).toBeUndefined();
+      expect(r.description).toEqual(expect.any(String));
+    }
+  });
+
+  it("lets the tasks be reached only from the load balancer group", () => {
+    const tasks = groupOf(plan, "mcp-prod-tasks");
+    const alb = groupOf(plan, "mcp-prod-alb");
+    expect(ingress(plan).filter((r) => r.security_group_id === tasks).map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4])).toEqual([
+      [3010, alb, undefined],
+      [4444, alb, undefined],
+    ]);
+  });
+
+  it("lists the tasks' egress: IBM i Mapepire, the endpoints and S3 only", () => {
+    const tasks = groupOf(plan, "mcp-prod-tasks");
+    const out = egress(plan).filter((r) => r.security_group_id === tasks).map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id ?? r.prefix_list_id]);
+    expect(out).toHaveLength(3);
+    expect(out).toEqual(
+      expect.arrayContaining([
+        [8076, "10.52.0.0/24"],
+        [443, groupOf(plan, "mcp-prod-endpoints")],
+        [443, expect.stringMatching(/^\$\{aws_vpc_endpoint\.network_endpoint-s3_\w+\.prefix_list_id\}$/)],
+      ]),
+    );
+  });
+
+  it("admits agent security groups by reference", () => {
+    const c = shippedConfigs().dev;
+    const { plan: p } = synthStack({ ...c, agents: [{ ...c.agents[0], cidrs: [], securityGroupIds: ["sg-0123456789abcdef0"] }] });
+    const rule = ingress(p).find((r) => r.referenced_security_group_id === "sg-0123456789abcdef0");
+    expect(rule).toMatchObject({ from_port: 3010, description: "MCP from agent group monitoring (security group)" });
+  });
+
+  it("refuses impossible props with the construct path", () => {
+    const fakeNetwork = { vpc: { id: "vpc-1" }, endpointSecurityGroup: {}, s3Endpoint: { prefixListId: "pl-1" } } as any;
+    const env = { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "t", stage: "dev" } as const;
+    const stack = new TerraformStack(Testing.app() as App, "t");
+    expect(() => new AgentAccess(stack, "a", { env, network: fakeNetwork, agents: [], ibmi: { cidr: "10.0.0.0/24", port: 8076 } })).toThrow("t/a: agents is empty; no one could reach the MCP server");
+    expect(() => new AgentAccess(stack, "b", { env, network: fakeNetwork, agents: [{ name: "x", cidrs: ["0.0.0.0/0"], securityGroupIds: [] }], ibmi: { cidr: "10.0.0.0/24", port: 8076 } })).toThrow(
+      "a rule open to 0.0.0.0/0 is never allowed (MCP from agent group x)",
+    );
+  });
+});

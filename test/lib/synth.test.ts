@@ -1,0 +1,90 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError } from "../../config/load";
+import { synthesize } from "../../lib/synth";
+import { CONFIG_DIR } from "../helpers";
+
+/** A directory tree as { relative path: content } for before/after comparisons. */
+function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("synth pipeline", () => {
+  let work: string;
+  let outdir: string;
+  let first: Record<string, string>;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-synth-"));
+    outdir = path.join(work, "cdktf.out");
+    synthesize({ configDir: CONFIG_DIR, outdir });
+    first = snapshotTree(outdir);
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it("writes one stack per config file, named mcp-<env>", () => {
+    for (const env of ["dev", "staging", "prod"]) expect(Object.keys(first)).toContain(`stacks/mcp-${env}/cdk.tf.json`);
+    expect(JSON.parse(first["manifest.json"]).stacks).toHaveProperty("mcp-prod");
+  });
+
+  it("keeps machine paths out of the plan and local state outside the output folder", () => {
+    const dev = JSON.parse(first["stacks/mcp-dev/cdk.tf.json"]);
+    expect(dev.terraform.backend).toEqual({ local: { path: "../../../terraform.mcp-dev.tfstate" } });
+    for (const text of Object.values(first)) expect(text).not.toContain(work);
+  });
+
+  it("uses an encrypted, natively locked S3 backend when state is configured", () => {
+    const prod = JSON.parse(first["stacks/mcp-prod/cdk.tf.json"]);
+    expect(prod.terraform.backend.s3).toEqual({ bucket: "acme-terraform-state-123456789012", key: "ibmi-mcp/prod.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true });
+    expect(prod.terraform.required_version).toBe(">= 1.11.0");
+  });
+
+  it("tags every resource with project, environment and owner, and pins the account", () => {
+    const prod = JSON.parse(first["stacks/mcp-prod/cdk.tf.json"]);
+    expect(prod.provider.aws[0]).toMatchObject({
+      region: "us-east-1",
+      allowed_account_ids: ["123456789012"],
+      default_tags: [{ tags: expect.objectContaining({ project: "ibmi-mcp", environment: "prod", owner: "platform-engineering" }) }],
+    });
+  });
+
+  it("leaves the previous output exactly as it was when a config is broken", () => {
+    const bad = path.join(work, "bad-config");
+    fs.mkdirSync(bad);
+    for (const f of fs.readdirSync(CONFIG_DIR)) fs.copyFileSync(path.join(CONFIG_DIR, f), path.join(bad, f));
+    const prod = JSON.parse(fs.readFileSync(path.join(bad, "prod.json"), "utf8"));
+    prod.agents[0].cidrs = ["0.0.0.0/0"];
+    fs.writeFileSync(path.join(bad, "prod.json"), JSON.stringify(prod));
+    fs.writeFileSync(path.join(bad, "dev.json"), "{");
+
+    expect(() => synthesize({ configDir: bad, outdir })).toThrow(ConfigError);
+    expect(snapshotTree(outdir)).toEqual(first);
+    expect(fs.readdirSync(work).sort()).toEqual(["bad-config", "cdktf.out"]);
+  });
+
+  it("leaves the previous output untouched when an after-synth check fails", () => {
+    expect(() =>
+      synthesize({
+        configDir: CONFIG_DIR,
+        outdir,
+        afterSynth: [
+          () => {
+            throw new Error("policy violation");
+          },
+        ],
+      }),
+    ).toThrow("policy violation");
+    expect(snapshotTree(outdir)).toEqual(first);
+    expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
+  });
+});
