@@ -10,7 +10,7 @@ function main(): number {
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   try {
     const result = synthesize({ configDir, outdir, hcl: process.argv.includes("--hcl") });
-    console.error(`synthesized ${result.stacks.join(", ")} into ${outdir}`);
+    console.log(`synthesized ${result.stacks.join(", ")} into ${outdir}`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// `npm run bench`: times whole processes (min/median over several runs) for the everyday loop and for
+// generated configs of growing size, prints a table and writes bench/results.json.
+// `npm run bench -- --guard`: the CI regression guard, the smallest synth against a reference measured in
+// the same run (a bare `node` start), failing only if the ratio passes a loose bound.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const runs = Number(args.find((a) => a.startsWith("--runs="))?.slice(7) ?? 5);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-bench-"));
+process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs a command `n` times; returns min and median wall time (ms) and peak RSS (bytes) when reported. */
+function time(cmd, argv, { n = runs, env = {}, before } = {}) {
+  const samples = [];
+  let rss = 0;
+  for (let i = 0; i < n; i++) {
+    before?.();
+    const rssFile = path.join(tmp, "rss");
+    fs.rmSync(rssFile, { force: true });
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, argv, { cwd: root, env: { ...process.env, CHECKPOINT_DISABLE: "1", MCP_BENCH_RSS_FILE: rssFile, ...env }, encoding: "utf8" });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    samples.push(ms);
+    if (fs.existsSync(rssFile)) rss = Math.max(rss, Number(fs.readFileSync(rssFile, "utf8")));
+  }
+  samples.sort((a, b) => a - b);
+  return { min: Math.round(samples[0]), median: Math.round(samples[Math.floor(samples.length / 2)]), runs: n, peakRssMiB: rss ? Math.round(rss / 2 ** 20) : undefined };
+}
+
+/** A config directory with `envs` environments of `agents` agent groups each, derived from config/dev.json. */
+function generate(agents, envs) {
+  const dir = path.join(tmp, `cfg-${agents}x${envs}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const base = JSON.parse(fs.readFileSync(path.join(root, "config", "dev.json"), "utf8"));
+  const templates = base.agents;
+  for (let e = 0; e < envs; e++) {
+    const env = `bench${String(e).padStart(2, "0")}`;
+    const cfg = structuredClone(base);
+    cfg.environment = env;
+    cfg.stage = "dev";
+    cfg.agents = Array.from({ length: agents }, (_, i) => ({
+      ...structuredClone(templates[i % templates.length]),
+      name: `agent-${String(i).padStart(3, "0")}`,
+      cidrs: [`10.${100 + Math.floor(i / 250)}.${i % 250}.0/28`],
+    }));
+    fs.writeFileSync(path.join(dir, `${env}.json`), JSON.stringify(cfg, null, 2));
+  }
+  return dir;
+}
+
+const synth = (configDir, outdir) => ["node", ["--require", "./bench/rss.cjs", "dist/main.js"], { env: { MCP_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir } }];
+spawnSync("node", ["scripts/compile.mjs"], { cwd: root, stdio: "inherit" });
+
+if (args.includes("--guard")) {
+  // Loose on purpose: a root import of the provider package or per-agent re-validation multiplies synth time.
+  const MAX_RATIO = 40;
+  const reference = time("node", ["-e", "0"], { n: 5 });
+  const [cmd, argv, opts] = synth(generate(1, 1), path.join(tmp, "out"));
+  const smallest = time(cmd, argv, { ...opts, n: 3 });
+  const ratio = smallest.min / reference.min;
+  console.log(`bench guard: smallest synth ${smallest.min} ms, bare node ${reference.min} ms, ratio ${ratio.toFixed(1)} (limit ${MAX_RATIO})`);
+  process.exit(ratio > MAX_RATIO ? 1 : 0);
+}
+
+const rows = [];
+const add = (name, r) => {
+  rows.push({ name, ...r });
+  console.error(`${name}: min ${r.min} ms, median ${r.median} ms${r.peakRssMiB ? `, peak RSS ${r.peakRssMiB} MiB` : ""}`);
+};
+
+add("npm run synth (shipped environments)", time("npm", ["run", "-s", "synth"], { env: { CDKTF_OUTDIR: path.join(tmp, "out-shipped") } }));
+add("npx cdktf synth (shipped environments)", time("npx", ["cdktf", "synth"], { n: Math.min(runs, 3) }));
+const [c, a, o] = synth(path.join(root, "config"), path.join(tmp, "out-rss"));
+add("synth process, shipped (peak RSS)", time(c, a, o));
+for (const envs of [1, 3, 10]) {
+  for (const agents of [1, 10, 50, 200]) {
+    const [cmd, argv, opts] = synth(generate(agents, envs), path.join(tmp, `out-${agents}x${envs}`));
+    add(`synth ${agents} agent groups × ${envs} environments`, time(cmd, argv, { ...opts, n: agents * envs >= 500 ? Math.min(runs, 3) : runs }));
+  }
+}
+const clearJest = () => spawnSync("npx", ["jest", "--clearCache"], { cwd: root });
+add("npm test (cold: jest cache cleared)", time("npm", ["test", "--", "--silent"], { n: Math.min(runs, 3), before: clearJest }));
+add("npm test (warm)", time("npm", ["test", "--", "--silent"], { n: Math.min(runs, 3) }));
+
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+fs.writeFileSync(path.join(root, "bench", "results.json"), JSON.stringify({ machine, runs, results: rows }, null, 2) + "\n");
+console.log(`\nMachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
+console.log("| case | min (ms) | median (ms) | runs | peak RSS (MiB) |\n|---|---:|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.name} | ${r.min} | ${r.median} | ${r.runs} | ${r.peakRssMiB ?? ""} |`);
