@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
+import { AGENT_CONNECTIONS, RISKS, tierChecks } from "../lib/tiers";
 
 /** Separates the problem from its fix inside a zod message; split again by `./load.ts`. */
 export const FIX = "\u0000";
@@ -65,6 +66,24 @@ export const agentSchema = z.strictObject({
   securityGroupIds: z.array(securityGroupId).default([]),
   toolsets: z.array(z.string().min(1)).min(1, { error: msg("grants no toolset", 'list at least one toolset, e.g. ["performance"]') }),
   readOnly: z.boolean(),
+  /** How the group's traffic reaches the VPC; decides whether its source address identifies it (lib/tiers.ts). */
+  connection: z.enum(AGENT_CONNECTIONS, {
+    error: (iss) =>
+      iss.input === undefined
+        ? msg("is required: the load balancer routes agent groups to their tiers by source address, which only some connections keep", `add "connection": one of ${AGENT_CONNECTIONS.map((c) => `"${c}"`).join(", ")}`)
+        : msg("is not a known connection type", `use one of ${AGENT_CONNECTIONS.map((c) => `"${c}"`).join(", ")}`),
+  }),
+  /** Required (with `reason`) to grant a critical toolset in production. @default false */
+  allowCritical: z.boolean().optional(),
+  /** Why the group needs critical toolsets; shown in the review report. */
+  reason: z.string().min(10, { error: msg("is too short to explain anything", "say in a sentence why this group needs critical toolsets") }).max(300).optional(),
+});
+
+/** A toolset from the operator's own tools YAML, with the risk level the kit should treat it with. */
+export const customToolsetSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { error: msg("is not a toolset name", "use lowercase letters, digits and underscores, as in the tools YAML") }),
+  risk: z.enum(RISKS),
+  description: z.string().max(200).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -94,6 +113,8 @@ export const configSchema = z.strictObject({
     vpnGatewayId: z.string().regex(/^vgw-[0-9a-f]{8,17}$/, { error: msg("is not a VPN gateway id", 'write e.g. "vgw-0123456789abcdef0"') }).optional(),
   }),
   agents: z.array(agentSchema).min(1, { error: msg("lists no agent group, so nothing could reach the MCP server", "add at least one agent group with its name, cidrs, toolsets and readOnly") }),
+  /** Toolsets beyond the known ones (lib/tiers.ts KNOWN_TOOLSETS), each with a risk level. @default none */
+  customToolsets: z.array(customToolsetSchema).default([]),
   tls: z.strictObject({
     mode: z.enum(["acm", "self-signed"]),
     certificateArn: z.string().optional(),
@@ -109,12 +130,28 @@ export const configSchema = z.strictObject({
     memory: z.number().int().default(1024),
     authMode: z.enum(["jwt", "ibmi", "oauth"]).default("jwt"),
     logLevel: z.enum(["debug", "info", "notice", "warning", "error", "crit", "alert", "emerg"]).default("info"),
+    /**
+     * MCP_SESSION_MODE. "stateless" needs no affinity between requests, so any task of a tier can answer; "stateful"
+     * and "auto" keep sessions in one process and turn on load balancer stickiness. @default "stateless"
+     */
+    sessionMode: z.enum(["stateless", "stateful", "auto"]).default("stateless"),
+    /** The built-in execute_sql tool: off, SELECT only, or any statement (never for read-only tiers). @default "off" */
+    executeSql: z.enum(["off", "read-only", "read-write"]).default("off"),
+    /** TOOLS_YAML_PATH inside the image: the upstream image ships no tools YAML, so a derived image adds it. @default unset */
+    toolsYamlPath: z.string().regex(/^\/[\w./-]+$/, { error: msg("is not an absolute path", 'write e.g. "/app/tools"') }).optional(),
   }),
   gateway: z.strictObject({
     image,
     port: z.literal(4444, { error: msg("is not 4444, the MCP gateway's port", "set gateway.port to 4444") }).default(4444),
     /** Operator ranges allowed to reach the gateway; empty means no one outside the VPC. */
     clientCidrs: z.array(cidr).default([]),
+    /** Fargate task cpu units and memory (MiB) for the gateway task. */
+    cpu: z.number().int().default(512),
+    memory: z.number().int().default(1024),
+    /** Turns on the gateway's admin UI and admin API (MCPGATEWAY_UI_ENABLED / MCPGATEWAY_ADMIN_API_ENABLED). @default false */
+    adminUi: z.boolean().default(false),
+    /** PLATFORM_ADMIN_EMAIL, the gateway's first administrator. @default "admin@" + tls.domainName */
+    adminEmail: z.email({ error: msg("is not an e-mail address", 'write e.g. "mcp-admins@example.com"') }).optional(),
   }),
   logs: z
     .strictObject({
@@ -223,6 +260,13 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const mem = FARGATE_SIZES[srv.cpu];
   if (!mem) add(["mcpServer", "cpu"], `${srv.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!mem.includes(srv.memory)) add(["mcpServer", "memory"], `${srv.memory} MiB is not accepted by Fargate with cpu ${srv.cpu}`, `use one of ${mem.join(", ")}`);
+
+  const gw = cfg.gateway;
+  const gwMem = FARGATE_SIZES[gw.cpu];
+  if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
+  else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
+  if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
+  for (const f of tierChecks(cfg.agents, cfg.customToolsets, prod)) add(f.path, f.problem, f.fix);
 
   const days = cfg.logs.retentionDays;
   if (days < 90) add(["logs", "retentionDays"], `keeps logs ${days} days; the seed asks for 90 or more`, "set 90 or more (90, 120, 180, 365, …)");

@@ -1,0 +1,220 @@
+/**
+ * Toolset tiers: the one place that knows which toolsets exist, how risky each is, which agent groups share an MCP
+ * server, and how the load balancer tells the groups apart. Config validation, the constructs and the review
+ * report all read it, so the grant a reviewer sees is the grant the plan enforces.
+ *
+ * Risk levels follow the seed's "Toolset Security Boundaries" table (../shared/seed/security-best-practices.md).
+ */
+import { createHash } from "node:crypto";
+import { toCidr } from "./cidr";
+
+export const RISKS = ["low", "medium", "high", "critical"] as const;
+export type Risk = (typeof RISKS)[number];
+
+/** The toolsets the IBM i MCP server ships, with the seed's risk level for each. */
+export const KNOWN_TOOLSETS: Readonly<Record<string, Risk>> = {
+  performance: "low",
+  sysadmin_discovery: "low",
+  sysadmin_browse: "low",
+  sysadmin_search: "low",
+  job_control: "high",
+  config_management: "critical",
+};
+
+/**
+ * How an agent group's traffic reaches the VPC. Listener rules match `source-ip` on the address the load balancer
+ * sees, which is the agent's own only when nothing on the way rewrites it.
+ */
+export const SOURCE_PRESERVING_CONNECTIONS = ["site-to-site-vpn", "transit-gateway", "peering", "direct-connect"] as const;
+/** AWS Client VPN replaces client addresses with its own; NAT and proxies replace them with theirs. */
+export const SOURCE_REWRITING_CONNECTIONS = ["client-vpn", "nat", "proxy"] as const;
+export const AGENT_CONNECTIONS = [...SOURCE_PRESERVING_CONNECTIONS, ...SOURCE_REWRITING_CONNECTIONS] as const;
+export type AgentConnection = (typeof AGENT_CONNECTIONS)[number];
+
+/** AWS allows at most 5 values in one listener rule condition. */
+export const MAX_SOURCE_IPS_PER_RULE = 5;
+/** Default quota of rules per application load balancer (the default action is not one of them). */
+export const MAX_RULES_PER_LOAD_BALANCER = 100;
+
+/** What tiering needs to know of one agent group (a subset of the config's agent entry). */
+export interface TierAgent {
+  readonly name: string;
+  readonly cidrs: readonly string[];
+  readonly toolsets: readonly string[];
+  readonly readOnly: boolean;
+}
+
+/** A toolset declared in config beside the known ones. */
+export interface CustomToolset {
+  readonly name: string;
+  readonly risk: Risk;
+}
+
+/** One MCP server service: a distinct (toolsets, read-only) grant, shared by every agent group that has it. */
+export interface Tier {
+  /** Stable short id, e.g. `ro-1a2b3c`: names target groups (`mcp-<env>-<id>`), services and DNS records. */
+  readonly id: string;
+  /** Sorted, without duplicates: exactly what `SELECTED_TOOLSETS` lists. */
+  readonly toolsets: readonly string[];
+  readonly readOnly: boolean;
+  /** Agent groups routed to this tier, in config order. */
+  readonly agents: readonly string[];
+  /** The highest risk among the toolsets. */
+  readonly risk: Risk;
+}
+
+/** One listener rule: up to five of one agent group's source ranges → that group's tier. */
+export interface RoutingRule {
+  readonly priority: number;
+  readonly agent: string;
+  readonly tierId: string;
+  readonly cidrs: readonly string[];
+}
+
+/** Every toolset the config may grant, with its risk: the known ones plus the config's own. */
+export function toolsetRisks(custom: readonly CustomToolset[] = []): Map<string, Risk> {
+  const out = new Map<string, Risk>(Object.entries(KNOWN_TOOLSETS));
+  for (const t of custom) if (!out.has(t.name)) out.set(t.name, t.risk);
+  return out;
+}
+
+export function highestRisk(toolsets: readonly string[], risks: ReadonlyMap<string, Risk>): Risk {
+  let best = 0;
+  for (const t of toolsets) best = Math.max(best, RISKS.indexOf(risks.get(t) ?? "critical"));
+  return RISKS[best];
+}
+
+/**
+ * The tier id of a grant: `ro-`/`rw-` and 6 hex digits of a hash of the sorted toolsets. It depends on the grant
+ * alone, so renaming, adding or reordering agent groups never renames (and so replaces) a tier's resources.
+ * 17 characters of `mcp-<env ≤ 12>-` + 9 leave target group names within AWS's 32.
+ */
+export function tierId(toolsets: readonly string[], readOnly: boolean): string {
+  const key = `${readOnly ? "ro" : "rw"}:${canonicalToolsets(toolsets).join(",")}`;
+  return `${readOnly ? "ro" : "rw"}-${createHash("sha256").update(key).digest("hex").slice(0, 6)}`;
+}
+
+export function canonicalToolsets(toolsets: readonly string[]): string[] {
+  return [...new Set(toolsets)].sort();
+}
+
+/** Groups agent groups into tiers, sorted by id so the order (and every construct id) is independent of config order. */
+export function planTiers(agents: readonly TierAgent[], custom: readonly CustomToolset[] = []): Tier[] {
+  const risks = toolsetRisks(custom);
+  const byId = new Map<string, { toolsets: string[]; readOnly: boolean; agents: string[] }>();
+  for (const a of agents) {
+    const toolsets = canonicalToolsets(a.toolsets);
+    const id = tierId(toolsets, a.readOnly);
+    const tier = byId.get(id);
+    if (tier && tier.toolsets.join(",") !== toolsets.join(",")) throw new Error(`tier id ${id} is shared by two different grants; rename a toolset`);
+    if (tier) tier.agents.push(a.name);
+    else byId.set(id, { toolsets, readOnly: a.readOnly, agents: [a.name] });
+  }
+  return [...byId.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([id, t]) => ({ id, toolsets: t.toolsets, readOnly: t.readOnly, agents: t.agents, risk: highestRisk(t.toolsets, risks) }));
+}
+
+/** The tier an agent group is routed to. */
+export function tierOf(agent: Pick<TierAgent, "toolsets" | "readOnly">): string {
+  return tierId(agent.toolsets, agent.readOnly);
+}
+
+/**
+ * The 3010 listener's rules: each agent group's ranges in chunks of at most five, every chunk holding ranges of one
+ * prefix length, ordered narrowest prefix first. The first matching rule wins, so a broad range can never shadow
+ * a narrower one, even if validation were bypassed and two groups' ranges overlapped.
+ */
+export function routingRules(agents: readonly TierAgent[], opts: { readonly firstPriority?: number } = {}): RoutingRule[] {
+  const chunks: { agent: string; tierId: string; prefix: number; cidrs: string[] }[] = [];
+  for (const a of agents) {
+    const byPrefix = new Map<number, string[]>();
+    for (const c of [...new Set(a.cidrs)]) {
+      const r = toCidr(c);
+      if (!r) throw new Error(`agent group "${a.name}": "${c}" is not an IPv4 CIDR`);
+      byPrefix.set(r.prefix, [...(byPrefix.get(r.prefix) ?? []), c]);
+    }
+    for (const [prefix, cidrs] of byPrefix) {
+      const sorted = [...cidrs].sort((x, y) => toCidr(x)!.network - toCidr(y)!.network);
+      for (let i = 0; i < sorted.length; i += MAX_SOURCE_IPS_PER_RULE) {
+        chunks.push({ agent: a.name, tierId: tierOf(a), prefix, cidrs: sorted.slice(i, i + MAX_SOURCE_IPS_PER_RULE) });
+      }
+    }
+  }
+  chunks.sort((x, y) => y.prefix - x.prefix || toCidr(x.cidrs[0])!.network - toCidr(y.cidrs[0])!.network || (x.agent < y.agent ? -1 : 1));
+  const first = opts.firstPriority ?? 1;
+  return chunks.map((c, i) => ({ priority: first + i, agent: c.agent, tierId: c.tierId, cidrs: c.cidrs }));
+}
+
+/** A problem found in the tier-related parts of a config; `crossFieldChecks` adds the file and value. */
+export interface TierFinding {
+  readonly path: (string | number)[];
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** The parts of an agent entry the tier checks read. */
+export interface TierCheckAgent extends TierAgent {
+  readonly securityGroupIds: readonly string[];
+  readonly connection: AgentConnection;
+  readonly allowCritical?: boolean;
+  readonly reason?: string;
+}
+
+/**
+ * Config checks for tiering: known toolsets, risk against read-only, critical toolsets in prod, and whether the load
+ * balancer can tell the group apart by its source address at all.
+ */
+export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly CustomToolset[], prod: boolean): TierFinding[] {
+  const out: TierFinding[] = [];
+  const add = (path: (string | number)[], problem: string, fix: string) => out.push({ path, problem, fix });
+  const known = Object.keys(KNOWN_TOOLSETS);
+
+  const declared = new Map<string, number>();
+  custom.forEach((t, i) => {
+    if (t.name in KNOWN_TOOLSETS) add(["customToolsets", i, "name"], `redeclares the known toolset "${t.name}" (risk ${KNOWN_TOOLSETS[t.name]})`, "remove the entry; known toolsets keep the seed's risk level");
+    else if (declared.has(t.name)) add(["customToolsets", i, "name"], `repeats customToolsets[${declared.get(t.name)}]`, "declare each custom toolset once");
+    declared.set(t.name, i);
+  });
+  const risks = toolsetRisks(custom);
+
+  agents.forEach((a, i) => {
+    const seen = new Set<string>();
+    a.toolsets.forEach((t, j) => {
+      if (seen.has(t)) add(["agents", i, "toolsets", j], `lists "${t}" twice`, "list each toolset once");
+      seen.add(t);
+      const risk = risks.get(t);
+      if (!risk) {
+        add(["agents", i, "toolsets", j], "is not a known toolset", `use one of ${known.join(", ")}, or declare it in customToolsets with its risk level`);
+        return;
+      }
+      if (a.readOnly && (risk === "high" || risk === "critical")) {
+        add(["agents", i, "toolsets", j], `is a ${risk}-risk toolset, but agent group "${a.name}" is readOnly`, "remove it from this group, or give it to a separate group with readOnly false");
+      }
+    });
+    const critical = canonicalToolsets(a.toolsets).filter((t) => risks.get(t) === "critical");
+    if (prod && critical.length && a.allowCritical !== true) {
+      add(["agents", i, "allowCritical"], `is not true, but agent group "${a.name}" is granted the critical toolset${critical.length > 1 ? "s" : ""} ${critical.map((t) => `"${t}"`).join(", ")} in production`, 'set "allowCritical": true and a "reason" (shown in the review report), or remove the toolset');
+    }
+    if (a.allowCritical === true && !a.reason) add(["agents", i, "reason"], "is required when allowCritical is true", 'say why this group needs critical toolsets, e.g. "change window automation approved in CHG-1234"');
+    if (a.allowCritical === true && critical.length === 0) add(["agents", i, "allowCritical"], `is true, but agent group "${a.name}" has no critical toolset`, "remove allowCritical and reason");
+
+    if (a.securityGroupIds.length > 0) {
+      add(["agents", i, "securityGroupIds"], "cannot be routed to a tier: load balancer listener rules match source addresses, not security groups", "list the agent hosts' source ranges in cidrs instead and remove securityGroupIds");
+    }
+    if ((SOURCE_REWRITING_CONNECTIONS as readonly string[]).includes(a.connection) && a.cidrs.length > 0) {
+      add(["agents", i, "connection"], `is "${a.connection}", which rewrites source addresses, so the load balancer cannot tell this group's hosts from others by source range`, "connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts' own ranges in cidrs");
+    }
+  });
+  const rules = routingRulesCount(agents);
+  if (rules > MAX_RULES_PER_LOAD_BALANCER) add(["agents"], `need ${rules} listener rules (5 source ranges per rule); an application load balancer holds ${MAX_RULES_PER_LOAD_BALANCER} by default`, "merge adjacent source ranges into wider blocks, or raise the quota first");
+  return out;
+}
+
+function routingRulesCount(agents: readonly TierAgent[]): number {
+  try {
+    return routingRules(agents).length;
+  } catch {
+    return 0;
+  }
+}
