@@ -156,6 +156,13 @@ export const configSchema = z.strictObject({
   logs: z
     .strictObject({
       retentionDays: z.number().int().default(90),
+      /** S3 Object Lock on the audit bucket: archived logs cannot be deleted or overwritten for `days` (COMPLIANCE: by no one; GOVERNANCE: by no one without s3:BypassGovernanceRetention). @default none */
+      objectLock: z
+        .strictObject({
+          mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
+          days: z.number().int().min(1),
+        })
+        .optional(),
     })
     .default({ retentionDays: 90 }),
   secrets: z
@@ -275,6 +282,8 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
     const upper = RETENTION_DAYS.find((d) => d > days);
     add(["logs", "retentionDays"], `${days} is not a retention period CloudWatch Logs accepts`, `use ${[lower, upper].filter(Boolean).join(" or ")}`);
   }
+  const lock = cfg.logs.objectLock;
+  if (lock && lock.days > days) add(["logs", "objectLock", "days"], `locks archived logs ${lock.days} days, longer than logs.retentionDays ${days}, so the lifecycle could not expire them`, `set ${days} or fewer, or raise logs.retentionDays`);
   if (cfg.secrets.rotationDays > 90) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is 90`, "set 90 or fewer (30 is the default)");
 
   if (prod) {
