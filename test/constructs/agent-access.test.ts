@@ -35,13 +35,29 @@ describe("AgentAccess", () => {
     }
   });
 
-  it("lets the tasks be reached only from the load balancer group", () => {
+  it("lets the MCP tasks be reached on 3010 only from the load balancer and the gateway groups", () => {
     const tasks = groupOf(plan, "mcp-prod-tasks");
     const alb = groupOf(plan, "mcp-prod-alb");
+    const gateway = groupOf(plan, "mcp-prod-gateway");
     expect(ingress(plan).filter((r) => r.security_group_id === tasks).map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4])).toEqual([
       [3010, alb, undefined],
-      [4444, alb, undefined],
+      [3010, gateway, undefined],
     ]);
+  });
+
+  it("gives the gateway its own group: 4444 from the load balancer only; out to the MCP tasks, endpoints and S3, never IBM i", () => {
+    const gateway = groupOf(plan, "mcp-prod-gateway");
+    const alb = groupOf(plan, "mcp-prod-alb");
+    expect(ingress(plan).filter((r) => r.security_group_id === gateway).map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4])).toEqual([[4444, alb, undefined]]);
+    const out = egress(plan).filter((r) => r.security_group_id === gateway).map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id ?? r.prefix_list_id]);
+    expect(out).toEqual(
+      expect.arrayContaining([
+        [3010, groupOf(plan, "mcp-prod-tasks")],
+        [443, groupOf(plan, "mcp-prod-endpoints")],
+        [443, expect.stringMatching(/prefix_list_id\}$/)],
+      ]),
+    );
+    expect(out.filter(([port]) => port !== 2049)).toHaveLength(3);
   });
 
   it("lists the tasks' egress: IBM i Mapepire, the endpoints and S3 only", () => {
