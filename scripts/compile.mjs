@@ -3,7 +3,8 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { main: "main.ts" },
+  // preflight: its own bundle, so the AWS SDK stays out of main.js (synth never loads it).
+  entryPoints: { main: "main.ts", preflight: "preflight/cli.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -1,0 +1,143 @@
+/**
+ * Service quotas the plan would exceed. Quota codes from the Service Quotas console
+ * (https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html):
+ * vpc L-F678F1CE VPCs per Region (5), vpc L-29B6F2EB interface VPC endpoints per VPC (50),
+ * fargate L-3032A538 Fargate On-Demand vCPU resource count, elasticloadbalancing L-7EED9B64 rules per ALB (100)
+ * and L-B6DF7632 listeners per ALB (50). Counts come from the synthesized plan; without one only the VPC quota
+ * is checked (every stack creates exactly one VPC).
+ */
+import { DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import { couldNotCheck, isError } from "./aws";
+import { stackVpcIds } from "./network";
+import { planResources, refName } from "./plan";
+import { CheckResult, fail, pass, PreflightContext, skip } from "./types";
+import type { TerraformJson } from "../policy/types";
+
+const GROUP = "quotas";
+
+export const QUOTAS = {
+  vpcs: { service: "vpc", code: "L-F678F1CE", name: "VPCs per Region" },
+  interfaceEndpoints: { service: "vpc", code: "L-29B6F2EB", name: "Interface VPC endpoints per VPC" },
+  fargateVcpu: { service: "fargate", code: "L-3032A538", name: "Fargate On-Demand vCPU resource count" },
+  albRules: { service: "elasticloadbalancing", code: "L-7EED9B64", name: "Rules per Application Load Balancer" },
+  albListeners: { service: "elasticloadbalancing", code: "L-B6DF7632", name: "Listeners per Application Load Balancer" },
+} as const;
+type Quota = (typeof QUOTAS)[keyof typeof QUOTAS];
+
+/** What the plan asks for, per quota. Pure, so it is tested on fixture plans. */
+export interface PlannedUsage {
+  readonly vpcs: number;
+  /** Interface endpoints of the VPC that has the most. */
+  readonly interfaceEndpointsPerVpc: number;
+  /** Σ desired_count × task cpu / 1024 over the ECS services (Fargate counts reserved vCPU). */
+  readonly fargateVcpu: number;
+  /** Listener rules (not counting default actions) of the load balancer that has the most, with its address. */
+  readonly albRules: { readonly lb?: string; readonly count: number };
+  readonly albListeners: { readonly lb?: string; readonly count: number };
+}
+
+export function plannedUsage(plan: TerraformJson): PlannedUsage {
+  const count = (type: string) => planResources(plan, type).length;
+  const endpointsPerVpc = new Map<string, number>();
+  for (const [, ep] of planResources(plan, "aws_vpc_endpoint")) {
+    if (ep.vpc_endpoint_type !== "Interface") continue;
+    const vpc = String(ep.vpc_id);
+    endpointsPerVpc.set(vpc, (endpointsPerVpc.get(vpc) ?? 0) + 1);
+  }
+  const taskDefs = Object.fromEntries(planResources(plan, "aws_ecs_task_definition"));
+  let vcpu = 0;
+  for (const [, svc] of planResources(plan, "aws_ecs_service")) {
+    const td = taskDefs[refName(svc.task_definition, "aws_ecs_task_definition") ?? ""];
+    const cpu = Number(td?.cpu ?? 0);
+    vcpu += (Number(svc.desired_count ?? 1) * cpu) / 1024;
+  }
+  const listenerLb = Object.fromEntries(planResources(plan, "aws_lb_listener").map(([name, l]) => [name, refName(l.load_balancer_arn, "aws_lb")]));
+  const rulesPerLb = new Map<string, number>();
+  for (const [, rule] of planResources(plan, "aws_lb_listener_rule")) {
+    const lb = listenerLb[refName(rule.listener_arn, "aws_lb_listener") ?? ""];
+    if (lb) rulesPerLb.set(lb, (rulesPerLb.get(lb) ?? 0) + 1);
+  }
+  const listenersPerLb = new Map<string, number>();
+  for (const lb of Object.values(listenerLb)) if (lb) listenersPerLb.set(lb, (listenersPerLb.get(lb) ?? 0) + 1);
+  const most = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).map(([lb, n]) => ({ lb: `aws_lb.${lb}`, count: n }))[0] ?? { count: 0 };
+  return {
+    vpcs: count("aws_vpc"),
+    interfaceEndpointsPerVpc: Math.max(0, ...endpointsPerVpc.values()),
+    fargateVcpu: vcpu,
+    albRules: most(rulesPerLb),
+    albListeners: most(listenersPerLb),
+  };
+}
+
+async function quotaValue(ctx: PreflightContext, q: Quota): Promise<number | undefined> {
+  try {
+    const res = await ctx.clients.quotas.send(new GetServiceQuotaCommand({ ServiceCode: q.service, QuotaCode: q.code }));
+    if (res?.Quota?.Value !== undefined) return res.Quota.Value;
+  } catch (e) {
+    if (!isError(e, "NoSuchResourceException")) throw e;
+  }
+  // Accounts that never changed a quota may have no applied value: the AWS default applies.
+  const def = await ctx.clients.quotas.send(new GetAWSDefaultServiceQuotaCommand({ ServiceCode: q.service, QuotaCode: q.code }));
+  return def?.Quota?.Value;
+}
+
+function compare(q: Quota, needed: number, limit: number | undefined, what: string): CheckResult {
+  const check = q.name;
+  if (limit === undefined) return skip(GROUP, check, `Service Quotas returned no value for ${q.service}/${q.code}`);
+  if (needed > limit) {
+    return fail(GROUP, check, `${what} needs ${needed}, the quota is ${limit}`, `request an increase of ${q.service} ${q.code} (${q.name}) in the Service Quotas console, or shrink the plan`);
+  }
+  return pass(GROUP, check, `${what} needs ${needed} of ${limit}`);
+}
+
+export async function checkQuotas(ctx: PreflightContext): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const q = QUOTAS;
+  const guarded = async (quota: Quota, iamAction: string, fn: () => Promise<CheckResult>) => {
+    try {
+      out.push(await fn());
+    } catch (e) {
+      out.push(couldNotCheck(GROUP, quota.name, e, iamAction));
+    }
+  };
+  const planned = ctx.plan ? plannedUsage(ctx.plan) : undefined;
+
+  await guarded(q.vpcs, "ec2:DescribeVpcs, servicequotas:GetServiceQuota", async () => {
+    const existing = await countVpcs(ctx);
+    const ours = (await stackVpcIds(ctx)).length;
+    const adds = Math.max(0, (planned?.vpcs ?? 1) - ours);
+    return compare(q.vpcs, existing + adds, await quotaValue(ctx, q.vpcs), `${existing} existing VPC(s) + ${adds} new`);
+  });
+  if (!planned) {
+    out.push(skip(GROUP, "plan-based quotas", "no synthesized plan: endpoint, Fargate and load balancer quotas not checked", "run npm run synth, then the preflight again"));
+    return out;
+  }
+  await guarded(q.interfaceEndpoints, "servicequotas:GetServiceQuota", async () =>
+    compare(q.interfaceEndpoints, planned.interfaceEndpointsPerVpc, await quotaValue(ctx, q.interfaceEndpoints), "the stack's VPC"),
+  );
+  if (planned.fargateVcpu > 0) {
+    // Only what this plan runs: tasks elsewhere in the account and region count against the same quota.
+    await guarded(q.fargateVcpu, "servicequotas:GetServiceQuota", async () =>
+      compare(q.fargateVcpu, planned.fargateVcpu, await quotaValue(ctx, q.fargateVcpu), "the plan's services (without other workloads of the account)"),
+    );
+  }
+  if (planned.albListeners.count > 0) {
+    await guarded(q.albListeners, "servicequotas:GetServiceQuota", async () => compare(q.albListeners, planned.albListeners.count, await quotaValue(ctx, q.albListeners), planned.albListeners.lb ?? "the load balancer"));
+  }
+  if (planned.albRules.count > 0) {
+    await guarded(q.albRules, "servicequotas:GetServiceQuota", async () => compare(q.albRules, planned.albRules.count, await quotaValue(ctx, q.albRules), `${planned.albRules.lb}'s listener rules`));
+  }
+  return out;
+}
+
+async function countVpcs(ctx: PreflightContext): Promise<number> {
+  let n = 0;
+  let NextToken: string | undefined;
+  do {
+    const res = await ctx.clients.ec2.send(new DescribeVpcsCommand({ NextToken }));
+    n += res?.Vpcs?.length ?? 0;
+    NextToken = res?.NextToken;
+  } while (NextToken);
+  return n;
+}
