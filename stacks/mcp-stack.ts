@@ -1,12 +1,16 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { AgentAccess } from "../constructs/agent-access";
+import { SecurityAlerts } from "../constructs/alerts";
 import { AuditLogs } from "../constructs/audit-logs";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { Network } from "../constructs/network";
+import { Secrets } from "../constructs/secrets";
+import { Certificate } from "../constructs/tls";
 import { AwsEnv } from "../lib/aws-env";
 
 export const PROJECT = "ibmi-mcp";
@@ -24,6 +28,9 @@ export class McpStack extends TerraformStack {
   readonly logs: AuditLogs;
   readonly network: Network;
   readonly access: AgentAccess;
+  readonly tls: Certificate;
+  readonly secrets: Secrets;
+  readonly alerts: SecurityAlerts;
 
   constructor(scope: Construct, config: McpConfig) {
     super(scope, stackName(config.environment));
@@ -42,7 +49,7 @@ export class McpStack extends TerraformStack {
     this.env = { accountId, region: config.region, partition: "aws", environment: config.environment, stage: config.stage };
 
     this.key = new EncryptionKey(this, "encryption-key", { env: this.env });
-    this.logs = new AuditLogs(this, "audit-logs", { env: this.env, key: this.key, retentionDays: config.logs.retentionDays });
+    this.logs = new AuditLogs(this, "audit-logs", { env: this.env, key: this.key, retentionDays: config.logs.retentionDays, objectLock: config.logs.objectLock });
     const net = config.network;
     this.network = new Network(this, "network", {
       env: this.env,
@@ -61,6 +68,35 @@ export class McpStack extends TerraformStack {
       gatewayPort: config.gateway.port,
       gatewayClientCidrs: config.gateway.clientCidrs,
       ibmi: { cidr: net.ibmi.cidr, port: net.ibmi.mapepirePort },
+    });
+    this.alerts = new SecurityAlerts(this, "alerts", {
+      env: this.env,
+      key: this.key,
+      emails: config.alerts.emails,
+      authFailuresPerHour: config.alerts.authFailuresPerHour,
+      mcpServerLogs: this.logs.mcpServer,
+      gatewayLogs: this.logs.gateway,
+    });
+    // The tls provider only where a certificate is made here, so acm-mode plans need no extra provider.
+    if (config.tls.mode === "self-signed") new TlsProvider(this, "tls-provider");
+    this.tls = new Certificate(this, "tls", {
+      env: this.env,
+      mode: config.tls.mode,
+      domainName: config.tls.domainName,
+      certificateArn: config.tls.certificateArn,
+      minTlsVersion: config.tls.minVersion,
+    });
+    this.secrets = new Secrets(this, "secrets", {
+      env: this.env,
+      key: this.key,
+      network: this.network,
+      logs: this.logs,
+      alerts: this.alerts,
+      rotationDays: config.secrets.rotationDays,
+      authMode: config.mcpServer.authMode,
+      agents: config.agents,
+      // A deleted secret's name stays taken for the whole window: short in dev, where stacks come and go.
+      recoveryWindowDays: config.stage === "dev" ? 7 : 30,
     });
   }
 

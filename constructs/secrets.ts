@@ -1,0 +1,243 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { GeneratedKind, KIND_TAG, LENGTH_TAG } from "../functions/rotate-secret/contract";
+import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
+import { AwsEnv, prefix } from "../lib/aws-env";
+import { SecurityAlerts } from "./alerts";
+import { AuditLogs } from "./audit-logs";
+import { EncryptionKey } from "./encryption-key";
+import { Network } from "./network";
+import { ServiceRole } from "./service-role";
+import { VpcFunction } from "./vpc-function";
+
+/** Who puts a new value into a secret. */
+export type Rotation = { readonly by: "aws"; readonly kind: GeneratedKind; readonly length?: number } | { readonly by: "person" };
+
+/** One Secrets Manager entry of the environment. Holds no value: only where it is and who may read it. */
+export class ManagedSecret {
+  constructor(
+    readonly secret: SecretsmanagerSecret,
+    /** Short key, e.g. "model-api-key" or "agent-token/ops". */
+    readonly key: string,
+    /** Full name, `mcp/<env>/<key>`. */
+    readonly name: string,
+    readonly rotation: Rotation,
+    private readonly owner: Secrets,
+  ) {}
+
+  get arn(): string {
+    return this.secret.arn;
+  }
+
+  /** Lets `role` read the current value (e.g. an ECS execution role injecting it as a container secret). */
+  grantRead(role: ServiceRole): void {
+    role.addToPolicy({ sid: `Read${pascal(this.key)}`, actions: ["secretsmanager:GetSecretValue"], resources: [this.arn] });
+    this.owner.grantDecryptThroughSecretsManager(role);
+  }
+}
+
+export interface AgentRef {
+  readonly name: string;
+}
+
+export interface SecretsProps {
+  readonly env: AwsEnv;
+  /** Encrypts every secret; roles reading them get decrypt through Secrets Manager only. */
+  readonly key: EncryptionKey;
+  /** The rotation and age-check functions run in its private subnets. */
+  readonly network: Network;
+  /** Where the functions' log groups are made. */
+  readonly logs: AuditLogs;
+  /** Receives the stale-secret and function-error alarms. */
+  readonly alerts: SecurityAlerts;
+  /** Days between rotations (1–90); also the age at which a person-rotated secret raises an alarm. */
+  readonly rotationDays: number;
+  /** The MCP server's auth mode: "jwt" gets a signing secret, "ibmi" an RSA key pair, "oauth" neither. */
+  readonly authMode: "jwt" | "ibmi" | "oauth";
+  /** One bearer token each, so a token can be revoked per agent group. */
+  readonly agents: readonly AgentRef[];
+  /** Days a deleted secret can be restored (7–30). @default 30 */
+  readonly recoveryWindowDays?: number;
+  /** Concurrency reserved for the rotation function (all secrets rotate at once on the first apply). @default 3 */
+  readonly rotationConcurrency?: number;
+}
+
+/**
+ * The environment's secrets, under `mcp/<env>/`, encrypted with the environment key. Values the kit can generate
+ * are generated inside AWS by the kit's rotation function (first on apply, then every `rotationDays`), so no value
+ * passes through Terraform. Values only a person has (model API key, IBM i password) are put by hand after deploy;
+ * a daily check raises an alarm when they are missing or older than `rotationDays`.
+ */
+export class Secrets extends Construct {
+  readonly modelApiKey: ManagedSecret;
+  /** MCP_AUTH_SECRET_KEY (jwt mode). */
+  readonly mcpAuthSecret?: ManagedSecret;
+  /** JSON { keyId, privateKey, publicKey } for the IBM i auth endpoint (ibmi mode). */
+  readonly ibmiAuthKeyPair?: ManagedSecret;
+  /** Bearer token per agent group, keyed by group name. */
+  readonly agentTokens: Readonly<Record<string, ManagedSecret>>;
+  /** Gateway JWT_SECRET_KEY. */
+  readonly gatewayJwtSecret: ManagedSecret;
+  /** Gateway PLATFORM_ADMIN_PASSWORD. */
+  readonly gatewayAdminPassword: ManagedSecret;
+  /** JSON { user, password } of the IBM i service profile (DB2i_USER / DB2i_PASS). */
+  readonly ibmiCredentials: ManagedSecret;
+  readonly rotationFunction: VpcFunction;
+  readonly ageCheckFunction: VpcFunction;
+  private readonly secrets: ManagedSecret[] = [];
+  private readonly props: SecretsProps;
+  private readonly decryptGranted = new Set<ServiceRole>();
+
+  constructor(scope: Construct, id: string, props: SecretsProps) {
+    super(scope, id);
+    this.props = props;
+    const { env, rotationDays } = props;
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 90) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to 90`);
+    const recovery = props.recoveryWindowDays ?? 30;
+    if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) throw new Error(`${this.node.path}: recoveryWindowDays ${recovery} must be 7 to 30 (Secrets Manager limits)`);
+    const agentNames = props.agents.map((a) => a.name);
+    if (new Set(agentNames).size !== agentNames.length) throw new Error(`${this.node.path}: agent names repeat`);
+
+    this.modelApiKey = this.add("model-api-key", "API key of the model provider (e.g. OpenAI) used by agents through the gateway", { by: "person" });
+    if (props.authMode === "jwt") this.mcpAuthSecret = this.add("mcp-auth-secret", "MCP_AUTH_SECRET_KEY: signs and verifies the MCP server's JWTs (jwt auth mode)", { by: "aws", kind: "token", length: 64 });
+    if (props.authMode === "ibmi") this.ibmiAuthKeyPair = this.add("ibmi-auth-key-pair", "RSA key pair of the MCP server's IBM i auth endpoint (ibmi auth mode), JSON keyId/privateKey/publicKey", { by: "aws", kind: "rsa-key-pair" });
+    this.agentTokens = Object.fromEntries(agentNames.map((n) => [n, this.add(`agent-token/${n}`, `Bearer token of agent group ${n}; rotate or delete to revoke that group alone`, { by: "aws", kind: "token", length: 48 })]));
+    this.gatewayJwtSecret = this.add("gateway-jwt-secret", "JWT_SECRET_KEY of the MCP gateway", { by: "aws", kind: "token", length: 64 });
+    this.gatewayAdminPassword = this.add("gateway-admin-password", "PLATFORM_ADMIN_PASSWORD of the MCP gateway", { by: "aws", kind: "password", length: 32 });
+    this.ibmiCredentials = this.add("ibmi-service-credentials", "IBM i service profile for the MCP server, JSON user/password (DB2i_USER, DB2i_PASS); changed on IBM i first, then here", { by: "person" });
+
+    const generated = this.secrets.filter((s) => s.rotation.by === "aws");
+    const manual = this.secrets.filter((s) => s.rotation.by === "person");
+
+    this.rotationFunction = new VpcFunction(this, "rotation", {
+      env,
+      name: "rotate-secret",
+      description: `Generates and rotates the kit-generated secrets of ${env.environment} inside AWS`,
+      network: props.network,
+      logs: props.logs,
+      reservedConcurrency: props.rotationConcurrency ?? 3,
+    });
+    const rotationRole = this.rotationFunction.role;
+    rotationRole.addToPolicy({
+      sid: "RotateGeneratedSecrets",
+      actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+      resources: generated.map((s) => s.arn),
+    });
+    rotationRole.addToPolicy({
+      sid: "GenerateRandomValues",
+      actions: ["secretsmanager:GetRandomPassword"],
+      resources: ["*"],
+      why: "GetRandomPassword acts on no resource; IAM accepts only \"*\" for it.",
+    });
+    props.key.grantEncryptDecrypt(rotationRole, "RotationFunctionThroughSecretsManager", { StringEquals: { "kms:ViaService": `secretsmanager.${env.region}.amazonaws.com` } });
+    for (const s of generated) {
+      const id = s.key.replace(/\//g, "-");
+      // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
+      // or the immediate first rotation fails.
+      const invoke = new LambdaPermission(this, `rotation-invoke-${id}`, {
+        statementId: `SecretsManagerRotates${pascal(s.key)}`,
+        action: "lambda:InvokeFunction",
+        functionName: this.rotationFunction.functionName,
+        principal: "secretsmanager.amazonaws.com",
+        sourceArn: s.arn,
+      });
+      new SecretsmanagerSecretRotation(this, `rotation-${id}`, {
+        secretId: s.arn,
+        rotationLambdaArn: this.rotationFunction.arn,
+        rotationRules: { automaticallyAfterDays: rotationDays },
+        // The first value is generated on apply, inside AWS; until then the secret has no version at all.
+        rotateImmediately: true,
+        dependsOn: [invoke, this.rotationFunction.fn],
+      });
+    }
+
+    this.ageCheckFunction = new VpcFunction(this, "age-check", {
+      env,
+      name: "secret-age-check",
+      description: `Raises an alarm when a person-rotated secret of ${env.environment} is missing or older than ${rotationDays} days`,
+      network: props.network,
+      logs: props.logs,
+      reservedConcurrency: 1,
+      environment: { SECRET_IDS: JSON.stringify(manual.map((s) => s.name)), MAX_AGE_DAYS: String(rotationDays) },
+    });
+    this.ageCheckFunction.role.addToPolicy({ sid: "ReadVersionMetadata", actions: ["secretsmanager:ListSecretVersionIds"], resources: manual.map((s) => s.arn) });
+    const schedule = new CloudwatchEventRule(this, "age-check-schedule", {
+      name: `${prefix(env)}-secret-age-check`,
+      description: "Daily age check of the secrets only people rotate",
+      scheduleExpression: "rate(1 day)",
+    });
+    new CloudwatchEventTarget(this, "age-check-target", { rule: schedule.name, arn: this.ageCheckFunction.arn, targetId: "secret-age-check" });
+    new LambdaPermission(this, "age-check-invoke", {
+      statementId: "EventBridgeSchedule",
+      action: "lambda:InvokeFunction",
+      functionName: this.ageCheckFunction.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: schedule.arn,
+    });
+    props.alerts.logMetric("stale-secrets", this.ageCheckFunction.logGroup, "StaleSecrets", STALE_MARKER_TERM);
+    props.alerts.alarmOn("stale-secrets", {
+      description: `A secret only people rotate (${manual.map((s) => s.name).join(", ")}) is missing or older than ${rotationDays} days: put a new value with aws secretsmanager put-secret-value (see docs/secrets.md).`,
+      namespace: props.alerts.namespace,
+      metricName: "StaleSecrets",
+      periodSeconds: 86400,
+      threshold: 1,
+    });
+    for (const [id, f, what] of [
+      ["secret-rotation-errors", this.rotationFunction, "Secret rotation failed: the secret keeps its old value; see the rotate-secret log group."],
+      ["secret-age-check-errors", this.ageCheckFunction, "The daily secret age check failed, so stale secrets would go unnoticed; see its log group."],
+    ] as const) {
+      props.alerts.alarmOn(id, { description: what, namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: f.functionName }, periodSeconds: 3600, threshold: 1 });
+    }
+
+    for (const s of this.secrets) {
+      const tf = s.key.replace(/[^a-z0-9]+/g, "_");
+      new TerraformOutput(this, `${s.key.replace(/\//g, "-")}-arn`, { value: s.arn, description: `ARN of ${s.name}` }).overrideLogicalId(`secret_${tf}_arn`);
+      new TerraformOutput(this, `${s.key.replace(/\//g, "-")}-name`, { value: s.name, description: `Name of the secret (${rotationSummary(s.rotation, rotationDays)})` }).overrideLogicalId(`secret_${tf}_name`);
+    }
+  }
+
+  /** Every secret of the environment. */
+  get all(): readonly ManagedSecret[] {
+    return this.secrets;
+  }
+
+  /** Adds key-decrypt for `role`, once per role, only when Secrets Manager asks on its behalf. */
+  grantDecryptThroughSecretsManager(role: ServiceRole): void {
+    if (this.decryptGranted.has(role)) return;
+    this.decryptGranted.add(role);
+    this.props.key.grantDecrypt(role, `ReadSecrets${pascal(role.node.path.split("/").slice(1).join("-"))}`, { StringEquals: { "kms:ViaService": `secretsmanager.${this.props.env.region}.amazonaws.com` } });
+  }
+
+  private add(key: string, description: string, rotation: Rotation): ManagedSecret {
+    const name = `mcp/${this.props.env.environment}/${key}`;
+    const tags: Record<string, string> = rotation.by === "aws" ? { [KIND_TAG]: rotation.kind, ...(rotation.length ? { [LENGTH_TAG]: String(rotation.length) } : {}) } : { "mcp-secret-rotated-by": "person" };
+    const secret = new SecretsmanagerSecret(this, key.replace(/\//g, "-"), {
+      name,
+      description: `${description}. ${rotationSummary(rotation, this.props.rotationDays)}.`,
+      kmsKeyId: this.props.key.arn,
+      recoveryWindowInDays: this.props.recoveryWindowDays ?? 30,
+      tags,
+    });
+    const managed = new ManagedSecret(secret, key, name, rotation, this);
+    this.secrets.push(managed);
+    return managed;
+  }
+}
+
+function rotationSummary(r: Rotation, days: number): string {
+  return r.by === "aws" ? `Generated and rotated in AWS every ${days} days` : `Put by a person; alarm when older than ${days} days`;
+}
+
+/** "agent-token/ops" → "AgentTokenOps": IAM statement ids are alphanumeric. */
+export function pascal(s: string): string {
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
+}

@@ -1,0 +1,103 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { AssetType, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { AwsEnv, prefix } from "../lib/aws-env";
+import { bundleFunction, functionEntry, LAMBDA_RUNTIME } from "../lib/function-bundle";
+import { AuditLogs } from "./audit-logs";
+import { Network } from "./network";
+import { SecurityGroup } from "./security-group";
+import { ServiceRole } from "./service-role";
+
+export interface VpcFunctionProps {
+  readonly env: AwsEnv;
+  /** Directory under functions/ holding index.ts; also names the function `mcp-<env>-<name>`. */
+  readonly name: string;
+  readonly description: string;
+  /** The VPC the function runs in: its private subnets, and the endpoint security group it may call on 443. */
+  readonly network: Network;
+  /** Where the function's log group is made (KMS-encrypted, the environment's retention). */
+  readonly logs: AuditLogs;
+  /** Plain configuration (never secrets). @default none */
+  readonly environment?: Record<string, string>;
+  /** @default 30 */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memoryMiB?: number;
+  /**
+   * Concurrent executions reserved for (and capping) the function. AWS refuses a reservation that leaves the account
+   * fewer unreserved executions than its minimum (100; new accounts limited to 10 cannot reserve any until the
+   * Lambda concurrency quota is raised). @default 2
+   */
+  readonly reservedConcurrency?: number;
+  /** Active X-Ray tracing (the role gets the two X-Ray write actions). @default false */
+  readonly tracing?: boolean;
+}
+
+/**
+ * A Lambda function of the kit, in the VPC's private subnets with its own security group (HTTPS to the VPC
+ * endpoints only), its own role, a KMS-encrypted log group with the environment's retention, and a package built
+ * in-process (see lib/function-bundle.ts). Grants are added to `role` by the constructs that use the function.
+ */
+export class VpcFunction extends Construct {
+  readonly fn: LambdaFunction;
+  readonly role: ServiceRole;
+  readonly securityGroup: SecurityGroup;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: VpcFunctionProps) {
+    super(scope, id);
+    const fnName = `${prefix(props.env)}-${props.name}`;
+    if (fnName.length > 64) throw new Error(`${this.node.path}: function name ${fnName} is longer than 64 characters`);
+    const reserved = props.reservedConcurrency ?? 2;
+    if (!Number.isInteger(reserved) || reserved < 1) throw new Error(`${this.node.path}: reservedConcurrency ${reserved} must be a whole number ≥ 1`);
+
+    this.logGroup = props.logs.logGroup(`lambda-${props.name}`);
+    this.securityGroup = new SecurityGroup(this, "security-group", { vpcId: props.network.vpc.id, name: fnName, description: `Lambda ${fnName}: HTTPS to the VPC endpoints only` });
+    this.securityGroup.allowTo({ group: props.network.endpointSecurityGroup }, 443, `${props.name} to AWS APIs through the VPC endpoints`);
+
+    this.role = new ServiceRole(this, "role", { env: props.env, name: fnName, assumedBy: "lambda.amazonaws.com", description: props.description });
+    this.role.addToPolicy({ sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] });
+    this.role.addToPolicy({
+      sid: "ManageVpcNetworkInterfaces",
+      actions: ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"],
+      resources: ["*"],
+      why: "Lambda attaches network interfaces for VPC functions with the execution role; these EC2 actions do not support resource-level permissions (same set as the AWSLambdaVPCAccessExecutionRole managed policy).",
+    });
+    if (props.tracing) {
+      this.role.addToPolicy({ sid: "WriteTraces", actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources: ["*"], why: "X-Ray write actions do not support resource-level permissions." });
+    }
+
+    const bundle = bundleFunction(functionEntry(props.name));
+    const asset = new TerraformAsset(this, "code", { path: bundle.zipPath, type: AssetType.FILE });
+    // Lambda checks the ENI permissions when the function is created: the inline policy must exist first.
+    const rolePolicy = this.role.node.tryFindChild("policy") as IamRolePolicy | undefined;
+    this.fn = new LambdaFunction(this, "function", {
+      functionName: fnName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: asset.path,
+      sourceCodeHash: bundle.sha256,
+      timeout: props.timeoutSeconds ?? 30,
+      memorySize: props.memoryMiB ?? 256,
+      reservedConcurrentExecutions: reserved,
+      environment: props.environment ? { variables: props.environment } : undefined,
+      vpcConfig: { subnetIds: props.network.subnetIds, securityGroupIds: [this.securityGroup.id] },
+      loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      tracingConfig: { mode: props.tracing ? "Active" : "PassThrough" },
+      dependsOn: [this.logGroup, ...(rolePolicy ? [rolePolicy] : [])],
+    });
+  }
+
+  get arn(): string {
+    return this.fn.arn;
+  }
+
+  get functionName(): string {
+    return this.fn.functionName;
+  }
+}
