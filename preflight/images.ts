@@ -141,7 +141,7 @@ async function checkPlannedCredential(ctx: PreflightContext, url: string, creden
 async function checkImageInRepository(ctx: PreflightContext, what: string, repositoryName: string, img: ImageRef, ref: string): Promise<CheckResult> {
   const imageId = img.digest ? { imageDigest: img.digest } : { imageTag: img.tag ?? "latest" };
   const shown = img.digest ?? `:${imageId.imageTag}`;
-  const uri = `${ctx.accountId}.dkr.ecr.${ctx.config.region}.amazonaws.com/${repositoryName}${img.digest ? `@${img.digest}` : `:${imageId.imageTag}`}`;
+  const uri = `${ctx.accountId}.dkr.ecr.${ctx.config.region}.amazonaws.com/${repositoryName}${img.tag ? `:${img.tag}` : ""}${img.digest ? `@${img.digest}` : img.tag ? "" : ":latest"}`;
   const mirror = `mirror it once from a machine with registry access: docker pull ${uri}`;
   try {
     const res = await ctx.clients.ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [imageId] }));

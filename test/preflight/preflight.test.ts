@@ -1,0 +1,425 @@
+import { DescribeCertificateCommand } from "@aws-sdk/client-acm";
+import {
+  DescribeSecurityGroupsCommand,
+  DescribeTransitGatewaysCommand,
+  DescribeVpcsCommand,
+  DescribeVpnConnectionsCommand,
+  DescribeVpnGatewaysCommand,
+  SearchTransitGatewayRoutesCommand,
+} from "@aws-sdk/client-ec2";
+import { DescribeImagesCommand, DescribePullThroughCacheRulesCommand, ValidatePullThroughCacheRuleCommand } from "@aws-sdk/client-ecr";
+import { GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand } from "@aws-sdk/client-s3";
+import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import { ListSubscriptionsByTopicCommand, ListTopicsCommand } from "@aws-sdk/client-sns";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { McpConfig } from "../../config/schema";
+import { covers } from "../../preflight/certificate";
+import { parseImage } from "../../preflight/images";
+import { plannedUsage } from "../../preflight/quotas";
+import { formatJson, formatText, PreflightReport, runPreflight } from "../../preflight/run";
+import { locationToRegion } from "../../preflight/state";
+import { PROJECT_TAG } from "../../preflight/tags";
+import { CheckResult } from "../../preflight/types";
+import { TerraformJson } from "../../policy/types";
+import { PROJECT } from "../../stacks/mcp-stack";
+import { shippedConfigs, variant } from "../helpers";
+import { ACCOUNT, awsError, CERT_ARN, clients, DAY, greenAccount, mocks, NOW, sentCommands, TGW_TABLE } from "./account";
+
+const configs = shippedConfigs();
+const prod = configs.prod;
+
+/** A small plan with what the quota checks count: one VPC, 7 interface endpoints, 2 services, one ALB with 2 listeners and 3 rules. */
+const PLAN: TerraformJson = {
+  resource: {
+    aws_vpc: { vpc: { cidr_block: "10.42.0.0/20" } },
+    aws_vpc_endpoint: Object.fromEntries(
+      ["ecr-api", "ecr-dkr", "logs", "secretsmanager", "kms", "sts", "monitoring"].map((s) => [s, { vpc_id: "${aws_vpc.vpc.id}", vpc_endpoint_type: "Interface" }]).concat([["s3", { vpc_id: "${aws_vpc.vpc.id}", vpc_endpoint_type: "Gateway" }]]),
+    ),
+    aws_ecs_task_definition: { task: { cpu: "1024", memory: "2048" } },
+    aws_ecs_service: { mcp: { desired_count: 2, task_definition: "${aws_ecs_task_definition.task.arn}" }, tier: { desired_count: 1, task_definition: "${aws_ecs_task_definition.task.arn}" } },
+    aws_lb: { alb: { internal: true } },
+    aws_lb_listener: { mcp: { load_balancer_arn: "${aws_lb.alb.arn}" }, gateway: { load_balancer_arn: "${aws_lb.alb.arn}" } },
+    aws_lb_listener_rule: { a: { listener_arn: "${aws_lb_listener.mcp.arn}" }, b: { listener_arn: "${aws_lb_listener.mcp.arn}" }, c: { listener_arn: "${aws_lb_listener.gateway.arn}" } },
+    aws_sns_topic: { alerts: { name: "mcp-prod-security-alerts" }, other: { name: "mcp-prod-rotation" } },
+    aws_sns_topic_subscription: { secops: { topic_arn: "${aws_sns_topic.alerts.arn}", protocol: "email", endpoint: "secops@example.com" } },
+  },
+};
+
+async function run(config: McpConfig = prod, plan?: TerraformJson): Promise<PreflightReport> {
+  return runPreflight({ config, clients: clients(), plan, now: NOW });
+}
+
+function find(report: PreflightReport, group: string, status?: CheckResult["status"]): CheckResult[] {
+  return report.results.filter((r) => r.group === group && (!status || r.status === status));
+}
+
+/** The one FAIL of a report (a broken prerequisite must show as exactly one failure, with a fix). */
+function onlyFailure(report: PreflightReport): CheckResult {
+  const fails = report.results.filter((r) => r.status === "FAIL");
+  expect(fails.map((f) => `${f.group}: ${f.check}: ${f.detail}`)).toHaveLength(1);
+  expect(fails[0].fix).toBeTruthy();
+  expect(report.passed).toBe(false);
+  return fails[0];
+}
+
+const commandsSent = new Set<string>();
+beforeEach(() => greenAccount());
+afterEach(() => sentCommands().forEach((c) => commandsSent.add(c)));
+
+describe("a ready account", () => {
+  it("passes every check of prod, with the plan-based quota checks skipped when nothing was synthesized", async () => {
+    const report = await run();
+    expect(report.results.filter((r) => r.status === "FAIL")).toEqual([]);
+    expect(report.passed).toBe(true);
+    expect(report.accountId).toBe(ACCOUNT);
+    expect(new Set(report.results.filter((r) => r.status === "PASS").map((r) => r.group))).toEqual(new Set(["identity", "certificate", "images", "network", "state", "alerts", "quotas"]));
+    expect(find(report, "quotas", "SKIP").map((r) => r.check)).toEqual(["plan-based quotas"]);
+    // IBM i network, three agent ranges and the operators each get a route check against the default table.
+    expect(find(report, "network", "PASS").filter((r) => r.check.startsWith("route to ")).map((r) => r.check)).toEqual(["route to 10.52.0.0/24", "route to 10.22.1.0/28", "route to 10.22.5.0/28", "route to 10.22.2.0/28", "route to 10.32.0.0/24"]);
+    expect(mocks.ec2.commandCalls(SearchTransitGatewayRoutesCommand)[0].args[0].input).toEqual({ TransitGatewayRouteTableId: TGW_TABLE, Filters: [{ Name: "route-search.longest-prefix-match", Values: ["10.52.0.0/24"] }] });
+  });
+
+  it("checks the quotas the synthesized plan needs", async () => {
+    const report = await run(prod, PLAN);
+    expect(report.passed).toBe(true);
+    expect(find(report, "quotas").map((r) => `${r.status} ${r.check}: ${r.detail}`)).toEqual([
+      "PASS VPCs per Region: 1 existing VPC(s) + 1 new needs 2 of 5",
+      "PASS Interface VPC endpoints per VPC: the stack's VPC needs 7 of 50",
+      "PASS Fargate On-Demand vCPU resource count: the plan's services (without other workloads of the account) needs 3 of 6",
+      "PASS Listeners per Application Load Balancer: aws_lb.alb needs 2 of 50",
+      "PASS Rules per Application Load Balancer: aws_lb.alb's listener rules needs 3 of 100",
+    ]);
+  });
+
+  it("passes dev (VPN gateway with static routes, self-signed certificate, local state)", async () => {
+    const report = await run(configs.dev);
+    expect(report.results.filter((r) => r.status === "FAIL")).toEqual([]);
+    expect(find(report, "certificate")).toEqual([{ group: "certificate", check: "certificate", status: "SKIP", detail: "tls.mode is self-signed: the deploy makes and imports the certificate itself" }]);
+    expect(find(report, "state")[0].status).toBe("SKIP");
+    expect(find(report, "network", "PASS").map((r) => r.check)).toContain("VPN tunnels");
+  });
+});
+
+describe("identity", () => {
+  it("stops at credentials of another account, naming both", async () => {
+    mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: "210987654321", Arn: "arn:aws:iam::210987654321:user/someone" });
+    const report = await run();
+    const f = onlyFailure(report);
+    expect(f.detail).toBe("credentials are for account 210987654321 (arn:aws:iam::210987654321:user/someone), but config prod.json deploys to 123456789012");
+    expect(report.results.slice(1).every((r) => r.status === "SKIP")).toBe(true);
+    expect(mocks.acm.calls()).toHaveLength(0);
+  });
+
+  it("reports missing credentials with how to provide them", async () => {
+    mocks.sts.on(GetCallerIdentityCommand).rejects(awsError("CredentialsProviderError", "Could not load credentials from any providers"));
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("no AWS credentials were found");
+    expect(f.fix).toMatch(/^set AWS_PROFILE/);
+  });
+});
+
+describe("certificate", () => {
+  it("fails when it does not exist", async () => {
+    mocks.acm.on(DescribeCertificateCommand).rejects(awsError("ResourceNotFoundException"));
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("does not exist in account 123456789012, us-east-1");
+    expect(f.fix).toBe("request a certificate for mcp.example.com in ACM (us-east-1) and set tls.certificateArn to its ARN");
+  });
+
+  it("fails while validation is pending", async () => {
+    mocks.acm.on(DescribeCertificateCommand).resolves({ Certificate: { CertificateArn: CERT_ARN, Status: "PENDING_VALIDATION", DomainName: "mcp.example.com", NotAfter: undefined } });
+    const f = onlyFailure(await run());
+    expect(f.check).toBe("status");
+    expect(f.detail).toBe(`${CERT_ARN} is PENDING_VALIDATION, not ISSUED; a listener cannot use it`);
+    expect(f.fix).toMatch(/CNAME records/);
+  });
+
+  it("fails when it does not cover tls.domainName, and passes a one-label wildcard", async () => {
+    mocks.acm.on(DescribeCertificateCommand).resolves({ Certificate: { Status: "ISSUED", DomainName: "api.example.com", SubjectAlternativeNames: ["api.example.com", "*.mcp.example.com"], NotAfter: new Date(NOW.getTime() + 90 * DAY) } });
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("covers api.example.com, *.mcp.example.com, not mcp.example.com; clients would reject the TLS handshake");
+    mocks.acm.on(DescribeCertificateCommand).resolves({ Certificate: { Status: "ISSUED", DomainName: "*.example.com", NotAfter: new Date(NOW.getTime() + 90 * DAY) } });
+    expect(find(await run(), "certificate", "PASS").map((r) => r.detail)).toContain("covers mcp.example.com (as *.example.com)");
+  });
+
+  it("fails when it expires within 30 days", async () => {
+    mocks.acm.on(DescribeCertificateCommand).resolves({ Certificate: { Status: "ISSUED", Type: "IMPORTED", DomainName: "mcp.example.com", NotAfter: new Date(NOW.getTime() + 10.5 * DAY) } });
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("expires in 10 days (2026-12-06); the kit wants at least 30 days left");
+    expect(f.fix).toMatch(/^import a renewed certificate into the same ARN/);
+  });
+
+  it("fails on a certificate of another region without calling ACM", async () => {
+    const f = onlyFailure(await run(variant("prod", (c) => (c.tls.certificateArn = CERT_ARN.replace("us-east-1", "eu-west-1")))));
+    expect(f.detail).toMatch(/is in eu-west-1, but the load balancer is in us-east-1/);
+    expect(mocks.acm.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ["mcp.example.com", "mcp.example.com", true],
+    ["*.example.com", "mcp.example.com", true],
+    ["*.example.com", "a.mcp.example.com", false],
+    ["*.example.com", "example.com", false],
+    ["MCP.Example.com", "mcp.example.com", true],
+    ["mcp.example.com", "*.example.com", false],
+  ])("covers(%s, %s) is %s", (name, domain, expected) => {
+    expect(covers(name, domain)).toBe(expected);
+  });
+});
+
+describe("images", () => {
+  it("fails when no pull-through cache rule reaches ghcr.io and the plan creates none", async () => {
+    mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: [] });
+    const report = await run();
+    const fails = find(report, "images", "FAIL");
+    expect(fails.map((f) => f.check)).toEqual(["mcpServer.image", "gateway.image"]);
+    expect(fails[0].detail).toMatch(/^ghcr\.io\/ibm\/ibmi-mcp-server:0\.5\.1@sha256:[0-9a-f]{64} is on ghcr\.io, which tasks in the isolated VPC cannot reach, and no ECR pull-through cache rule for ghcr\.io exists in us-east-1$/);
+    expect(fails[0].fix).toMatch(/credential secret named ecr-pullthroughcache\//);
+  });
+
+  it("skips the image while the plan creates the rule, and checks the planned credential secret", async () => {
+    mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: [] });
+    const plan = { resource: { aws_ecr_pull_through_cache_rule: { ghcr: { ecr_repository_prefix: "ghcr", upstream_registry_url: "ghcr.io", credential_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ghcr-token" } } } };
+    mocks.secrets.on(DescribeSecretCommand).resolves({ Name: "ghcr-token", VersionIdsToStages: { v1: ["AWSCURRENT"] } });
+    const report = await run(prod, plan);
+    expect(find(report, "images", "SKIP").map((r) => r.check)).toEqual(["mcpServer.image", "gateway.image"]);
+    const f = onlyFailure(report);
+    expect(f.detail).toBe("ghcr-token is not named ecr-pullthroughcache/…, so ECR refuses it");
+  });
+
+  it("fails when ECR cannot log in to the upstream with the rule's credential", async () => {
+    mocks.ecr.on(ValidatePullThroughCacheRuleCommand).resolves({ isValid: false, failure: "401 Unauthorized" });
+    const f = onlyFailure(await run());
+    expect(f.check).toBe("cache rule ghcr/ → ghcr.io");
+    expect(f.detail).toBe("ECR cannot log in to ghcr.io with ecr-pullthroughcache/ghcr-AbCdEf: 401 Unauthorized");
+  });
+
+  it("fails when an image was not mirrored into the cache, with the pull command", async () => {
+    mocks.ecr.on(DescribeImagesCommand, { repositoryName: "ghcr/ibm/mcp-context-forge" }).rejects(awsError("RepositoryNotFoundException"));
+    const f = onlyFailure(await run());
+    expect(f.check).toBe("gateway.image");
+    expect(f.detail).toBe("repository ghcr/ibm/mcp-context-forge does not exist in ECR yet (nothing was pulled through the cache)");
+    expect(f.fix).toMatch(/^mirror it once from a machine with registry access: docker pull 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ghcr\/ibm\/mcp-context-forge:0\.7\.0@sha256:[0-9a-f]{64}$/);
+  });
+
+  it("looks up a digest-pinned image by digest and a tagged one by tag", async () => {
+    await run(configs.staging);
+    const ids = mocks.ecr.commandCalls(DescribeImagesCommand).map((c) => c.args[0].input);
+    expect(ids).toEqual([
+      { repositoryName: "ghcr/ibm/ibmi-mcp-server", imageIds: [{ imageTag: "0.5.1" }] },
+      { repositoryName: "ghcr/ibm/mcp-context-forge", imageIds: [{ imageTag: "0.7.0" }] },
+    ]);
+  });
+
+  it("refuses ECR of another region", async () => {
+    const f = onlyFailure(await run(variant("prod", (c) => (c.gateway.image = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/gateway:1.0@sha256:${"b".repeat(64)}`))));
+    expect(f.detail).toMatch(/is in ECR of eu-west-1; the VPC endpoints reach only ECR of us-east-1$/);
+  });
+
+  it("parses image references", () => {
+    expect(parseImage("ghcr.io/ibm/ibmi-mcp-server:0.5.1@sha256:abc")).toEqual({ registry: "ghcr.io", repository: "ibm/ibmi-mcp-server", tag: "0.5.1", digest: "sha256:abc" });
+    expect(parseImage("localhost:5000/x/y")).toEqual({ registry: "localhost:5000", repository: "x/y", tag: undefined, digest: undefined });
+    expect(parseImage("nginx:1.27")).toEqual({ registry: "docker.io", repository: "library/nginx", tag: "1.27", digest: undefined });
+  });
+});
+
+describe("network", () => {
+  it("fails on an agent security group that does not exist", async () => {
+    const config = variant("prod", (c) => (c.agents[1].securityGroupIds = ["sg-0123456789abcdef0"]));
+    mocks.ec2.on(DescribeSecurityGroupsCommand).rejects(awsError("InvalidGroup.NotFound", "The security group 'sg-0123456789abcdef0' does not exist"));
+    const f = onlyFailure(await run(config));
+    expect(f.check).toBe("agent group ops sg-0123456789abcdef0");
+    expect(f.detail).toBe("security group sg-0123456789abcdef0 does not exist in us-east-1");
+  });
+
+  it("fails when the transit gateway does not exist or is not available", async () => {
+    mocks.ec2.on(DescribeTransitGatewaysCommand).rejects(awsError("InvalidTransitGatewayID.NotFound"));
+    expect(onlyFailure(await run()).detail).toBe("does not exist in us-east-1 (or is not shared with account 123456789012)");
+    mocks.ec2.on(DescribeTransitGatewaysCommand).resolves({ TransitGateways: [{ State: "pending", OwnerId: ACCOUNT }] });
+    expect(onlyFailure(await run()).detail).toBe("is pending, not available");
+  });
+
+  it("fails when no route reaches the IBM i network, or the route is a blackhole", async () => {
+    mocks.ec2.on(SearchTransitGatewayRoutesCommand).resolves({ Routes: [] });
+    mocks.ec2.on(SearchTransitGatewayRoutesCommand, { Filters: [{ Name: "route-search.longest-prefix-match", Values: ["10.22.1.0/28"] }] }).resolves({ Routes: [{ DestinationCidrBlock: "10.22.0.0/16", State: "active" }] });
+    const fails = find(await run(), "network", "FAIL");
+    expect(fails[0]).toEqual(expect.objectContaining({ check: "route to 10.52.0.0/24", detail: `${TGW_TABLE} has no route to the IBM i network (10.52.0.0/24)` }));
+    expect(fails).toHaveLength(4);
+    mocks.ec2.on(SearchTransitGatewayRoutesCommand).resolves({ Routes: [{ DestinationCidrBlock: "10.52.0.0/16", State: "blackhole" }] });
+    expect(find(await run(), "network", "FAIL")[0].detail).toBe(`the route 10.52.0.0/16 in ${TGW_TABLE} is blackhole`);
+  });
+
+  it("fails on a shared transit gateway that will not accept the attachment", async () => {
+    mocks.ec2.on(DescribeTransitGatewaysCommand).resolves({ TransitGateways: [{ State: "available", OwnerId: "210987654321", Options: { DefaultRouteTableAssociation: "enable", AssociationDefaultRouteTableId: TGW_TABLE, AutoAcceptSharedAttachments: "disable" } }] });
+    expect(onlyFailure(await run()).check).toBe("attachment acceptance");
+  });
+
+  it("fails on a VPN gateway attached to another VPC, with its tunnels down, without a static route", async () => {
+    mocks.ec2.on(DescribeVpnGatewaysCommand).resolves({ VpnGateways: [{ State: "available", VpcAttachments: [{ VpcId: "vpc-0ccccccccccccccccc", State: "attached" }] }] });
+    mocks.ec2.on(DescribeVpnConnectionsCommand).resolves({
+      VpnConnections: [{ VpnConnectionId: "vpn-0123456789abcdef0", State: "available", Options: { StaticRoutesOnly: true }, Routes: [{ DestinationCidrBlock: "10.20.0.0/16", State: "available" }], VgwTelemetry: [{ Status: "DOWN" }, { Status: "DOWN" }] }],
+    });
+    const fails = find(await run(configs.dev), "network", "FAIL");
+    expect(fails.map((f) => f.check)).toEqual(["VPN gateway attachment", "VPN tunnels", "route to 10.50.0.0/24", "route to 10.30.0.0/24"]);
+    expect(fails[2].detail).toBe("no static route of the VPN connection covers the IBM i network (10.50.0.0/24)");
+  });
+
+  it("passes a VPN gateway already attached to this stack's VPC (a redeploy)", async () => {
+    mocks.ec2.on(DescribeVpnGatewaysCommand).resolves({ VpnGateways: [{ State: "available", VpcAttachments: [{ VpcId: "vpc-0ddddddddddddddddd", State: "attached" }] }] });
+    mocks.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: "vpc-0ddddddddddddddddd" }] });
+    expect(find(await run(configs.dev), "network", "FAIL")).toEqual([]);
+    const tagged = mocks.ec2.commandCalls(DescribeVpcsCommand).find((c) => c.args[0].input.Filters);
+    expect(tagged!.args[0].input.Filters).toEqual([{ Name: "tag:project", Values: ["ibmi-mcp"] }, { Name: "tag:environment", Values: ["dev"] }]);
+  });
+
+  it("fails when the VPN gateway has no VPN connection", async () => {
+    mocks.ec2.on(DescribeVpnConnectionsCommand).resolves({ VpnConnections: [] });
+    expect(onlyFailure(await run(configs.dev)).detail).toBe("vgw-0a1b2c3d4e5f60718 has no available site-to-site VPN connection, so nothing reaches the IBM i network");
+  });
+});
+
+describe("state bucket", () => {
+  it("fails when it does not exist, with how to create it", async () => {
+    mocks.s3.on(GetBucketLocationCommand).rejects(awsError("NoSuchBucket"));
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("does not exist; Terraform does not create its own state bucket");
+    expect(f.fix).toMatch(/^create it first \(docs\/deploy\.md, step 1\): aws s3api create-bucket --bucket acme-terraform-state-123456789012 --region us-east-1/);
+  });
+
+  it("fails when it is in another region than the backend names", async () => {
+    mocks.s3.on(GetBucketLocationCommand).resolves({ LocationConstraint: "eu-central-1" });
+    expect(onlyFailure(await run()).fix).toBe('set state.region to "eu-central-1" in the config');
+  });
+
+  it("fails when versioning is off, encryption missing or public access not blocked", async () => {
+    mocks.s3.on(GetBucketVersioningCommand).resolves({});
+    mocks.s3.on(GetBucketEncryptionCommand).rejects(awsError("ServerSideEncryptionConfigurationNotFoundError"));
+    mocks.s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false } });
+    const fails = find(await run(), "state", "FAIL");
+    expect(fails.map((f) => `${f.check}: ${f.detail}`)).toEqual([
+      "encryption: has no default encryption",
+      "versioning: is off; a corrupted or deleted state could not be recovered",
+      "public access block: BlockPublicPolicy, RestrictPublicBuckets not on; state holds resource ids and may hold secrets",
+    ]);
+    mocks.s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration"));
+    expect(find(await run(), "state", "FAIL").map((f) => f.check)).toContain("public access block");
+  });
+
+  it("reads GetBucketLocation's answers as regions", () => {
+    expect([undefined, "", "EU", "eu-central-1"].map((l) => locationToRegion(l))).toEqual(["us-east-1", "us-east-1", "eu-west-1", "eu-central-1"]);
+  });
+});
+
+describe("alert subscriptions", () => {
+  it("fails on a subscription still pending confirmation, with how to confirm", async () => {
+    mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: "email", Endpoint: "secops@example.com", SubscriptionArn: "PendingConfirmation" }] });
+    const f = onlyFailure(await run());
+    expect(f).toEqual(
+      expect.objectContaining({ group: "alerts", check: "secops@example.com", detail: "has not confirmed its subscription to mcp-prod-security-alerts; alerts to it are dropped" }),
+    );
+    expect(f.fix).toMatch(/^open the "AWS Notification - Subscription Confirmation" e-mail sent to secops@example\.com/);
+  });
+
+  it("fails when an address has no subscription at all", async () => {
+    mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
+    expect(onlyFailure(await run()).detail).toBe("has no subscription to mcp-prod-security-alerts");
+  });
+
+  it("skips before the first deploy, when the topic does not exist", async () => {
+    mocks.sns.on(ListTopicsCommand).resolves({ Topics: [] });
+    const report = await run();
+    expect(report.passed).toBe(true);
+    expect(find(report, "alerts")).toEqual([expect.objectContaining({ status: "SKIP", check: "mcp-prod-security-alerts", detail: "topic not found: first deploy" })]);
+  });
+
+  it("takes the topic from the plan's e-mail subscriptions and follows pagination", async () => {
+    mocks.sns.on(ListTopicsCommand).resolvesOnce({ Topics: [{ TopicArn: "arn:aws:sns:us-east-1:123456789012:x" }], NextToken: "t1" }).resolves({ Topics: [{ TopicArn: "arn:aws:sns:us-east-1:123456789012:mcp-prod-security-alerts" }] });
+    const report = await run(prod, PLAN);
+    expect(find(report, "alerts").map((r) => `${r.status} ${r.check}`)).toEqual(["PASS secops@example.com"]);
+    expect(mocks.sns.commandCalls(ListTopicsCommand)).toHaveLength(2);
+  });
+});
+
+describe("quotas", () => {
+  it("fails when the new VPC would exceed VPCs per Region", async () => {
+    mocks.ec2.on(DescribeVpcsCommand).callsFake((input) => ({ Vpcs: input.Filters ? [] : Array.from({ length: 5 }, (_, i) => ({ VpcId: `vpc-${i}` })) }));
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("5 existing VPC(s) + 1 new needs 6, the quota is 5");
+    expect(f.fix).toBe("request an increase of vpc L-F678F1CE (VPCs per Region) in the Service Quotas console, or shrink the plan");
+  });
+
+  it("fails when the plan's listener rules exceed the ALB's rule quota, and falls back to the AWS default", async () => {
+    mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-7EED9B64" }).rejects(awsError("NoSuchResourceException"));
+    const many: TerraformJson = { resource: { ...PLAN.resource, aws_lb_listener_rule: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`r${i}`, { listener_arn: "${aws_lb_listener.mcp.arn}" }])) } };
+    const f = onlyFailure(await run(prod, many));
+    expect(f.detail).toBe("aws_lb.alb's listener rules needs 101, the quota is 100");
+  });
+
+  it("fails when the services need more Fargate vCPU than the quota", async () => {
+    mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-3032A538" }).resolves({ Quota: { Value: 2 } });
+    expect(onlyFailure(await run(prod, PLAN)).detail).toBe("the plan's services (without other workloads of the account) needs 3, the quota is 2");
+  });
+
+  it("counts what a plan needs", () => {
+    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 } });
+  });
+});
+
+describe("permissions", () => {
+  it("names the IAM action a denied read needs", async () => {
+    mocks.ec2.on(DescribeTransitGatewaysCommand).rejects(awsError("UnauthorizedOperation", "You are not authorized to perform this operation."));
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("cannot read: ec2:DescribeTransitGateways was denied");
+    expect(f.fix).toBe("grant ec2:DescribeTransitGateways to the identity that runs the preflight (docs/deploy.md lists the read-only policy)");
+  });
+
+  it("turns an unexpected error in a group into a FAIL of that group only", async () => {
+    mocks.s3.on(GetBucketLocationCommand).rejects(awsError("SlowDown", "Please reduce your request rate."));
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("could not check (s3:GetBucketLocation): SlowDown: Please reduce your request rate.");
+  });
+});
+
+describe("output", () => {
+  it("prints a line per result, a fix under each FAIL, and a summary; JSON carries the same", async () => {
+    mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: "email", Endpoint: "secops@example.com", SubscriptionArn: "PendingConfirmation" }] });
+    const report = await run();
+    const text = formatText(report).split("\n");
+    expect(text[0]).toBe("preflight mcp-prod: account 123456789012, us-east-1, plan not synthesized (npm run synth enables the plan-based checks)");
+    const at = text.findIndex((l) => l.startsWith("FAIL  alerts"));
+    expect(text[at]).toBe("FAIL  alerts       secops@example.com: has not confirmed its subscription to mcp-prod-security-alerts; alerts to it are dropped");
+    expect(text[at + 1]).toMatch(/^ {19}fix: open the "AWS Notification/);
+    expect(text[text.length - 1]).toMatch(/^\d+ passed, 1 failed, 1 skipped: fix every FAIL before npx cdktf deploy mcp-prod$/);
+    const json = JSON.parse(formatJson(report));
+    expect(json).toEqual(expect.objectContaining({ stack: "mcp-prod", passed: false, summary: report.summary }));
+    expect(json.results).toHaveLength(report.results.length);
+  });
+});
+
+describe("read-only", () => {
+  // Runs last in this file: by then every scenario above has sent its commands.
+  it("sends only Describe/Get/List commands (plus two read-only ones named otherwise), and never reads a secret value", () => {
+    // Not Describe/Get/List by name, but read-only by their IAM access level (Service Authorization Reference):
+    // ec2:SearchTransitGatewayRoutes (List) and ecr:ValidatePullThroughCacheRule (Read: ECR tries the credential upstream).
+    const READ_ONLY_OTHERWISE_NAMED = ["SearchTransitGatewayRoutesCommand", "ValidatePullThroughCacheRuleCommand"];
+    const sent = [...commandsSent].sort();
+    expect(sent.length).toBeGreaterThanOrEqual(20);
+    const writes = sent.filter((c) => !/^(Describe|Get|List)[A-Z]/.test(c) && !READ_ONLY_OTHERWISE_NAMED.includes(c));
+    expect(writes).toEqual([]);
+    expect(sent).not.toContain("GetSecretValueCommand");
+  });
+
+  it("constructs no command in its source but read-only ones", () => {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    const dir = path.join(__dirname, "..", "..", "preflight");
+    const used = fs.readdirSync(dir).flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/new (\w+Command)\(/g)].map((m) => m[1]));
+    expect(used.length).toBeGreaterThan(15);
+    expect(used.filter((c) => !/^(Describe|Get|List)[A-Z]/.test(c) && c !== "SearchTransitGatewayRoutesCommand" && c !== "ValidatePullThroughCacheRuleCommand")).toEqual([]);
+  });
+
+  it("keeps the project tag in step with the stack's", () => {
+    expect(PROJECT_TAG).toBe(PROJECT);
+  });
+});
