@@ -52,7 +52,7 @@ describe("each bad input is reported with file, path, value and fix", () => {
     ["empty agent list", "dev", (c) => (c.agents = []), "config/dev.json: agents: lists no agent group, so nothing could reach the MCP server (got []). Fix: add at least one agent group with its name, cidrs, toolsets and readOnly."],
     ["missing required key", "dev", (c) => delete c.region, "config/dev.json: region: is required. Fix: add region (string)."],
     ["wrong type", "dev", (c) => (c.mcpServer.desiredCount = "2"), 'config/dev.json: mcpServer.desiredCount: is a string, not a number (got "2"). Fix: write a number.'],
-    ["unknown key (typo)", "dev", (c) => (c.logs.retentionDay = 90), 'config/dev.json: logs.retentionDay: is not a known key (a misspelt key would silently drop a control). Fix: did you mean "retentionDays"? Known keys here: retentionDays.'],
+    ["unknown key (typo)", "dev", (c) => (c.logs.retentionDay = 90), 'config/dev.json: logs.retentionDay: is not a known key (a misspelt key would silently drop a control). Fix: did you mean "retentionDays"? Known keys here: retentionDays, objectLock.'],
     ["debug logging in prod", "prod", (c) => (c.mcpServer.logLevel = "debug"), 'config/prod.json: mcpServer.logLevel: is debug in production; debug logs can carry request data (got "debug"). Fix: use "info" or higher.'],
     ["one task in prod", "prod", (c) => (c.mcpServer.desiredCount = 1), "config/prod.json: mcpServer.desiredCount: runs 1 task; production needs 2 or more across zones (got 1). Fix: set 2 or more."],
     ["no alert e-mail in prod", "prod", (c) => (c.alerts.emails = []), 'config/prod.json: alerts.emails: is empty; security alerts would reach no one (got []). Fix: add the security team\'s address, e.g. ["secops@example.com"].'],
