@@ -74,14 +74,17 @@ export async function checkImages(ctx: PreflightContext): Promise<CheckResult[]>
       }
     }
     const url = upstreamUrl(img.registry);
-    const rule = rules.find((r) => r.upstreamRegistryUrl === url);
     const planned = planResources(ctx.plan, "aws_ecr_pull_through_cache_rule").map(([, b]) => b).find((b) => b.upstream_registry_url === url);
+    // Rules are registry-wide, so each environment caches under its own prefix (constructs/container-images.ts):
+    // another environment's rule for the same upstream is not this stack's.
+    const prefix = typeof planned?.ecr_repository_prefix === "string" ? planned.ecr_repository_prefix : `mcp-${ctx.config.environment}-ghcr`;
+    const rule = rules.find((r) => r.upstreamRegistryUrl === url && r.ecrRepositoryPrefix === prefix);
     if (!rule) {
       if (planned) {
         out.push(skip(GROUP, what, `the pull-through cache rule for ${url} (prefix ${planned.ecr_repository_prefix}) is created by this deploy; the image cannot be checked before it exists`, "after the deploy, mirror the image (docs/deploy.md) and run the preflight again"));
         out.push(...(await checkPlannedCredential(ctx, url, planned.credential_arn)));
       } else {
-        out.push(fail(GROUP, what, `${ref} is on ${img.registry}, which tasks in the isolated VPC cannot reach, and no ECR pull-through cache rule for ${url} exists in ${ctx.config.region}`, `create a pull-through cache rule for ${url} (credential secret named ${PULL_THROUGH_SECRET_PREFIX}…), or copy the image into ECR of ${ctx.config.region} and point ${what} there`));
+        out.push(fail(GROUP, what, `${ref} is on ${img.registry}, which tasks in the isolated VPC cannot reach, and no ECR pull-through cache rule ${prefix}/ for ${url} exists in ${ctx.config.region}`, `run npm run synth (the plan creates the rule) and the preflight again, or create a pull-through cache rule with prefix ${prefix} for ${url} (credential secret named ${PULL_THROUGH_SECRET_PREFIX}…), or copy the image into ECR of ${ctx.config.region} and point ${what} there`));
       }
       continue;
     }

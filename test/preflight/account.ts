@@ -75,7 +75,7 @@ export function greenAccount(): void {
   mocks.acm.on(DescribeCertificateCommand).resolves({
     Certificate: { CertificateArn: CERT_ARN, Status: "ISSUED", Type: "AMAZON_ISSUED", DomainName: "mcp.example.com", SubjectAlternativeNames: ["mcp.example.com"], NotAfter: new Date(NOW.getTime() + 200 * DAY) },
   });
-  mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: [{ ecrRepositoryPrefix: "ghcr", upstreamRegistryUrl: "ghcr.io", credentialArn: CREDENTIAL_ARN }] });
+  mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: ["staging", "prod", "dev"].map((env) => ({ ecrRepositoryPrefix: `mcp-${env}-ghcr`, upstreamRegistryUrl: "ghcr.io", credentialArn: CREDENTIAL_ARN.replace("ghcr", `mcp-${env}-ghcr`) })) });
   mocks.ecr.on(ValidatePullThroughCacheRuleCommand).resolves({ isValid: true });
   mocks.ecr.on(DescribeImagesCommand).callsFake((input) => ({ imageDetails: [{ repositoryName: input.repositoryName, imageDigest: input.imageIds[0].imageDigest ?? "sha256:" + "a".repeat(64) }] }));
   mocks.ec2.on(DescribeTransitGatewaysCommand).resolves({

@@ -169,12 +169,13 @@ describe("certificate", () => {
 });
 
 describe("images", () => {
-  it("fails when no pull-through cache rule reaches ghcr.io and the plan creates none", async () => {
-    mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: [] });
+  it("fails when no pull-through cache rule of this environment reaches ghcr.io and the plan creates none", async () => {
+    // Another environment's rule for the same upstream does not serve this stack's prefix.
+    mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: [{ ecrRepositoryPrefix: "mcp-dev-ghcr", upstreamRegistryUrl: "ghcr.io" }] });
     const report = await run();
     const fails = find(report, "images", "FAIL");
     expect(fails.map((f) => f.check)).toEqual(["mcpServer.image", "gateway.image"]);
-    expect(fails[0].detail).toMatch(/^ghcr\.io\/ibm\/ibmi-mcp-server:0\.5\.1@sha256:[0-9a-f]{64} is on ghcr\.io, which tasks in the isolated VPC cannot reach, and no ECR pull-through cache rule for ghcr\.io exists in us-east-1$/);
+    expect(fails[0].detail).toMatch(/^ghcr\.io\/ibm\/ibmi-mcp-server:0\.5\.1@sha256:[0-9a-f]{64} is on ghcr\.io, which tasks in the isolated VPC cannot reach, and no ECR pull-through cache rule mcp-prod-ghcr\/ for ghcr\.io exists in us-east-1$/);
     expect(fails[0].fix).toMatch(/credential secret named ecr-pullthroughcache\//);
   });
 
@@ -191,24 +192,24 @@ describe("images", () => {
   it("fails when ECR cannot log in to the upstream with the rule's credential", async () => {
     mocks.ecr.on(ValidatePullThroughCacheRuleCommand).resolves({ isValid: false, failure: "401 Unauthorized" });
     const f = onlyFailure(await run());
-    expect(f.check).toBe("cache rule ghcr/ → ghcr.io");
-    expect(f.detail).toBe("ECR cannot log in to ghcr.io with ecr-pullthroughcache/ghcr-AbCdEf: 401 Unauthorized");
+    expect(f.check).toBe("cache rule mcp-prod-ghcr/ → ghcr.io");
+    expect(f.detail).toBe("ECR cannot log in to ghcr.io with ecr-pullthroughcache/mcp-prod-ghcr-AbCdEf: 401 Unauthorized");
   });
 
   it("fails when an image was not mirrored into the cache, with the pull command", async () => {
-    mocks.ecr.on(DescribeImagesCommand, { repositoryName: "ghcr/ibm/mcp-context-forge" }).rejects(awsError("RepositoryNotFoundException"));
+    mocks.ecr.on(DescribeImagesCommand, { repositoryName: "mcp-prod-ghcr/ibm/mcp-context-forge" }).rejects(awsError("RepositoryNotFoundException"));
     const f = onlyFailure(await run());
     expect(f.check).toBe("gateway.image");
-    expect(f.detail).toBe("repository ghcr/ibm/mcp-context-forge does not exist in ECR yet (nothing was pulled through the cache)");
-    expect(f.fix).toMatch(/^mirror it once from a machine with registry access: docker pull 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ghcr\/ibm\/mcp-context-forge:0\.7\.0@sha256:[0-9a-f]{64}$/);
+    expect(f.detail).toBe("repository mcp-prod-ghcr/ibm/mcp-context-forge does not exist in ECR yet (nothing was pulled through the cache)");
+    expect(f.fix).toMatch(/^mirror it once from a machine with registry access: docker pull 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mcp-prod-ghcr\/ibm\/mcp-context-forge:0\.7\.0@sha256:[0-9a-f]{64}$/);
   });
 
   it("looks up a digest-pinned image by digest and a tagged one by tag", async () => {
     await run(configs.staging);
     const ids = mocks.ecr.commandCalls(DescribeImagesCommand).map((c) => c.args[0].input);
     expect(ids).toEqual([
-      { repositoryName: "ghcr/ibm/ibmi-mcp-server", imageIds: [{ imageTag: "0.5.1" }] },
-      { repositoryName: "ghcr/ibm/mcp-context-forge", imageIds: [{ imageTag: "0.7.0" }] },
+      { repositoryName: "mcp-staging-ghcr/ibm/ibmi-mcp-server", imageIds: [{ imageTag: "0.5.1" }] },
+      { repositoryName: "mcp-staging-ghcr/ibm/mcp-context-forge", imageIds: [{ imageTag: "0.7.0" }] },
     ]);
   });
 
