@@ -11,6 +11,12 @@ import { EncryptionKey } from "../constructs/encryption-key";
 import { Network } from "../constructs/network";
 import { Secrets } from "../constructs/secrets";
 import { Certificate } from "../constructs/tls";
+import { ContainerImages } from "../constructs/container-images";
+import { GatewayService } from "../constructs/gateway-service";
+import { LoadBalancer } from "../constructs/load-balancer";
+import { McpTiers } from "../constructs/mcp-tiers";
+import { ServiceOutputs } from "../constructs/service-outputs";
+import { ServiceCluster } from "../constructs/service-cluster";
 import { AwsEnv } from "../lib/aws-env";
 
 export const PROJECT = "ibmi-mcp";
@@ -31,6 +37,11 @@ export class McpStack extends TerraformStack {
   readonly tls: Certificate;
   readonly secrets: Secrets;
   readonly alerts: SecurityAlerts;
+  readonly images: ContainerImages;
+  readonly cluster: ServiceCluster;
+  readonly loadBalancer: LoadBalancer;
+  readonly mcp: McpTiers;
+  readonly gateway: GatewayService;
 
   constructor(scope: Construct, config: McpConfig) {
     super(scope, stackName(config.environment));
@@ -98,6 +109,78 @@ export class McpStack extends TerraformStack {
       // A deleted secret's name stays taken for the whole window: short in dev, where stacks come and go.
       recoveryWindowDays: config.stage === "dev" ? 7 : 30,
     });
+    ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway } = this.composeServices(config));
+  }
+
+  /** The load balancer, the MCP tiers and the gateway (docs/service.md). */
+  private composeServices(config: McpConfig) {
+    const { mcpServer: srv, gateway: gw } = config;
+    const host = config.tls.domainName.replace(/^\*\./, "");
+    const images = new ContainerImages(this, "images", { env: this.env });
+    const cluster = new ServiceCluster(this, "cluster", { env: this.env, network: this.network });
+    const loadBalancer = new LoadBalancer(this, "load-balancer", {
+      env: this.env,
+      network: this.network,
+      securityGroup: this.access.loadBalancerGroup,
+      tls: this.tls,
+      mcpPort: srv.port,
+      gatewayPort: gw.port,
+      accessLogs: { bucket: this.logs.accessLogsBucket.bucket, prefix: this.logs.accessLogsPrefix },
+      alarms: this.alerts,
+    });
+    const secrets = this.secrets;
+    const mcp = new McpTiers(this, "mcp", {
+      env: this.env,
+      agents: config.agents,
+      customToolsets: config.customToolsets,
+      cluster: cluster,
+      network: this.network,
+      securityGroup: this.access.taskGroup,
+      loadBalancer: loadBalancer,
+      images: images,
+      image: images.resolve(srv.image),
+      logGroup: this.logs.mcpServer,
+      ibmi: { host: config.network.ibmi.host, credentials: secrets.ibmiCredentials },
+      // TODO(secrets): one signing secret per tier (docs/service.md, "Token scoping"); until the secrets construct
+      // makes them, every tier verifies with the one MCP signing secret.
+      authFor: () => (srv.authMode === "ibmi" ? { mode: "ibmi", keyPair: secrets.ibmiAuthKeyPair! } : { mode: "jwt", signingSecret: secrets.mcpAuthSecret! }),
+      server: {
+        port: srv.port,
+        desiredCount: srv.desiredCount,
+        cpu: srv.cpu,
+        memoryMiB: srv.memory,
+        logLevel: srv.logLevel,
+        sessionMode: srv.sessionMode,
+        executeSql: srv.executeSql,
+        toolsYamlPath: srv.toolsYamlPath,
+      },
+    });
+    const gateway = new GatewayService(this, "gateway", {
+      env: this.env,
+      cluster: cluster,
+      network: this.network,
+      securityGroup: this.access.gatewayGroup,
+      loadBalancer: loadBalancer,
+      images: images,
+      image: images.resolve(gw.image),
+      logGroup: this.logs.gateway,
+      jwtSecret: secrets.gatewayJwtSecret,
+      adminPassword: secrets.gatewayAdminPassword,
+      adminEmail: gw.adminEmail ?? `admin@${host}`,
+      publicUrl: `https://${host}:${gw.port}`,
+      adminUi: gw.adminUi,
+      cpu: gw.cpu,
+      memoryMiB: gw.memory,
+      logLevel: srv.logLevel === "debug" ? "DEBUG" : "INFO",
+    });
+    new ServiceOutputs(this, "service-outputs", {
+      loadBalancer: loadBalancer,
+      host,
+      mcpPort: srv.port,
+      gatewayPort: gw.port,
+      logGroups: { mcp_server: this.logs.mcpServer, gateway: this.logs.gateway },
+    });
+    return { images, cluster, loadBalancer, mcp, gateway };
   }
 
   private configureBackend(config: McpConfig): void {

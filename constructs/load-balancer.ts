@@ -1,0 +1,212 @@
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Construct } from "constructs";
+import { AwsEnv, prefix } from "../lib/aws-env";
+import { MAX_SOURCE_IPS_PER_RULE, RoutingRule } from "../lib/tiers";
+import type { AlarmSpec } from "./alerts";
+import { Network } from "./network";
+import { SecurityGroup } from "./security-group";
+
+/** Where alarms go: the security alerts construct (`SecurityAlerts.alarmOn`). */
+export interface AlarmSink {
+  alarmOn(id: string, spec: AlarmSpec): unknown;
+}
+
+/** The listeners' certificate and TLS policy (the TLS construct's `certificateArn` and `sslPolicy`). */
+export interface ListenerTls {
+  readonly certificateArn: string;
+  readonly sslPolicy: string;
+}
+
+export interface LoadBalancerProps {
+  readonly env: AwsEnv;
+  readonly network: Network;
+  /** The load balancer's security group (AgentAccess.loadBalancerGroup): it decides who reaches the listeners. */
+  readonly securityGroup: SecurityGroup;
+  readonly tls: ListenerTls;
+  /** MCP listener port. @default 3010 */
+  readonly mcpPort?: number;
+  /** Gateway listener port. @default 4444 */
+  readonly gatewayPort?: number;
+  /**
+   * Seconds an idle connection stays open. MCP answers stream (SSE) and a slow Db2 query keeps the stream quiet;
+   * the ALB default of 60 s cuts such responses. @default 300
+   */
+  readonly idleTimeoutSeconds?: number;
+  /**
+   * Where access logs go: an SSE-S3 bucket whose policy lets ELB log delivery write under `prefix` (an SSE-KMS
+   * bucket silently receives nothing). Required in prod. @default no access logs
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  /** @default true in prod */
+  readonly deletionProtection?: boolean;
+  /** Alarms on unhealthy targets and 5xx spikes go here. @default no alarms */
+  readonly alarms?: AlarmSink;
+}
+
+export interface TargetProps {
+  /** Target group name, ≤ 32 characters, unique in the account and region. */
+  readonly name: string;
+  readonly port: number;
+  /** Path the load balancer probes; it must answer 200 without authentication. */
+  readonly healthCheckPath: string;
+  /** Load balancer cookie stickiness, for servers that keep sessions or tokens in one process. @default false */
+  readonly sticky?: boolean;
+  /** Label used in alarm descriptions, e.g. "MCP tier ro-1a2b3c". */
+  readonly label: string;
+}
+
+/**
+ * The internal application load balancer: HTTPS listeners only (no HTTP listener at all), a TLS 1.2+ policy, invalid
+ * header fields dropped, deletion protection and access logs in prod. The MCP listener answers 403 unless a
+ * listener rule matches the caller's source range, and each rule forwards to that agent group's tier: the
+ * address decides which toolsets a caller can reach, its bearer token decides whether it is served at all.
+ * The ALB sets X-Forwarded-Proto: https on every forwarded request, which the MCP server's auth endpoint requires.
+ */
+export class LoadBalancer extends Construct {
+  readonly lb: Lb;
+  readonly mcpListener: LbListener;
+  gatewayListener?: LbListener;
+  readonly mcpPort: number;
+  readonly gatewayPort: number;
+  private readonly props: LoadBalancerProps;
+  private readonly targets = new Map<string, LbTargetGroup>();
+  private readonly rulesByTarget = new Map<LbTargetGroup, LbListenerRule[]>();
+  private readonly priorities = new Set<number>();
+  private gatewayTarget?: LbTargetGroup;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    this.props = props;
+    const prod = props.env.stage === "prod";
+    this.mcpPort = props.mcpPort ?? 3010;
+    this.gatewayPort = props.gatewayPort ?? 4444;
+    const idleTimeout = props.idleTimeoutSeconds ?? 300;
+    if (idleTimeout < 1 || idleTimeout > 4000) throw new Error(`${this.node.path}: idleTimeoutSeconds ${idleTimeout} is outside 1–4000 (ALB limits)`);
+    if (prod && !props.accessLogs) throw new Error(`${this.node.path}: accessLogs is required in prod (who called what must be on record)`);
+
+    this.lb = new Lb(this, "lb", {
+      name: prefix(props.env),
+      internal: true,
+      loadBalancerType: "application",
+      securityGroups: [props.securityGroup.id],
+      subnets: props.network.subnetIds,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "strictest",
+      idleTimeout,
+      enableDeletionProtection: props.deletionProtection ?? prod,
+      accessLogs: props.accessLogs ? { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true } : undefined,
+    });
+
+    this.mcpListener = new LbListener(this, "mcp", {
+      loadBalancerArn: this.lb.arn,
+      port: this.mcpPort,
+      protocol: "HTTPS",
+      sslPolicy: props.tls.sslPolicy,
+      certificateArn: props.tls.certificateArn,
+      defaultAction: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden: this source is not an agent group of this MCP server" } }],
+    });
+
+    if (props.alarms) {
+      props.alarms.alarmOn("alb-5xx", {
+        description: `The load balancer of ${prefix(props.env)} answered 10+ requests with 5xx in 5 minutes (no healthy target, or a target failing): check the ECS services and their logs.`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "HTTPCode_ELB_5XX_Count",
+        dimensions: { LoadBalancer: this.lb.arnSuffix },
+        threshold: 10,
+      });
+    }
+  }
+
+  get dnsName(): string {
+    return this.lb.dnsName;
+  }
+
+  /** A target group of IP targets (Fargate tasks), with a health check and, when asked, cookie stickiness. */
+  addTarget(id: string, props: TargetProps): LbTargetGroup {
+    if (props.name.length > 32) throw new Error(`${this.node.path}: target group name "${props.name}" is longer than 32 characters`);
+    if (this.targets.has(id)) throw new Error(`${this.node.path}: target "${id}" exists already`);
+    const tg = new LbTargetGroup(this, `target-${id}`, {
+      name: props.name,
+      port: props.port,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpcId: this.props.network.vpc.id,
+      // Tasks stop within the ECS stop timeout; in-flight tool calls get 30 s to finish.
+      deregistrationDelay: "30",
+      healthCheck: { enabled: true, path: props.healthCheckPath, protocol: "HTTP", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      stickiness: props.sticky ? { type: "lb_cookie", enabled: true, cookieDuration: 3600 } : { type: "lb_cookie", enabled: false },
+    });
+    this.targets.set(id, tg);
+    this.rulesByTarget.set(tg, []);
+    if (this.props.alarms) {
+      const dimensions = { LoadBalancer: this.lb.arnSuffix, TargetGroup: tg.arnSuffix };
+      this.props.alarms.alarmOn(`unhealthy-${id}`, {
+        description: `${props.label}: a target has failed its health check for 2 minutes. Check the service's events and logs.`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions,
+        statistic: "Maximum",
+        periodSeconds: 60,
+        evaluationPeriods: 2,
+        threshold: 1,
+      });
+      this.props.alarms.alarmOn(`target-5xx-${id}`, {
+        description: `${props.label}: 10+ responses with 5xx in 5 minutes. Check the service's logs.`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "HTTPCode_Target_5XX_Count",
+        dimensions,
+        threshold: 10,
+      });
+    }
+    return tg;
+  }
+
+  /**
+   * Routes one agent group's source ranges (≤ 5, one rule) on the MCP listener to a target. Rules come from
+   * `routingRules` (lib/tiers.ts), which orders them narrowest range first and numbers them.
+   */
+  route(rule: RoutingRule, target: LbTargetGroup): LbListenerRule {
+    if (rule.cidrs.length === 0 || rule.cidrs.length > MAX_SOURCE_IPS_PER_RULE) throw new Error(`${this.node.path}: a rule takes 1 to ${MAX_SOURCE_IPS_PER_RULE} source ranges, got ${rule.cidrs.length}`);
+    if (rule.priority < 1 || rule.priority > 50000 || this.priorities.has(rule.priority)) throw new Error(`${this.node.path}: priority ${rule.priority} is taken or outside 1–50000`);
+    this.priorities.add(rule.priority);
+    const rules = this.rulesByTarget.get(target);
+    if (!rules) throw new Error(`${this.node.path}: route to a target group this load balancer did not create`);
+    const r = new LbListenerRule(this, `route-${rule.agent}-${rule.cidrs[0].replace(/[./]/g, "-")}`, {
+      listenerArn: this.mcpListener.arn,
+      priority: rule.priority,
+      condition: [{ sourceIp: { values: [...rule.cidrs] } }],
+      action: [{ type: "forward", targetGroupArn: target.arn }],
+      tags: { Name: `${prefix(this.props.env)}-${rule.agent}`, "agent-group": rule.agent, tier: rule.tierId },
+    });
+    rules.push(r);
+    return r;
+  }
+
+  /** The gateway listener: every request that reaches it (the security group admits operators only) goes to `target`. */
+  serveGateway(target: LbTargetGroup): LbListener {
+    if (this.gatewayListener) throw new Error(`${this.node.path}: the gateway listener exists already`);
+    this.gatewayListener = new LbListener(this, "gateway", {
+      loadBalancerArn: this.lb.arn,
+      port: this.gatewayPort,
+      protocol: "HTTPS",
+      sslPolicy: this.props.tls.sslPolicy,
+      certificateArn: this.props.tls.certificateArn,
+      defaultAction: [{ type: "forward", targetGroupArn: target.arn }],
+    });
+    this.gatewayTarget = target;
+    return this.gatewayListener;
+  }
+
+  /**
+   * What an ECS service behind `target` must wait for: ECS refuses a target group that no listener uses yet
+   * ("The target group … does not have an associated load balancer").
+   */
+  attachmentsOf(target: LbTargetGroup): (LbListenerRule | LbListener)[] {
+    if (target === this.gatewayTarget && this.gatewayListener) return [this.gatewayListener];
+    const rules = this.rulesByTarget.get(target) ?? [];
+    return rules.length ? rules : [this.mcpListener];
+  }
+}

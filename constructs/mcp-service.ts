@@ -1,0 +1,240 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
+import { Construct } from "constructs";
+import { AwsEnv, prefix } from "../lib/aws-env";
+import { containerDefinition, ReadableSecret, SecretRef } from "../lib/container";
+import { RoutingRule, Tier } from "../lib/tiers";
+import { ContainerImage, ContainerImages } from "./container-images";
+import { LoadBalancer } from "./load-balancer";
+import { Network } from "./network";
+import { SecurityGroup } from "./security-group";
+import { ServiceCluster } from "./service-cluster";
+import { ServiceRole } from "./service-role";
+
+/** The user the upstream image creates and runs as (packages/server/Dockerfile: `USER appuser`). */
+export const MCP_SERVER_USER = "appuser";
+/** Where the v0.5.x image starts the server (packages/server/Dockerfile CMD); used only when an entry script is needed. */
+const MCP_SERVER_MAIN = "packages/server/dist/index.js";
+const IBMI_KEY_DIR = "/tmp/ibmi-auth";
+
+/**
+ * How the tier's server checks bearer tokens. In "jwt" mode it verifies HS256 tokens with MCP_AUTH_SECRET_KEY and no
+ * audience (jwtStrategy.ts: `jwtVerify(token, secretKey)`), so a token is accepted exactly by the servers that
+ * hold the key it was signed with: one signing secret per tier confines each agent group's token to its tier.
+ */
+export type McpAuth =
+  | { readonly mode: "jwt"; readonly signingSecret: ReadableSecret }
+  /** The IBM i auth endpoint's RSA key pair: one JSON secret with keyId, privateKey, publicKey. */
+  | { readonly mode: "ibmi"; readonly keyPair: ReadableSecret };
+
+export interface McpServiceProps {
+  readonly env: AwsEnv;
+  /** The toolset tier this service serves (lib/tiers.ts planTiers). */
+  readonly tier: Tier;
+  readonly cluster: ServiceCluster;
+  readonly network: Network;
+  /** The MCP task group (AgentAccess.taskGroup). */
+  readonly securityGroup: SecurityGroup;
+  readonly loadBalancer: LoadBalancer;
+  /** The tier's listener rules (lib/tiers.ts routingRules, filtered to this tier). */
+  readonly routes: readonly RoutingRule[];
+  readonly images: ContainerImages;
+  readonly image: ContainerImage;
+  /** KMS-encrypted log group of the MCP server (AuditLogs.mcpServer); each tier writes its own stream prefix. */
+  readonly logGroup: CloudwatchLogGroup;
+  /** IBM i host (DB2i_HOST) and the service profile, one JSON secret with `user` and `password`. */
+  readonly ibmi: { readonly host: string; readonly credentials: ReadableSecret };
+  readonly auth: McpAuth;
+  /** @default 3010 */
+  readonly port?: number;
+  /** @default 2 */
+  readonly desiredCount?: number;
+  /** Fargate cpu units. @default 512 */
+  readonly cpu?: number;
+  /** @default 1024 */
+  readonly memoryMiB?: number;
+  /** MCP_LOG_LEVEL. @default "info" */
+  readonly logLevel?: string;
+  /** MCP_SESSION_MODE; anything but "stateless" turns on stickiness. @default "stateless" */
+  readonly sessionMode?: "stateless" | "stateful" | "auto";
+  /** The built-in execute_sql tool. Read-only tiers never get "read-write". @default "off" */
+  readonly executeSql?: "off" | "read-only" | "read-write";
+  /** TOOLS_YAML_PATH inside the image. @default unset (the upstream image ships no tools YAML) */
+  readonly toolsYamlPath?: string;
+}
+
+/**
+ * One toolset tier: an ECS Fargate service running `ibmi-mcp-server` with exactly the tier's toolsets, behind its own
+ * target group, reachable from its agent groups' source ranges (listener rules) and from the gateway (service
+ * discovery as `<tier id>.<namespace>`). Its execution role reads only this tier's secrets; the task has no role.
+ */
+export class McpService extends Construct {
+  readonly tier: Tier;
+  readonly targetGroup: LbTargetGroup;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly service: EcsService;
+  readonly discovery: ServiceDiscoveryService;
+  readonly executionRole: ServiceRole;
+  /** What the gateway registers: `http://<tier id>.<namespace>:<port>/mcp`. */
+  readonly internalUrl: string;
+  /** The container definition as rendered into the task definition (for tests and the review report). */
+  readonly container: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: McpServiceProps) {
+    super(scope, id);
+    const { env, tier } = props;
+    const name = `${prefix(env)}-${tier.id}`;
+    const port = props.port ?? 3010;
+    const dev = env.stage === "dev";
+    const sessionMode = props.sessionMode ?? "stateless";
+    const executeSql = props.executeSql ?? "off";
+    if (props.routes.some((r) => r.tierId !== tier.id)) throw new Error(`${this.node.path}: a route of another tier was passed to tier ${tier.id}`);
+    this.tier = tier;
+
+    this.executionRole = new ServiceRole(this, "execution-role", {
+      env,
+      name: `${name}-execution`,
+      assumedBy: "ecs-tasks.amazonaws.com",
+      description: `Starts the MCP server tasks of tier ${tier.id}: pulls its image, writes its logs, reads its secrets`,
+    });
+    props.images.grantPull(this.executionRole, [props.image]);
+    this.executionRole.addToPolicy({ sid: "WriteMcpServerLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${props.logGroup.arn}:log-stream:*`] });
+
+    const environment: Record<string, string> = {
+      MCP_TRANSPORT_TYPE: "http",
+      MCP_HTTP_HOST: "0.0.0.0",
+      MCP_HTTP_PORT: String(port),
+      MCP_HTTP_ENDPOINT_PATH: "/mcp",
+      MCP_SESSION_MODE: sessionMode,
+      MCP_AUTH_MODE: props.auth.mode,
+      MCP_SERVER_NAME: `ibmi-mcp-${tier.id}`,
+      MCP_LOG_LEVEL: props.logLevel ?? "info",
+      MCP_RATE_LIMIT_ENABLED: "true",
+      NODE_ENV: "production",
+      // The logger also writes files under LOGS_DIR (default ~/.ibmi-mcp-server/logs, on the read-only root).
+      LOGS_DIR: "/tmp/logs",
+      DB2i_HOST: props.ibmi.host,
+      // Mapepire's certificate is verified outside dev (the upstream default, true, accepts any certificate).
+      DB2i_IGNORE_UNAUTHORIZED: dev ? "true" : "false",
+      SELECTED_TOOLSETS: tier.toolsets.join(","),
+      IBMI_ENABLE_EXECUTE_SQL: executeSql === "off" ? "false" : "true",
+      IBMI_EXECUTE_SQL_READONLY: tier.readOnly || executeSql !== "read-write" ? "true" : "false",
+      IBMI_ENABLE_DEFAULT_TOOLS: "false",
+      // Tools YAML is part of the image; watching it for changes would only matter on a writable file system.
+      YAML_AUTO_RELOAD: "false",
+      ...(props.toolsYamlPath ? { TOOLS_YAML_PATH: props.toolsYamlPath } : {}),
+    };
+    const secrets: Record<string, SecretRef> = {
+      DB2i_USER: { secret: props.ibmi.credentials, jsonKey: "user" },
+      DB2i_PASS: { secret: props.ibmi.credentials, jsonKey: "password" },
+    };
+    const readable: ReadableSecret[] = [props.ibmi.credentials];
+    let entryPoint: string[] | undefined;
+    let command: string[] | undefined;
+    if (props.auth.mode === "jwt") {
+      secrets.MCP_AUTH_SECRET_KEY = { secret: props.auth.signingSecret };
+      readable.push(props.auth.signingSecret);
+    } else {
+      // The server reads its RSA keys from files only; the entry script writes them to the scratch volume with
+      // mode 600 and removes them from the environment before the server starts.
+      Object.assign(environment, {
+        IBMI_HTTP_AUTH_ENABLED: "true",
+        IBMI_AUTH_PRIVATE_KEY_PATH: `${IBMI_KEY_DIR}/private.pem`,
+        IBMI_AUTH_PUBLIC_KEY_PATH: `${IBMI_KEY_DIR}/public.pem`,
+      });
+      Object.assign(secrets, {
+        IBMI_AUTH_KEY_ID: { secret: props.auth.keyPair, jsonKey: "keyId" },
+        IBMI_AUTH_PRIVATE_KEY_PEM: { secret: props.auth.keyPair, jsonKey: "privateKey" },
+        IBMI_AUTH_PUBLIC_KEY_PEM: { secret: props.auth.keyPair, jsonKey: "publicKey" },
+      });
+      readable.push(props.auth.keyPair);
+      entryPoint = ["sh", "-c"];
+      command = [
+        `set -eu; umask 077; mkdir -p ${IBMI_KEY_DIR}; printf '%s\\n' "$IBMI_AUTH_PRIVATE_KEY_PEM" > ${IBMI_KEY_DIR}/private.pem; printf '%s\\n' "$IBMI_AUTH_PUBLIC_KEY_PEM" > ${IBMI_KEY_DIR}/public.pem; unset IBMI_AUTH_PRIVATE_KEY_PEM IBMI_AUTH_PUBLIC_KEY_PEM; exec node ${MCP_SERVER_MAIN}`,
+      ];
+    }
+    for (const s of new Set(readable)) s.grantRead(this.executionRole);
+
+    this.container = containerDefinition({
+      name: "ibmi-mcp-server",
+      image: props.image.uri,
+      user: MCP_SERVER_USER,
+      port,
+      environment,
+      secrets,
+      scratch: [{ volume: "tmp", path: "/tmp" }],
+      // The image has no curl; node is there. /healthz needs no token.
+      healthCheck: ["node", "-e", `require('http').get('http://127.0.0.1:${port}/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`],
+      startPeriodSeconds: 30,
+      logGroupName: props.logGroup.name,
+      region: env.region,
+      streamPrefix: tier.id,
+      entryPoint,
+      command,
+    });
+
+    this.taskDefinition = new EcsTaskDefinition(this, "task", {
+      family: name,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(props.cpu ?? 512),
+      memory: String(props.memoryMiB ?? 1024),
+      executionRoleArn: this.executionRole.arn,
+      // No task role: the server calls no AWS API, so its containers get no AWS credentials at all.
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      // A named volume without a host path is Fargate task storage: the only writable place in the container.
+      volume: [{ name: "tmp" }],
+      containerDefinitions: JSON.stringify([this.container]),
+      tags: tierTags(tier),
+    });
+
+    this.targetGroup = props.loadBalancer.addTarget(tier.id, {
+      name,
+      port,
+      healthCheckPath: "/healthz",
+      // ibmi-mode tokens and stateful MCP sessions live in one process's memory.
+      sticky: props.auth.mode === "ibmi" || sessionMode !== "stateless",
+      label: `MCP tier ${tier.id} (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""})`,
+    });
+    for (const r of props.routes) props.loadBalancer.route(r, this.targetGroup);
+
+    this.discovery = new ServiceDiscoveryService(this, "discovery", {
+      name: tier.id,
+      description: `MCP tier ${tier.id}, for the gateway`,
+      dnsConfig: { namespaceId: props.cluster.namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+      tags: tierTags(tier),
+    });
+    this.internalUrl = `http://${tier.id}.${props.cluster.domain}:${port}/mcp`;
+
+    this.service = new EcsService(this, "service", {
+      name,
+      cluster: props.cluster.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      desiredCount: props.desiredCount ?? 2,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: 60,
+      // Off everywhere: ECS Exec needs the ssmmessages endpoint and task-role rights this isolated service lacks.
+      enableExecuteCommand: false,
+      availabilityZoneRebalancing: "ENABLED",
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      networkConfiguration: { subnets: props.network.subnetIds, securityGroups: [props.securityGroup.id], assignPublicIp: false },
+      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "ibmi-mcp-server", containerPort: port }],
+      serviceRegistries: { registryArn: this.discovery.arn },
+      tags: tierTags(tier),
+      dependsOn: props.loadBalancer.attachmentsOf(this.targetGroup),
+    });
+  }
+}
+
+/** Tags naming the tier's grant; tag values allow no commas, so toolsets are space-separated. */
+function tierTags(tier: Tier): Record<string, string> {
+  return { tier: tier.id, toolsets: tier.toolsets.join(" "), "read-only": String(tier.readOnly), "agent-groups": tier.agents.join(" ") };
+}
