@@ -1,0 +1,214 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Testing } from "cdktf";
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { formatProblem, validateConfig } from "../../config/load";
+import { McpConfig } from "../../config/schema";
+import { SecurityAlerts } from "../../constructs/alerts";
+import { AuditLogs } from "../../constructs/audit-logs";
+import { EncryptionKey } from "../../constructs/encryption-key";
+import { Secrets } from "../../constructs/secrets";
+import { ServiceRole } from "../../constructs/service-role";
+import { McpStack } from "../../stacks/mcp-stack";
+import { TerraformJson } from "../../policy/types";
+import { CONFIG_DIR, resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+
+const KEY_ARN = /^\$\{aws_kms_key\.encryption-key_\w+\.arn\}$/;
+const ref = (type: string, pathPart: string, attr = "arn") => new RegExp(`^\\$\\{${type}\\.${pathPart}_[\\w-]+\\.${attr}\\}$`);
+
+/** The secrets this construct makes (other constructs, e.g. the image pull-through cache, add their own). */
+const kitSecrets = (plan: TerraformJson) => resources(plan, "aws_secretsmanager_secret").filter(([, s]) => String(s["//"]?.metadata?.path).includes("/secrets/"));
+
+/** Synthesizes a stack after `extend` has added to it (e.g. a role granted a secret). */
+function synthWith(config: McpConfig, extend: (stack: McpStack) => void): TerraformJson {
+  const stack = new McpStack(Testing.app(), config);
+  extend(stack);
+  invokeAspects(stack);
+  stack.runAllValidations();
+  return JSON.parse(JSON.stringify(stack.toTerraform()));
+}
+
+function statements(plan: TerraformJson, pathSuffix: string): any[] {
+  return JSON.parse(resourceAt(plan, "aws_iam_role_policy", pathSuffix).policy).Statement;
+}
+
+describe("Secrets", () => {
+  let prod: TerraformJson;
+  let dev: TerraformJson;
+  let prodStack: McpStack;
+  const cfg = shippedConfigs();
+  beforeAll(() => {
+    ({ plan: prod, stack: prodStack } = synthStack(cfg.prod));
+    dev = synthStack(cfg.dev).plan;
+  });
+
+  it("keeps every secret under mcp/<env>/, one token per agent group, none with a value", () => {
+    const names = kitSecrets(prod).map(([, s]) => s.name).sort();
+    expect(names).toEqual(
+      ["mcp/prod/gateway-admin-password", "mcp/prod/gateway-jwt-secret", "mcp/prod/ibmi-service-credentials", "mcp/prod/mcp-auth-secret", "mcp/prod/model-api-key", ...cfg.prod.agents.map((a) => `mcp/prod/agent-token/${a.name}`)].sort(),
+    );
+    expect(resources(prod, "aws_secretsmanager_secret_version")).toEqual([]);
+    expect(Object.keys(prodStack.secrets.agentTokens)).toEqual(cfg.prod.agents.map((a) => a.name));
+  });
+
+  it("encrypts every secret with the environment key and keeps deleted ones restorable (30 days prod, 7 dev)", () => {
+    for (const [, s] of kitSecrets(prod)) {
+      expect(s.kms_key_id).toMatch(KEY_ARN);
+      expect(s.recovery_window_in_days).toBe(30);
+    }
+    for (const [, s] of kitSecrets(dev)) expect(s.recovery_window_in_days).toBe(7);
+  });
+
+  it("rotates every generated secret through the kit's function within rotationDays, first on apply", () => {
+    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]);
+    const rotations = resources(prod, "aws_secretsmanager_secret_rotation").map(([, r]) => r);
+    expect(rotations).toHaveLength(generated.length);
+    expect(generated.length).toBe(3 + cfg.prod.agents.length);
+    for (const r of rotations) {
+      expect(r.rotation_rules.automatically_after_days).toBe(cfg.prod.secrets.rotationDays);
+      expect(r.rotation_rules.automatically_after_days).toBeLessThanOrEqual(90);
+      expect(r.rotate_immediately).toBe(true);
+      expect(r.rotation_lambda_arn).toMatch(ref("aws_lambda_function", "secrets_rotation"));
+      expect(r.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lambda_permission\./), expect.stringMatching(/^aws_lambda_function\./)]));
+    }
+    const rotated = rotations.map((r) => r.secret_id).sort();
+    expect(rotated).toEqual(generated.map(([addr]) => `\${${addr}.arn}`).sort());
+  });
+
+  it("tells the function what to generate: 64-character signing secrets, 48-character tokens, a 32-character password", () => {
+    const tags = Object.fromEntries(kitSecrets(prod).map(([, s]) => [s.name, s.tags]));
+    expect(tags["mcp/prod/mcp-auth-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64" });
+    expect(tags["mcp/prod/gateway-jwt-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64" });
+    expect(tags["mcp/prod/agent-token/ops"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "48" });
+    expect(tags["mcp/prod/gateway-admin-password"]).toEqual({ "mcp-secret-kind": "password", "mcp-secret-length": "32" });
+    expect(tags["mcp/prod/model-api-key"]).toEqual({ "mcp-secret-rotated-by": "person" });
+    expect(tags["mcp/prod/ibmi-service-credentials"]).toEqual({ "mcp-secret-rotated-by": "person" });
+  });
+
+  it("lets Secrets Manager invoke the rotation function once per secret, scoped by source ARN", () => {
+    const perms = resources(prod, "aws_lambda_permission").map(([, p]) => p).filter((p) => p.principal === "secretsmanager.amazonaws.com");
+    expect(perms).toHaveLength(3 + cfg.prod.agents.length);
+    for (const p of perms) {
+      expect(p.action).toBe("lambda:InvokeFunction");
+      expect(p.source_arn).toMatch(ref("aws_secretsmanager_secret", "secrets_[\\w-]+"));
+      expect(p.statement_id).toMatch(/^SecretsManagerRotates[A-Za-z0-9]+$/);
+    }
+  });
+
+  it("runs the rotation function on Node 22 in the private subnets, reserved, logging to an encrypted group", () => {
+    const fn = resourceAt(prod, "aws_lambda_function", "secrets/rotation/function");
+    expect(fn).toMatchObject({ function_name: "mcp-prod-rotate-secret", runtime: "nodejs22.x", handler: "index.handler", reserved_concurrent_executions: 3, timeout: 30 });
+    expect(fn.vpc_config.subnet_ids).toHaveLength(3);
+    expect(fn.vpc_config.security_group_ids).toEqual([expect.stringMatching(ref("aws_security_group", "secrets_rotation_security-group", "id"))]);
+    expect(fn.logging_config).toEqual({ log_format: "Text", log_group: expect.stringMatching(ref("aws_cloudwatch_log_group", "audit-logs_lambda-rotate-secret", "name")) });
+    expect(fn.filename).toMatch(/^assets\/secrets_rotation_code_\w+\/\w+\/rotate-secret-[0-9a-f]{16}\.zip$/);
+    expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(fn.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy\.secrets_rotation_role_policy_/)]));
+    const group = resourceAt(prod, "aws_cloudwatch_log_group", "audit-logs/lambda-rotate-secret");
+    expect(group).toMatchObject({ name: "/mcp/prod/lambda-rotate-secret", retention_in_days: 365 });
+    expect(group.kms_key_id).toMatch(KEY_ARN);
+  });
+
+  it("lets the function's security group reach only the VPC endpoints on 443", () => {
+    expect(resources(prod, "aws_vpc_security_group_ingress_rule").filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/"))).toEqual([]);
+    const egress = resources(prod, "aws_vpc_security_group_egress_rule").filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/rotation/"));
+    expect(egress.map(([, r]) => [r.from_port, r.to_port, r.ip_protocol, r.referenced_security_group_id])).toEqual([[443, 443, "tcp", expect.stringMatching(ref("aws_security_group", "network_endpoints", "id"))]]);
+  });
+
+  it("gives the rotation role exactly the Secrets Manager actions on exactly the generated secrets", () => {
+    const st = statements(prod, "secrets/rotation/role/policy");
+    expect(st.map((s) => s.Sid)).toEqual(["WriteOwnLogs", "ManageVpcNetworkInterfaces", "RotateGeneratedSecrets", "GenerateRandomValues", "UseKeyRotationFunctionThroughSecretsManager"]);
+    const rotate = st.find((s) => s.Sid === "RotateGeneratedSecrets");
+    expect(rotate.Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
+    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]).map(([addr]) => `\${${addr}.arn}`);
+    expect([...rotate.Resource].sort()).toEqual(generated.sort());
+    expect(st.find((s) => s.Sid === "GenerateRandomValues")).toMatchObject({ Action: "secretsmanager:GetRandomPassword", Resource: "*" });
+    expect(st.find((s) => s.Sid === "UseKeyRotationFunctionThroughSecretsManager").Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } });
+  });
+
+  it("names the rotation role in the key policy, only through Secrets Manager", () => {
+    const key = JSON.parse(resourceAt(prod, "aws_kms_key", "encryption-key/key").policy);
+    const s = key.Statement.find((x: any) => x.Sid === "RotationFunctionThroughSecretsManager");
+    expect(s).toMatchObject({
+      Principal: { AWS: expect.stringMatching(ref("aws_iam_role", "secrets_rotation_role")) },
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+    });
+  });
+
+  it("checks daily that the secrets only people rotate are set and younger than rotationDays", () => {
+    const fn = resourceAt(prod, "aws_lambda_function", "secrets/age-check/function");
+    expect(JSON.parse(fn.environment.variables.SECRET_IDS)).toEqual(["mcp/prod/model-api-key", "mcp/prod/ibmi-service-credentials"]);
+    expect(fn.environment.variables.MAX_AGE_DAYS).toBe("30");
+    expect(fn.reserved_concurrent_executions).toBe(1);
+    expect(statements(prod, "secrets/age-check/role/policy").find((s) => s.Sid === "ReadVersionMetadata")).toMatchObject({ Action: "secretsmanager:ListSecretVersionIds" });
+    expect(resourceAt(prod, "aws_cloudwatch_event_rule", "secrets/age-check-schedule").schedule_expression).toBe("rate(1 day)");
+    const invoke = resourceAt(prod, "aws_lambda_permission", "secrets/age-check-invoke");
+    expect(invoke).toMatchObject({ principal: "events.amazonaws.com", source_arn: expect.stringMatching(ref("aws_cloudwatch_event_rule", "secrets_age-check-schedule")) });
+    expect(resourceAt(prod, "aws_cloudwatch_log_metric_filter", "alerts/filter-stale-secrets").pattern).toBe('"MCP_SECRET_STALE"');
+    expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-stale-secrets")).toMatchObject({ metric_name: "StaleSecrets", period: 86400, threshold: 1, treat_missing_data: "notBreaching" });
+    expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-secret-rotation-errors")).toMatchObject({ namespace: "AWS/Lambda", metric_name: "Errors" });
+  });
+
+  it("outputs every secret's ARN and name, never a value", () => {
+    const outputs = prod.output as Record<string, { value: string }>;
+    const secrets = kitSecrets(prod);
+    expect(Object.keys(outputs).filter((k) => k.startsWith("secret_"))).toHaveLength(secrets.length * 2);
+    expect(outputs.secret_agent_token_ops_arn.value).toMatch(ref("aws_secretsmanager_secret", "secrets_agent-token-ops"));
+    expect(outputs.secret_model_api_key_name.value).toBe("mcp/prod/model-api-key");
+  });
+
+  describe("grantRead", () => {
+    let plan: TerraformJson;
+    beforeAll(() => {
+      plan = synthWith(cfg.prod, (stack) => {
+        const role = new ServiceRole(stack, "reader", { env: stack.env, name: "mcp-prod-reader", assumedBy: "ecs-tasks.amazonaws.com", description: "test reader" });
+        stack.secrets.agentTokens.ops.grantRead(role);
+        stack.secrets.modelApiKey.grantRead(role);
+      });
+    });
+
+    it("adds GetSecretValue on exactly that secret to the role", () => {
+      const st = statements(plan, "reader/policy");
+      expect(st.find((s) => s.Sid === "ReadAgentTokenOps")).toEqual({ Sid: "ReadAgentTokenOps", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: expect.stringMatching(ref("aws_secretsmanager_secret", "secrets_agent-token-ops")) });
+      expect(st.find((s) => s.Sid === "ReadModelApiKey").Resource).toMatch(ref("aws_secretsmanager_secret", "secrets_model-api-key"));
+    });
+
+    it("grants decrypt once per role, only through Secrets Manager, in the role and the key policy", () => {
+      const st = statements(plan, "reader/policy");
+      const use = st.filter((s) => s.Sid.startsWith("UseKey"));
+      expect(use).toEqual([{ Sid: "UseKeyReadSecretsReader", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: expect.stringMatching(KEY_ARN), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } }]);
+      const key = JSON.parse(resourceAt(plan, "aws_kms_key", "encryption-key/key").policy);
+      expect(key.Statement.filter((s: any) => s.Sid === "ReadSecretsReader")).toHaveLength(1);
+    });
+  });
+
+  it("makes an RSA key pair instead of a signing secret in ibmi auth mode, neither in oauth mode", () => {
+    const ibmi = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "ibmi")));
+    const names = kitSecrets(ibmi.plan).map(([, s]) => s.name);
+    expect(names).toContain("mcp/prod/ibmi-auth-key-pair");
+    expect(names).not.toContain("mcp/prod/mcp-auth-secret");
+    expect(ibmi.stack.secrets.mcpAuthSecret).toBeUndefined();
+    expect(resourceAt(ibmi.plan, "aws_secretsmanager_secret", "secrets/ibmi-auth-key-pair").tags).toEqual({ "mcp-secret-kind": "rsa-key-pair" });
+    // Built beside a dev stack's own Secrets: the service wiring takes no oauth mode yet.
+    const stack = new McpStack(Testing.app(), cfg.dev);
+    const env = { ...stack.env, environment: "oauth" };
+    const key = new EncryptionKey(stack, "oauth-key", { env });
+    const logs = new AuditLogs(stack, "oauth-logs", { env, key, retentionDays: 90 });
+    const alerts = new SecurityAlerts(stack, "oauth-alerts", { env, key, authFailuresPerHour: 10, mcpServerLogs: logs.mcpServer, gatewayLogs: logs.gateway });
+    const oauth = new Secrets(stack, "oauth-secrets", { env, key, network: stack.network, logs, alerts, rotationDays: 30, authMode: "oauth", agents: [{ name: "ops" }] });
+    expect(oauth.all.map((x) => x.name)).toEqual(["mcp/oauth/model-api-key", "mcp/oauth/agent-token/ops", "mcp/oauth/gateway-jwt-secret", "mcp/oauth/gateway-admin-password", "mcp/oauth/ibmi-service-credentials"]);
+  });
+
+  it("refuses a rotation period over 90 days, in config and in the construct", () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, "dev.json"), "utf8"));
+    raw.secrets.rotationDays = 91;
+    expect(validateConfig(raw, "config/dev.json").problems.map(formatProblem)).toEqual([
+      "config/dev.json: secrets.rotationDays: rotates every 91 days; the kit's limit is 90 (got 91). Fix: set 90 or fewer (30 is the default).",
+    ]);
+    const stack = new McpStack(Testing.app(), cfg.dev);
+    expect(() => new Secrets(stack, "more-secrets", { env: stack.env, key: stack.key, network: stack.network, logs: stack.logs, alerts: stack.alerts, rotationDays: 91, authMode: "jwt", agents: [] })).toThrow(
+      "mcp-dev/more-secrets: rotationDays 91 must be 1 to 90",
+    );
+  });
+});
