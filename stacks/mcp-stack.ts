@@ -143,7 +143,11 @@ export class McpStack extends TerraformStack {
       ibmi: { host: config.network.ibmi.host, credentials: secrets.ibmiCredentials },
       // TODO(secrets): one signing secret per tier (docs/service.md, "Token scoping"); until the secrets construct
       // makes them, every tier verifies with the one MCP signing secret.
-      authFor: () => (srv.authMode === "ibmi" ? { mode: "ibmi", keyPair: secrets.ibmiAuthKeyPair! } : { mode: "jwt", signingSecret: secrets.mcpAuthSecret! }),
+      authFor: () => {
+        if (srv.authMode === "ibmi" && secrets.ibmiAuthKeyPair) return { mode: "ibmi", keyPair: secrets.ibmiAuthKeyPair };
+        if (srv.authMode === "jwt" && secrets.mcpAuthSecret) return { mode: "jwt", signingSecret: secrets.mcpAuthSecret };
+        throw new Error(`${this.node.path}: mcpServer.authMode "${srv.authMode}" has no secret to verify tokens with (config validation refuses oauth)`);
+      },
       server: {
         port: srv.port,
         desiredCount: srv.desiredCount,
