@@ -185,6 +185,22 @@ export const configSchema = z.strictObject({
       region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: msg("is not an AWS region", 'write e.g. "us-east-1"') }).optional(),
     })
     .optional(),
+  /**
+   * Policy findings accepted for this environment, each on one resource with a written reason; they still show in
+   * every report, marked suppressed (docs/policy.md). @default none
+   */
+  suppressions: z
+    .array(
+      z.strictObject({
+        rule: z.string().regex(/^MCP-[A-Z0-9]+-\d{3}$/, { error: msg("is not a policy rule id", 'write the id from docs/policy.md, e.g. "MCP-NET-004"') }),
+        /** Terraform address (`aws_x.name`) or construct path (`mcp-prod/network/vpc`) of the resource. */
+        address: z.string().regex(/^((data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*|[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+)$/, {
+          error: msg("is not a resource address or construct path", 'copy the address from the policy output, e.g. "aws_security_group.agent-access_tasks_group_8182DB43"'),
+        }),
+        reason: z.string().refine((r) => r.trim().length >= 10, { error: msg("is too short to explain anything", "say in a sentence (10 characters or more) why the finding is accepted") }),
+      }),
+    )
+    .default([]),
 });
 
 /** A validated config, defaults applied, `stage` resolved. */

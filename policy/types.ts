@@ -23,6 +23,12 @@ export interface PolicyContext {
   readonly stage?: "dev" | "staging" | "prod";
   /** Agent source ranges the config grants, when known (enables "3010 only from agent ranges"). */
   readonly agentCidrs?: readonly string[];
+  /** Security groups of agent hosts the config grants (sources allowed on the MCP port besides agentCidrs). */
+  readonly agentSecurityGroupIds?: readonly string[];
+  /** The MCP server's port. @default 3010 */
+  readonly mcpPort?: number;
+  /** Suppressions declared for the whole environment (config `suppressions`); resource ones are read from the plan. */
+  readonly suppressions?: readonly Suppression[];
 }
 
 export interface Violation {
@@ -54,6 +60,12 @@ export interface Rule {
   readonly check: (plan: TerraformJson, ctx: PolicyContext) => { applicable: boolean; violations: Violation[] };
 }
 
+/** A named, ordered list of rules; the engine runs several packs (security, deployability) as one. */
+export interface RulePack {
+  readonly name: string;
+  readonly rules: readonly Rule[];
+}
+
 export interface RuleResult {
   readonly rule: Pick<Rule, "id" | "title" | "severity" | "references" | "remediation">;
   readonly verdict: Verdict;
@@ -65,4 +77,8 @@ export interface StackResult {
   readonly stack: string;
   readonly results: readonly RuleResult[];
   readonly passed: boolean;
+  /** The context the rules saw (stage, agent ranges), resolved from the caller and the plan. */
+  readonly context?: PolicyContext;
+  /** Suppressions that matched no finding, or that are malformed and were ignored; they fail nothing. */
+  readonly warnings?: readonly string[];
 }

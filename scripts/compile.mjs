@@ -4,7 +4,7 @@ import { build } from "esbuild";
 
 await build({
   // preflight: its own bundle, so the AWS SDK stays out of main.js (synth never loads it).
-  entryPoints: { main: "main.ts", preflight: "preflight/cli.ts", review: "review/cli.ts" },
+  entryPoints: { main: "main.ts", preflight: "preflight/cli.ts", review: "review/cli.ts", check: "policy/cli.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

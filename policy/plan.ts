@@ -1,0 +1,234 @@
+/**
+ * Reading a synthesized Terraform JSON document the way the rules need it: resources with their addresses,
+ * `${type.name.attr}` references followed to the resource they name, JSON-string attributes parsed, and every
+ * value that Terraform computes at plan time (`${var.x}`, `${jsonencode(…)}`, `${a}-${b}`) kept apart as
+ * unknown, so that a rule reports it as unverifiable instead of passing it.
+ */
+import { TerraformJson } from "./types";
+
+/** One resource or data source of the plan. */
+export interface PlanResource {
+  /** "managed" for `resource`, "data" for `data`. */
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  /** Terraform address: `type.name`, or `data.type.name` for a data source. */
+  readonly address: string;
+  readonly body: Record<string, any>;
+}
+
+/** A reference that is the whole value, e.g. `${aws_kms_key.key_1A2B.arn}`. */
+export interface Reference {
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  /** The attribute path after the name, e.g. `arn` or `rotation_rules[0].days`; empty for the bare resource. */
+  readonly attr: string;
+  readonly address: string;
+}
+
+/** How a value reads before apply. */
+export type Value =
+  | { readonly kind: "literal"; readonly value: unknown }
+  | { readonly kind: "ref"; readonly ref: Reference; readonly target?: PlanResource }
+  | { readonly kind: "unknown"; readonly text: string };
+
+const REF_RE = /^\$\{((data)\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)(?:\.([^${}]+))?\}$/;
+
+/** The reference a value is made of, when the whole value is one plain `${type.name[.attr]}` (not `var.`, `local.`, a function or a template). */
+export function parseReference(value: unknown): Reference | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = REF_RE.exec(value);
+  if (!m) return undefined;
+  const mode = m[2] ? "data" : "managed";
+  const type = m[3];
+  // Terraform's own namespaces are not resources: their values are only known at plan time.
+  if (mode === "managed" && ["var", "local", "module", "each", "count", "path", "terraform", "self"].includes(type)) return undefined;
+  const name = m[4];
+  return { mode, type, name, attr: m[5] ?? "", address: mode === "data" ? `data.${type}.${name}` : `${type}.${name}` };
+}
+
+/** True when a string holds any `${…}` interpolation. */
+export function isInterpolated(value: unknown): value is string {
+  return typeof value === "string" && value.includes("${");
+}
+
+/** Shortens a value for a message. */
+export function show(value: unknown): string {
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  return s === undefined ? "unset" : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** The message for a value no rule can judge before apply. */
+export function unverifiable(what: string, value: unknown): string {
+  return `${what} is ${show(value)}, which is only known at apply time and cannot be verified`;
+}
+
+/** A single nested block: cdktf writes it as an object, hand-written JSON often as a one-element list. */
+export function block(value: unknown): Record<string, any> | undefined {
+  if (Array.isArray(value)) return value.length > 0 && isObject(value[0]) ? value[0] : undefined;
+  return isObject(value) ? value : undefined;
+}
+
+/** A repeated nested block as a list (absent → empty). */
+export function blocks(value: unknown): Record<string, any>[] {
+  if (Array.isArray(value)) return value.filter(isObject);
+  return isObject(value) ? [value] : [];
+}
+
+export function isObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** `true`, `"true"` → true; `false`, `"false"` → false; anything else → undefined. Terraform accepts both forms. */
+export function bool(value: unknown): boolean | undefined {
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  return undefined;
+}
+
+/** A number or numeric string as a number; anything else → undefined. */
+export function num(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** The resource's own tags (not the provider's default tags). */
+export function tagsOf(r: PlanResource): Record<string, unknown> {
+  return isObject(r.body.tags) ? r.body.tags : {};
+}
+
+/** A parsed JSON attribute, or why it cannot be read. */
+export type Parsed = { readonly ok: true; readonly value: any } | { readonly ok: false; readonly why: string };
+
+const views = new WeakMap<object, PlanView>();
+
+/** Indexed, read-only access to one plan. `view(plan)` caches it, so every rule of a run shares one index. */
+export class PlanView {
+  private readonly byAddress = new Map<string, PlanResource>();
+  private readonly byType = new Map<string, PlanResource[]>();
+
+  constructor(readonly plan: TerraformJson) {
+    for (const [mode, section] of [["managed", plan.resource], ["data", plan.data]] as const) {
+      if (!isObject(section)) continue;
+      for (const [type, entries] of Object.entries(section)) {
+        if (!isObject(entries)) continue;
+        for (const [name, body] of Object.entries(entries)) {
+          if (!isObject(body)) continue;
+          const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
+          const r: PlanResource = { mode, type, name, address, body };
+          this.byAddress.set(address, r);
+          const key = mode === "data" ? `data.${type}` : type;
+          this.byType.set(key, [...(this.byType.get(key) ?? []), r]);
+        }
+      }
+    }
+  }
+
+  /** Managed resources of the given types, in document order. */
+  resources(...types: string[]): PlanResource[] {
+    return types.flatMap((t) => this.byType.get(t) ?? []);
+  }
+
+  /** Data sources of the given types. */
+  dataSources(...types: string[]): PlanResource[] {
+    return types.flatMap((t) => this.byType.get(`data.${t}`) ?? []);
+  }
+
+  get(address: string): PlanResource | undefined {
+    return this.byAddress.get(address);
+  }
+
+  /** Every resource and data source. */
+  all(): PlanResource[] {
+    return [...this.byAddress.values()];
+  }
+
+  /** Classifies a value: a literal, a reference (followed when it names a resource of this plan), or unknown. */
+  value(v: unknown): Value {
+    const ref = parseReference(v);
+    if (ref) return { kind: "ref", ref, target: this.byAddress.get(ref.address) };
+    if (isInterpolated(v)) return { kind: "unknown", text: v };
+    return { kind: "literal", value: v };
+  }
+
+  /** The resource a value references, when it is one plain reference to a resource of this plan. */
+  target(v: unknown, ...types: string[]): PlanResource | undefined {
+    const ref = parseReference(v);
+    const t = ref && this.byAddress.get(ref.address);
+    return t && (types.length === 0 || types.includes(t.type)) ? t : undefined;
+  }
+
+  /** True when `v` is a plain reference to `target` (any attribute, or one of `attrs`). */
+  refersTo(v: unknown, target: PlanResource, attrs?: readonly string[]): boolean {
+    const ref = parseReference(v);
+    return !!ref && ref.address === target.address && (!attrs || attrs.includes(ref.attr));
+  }
+
+  /** Resources of `types` whose attribute `attr` references `target` (e.g. flow logs whose vpc_id is this VPC). */
+  referrers(types: readonly string[], attr: string, target: PlanResource, attrs?: readonly string[]): PlanResource[] {
+    return this.resources(...types).filter((r) => this.refersTo(r.body[attr], target, attrs));
+  }
+
+  /**
+   * Parses a JSON-string attribute (container definitions, policies). Objects pass through; a reference to a
+   * `data.aws_iam_policy_document` is rebuilt from its blocks; `${jsonencode(…)}` and other expressions are unknown.
+   */
+  parseJson(v: unknown): Parsed {
+    if (v === undefined || v === null) return { ok: false, why: "is not set" };
+    if (isObject(v) || Array.isArray(v)) return { ok: true, value: v };
+    if (typeof v !== "string") return { ok: false, why: `is ${show(v)}, not a JSON document` };
+    const ref = parseReference(v);
+    if (ref) {
+      const t = this.byAddress.get(ref.address);
+      if (t && t.mode === "data" && t.type === "aws_iam_policy_document" && ref.attr === "json") return { ok: true, value: policyFromDataSource(t.body) };
+      return { ok: false, why: `is ${show(v)}, which is only known at apply time and cannot be verified` };
+    }
+    const trimmed = v.trim();
+    if (trimmed.startsWith("${") && !/^[[{]/.test(trimmed)) return { ok: false, why: `is ${show(v)}, which is only known at apply time and cannot be verified` };
+    try {
+      return { ok: true, value: JSON.parse(v) };
+    } catch (e) {
+      return { ok: false, why: `is not valid JSON (${(e as Error).message})` };
+    }
+  }
+}
+
+export function view(plan: TerraformJson): PlanView {
+  let v = views.get(plan);
+  if (!v) {
+    v = new PlanView(plan);
+    views.set(plan, v);
+  }
+  return v;
+}
+
+/** An `aws_iam_policy_document` data source's blocks rendered as the JSON policy it produces. */
+function policyFromDataSource(body: Record<string, any>): unknown {
+  const list = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+  const principals = (v: unknown) => {
+    const out: Record<string, unknown[]> = {};
+    for (const p of blocks(v)) out[String(p.type)] = [...(out[String(p.type)] ?? []), ...(list(p.identifiers) ?? [])];
+    return Object.keys(out).length ? out : undefined;
+  };
+  const conditions = (v: unknown) => {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const c of blocks(v)) out[String(c.test)] = { ...(out[String(c.test)] ?? {}), [String(c.variable)]: c.values };
+    return Object.keys(out).length ? out : undefined;
+  };
+  return {
+    Version: body.version ?? "2012-10-17",
+    Statement: blocks(body.statement).map((s) => ({
+      Sid: s.sid,
+      Effect: s.effect ?? "Allow",
+      Principal: principals(s.principals),
+      NotPrincipal: principals(s.not_principals),
+      Action: list(s.actions),
+      NotAction: list(s.not_actions),
+      Resource: list(s.resources),
+      NotResource: list(s.not_resources),
+      Condition: conditions(s.condition),
+    })),
+  };
+}
