@@ -1,0 +1,57 @@
+import { ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { handler } from "../../functions/secret-age-check/index";
+import { matches } from "../constructs/filter-pattern";
+import { STALE_MARKER_TERM } from "../../functions/secret-age-check/contract";
+
+const sm = mockClient(SecretsManagerClient);
+const NOW = new Date("2026-11-26T00:00:00Z");
+const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
+let lines: string[];
+
+beforeEach(() => {
+  sm.reset();
+  lines = [];
+  jest.spyOn(console, "log").mockImplementation((l: string) => void lines.push(l));
+  process.env.SECRET_IDS = JSON.stringify(["mcp/dev/model-api-key", "mcp/dev/ibmi-service-credentials"]);
+  process.env.MAX_AGE_DAYS = "30";
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe("secret age check", () => {
+  it("reports a fresh secret as fresh and a stale one with the marker the metric filter counts", async () => {
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).resolves({ Versions: [{ VersionId: "v2", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(3) }, { VersionId: "v1", VersionStages: ["AWSPREVIOUS"], CreatedDate: daysAgo(40) }] });
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/ibmi-service-credentials" }).resolves({ Versions: [{ VersionId: "v1", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(31) }] });
+    const findings = await handler({}, NOW);
+    expect(findings).toEqual([
+      { secretId: "mcp/dev/model-api-key", state: "fresh", ageDays: 3 },
+      { secretId: "mcp/dev/ibmi-service-credentials", state: "stale", ageDays: 31 },
+    ]);
+    // Lambda prefixes text lines with time, request id and level; the term pattern still matches.
+    const logged = lines.map((l) => `2026-11-26T00:00:01.000Z\tabc\tINFO\t${l}`);
+    expect(logged.map((l) => matches(STALE_MARKER_TERM, l))).toEqual([false, true]);
+  });
+
+  it("reports a secret that was never given a value as missing", async () => {
+    sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [] });
+    const findings = await handler({}, NOW);
+    expect(findings.map((f) => f.state)).toEqual(["missing", "missing"]);
+    expect(lines.every((l) => l.startsWith("MCP_SECRET_STALE {"))).toBe(true);
+  });
+
+  it("follows pages until it finds the current version", async () => {
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).resolves({ Versions: [{ VersionId: "old", VersionStages: ["AWSPREVIOUS"], CreatedDate: daysAgo(50) }], NextToken: "p2" });
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key", NextToken: "p2" }).resolves({ Versions: [{ VersionId: "cur", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(30) }] });
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/ibmi-service-credentials" }).resolves({ Versions: [{ VersionId: "v", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(0) }] });
+    const findings = await handler({}, NOW);
+    expect(findings[0]).toEqual({ secretId: "mcp/dev/model-api-key", state: "fresh", ageDays: 30 });
+  });
+
+  it("fails loudly when misconfigured, so its error alarm fires", async () => {
+    process.env.SECRET_IDS = "[]";
+    await expect(handler({}, NOW)).rejects.toThrow("SECRET_IDS lists no secret");
+    process.env.SECRET_IDS = '["x"]';
+    process.env.MAX_AGE_DAYS = "soon";
+    await expect(handler({}, NOW)).rejects.toThrow("MAX_AGE_DAYS soon is not a whole number of days");
+  });
+});
