@@ -4,16 +4,18 @@
  */
 import { ConfigError } from "./config/load";
 import { synthesize } from "./lib/synth";
+import { PolicyError } from "./policy/engine";
+import { policyHook } from "./policy/synth-hook";
 
 function main(): number {
   const configDir = process.env.MCP_CONFIG_DIR ?? "config";
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   try {
-    const result = synthesize({ configDir, outdir, hcl: process.argv.includes("--hcl") });
+    const result = synthesize({ configDir, outdir, hcl: process.argv.includes("--hcl"), afterSynth: [policyHook({ log: (l) => console.error(l) })] });
     console.log(`synthesized ${result.stacks.join(", ")} into ${outdir}`);
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof PolicyError) {
       console.error(`${e.message}\nNothing was written; ${outdir} is unchanged.`);
       return 1;
     }

@@ -2,6 +2,7 @@ import { EcrPullThroughCacheRule } from "@cdktf/provider-aws/lib/ecr-pull-throug
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
+import { suppress } from "../policy/suppress";
 import { ServiceRole } from "./service-role";
 
 /** ECR's name for each upstream it can cache, by registry host. */
@@ -53,6 +54,8 @@ export class ContainerImages extends Construct {
       // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSECRPullThroughCache_ServiceRolePolicy.html
       recoveryWindowInDays: 7,
     });
+    suppress(this.upstreamCredential, "MCP-SEC-001", "ECR reads this secret through its service-linked role, which has no kms:Decrypt and exists only after the first rule: a customer key would break image pulls");
+    suppress(this.upstreamCredential, "MCP-SEC-002", "a ghcr.io read-only token that only a person can issue (docs/service.md); GitHub enforces its expiry and ECR only reads it");
     this.pullThroughRule = new EcrPullThroughCacheRule(this, "ghcr", {
       ecrRepositoryPrefix: this.cachePrefix,
       upstreamRegistryUrl: "ghcr.io",

@@ -103,11 +103,13 @@ function evaluateWithWarnings(plan: TerraformJson, ctx: PolicyContext, rules?: r
     return { rule: meta, verdict, violations: open, suppressed };
   });
   const ids = new Set(list.map((r) => r.id));
+  // A suppression of a rule that did not apply here (a prod rule in dev) is not stale.
+  const idle = new Set(results.filter((r) => r.verdict === "not-applicable").map((r) => r.rule.id));
   const warnings = [
     ...fromResources.invalid,
     ...suppressions
-      .filter((s) => !used.has(s))
-      .map((s) => `suppression of ${s.ruleId} on ${s.address} (${s.source}) ${ids.has(s.ruleId) ? "matched no finding" : "names no rule of the pack"}; remove it`),
+      .filter((s) => !used.has(s) && !idle.has(s.ruleId))
+      .map((s) => `suppression of ${s.ruleId} on ${s.address} (${s.source}) ${ids.has(s.ruleId) ? "matched no finding" : "names no rule of the packs"}; remove it`),
   ];
   return { results, context, warnings };
 }
