@@ -290,6 +290,14 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
   if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
   for (const f of tierChecks(cfg.agents, cfg.customToolsets, prod)) add(f.path, f.problem, f.fix);
+  (["mcpServer", "gateway"] as const).forEach((k) => {
+    // The tasks have no internet route: ECR serves ghcr.io images through its pull-through cache (constructs/container-images.ts).
+    const host = cfg[k].image.split("/")[0];
+    const ecr = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host);
+    if (host !== "ghcr.io" && !(ecr && ecr[2] === cfg.region && (!cfg.accountId || ecr[1] === cfg.accountId))) {
+      add([k, "image"], `is on ${host}, which the isolated tasks cannot reach`, `use a ghcr.io image (served through the ECR pull-through cache) or mirror it into this account's ECR in ${cfg.region} (docs/service.md)`);
+    }
+  });
 
   const days = cfg.logs.retentionDays;
   if (days < 90) add(["logs", "retentionDays"], `keeps logs ${days} days; the seed asks for 90 or more`, "set 90 or more (90, 120, 180, 365, …)");

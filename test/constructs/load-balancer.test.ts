@@ -1,0 +1,116 @@
+import { planTiers, tierOf } from "../../lib/tiers";
+import { TerraformJson } from "../../policy/types";
+import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+
+const ref = (type: string, plan: TerraformJson, pathSuffix: string, attr = "arn") => {
+  const [address] = resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))!;
+  return `\${${address}.${attr}}`;
+};
+const listener = (plan: TerraformJson, port: number) => resources(plan, "aws_lb_listener").find(([, l]) => l.port === port)![1];
+/** The MCP listener's rules in the order the load balancer evaluates them. */
+const rules = (plan: TerraformJson) => resources(plan, "aws_lb_listener_rule").map(([, r]) => r).sort((a, b) => a.priority - b.priority);
+
+describe("LoadBalancer", () => {
+  const cfg = shippedConfigs();
+  let staging: TerraformJson;
+  let prod: TerraformJson;
+  let dev: TerraformJson;
+  beforeAll(() => {
+    staging = synthStack(cfg.staging).plan;
+    prod = synthStack(cfg.prod).plan;
+    dev = synthStack(cfg.dev).plan;
+  });
+
+  it("is internal, drops invalid headers, keeps long MCP streams open, and logs access to the SSE-S3 bucket", () => {
+    const lb = resourceAt(prod, "aws_lb", "load-balancer/lb");
+    expect(lb).toMatchObject({ name: "mcp-prod", internal: true, load_balancer_type: "application", drop_invalid_header_fields: true, idle_timeout: 300, enable_deletion_protection: true });
+    expect(lb.security_groups).toEqual([ref("aws_security_group", prod, "agent-access/load-balancer/group", "id")]);
+    expect(lb.access_logs).toEqual({ bucket: ref("aws_s3_bucket", prod, "audit-logs/access-logs-bucket/bucket", "bucket"), prefix: "alb", enabled: true });
+    expect(resourceAt(dev, "aws_lb", "load-balancer/lb").enable_deletion_protection).toBe(false);
+  });
+
+  it("has HTTPS listeners on 3010 and 4444 only, with the TLS construct's certificate and policy, and no HTTP listener", () => {
+    const all = resources(prod, "aws_lb_listener").map(([, l]) => l);
+    expect(all.map((l) => [l.port, l.protocol]).sort()).toEqual([
+      [3010, "HTTPS"],
+      [4444, "HTTPS"],
+    ]);
+    for (const l of all) {
+      expect(l.ssl_policy).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+      expect(l.certificate_arn).toBe(cfg.prod.tls.certificateArn);
+    }
+  });
+
+  it("answers 403 on 3010 unless a rule matches the caller's source range", () => {
+    expect(listener(prod, 3010).default_action).toEqual([
+      { type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain", message_body: "Forbidden: this source is not an agent group of this MCP server" } },
+    ]);
+  });
+
+  it("routes each agent group's ranges to its own tier; two groups with one grant share a tier and its target group", () => {
+    const tiers = planTiers(cfg.staging.agents);
+    expect(tiers.map((t) => t.agents)).toEqual([["monitoring", "capacity-planning"], ["ops"]]);
+    const tg = (tierId: string) => ref("aws_lb_target_group", staging, `load-balancer/target-${tierId}`);
+    const mcp = `\${${resources(staging, "aws_lb_listener").find(([, l]) => l.port === 3010)![0]}.arn}`;
+    const got = rules(staging).map((r) => [r.priority, r.condition[0].source_ip.values, r.action[0].target_group_arn, r.listener_arn, r.tags["agent-group"]]);
+    const m = cfg.staging.agents;
+    expect(got).toEqual([
+      [1, ["10.21.1.0/28"], tg(tierOf(m[0])), mcp, "monitoring"],
+      [2, ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, "ops"],
+      [3, ["10.21.3.0/28"], tg(tierOf(m[2])), mcp, "capacity-planning"],
+    ]);
+    expect(tierOf(m[0])).toBe(tierOf(m[2]));
+    expect(resources(staging, "aws_lb_target_group")).toHaveLength(3);
+  });
+
+  it("puts a group's many ranges in rules of five, narrowest first, each with its own priority", () => {
+    const cidrs = ["10.22.1.0/28", "10.22.2.0/28", "10.22.3.0/28", "10.22.4.0/28", "10.22.5.0/28", "10.22.6.0/28", "10.23.0.0/16"];
+    const { plan } = synthStack(variant("prod", (c) => { c.agents[0].cidrs = cidrs; c.agents[1].cidrs = ["10.24.0.0/28"]; }));
+    const got = rules(plan).map((r) => [r.priority, r.condition[0].source_ip.values, r.tags["agent-group"]]);
+    expect(got).toEqual([
+      [1, cidrs.slice(0, 5), "monitoring"],
+      [2, ["10.22.6.0/28"], "monitoring"],
+      [3, ["10.24.0.0/28"], "ops"],
+      [4, ["10.23.0.0/16"], "monitoring"],
+    ]);
+  });
+
+  it("checks targets over HTTP on /healthz (MCP) and /health (gateway), by IP, sticky only where a process holds state", () => {
+    const tgs = resources(prod, "aws_lb_target_group").map(([, t]) => t);
+    for (const t of tgs) {
+      expect(t).toMatchObject({ target_type: "ip", protocol: "HTTP" });
+      expect(t.name.length).toBeLessThanOrEqual(32);
+    }
+    expect(tgs.map((t) => [t.name, t.port, t.health_check.path, t.health_check.matcher, t.stickiness.enabled]).sort()).toEqual(
+      [
+        ["mcp-prod-gateway", 4444, "/health", "200", false],
+        ...planTiers(cfg.prod.agents).map((t) => [`mcp-prod-${t.id}`, 3010, "/healthz", "200", false]),
+      ].sort(),
+    );
+    const ibmi = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "ibmi"))).plan;
+    const sticky = resources(ibmi, "aws_lb_target_group").filter(([, t]) => t.port === 3010).map(([, t]) => t.stickiness);
+    expect(sticky).toEqual(sticky.map(() => ({ type: "lb_cookie", enabled: true, cookie_duration: 3600 })));
+  });
+
+  it("forwards everything on 4444 to the gateway (the security group admits only the operators)", () => {
+    expect(listener(prod, 4444).default_action).toEqual([{ type: "forward", target_group_arn: ref("aws_lb_target_group", prod, "load-balancer/target-gateway") }]);
+  });
+
+  it("raises alarms on unhealthy targets and 5xx spikes to the security topic", () => {
+    const alarms = resources(prod, "aws_cloudwatch_metric_alarm").map(([, a]) => a).filter((a) => a.namespace === "AWS/ApplicationELB");
+    const topic = ref("aws_sns_topic", prod, "alerts/topic");
+    expect(alarms.map((a) => [a.metric_name, a.dimensions.TargetGroup ? "target" : "lb"]).sort()).toEqual(
+      [["HTTPCode_ELB_5XX_Count", "lb"], ...["gateway", ...planTiers(cfg.prod.agents).map((t) => t.id)].flatMap(() => [["HTTPCode_Target_5XX_Count", "target"], ["UnHealthyHostCount", "target"]])].sort(),
+    );
+    for (const a of alarms) expect(a.alarm_actions).toEqual([topic]);
+  });
+
+  it("outputs the MCP URL on the load balancer, the gateway URL and the log groups", () => {
+    const out = prod.output as Record<string, any>;
+    expect(out.mcp_url.value).toBe(`https://${ref("aws_lb", prod, "load-balancer/lb", "dns_name")}:3010/mcp`);
+    expect(out.mcp_url_by_name.value).toBe("https://mcp.example.com:3010/mcp");
+    expect(out.gateway_url.value).toBe("https://mcp.example.com:4444");
+    expect(out.log_group_mcp_server.value).toBe(ref("aws_cloudwatch_log_group", prod, "audit-logs/mcp-server", "name"));
+    expect(out.log_group_gateway.value).toBe(ref("aws_cloudwatch_log_group", prod, "audit-logs/gateway", "name"));
+  });
+});

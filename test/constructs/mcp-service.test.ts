@@ -1,0 +1,159 @@
+import { planTiers } from "../../lib/tiers";
+import { TerraformJson } from "../../policy/types";
+import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+
+const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
+const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
+const containerOf = (plan: TerraformJson, tierId: string) => JSON.parse(resourceAt(plan, "aws_ecs_task_definition", `mcp/${tierId}/task`).container_definitions)[0];
+const envOf = (c: any): Record<string, string> => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
+const policyOf = (plan: TerraformJson, pathSuffix: string) => JSON.parse(resourceAt(plan, "aws_iam_role_policy", pathSuffix).policy);
+
+describe("McpService (one per tier)", () => {
+  const cfg = shippedConfigs();
+  const prodTiers = planTiers(cfg.prod.agents);
+  const ro = prodTiers.find((t) => t.readOnly)!;
+  const rw = prodTiers.find((t) => !t.readOnly)!;
+  let prod: TerraformJson;
+  let dev: TerraformJson;
+  beforeAll(() => {
+    prod = synthStack(cfg.prod).plan;
+    dev = synthStack(cfg.dev).plan;
+  });
+
+  it("runs one service per tier in the private subnets, without public IP, with rollback and the configured count", () => {
+    for (const t of prodTiers) {
+      const s = resourceAt(prod, "aws_ecs_service", `mcp/${t.id}/service`);
+      expect(s).toMatchObject({
+        name: `mcp-prod-${t.id}`,
+        launch_type: "FARGATE",
+        platform_version: "LATEST",
+        desired_count: 2,
+        deployment_circuit_breaker: { enable: true, rollback: true },
+        health_check_grace_period_seconds: 60,
+        enable_execute_command: false,
+        propagate_tags: "SERVICE",
+        network_configuration: { assign_public_ip: false, security_groups: [ref(prod, "aws_security_group", "agent-access/tasks/group", "id")] },
+        load_balancer: [{ container_name: "ibmi-mcp-server", container_port: 3010, target_group_arn: ref(prod, "aws_lb_target_group", `load-balancer/target-${t.id}`) }],
+        service_registries: { registry_arn: ref(prod, "aws_service_discovery_service", `mcp/${t.id}/discovery`) },
+      });
+      expect(s.network_configuration.subnets).toHaveLength(3);
+      // ECS refuses a target group that no listener uses yet: the service waits for its listener rules.
+      expect(s.depends_on).toEqual(resources(prod, "aws_lb_listener_rule").filter(([, r]) => r.tags.tier === t.id).map(([a]) => a));
+      expect(s.depends_on.length).toBeGreaterThan(0);
+    }
+    expect(resourceAt(prod, "aws_ecs_cluster", "cluster/cluster").setting).toEqual([{ name: "containerInsights", value: "enabled" }]);
+  });
+
+  it("hardens the container: non-root, read-only root with a /tmp volume, all capabilities dropped, node health check, awslogs", () => {
+    const c = containerOf(prod, ro.id);
+    expect(c).toMatchObject({
+      name: "ibmi-mcp-server",
+      user: "appuser",
+      readonlyRootFilesystem: true,
+      privileged: false,
+      essential: true,
+      linuxParameters: { initProcessEnabled: true, capabilities: { add: [], drop: ["ALL"] } },
+      portMappings: [{ containerPort: 3010, hostPort: 3010, protocol: "tcp" }],
+      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": ref(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server", "name"), "awslogs-region": "us-east-1", "awslogs-stream-prefix": ro.id } },
+    });
+    expect(c.healthCheck.command.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+    expect(c.healthCheck.command[3]).toContain("http://127.0.0.1:3010/healthz");
+    const td = resourceAt(prod, "aws_ecs_task_definition", `mcp/${ro.id}/task`);
+    expect(td).toMatchObject({ family: `mcp-prod-${ro.id}`, network_mode: "awsvpc", requires_compatibilities: ["FARGATE"], cpu: "1024", memory: "2048", volume: [{ name: "tmp" }] });
+    expect(td.task_role_arn).toBeUndefined();
+  });
+
+  it("serves exactly the tier's toolsets; read-only tiers keep execute_sql read-only", () => {
+    expect(envOf(containerOf(prod, ro.id))).toMatchObject({ SELECTED_TOOLSETS: "performance,sysadmin_browse,sysadmin_discovery,sysadmin_search", IBMI_EXECUTE_SQL_READONLY: "true", IBMI_ENABLE_EXECUTE_SQL: "false" });
+    expect(envOf(containerOf(prod, rw.id))).toMatchObject({ SELECTED_TOOLSETS: "job_control,performance" });
+    const rwSql = synthStack(variant("prod", (c) => (c.mcpServer.executeSql = "read-write"))).plan;
+    expect(envOf(containerOf(rwSql, rw.id))).toMatchObject({ IBMI_ENABLE_EXECUTE_SQL: "true", IBMI_EXECUTE_SQL_READONLY: "false" });
+    expect(envOf(containerOf(rwSql, ro.id))).toMatchObject({ IBMI_ENABLE_EXECUTE_SQL: "true", IBMI_EXECUTE_SQL_READONLY: "true" });
+  });
+
+  it("sets the upstream settings by name, with no credential among them", () => {
+    const env = envOf(containerOf(prod, ro.id));
+    expect(env).toEqual({
+      MCP_TRANSPORT_TYPE: "http",
+      MCP_HTTP_HOST: "0.0.0.0",
+      MCP_HTTP_PORT: "3010",
+      MCP_HTTP_ENDPOINT_PATH: "/mcp",
+      MCP_SESSION_MODE: "stateless",
+      MCP_AUTH_MODE: "jwt",
+      MCP_SERVER_NAME: `ibmi-mcp-${ro.id}`,
+      MCP_LOG_LEVEL: "info",
+      MCP_RATE_LIMIT_ENABLED: "true",
+      NODE_ENV: "production",
+      LOGS_DIR: "/tmp/logs",
+      DB2i_HOST: "10.52.0.10",
+      DB2i_IGNORE_UNAUTHORIZED: "false",
+      SELECTED_TOOLSETS: ro.toolsets.join(","),
+      IBMI_ENABLE_EXECUTE_SQL: "false",
+      IBMI_EXECUTE_SQL_READONLY: "true",
+      IBMI_ENABLE_DEFAULT_TOOLS: "false",
+      YAML_AUTO_RELOAD: "false",
+    });
+  });
+
+  it("injects credentials only through secrets, from the right ARNs", () => {
+    const c = containerOf(prod, ro.id);
+    const creds = ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials");
+    expect(c.secrets).toEqual([
+      { name: "DB2i_PASS", valueFrom: `${creds}:password::` },
+      { name: "DB2i_USER", valueFrom: `${creds}:user::` },
+      { name: "MCP_AUTH_SECRET_KEY", valueFrom: ref(prod, "aws_secretsmanager_secret", "secrets/mcp-auth-secret") },
+    ]);
+  });
+
+  it("gives each tier an execution role that pulls its image, writes its logs and reads its secrets, and nothing with a wildcard action", () => {
+    const doc = policyOf(prod, `mcp/${ro.id}/execution-role/policy`);
+    const repo = "arn:aws:ecr:us-east-1:123456789012:repository/mcp-prod-ghcr/ibm/ibmi-mcp-server";
+    expect(doc.Statement.map((s: any) => [s.Sid, s.Action, s.Resource])).toEqual([
+      ["EcrAuthorizationToken", "ecr:GetAuthorizationToken", "*"],
+      ["EcrPullImages", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], repo],
+      ["EcrPullThroughCacheFirstPull", ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"], repo],
+      ["WriteMcpServerLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ref(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server")}:log-stream:*`],
+      ["ReadIbmiServiceCredentials", "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")],
+      [expect.stringMatching(/^UseKeyReadSecrets/), ["kms:Decrypt", "kms:DescribeKey"], ref(prod, "aws_kms_key", "encryption-key/key")],
+      ["ReadMcpAuthSecret", "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", "secrets/mcp-auth-secret")],
+    ]);
+    for (const [address, p] of resources(prod, "aws_iam_role_policy").filter(([a]) => /mcp_|gateway_/.test(a))) {
+      for (const s of JSON.parse(p.policy).Statement) {
+        for (const action of [s.Action].flat()) expect([address, action]).toEqual([address, expect.not.stringContaining("*")]);
+        if ([s.Resource].flat().includes("*")) expect([address, s.Sid]).toEqual([address, "EcrAuthorizationToken"]);
+      }
+    }
+  });
+
+  it("registers each tier for the gateway as <tier>.mcp-<env>.internal", () => {
+    const ns = resourceAt(prod, "aws_service_discovery_private_dns_namespace", "cluster/namespace");
+    expect(ns).toMatchObject({ name: "mcp-prod.internal", vpc: ref(prod, "aws_vpc", "network/vpc", "id") });
+    const d = resourceAt(prod, "aws_service_discovery_service", `mcp/${ro.id}/discovery`);
+    expect(d).toMatchObject({ name: ro.id, dns_config: { routing_policy: "MULTIVALUE", dns_records: [{ type: "A", ttl: 10 }] } });
+    expect((prod.output as any)[`tier_${ro.id.replace("-", "_")}_internal_url`].value).toBe(`http://${ro.id}.mcp-prod.internal:3010/mcp`);
+  });
+
+  it("differs in dev: one task, Mapepire certificate not verified, tag-pinned image", () => {
+    const devTier = planTiers(cfg.dev.agents)[0];
+    expect(resourceAt(dev, "aws_ecs_service", `mcp/${devTier.id}/service`).desired_count).toBe(1);
+    const c = containerOf(dev, devTier.id);
+    expect(envOf(c)).toMatchObject({ DB2i_IGNORE_UNAUTHORIZED: "true", MCP_LOG_LEVEL: "debug" });
+    expect(c.image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp-dev-ghcr/ibm/ibmi-mcp-server:0.5.1");
+    expect(containerOf(prod, ro.id).image).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp-prod-ghcr/ibm/ibmi-mcp-server@${cfg.prod.mcpServer.image.split("@")[1]}`);
+  });
+
+  it("in ibmi auth mode writes the key pair to /tmp from secrets at start, never into environment", () => {
+    const plan = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "ibmi"))).plan;
+    const c = containerOf(plan, ro.id);
+    const pair = ref(plan, "aws_secretsmanager_secret", "secrets/ibmi-auth-key-pair");
+    expect(c.secrets.filter((s: any) => s.name.startsWith("IBMI_AUTH"))).toEqual([
+      { name: "IBMI_AUTH_KEY_ID", valueFrom: `${pair}:keyId::` },
+      { name: "IBMI_AUTH_PRIVATE_KEY_PEM", valueFrom: `${pair}:privateKey::` },
+      { name: "IBMI_AUTH_PUBLIC_KEY_PEM", valueFrom: `${pair}:publicKey::` },
+    ]);
+    expect(envOf(c)).toMatchObject({ MCP_AUTH_MODE: "ibmi", IBMI_HTTP_AUTH_ENABLED: "true", IBMI_AUTH_PRIVATE_KEY_PATH: "/tmp/ibmi-auth/private.pem", IBMI_AUTH_PUBLIC_KEY_PATH: "/tmp/ibmi-auth/public.pem" });
+    expect(c.entryPoint).toEqual(["sh", "-c"]);
+    expect(c.command[0]).toMatch(/umask 077; .* unset IBMI_AUTH_PRIVATE_KEY_PEM IBMI_AUTH_PUBLIC_KEY_PEM; exec node packages\/server\/dist\/index\.js$/);
+  });
+});
