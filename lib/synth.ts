@@ -7,13 +7,20 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { loadConfigs } from "../config/load";
 import { McpConfig } from "../config/schema";
+import { reviewHook } from "../review/synth-hook";
 import { McpStack } from "../stacks/mcp-stack";
+import { writeHcl } from "./hcl";
 
 export interface SynthOptions {
   readonly configDir: string;
   readonly outdir: string;
-  /** Also write HCL (`cdk.tf`) instead of JSON. @default false */
+  /**
+   * Also write plain Terraform to `<outdir>/hcl/<stack>/cdk.tf` (lib/hcl.ts); the JSON plan is always written.
+   * @default true when SYNTH_HCL_OUTPUT is "true" or "1" (`cdktf synth --hcl`), else false
+   */
   readonly hcl?: boolean;
+  /** Write the reviewer report to `<outdir>/review/` after the checks (review/synth-hook.ts). @default true */
+  readonly review?: boolean;
   /**
    * Runs over the synthesized directory before it replaces `outdir`; throwing aborts the run and nothing is
    * written. The policy check and the review report hook in here.
@@ -38,10 +45,23 @@ export function synthesize(opts: SynthOptions): SynthResult {
   // Same parent directory, so the final rename is atomic on one file system.
   const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
   try {
-    const app = new App({ outdir: tmp, hclOutput: opts.hcl ?? false, skipValidation: false });
-    const stacks = buildStacks(app, configs);
+    const envHcl = process.env.SYNTH_HCL_OUTPUT;
+    const hcl = opts.hcl ?? (envHcl === "true" || envHcl === "1");
+    // Always JSON: the checks and the review read it. Stacks read SYNTH_HCL_OUTPUT when constructed, so pin it.
+    process.env.SYNTH_HCL_OUTPUT = "false";
+    let app: App;
+    let stacks: McpStack[];
+    try {
+      app = new App({ outdir: tmp, hclOutput: false, skipValidation: false });
+      stacks = buildStacks(app, configs);
+    } finally {
+      if (envHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = envHcl;
+    }
     app.synth();
     for (const hook of opts.afterSynth ?? []) hook(tmp, stacks);
+    if (opts.review ?? true) reviewHook(tmp, stacks);
+    if (hcl) writeHcl(tmp, stacks);
     swapInto(tmp, outdir);
     return { configs, stacks: stacks.map((s) => s.node.id) };
   } catch (e) {
