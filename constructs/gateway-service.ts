@@ -43,8 +43,8 @@ export interface GatewayServiceProps {
   readonly encryptionSecret?: ReadableSecret;
   /** PLATFORM_ADMIN_EMAIL. */
   readonly adminEmail: string;
-  /** The gateway's public base URL (APP_DOMAIN, allowed origin), e.g. `https://mcp.example.com:4444`. */
-  readonly publicUrl: string;
+  /** The name clients use (the certificate's): APP_DOMAIN, and with the port the one allowed origin. */
+  readonly publicHost: string;
   /** Admin UI and admin API (MCPGATEWAY_UI_ENABLED / MCPGATEWAY_ADMIN_API_ENABLED). @default false */
   readonly adminUi?: boolean;
   /** @default 4444 */
@@ -142,8 +142,9 @@ export class GatewayService extends Construct {
       HOST: "0.0.0.0",
       PORT: String(port),
       ENVIRONMENT: env.stage === "dev" ? "development" : "production",
-      APP_DOMAIN: props.publicUrl,
-      ALLOWED_ORIGINS: JSON.stringify([props.publicUrl]),
+      // A host name: the gateway prefixes https:// itself (mcpgateway/config.py).
+      APP_DOMAIN: props.publicHost,
+      ALLOWED_ORIGINS: JSON.stringify([`https://${props.publicHost}:${port}`]),
       DATABASE_URL: `sqlite:///${DATA_DIR}/mcp.db`,
       // Cache entries in the database, not in one worker's memory.
       CACHE_TYPE: "database",

@@ -171,7 +171,7 @@ export class McpStack extends TerraformStack {
       jwtSecret: secrets.gatewayJwtSecret,
       adminPassword: secrets.gatewayAdminPassword,
       adminEmail: gw.adminEmail ?? `admin@${host}`,
-      publicUrl: `https://${host}:${gw.port}`,
+      publicHost: host,
       adminUi: gw.adminUi,
       cpu: gw.cpu,
       memoryMiB: gw.memory,

@@ -105,7 +105,8 @@ describe("GatewayService", () => {
       FEDERATION_DISCOVERY: "false",
       ENVIRONMENT: "production",
       PLATFORM_ADMIN_EMAIL: "admin@mcp.example.com",
-      APP_DOMAIN: "https://mcp.example.com:4444",
+      APP_DOMAIN: "mcp.example.com",
+      ALLOWED_ORIGINS: '["https://mcp.example.com:4444"]',
       PORT: "4444",
     });
     const on = synthStack(variant("prod", (c) => (c.gateway.adminUi = true))).plan;
