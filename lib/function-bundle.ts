@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { buildSync } from "esbuild";
+import { BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 
 export interface FunctionBundle {
   /** The zip file, named by its content hash (safe to share between stacks and runs). */
@@ -29,39 +29,46 @@ const cache = new Map<string, FunctionBundle>();
 export function bundleFunction(entry: string): FunctionBundle {
   const hit = cache.get(entry);
   if (hit) return hit;
-  const out = buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    external: ["@aws-sdk/*"],
-    // Never written: with write false the bytes stay in memory; the name only fixes the output's path.
-    outfile: "index.js",
-    write: false,
-    minify: false,
-    sourcemap: false,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  const js = out.outputFiles.find((f) => f.path.endsWith(".js"));
-  if (!js) throw new Error(`esbuild produced no JavaScript for ${entry}`);
-  const zip = zipFiles([{ name: "index.js", data: Buffer.from(js.contents) }]);
-  const sha256 = createHash("sha256").update(zip).digest("base64");
-  const hex = createHash("sha256").update(zip).digest("hex").slice(0, 16);
-  const dir = path.join(os.tmpdir(), "ibmi-mcp-kit-functions");
-  fs.mkdirSync(dir, { recursive: true });
-  const zipPath = path.join(dir, `${path.basename(path.dirname(entry))}-${hex}.zip`);
-  if (!fs.existsSync(zipPath)) {
+  // A function imports only files of its own directory (and the SDK): their hash, with esbuild's version and the
+  // build options, names the package, so later runs reuse it without starting esbuild at all (~80 ms each).
+  const dir = path.dirname(entry);
+  const source = createHash("sha256").update(`${esbuildVersion}\n${JSON.stringify(BUILD_OPTIONS)}\n`);
+  for (const f of fs.readdirSync(dir).filter((n) => /\.(ts|js|json)$/.test(n)).sort()) source.update(`${f}\n`).update(fs.readFileSync(path.join(dir, f)));
+  const cacheDir = path.join(os.tmpdir(), "ibmi-mcp-kit-functions");
+  const zipPath = path.join(cacheDir, `${path.basename(dir)}-${source.digest("hex").slice(0, 16)}.zip`);
+  let zip: Buffer;
+  if (fs.existsSync(zipPath)) {
+    zip = fs.readFileSync(zipPath);
+  } else {
+    const out = buildSync({ ...BUILD_OPTIONS, entryPoints: [entry] });
+    const js = (out.outputFiles ?? []).find((f) => f.path.endsWith(".js"));
+    if (!js) throw new Error(`esbuild produced no JavaScript for ${entry}`);
+    zip = zipFiles([{ name: "index.js", data: Buffer.from(js.contents) }]);
+    fs.mkdirSync(cacheDir, { recursive: true });
     // Write then rename: a parallel synth never sees a half-written file.
     const tmp = `${zipPath}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, zip);
     fs.renameSync(tmp, zipPath);
   }
-  const bundle = { zipPath, sha256, bytes: zip.length };
+  const bundle = { zipPath, sha256: createHash("sha256").update(zip).digest("base64"), bytes: zip.length };
   cache.set(entry, bundle);
   return bundle;
 }
+
+const BUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  external: ["@aws-sdk/*"],
+  // Never written: with write false the bytes stay in memory; the name only fixes the output's path.
+  outfile: "index.js",
+  write: false,
+  minify: false,
+  sourcemap: false,
+  legalComments: "none",
+  logLevel: "silent",
+};
 
 export interface ZipEntry {
   readonly name: string;
