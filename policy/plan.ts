@@ -210,6 +210,8 @@ function policyFromDataSource(body: Record<string, any>): unknown {
   const principals = (v: unknown) => {
     const out: Record<string, unknown[]> = {};
     for (const p of blocks(v)) out[String(p.type)] = [...(out[String(p.type)] ?? []), ...(list(p.identifiers) ?? [])];
+    // type "*" with identifier "*" renders as Principal "*" (everyone).
+    if (out["*"]) return "*";
     return Object.keys(out).length ? out : undefined;
   };
   const conditions = (v: unknown) => {

@@ -29,7 +29,7 @@ export const rule = defineRule(
       if (r.resource.type === "aws_default_security_group") continue;
       const ref = parseReference(r.group);
       const onDefault = ref && (ref.type === "aws_default_security_group" || (ref.type === "aws_vpc" && ref.attr === "default_security_group_id"));
-      if (onDefault) report(r.resource.address, `adds a ${r.direction} rule to the default security group ${ref!.address}`);
+      if (onDefault) report(r.resource.address, `adds an ${r.direction} rule to the default security group ${ref!.address}`);
     }
     return vpcs.length + defaults.length > 0;
   },
