@@ -1,0 +1,107 @@
+/**
+ * What the deployability rules share: the plan's region and account, KMS key policies read as statements, and
+ * whether a statement lets a given principal perform an action. Pure functions over a PlanView.
+ */
+import { PolicyStatement, readPolicy } from "../documents";
+import { isObject, parseReference, PlanResource, PlanView } from "../plan";
+
+/** The region of the plan's default aws provider, when it is a literal. */
+export function planRegion(plan: PlanView): string | undefined {
+  const p = isObject(plan.plan.provider) ? plan.plan.provider.aws : undefined;
+  const list = Array.isArray(p) ? p : p ? [p] : [];
+  const first = list.find((x) => isObject(x) && !x.alias) ?? list[0];
+  const region = isObject(first) ? first.region : undefined;
+  return typeof region === "string" && !region.includes("${") ? region : undefined;
+}
+
+/** Every `${type.name…}` reference inside a string (also inside templates like `${a.b.arn}/*`). */
+export function referencesIn(value: unknown): string[] {
+  if (typeof value !== "string") return [];
+  return [...value.matchAll(/\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)(?:\.[^${}]*)?\}/g)].map((m) => m[1]);
+}
+
+/** The KMS key a value names: a reference to an aws_kms_key, or to an aws_kms_alias of one. */
+export function keyOf(plan: PlanView, value: unknown): PlanResource | undefined {
+  const t = plan.target(value, "aws_kms_key", "aws_kms_alias");
+  if (!t) return undefined;
+  return t.type === "aws_kms_key" ? t : plan.target(t.body.target_key_id, "aws_kms_key");
+}
+
+/** The key policy of a key (its `policy`, or an aws_kms_key_policy naming it), as statements. */
+export function keyPolicy(plan: PlanView, key: PlanResource): { ok: true; statements: PolicyStatement[] } | { ok: false; why: string } {
+  const separate = plan.resources("aws_kms_key_policy").find((p) => plan.refersTo(p.body.key_id, key));
+  const source = separate ?? key;
+  if (source.body.policy === undefined) {
+    return { ok: false, why: "has no key policy in the plan, so AWS applies its default policy, which only the account's IAM policies extend" };
+  }
+  return readPolicy(plan, { resource: source, attr: "policy", value: source.body.policy, kind: "key" });
+}
+
+const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+/** True when `pattern` (IAM action syntax, `*` and `?` wildcards, case-insensitive) matches `action`. */
+export function actionMatches(pattern: unknown, action: string): boolean {
+  if (typeof pattern !== "string") return false;
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  return re.test(action);
+}
+
+/** A principal a statement may name. */
+export type Who = { readonly service: string } | { readonly role: PlanResource } | { readonly accountRoot: true };
+
+/** Whether a statement's Principal names `who`. A role is named by a reference to it or by its literal ARN. */
+export function namesPrincipal(_plan: PlanView, principal: unknown, who: Who): boolean {
+  if (principal === "*") return !("accountRoot" in who);
+  if (!isObject(principal)) return false;
+  if ("service" in who) return asList(principal.Service).some((s) => s === who.service);
+  const aws = asList(principal.AWS);
+  if ("accountRoot" in who) return aws.some((a) => typeof a === "string" && (/^arn:aws[a-z-]*:iam::(\d{12}|\$\{[^}]+\}):root$/.test(a) || /^\d{12}$/.test(a)));
+  const role = who.role;
+  return aws.some((a) => {
+    const ref = parseReference(a);
+    if (ref) return ref.address === role.address;
+    const name = role.body.name;
+    return typeof a === "string" && typeof name === "string" && a.endsWith(`:role/${name}`);
+  });
+}
+
+/** The Allow statements of `statements` that name `who` and cover `action`. */
+export function allowing(plan: PlanView, statements: readonly PolicyStatement[], who: Who, action: string): PolicyStatement[] {
+  return statements.filter((s) => s.effect === "Allow" && namesPrincipal(plan, s.principal, who) && s.actions.some((a) => actionMatches(a, action)));
+}
+
+/** Doc links the rules cite, in one place so comments and remediation say the same. */
+export const DOCS = {
+  keyPolicyLockout: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key",
+  logsKms: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+  snsKms: "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
+  keyPolicyIam: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam",
+  albAccessLogs: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+  logRetention: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+  fargateSizes: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
+  ecrEndpoints: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+  pullThroughSecret: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html",
+  pullThroughIam: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html",
+  rotationPermission: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html",
+  rotationNetwork: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html",
+  flowLogRole: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+  gracePeriod: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html",
+} as const;
+
+/** Each role with the identity policy statements attached to it (inline, aws_iam_role_policy, attached policies). */
+export function rolePolicies(plan: PlanView): Map<PlanResource, PolicyStatement[]> {
+  const out = new Map<PlanResource, PolicyStatement[]>();
+  const add = (role: PlanResource | undefined, source: PlanResource, attr: string, value: unknown) => {
+    if (!role) return;
+    const read = readPolicy(plan, { resource: source, attr, value, kind: "identity" });
+    if (read.ok) out.set(role, [...(out.get(role) ?? []), ...read.statements]);
+  };
+  for (const p of plan.resources("aws_iam_role_policy")) add(plan.target(p.body.role, "aws_iam_role"), p, "policy", p.body.policy);
+  for (const r of plan.resources("aws_iam_role")) [r.body.inline_policy ?? []].flat().forEach((p: any, i: number) => p?.policy && add(r, r, `inline_policy[${i}].policy`, p.policy));
+  for (const a of plan.resources("aws_iam_role_policy_attachment")) {
+    const policy = plan.target(a.body.policy_arn, "aws_iam_policy");
+    if (policy) add(plan.target(a.body.role, "aws_iam_role"), policy, "policy", policy.body.policy);
+  }
+  return out;
+}
+
