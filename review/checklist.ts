@@ -22,7 +22,7 @@ export interface ChecklistItem {
   readonly group: string;
   /** The seed's wording, verbatim. */
   readonly item: string;
-  /** checkov / trivy / cdk-nag ids of the policy rules that back the item (matched against RuleResult.references). */
+  /** Policy rules that back the item: checkov / trivy / cdk-nag ids (matched against RuleResult.references) or rule ids. */
   readonly refs: readonly string[];
   readonly assess: (f: Facts) => Assessment;
 }
@@ -75,7 +75,7 @@ const items: ChecklistItem[] = [
   {
     group: "Infrastructure Security",
     item: "Network segmentation isolates IBM i systems",
-    refs: ["CKV2_AWS_12", "AWS-0173", "AWS-0164", "CKV_AWS_333"],
+    refs: ["CKV2_AWS_12", "AWS-0173", "AWS-0164", "CKV_AWS_333", "CKV2_AWS_19"],
     assess: (f) => {
       const n = f.network;
       const openings = [...n.internetGateways, ...n.natGateways, ...n.publicSubnets];
@@ -92,7 +92,7 @@ const items: ChecklistItem[] = [
   {
     group: "Infrastructure Security",
     item: "VPN required for remote agent access",
-    refs: ["CKV_AWS_150", "AWS-0053"],
+    refs: ["AWS-0053"],
     assess: (f) => {
       const publicLb = f.loadBalancers.filter((l) => l.internal !== true);
       if (f.network.internetGateways.length || publicLb.length) return { status: "not met", evidence: a(...f.network.internetGateways, ...publicLb.map((l) => l.address)), operator: "make the load balancer internal and remove the internet gateway" };
@@ -133,7 +133,7 @@ const items: ChecklistItem[] = [
   {
     group: "Access Control",
     item: "Least privilege authorities assigned",
-    refs: ["IAM5", "CKV_AWS_355", "CKV_AWS_290"],
+    refs: ["cdk-nag IAM5", "CKV_AWS_355", "CKV_AWS_290"],
     assess: (f) => ({
       status: f.iam.wildcardActions.length ? "not met" : "partly",
       evidence: f.iam.wildcardActions.length ? f.iam.wildcardActions.map((w) => md2(w.address, `${w.sid}: ${w.what}`)) : [`AWS side: ${f.iam.roles.length} IAM roles, no wildcard action`],
@@ -219,7 +219,7 @@ const items: ChecklistItem[] = [
   {
     group: "Authentication",
     item: "No credentials in code or configuration files",
-    refs: ["CKV_AWS_336", "AWS-0036"],
+    refs: ["AWS-0036"],
     assess: (f) => {
       const envSecrets = f.containers.flatMap((c) => Object.keys(c.env).filter((k) => /PASS|SECRET|TOKEN|API_KEY|PRIVATE_KEY/i.test(k) && !/_PATH$|_FILE$|_ENABLED$/.test(k)).map((k) => `${c.family}/${c.name} environment ${k}`));
       const bad = [...envSecrets, ...f.secretVersionsWithValue.map((v) => `${v} holds a value in the plan`), ...f.variablesWithDefaults.map((v) => `${v} has a default`)];
@@ -243,7 +243,7 @@ const items: ChecklistItem[] = [
   {
     group: "Audit & Logging",
     item: "Comprehensive audit logging enabled",
-    refs: ["CKV2_AWS_11", "AWS-0178", "CKV_AWS_158"],
+    refs: ["CKV2_AWS_11", "AWS-0178", "CKV_AWS_158", "cdk-nag ECS7"],
     assess: (f) => {
       const flows = f.network.flowLogs.filter((l) => l.traffic === "ALL");
       const logged = f.containers.filter((c) => c.logGroup);
@@ -293,7 +293,7 @@ const items: ChecklistItem[] = [
   {
     group: "Audit & Logging",
     item: "Regular log analysis for security events",
-    refs: [],
+    refs: ["MCP-PROD-005", "AWS-0095"],
     assess: (f) => {
       const wired = f.alarms.filter((x) => x.topics.length);
       const subscribed = f.topics.filter((t) => t.subscriptions.length);
@@ -350,7 +350,7 @@ const items: ChecklistItem[] = [
   {
     group: "Operational Security",
     item: "Debug mode disabled in production",
-    refs: [],
+    refs: ["MCP-PROD-002"],
     assess: (f) => {
       const debug = f.containers.filter((c) => /debug/i.test(c.env.MCP_LOG_LEVEL ?? "") || c.env.NODE_ENV === "development");
       if (f.containers.length === 0) return { status: "not met", evidence: ["no container definitions in this plan"] };
@@ -384,7 +384,7 @@ const items: ChecklistItem[] = [
   {
     group: "Operational Security",
     item: "Security updates applied regularly",
-    refs: [],
+    refs: ["MCP-PROD-001"],
     assess: (f) => {
       const pinned = f.containers.filter((c) => c.image?.includes("@sha256:"));
       return {
@@ -413,7 +413,7 @@ export const CHECKLIST: readonly ChecklistItem[] = items;
 
 function policyEvidence(item: ChecklistItem, policy?: StackResult): string[] {
   if (!policy || item.refs.length === 0) return [];
-  const hits = policy.results.filter((r: RuleResult) => r.rule.references.some((ref) => item.refs.includes(ref)));
+  const hits = policy.results.filter((r: RuleResult) => item.refs.includes(r.rule.id) || r.rule.references.some((ref) => item.refs.includes(ref)));
   return hits.map((r) => `${r.rule.id} ${r.verdict}${r.suppressed.length ? ` (${r.suppressed.length} suppressed)` : ""}`).sort();
 }
 

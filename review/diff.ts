@@ -11,8 +11,13 @@ import { atLeastTls12, minTlsVersion } from "./tls-policies";
 
 export type ChangeSeverity = "critical" | "high" | "medium" | "low";
 
+/** What a change touches; within one severity, changes sort in this order (exposure first). */
+export const CHANGE_KINDS = ["reachability", "tls", "policy", "encryption", "iam", "secrets", "logs", "stack"] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
 export interface SecurityChange {
   readonly severity: ChangeSeverity;
+  readonly kind: ChangeKind;
   readonly stack: string;
   readonly text: string;
   readonly address?: string;
@@ -86,7 +91,11 @@ const tlsRank = (policy?: string) => (policy && minTlsVersion(policy) ? Number(m
 
 function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py?: StackResult): SecurityChange[] {
   const out: SecurityChange[] = [];
-  const add = (severity: ChangeSeverity, text: string, address?: string) => out.push({ severity, stack, text, address });
+  let kind: ChangeKind = "reachability";
+  const add = (severity: ChangeSeverity, text: string, address?: string) => {
+    const k: ChangeKind = /encrypt|customer key/.test(text) ? "encryption" : kind;
+    out.push(address === undefined ? { severity, kind: k, stack, text } : { severity, kind: k, stack, text, address });
+  };
 
   // Reachability
   const beforeFlows = new Map([...x.ingress, ...x.egress].map((f) => [flowKey(f), f]));
@@ -117,7 +126,7 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     else if (old.toolsets.join(",") !== t.toolsets.join(",")) add(["high", "critical"].includes(t.risk) && t.risk !== old.risk ? "critical" : "high", `toolsets for ${t.agentGroups.join(", ")} changed from ${old.toolsets.join(", ") || "none"} to ${t.toolsets.join(", ") || "none"} (risk ${old.risk} → ${t.risk})`);
   }
 
-  // TLS
+  kind = "tls";
   for (const l of y.listeners) {
     const old = x.listeners.find((o) => o.address === l.address);
     if (!old) {
@@ -131,7 +140,7 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
   }
   for (const l of x.listeners) if (!y.listeners.some((o) => o.address === l.address)) add("medium", `listener removed: ${l.loadBalancer}:${l.port} ${l.protocol}`, l.address);
 
-  // Secrets
+  kind = "secrets";
   for (const s of y.secrets) {
     const old = x.secrets.find((o) => o.address === s.address);
     if (!old) {
@@ -156,7 +165,7 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (old?.rotation === true && k.rotation !== true) add("high", `KMS key ${k.label} rotation turned off`, k.address);
   }
 
-  // Logs and alerts
+  kind = "logs";
   for (const g of y.logGroups) {
     const old = x.logGroups.find((o) => o.address === g.address);
     if (!old) {
@@ -197,12 +206,12 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (old && old.topics.length && !al.topics.length) add("high", `alarm ${al.name} notifies no one`, al.address);
   }
 
-  // IAM
+  kind = "iam";
   const wkey = (w: { address: string; sid: string; what: string }) => `${w.address}|${w.sid}|${w.what}`;
   for (const w of y.iam.wildcardActions) if (!x.iam.wildcardActions.some((o) => wkey(o) === wkey(w))) add("critical", `IAM wildcard action added: ${w.what} in ${w.sid}`, w.address);
   for (const w of y.iam.wildcardResources) if (!x.iam.wildcardResources.some((o) => wkey(o) === wkey(w))) add("medium", `IAM statement ${w.sid} on every resource ("*"): ${w.what}`, w.address);
 
-  // Policy
+  kind = "policy";
   if (px && py) {
     for (const r of py.results) {
       const old = px.results.find((o) => o.rule.id === r.rule.id);
@@ -227,12 +236,12 @@ export function diffPlans(before: DiffInput, after: DiffInput): DiffResult {
     const pa = after.plans[stack];
     changes.push(resourceChanges(stack, pb, pa));
     if (!pa) {
-      security.push({ severity: "high", stack, text: `stack ${stack} removed: everything it deploys is destroyed` });
+      security.push({ severity: "high", kind: "stack", stack, text: `stack ${stack} removed: everything it deploys is destroyed` });
       continue;
     }
     security.push(...securityChanges(stack, extractFacts(stack, pb ?? EMPTY), extractFacts(stack, pa), before.policy?.[stack], after.policy?.[stack]));
   }
-  security.sort((x, y) => ORDER.indexOf(x.severity) - ORDER.indexOf(y.severity) || (x.stack < y.stack ? -1 : x.stack > y.stack ? 1 : 0) || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
+  security.sort((x, y) => ORDER.indexOf(x.severity) - ORDER.indexOf(y.severity) || CHANGE_KINDS.indexOf(x.kind) - CHANGE_KINDS.indexOf(y.kind) || (x.stack < y.stack ? -1 : x.stack > y.stack ? 1 : 0) || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
   return { security, stacks: changes };
 }
 
@@ -241,7 +250,7 @@ export function renderDiff(result: DiffResult, labels: { readonly before: string
   const out: string[] = [`# Change report: ${esc(labels.before)} → ${esc(labels.after)}`, ""];
   const counts = ORDER.map((s) => `${result.security.filter((c) => c.severity === s).length} ${s}`).join(", ");
   out.push(`## Security-relevant changes (${result.security.length}: ${counts})`, "");
-  out.push(table(["Severity", "Stack", "Change", "Resource"], result.security.map((c) => [c.severity === "critical" || c.severity === "high" ? strong(c.severity) : c.severity, c.stack, c.text, c.address ? code(c.address) : ""]), "_No security-relevant change._"), "");
+  out.push(table(["Severity", "Stack", "Kind", "Change", "Resource"], result.security.map((c) => [c.severity === "critical" || c.severity === "high" ? strong(c.severity) : c.severity, c.stack, c.kind, c.text, c.address ? code(c.address) : ""]), "_No security-relevant change._"), "");
   out.push("## Resources", "");
   out.push(table(["Stack", "Status", "Added", "Removed", "Changed"], result.stacks.map((s) => [s.stack, s.status, s.added.length, s.removed.length, s.changed.length])), "");
   for (const s of result.stacks.filter((x) => x.added.length + x.removed.length + x.changed.length > 0)) {

@@ -1,10 +1,11 @@
 /**
- * Where the review gets policy results from. The engine (policy/engine.ts) is pure, so the review re-runs it on
- * each plan rather than reading stored results: the diff then compares both sides under the same rules.
+ * Where the review gets policy results from. The engine (policy/engine.ts) is pure and cheap, so the review re-runs
+ * it on each plan rather than reading stored results: the diff then judges both sides under the same rules. The
+ * context (stage, agent ranges, environment suppressions) is the one the synth hook recorded in the plan.
  */
+import { checkStack } from "../policy/engine";
 import { StackResult, TerraformJson } from "../policy/types";
 
-/** The policy result of one plan, or undefined while no engine is wired in. */
-export function reviewPolicy(_stack: string, _plan: TerraformJson): StackResult | undefined {
-  return undefined;
+export function reviewPolicy(stack: string, plan: TerraformJson): StackResult {
+  return checkStack(stack, plan, {});
 }

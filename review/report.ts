@@ -22,7 +22,9 @@ export interface StackSummary {
   readonly stack: string;
   readonly stage?: string;
   readonly resources: number;
+  /** Open flags by severity; flags on resources whose policy finding is suppressed count as accepted instead. */
   readonly flags: Readonly<Record<FlagSeverity, number>>;
+  readonly accepted: number;
   readonly checklist: Readonly<Record<Status, number>>;
   readonly policy?: { readonly passed: boolean; readonly failed: number; readonly suppressed: number };
   readonly mcpSources: readonly string[];
@@ -58,13 +60,20 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   const f = extractFacts(stack, plan, opts.context);
   const checklist = assessChecklist(f, opts.policy);
   const attached = new Map(f.groups.map((g) => [g.address, g.attachedTo]));
-  const allFlags: { where: string; flag: Flag }[] = [
+  // A flag on a resource whose policy finding carries a written suppression is accepted, not open.
+  const suppressions = new Map<string, string[]>();
+  for (const r of opts.policy?.results ?? []) for (const s of r.suppressed) suppressions.set(s.address, [...(suppressions.get(s.address) ?? []), r.rule.id]);
+  const acceptedBy = (where: string) => [...suppressions.entries()].filter(([address]) => where === address || where.endsWith(` ${address}`)).flatMap(([, ids]) => ids);
+  const allFlags: { where: string; flag: Flag; accepted?: string[] }[] = [
     ...[...f.ingress, ...f.egress].flatMap((x) => x.flags.map((flag) => ({ where: `${x.direction} ${x.address}`, flag }))),
     ...f.listeners.flatMap((l) => l.flags.map((flag) => ({ where: l.address, flag }))),
     ...f.tiers.flatMap((t) => t.flags.map((flag) => ({ where: `tier rule ${t.sources.join(", ")}`, flag }))),
     ...secretFlags(f),
     ...logFlags(f),
-  ].sort((x, y) => SEVERITIES.indexOf(x.flag.severity) - SEVERITIES.indexOf(y.flag.severity) || (x.where < y.where ? -1 : x.where > y.where ? 1 : 0));
+  ]
+    .map((x): { where: string; flag: Flag; accepted?: string[] } => (acceptedBy(x.where).length ? { ...x, accepted: [...new Set(acceptedBy(x.where))].sort() } : x))
+    .sort((x, y) => Number(!!x.accepted) - Number(!!y.accepted) || SEVERITIES.indexOf(x.flag.severity) - SEVERITIES.indexOf(y.flag.severity) || (x.where < y.where ? -1 : x.where > y.where ? 1 : 0));
+  const openFlags = allFlags.filter((x) => !x.accepted);
 
   // Paths into the system on 3010 from outside it: rules whose peer is not one of the plan's own security groups.
   const mcp = f.ingress.filter((x) => x.fromPort !== undefined && x.fromPort <= 3010 && (x.toPort ?? x.fromPort) >= 3010 && !x.peerAddress);
@@ -84,9 +93,9 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   const counts = countStatuses(checklist);
   out.push(`- **Seed checklist:** ${counts.met} met, ${counts.partly} partly, ${counts["not met"]} not met, ${counts["outside this kit"]} outside this kit (of ${checklist.length}).`);
   out.push(`- **Policy:** ${opts.policy ? `${opts.policy.passed ? "passed" : "FAILED"}: ${opts.policy.results.filter((r) => r.verdict === "fail").length} failing rules, ${opts.policy.results.reduce((n, r) => n + r.suppressed.length, 0)} suppressed findings` : "not run for this report"}.`);
-  out.push(`- **Flags:** ${allFlags.length ? SEVERITIES.map((s) => `${allFlags.filter((x) => x.flag.severity === s).length} ${s}`).join(", ") : "none"}.`, "");
+  out.push(`- **Flags:** ${openFlags.length ? SEVERITIES.map((s) => `${openFlags.filter((x) => x.flag.severity === s).length} ${s}`).join(", ") : "none open"}${allFlags.length > openFlags.length ? `; ${allFlags.length - openFlags.length} accepted by a policy suppression` : ""}.`, "");
   if (allFlags.length) {
-    out.push("### Flags", "", table(["Severity", "Where", "What"], allFlags.map((x) => [strong(x.flag.severity), code(x.where), x.flag.text])), "");
+    out.push("### Flags", "", table(["Severity", "Where", "What", "Accepted"], allFlags.map((x) => [strong(x.flag.severity), code(x.where), x.flag.text, x.accepted ? md("suppressed ", list(x.accepted.map(code)), " (see Policy result)") : ""])), "");
   }
 
   // 1. Reachability
@@ -147,7 +156,8 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
     stack,
     stage: f.stage,
     resources: f.resourceCount,
-    flags: Object.fromEntries(SEVERITIES.map((s) => [s, allFlags.filter((x) => x.flag.severity === s).length])) as Record<FlagSeverity, number>,
+    flags: Object.fromEntries(SEVERITIES.map((s) => [s, openFlags.filter((x) => x.flag.severity === s).length])) as Record<FlagSeverity, number>,
+    accepted: allFlags.length - openFlags.length,
     checklist: counts,
     policy: opts.policy ? { passed: opts.policy.passed, failed: opts.policy.results.filter((r) => r.verdict === "fail").length, suppressed: opts.policy.results.reduce((n, r) => n + r.suppressed.length, 0) } : undefined,
     mcpSources: mcpWho,
@@ -167,7 +177,7 @@ export function renderIndex(summaries: readonly StackSummary[]): string {
     s.stage,
     s.resources,
     list(s.mcpSources, "; "),
-    SEVERITIES.map((v) => `${s.flags[v]} ${v}`).join(", "),
+    `${SEVERITIES.map((v) => `${s.flags[v]} ${v}`).join(", ")}${s.accepted ? `; ${s.accepted} accepted` : ""}`,
     `${s.checklist.met} met, ${s.checklist.partly} partly, ${s.checklist["not met"]} not met, ${s.checklist["outside this kit"]} outside`,
     s.policy ? (s.policy.passed ? `passed (${s.policy.suppressed} suppressed)` : strong(`failed: ${s.policy.failed} rules`)) : "not run",
   ]);

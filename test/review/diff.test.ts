@@ -1,0 +1,86 @@
+import { StackResult } from "../../policy/types";
+import { diffPlans, DiffResult, renderDiff } from "../../review/diff";
+import { FIXTURE_POLICY, fixturePlan } from "./fixture";
+
+const STACK = "mcp-fixture";
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+
+describe("change report on crafted plans", () => {
+  let result: DiffResult;
+  let markdown: string;
+  beforeAll(() => {
+    const before = fixturePlan() as any;
+    const after = clone(before);
+    const r = after.resource;
+    // Added last in the object, so its being reported first is the sort's doing.
+    r.aws_vpc_security_group_ingress_rule.alb_ops.from_port = 3011;
+    r.aws_vpc_security_group_ingress_rule.alb_ops.to_port = 3011;
+    r.aws_cloudwatch_log_group.mcp.retention_in_days = 90;
+    delete r.aws_cloudwatch_log_group.mcp.kms_key_id;
+    delete r.aws_secretsmanager_secret.model;
+    r.aws_secretsmanager_secret.gateway_jwt = { name: "mcp/fixture/gateway-jwt-secret", kms_key_id: "${aws_kms_key.key.arn}" };
+    r.aws_secretsmanager_secret_rotation.auth.rotation_rules.automatically_after_days = 60;
+    r.aws_iam_role_policy.rotate.policy = r.aws_iam_role_policy.rotate.policy.replace('"secretsmanager:DescribeSecret"', '"secretsmanager:*"');
+    r.aws_s3_bucket_server_side_encryption_configuration.audit.rule[0].apply_server_side_encryption_by_default = { sse_algorithm: "AES256" };
+    r.aws_lb_listener.mcp.ssl_policy = "ELBSecurityPolicy-2016-08";
+    r.aws_vpc_security_group_ingress_rule.open = { security_group_id: "${aws_security_group.alb.id}", cidr_ipv4: "0.0.0.0/0", from_port: 3010, to_port: 3010, ip_protocol: "tcp", description: "temporary" };
+    const weakened: StackResult = clone(FIXTURE_POLICY);
+    (weakened.results[1] as any).verdict = "fail";
+    (weakened.results[1] as any).violations = [{ address: "aws_lb_listener.mcp", message: "TLS 1.0" }];
+    result = diffPlans({ plans: { [STACK]: before }, policy: { [STACK]: FIXTURE_POLICY } }, { plans: { [STACK]: after, "mcp-new": { resource: { aws_kms_key: { k: {} } } } }, policy: { [STACK]: weakened } });
+    markdown = renderDiff(result, { before: "main/cdktf.out", after: "pr/cdktf.out" });
+  });
+
+  test("reports the added 0.0.0.0/0 ingress first", () => {
+    expect(result.security[0]).toEqual({ severity: "critical", kind: "reachability", stack: STACK, address: "aws_vpc_security_group_ingress_rule.open", text: "new ingress source: 0.0.0.0/0 → mcp-fixture-alb on 3010/tcp (temporary) [open to every address (0.0.0.0/0); names no agent group in its description]" });
+    const firstRow = markdown.split("\n").find((l) => l.startsWith("| **"));
+    expect(firstRow).toContain("new ingress source: 0.0.0.0/0");
+    expect(markdown.indexOf("## Security-relevant changes")).toBeLessThan(markdown.indexOf("## Resources"));
+  });
+
+  test("calls out each security-relevant change with its severity", () => {
+    const texts = result.security.map((c) => `${c.severity}: ${c.text}`);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        "critical: encryption of /mcp/fixture/mcp-server: alias/mcp-fixture → CloudWatch Logs default encryption (AWS owned key) (customer key removed)",
+        "critical: encryption of bucket mcp-fixture-audit-123456789012: SSE-KMS with alias/mcp-fixture → SSE-S3 (AES256)",
+        "critical: IAM wildcard action added: secretsmanager:* in Rotate",
+        "critical: TLS policy ELBSecurityPolicy-TLS13-1-2-2021-06 → ELBSecurityPolicy-2016-08 (lowest TLS 1.2 → 1.0)",
+        "critical: policy weakened: MCP-TLS-001 (HTTPS listeners use a TLS 1.2+ policy) passed, now fails: aws_lb_listener.mcp",
+        "high: ingress port changed from 3010 to 3011: 10.20.2.0/28 → mcp-fixture-alb on 3011/tcp (agent group ops)",
+        "high: retention of /mcp/fixture/mcp-server changed from 365 to 90 days",
+        "high: secret removed: mcp/fixture/model-api-key (whoever reads it fails; a scheduled deletion starts)",
+        "high: rotation of mcp/fixture/mcp-auth-secret changed from 30 to 60 days",
+        "medium: secret added: mcp/fixture/gateway-jwt-secret, not rotated",
+      ]),
+    );
+    const order = ["critical", "high", "medium", "low"];
+    expect(result.security.map((c) => order.indexOf(c.severity))).toEqual([...result.security.map((c) => order.indexOf(c.severity))].sort((a, b) => a - b));
+  });
+
+  test("lists resources added, removed and changed per stack, new stacks included", () => {
+    const fixture = result.stacks.find((s) => s.stack === STACK)!;
+    expect(fixture.status).toBe("changed");
+    expect(fixture.added).toEqual(["aws_secretsmanager_secret.gateway_jwt", "aws_vpc_security_group_ingress_rule.open"]);
+    expect(fixture.removed).toEqual(["aws_secretsmanager_secret.model"]);
+    expect(fixture.changed.find((c) => c.address === "aws_cloudwatch_log_group.mcp")!.attributes).toEqual(["kms_key_id", "retention_in_days"]);
+    expect(result.stacks.find((s) => s.stack === "mcp-new")).toMatchObject({ status: "added", added: ["aws_kms_key.k"] });
+    expect(markdown).toContain("| mcp-new | added | 1 | 0 | 0 |");
+  });
+
+  test("says so when nothing security-relevant changed, and ignores key order and construct metadata", () => {
+    const a = fixturePlan() as any;
+    const b = clone(a);
+    b.resource.aws_kms_key.key = { "//": { metadata: { path: "elsewhere" } }, rotation_period_in_days: 365, enable_key_rotation: true, description: "environment key" };
+    const same = diffPlans({ plans: { x: a } }, { plans: { x: b } });
+    expect(same.security).toEqual([]);
+    expect(same.stacks[0].status).toBe("unchanged");
+    expect(renderDiff(same, { before: "a", after: "b" })).toContain("_No security-relevant change._");
+  });
+
+  test("a removed stack is a high-severity change", () => {
+    const gone = diffPlans({ plans: { x: fixturePlan() } }, { plans: {} });
+    expect(gone.security).toEqual([{ severity: "high", kind: "stack", stack: "x", text: "stack x removed: everything it deploys is destroyed" }]);
+    expect(gone.stacks[0]).toMatchObject({ status: "removed", removed: expect.arrayContaining(["aws_lb.alb"]) });
+  });
+});

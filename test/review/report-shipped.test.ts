@@ -1,0 +1,71 @@
+import { McpConfig } from "../../config/schema";
+import { TerraformJson } from "../../policy/types";
+import { CHECKLIST } from "../../review/checklist";
+import { renderIndex, reviewStack, StackReview } from "../../review/report";
+import { contextFromConfig } from "../../review/write";
+import { resources, shippedConfigs, synthStack } from "../helpers";
+
+const SECTIONS = ["## At a glance", "## 1. Reachability", "### Into the system", "### Out of the system (egress)", "### Diagram", "## 2. Secrets", "## 3. TLS", "## 4. Logs and retention", "### Where alerts go", "## 5. Seed checklist", "## 6. Policy result"];
+
+describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s environment", (env) => {
+  let config: McpConfig;
+  let plan: TerraformJson;
+  let review: StackReview;
+  beforeAll(() => {
+    config = shippedConfigs()[env];
+    plan = synthStack(config).plan;
+    review = reviewStack(`mcp-${env}`, plan, { context: contextFromConfig(config) });
+  });
+
+  test("has every section, in order", () => {
+    const at = SECTIONS.map((s) => review.markdown.indexOf(`\n${s}\n`));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
+  test("lists every agent range against port 3010 with its group's name, and nothing wider than the config", () => {
+    const rows = review.markdown.split("\n").filter((l) => l.startsWith("| `") && l.includes("| 3010 |"));
+    for (const agent of config.agents) {
+      for (const cidr of agent.cidrs) expect(rows.some((r) => r.startsWith(`| \`${cidr}\` | agent group **${agent.name}** | 3010 |`))).toBe(true);
+    }
+    expect(review.facts.ingress.flatMap((f) => f.flags)).toEqual([]);
+    expect(review.summary.mcpSources).toEqual(expect.arrayContaining(config.agents.flatMap((a) => a.cidrs.map((c) => `${a.name} from ${c}`))));
+  });
+
+  test("lists every Secrets Manager secret of the plan with its rotation or age alert, and no secret value", () => {
+    const secrets = resources(plan, "aws_secretsmanager_secret");
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const [address, body] of secrets) expect(review.markdown).toContain(`| \`${body.name}\` \`${address}\` |`);
+    for (const s of review.facts.secrets) {
+      const row = review.markdown.split("\n").find((l) => l.startsWith(`| \`${s.name}\` `))!;
+      if (s.rotation) expect(row).toContain(`| every ${s.rotation.days} days (`);
+      else if (s.alerts.length) expect(row).toContain("| no automatic rotation; age alert ");
+      else expect(row).toContain("| **none** |");
+    }
+    for (const [, v] of resources(plan, "aws_secretsmanager_secret_version")) {
+      for (const key of ["secret_string", "secret_string_wo", "secret_binary"]) if (typeof v[key] === "string" && !v[key].includes("${")) expect(review.markdown).not.toContain(v[key]);
+    }
+  });
+
+  test("assesses every seed checklist item", () => {
+    for (const item of CHECKLIST) expect(review.markdown).toMatch(new RegExp(`\\n\\| ${item.item.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} \\| (✅ met|🟡 partly|❌ not met|➖ outside this kit) \\|`));
+  });
+
+  test("shows log retention from the plan", () => {
+    for (const g of review.facts.logGroups) expect(g.retentionDays).toBe(config.logs.retentionDays);
+  });
+
+  test("shows the tier table when the plan routes by source", () => {
+    if (resources(plan, "aws_lb_listener_rule").length === 0) return expect(review.markdown).not.toContain("### Toolset tiers");
+    expect(review.markdown).toContain("### Toolset tiers (who reaches which tools)");
+    for (const agent of config.agents) {
+      const tier = review.facts.tiers.find((t) => t.agentGroups.includes(agent.name))!;
+      expect(tier.toolsets).toEqual([...new Set(agent.toolsets)].sort());
+      expect(tier.flags).toEqual([]);
+    }
+  });
+
+  test("index links the stack", () => {
+    expect(renderIndex([review.summary])).toContain(`| [mcp-${env}](mcp-${env}.md) | ${config.stage} |`);
+  });
+});
