@@ -168,7 +168,8 @@ const items: ChecklistItem[] = [
     refs: [],
     assess: (f) => {
       const destructiveAlarm = f.alarms.filter((x) => /destruct|delete|drop/i.test(`${x.name} ${x.description ?? ""} ${x.source ?? ""}`));
-      const ro = f.tiers.filter((t) => t.readOnlySql === "true");
+      // Read-only groups as the config grants them; without config, the tiers whose SQL is read-only and whose name says so.
+      const ro = f.tiers.filter((t) => t.readOnlyGrant ?? (t.readOnlySql === "true" && /(^|-)ro-/.test(t.targetGroup)));
       const risky = ro.filter((t) => t.risk !== "low");
       if (risky.length) return { status: "not met", evidence: risky.map((t) => `${t.agentGroups.join(", ")} reach ${t.toolsets.join(", ")}`) };
       if (ro.length) return { status: "met", evidence: [...ro.map((t) => `${t.agentGroups.join(", ")}: read-only tier, highest risk ${t.risk}`), ...a(...destructiveAlarm.map((x) => x.address))] };
@@ -221,7 +222,12 @@ const items: ChecklistItem[] = [
     item: "No credentials in code or configuration files",
     refs: ["AWS-0036"],
     assess: (f) => {
-      const envSecrets = f.containers.flatMap((c) => Object.keys(c.env).filter((k) => /PASS|SECRET|TOKEN|API_KEY|PRIVATE_KEY/i.test(k) && !/_PATH$|_FILE$|_ENABLED$/.test(k)).map((k) => `${c.family}/${c.name} environment ${k}`));
+      // A credential-named variable holding a value (not a flag, number, path or reference) is a credential in the plan.
+      const envSecrets = f.containers.flatMap((c) =>
+        Object.entries(c.env)
+          .filter(([k, v]) => /PASS|SECRET|TOKEN|API_KEY|PRIVATE_KEY/i.test(k) && !/_PATH$|_FILE$|_ENABLED$|_SECONDS$|_EXPIR/i.test(k) && v !== "" && !/^(true|false|\d+)$/i.test(v))
+          .map(([k]) => `${c.family}/${c.name} environment ${k}`),
+      );
       const bad = [...envSecrets, ...f.secretVersionsWithValue.map((v) => `${v} holds a value in the plan`), ...f.variablesWithDefaults.map((v) => `${v} has a default`)];
       if (bad.length) return { status: "not met", evidence: bad, operator: "move values to Secrets Manager and inject them through `secrets`" };
       return { status: "met", evidence: ["no secret-named environment variable, no secret value or variable default in the plan", ...(f.containers.length ? [`${f.containers.reduce((n, c) => n + c.secrets.length, 0)} values injected from Secrets Manager`] : [])] };
@@ -366,7 +372,8 @@ const items: ChecklistItem[] = [
     assess: (f) => {
       const hc = f.targetGroups.filter((t) => t.healthCheck);
       const health = f.alarms.filter((x) => /Unhealthy|HealthyHost|5XX/i.test(x.metric));
-      const ev = [...hc.map((t) => md2(t.address, t.healthCheck!)), ...a(...health.map((x) => x.address))];
+      const paths = [...new Set(hc.map((t) => t.healthCheck!))].sort();
+      const ev = [...(hc.length ? [`${hc.length} target groups with health checks (${paths.join(", ")})`] : []), ...(health.length ? [`${health.length} alarms on unhealthy targets or 5XX responses`] : [])];
       if (hc.length && health.length) return { status: "met", evidence: ev };
       return { status: ev.length ? "partly" : "not met", evidence: ev.length ? ev : ["no target group health check or health alarm in this plan"], operator: "deploy the services (target group health checks, unhealthy-target alarms)" };
     },

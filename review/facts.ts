@@ -171,6 +171,8 @@ export interface TierFact {
   readonly toolsets: readonly string[];
   readonly risk: string;
   readonly readOnlySql?: string;
+  /** Whether the config grants every agent group of this route read-only access; undefined without config. */
+  readonly readOnlyGrant?: boolean;
   readonly flags: readonly Flag[];
 }
 
@@ -565,6 +567,9 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
         if (a && toolsets.length && [...new Set(a.toolsets)].sort().join(",") !== toolsets.join(",")) flags.push({ severity: "high", text: `config grants ${g} ${[...new Set(a.toolsets)].sort().join(", ")}` });
       }
       if (toolsets.length === 0) flags.push({ severity: "medium", text: "target runs no task with SELECTED_TOOLSETS (all toolsets?)" });
+      const granted = agentGroups.map((g) => ctx.agents?.find((x) => x.name === g));
+      const readOnlyGrant = ctx.agents && granted.every(Boolean) ? granted.every((a) => a!.readOnly) : undefined;
+      if (readOnlyGrant && ["high", "critical"].includes(risk)) flags.push({ severity: "critical", text: `read-only agent group reaches ${risk}-risk toolsets` });
       tiers.push({
         agentGroups,
         sources: [...sources].sort(),
@@ -575,6 +580,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
         toolsets,
         risk,
         readOnlySql: readOnly,
+        readOnlyGrant,
         flags,
       });
     }

@@ -107,7 +107,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   out.push("### Diagram", "", mermaid(f), "");
   if (f.tiers.length) {
     out.push("### Toolset tiers (who reaches which tools)", "");
-    out.push(table(["Agent group", "Source ranges", "Priority", "Tier (target group)", "Toolsets", "Highest risk", "Read-only SQL", "Flags"], f.tiers.map((t) => [list(t.agentGroups.map((g) => strong(g))), list(t.sources.map(code)), t.priority, md(code(t.targetGroup), t.services.length ? ` (${t.services.join(", ")})` : ""), list(t.toolsets.map(code)), t.risk, t.readOnlySql, flagsCell(t.flags)])), "");
+    out.push(table(["Agent group", "Source ranges", "Priority", "Tier (target group)", "Toolsets", "Highest risk", "Granted read-only", "IBMI_EXECUTE_SQL_READONLY", "Flags"], f.tiers.map((t) => [list(t.agentGroups.map((g) => strong(g))), list(t.sources.map(code)), t.priority, md(code(t.targetGroup), t.services.length ? ` (${t.services.join(", ")})` : ""), list(t.toolsets.map(code)), t.risk, t.readOnlyGrant === undefined ? "" : t.readOnlyGrant ? "yes" : "no", t.readOnlySql, flagsCell(t.flags)])), "");
     const reasons = (opts.context?.agents ?? []).filter((a) => a.allowCritical && a.reason);
     for (const d of f.tierDefaults) out.push(`- Any other source on ${esc(d.split(" → ")[0])}: ${esc(d.split(" → ")[1])}.`);
     for (const r of reasons) out.push(`- Agent group **${esc(r.name)}** may use critical toolsets: ${esc(r.reason!)}`);

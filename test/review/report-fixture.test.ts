@@ -67,6 +67,18 @@ describe("report of the fixture plan", () => {
     expect(markdown).toContain("- Any other source on mcp-fixture:3010: fixed response 403.");
   });
 
+  test("a read-only agent group routed to high-risk toolsets is critical, and the checklist says so", () => {
+    const agents = [
+      { name: "monitoring", cidrs: ["10.20.1.0/28"], toolsets: ["performance", "sysadmin_discovery"], readOnly: true },
+      { name: "ops", cidrs: ["10.20.2.0/28"], toolsets: ["job_control", "performance"], readOnly: true },
+    ];
+    const review = reviewStack("mcp-fixture", fixturePlan(), { context: { agents } });
+    expect(review.facts.tiers.find((t) => t.agentGroups.includes("ops"))!.flags).toEqual([{ severity: "critical", text: "read-only agent group reaches high-risk toolsets" }]);
+    expect(review.markdown.split("\n").find((l) => l.startsWith("| No destructive operations in monitoring agents"))).toContain("| ❌ not met | ops reach job\\_control, performance |");
+    const granted = reviewStack("mcp-fixture", fixturePlan(), { context: { agents: [agents[0], { ...agents[1], readOnly: false }] } });
+    expect(granted.markdown.split("\n").find((l) => l.startsWith("| No destructive operations in monitoring agents"))).toContain("| ✅ met | monitoring: read-only tier, highest risk low");
+  });
+
   test("lists log groups, the bucket's controls and where alerts go", () => {
     const logs = section(markdown, "4. Logs and retention");
     expect(logs).toMatch(/`\/mcp\/fixture\/vpc-flow-logs` .* \| 30 days \| CloudWatch Logs default encryption/);
