@@ -121,9 +121,18 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (old && old.accessLogs && !lb.accessLogs) add("medium", `load balancer ${lb.label} access logs turned off`, lb.address);
   }
   for (const t of y.tiers) {
-    const old = x.tiers.find((o) => o.sources.join(",") === t.sources.join(","));
-    if (!old) add(t.risk === "critical" || t.risk === "high" ? "high" : "medium", `new tier route: ${t.sources.join(", ")} → ${t.targetGroup} (${t.toolsets.join(", ") || "no SELECTED_TOOLSETS"}, risk ${t.risk})`);
-    else if (old.toolsets.join(",") !== t.toolsets.join(",")) add(["high", "critical"].includes(t.risk) && t.risk !== old.risk ? "critical" : "high", `toolsets for ${t.agentGroups.join(", ")} changed from ${old.toolsets.join(", ") || "none"} to ${t.toolsets.join(", ") || "none"} (risk ${old.risk} → ${t.risk})`);
+    const old = x.tiers.find((o) => o.address === t.address && o.targetGroup === t.targetGroup) ?? x.tiers.find((o) => o.address === t.address);
+    const route = `${t.sources.join(", ")} → ${t.targetGroup} (${t.toolsets.join(", ") || "no SELECTED_TOOLSETS"}, risk ${t.risk})`;
+    if (!old) {
+      add(t.risk === "critical" || t.risk === "high" ? "high" : "medium", `new tier route: ${route}`, t.address);
+      continue;
+    }
+    const added = t.sources.filter((c) => !old.sources.includes(c));
+    const removed = old.sources.filter((c) => !t.sources.includes(c));
+    if (added.length) add("high", `tier route now also from ${added.join(", ")}: ${route}`, t.address);
+    if (removed.length) add("low", `tier route no longer from ${removed.join(", ")}`, t.address);
+    if (old.targetGroup !== t.targetGroup) add("high", `tier route ${t.sources.join(", ")} moved from ${old.targetGroup} to ${t.targetGroup}`, t.address);
+    if (old.toolsets.join(",") !== t.toolsets.join(",")) add(["high", "critical"].includes(t.risk) && t.risk !== old.risk ? "critical" : "high", `toolsets for ${t.agentGroups.join(", ")} changed from ${old.toolsets.join(", ") || "none"} to ${t.toolsets.join(", ") || "none"} (risk ${old.risk} → ${t.risk})`, t.address);
   }
 
   kind = "tls";

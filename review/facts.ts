@@ -162,6 +162,8 @@ export interface AlarmFact {
 }
 
 export interface TierFact {
+  /** The listener rule. */
+  readonly address: string;
   readonly agentGroups: readonly string[];
   readonly sources: readonly string[];
   readonly priority?: number;
@@ -571,6 +573,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       const readOnlyGrant = ctx.agents && granted.every(Boolean) ? granted.every((a) => a!.readOnly) : undefined;
       if (readOnlyGrant && ["high", "critical"].includes(risk)) flags.push({ severity: "critical", text: `read-only agent group reaches ${risk}-risk toolsets` });
       tiers.push({
+        address: rule.address,
         agentGroups,
         sources: [...sources].sort(),
         priority: num(rule.body.priority),

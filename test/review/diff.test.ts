@@ -23,6 +23,8 @@ describe("change report on crafted plans", () => {
     r.aws_iam_role_policy.rotate.policy = r.aws_iam_role_policy.rotate.policy.replace('"secretsmanager:DescribeSecret"', '"secretsmanager:*"');
     r.aws_s3_bucket_server_side_encryption_configuration.audit.rule[0].apply_server_side_encryption_by_default = { sse_algorithm: "AES256" };
     r.aws_lb_listener.mcp.ssl_policy = "ELBSecurityPolicy-2016-08";
+    r.aws_lb_listener_rule.ops.condition[0].source_ip.values.push("10.20.9.0/28");
+    r.aws_ecs_task_definition.ro.container_definitions = r.aws_ecs_task_definition.ro.container_definitions.replace("performance,sysadmin_discovery", "config_management,performance");
     r.aws_vpc_security_group_ingress_rule.open = { security_group_id: "${aws_security_group.alb.id}", cidr_ipv4: "0.0.0.0/0", from_port: 3010, to_port: 3010, ip_protocol: "tcp", description: "temporary" };
     const weakened: StackResult = clone(FIXTURE_POLICY);
     (weakened.results[1] as any).verdict = "fail";
@@ -52,6 +54,8 @@ describe("change report on crafted plans", () => {
         "high: secret removed: mcp/fixture/model-api-key (whoever reads it fails; a scheduled deletion starts)",
         "high: rotation of mcp/fixture/mcp-auth-secret changed from 30 to 60 days",
         "medium: secret added: mcp/fixture/gateway-jwt-secret, not rotated",
+        "high: tier route now also from 10.20.9.0/28: 10.20.2.0/28, 10.20.9.0/28 → mcp-fixture-rw-4d5e6f (job_control, performance, risk high)",
+        "critical: toolsets for monitoring changed from performance, sysadmin_discovery to config_management, performance (risk low → critical)",
       ]),
     );
     const order = ["critical", "high", "medium", "low"];
