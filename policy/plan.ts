@@ -153,6 +153,18 @@ export class PlanView {
     return { kind: "literal", value: v };
   }
 
+  /**
+   * Follows a plain reference to a literal input attribute of the resource it names (e.g. `${aws_vpc.v.cidr_block}`
+   * → "10.40.0.0/20"); anything else comes back unchanged. Computed attributes (ids, ARNs) stay references.
+   */
+  resolve(v: unknown, depth = 0): unknown {
+    const ref = parseReference(v);
+    const t = ref && this.byAddress.get(ref.address);
+    if (!ref || !t || depth > 5 || !/^[a-z_][a-z0-9_]*$/.test(ref.attr) || !(ref.attr in t.body)) return v;
+    const next = t.body[ref.attr];
+    return typeof next === "string" || typeof next === "number" || typeof next === "boolean" ? this.resolve(next, depth + 1) : v;
+  }
+
   /** The resource a value references, when it is one plain reference to a resource of this plan. */
   target(v: unknown, ...types: string[]): PlanResource | undefined {
     const ref = parseReference(v);

@@ -28,14 +28,25 @@ export interface SgRule {
   readonly unknown?: string;
 }
 
-const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-
 /** Names a rule in messages: `aws_x.y ingress[0]` or just the address. */
 export function ruleLabel(r: SgRule): string {
   return r.where ? `${r.where}` : r.direction;
 }
 
+const cache = new WeakMap<PlanView, SgRule[]>();
+
 export function sgRules(plan: PlanView): SgRule[] {
+  let cached = cache.get(plan);
+  if (!cached) {
+    cached = readRules(plan);
+    cache.set(plan, cached);
+  }
+  return cached;
+}
+
+function readRules(plan: PlanView): SgRule[] {
+  // Source ranges written as references to a literal (e.g. the VPC's cidr_block) are judged by that literal.
+  const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).map((x) => plan.resolve(x));
   const out: SgRule[] = [];
   for (const r of plan.resources("aws_security_group", "aws_default_security_group")) {
     for (const direction of ["ingress", "egress"] as const) {

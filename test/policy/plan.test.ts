@@ -40,3 +40,12 @@ describe("plan reading", () => {
     expect(v.parseJson(undefined)).toEqual({ ok: false, why: "is not set" });
   });
 });
+
+describe("following a reference to a literal", () => {
+  it("resolves input attributes and leaves computed ones as references", () => {
+    const v = view(plan({ aws_vpc: { v: { cidr_block: "10.40.0.0/20" } }, aws_subnet: { s: { cidr_block: "${aws_vpc.v.cidr_block}" } } }));
+    expect(v.resolve("${aws_subnet.s.cidr_block}")).toBe("10.40.0.0/20");
+    expect(v.resolve("${aws_vpc.v.id}")).toBe("${aws_vpc.v.id}");
+    expect(v.resolve("${var.x}")).toBe("${var.x}");
+  });
+});

@@ -43,3 +43,17 @@ describe("MCP-NET-001 no ingress from everywhere", () => {
     expect(judge(rule, plan({ aws_s3_bucket: { b: {} } })).verdict).toBe("not-applicable");
   });
 });
+
+describe("MCP-NET-001 follows references to literal ranges", () => {
+  it("judges a range written as a reference by the literal it names", () => {
+    const p = plan({
+      aws_vpc: { v: { cidr_block: "10.40.0.0/20" } },
+      aws_vpc_ipv4_cidr_block_association: { all: { cidr_block: "0.0.0.0/0" } },
+      aws_vpc_security_group_ingress_rule: {
+        vpc: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: ref("aws_vpc.v", "cidr_block"), description: "d" },
+        open: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: ref("aws_vpc_ipv4_cidr_block_association.all", "cidr_block"), description: "d" },
+      },
+    });
+    expect(lines(judge(rule, p))).toEqual(["aws_vpc_security_group_ingress_rule.open: admits 0.0.0.0/0, i.e. every address"]);
+  });
+});
