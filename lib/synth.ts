@@ -16,7 +16,7 @@ export interface SynthOptions {
   readonly outdir: string;
   /**
    * Also write plain Terraform to `<outdir>/hcl/<stack>/cdk.tf` (lib/hcl.ts); the JSON plan is always written.
-   * @default true when SYNTH_HCL_OUTPUT is "true" or "1" (`cdktf synth --hcl`), else false
+   * SYNTH_HCL_OUTPUT "true" or "1" (set by `cdktf synth --hcl`) turns it on too. @default false
    */
   readonly hcl?: boolean;
   /** Write the reviewer report to `<outdir>/review/` after the checks (review/synth-hook.ts). @default true */
@@ -46,7 +46,8 @@ export function synthesize(opts: SynthOptions): SynthResult {
   const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
   try {
     const envHcl = process.env.SYNTH_HCL_OUTPUT;
-    const hcl = opts.hcl ?? (envHcl === "true" || envHcl === "1");
+    // `cdktf synth --hcl` says so through SYNTH_HCL_OUTPUT only; main.ts passes `--hcl` of `npm run synth`.
+    const hcl = opts.hcl === true || envHcl === "true" || envHcl === "1";
     // Always JSON: the checks and the review read it. Stacks read SYNTH_HCL_OUTPUT when constructed, so pin it.
     process.env.SYNTH_HCL_OUTPUT = "false";
     let app: App;
