@@ -33,8 +33,6 @@ export type AgentConnection = (typeof AGENT_CONNECTIONS)[number];
 
 /** AWS allows at most 5 values in one listener rule condition. */
 export const MAX_SOURCE_IPS_PER_RULE = 5;
-/** Default quota of rules per application load balancer (the default action is not one of them). */
-export const MAX_RULES_PER_LOAD_BALANCER = 100;
 
 /** What tiering needs to know of one agent group (a subset of the config's agent entry). */
 export interface TierAgent {
@@ -206,15 +204,6 @@ export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly C
       add(["agents", i, "connection"], `is "${a.connection}", which rewrites source addresses, so the load balancer cannot tell this group's hosts from others by source range`, "connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts' own ranges in cidrs");
     }
   });
-  const rules = routingRulesCount(agents);
-  if (rules > MAX_RULES_PER_LOAD_BALANCER) add(["agents"], `need ${rules} listener rules (5 source ranges per rule); an application load balancer holds ${MAX_RULES_PER_LOAD_BALANCER} by default`, "merge adjacent source ranges into wider blocks, or raise the quota first");
+  // The rules-per-load-balancer quota (100 by default, adjustable) is checked against the account by the preflight.
   return out;
-}
-
-function routingRulesCount(agents: readonly TierAgent[]): number {
-  try {
-    return routingRules(agents).length;
-  } catch {
-    return 0;
-  }
 }
