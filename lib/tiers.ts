@@ -6,7 +6,7 @@
  * Risk levels follow the seed's "Toolset Security Boundaries" table (../shared/seed/security-best-practices.md).
  */
 import { createHash } from "node:crypto";
-import { toCidr } from "./cidr";
+import { overlaps, toCidr } from "./cidr";
 
 export const RISKS = ["low", "medium", "high", "critical"] as const;
 export type Risk = (typeof RISKS)[number];
@@ -163,7 +163,7 @@ export interface TierCheckAgent extends TierAgent {
  * Config checks for tiering: known toolsets, risk against read-only, critical toolsets in prod, and whether the load
  * balancer can tell the group apart by its source address at all.
  */
-export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly CustomToolset[], prod: boolean): TierFinding[] {
+export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly CustomToolset[], prod: boolean, gatewayClientCidrs: readonly string[] = []): TierFinding[] {
   const out: TierFinding[] = [];
   const add = (path: (string | number)[], problem: string, fix: string) => out.push({ path, problem, fix });
   const known = Object.keys(KNOWN_TOOLSETS);
@@ -202,6 +202,15 @@ export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly C
     }
     if ((SOURCE_REWRITING_CONNECTIONS as readonly string[]).includes(a.connection) && a.cidrs.length > 0) {
       add(["agents", i, "connection"], `is "${a.connection}", which rewrites source addresses, so the load balancer cannot tell this group's hosts from others by source range`, "connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts' own ranges in cidrs");
+    }
+  });
+  // The gateway federates every tier: an agent host that could reach it would bypass its own tier's grant.
+  gatewayClientCidrs.forEach((g, j) => {
+    const gc = toCidr(g);
+    if (!gc) return;
+    for (const a of agents) {
+      const clash = a.cidrs.find((c) => toCidr(c) && overlaps(toCidr(c)!, gc));
+      if (clash) add(["gateway", "clientCidrs", j], `overlaps ${clash} of agent group "${a.name}", so those agents could reach every tier through the gateway`, "give the gateway only the operators' own ranges, disjoint from every agent group");
     }
   });
   // The rules-per-load-balancer quota (100 by default, adjustable) is checked against the account by the preflight.

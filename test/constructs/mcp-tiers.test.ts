@@ -1,0 +1,78 @@
+/**
+ * Issue 9's "done when", read off the synthesized plan of every shipped environment: each agent range reaches only
+ * the target group whose MCP server exposes exactly the toolsets its group is granted; read-only groups reach no
+ * high or critical toolset; no agent range reaches the gateway or the tasks by any other path.
+ */
+import { McpConfig } from "../../config/schema";
+import { contains, formatIp, overlaps, toCidr } from "../../lib/cidr";
+import { KNOWN_TOOLSETS } from "../../lib/tiers";
+import { TerraformJson } from "../../policy/types";
+import { resources, shippedConfigs, synthStack } from "../helpers";
+
+/** `${aws_x.name.attr}` → `aws_x.name` */
+const addressOf = (ref: string) => /^\$\{([\w-]+\.[\w-]+)\.\w+\}$/.exec(ref)?.[1];
+
+/** Where the MCP listener sends a request from `ip`: the tier's toolsets and read-only flag, or "403". */
+function route(plan: TerraformJson, ip: string) {
+  const [mcpListener] = resources(plan, "aws_lb_listener").find(([, l]) => l.port === 3010)!;
+  const rules = resources(plan, "aws_lb_listener_rule")
+    .map(([, r]) => r)
+    .filter((r) => addressOf(r.listener_arn) === mcpListener)
+    .sort((a, b) => a.priority - b.priority);
+  const address = toCidr(`${ip}/32`)!;
+  const hit = rules.find((r) => r.condition.some((c: any) => c.source_ip?.values.some((v: string) => contains(toCidr(v)!, address))));
+  if (!hit) return "403";
+  const tg = addressOf(hit.action[0].target_group_arn);
+  const services = resources(plan, "aws_ecs_service").filter(([, s]) => s.load_balancer.some((lb: any) => addressOf(lb.target_group_arn) === tg));
+  expect(services).toHaveLength(1);
+  const td = resources(plan, "aws_ecs_task_definition").find(([a]) => a === addressOf(services[0][1].task_definition))![1];
+  const env = Object.fromEntries(JSON.parse(td.container_definitions)[0].environment.map((e: any) => [e.name, e.value]));
+  return { toolsets: String(env.SELECTED_TOOLSETS).split(","), sqlReadOnly: env.IBMI_EXECUTE_SQL_READONLY };
+}
+
+describe.each(["dev", "staging", "prod"])("tier isolation in %s", (name) => {
+  let cfg: McpConfig;
+  let plan: TerraformJson;
+  beforeAll(() => {
+    cfg = shippedConfigs()[name];
+    plan = synthStack(cfg).plan;
+  });
+
+  it("sends every agent range (first and last address) to a server with exactly its group's toolsets", () => {
+    for (const a of cfg.agents) {
+      for (const c of a.cidrs) {
+        const r = toCidr(c)!;
+        for (const ip of [r.network, r.network + 2 ** (32 - r.prefix) - 1].map(formatIp)) {
+          expect([a.name, ip, route(plan, ip)]).toEqual([a.name, ip, { toolsets: [...new Set(a.toolsets)].sort(), sqlReadOnly: a.readOnly ? "true" : expect.any(String) }]);
+        }
+      }
+    }
+  });
+
+  it("gives read-only groups no high or critical toolset on any path", () => {
+    for (const a of cfg.agents.filter((x) => x.readOnly)) {
+      for (const c of a.cidrs) {
+        const got = route(plan, formatIp(toCidr(c)!.network));
+        expect(got).not.toBe("403");
+        if (got === "403") continue;
+        expect(got.toolsets.filter((t) => ["high", "critical"].includes(KNOWN_TOOLSETS[t] ?? "critical"))).toEqual([]);
+        expect(got.sqlReadOnly).toBe("true");
+      }
+    }
+  });
+
+  it("answers 403 to any other address inside the networks the VPC routes to", () => {
+    expect(route(plan, "10.99.0.1")).toBe("403");
+    expect(route(plan, formatIp(toCidr(cfg.gateway.clientCidrs[0])!.network + 1))).toBe("403");
+  });
+
+  it("lets no agent range reach the gateway listener or any task directly", () => {
+    const ingress = resources(plan, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+    const agentRanges = cfg.agents.flatMap((a) => a.cidrs).map((c) => toCidr(c)!);
+    const fromAgents = ingress.filter((r) => r.cidr_ipv4 && agentRanges.some((a) => overlaps(a, toCidr(r.cidr_ipv4)!)));
+    expect(fromAgents.length).toBe(agentRanges.length);
+    expect(fromAgents.map((r) => r.from_port)).toEqual(fromAgents.map(() => 3010));
+    const [albGroup] = resources(plan, "aws_security_group").find(([, g]) => g.name === `mcp-${name}-alb`)!;
+    for (const r of fromAgents) expect(addressOf(r.security_group_id)).toBe(albGroup);
+  });
+});
