@@ -564,6 +564,8 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       const agentGroups = groupsFromTags ? [groupsFromTags] : [...new Set(sources.map((s) => cidrGroup.get(s) ?? "?"))].sort();
       const flags: Flag[] = [];
       if (sources.some((s) => s.endsWith("/0"))) flags.push({ severity: "critical", text: "routes every address" });
+      const unnamed = sources.filter((s) => !cidrGroup.has(s));
+      if (!groupsFromTags && unnamed.length) flags.push({ severity: "medium", text: `${unnamed.join(", ")} is in no agent group's ingress rule` });
       for (const g of agentGroups) {
         const a = ctx.agents?.find((x) => x.name === g);
         if (a && toolsets.length && [...new Set(a.toolsets)].sort().join(",") !== toolsets.join(",")) flags.push({ severity: "high", text: `config grants ${g} ${[...new Set(a.toolsets)].sort().join(", ")}` });

@@ -65,6 +65,10 @@ describe("report of the fixture plan", () => {
       ["ops", "10.20.2.0/28", "mcp-fixture-rw-4d5e6f", "job_control,performance", "high", "false"],
     ]);
     expect(markdown).toContain("- Any other source on mcp-fixture:3010: fixed response 403.");
+    const plan = fixturePlan() as any;
+    plan.resource.aws_lb_listener_rule.ops.condition[0].source_ip.values.push("10.99.0.0/16");
+    const wider = extractFacts("mcp-fixture", plan).tiers.find((t) => t.sources.includes("10.99.0.0/16"))!;
+    expect(wider).toMatchObject({ agentGroups: ["?", "ops"], flags: [{ severity: "medium", text: "10.99.0.0/16 is in no agent group's ingress rule" }] });
   });
 
   test("a read-only agent group routed to high-risk toolsets is critical, and the checklist says so", () => {
