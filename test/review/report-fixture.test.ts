@@ -79,7 +79,8 @@ describe("report of the fixture plan", () => {
     const review = reviewStack("mcp-fixture", fixturePlan(), { context: { agents } });
     expect(review.facts.tiers.find((t) => t.agentGroups.includes("ops"))!.flags).toEqual([{ severity: "critical", text: "read-only agent group reaches high-risk toolsets" }]);
     expect(review.markdown.split("\n").find((l) => l.startsWith("| No destructive operations in monitoring agents"))).toContain("| ❌ not met | ops reach job\\_control, performance |");
-    const granted = reviewStack("mcp-fixture", fixturePlan(), { context: { agents: [agents[0], { ...agents[1], readOnly: false }] } });
+    const granted = reviewStack("mcp-fixture", fixturePlan(), { context: { agents: [agents[0], { ...agents[1], readOnly: false, allowCritical: true, reason: "change-window automation | CHG-1234" }] } });
+    expect(granted.markdown).toContain("- Agent group **ops** may use critical toolsets: change-window automation \\| CHG-1234");
     expect(granted.markdown.split("\n").find((l) => l.startsWith("| No destructive operations in monitoring agents"))).toContain("| ✅ met | monitoring: read-only tier, highest risk low");
   });
 
