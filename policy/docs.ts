@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DEPLOY_PACK } from "./deploy/index";
 import { SECURITY_PACK } from "./rules/index";
 import { Rule } from "./types";
 
@@ -35,4 +36,8 @@ if (require.main === module) {
   const file = process.argv[2] ?? path.join(process.cwd(), "docs", "policy.md");
   fs.writeFileSync(file, withTable(fs.readFileSync(file, "utf8"), ruleTable(SECURITY_PACK.rules)));
   console.log(`updated the rule table of ${path.relative(process.cwd(), file)}`);
+  // The deployability pack's table lives beside the deploy procedure it guards.
+  const deploy = path.join(path.dirname(file), "deploy.md");
+  fs.writeFileSync(deploy, withTable(fs.readFileSync(deploy, "utf8"), ruleTable(DEPLOY_PACK.rules)));
+  console.log(`updated the rule table of ${path.relative(process.cwd(), deploy)}`);
 }
