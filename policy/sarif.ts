@@ -58,7 +58,6 @@ export function toSarif(inputs: readonly SarifInput[], version: string): Record<
           driver: {
             name: TOOL_NAME,
             version,
-            informationUri: "https://github.com/IBM/ibmi-mcp-server",
             rules: rules.map((r) => ({
               id: r.id,
               name: r.id.replace(/[^A-Za-z0-9]/g, ""),

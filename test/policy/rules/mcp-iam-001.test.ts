@@ -42,3 +42,23 @@ describe("MCP-IAM-001 no wildcard actions", () => {
     expect(judge(rule, plan({ aws_iam_role: { r: { assume_role_policy: "{}" } } })).verdict).toBe("not-applicable");
   });
 });
+
+describe("MCP-IAM-001 attached policies", () => {
+  it("fails AWS managed policies and policies from outside the plan, passes a policy of the plan (judged where declared)", () => {
+    const r = judge(
+      rule,
+      plan({
+        aws_iam_policy: { own: { policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } },
+        aws_iam_role: { r: { managed_policy_arns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } },
+        aws_iam_role_policy_attachment: {
+          own: { role: "r", policy_arn: ref("aws_iam_policy.own", "arn") },
+          other: { role: "r", policy_arn: "${var.policy_arn}" },
+        },
+      }),
+    );
+    expect(lines(r)).toEqual([
+      "aws_iam_role_policy_attachment.other: attached policy_arn is ${var.policy_arn}, which is only known at apply time and cannot be verified",
+      "aws_iam_role.r: attaches the AWS managed policy arn:aws:iam::aws:policy/AdministratorAccess, whose actions are not in the plan and cannot be verified",
+    ]);
+  });
+});
