@@ -23,7 +23,7 @@ import { PROJECT_TAG } from "../../preflight/tags";
 import { CheckResult } from "../../preflight/types";
 import { TerraformJson } from "../../policy/types";
 import { PROJECT } from "../../stacks/mcp-stack";
-import { shippedConfigs, variant } from "../helpers";
+import { shippedConfigs, synthStack, variant } from "../helpers";
 import { ACCOUNT, awsError, CERT_ARN, clients, DAY, greenAccount, mocks, NOW, sentCommands, TGW_TABLE } from "./account";
 
 const configs = shippedConfigs();
@@ -364,6 +364,12 @@ describe("quotas", () => {
 
   it("counts what a plan needs", () => {
     expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 } });
+  });
+
+  it("counts what the synthesized prod stack needs", () => {
+    // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
+    const usage = plannedUsage(synthStack(prod).plan);
+    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 6, fargateVcpu: 4.5, albRules: 2, albListeners: 2 });
   });
 });
 
