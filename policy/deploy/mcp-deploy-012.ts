@@ -2,10 +2,10 @@ import { block, bool, PlanResource } from "../plan";
 import { defineRule } from "../rule";
 import { coversPort, owningGroup, sgRules } from "../security-groups";
 import { endpointsFor, vpcOfSubnets } from "./mcp-deploy-010";
-import { DOCS } from "./support";
+import { DOCS, rolePolicies } from "./support";
 
 /**
- * A rotation function attached to a VPC reaches Secrets Manager only through a secretsmanager interface endpoint
+ * A rotation function (or any function calling Secrets Manager) attached to a VPC reaches Secrets Manager only through a secretsmanager interface endpoint
  * with private DNS (there is no internet route), and only if its security group may send HTTPS there and the
  * endpoint's group admits it. Otherwise the rotation times out and the secret keeps its value.
  * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html
@@ -13,7 +13,7 @@ import { DOCS } from "./support";
 export const rule = defineRule(
   {
     id: "MCP-DEPLOY-012",
-    title: "Rotation functions in a VPC have a network path to Secrets Manager",
+    title: "Rotation functions (and other functions calling Secrets Manager) in a VPC have a network path to it",
     severity: "high",
     references: [],
     remediation: `Give the function's VPC a secretsmanager interface endpoint with private DNS, let the function's security group send TCP 443 to the endpoint's group and the endpoint's group admit it; see ${DOCS.rotationNetwork}`,
@@ -24,6 +24,12 @@ export const rule = defineRule(
     for (const rot of plan.resources("aws_secretsmanager_secret_rotation")) {
       const fn = plan.target(rot.body.rotation_lambda_arn, "aws_lambda_function");
       if (fn) fns.add(fn);
+    }
+    // Any other function whose role calls Secrets Manager (e.g. the secret age check) needs the same path.
+    const roles = rolePolicies(plan);
+    for (const fn of plan.resources("aws_lambda_function")) {
+      const role = plan.target(fn.body.role, "aws_iam_role");
+      if (role && (roles.get(role) ?? []).some((s) => s.effect === "Allow" && s.actions.some((a) => typeof a === "string" && a.toLowerCase().startsWith("secretsmanager:")))) fns.add(fn);
     }
     let applicable = false;
     for (const fn of fns) {

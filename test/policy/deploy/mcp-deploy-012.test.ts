@@ -24,6 +24,17 @@ describe("MCP-DEPLOY-012 network path from a rotation function to Secrets Manage
     expect(r.rule.remediation).toContain("https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html");
   });
 
+  it("also fails another function in the VPC whose role calls Secrets Manager", () => {
+    const ageCheck = {
+      aws_lambda_function: { ...FN.aws_lambda_function, age: { function_name: "age", role: ref("aws_iam_role.age", "arn"), vpc_config: { subnet_ids: [ref("aws_subnet.a")], security_group_ids: [ref("aws_security_group.age")] } } },
+      aws_security_group: { ...FN.aws_security_group, age: { name: "age" } },
+      aws_iam_role: { age: { name: "age" } },
+      aws_iam_role_policy: { age: { role: ref("aws_iam_role.age"), policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "List", Effect: "Allow", Action: "secretsmanager:ListSecretVersionIds", Resource: "*" }] }) } },
+    };
+    const r = judge(rule, plan({ ...NETWORK, ...FN, ...ageCheck, aws_vpc_endpoint: { sm: endpoint("secretsmanager") }, aws_vpc_security_group_egress_rule: { e: egress }, aws_vpc_security_group_ingress_rule: { i: ingress } }));
+    expect(lines(r)).toEqual(["aws_lambda_function.age: may not send HTTPS (443) to the secretsmanager endpoint: none of its security groups has a matching egress rule"]);
+  });
+
   it("passes an endpoint with private DNS and matching rules, and a function outside any VPC", () => {
     expect(lines(judge(rule, plan({ ...NETWORK, ...FN, aws_vpc_endpoint: { sm: endpoint("secretsmanager") }, aws_vpc_security_group_egress_rule: { e: egress }, aws_vpc_security_group_ingress_rule: { i: ingress } })))).toEqual([]);
     expect(judge(rule, plan({ ...FN, aws_lambda_function: { rotate: { function_name: "rotate" } } })).verdict).toBe("not-applicable");
