@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Ajv from "ajv";
+import { buildSync } from "esbuild";
 import { run } from "../../policy/cli";
 import { rulesOf } from "../../policy/engine";
 import { DEFAULT_PACKS } from "../../policy/packs";
@@ -146,6 +148,18 @@ describe("npm run check", () => {
       expect(r.stdout).toBe("");
       expect(r.stderr).toContain((message as () => string)());
     });
+  });
+
+  it("runs as the npm run check bundle: exit codes reach the shell", () => {
+    // The same esbuild settings as scripts/compile.mjs; packages resolve from the repository's node_modules.
+    const bundle = path.join(work, "check.js");
+    buildSync({ entryPoints: [path.join(__dirname, "..", "..", "policy", "cli.ts")], outfile: bundle, bundle: true, platform: "node", target: "node20", format: "cjs", packages: "external", logLevel: "silent" });
+    const env = { ...process.env, NODE_PATH: path.join(__dirname, "..", "..", "node_modules") };
+    const exec = (...args: string[]) => spawnSync(process.execPath, [bundle, ...args], { env, encoding: "utf8" });
+    expect(exec(outdir).status).toBe(0);
+    expect(exec(FOREIGN, "--json").status).toBe(1);
+    const bad = exec(path.join(work, "nope.json"));
+    expect([bad.status, bad.stderr]).toEqual([2, `check: ${path.join(work, "nope.json")}: does not exist\n`]);
   });
 
   it("--stage and --agent-cidr give the context a foreign plan lacks", () => {
