@@ -17,7 +17,9 @@ import { LoadBalancer } from "../constructs/load-balancer";
 import { McpTiers } from "../constructs/mcp-tiers";
 import { ServiceOutputs } from "../constructs/service-outputs";
 import { ServiceCluster } from "../constructs/service-cluster";
+import { TierSigningSecrets } from "../constructs/tier-signing-secrets";
 import { AwsEnv } from "../lib/aws-env";
+import { planTiers } from "../lib/tiers";
 
 export const PROJECT = "ibmi-mcp";
 
@@ -42,6 +44,8 @@ export class McpStack extends TerraformStack {
   readonly loadBalancer: LoadBalancer;
   readonly mcp: McpTiers;
   readonly gateway: GatewayService;
+  /** One JWT signing secret per toolset tier (jwt auth mode only). */
+  readonly tierSecrets?: TierSigningSecrets;
 
   constructor(scope: Construct, config: McpConfig) {
     super(scope, stackName(config.environment));
@@ -109,7 +113,7 @@ export class McpStack extends TerraformStack {
       // A deleted secret's name stays taken for the whole window: short in dev, where stacks come and go.
       recoveryWindowDays: config.stage === "dev" ? 7 : 30,
     });
-    ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway } = this.composeServices(config));
+    ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway, tierSecrets: this.tierSecrets } = this.composeServices(config));
   }
 
   /** The load balancer, the MCP tiers and the gateway (docs/service.md). */
@@ -129,6 +133,18 @@ export class McpStack extends TerraformStack {
       alarms: this.alerts,
     });
     const secrets = this.secrets;
+    // Each tier verifies tokens with its own key, so a group's token is refused by every other tier (docs/service.md).
+    const tierSecrets =
+      srv.authMode === "jwt"
+        ? new TierSigningSecrets(this, "tier-signing-secrets", {
+            env: this.env,
+            key: this.key,
+            secrets,
+            tiers: planTiers(config.agents, config.customToolsets),
+            rotationDays: config.secrets.rotationDays,
+            recoveryWindowDays: config.stage === "dev" ? 7 : 30,
+          })
+        : undefined;
     const mcp = new McpTiers(this, "mcp", {
       env: this.env,
       agents: config.agents,
@@ -141,11 +157,9 @@ export class McpStack extends TerraformStack {
       image: images.resolve(srv.image),
       logGroup: this.logs.mcpServer,
       ibmi: { host: config.network.ibmi.host, credentials: secrets.ibmiCredentials },
-      // TODO(secrets): one signing secret per tier (docs/service.md, "Token scoping"); until the secrets construct
-      // makes them, every tier verifies with the one MCP signing secret.
-      authFor: () => {
+      authFor: (tier) => {
         if (srv.authMode === "ibmi" && secrets.ibmiAuthKeyPair) return { mode: "ibmi", keyPair: secrets.ibmiAuthKeyPair };
-        if (srv.authMode === "jwt" && secrets.mcpAuthSecret) return { mode: "jwt", signingSecret: secrets.mcpAuthSecret };
+        if (srv.authMode === "jwt" && tierSecrets) return { mode: "jwt", signingSecret: tierSecrets.of(tier.id) };
         throw new Error(`${this.node.path}: mcpServer.authMode "${srv.authMode}" has no secret to verify tokens with (config validation refuses oauth)`);
       },
       server: {
@@ -184,7 +198,7 @@ export class McpStack extends TerraformStack {
       gatewayPort: gw.port,
       logGroups: { mcp_server: this.logs.mcpServer, gateway: this.logs.gateway },
     });
-    return { images, cluster, loadBalancer, mcp, gateway };
+    return { images, cluster, loadBalancer, mcp, gateway, tierSecrets };
   }
 
   private configureBackend(config: McpConfig): void {

@@ -1,3 +1,4 @@
+import { pascal } from "../../constructs/secrets";
 import { planTiers } from "../../lib/tiers";
 import { TerraformJson } from "../../policy/types";
 import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
@@ -102,7 +103,7 @@ describe("McpService (one per tier)", () => {
     expect(c.secrets).toEqual([
       { name: "DB2i_PASS", valueFrom: `${creds}:password::` },
       { name: "DB2i_USER", valueFrom: `${creds}:user::` },
-      { name: "MCP_AUTH_SECRET_KEY", valueFrom: ref(prod, "aws_secretsmanager_secret", "secrets/mcp-auth-secret") },
+      { name: "MCP_AUTH_SECRET_KEY", valueFrom: ref(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`) },
     ]);
   });
 
@@ -116,7 +117,7 @@ describe("McpService (one per tier)", () => {
       ["WriteMcpServerLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ref(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server")}:log-stream:*`],
       ["ReadIbmiServiceCredentials", "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")],
       [expect.stringMatching(/^UseKeyReadSecrets/), ["kms:Decrypt", "kms:DescribeKey"], ref(prod, "aws_kms_key", "encryption-key/key")],
-      ["ReadMcpAuthSecret", "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", "secrets/mcp-auth-secret")],
+      [`ReadTierSigningSecret${pascal(ro.id)}`, "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`)],
     ]);
     for (const [address, p] of resources(prod, "aws_iam_role_policy").filter(([a]) => /mcp_|gateway_/.test(a))) {
       for (const s of JSON.parse(p.policy).Statement) {
@@ -124,6 +125,22 @@ describe("McpService (one per tier)", () => {
         if ([s.Resource].flat().includes("*")) expect([address, s.Sid]).toEqual([address, "EcrAuthorizationToken"]);
       }
     }
+  });
+
+  it("confines tokens to their tier: each tier verifies with its own signing secret and can read no other", () => {
+    const secretOf = (t: string) => ref(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${t}`);
+    expect(secretOf(ro.id)).not.toBe(secretOf(rw.id));
+    for (const t of prodTiers) {
+      expect(containerOf(prod, t.id).secrets.find((x: any) => x.name === "MCP_AUTH_SECRET_KEY").valueFrom).toBe(secretOf(t.id));
+      const readable = policyOf(prod, `mcp/${t.id}/execution-role/policy`).Statement.filter((x: any) => x.Action === "secretsmanager:GetSecretValue").map((x: any) => x.Resource);
+      expect(readable.sort()).toEqual([secretOf(t.id), ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")].sort());
+    }
+    const s = resourceAt(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`);
+    expect(s).toMatchObject({ name: `mcp/prod/tier-signing-secret/${ro.id}`, kms_key_id: ref(prod, "aws_kms_key", "encryption-key/key"), tags: { "mcp-secret-kind": "token", "mcp-secret-length": "64", tier: ro.id } });
+    const rotation = resourceAt(prod, "aws_secretsmanager_secret_rotation", `tier-signing-secrets/rotation-${ro.id}`);
+    expect(rotation).toMatchObject({ secret_id: secretOf(ro.id), rotation_rules: { automatically_after_days: 30 }, rotate_immediately: true });
+    const rotator = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "secrets/rotation/role/policy").policy).Statement.find((x: any) => x.Sid === "RotateTierSigningSecrets");
+    expect([rotator.Resource].flat().sort()).toEqual(prodTiers.map((t) => secretOf(t.id)).sort());
   });
 
   it("registers each tier for the gateway as <tier>.mcp-<env>.internal", () => {

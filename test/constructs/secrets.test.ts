@@ -61,7 +61,7 @@ describe("Secrets", () => {
 
   it("rotates every generated secret through the kit's function within rotationDays, first on apply", () => {
     const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]);
-    const rotations = resources(prod, "aws_secretsmanager_secret_rotation").map(([, r]) => r);
+    const rotations = resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/")).map(([, r]) => r);
     expect(rotations).toHaveLength(generated.length);
     expect(generated.length).toBe(3 + cfg.prod.agents.length);
     for (const r of rotations) {
@@ -86,7 +86,7 @@ describe("Secrets", () => {
   });
 
   it("lets Secrets Manager invoke the rotation function once per secret, scoped by source ARN", () => {
-    const perms = resources(prod, "aws_lambda_permission").map(([, p]) => p).filter((p) => p.principal === "secretsmanager.amazonaws.com");
+    const perms = resources(prod, "aws_lambda_permission").map(([, p]) => p).filter((p) => p.principal === "secretsmanager.amazonaws.com" && String(p["//"]?.metadata?.path).includes("/secrets/"));
     expect(perms).toHaveLength(3 + cfg.prod.agents.length);
     for (const p of perms) {
       expect(p.action).toBe("lambda:InvokeFunction");
@@ -117,7 +117,8 @@ describe("Secrets", () => {
 
   it("gives the rotation role exactly the Secrets Manager actions on exactly the generated secrets", () => {
     const st = statements(prod, "secrets/rotation/role/policy");
-    expect(st.map((s) => s.Sid)).toEqual(["WriteOwnLogs", "ManageVpcNetworkInterfaces", "RotateGeneratedSecrets", "GenerateRandomValues", "UseKeyRotationFunctionThroughSecretsManager"]);
+    // RotateTierSigningSecrets: the per-tier MCP signing secrets (constructs/tier-signing-secrets.ts) use this function too.
+    expect(st.map((s) => s.Sid)).toEqual(["WriteOwnLogs", "ManageVpcNetworkInterfaces", "RotateGeneratedSecrets", "GenerateRandomValues", "UseKeyRotationFunctionThroughSecretsManager", "RotateTierSigningSecrets"]);
     const rotate = st.find((s) => s.Sid === "RotateGeneratedSecrets");
     expect(rotate.Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
     const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]).map(([addr]) => `\${${addr}.arn}`);

@@ -1,0 +1,104 @@
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { KIND_TAG, LENGTH_TAG } from "../functions/rotate-secret/contract";
+import { AwsEnv } from "../lib/aws-env";
+import { ReadableSecret } from "../lib/container";
+import { Tier } from "../lib/tiers";
+import { EncryptionKey } from "./encryption-key";
+import { pascal, Secrets } from "./secrets";
+import { ServiceRole } from "./service-role";
+
+export interface TierSigningSecretsProps {
+  readonly env: AwsEnv;
+  /** Encrypts the secrets (the environment key). */
+  readonly key: EncryptionKey;
+  /** Provides the rotation function that generates the values inside AWS, and key-decrypt grants for readers. */
+  readonly secrets: Secrets;
+  readonly tiers: readonly Tier[];
+  /** Days between rotations (1–90). */
+  readonly rotationDays: number;
+  /** Days a deleted secret can be restored (7–30). @default 30 */
+  readonly recoveryWindowDays?: number;
+}
+
+/** One tier's MCP_AUTH_SECRET_KEY. */
+export class TierSigningSecret implements ReadableSecret {
+  constructor(
+    readonly secret: SecretsmanagerSecret,
+    readonly tierId: string,
+    readonly name: string,
+    private readonly secrets: Secrets,
+  ) {}
+
+  get arn(): string {
+    return this.secret.arn;
+  }
+
+  grantRead(role: ServiceRole): void {
+    role.addToPolicy({ sid: `ReadTierSigningSecret${pascal(this.tierId)}`, actions: ["secretsmanager:GetSecretValue"], resources: [this.arn] });
+    this.secrets.grantDecryptThroughSecretsManager(role);
+  }
+}
+
+/**
+ * One JWT signing secret per toolset tier (`mcp/<env>/tier-signing-secret/<tier id>`), generated and rotated inside AWS
+ * by the kit's rotation function like every generated secret. The MCP server in jwt mode accepts a token signed with
+ * the key it holds and checks no audience, so a token minted with tier A's secret is refused by tier B: each tier's
+ * execution role can read its own secret only (docs/service.md, "Token scoping").
+ */
+export class TierSigningSecrets extends Construct {
+  readonly byTier: Readonly<Record<string, TierSigningSecret>>;
+
+  constructor(scope: Construct, id: string, props: TierSigningSecretsProps) {
+    super(scope, id);
+    const { env, rotationDays } = props;
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 90) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to 90`);
+    const fn = props.secrets.rotationFunction;
+    const byTier: Record<string, TierSigningSecret> = {};
+    for (const tier of props.tiers) {
+      const name = `mcp/${env.environment}/tier-signing-secret/${tier.id}`;
+      const secret = new SecretsmanagerSecret(this, tier.id, {
+        name,
+        description: `MCP_AUTH_SECRET_KEY of tier ${tier.id} (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}): signs the JWTs of agent groups ${tier.agents.join(", ")}. Generated and rotated in AWS every ${rotationDays} days.`,
+        kmsKeyId: props.key.arn,
+        recoveryWindowInDays: props.recoveryWindowDays ?? 30,
+        // The rotation function generates what these tags say: 64 letters and digits (≥ 32 as the server demands).
+        tags: { [KIND_TAG]: "token", [LENGTH_TAG]: "64", tier: tier.id },
+      });
+      const invoke = new LambdaPermission(this, `rotation-invoke-${tier.id}`, {
+        statementId: `SecretsManagerRotatesTierSigningSecret${pascal(tier.id)}`,
+        action: "lambda:InvokeFunction",
+        functionName: fn.functionName,
+        principal: "secretsmanager.amazonaws.com",
+        sourceArn: secret.arn,
+      });
+      new SecretsmanagerSecretRotation(this, `rotation-${tier.id}`, {
+        secretId: secret.arn,
+        rotationLambdaArn: fn.arn,
+        rotationRules: { automaticallyAfterDays: rotationDays },
+        rotateImmediately: true,
+        dependsOn: [invoke, fn.fn],
+      });
+      new TerraformOutput(this, `${tier.id}-arn`, { value: secret.arn, description: `ARN of ${name}` }).overrideLogicalId(`tier_${tier.id.replace(/-/g, "_")}_signing_secret_arn`);
+      byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, props.secrets);
+    }
+    if (props.tiers.length) {
+      fn.role.addToPolicy({
+        sid: "RotateTierSigningSecrets",
+        actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+        resources: Object.values(byTier).map((s) => s.arn),
+      });
+    }
+    this.byTier = byTier;
+  }
+
+  /** The signing secret of a tier; throws for a tier this construct was not given. */
+  of(tierId: string): TierSigningSecret {
+    const s = this.byTier[tierId];
+    if (!s) throw new Error(`${this.node.path}: no signing secret for tier ${tierId}`);
+    return s;
+  }
+}
