@@ -100,6 +100,16 @@ describe("each trap introduced into the prod plan fails its rule", () => {
       editPolicy(body(p, addr), "policy", dropStatement("RotationFunctionThroughSecretsManager"));
       return at(p, "aws_iam_role", "secrets/rotation/role/role")[0];
     }],
+    ["MCP-DEPLOY-004", "a key policy that forgets the gateway's execution role (it reads CMK secrets)", (p) => {
+      const [addr] = at(p, "aws_kms_key", "encryption-key/key");
+      editPolicy(body(p, addr), "policy", dropStatement("ReadSecretsGatewayExecutionRole"));
+      return at(p, "aws_iam_role", "gateway/execution-role/role")[0];
+    }],
+    ["MCP-DEPLOY-004", "a key policy that forgets the Firehose role (it writes the SSE-KMS audit bucket)", (p) => {
+      const [addr] = at(p, "aws_kms_key", "encryption-key/key");
+      editPolicy(body(p, addr), "policy", dropStatement("AuditFirehoseWritesThroughS3"));
+      return at(p, "aws_iam_role", "firehose-role/role")[0];
+    }],
     ["MCP-DEPLOY-005", "an SSE-KMS access-log bucket", (p) => {
       const [, enc] = at(p, "aws_s3_bucket_server_side_encryption_configuration", "access-logs-bucket/encryption");
       enc.rule[0].apply_server_side_encryption_by_default = { sse_algorithm: "aws:kms" };
