@@ -8,7 +8,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadConfigs } from "../config/load";
-import { stackName } from "../stacks/mcp-stack";
 import { ChangeSeverity, diffPlans, renderDiff } from "./diff";
 import { ReviewContext } from "./facts";
 import { reviewPolicy } from "./policy-source";
@@ -16,11 +15,19 @@ import { contextFromConfig, readPlans, writeReviews } from "./write";
 
 const SEVERITIES: readonly ChangeSeverity[] = ["critical", "high", "medium", "low"];
 
+/**
+ * The stack name of an environment: stacks/mcp-stack.ts `stackName`, repeated here because importing that module
+ * loads cdktf and every provider class (about half a second) for one string (test/review/cli.test.ts keeps them equal).
+ */
+export function stackOf(environment: string): string {
+  return `mcp-${environment}`;
+}
+
 /** The config of each stack when the config directory is readable; the report then flags what the config did not ask for. */
 export function configContexts(configDir: string): Record<string, ReviewContext> {
   if (!fs.existsSync(configDir)) return {};
   try {
-    return Object.fromEntries(loadConfigs(configDir).map((c) => [stackName(c.environment), contextFromConfig(c)]));
+    return Object.fromEntries(loadConfigs(configDir).map((c) => [stackOf(c.environment), contextFromConfig(c)]));
   } catch (e) {
     console.error(`review: config in ${configDir} not used (${(e as Error).message.split("\n")[0]})`);
     return {};
