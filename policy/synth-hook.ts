@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { McpConfig } from "../config/schema";
 import { checkStack, PLAN_CONTEXT_KEY, PolicyError } from "./engine";
 import { isObject } from "./plan";
-import { PolicyContext, RulePack, StackResult, TerraformJson } from "./types";
+import { PolicyContext, RulePack, TerraformJson } from "./types";
 
 /** What a stack's config tells the rules. */
 export function policyContextOf(config: McpConfig): PolicyContext {
@@ -28,9 +28,6 @@ export interface SynthesizedStack {
   readonly config: McpConfig;
   toTerraform(): any;
 }
-
-/** Results of the last run, for hooks that run after this one (the review report). */
-export let lastResults: readonly StackResult[] = [];
 
 /**
  * Builds the after-synth hook. `packs` overrides the default packs (tests); `log` receives one summary line per
@@ -53,7 +50,6 @@ export function policyHook(opts: { packs?: readonly RulePack[]; log?: (line: str
       for (const w of result.warnings ?? []) opts.log?.(`policy ${name}: warning: ${w}`);
       return result;
     });
-    lastResults = results;
     if (results.some((r) => !r.passed)) throw new PolicyError(results);
   };
 }
