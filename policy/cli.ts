@@ -51,6 +51,7 @@ export function parseArgs(argv: readonly string[]): Options {
     else throw new InputError(`one plan or directory at a time (got ${JSON.stringify(target)} and ${JSON.stringify(a)})\n${USAGE}`);
   }
   if (target === undefined) throw new InputError(`no plan given\n${USAGE}`);
+  if (json && sarif === "-") throw new InputError(`--json and --sarif - both write to standard output; write the SARIF to a file\n${USAGE}`);
   return { target, json, sarif, ctx: { ...(stage ? { stage } : {}), ...(agentCidrs.length ? { agentCidrs } : {}) } };
 }
 

@@ -6,7 +6,7 @@
  */
 import { Rule, Severity, StackResult } from "./types";
 
-export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+export const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 export const TOOL_NAME = "ibmi-mcp-policy";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note" };

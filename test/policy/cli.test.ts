@@ -142,6 +142,7 @@ describe("npm run check", () => {
       ["an unknown option", () => [FOREIGN, "--sarf"], () => "check: unknown option --sarf\nusage:"],
       ["a bad stage", () => [FOREIGN, "--stage", "production"], () => 'check: --stage takes dev, staging or prod (got "production")\nusage:'],
       ["--sarif without a file", () => [FOREIGN, "--sarif"], () => "check: --sarif takes a file to write, or - for standard output\nusage:"],
+      ["--json and --sarif - together", () => [FOREIGN, "--json", "--sarif", "-"], () => "check: --json and --sarif - both write to standard output; write the SARIF to a file\nusage:"],
     ])("%s", (_what, args, message) => {
       const r = check(...(args as () => string[])());
       expect(r.code).toBe(2);
