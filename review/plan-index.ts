@@ -22,6 +22,14 @@ export interface Ref {
   readonly address: string;
 }
 
+/** Older resource type names that mean the same thing; plans produced elsewhere still use them. */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  aws_lb: ["aws_alb"],
+  aws_lb_listener: ["aws_alb_listener"],
+  aws_lb_listener_rule: ["aws_alb_listener_rule"],
+  aws_lb_target_group: ["aws_alb_target_group"],
+};
+
 const REF = /\$\{([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_.[\]"*-]+))?\}/g;
 
 /** Every resource reference inside a value (strings, arrays and objects, recursively); data sources excluded. */
@@ -89,9 +97,11 @@ export class PlanIndex {
     }
   }
 
-  /** Every resource of a type, sorted by address. */
+  /** Every resource of a type (and of its older aliases, e.g. aws_alb for aws_lb), sorted by address. */
   all(type: string): Res[] {
-    return this.byType.get(type) ?? [];
+    const aliases = ALIASES[type] ?? [];
+    if (aliases.length === 0) return this.byType.get(type) ?? [];
+    return [type, ...aliases].flatMap((t) => this.byType.get(t) ?? []).sort(byKey((r) => r.address));
   }
 
   get(address: string): Res | undefined {
@@ -100,7 +110,7 @@ export class PlanIndex {
 
   /** The resource a value refers to (the first reference of the wanted type, when given). */
   target(value: unknown, type?: string): Res | undefined {
-    const ref = refsIn(value).find((r) => !type || r.type === type);
+    const ref = refsIn(value).find((r) => !type || r.type === type || (ALIASES[type] ?? []).includes(r.type));
     return ref ? this.get(ref.address) : undefined;
   }
 
@@ -114,6 +124,7 @@ export class PlanIndex {
 
   /** Resources of `type` whose `attr` refers to `res`. */
   referencingVia(res: Res, type: string, attr: (body: Record<string, any>) => unknown): Res[] {
+    // this.all follows aliases, so an aws_alb_listener_rule of an aws_lb_listener is found too.
     return this.all(type).filter((r) => refsIn(attr(r.body)).some((x) => x.address === res.address));
   }
 

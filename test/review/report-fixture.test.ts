@@ -59,6 +59,13 @@ describe("report of the fixture plan", () => {
     expect(gateway).toMatchObject({ minTls: "1.3", certificate: "existing ACM certificate arn:aws:acm:us-east-1:123456789012:certificate/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d" });
   });
 
+  test("reads plans written with the older aws_alb* type names", () => {
+    const plan = JSON.parse(JSON.stringify(fixturePlan()).replace(/aws_lb_listener_rule/g, "aws_alb_listener_rule").replace(/"aws_lb":/g, '"aws_alb":').replace(/aws_lb\.alb/g, "aws_alb.alb"));
+    const f = extractFacts("mcp-fixture", plan);
+    expect(f.listeners.find((l) => l.port === 3010)).toMatchObject({ loadBalancer: "mcp-fixture", minTls: "1.2" });
+    expect(f.tiers).toHaveLength(2);
+  });
+
   test("builds the tier table from listener rules, target groups and SELECTED_TOOLSETS", () => {
     expect(facts.tiers.map((t) => [t.agentGroups.join(), t.sources.join(), t.targetGroup, t.toolsets.join(), t.risk, t.readOnlySql])).toEqual([
       ["monitoring", "10.20.1.0/28", "mcp-fixture-ro-1a2b3c", "performance,sysadmin_discovery", "low", "true"],
