@@ -262,6 +262,21 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   for (const svc of idx.all("aws_ecs_service")) for (const nc of blocks(svc.body.network_configuration)) addAttach(nc.security_groups, `ECS service ${labelOf(svc, svc.address)}`);
   for (const ep of idx.all("aws_vpc_endpoint")) addAttach(ep.body.security_group_ids, `VPC endpoint ${String(literal(ep.body.service_name) ?? ep.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "")}`);
   for (const fn of idx.all("aws_lambda_function")) for (const vc of blocks(fn.body.vpc_config)) addAttach(vc.security_group_ids, `Lambda ${labelOf(fn, fn.address)}`);
+  // Anything else that places network interfaces in a group (EFS mount targets, databases, caches…), named by its type.
+  const named = new Set(["aws_lb", "aws_alb", "aws_ecs_service", "aws_vpc_endpoint", "aws_lambda_function"]);
+  const seenGroups = new Map<string, Set<string>>();
+  for (const type of idx.types().filter((t) => !named.has(t))) {
+    for (const r of idx.all(type)) {
+      const refs = [r.body.security_groups, r.body.vpc_security_group_ids, r.body.security_group_ids].filter((x) => x !== undefined);
+      for (const ref of refsIn(refs)) {
+        if (ref.type !== "aws_security_group") continue;
+        const what = type.replace(/^aws_/, "").replace(/_/g, " ").replace(/\b(efs|db|rds|ec2|msk|mq)\b/g, (m) => m.toUpperCase());
+        if (!seenGroups.has(ref.address)) seenGroups.set(ref.address, new Set());
+        seenGroups.get(ref.address)!.add(what);
+      }
+    }
+  }
+  for (const [group, whats] of seenGroups) for (const what of [...whats].sort()) attach.set(group, [...(attach.get(group) ?? []), what]);
   const groups: GroupFact[] = idx.all("aws_security_group").map((g) => {
     const raw = attach.get(g.address) ?? [];
     const endpoints = raw.filter((a) => a.startsWith("VPC endpoint "));
