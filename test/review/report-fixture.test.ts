@@ -33,6 +33,9 @@ describe("report of the fixture plan", () => {
     expect(facts.groups.find((g) => g.label === "mcp-fixture-alb")!.attachedTo).toEqual(["load balancer mcp-fixture"]);
     expect(facts.groups.find((g) => g.label === "mcp-fixture-tasks")!.attachedTo).toEqual(["ECS service mcp-fixture-ro", "ECS service mcp-fixture-rw"]);
     expect(facts.ingress.find((f) => f.peer === "sg-0123456789abcdef0")).toMatchObject({ peerKind: "security-group", agentGroup: "batch" });
+    const plan = fixturePlan() as any;
+    plan.resource.aws_efs_mount_target = { m: { file_system_id: "${aws_efs_file_system.fs.id}", security_groups: ["${aws_security_group.alb.id}"] } };
+    expect(extractFacts("mcp-fixture", plan).groups.find((g) => g.label === "mcp-fixture-alb")!.attachedTo).toEqual(["load balancer mcp-fixture", "EFS mount target"]);
   });
 
   test("follows container secrets to the Secrets Manager entries, never printing a value", () => {
