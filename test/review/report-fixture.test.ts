@@ -35,7 +35,7 @@ describe("report of the fixture plan", () => {
     expect(facts.ingress.find((f) => f.peer === "sg-0123456789abcdef0")).toMatchObject({ peerKind: "security-group", agentGroup: "batch" });
     const plan = fixturePlan() as any;
     plan.resource.aws_efs_mount_target = { m: { file_system_id: "${aws_efs_file_system.fs.id}", security_groups: ["${aws_security_group.alb.id}"] } };
-    expect(extractFacts("mcp-fixture", plan).groups.find((g) => g.label === "mcp-fixture-alb")!.attachedTo).toEqual(["load balancer mcp-fixture", "EFS mount target"]);
+    expect(extractFacts("mcp-fixture", plan).groups.find((g) => g.label === "mcp-fixture-alb")!.attachedTo).toEqual(["EFS mount target", "load balancer mcp-fixture"]);
   });
 
   test("follows container secrets to the Secrets Manager entries, never printing a value", () => {
