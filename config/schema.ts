@@ -289,7 +289,7 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
   if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
-  for (const f of tierChecks(cfg.agents, cfg.customToolsets, prod, cfg.gateway.clientCidrs)) add(f.path, f.problem, f.fix);
+  for (const f of tierChecks(cfg.agents, cfg.customToolsets, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql })) add(f.path, f.problem, f.fix);
   (["mcpServer", "gateway"] as const).forEach((k) => {
     // The tasks have no internet route: ECR serves ghcr.io images through its pull-through cache (constructs/container-images.ts).
     const host = cfg[k].image.split("/")[0];

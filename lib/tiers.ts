@@ -163,7 +163,12 @@ export interface TierCheckAgent extends TierAgent {
  * Config checks for tiering: known toolsets, risk against read-only, critical toolsets in prod, and whether the load
  * balancer can tell the group apart by its source address at all.
  */
-export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly CustomToolset[], prod: boolean, gatewayClientCidrs: readonly string[] = []): TierFinding[] {
+export function tierChecks(
+  agents: readonly TierCheckAgent[],
+  custom: readonly CustomToolset[],
+  prod: boolean,
+  opts: { readonly gatewayClientCidrs?: readonly string[]; readonly executeSql?: "off" | "read-only" | "read-write" } = {},
+): TierFinding[] {
   const out: TierFinding[] = [];
   const add = (path: (string | number)[], problem: string, fix: string) => out.push({ path, problem, fix });
   const known = Object.keys(KNOWN_TOOLSETS);
@@ -195,7 +200,7 @@ export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly C
       add(["agents", i, "allowCritical"], `is not true, but agent group "${a.name}" is granted the critical toolset${critical.length > 1 ? "s" : ""} ${critical.map((t) => `"${t}"`).join(", ")} in production`, 'set "allowCritical": true and a "reason" (shown in the review report), or remove the toolset');
     }
     if (a.allowCritical === true && !a.reason) add(["agents", i, "reason"], "is required when allowCritical is true", 'say why this group needs critical toolsets, e.g. "change window automation approved in CHG-1234"');
-    if (a.allowCritical === true && critical.length === 0) add(["agents", i, "allowCritical"], `is true, but agent group "${a.name}" has no critical toolset`, "remove allowCritical and reason");
+    if (a.allowCritical === true && critical.length === 0 && !(opts.executeSql === "read-write" && !a.readOnly)) add(["agents", i, "allowCritical"], `is true, but agent group "${a.name}" has no critical toolset`, "remove allowCritical and reason");
 
     if (a.securityGroupIds.length > 0) {
       add(["agents", i, "securityGroupIds"], "cannot be routed to a tier: load balancer listener rules match source addresses, not security groups", "list the agent hosts' source ranges in cidrs instead and remove securityGroupIds");
@@ -205,7 +210,7 @@ export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly C
     }
   });
   // The gateway federates every tier: an agent host that could reach it would bypass its own tier's grant.
-  gatewayClientCidrs.forEach((g, j) => {
+  (opts.gatewayClientCidrs ?? []).forEach((g, j) => {
     const gc = toCidr(g);
     if (!gc) return;
     for (const a of agents) {
@@ -213,6 +218,11 @@ export function tierChecks(agents: readonly TierCheckAgent[], custom: readonly C
       if (clash) add(["gateway", "clientCidrs", j], `overlaps ${clash} of agent group "${a.name}", so those agents could reach every tier through the gateway`, "give the gateway only the operators' own ranges, disjoint from every agent group");
     }
   });
+  // execute_sql in read-write mode runs any statement the service profile may: a critical grant to every read-write group.
+  if (prod && opts.executeSql === "read-write") {
+    const unapproved = agents.filter((a) => !a.readOnly && a.allowCritical !== true).map((a) => a.name);
+    if (unapproved.length) add(["mcpServer", "executeSql"], `is read-write in production, which lets agent group${unapproved.length > 1 ? "s" : ""} ${unapproved.map((n) => `"${n}"`).join(", ")} run any SQL statement (critical risk)`, 'use "read-only" or "off", or set "allowCritical": true and a "reason" on each read-write agent group');
+  }
   // The rules-per-load-balancer quota (100 by default, adjustable) is checked against the account by the preflight.
   return out;
 }

@@ -98,10 +98,15 @@ describe("config validation of tiers", () => {
     ["oauth auth mode", "dev", (c) => (c.mcpServer.authMode = "oauth"), 'config/dev.json: mcpServer.authMode: is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider\'s JWKS endpoint (got "oauth"). Fix: use "jwt" (one signing secret per tier) or "ibmi".'],
     ["image on a registry the tasks cannot reach", "dev", (c) => (c.gateway.image = "docker.io/ibm/mcp-context-forge:0.7.0"), 'config/dev.json: gateway.image: is on docker.io, which the isolated tasks cannot reach (got "docker.io/ibm/mcp-context-forge:0.7.0"). Fix: use a ghcr.io image (served through the ECR pull-through cache) or mirror it into this account\'s ECR in us-east-1 (docs/service.md).'],
     ["gateway open to an agent range", "dev", (c) => (c.gateway.clientCidrs = ["10.20.2.0/24"]), 'config/dev.json: gateway.clientCidrs[0]: overlaps 10.20.2.0/28 of agent group "ops", so those agents could reach every tier through the gateway (got "10.20.2.0/24"). Fix: give the gateway only the operators\' own ranges, disjoint from every agent group.'],
+    ["read-write execute_sql in prod without approval", "prod", (c) => (c.mcpServer.executeSql = "read-write"), 'config/prod.json: mcpServer.executeSql: is read-write in production, which lets agent group "ops" run any SQL statement (critical risk) (got "read-write"). Fix: use "read-only" or "off", or set "allowCritical": true and a "reason" on each read-write agent group.'],
     ["gateway size Fargate refuses", "dev", (c) => (c.gateway.memory = 3000), "config/dev.json: gateway.memory: 3000 MiB is not accepted by Fargate with cpu 512 (got 3000). Fix: use one of 1024, 2048, 3072, 4096."],
   ];
   it.each(cases)("%s", (_, env, edit, expected) => {
     expect(problems(env, edit)).toEqual([expected]);
+  });
+
+  it("accepts read-write execute_sql in prod when every read-write group is approved for critical access", () => {
+    expect(problems("prod", (c) => { c.mcpServer.executeSql = "read-write"; c.agents[1].allowCritical = true; c.agents[1].reason = "Operations run ad-hoc SQL fixes under change control"; })).toEqual([]);
   });
 
   it("accepts a critical toolset in prod with allowCritical and a reason, and custom toolsets with a risk", () => {
