@@ -25,6 +25,8 @@ export interface ReviewContext {
   readonly mcpPort?: number;
   /** @default 4444 */
   readonly gatewayPort?: number;
+  /** CIDRs the config lets workloads reach outside AWS (the IBM i network); other egress CIDRs are flagged. */
+  readonly egressCidrs?: readonly string[];
   /** Risk of toolsets beyond the known ones (config customToolsets). */
   readonly toolsetRisks?: Readonly<Record<string, string>>;
 }
@@ -320,6 +322,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       if (wideCidr) flags.push({ severity: "high", text: `to every address (${f.peer})` });
       else if (f.peerKind === "cidr" && !f.peer.includes(":") && toCidr(f.peer) && !isPrivate(toCidr(f.peer)!)) flags.push({ severity: "medium", text: "public destination" });
       if (ports === "all") flags.push({ severity: "medium", text: "all ports and protocols" });
+      if (ctx.egressCidrs && f.peerKind === "cidr" && !wideCidr && !ctx.egressCidrs.includes(f.peer)) flags.push({ severity: "medium", text: "destination not in the config (network.ibmi.cidr)" });
     }
     flows.push({ ...f, groupLabel: groupLabel(f.group), ports, agentGroup, flags });
   };

@@ -31,6 +31,7 @@ export function contextFromConfig(config: {
   readonly agents: ReviewContext["agents"];
   readonly gateway: { readonly clientCidrs: readonly string[]; readonly port: number };
   readonly mcpServer: { readonly port: number };
+  readonly network: { readonly ibmi: { readonly cidr: string } };
   readonly customToolsets?: readonly { readonly name: string; readonly risk: string }[];
 }): ReviewContext {
   return {
@@ -39,6 +40,7 @@ export function contextFromConfig(config: {
     gatewayClientCidrs: config.gateway.clientCidrs,
     mcpPort: config.mcpServer.port,
     gatewayPort: config.gateway.port,
+    egressCidrs: [config.network.ibmi.cidr],
     toolsetRisks: Object.fromEntries((config.customToolsets ?? []).map((t) => [t.name, t.risk])),
   };
 }

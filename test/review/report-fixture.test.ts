@@ -127,7 +127,8 @@ describe("report of the fixture plan", () => {
   test("flags an ingress rule open to every address, and one not in the config", () => {
     const plan = fixturePlan() as any;
     plan.resource.aws_vpc_security_group_ingress_rule.open = { security_group_id: "${aws_security_group.alb.id}", cidr_ipv4: "0.0.0.0/0", from_port: 3010, to_port: 3010, ip_protocol: "tcp", description: "debugging" };
-    const review = reviewStack("mcp-fixture", plan, { context: { agents: [{ name: "monitoring", cidrs: ["10.20.1.0/28"], toolsets: ["performance"], readOnly: true }] } });
+    const review = reviewStack("mcp-fixture", plan, { context: { agents: [{ name: "monitoring", cidrs: ["10.20.1.0/28"], toolsets: ["performance"], readOnly: true }], egressCidrs: ["10.51.0.0/24"] } });
+    expect(review.facts.egress.find((f) => f.peer === "10.50.0.0/24")!.flags).toEqual([{ severity: "medium", text: "destination not in the config (network.ibmi.cidr)" }]);
     const open = review.facts.ingress.find((f) => f.peer === "0.0.0.0/0")!;
     expect(open.flags.map((f) => f.text)).toEqual(["open to every address (0.0.0.0/0)", "names no agent group in its description", "not an agent range in the config"]);
     expect(review.facts.ingress.find((f) => f.peer === "10.20.2.0/28")!.flags.map((f) => f.text)).toEqual(["not an agent range in the config"]);

@@ -28,7 +28,7 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     for (const agent of config.agents) {
       for (const cidr of agent.cidrs) expect(rows.some((r) => r.startsWith(`| \`${cidr}\` | agent group **${agent.name}** | 3010 |`))).toBe(true);
     }
-    expect(review.facts.ingress.flatMap((f) => f.flags)).toEqual([]);
+    expect([...review.facts.ingress, ...review.facts.egress].flatMap((f) => f.flags)).toEqual([]);
     expect(review.summary.mcpSources).toEqual(expect.arrayContaining(config.agents.flatMap((a) => a.cidrs.map((c) => `${a.name} from ${c}`))));
   });
 
