@@ -366,10 +366,14 @@ describe("quotas", () => {
     expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 } });
   });
 
-  it("counts what the synthesized prod stack needs", () => {
+  it("counts what the synthesized prod stack needs, and passes a ready account with it", async () => {
+    const plan = synthStack(prod).plan;
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
-    const usage = plannedUsage(synthStack(prod).plan);
+    const usage = plannedUsage(plan);
     expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 6, fargateVcpu: 4.5, albRules: 2, albListeners: 2 });
+    const report = await run(prod, plan);
+    expect(report.results.filter((r) => r.status !== "PASS")).toEqual([]);
+    expect(find(report, "alerts").map((r) => r.detail)).toEqual(["confirmed on mcp-prod-security-alerts"]);
   });
 });
 
