@@ -222,12 +222,10 @@ export interface Facts {
   readonly secretVersionsWithValue: readonly string[];
 }
 
-const short = (address: string) => address;
-
 function labelOf(res: Res | undefined, fallback: string): string {
   if (!res) return fallback;
   const b = res.body;
-  return literal(b.name) ?? literal(b.function_name) ?? literal(b.alarm_name) ?? literal(b.family) ?? literal(b.bucket) ?? literal(b.tags?.Name) ?? short(res.address);
+  return literal(b.name) ?? literal(b.function_name) ?? literal(b.alarm_name) ?? literal(b.family) ?? literal(b.bucket) ?? literal(b.tags?.Name) ?? res.address;
 }
 
 function portsText(protocol: string, from?: number, to?: number): string {

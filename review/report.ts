@@ -2,11 +2,10 @@
  * The reviewer report: one Markdown page per stack, computed from its synthesized Terraform JSON (what will be
  * deployed, not what the config meant), plus an index. Pure: plan in, Markdown out; no clock, no file system.
  */
-import { StackResult } from "../policy/types";
+import { StackResult, TerraformJson } from "../policy/types";
 import { AssessedItem, assessChecklist, CHECKLIST_GROUPS, Status } from "./checklist";
 import { extractFacts, Facts, Flag, FlagSeverity, FlowFact, ReviewContext } from "./facts";
 import { byKey, Cell, code, esc, list, md, Md, mermaidLabel, strong, table } from "./markdown";
-import { TerraformJson } from "../policy/types";
 import { minTlsVersion } from "./tls-policies";
 
 export interface ReportOptions {
