@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkStack, formatViolations } from "./engine";
-import { isObject } from "./plan";
+import { isObject, view } from "./plan";
 import { toSarif } from "./sarif";
 import { PolicyContext, StackResult, TerraformJson } from "./types";
 
@@ -79,7 +79,11 @@ export function readPlan(file: string): TerraformJson {
     throw new InputError(`${file}: is not valid JSON (${(e as Error).message})`);
   }
   if (!isObject(value) || !("resource" in value || "terraform" in value)) throw new InputError(`${file}: is not a Terraform JSON plan (it has no "resource" or "terraform" key)`);
-  if ("resource" in value && !isObject(value.resource)) throw new InputError(`${file}: is not a Terraform JSON plan ("resource" is not an object of resource types)`);
+  try {
+    view(value as TerraformJson);
+  } catch (e) {
+    throw new InputError(`${file}: is not a Terraform JSON plan (${(e as Error).message})`);
+  }
   return value as TerraformJson;
 }
 

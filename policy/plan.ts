@@ -111,11 +111,11 @@ export class PlanView {
 
   constructor(readonly plan: TerraformJson) {
     for (const [mode, section] of [["managed", plan.resource], ["data", plan.data]] as const) {
-      if (!isObject(section)) continue;
-      for (const [type, entries] of Object.entries(section)) {
-        if (!isObject(entries)) continue;
-        for (const [name, body] of Object.entries(entries)) {
-          if (!isObject(body)) continue;
+      for (const [type, entries] of Object.entries(merged(section))) {
+        for (const [name, raws] of Object.entries(merged(...entries))) {
+          const flat = raws.flat();
+          const body = flat.length === 1 ? flat[0] : undefined;
+          if (!isObject(body)) throw new Error(`${mode === "data" ? "data." : ""}${type}.${name} is not a resource body (expected a JSON object)`);
           const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
           const r: PlanResource = { mode, type, name, address, body };
           this.byAddress.set(address, r);
@@ -205,6 +205,22 @@ export class PlanView {
       return { ok: false, why: `is not valid JSON (${(e as Error).message})` };
     }
   }
+}
+
+/**
+ * Terraform's JSON syntax lets any object property be an array of objects, merged in order
+ * (https://developer.hashicorp.com/terraform/language/syntax/json); cdktf writes objects, hand-written plans may not.
+ */
+function merged(...values: unknown[]): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  const add = (o: unknown) => {
+    if (o === undefined || o === null) return;
+    if (Array.isArray(o)) return o.forEach(add);
+    if (!isObject(o)) throw new Error(`expected a JSON object of resources, got ${show(o)}`);
+    for (const [k, x] of Object.entries(o)) (out[k] ??= []).push(x);
+  };
+  values.forEach(add);
+  return out;
 }
 
 export function view(plan: TerraformJson): PlanView {

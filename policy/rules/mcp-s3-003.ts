@@ -17,14 +17,14 @@ export const rule = defineRule(
       const enc = defaultEncryption(plan, b);
       const lbLogs = isLoadBalancerLogBucket(plan, b);
       if (enc.length === 0) {
-        report(b.address, `has no default encryption configuration${lbLogs ? "; a load balancer log bucket needs sse_algorithm \"AES256\"" : ""}`);
+        report(b.address, `has no default encryption configuration${lbLogs ? "; a load balancer log bucket uses sse_algorithm \"AES256\"" : ""}`);
         continue;
       }
       for (const e of enc) {
         const alg = String(e.algorithm);
-        if (lbLogs) {
-          if (alg !== "AES256") report(b.address, `receives load balancer logs but uses ${show(e.algorithm)}; ELB delivers logs only to SSE-S3 (AES256) buckets`);
-        } else if (alg === "aws:kms" || alg === "aws:kms:dsse") {
+        // That ELB delivers nothing to an SSE-KMS bucket is a deployability trap, judged by MCP-DEPLOY-005.
+        if (lbLogs && alg === "AES256") continue;
+        if (alg === "aws:kms" || alg === "aws:kms:dsse") {
           const p = customerKeyProblem(plan, "kms_master_key_id", e.key);
           if (p) report(b.address, `${p} (${e.source})`);
         } else report(b.address, `uses ${show(e.algorithm)}; audit data needs SSE-KMS with a customer key (${e.source})`);

@@ -49,3 +49,11 @@ describe("following a reference to a literal", () => {
     expect(v.resolve("${var.x}")).toBe("${var.x}");
   });
 });
+
+describe("Terraform JSON's array forms", () => {
+  it("merges arrays of objects at any level, as Terraform does", () => {
+    const v = view({ resource: [{ aws_vpc: { a: {} } }, { aws_vpc: [{ b: [{ cidr_block: "10.0.0.0/16" }] }] }] } as never);
+    expect(v.all().map((r) => r.address)).toEqual(["aws_vpc.a", "aws_vpc.b"]);
+    expect(v.get("aws_vpc.b")?.body.cidr_block).toBe("10.0.0.0/16");
+  });
+});

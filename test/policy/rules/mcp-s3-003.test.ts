@@ -7,7 +7,7 @@ const sse = (bucket: string, algorithm: string, key?: string) => ({
 });
 
 describe("MCP-S3-003 bucket encryption", () => {
-  it("fails no encryption, SSE-S3 on an audit bucket, SSE-KMS without a customer key, and SSE-KMS on a load balancer log bucket", () => {
+  it("fails no encryption, SSE-S3 on an audit bucket, and SSE-KMS without a customer key", () => {
     const r = judge(
       rule,
       plan({
@@ -25,8 +25,8 @@ describe("MCP-S3-003 bucket encryption", () => {
       "aws_s3_bucket.none: has no default encryption configuration",
       "aws_s3_bucket.s3: uses AES256; audit data needs SSE-KMS with a customer key (aws_s3_bucket_server_side_encryption_configuration.s3)",
       "aws_s3_bucket.awskey: sets no kms_master_key_id, so it is not encrypted with a customer-managed key (aws_s3_bucket_server_side_encryption_configuration.awskey)",
-      "aws_s3_bucket.lblogs: receives load balancer logs but uses aws:kms; ELB delivers logs only to SSE-S3 (AES256) buckets",
     ]);
+    // SSE-KMS on the load balancer's log bucket is secure; that ELB cannot deliver to it is MCP-DEPLOY-005's finding.
   });
 
   it("passes SSE-KMS with the plan's key, and SSE-S3 on the bucket an aws_lb writes access logs to", () => {
