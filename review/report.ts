@@ -75,7 +75,10 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   const openFlags = allFlags.filter((x) => !x.accepted);
 
   // Paths into the system on 3010 from outside it: rules whose peer is not one of the plan's own security groups.
-  const mcp = f.ingress.filter((x) => x.fromPort !== undefined && x.fromPort <= 3010 && (x.toPort ?? x.fromPort) >= 3010 && !x.peerAddress);
+  const from = (port: number) => f.ingress.filter((x) => x.fromPort !== undefined && x.fromPort <= port && (x.toPort ?? x.fromPort) >= port && !x.peerAddress);
+  const mcp = from(opts.context?.mcpPort ?? 3010);
+  const gatewayPort = opts.context?.gatewayPort ?? 4444;
+  const gateway = from(gatewayPort);
   const out: string[] = [];
   out.push(`# Security review: ${esc(stack)}`, "");
   out.push(`Generated from ${code(opts.source ?? `stacks/${stack}/cdk.tf.json`).md} (${f.resourceCount} resources${f.stage ? `, stage ${esc(f.stage)}` : ""}) by \`npm run review\`. Every table below is computed from the synthesized plan; no value of any secret appears in it.`, "");
@@ -84,6 +87,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   out.push("## At a glance", "");
   const mcpWho = mcp.map((x) => `${x.agentGroup ?? x.description ?? "?"} from ${x.peer}`);
   out.push(`- **Who can reach the MCP port 3010:** ${mcpWho.length ? esc(mcpWho.join("; ")) : "nobody (no ingress rule on 3010)"}.`);
+  out.push(`- **Who can reach the gateway port ${gatewayPort}:** ${gateway.length ? esc(gateway.map((x) => `${x.agentGroup ?? x.description ?? "?"} from ${x.peer}`).join("; ")) : "nobody from outside the VPC"}.`);
   const rotated = f.secrets.filter((s) => s.rotation).length;
   const watched = f.secrets.filter((s) => !s.rotation && s.alerts.length).length;
   out.push(`- **Secrets:** ${f.secrets.length} in Secrets Manager; ${rotated} rotated automatically, ${watched} watched by an age alert, ${f.secrets.length - rotated - watched} neither.`);

@@ -29,6 +29,8 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
       for (const cidr of agent.cidrs) expect(rows.some((r) => r.startsWith(`| \`${cidr}\` | agent group **${agent.name}** | 3010 |`))).toBe(true);
     }
     expect([...review.facts.ingress, ...review.facts.egress].flatMap((f) => f.flags)).toEqual([]);
+    const gatewayLine = review.markdown.split("\n").find((l) => l.startsWith("- **Who can reach the gateway port 4444:**"))!;
+    for (const c of config.gateway.clientCidrs) expect(gatewayLine).toContain(c);
     expect(review.summary.mcpSources).toEqual(expect.arrayContaining(config.agents.flatMap((a) => a.cidrs.map((c) => `${a.name} from ${c}`))));
   });
 
