@@ -2,6 +2,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { MAX_SOURCE_IPS_PER_RULE, RoutingRule } from "../lib/tiers";
@@ -39,7 +40,12 @@ export interface LoadBalancerProps {
    * Where access logs go: an SSE-S3 bucket whose policy lets ELB log delivery write under `prefix` (an SSE-KMS
    * bucket silently receives nothing). Required in prod. @default no access logs
    */
-  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  readonly accessLogs?: {
+    readonly bucket: string;
+    readonly prefix: string;
+    /** What must exist first: AWS test-writes when access logs are enabled and refuses a bucket whose policy is missing. */
+    readonly ready?: readonly ITerraformDependable[];
+  };
   /** @default true in prod */
   readonly deletionProtection?: boolean;
   /** Alarms on unhealthy targets and 5xx spikes go here. @default no alarms */
@@ -98,6 +104,8 @@ export class LoadBalancer extends Construct {
       idleTimeout,
       enableDeletionProtection: props.deletionProtection ?? prod,
       accessLogs: props.accessLogs ? { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true } : undefined,
+      // "Access Denied for bucket … Please check S3bucket permission" otherwise, on the first apply.
+      dependsOn: props.accessLogs?.ready ? [...props.accessLogs.ready] : undefined,
     });
 
     this.mcpListener = new LbListener(this, "mcp", {

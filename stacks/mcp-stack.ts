@@ -1,7 +1,7 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { AgentAccess } from "../constructs/agent-access";
@@ -22,6 +22,15 @@ import { AwsEnv } from "../lib/aws-env";
 import { planTiers } from "../lib/tiers";
 
 export const PROJECT = "ibmi-mcp";
+
+/**
+ * The access-log bucket's policy, which the load balancer must wait for. AuditLogs does not expose it (yet), so it is
+ * looked up by its construct path; nothing when the path changes, and the test in load-balancer.test.ts fails then.
+ */
+function accessLogsPolicy(logs: AuditLogs): TerraformResource[] {
+  const policy = logs.node.tryFindChild("access-logs-bucket")?.node.tryFindChild("policy");
+  return policy instanceof TerraformResource ? [policy] : [];
+}
 
 /** The Terraform stack name of an environment. */
 export function stackName(environment: string): string {
@@ -129,7 +138,7 @@ export class McpStack extends TerraformStack {
       tls: this.tls,
       mcpPort: srv.port,
       gatewayPort: gw.port,
-      accessLogs: { bucket: this.logs.accessLogsBucket.bucket, prefix: this.logs.accessLogsPrefix },
+      accessLogs: { bucket: this.logs.accessLogsBucket.bucket, prefix: this.logs.accessLogsPrefix, ready: accessLogsPolicy(this.logs) },
       alarms: this.alerts,
     });
     const secrets = this.secrets;

@@ -27,6 +27,9 @@ describe("LoadBalancer", () => {
     expect(lb.security_groups).toEqual([ref("aws_security_group", prod, "agent-access/load-balancer/group", "id")]);
     expect(lb.access_logs).toEqual({ bucket: ref("aws_s3_bucket", prod, "audit-logs/access-logs-bucket/bucket", "bucket"), prefix: "alb", enabled: true });
     expect(resourceAt(dev, "aws_lb", "load-balancer/lb").enable_deletion_protection).toBe(false);
+    // AWS test-writes to the bucket when access logs are turned on: the bucket policy must come first.
+    const [policy] = resources(prod, "aws_s3_bucket_policy").find(([, p]) => String(p["//"].metadata.path).endsWith("audit-logs/access-logs-bucket/policy"))!;
+    expect(lb.depends_on).toEqual([policy]);
   });
 
   it("has HTTPS listeners on 3010 and 4444 only, with the TLS construct's certificate and policy, and no HTTP listener", () => {
