@@ -100,8 +100,9 @@ export class GatewayService extends Construct {
     this.storageGroup = new SecurityGroup(this, "storage-group", { vpcId: props.network.vpc.id, name: `${name}-storage`, description: "Gateway database file system: NFS from the gateway tasks only" });
     this.storageGroup.allowFrom({ group: props.securityGroup }, 2049, "NFS from the gateway tasks");
     props.securityGroup.allowTo({ group: this.storageGroup }, 2049, "Gateway to its database file system (NFS over TLS)");
+    // Named by the subnet's construct id (its zone), so adding a zone never renumbers the others.
     const mountTargets = props.network.subnets.map(
-      (s, i) => new EfsMountTarget(this, `mount-${i}`, { fileSystemId: this.fileSystem.id, subnetId: s.id, securityGroups: [this.storageGroup.id] }),
+      (s) => new EfsMountTarget(this, `mount-${s.node.id}`, { fileSystemId: this.fileSystem.id, subnetId: s.id, securityGroups: [this.storageGroup.id] }),
     );
     this.accessPoint = new EfsAccessPoint(this, "access-point", {
       fileSystemId: this.fileSystem.id,
