@@ -158,11 +158,11 @@ export class McpStack extends TerraformStack {
       env: this.env,
       agents: config.agents,
       customToolsets: config.customToolsets,
-      cluster: cluster,
+      cluster,
       network: this.network,
       securityGroup: this.access.taskGroup,
-      loadBalancer: loadBalancer,
-      images: images,
+      loadBalancer,
+      images,
       image: images.resolve(srv.image),
       logGroup: this.logs.mcpServer,
       ibmi: { host: config.network.ibmi.host, credentials: secrets.ibmiCredentials },
@@ -184,11 +184,11 @@ export class McpStack extends TerraformStack {
     });
     const gateway = new GatewayService(this, "gateway", {
       env: this.env,
-      cluster: cluster,
+      cluster,
       network: this.network,
       securityGroup: this.access.gatewayGroup,
-      loadBalancer: loadBalancer,
-      images: images,
+      loadBalancer,
+      images,
       image: images.resolve(gw.image),
       logGroup: this.logs.gateway,
       jwtSecret: secrets.gatewayJwtSecret,
@@ -201,7 +201,7 @@ export class McpStack extends TerraformStack {
       logLevel: srv.logLevel === "debug" ? "DEBUG" : "INFO",
     });
     new ServiceOutputs(this, "service-outputs", {
-      loadBalancer: loadBalancer,
+      loadBalancer,
       host,
       mcpPort: srv.port,
       gatewayPort: gw.port,
