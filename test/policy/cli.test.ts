@@ -170,7 +170,9 @@ describe("npm run check", () => {
       f,
       JSON.stringify({ resource: { aws_vpc_security_group_ingress_rule: { a: { security_group_id: "sg-0123456789abcdef0", ip_protocol: "tcp", from_port: 3010, to_port: 3010, cidr_ipv4: "10.20.1.0/28", description: "agents" } } } }),
     );
-    expect(check(f).code).toBe(1);
-    expect(check(f, "--agent-cidr", "10.20.0.0/16", "--stage", "dev").code).toBe(0);
+    const verdict = (...args: string[]) => JSON.parse(check(f, "--json", ...args).stdout).stacks[0].results.find((r: any) => r.rule.id === "MCP-NET-002").verdict;
+    expect(verdict()).toBe("fail");
+    expect(verdict("--agent-cidr", "10.20.0.0/16", "--stage", "dev")).toBe("pass");
+    expect(JSON.parse(check(f, "--json", "--stage", "dev").stdout).stacks[0].context.stage).toBe("dev");
   });
 });
