@@ -86,6 +86,7 @@ export const DOCS = {
   rotationNetwork: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rotation.html",
   flowLogRole: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
   gracePeriod: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html",
+  localBackend: "https://developer.hashicorp.com/terraform/language/backend/local",
 } as const;
 
 /** Each role with the identity policy statements attached to it (inline, aws_iam_role_policy, attached policies). */

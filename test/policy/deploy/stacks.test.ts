@@ -157,6 +157,10 @@ describe("each trap introduced into the prod plan fails its rule", () => {
       delete svc.health_check_grace_period_seconds;
       return addr;
     }],
+    ["MCP-DEPLOY-015", "local state inside cdktf.out", (p) => {
+      p.terraform.backend = { local: { path: "terraform.tfstate" } };
+      return "terraform.backend";
+    }],
   ];
 
   it.each(cases)("%s: %s", (id, _what, introduce) => {
@@ -167,6 +171,6 @@ describe("each trap introduced into the prod plan fails its rule", () => {
     expect(failed[id].some((l) => l.startsWith(`${address}: `))).toBe(true);
     // As synth and npm run check print it: rule id, address, what is wrong, the fix with its AWS page.
     const line = formatViolations(checkStack("mcp-prod", plan, {}, [DEPLOY_PACK])).find((l) => l.startsWith(`${id} ${address}: `));
-    expect(line).toMatch(/\. Fix: .*https:\/\/docs\.aws\.amazon\.com\//);
+    expect(line).toMatch(/\. Fix: .*https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com)\//);
   });
 });
