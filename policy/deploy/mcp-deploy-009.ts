@@ -36,6 +36,8 @@ export const rule = defineRule(
       const name = secret ? secret.body.name : typeof cred === "string" && !cred.includes("${") ? cred.split(":").slice(6).join(":") : undefined;
       if (typeof name === "string" && !name.startsWith(PULL_THROUGH_SECRET_PREFIX)) report(r.address, `uses credential secret "${name}"; ECR accepts only secrets named ${PULL_THROUGH_SECRET_PREFIX}…`);
     }
+    // With an internet or NAT gateway in the plan, tasks may reach other registries; only the cache wiring is judged.
+    const isolated = plan.resources("aws_internet_gateway", "aws_nat_gateway").length === 0;
     const prefixes = rules.map((r) => r.body.ecr_repository_prefix).filter((p): p is string => typeof p === "string");
     const roles = rolePolicies(plan);
     const defs = plan.resources("aws_ecs_task_definition");
@@ -48,10 +50,10 @@ export const rule = defineRule(
         if (typeof image !== "string") continue;
         const m = ECR_IMAGE.exec(image);
         if (!m) {
-          report(td.address, `container "${c.name}" pulls ${image}, which is not ECR; tasks without an internet route cannot reach it`);
+          if (isolated) report(td.address, `container "${c.name}" pulls ${image}, which is not ECR; tasks without an internet route cannot reach it`);
           continue;
         }
-        if (region && !m[2].includes("${") && m[2] !== region) {
+        if (isolated && region && !m[2].includes("${") && m[2] !== region) {
           report(td.address, `container "${c.name}" pulls from ECR in ${m[2]}, but the VPC endpoints reach only ECR of ${region}`);
           continue;
         }

@@ -57,4 +57,9 @@ describe("MCP-DEPLOY-009 images reachable from the isolated VPC", () => {
     );
     expect(lines(r)).toEqual([]);
   });
+
+  it("leaves other registries alone when the plan has a route to the internet", () => {
+    const r = judge(rule, plan({ aws_nat_gateway: { nat: { subnet_id: "subnet-1" } }, aws_iam_role: { exec: { name: "exec" } }, aws_ecs_task_definition: { hub: td("nginx:1.27") } }, PROVIDER));
+    expect(lines(r)).toEqual([]);
+  });
 });
