@@ -3,7 +3,8 @@
  * (https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html):
  * vpc L-F678F1CE VPCs per Region (5), vpc L-29B6F2EB interface VPC endpoints per VPC (50),
  * fargate L-3032A538 Fargate On-Demand vCPU resource count, elasticloadbalancing L-7EED9B64 rules per ALB (100)
- * and L-B6DF7632 listeners per ALB (50). Counts come from the synthesized plan; without one only the VPC quota
+ * and L-B6DF7632 listeners per ALB (50), lambda L-B99A9384 concurrent executions (reserved concurrency must leave
+ * 100 unreserved: https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Counts come from the synthesized plan; without one only the VPC quota
  * is checked (every stack creates exactly one VPC).
  */
 import { DescribeVpcsCommand } from "@aws-sdk/client-ec2";
@@ -22,7 +23,11 @@ export const QUOTAS = {
   fargateVcpu: { service: "fargate", code: "L-3032A538", name: "Fargate On-Demand vCPU resource count" },
   albRules: { service: "elasticloadbalancing", code: "L-7EED9B64", name: "Rules per Application Load Balancer" },
   albListeners: { service: "elasticloadbalancing", code: "L-B6DF7632", name: "Listeners per Application Load Balancer" },
+  lambdaConcurrency: { service: "lambda", code: "L-B99A9384", name: "Concurrent executions" },
 } as const;
+
+/** Lambda keeps this much concurrency unreserved; a reservation that would cut into it is refused. */
+export const LAMBDA_UNRESERVED_MINIMUM = 100;
 type Quota = (typeof QUOTAS)[keyof typeof QUOTAS];
 
 /** What the plan asks for, per quota. Pure, so it is tested on fixture plans. */
@@ -35,6 +40,8 @@ export interface PlannedUsage {
   /** Listener rules (not counting default actions) of the load balancer that has the most, with its address. */
   readonly albRules: { readonly lb?: string; readonly count: number };
   readonly albListeners: { readonly lb?: string; readonly count: number };
+  /** Σ reserved_concurrent_executions of the plan's functions. */
+  readonly lambdaReserved: number;
 }
 
 export function plannedUsage(plan: TerraformJson): PlannedUsage {
@@ -67,6 +74,7 @@ export function plannedUsage(plan: TerraformJson): PlannedUsage {
     fargateVcpu: vcpu,
     albRules: most(rulesPerLb),
     albListeners: most(listenersPerLb),
+    lambdaReserved: planResources(plan, "aws_lambda_function").reduce((n, [, f]) => n + Math.max(0, Number(f.reserved_concurrent_executions ?? 0) || 0), 0),
   };
 }
 
@@ -127,6 +135,11 @@ export async function checkQuotas(ctx: PreflightContext): Promise<CheckResult[]>
   }
   if (planned.albRules.count > 0) {
     await guarded(q.albRules, "servicequotas:GetServiceQuota", async () => compare(q.albRules, planned.albRules.count, await quotaValue(ctx, q.albRules), `${planned.albRules.lb}'s listener rules`));
+  }
+  if (planned.lambdaReserved > 0) {
+    await guarded(q.lambdaConcurrency, "servicequotas:GetServiceQuota", async () =>
+      compare(q.lambdaConcurrency, planned.lambdaReserved + LAMBDA_UNRESERVED_MINIMUM, await quotaValue(ctx, q.lambdaConcurrency), `${planned.lambdaReserved} reserved by the plan's functions + ${LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved`),
+    );
   }
   return out;
 }

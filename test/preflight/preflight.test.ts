@@ -362,15 +362,24 @@ describe("quotas", () => {
     expect(onlyFailure(await run(prod, PLAN)).detail).toBe("the plan's services (without other workloads of the account) needs 3, the quota is 2");
   });
 
+  it("fails when the functions' reserved concurrency would cut into Lambda's unreserved 100 (new accounts start at 10)", async () => {
+    mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-B99A9384" }).resolves({ Quota: { Value: 10 } });
+    const withLambdas: TerraformJson = { resource: { ...PLAN.resource, aws_lambda_function: { rotate: { reserved_concurrent_executions: 3 }, age: { reserved_concurrent_executions: 1 }, other: {} } } };
+    const f = onlyFailure(await run(prod, withLambdas));
+    expect(f.detail).toBe("4 reserved by the plan's functions + 100 Lambda keeps unreserved needs 104, the quota is 10");
+    expect(f.fix).toBe("request an increase of lambda L-B99A9384 (Concurrent executions) in the Service Quotas console, or shrink the plan");
+  });
+
   it("counts what a plan needs", () => {
-    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 } });
+    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 }, lambdaReserved: 0 });
   });
 
   it("counts what the synthesized prod stack needs, and passes a ready account with it", async () => {
     const plan = synthStack(prod).plan;
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
     const usage = plannedUsage(plan);
-    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 6, fargateVcpu: 4.5, albRules: 2, albListeners: 2 });
+    // Reserved concurrency: the rotation function 3, the age check 1.
+    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 6, fargateVcpu: 4.5, albRules: 2, albListeners: 2, lambdaReserved: 4 });
     const report = await run(prod, plan);
     expect(report.results.filter((r) => r.status !== "PASS")).toEqual([]);
     expect(find(report, "alerts").map((r) => r.detail)).toEqual(["confirmed on mcp-prod-security-alerts"]);
