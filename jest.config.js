@@ -4,5 +4,10 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  // Two cores here: jest defaults to cores − 1 = one worker, which serializes the synth-heavy suites.
+  maxWorkers: 2,
+  // One real synth of the shipped configs for the whole run (see test/global-setup.ts).
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
   moduleFileExtensions: ["ts", "js", "json"],
 };

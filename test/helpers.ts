@@ -1,5 +1,4 @@
 /** Shared test helpers: load the shipped configs, synthesize stacks in memory, and query the Terraform JSON. */
-import * as path from "node:path";
 import { Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { loadConfigs } from "../config/load";
@@ -7,7 +6,10 @@ import { McpConfig } from "../config/schema";
 import { McpStack } from "../stacks/mcp-stack";
 import { TerraformJson } from "../policy/types";
 
-export const CONFIG_DIR = path.join(__dirname, "..", "config");
+import { CONFIG_DIR } from "./paths";
+
+export { CONFIG_DIR } from "./paths";
+export { resourceAt, resources } from "./plans";
 
 /** The shipped example configs (config/*.json), validated, keyed by environment. */
 export function shippedConfigs(): Record<string, McpConfig> {
@@ -31,16 +33,4 @@ export function synthStack(config: McpConfig): { stack: McpStack; plan: Terrafor
   stack.runAllValidations();
   const plan = JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson;
   return { stack, plan };
-}
-
-/** Every resource of one type: [address, body] pairs, address as `type.name`. */
-export function resources(plan: TerraformJson, type: string): [string, any][] {
-  return Object.entries(plan.resource?.[type] ?? {}).map(([name, body]) => [`${type}.${name}`, body]);
-}
-
-/** The single resource of a type whose construct path ends with `pathSuffix` (e.g. "network/vpc"). */
-export function resourceAt(plan: TerraformJson, type: string, pathSuffix: string): any {
-  const found = resources(plan, type).filter(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix));
-  if (found.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${found.length}`);
-  return found[0][1];
 }

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SecurityAlerts, destructiveToolPattern } from "../../constructs/alerts";
 import { EncryptionKey } from "../../constructs/encryption-key";
 import { TerraformJson } from "../../policy/types";
-import { resourceAt, resources, shippedConfigs, synthStack } from "../helpers";
+import { resourceAt, resources, shippedPlan } from "../plans";
 import { bareEnv, bareStack, synthBare } from "./bare-stack";
 import { matches } from "./filter-pattern";
 
@@ -16,7 +16,7 @@ describe("SecurityAlerts", () => {
   let prod: TerraformJson;
   let filters: Record<string, string>;
   beforeAll(() => {
-    prod = synthStack(shippedConfigs().prod).plan;
+    prod = shippedPlan("prod");
     filters = Object.fromEntries(resources(prod, "aws_cloudwatch_log_metric_filter").map(([, f]) => [f.name, f.pattern]));
   });
 

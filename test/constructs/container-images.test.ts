@@ -2,14 +2,14 @@ import { Testing, TerraformStack } from "cdktf";
 import { ContainerImages } from "../../constructs/container-images";
 import { containerDefinition } from "../../lib/container";
 import { TerraformJson } from "../../policy/types";
-import { resourceAt, shippedConfigs, synthStack } from "../helpers";
+import { resourceAt, shippedPlan } from "../plans";
 
 const env = { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" } as const;
 const DIGEST = `sha256:${"a".repeat(64)}`;
 
 describe("ContainerImages", () => {
   let prod: TerraformJson;
-  beforeAll(() => (prod = synthStack(shippedConfigs().prod).plan));
+  beforeAll(() => (prod = shippedPlan("prod")));
 
   it("caches ghcr.io through a pull-through rule whose credential secret is named for ECR and holds no value", () => {
     const rule = resourceAt(prod, "aws_ecr_pull_through_cache_rule", "images/ghcr");

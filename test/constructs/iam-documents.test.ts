@@ -1,5 +1,5 @@
 import { TerraformJson } from "../../policy/types";
-import { resources, shippedConfigs, synthStack } from "../helpers";
+import { resources, shippedEnvironments, shippedPlan } from "../plans";
 
 /** Every policy document of the plan: [address, attribute, statements]. */
 function documents(plan: TerraformJson): [string, any[]][] {
@@ -15,7 +15,7 @@ function documents(plan: TerraformJson): [string, any[]][] {
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 describe("IAM documents of the secrets, logs and alerts constructs", () => {
-  const plans = Object.values(shippedConfigs()).map((c) => [c.environment, synthStack(c).plan] as const);
+  const plans = shippedEnvironments().map((env) => [env, shippedPlan(env)] as const);
 
   it.each(plans)("%s: no wildcard action anywhere, not even service:Get*", (_env, plan) => {
     const wild = documents(plan).flatMap(([where, st]) => st.flatMap((s) => list(s.Action).filter((a) => a.includes("*")).map((a) => `${where} ${s.Sid}: ${a}`)));

@@ -1,13 +1,13 @@
 import { TerraformJson } from "../../policy/types";
-import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+import { synthStack, variant } from "../helpers";
+import { resourceAt, resources, shippedPlan } from "../plans";
 
 describe("Network", () => {
   let dev: TerraformJson;
   let prod: TerraformJson;
   beforeAll(() => {
-    const c = shippedConfigs();
-    dev = synthStack(c.dev).plan;
-    prod = synthStack(c.prod).plan;
+    dev = shippedPlan("dev");
+    prod = shippedPlan("prod");
   });
 
   it("creates one private subnet per zone, never mapping public addresses", () => {

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../../config/load";
 import { synthesize } from "../../lib/synth";
-import { CONFIG_DIR } from "../helpers";
+import { CONFIG_DIR } from "../paths";
+import { shippedOutdir } from "../plans";
 
 /** A directory tree as { relative path: content } for before/after comparisons. */
 function snapshotTree(dir: string): Record<string, string> {
@@ -27,7 +28,8 @@ describe("synth pipeline", () => {
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-synth-"));
     outdir = path.join(work, "cdktf.out");
-    synthesize({ configDir: CONFIG_DIR, outdir });
+    // The suite's one real pipeline run (test/global-setup.ts) is the "previous output" these tests protect.
+    fs.cpSync(shippedOutdir(), outdir, { recursive: true });
     first = snapshotTree(outdir);
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -73,9 +75,12 @@ describe("synth pipeline", () => {
   });
 
   it("leaves the previous output untouched when an after-synth check fails", () => {
+    const one = path.join(work, "one-config");
+    fs.mkdirSync(one);
+    fs.copyFileSync(path.join(CONFIG_DIR, "dev.json"), path.join(one, "dev.json"));
     expect(() =>
       synthesize({
-        configDir: CONFIG_DIR,
+        configDir: one,
         outdir,
         afterSynth: [
           () => {
@@ -85,6 +90,13 @@ describe("synth pipeline", () => {
       }),
     ).toThrow("policy violation");
     expect(snapshotTree(outdir)).toEqual(first);
+    expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
+  });
+
+  it("replaces the previous output with a new synth", () => {
+    const one = path.join(work, "one-config");
+    synthesize({ configDir: one, outdir, review: false });
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["mcp-dev"]);
     expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
   });
 });

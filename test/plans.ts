@@ -1,0 +1,44 @@
+/**
+ * The shipped environments as the real pipeline wrote them (test/global-setup.ts), without loading cdktf:
+ * for tests that only read plans or reports. Tests of a variant config synthesize it with test/helpers.ts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { TerraformJson } from "../policy/types";
+
+/** The `cdktf.out` the pipeline wrote for the shipped configs; treat it as read-only. */
+export function shippedOutdir(): string {
+  const root = process.env.MCP_TEST_ROOT;
+  if (!root) throw new Error("MCP_TEST_ROOT is not set: run the tests through jest (jest.config.js globalSetup)");
+  return path.join(root, "cdktf.out");
+}
+
+const cache = new Map<string, TerraformJson>();
+
+/** The parsed `cdk.tf.json` of a shipped environment. Callers must not mutate it. */
+export function shippedPlan(env: string): TerraformJson {
+  let plan = cache.get(env);
+  if (!plan) {
+    plan = JSON.parse(fs.readFileSync(path.join(shippedOutdir(), "stacks", `mcp-${env}`, "cdk.tf.json"), "utf8")) as TerraformJson;
+    cache.set(env, plan);
+  }
+  return plan;
+}
+
+/** The shipped environment names, from the pipeline's manifest. */
+export function shippedEnvironments(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(shippedOutdir(), "manifest.json"), "utf8"));
+  return Object.keys(manifest.stacks).map((s) => s.replace(/^mcp-/, "")).sort();
+}
+
+/** Every resource of one type: [address, body] pairs, address as `type.name`. */
+export function resources(plan: TerraformJson, type: string): [string, any][] {
+  return Object.entries(plan.resource?.[type] ?? {}).map(([name, body]) => [`${type}.${name}`, body]);
+}
+
+/** The single resource of a type whose construct path ends with `pathSuffix` (e.g. "network/vpc"). */
+export function resourceAt(plan: TerraformJson, type: string, pathSuffix: string): any {
+  const found = resources(plan, type).filter(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${found.length}`);
+  return found[0][1];
+}
