@@ -85,6 +85,8 @@ export class AuditLogs extends Construct {
   readonly accessLogsBucket: S3Bucket;
   /** The prefix the load balancer must write under; the bucket policy admits ELB only there. */
   readonly accessLogsPrefix = "alb";
+  /** The access-log bucket's policy: AWS test-writes to the bucket when access logs are enabled, so the load balancer waits for it. */
+  readonly accessLogsBucketPolicy: S3BucketPolicy;
   /** Carries log records from the subscription filters into the audit bucket. */
   readonly archiveStream: KinesisFirehoseDeliveryStream;
   private readonly props: AuditLogsProps;
@@ -102,15 +104,15 @@ export class AuditLogs extends Construct {
 
     const env = props.env;
     const name = prefix(env);
-    this.auditBucket = this.bucket("audit-bucket", `${name}-audit-${env.accountId}-${env.region}`, "kms", [], props.objectLock);
+    this.auditBucket = this.bucket("audit-bucket", `${name}-audit-${env.accountId}-${env.region}`, "kms", [], props.objectLock).bucket;
 
-    this.accessLogsBucket = this.bucket("access-logs-bucket", `${name}-alb-logs-${env.accountId}-${env.region}`, "AES256", (bucketArn) => {
+    ({ bucket: this.accessLogsBucket, policy: this.accessLogsBucketPolicy } = this.bucket("access-logs-bucket", `${name}-alb-logs-${env.accountId}-${env.region}`, "AES256", (bucketArn) => {
       const objects = `${bucketArn}/${this.accessLogsPrefix}/AWSLogs/${env.accountId}/*`;
       const statements: Statement[] = [{ sid: "LoadBalancerLogDelivery", principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, actions: ["s3:PutObject"], resources: [objects] }];
       const legacy = LEGACY_ELB_LOG_ACCOUNTS[env.region];
       if (legacy) statements.push({ sid: "LegacyRegionLoadBalancerLogDelivery", principal: { AWS: `arn:${env.partition}:iam::${legacy}:root` }, actions: ["s3:PutObject"], resources: [objects] });
       return statements;
-    });
+    }));
 
     this.archiveStream = this.archive([this.mcpServer, this.gateway, this.flowLogs]);
   }
@@ -126,7 +128,7 @@ export class AuditLogs extends Construct {
   }
 
   /** A private, versioned, TLS-only bucket whose objects expire (all versions) after the retention period. */
-  private bucket(id: string, bucketName: string, encryption: "kms" | "AES256", extra: Statement[] | ((bucketArn: string) => Statement[]), lock?: ObjectLock): S3Bucket {
+  private bucket(id: string, bucketName: string, encryption: "kms" | "AES256", extra: Statement[] | ((bucketArn: string) => Statement[]), lock?: ObjectLock): { bucket: S3Bucket; policy: S3BucketPolicy } {
     if (bucketName.length > 63) throw new Error(`${this.node.path}: bucket name ${bucketName} is longer than 63 characters`);
     const scope = new Construct(this, id);
     const bucket = new S3Bucket(scope, "bucket", { bucket: bucketName, objectLockEnabled: lock ? true : undefined, forceDestroy: false });
@@ -167,7 +169,7 @@ export class AuditLogs extends Construct {
       new S3BucketObjectLockConfigurationA(scope, "object-lock", { bucket: bucket.id, rule: { defaultRetention: { mode: lock.mode, days: lock.days } }, dependsOn: [versioning] });
     }
     const objects = `${bucket.arn}/*`;
-    new S3BucketPolicy(scope, "policy", {
+    const policy = new S3BucketPolicy(scope, "policy", {
       bucket: bucket.id,
       policy: policyDocument([
         ...(typeof extra === "function" ? extra(bucket.arn) : extra),
@@ -176,7 +178,7 @@ export class AuditLogs extends Construct {
       // S3 answers PutBucketPolicy with a conflict while the public access block is still being applied.
       dependsOn: [publicAccess],
     });
-    return bucket;
+    return { bucket, policy };
   }
 
   /** Firehose into the audit bucket, fed by a subscription filter on each log group. */
@@ -228,6 +230,5 @@ export class AuditLogs extends Construct {
 
 /** The role's inline policy resource, for `dependsOn` where AWS checks the permissions at creation time. */
 function policyOf(role: ServiceRole): IamRolePolicy[] {
-  const p = role.node.tryFindChild("policy") as IamRolePolicy | undefined;
-  return p ? [p] : [];
+  return role.policyResource ? [role.policyResource] : [];
 }

@@ -50,6 +50,14 @@ export class ServiceRole extends Construct {
     });
   }
 
+  /**
+   * The inline policy resource, once anything is granted: for `dependsOn` where AWS checks the role's permissions
+   * when a resource is created (e.g. a Lambda in a VPC, a subscription filter).
+   */
+  get policyResource(): IamRolePolicy | undefined {
+    return this.policy;
+  }
+
   /** The statements granted so far (for tests and reports). */
   get grants(): readonly Statement[] {
     return this.statements;

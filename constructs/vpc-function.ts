@@ -1,5 +1,4 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
@@ -72,7 +71,7 @@ export class VpcFunction extends Construct {
     const bundle = bundleFunction(functionEntry(props.name));
     const asset = new TerraformAsset(this, "code", { path: bundle.zipPath, type: AssetType.FILE });
     // Lambda checks the ENI permissions when the function is created: the inline policy must exist first.
-    const rolePolicy = this.role.node.tryFindChild("policy") as IamRolePolicy | undefined;
+    const rolePolicy = this.role.policyResource;
     this.fn = new LambdaFunction(this, "function", {
       functionName: fnName,
       description: props.description,
