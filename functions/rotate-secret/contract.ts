@@ -4,4 +4,25 @@
  */
 export const KIND_TAG = "mcp-secret-kind";
 export const LENGTH_TAG = "mcp-secret-length";
-export type GeneratedKind = "token" | "password" | "rsa-key-pair";
+/**
+ * `agent-jwt`: an agent group's bearer token, an HS256 JWT signed with its tier's signing secret (see jwt.ts).
+ * The other kinds are random values made by GetRandomPassword or node:crypto.
+ */
+export type GeneratedKind = "token" | "password" | "rsa-key-pair" | "agent-jwt";
+
+/** On an agent-jwt secret: ARN of the tier signing secret whose AWSCURRENT value signs the token. */
+export const SIGNING_SECRET_TAG = "mcp-signing-secret";
+/** On an agent-jwt secret: the `cid` and `sub` claims (the agent group name). */
+export const CLIENT_ID_TAG = "mcp-token-client-id";
+/** On an agent-jwt secret: the `scp` claim, space-separated (Secrets Manager tag values allow no commas). */
+export const SCOPES_TAG = "mcp-token-scopes";
+/** On an agent-jwt secret: hours from minting to `exp`; longer than the rotation interval, so a successor exists first. */
+export const LIFETIME_TAG = "mcp-token-lifetime-hours";
+
+/**
+ * On a tier signing secret: one tag per agent group signed with it, `mcp-agent-token:<group>` = the token secret's
+ * name. When the signing secret rotates, the function re-mints each of them (RotateSecret).
+ */
+export const AGENT_TOKEN_TAG_PREFIX = "mcp-agent-token:";
+/** On a tier signing secret: ARN of the ECS service whose tasks hold it; forced to a new deployment when it rotates. */
+export const TIER_SERVICE_TAG = "mcp-tier-service";

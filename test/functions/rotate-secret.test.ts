@@ -1,15 +1,18 @@
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
+import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  RotateSecretCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { checkValue, generate, handler, PASSWORD_EXCLUDED, specFromTags } from "../../functions/rotate-secret/index";
+import { checkValue, generate, handler, mintAgentToken, PASSWORD_EXCLUDED, Spec, specFromTags } from "../../functions/rotate-secret/index";
+import { decodeClaims, jwtProblem, signHs256 } from "../../functions/rotate-secret/jwt";
 
 const sm = mockClient(SecretsManagerClient);
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/agent-token/ops-AbCdEf";
@@ -135,5 +138,138 @@ describe("values", () => {
     expect(checkValue({ kind: "password", length: 8 }, "Abc1234@")).toBe("contains an excluded character");
     expect(checkValue({ kind: "password", length: 8 }, "Abc")).toBe("is not 8 characters long");
     expect(checkValue({ kind: "token", length: 8 }, undefined)).toBe("is missing");
+  });
+});
+
+describe("agent JWTs (jwt auth mode)", () => {
+  const ecsMock = mockClient(ECSClient);
+  const TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/agent-token/ops-AbCdEf";
+  const SIGNING_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/tier-signing-secret/ro-61a3d8-GhIjKl";
+  const SERVICE_ARN = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-ro-61a3d8";
+  const JWT_TAGS = [
+    { Key: "mcp-secret-kind", Value: "agent-jwt" },
+    { Key: "mcp-signing-secret", Value: SIGNING_ARN },
+    { Key: "mcp-token-client-id", Value: "ops" },
+    { Key: "mcp-token-scopes", Value: "performance sysadmin_browse" },
+    { Key: "mcp-token-lifetime-hours", Value: "216" },
+  ];
+  // Made per run, never stored: the signing key a tier's tasks would hold, and another tier's.
+  const tierKey = randomBytes(32).toString("hex");
+  const otherKey = randomBytes(32).toString("hex");
+  const spec = specFromTags(JWT_TAGS, TOKEN_ARN) as Extract<Spec, { kind: "agent-jwt" }>;
+  const verifies = (jwt: string, key: string) => {
+    const [h, p, sig] = jwt.split(".");
+    return createHmac("sha256", key).update(`${h}.${p}`).digest("base64url") === sig;
+  };
+
+  beforeEach(() => ecsMock.reset());
+
+  it("mints an HS256 JWT with the tier's current signing secret: cid and sub = the group, scp = the tier's toolsets, exp = lifetime", async () => {
+    sm.on(DescribeSecretCommand).resolves({ ARN: TOKEN_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, Tags: JWT_TAGS });
+    sm.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).rejects(notFound());
+    sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN, VersionStage: "AWSCURRENT" }).resolves({ SecretString: tierKey });
+    const before = Math.floor(Date.now() / 1000);
+    await handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "createSecret" });
+    const put = sm.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input);
+    expect(put).toEqual([{ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, SecretString: expect.any(String), VersionStages: ["AWSPENDING"] }]);
+    const jwt = put[0].SecretString as string;
+    expect(JSON.parse(Buffer.from(jwt.split(".")[0], "base64url").toString())).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(verifies(jwt, tierKey)).toBe(true);
+    expect(verifies(jwt, otherKey)).toBe(false);
+    const claims = decodeClaims(jwt);
+    expect(claims).toEqual({ cid: "ops", sub: "ops", scp: ["performance", "sysadmin_browse"], iat: expect.any(Number), exp: (claims.iat as number) + 216 * 3600 });
+    expect(claims.iat).toBeGreaterThanOrEqual(before);
+    expect(claims.iat).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(sm.commandCalls(GetRandomPasswordCommand)).toHaveLength(0);
+  });
+
+  it("fails createSecret while the tier's signing secret has no current value, storing nothing", async () => {
+    sm.on(DescribeSecretCommand).resolves({ ARN: TOKEN_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] }, Tags: JWT_TAGS });
+    sm.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).rejects(notFound());
+    sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN }).resolves({});
+    await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).rejects.toThrow(`signing secret ${SIGNING_ARN} has no current value yet`);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  describe("testSecret", () => {
+    const pending = (jwt: string) => {
+      sm.on(DescribeSecretCommand).resolves({ ARN: TOKEN_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] }, Tags: JWT_TAGS });
+      sm.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).resolves({ SecretString: jwt });
+      sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN, VersionStage: "AWSCURRENT" }).resolves({ SecretString: tierKey });
+    };
+
+    it("accepts a token that verifies with the tier's signing secret", async () => {
+      pending(mintAgentToken(spec, tierKey));
+      await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "testSecret" })).resolves.toBeUndefined();
+    });
+
+    it("refuses a token signed with another key (another tier's), without revealing either", async () => {
+      pending(mintAgentToken(spec, otherKey));
+      await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "testSecret" })).rejects.toThrow(`pending value of ${TOKEN_ARN} has a signature that does not verify with the tier's signing secret`);
+    });
+
+    it("refuses expired tokens, tokens without scopes and random strings", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      pending(mintAgentToken(spec, tierKey, now - 217 * 3600));
+      await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "testSecret" })).rejects.toThrow(`pending value of ${TOKEN_ARN} has expired or has no exp claim`);
+      expect(jwtProblem(signHs256({ cid: "ops", sub: "ops", scp: [], iat: now, exp: now + 60 }, tierKey), tierKey, now)).toBe("has no scp claim");
+      expect(jwtProblem(FAKE_TOKEN, tierKey, now)).toBe("is not a JWT");
+    });
+  });
+
+  describe("finishSecret of a tier signing secret", () => {
+    const SIGNING_TAGS = [
+      { Key: "mcp-secret-kind", Value: "token" },
+      { Key: "mcp-secret-length", Value: "64" },
+      { Key: "mcp-tier-service", Value: SERVICE_ARN },
+      { Key: "mcp-agent-token:ops", Value: "mcp/dev/agent-token/ops" },
+      { Key: "mcp-agent-token:monitoring", Value: "mcp/dev/agent-token/monitoring" },
+    ];
+    const signing = (tokensRotating: Record<string, boolean>) => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNING_ARN }).resolves({ ARN: SIGNING_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, Tags: SIGNING_TAGS });
+      for (const [name, enabled] of Object.entries(tokensRotating)) sm.on(DescribeSecretCommand, { SecretId: name }).resolves({ Name: name, RotationEnabled: enabled });
+    };
+
+    it("makes the new key current, then re-mints every token it signs and restarts the tier's service", async () => {
+      signing({ "mcp/dev/agent-token/ops": true, "mcp/dev/agent-token/monitoring": true });
+      await handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0].args[0].input).toEqual({ SecretId: SIGNING_ARN, VersionStage: "AWSCURRENT", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD });
+      expect(sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: "mcp/dev/agent-token/monitoring" }, { SecretId: "mcp/dev/agent-token/ops" }]);
+      expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: "mcp-dev", service: SERVICE_ARN, forceNewDeployment: true }]);
+      // The tokens must read the new key: the stage moves before any re-mint starts.
+      const order = sm.calls().map((c) => c.args[0].constructor.name).filter((n) => n === "UpdateSecretVersionStageCommand" || n === "RotateSecretCommand");
+      expect(order[0]).toBe("UpdateSecretVersionStageCommand");
+    });
+
+    it("skips tokens whose rotation is not configured yet (first apply: they mint with the current key themselves)", async () => {
+      signing({ "mcp/dev/agent-token/ops": false, "mcp/dev/agent-token/monitoring": true });
+      await handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      expect(sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: "mcp/dev/agent-token/monitoring" }]);
+    });
+
+    it("tries every dependent, then fails the step naming those that did not follow", async () => {
+      signing({ "mcp/dev/agent-token/ops": true, "mcp/dev/agent-token/monitoring": true });
+      sm.on(RotateSecretCommand, { SecretId: "mcp/dev/agent-token/monitoring" }).rejects(Object.assign(new Error("busy"), { name: "InvalidRequestException" }));
+      ecsMock.on(UpdateServiceCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+      await expect(handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(
+        `${SIGNING_ARN} rotated, but these dependents did not follow: mcp/dev/agent-token/monitoring (InvalidRequestException), ${SERVICE_ARN} (AccessDeniedException)`,
+      );
+      expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(2);
+    });
+
+    it("touches nothing else for secrets that sign no token", async () => {
+      describe_({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
+      await handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
+      expect(ecsMock.calls()).toHaveLength(0);
+    });
+  });
+
+  it("refuses agent-jwt secrets whose tags lack the signing secret, client id, scopes or a sane lifetime", () => {
+    const without = (key: string, value?: string) => JWT_TAGS.filter((t) => t.Key !== key).concat(value === undefined ? [] : [{ Key: key, Value: value }]);
+    expect(() => specFromTags(without("mcp-signing-secret"), "s")).toThrow("s: mcp-signing-secret must hold the ARN of the tier signing secret");
+    expect(() => specFromTags(without("mcp-token-client-id"), "s")).toThrow("s: mcp-token-client-id is missing");
+    expect(() => specFromTags(without("mcp-token-scopes", " "), "s")).toThrow("s: mcp-token-scopes is empty; the server refuses tokens without scopes");
+    expect(() => specFromTags(without("mcp-token-lifetime-hours", "0"), "s")).toThrow("s: mcp-token-lifetime-hours must be 1 to 2328");
   });
 });
