@@ -5,7 +5,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { GeneratedKind, KIND_TAG, LENGTH_TAG } from "../functions/rotate-secret/contract";
+import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { SecurityAlerts } from "./alerts";
@@ -63,6 +63,12 @@ export interface SecretsProps {
   readonly agents: readonly AgentRef[];
   /** Days a deleted secret can be restored (7–30). @default 30 */
   readonly recoveryWindowDays?: number;
+  /**
+   * jwt mode: days between re-mints of each agent group's JWT (1 to `rotationDays`). A token expires
+   * `agentTokenRotationDays` + 2 days after minting, so its successor exists a grace period before it lapses.
+   * @default the smaller of 7 and `rotationDays`
+   */
+  readonly agentTokenRotationDays?: number;
   /** Concurrency reserved for the rotation function (all secrets rotate at once on the first apply). @default 3 */
   readonly rotationConcurrency?: number;
 }
@@ -75,11 +81,12 @@ export interface SecretsProps {
  */
 export class Secrets extends Construct {
   readonly modelApiKey: ManagedSecret;
-  /** MCP_AUTH_SECRET_KEY (jwt mode). */
-  readonly mcpAuthSecret?: ManagedSecret;
   /** JSON { keyId, privateKey, publicKey } for the IBM i auth endpoint (ibmi mode). */
   readonly ibmiAuthKeyPair?: ManagedSecret;
-  /** Bearer token per agent group, keyed by group name. */
+  /**
+   * Bearer token per agent group, keyed by group name. In jwt mode an HS256 JWT signed with the group's tier signing
+   * secret (`signAgentToken`); otherwise a random string.
+   */
   readonly agentTokens: Readonly<Record<string, ManagedSecret>>;
   /** Gateway JWT_SECRET_KEY. */
   readonly gatewayJwtSecret: ManagedSecret;
@@ -88,10 +95,16 @@ export class Secrets extends Construct {
   /** JSON { user, password } of the IBM i service profile (DB2i_USER / DB2i_PASS). */
   readonly ibmiCredentials: ManagedSecret;
   readonly rotationFunction: VpcFunction;
+  /** The rotation function's ARN, known without referencing the function (see the constructor). */
+  readonly rotationFunctionArn: string;
   readonly ageCheckFunction: VpcFunction;
   private readonly secrets: ManagedSecret[] = [];
   private readonly props: SecretsProps;
   private readonly decryptGranted = new Set<ServiceRole>();
+  /** Agent tokens (jwt mode) that have been given their tier signing secret. */
+  private readonly signed = new Set<string>();
+  /** Days between re-mints of an agent JWT. */
+  readonly agentTokenRotationDays: number;
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
@@ -102,11 +115,22 @@ export class Secrets extends Construct {
     if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) throw new Error(`${this.node.path}: recoveryWindowDays ${recovery} must be 7 to 30 (Secrets Manager limits)`);
     const agentNames = props.agents.map((a) => a.name);
     if (new Set(agentNames).size !== agentNames.length) throw new Error(`${this.node.path}: agent names repeat`);
+    this.agentTokenRotationDays = props.agentTokenRotationDays ?? Math.min(7, rotationDays);
+    if (!Number.isInteger(this.agentTokenRotationDays) || this.agentTokenRotationDays < 1 || this.agentTokenRotationDays > rotationDays) {
+      throw new Error(`${this.node.path}: agentTokenRotationDays ${this.agentTokenRotationDays} must be 1 to rotationDays (${rotationDays})`);
+    }
 
     this.modelApiKey = this.add("model-api-key", "API key of the model provider (e.g. OpenAI) used by agents through the gateway", { by: "person" });
-    if (props.authMode === "jwt") this.mcpAuthSecret = this.add("mcp-auth-secret", "MCP_AUTH_SECRET_KEY: signs and verifies the MCP server's JWTs (jwt auth mode)", { by: "aws", kind: "token", length: 64 });
     if (props.authMode === "ibmi") this.ibmiAuthKeyPair = this.add("ibmi-auth-key-pair", "RSA key pair of the MCP server's IBM i auth endpoint (ibmi auth mode), JSON keyId/privateKey/publicKey", { by: "aws", kind: "rsa-key-pair" });
-    this.agentTokens = Object.fromEntries(agentNames.map((n) => [n, this.add(`agent-token/${n}`, `Bearer token of agent group ${n}; rotate or delete to revoke that group alone`, { by: "aws", kind: "token", length: 48 })]));
+    // jwt mode: each tier verifies with its own signing secret (TierSigningSecrets), which signs its groups' tokens.
+    this.agentTokens = Object.fromEntries(
+      agentNames.map((n) => [
+        n,
+        props.authMode === "jwt"
+          ? this.add(`agent-token/${n}`, `Bearer JWT of agent group ${n} (cid ${n}), signed with its tier's signing secret`, { by: "aws", kind: "agent-jwt" })
+          : this.add(`agent-token/${n}`, `Bearer token of agent group ${n}; rotate or delete to revoke that group alone`, { by: "aws", kind: "token", length: 48 }),
+      ]),
+    );
     this.gatewayJwtSecret = this.add("gateway-jwt-secret", "JWT_SECRET_KEY of the MCP gateway", { by: "aws", kind: "token", length: 64 });
     this.gatewayAdminPassword = this.add("gateway-admin-password", "PLATFORM_ADMIN_PASSWORD of the MCP gateway", { by: "aws", kind: "password", length: 32 });
     this.ibmiCredentials = this.add("ibmi-service-credentials", "IBM i service profile for the MCP server, JSON user/password (DB2i_USER, DB2i_PASS); changed on IBM i first, then here", { by: "person" });
@@ -122,6 +146,9 @@ export class Secrets extends Construct {
       logs: props.logs,
       reservedConcurrency: props.rotationConcurrency ?? 3,
     });
+    // VpcFunction names it mcp-<env>-<name>. An ARN built from that name, for grants on the function's own role: its
+    // policy is created before the function, so a reference to the function's arn attribute would be a cycle.
+    this.rotationFunctionArn = `arn:${env.partition}:lambda:${env.region}:${env.accountId}:function:${prefix(env)}-rotate-secret`;
     const rotationRole = this.rotationFunction.role;
     rotationRole.addToPolicy({
       sid: "RotateGeneratedSecrets",
@@ -135,24 +162,11 @@ export class Secrets extends Construct {
       why: "GetRandomPassword acts on no resource; IAM accepts only \"*\" for it.",
     });
     props.key.grantEncryptDecrypt(rotationRole, "RotationFunctionThroughSecretsManager", { StringEquals: { "kms:ViaService": `secretsmanager.${env.region}.amazonaws.com` } });
-    for (const s of generated) {
-      const id = s.key.replace(/\//g, "-");
-      // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
-      // or the immediate first rotation fails.
-      const invoke = new LambdaPermission(this, `rotation-invoke-${id}`, {
-        statementId: `SecretsManagerRotates${pascal(s.key)}`,
-        action: "lambda:InvokeFunction",
-        functionName: this.rotationFunction.functionName,
-        principal: "secretsmanager.amazonaws.com",
-        sourceArn: s.arn,
-      });
-      new SecretsmanagerSecretRotation(this, `rotation-${id}`, {
-        secretId: s.arn,
-        rotationLambdaArn: this.rotationFunction.arn,
-        rotationRules: { automaticallyAfterDays: rotationDays },
-        // The first value is generated on apply, inside AWS; until then the secret has no version at all.
-        rotateImmediately: true,
-        dependsOn: [invoke, this.rotationFunction.fn],
+    // Agent JWTs get their rotation when they learn their signing secret (signAgentToken): the first mint needs it.
+    for (const s of generated) if (s.rotation.by !== "aws" || s.rotation.kind !== "agent-jwt") this.rotate(s, rotationDays);
+    if (props.authMode === "jwt") {
+      this.node.addValidation({
+        validate: () => agentNames.filter((n) => !this.signed.has(n)).map((n) => `${this.node.path}: agent token ${n} has no tier signing secret (TierSigningSecrets signs every group's token)`),
       });
     }
 
@@ -197,8 +211,63 @@ export class Secrets extends Construct {
     for (const s of this.secrets) {
       const tf = s.key.replace(/[^a-z0-9]+/g, "_");
       new TerraformOutput(this, `${s.key.replace(/\//g, "-")}-arn`, { value: s.arn, description: `ARN of ${s.name}` }).overrideLogicalId(`secret_${tf}_arn`);
-      new TerraformOutput(this, `${s.key.replace(/\//g, "-")}-name`, { value: s.name, description: `Name of the secret (${rotationSummary(s.rotation, rotationDays)})` }).overrideLogicalId(`secret_${tf}_name`);
+      new TerraformOutput(this, `${s.key.replace(/\//g, "-")}-name`, { value: s.name, description: `Name of the secret (${this.summary(s.rotation)})` }).overrideLogicalId(`secret_${tf}_name`);
     }
+  }
+
+  /**
+   * jwt mode: makes agent group `agent`'s token an HS256 JWT signed with `signer` (its tier's signing secret), with
+   * `scp` = `scopes`. The rotation function reads the signer's ARN, scopes and lifetime from the token secret's tags;
+   * the token's first mint waits for the signer's first value. The rotation role must be able to read the signer
+   * (TierSigningSecrets grants it, as it rotates them).
+   */
+  signAgentToken(agent: string, signer: { readonly arn: string; readonly rotation: SecretsmanagerSecretRotation }, scopes: readonly string[]): void {
+    const token = this.agentTokens[agent];
+    if (!token || token.rotation.by !== "aws" || token.rotation.kind !== "agent-jwt") throw new Error(`${this.node.path}: ${agent} has no agent JWT to sign (jwt auth mode, known agent groups only)`);
+    if (this.signed.has(agent)) throw new Error(`${this.node.path}: agent token ${agent} is already signed by a tier`);
+    const scp = scopes.join(" ");
+    // Secrets Manager tag values: at most 256 characters of letters, digits, spaces and + - = . _ : / @.
+    if (!scopes.length || scp.length > 256 || !/^[A-Za-z0-9 +\-=._:/@]+$/.test(scp)) throw new Error(`${this.node.path}: scopes of ${agent} (${scp}) must be 1 to 256 tag-safe characters`);
+    this.signed.add(agent);
+    token.secret.tags = {
+      ...this.tagsOf(token.rotation, agent),
+      [SIGNING_SECRET_TAG]: signer.arn,
+      [SCOPES_TAG]: scp,
+      [LIFETIME_TAG]: String((this.agentTokenRotationDays + AGENT_TOKEN_GRACE_DAYS) * 24),
+    };
+    this.rotate(token, this.agentTokenRotationDays, [signer.rotation]);
+  }
+
+  private rotate(s: ManagedSecret, days: number, after: readonly SecretsmanagerSecretRotation[] = []): void {
+    const id = s.key.replace(/\//g, "-");
+    // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
+    // or the immediate first rotation fails.
+    const invoke = new LambdaPermission(this, `rotation-invoke-${id}`, {
+      statementId: `SecretsManagerRotates${pascal(s.key)}`,
+      action: "lambda:InvokeFunction",
+      functionName: this.rotationFunction.functionName,
+      principal: "secretsmanager.amazonaws.com",
+      sourceArn: s.arn,
+    });
+    new SecretsmanagerSecretRotation(this, `rotation-${id}`, {
+      secretId: s.arn,
+      rotationLambdaArn: this.rotationFunction.arn,
+      rotationRules: { automaticallyAfterDays: days },
+      // The first value is generated on apply, inside AWS; until then the secret has no version at all.
+      rotateImmediately: true,
+      dependsOn: [invoke, this.rotationFunction.fn, ...after],
+    });
+  }
+
+  private summary(r: Rotation): string {
+    if (r.by === "aws" && r.kind === "agent-jwt") return `Minted in AWS every ${this.agentTokenRotationDays} days and whenever its tier's signing secret rotates; expires ${this.agentTokenRotationDays + AGENT_TOKEN_GRACE_DAYS} days after minting`;
+    return rotationSummary(r, this.props.rotationDays);
+  }
+
+  private tagsOf(rotation: Rotation, agent?: string): Record<string, string> {
+    if (rotation.by === "person") return { "mcp-secret-rotated-by": "person" };
+    if (rotation.kind === "agent-jwt") return { [KIND_TAG]: rotation.kind, ...(agent ? { [CLIENT_ID_TAG]: agent } : {}) };
+    return { [KIND_TAG]: rotation.kind, ...(rotation.length ? { [LENGTH_TAG]: String(rotation.length) } : {}) };
   }
 
   /** Every secret of the environment. */
@@ -215,10 +284,10 @@ export class Secrets extends Construct {
 
   private add(key: string, description: string, rotation: Rotation): ManagedSecret {
     const name = `mcp/${this.props.env.environment}/${key}`;
-    const tags: Record<string, string> = rotation.by === "aws" ? { [KIND_TAG]: rotation.kind, ...(rotation.length ? { [LENGTH_TAG]: String(rotation.length) } : {}) } : { "mcp-secret-rotated-by": "person" };
+    const tags = this.tagsOf(rotation, key.startsWith("agent-token/") ? key.slice("agent-token/".length) : undefined);
     const secret = new SecretsmanagerSecret(this, key.replace(/\//g, "-"), {
       name,
-      description: `${description}. ${rotationSummary(rotation, this.props.rotationDays)}.`,
+      description: `${description}. ${this.summary(rotation)}.`,
       kmsKeyId: this.props.key.arn,
       recoveryWindowInDays: this.props.recoveryWindowDays ?? 30,
       tags,
@@ -228,6 +297,12 @@ export class Secrets extends Construct {
     return managed;
   }
 }
+
+/**
+ * Days an agent JWT outlives its scheduled successor: Secrets Manager runs a rotation at some hour of the day it is due,
+ * and a failed one (alarm `secret-rotation-errors`) needs time to be retried before agents lose access.
+ */
+export const AGENT_TOKEN_GRACE_DAYS = 2;
 
 function rotationSummary(r: Rotation, days: number): string {
   return r.by === "aws" ? `Generated and rotated in AWS every ${days} days` : `Put by a person; alarm when older than ${days} days`;

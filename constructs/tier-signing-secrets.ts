@@ -3,8 +3,8 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { KIND_TAG, LENGTH_TAG } from "../functions/rotate-secret/contract";
-import { AwsEnv } from "../lib/aws-env";
+import { AGENT_TOKEN_TAG_PREFIX, KIND_TAG, LENGTH_TAG, TIER_SERVICE_TAG } from "../functions/rotate-secret/contract";
+import { AwsEnv, prefix } from "../lib/aws-env";
 import { ReadableSecret } from "../lib/container";
 import { Tier } from "../lib/tiers";
 import { EncryptionKey } from "./encryption-key";
@@ -24,12 +24,26 @@ export interface TierSigningSecretsProps {
   readonly recoveryWindowDays?: number;
 }
 
+/** Secrets Manager allows 50 tags per secret; provider default tags and the kit's own take up to 10. */
+const MAX_AGENTS_PER_TIER = 40;
+
+/**
+ * ARN of a tier's ECS service, from the names McpService (`mcp-<env>-<tier id>`) and ServiceCluster (`mcp-<env>`)
+ * give them. Built from names, not read from the service: the service's task definition references the signing
+ * secret, so a reference back from the secret's tags would be a cycle.
+ */
+export function tierServiceArn(env: AwsEnv, tierId: string): string {
+  return `arn:${env.partition}:ecs:${env.region}:${env.accountId}:service/${prefix(env)}/${prefix(env)}-${tierId}`;
+}
+
 /** One tier's MCP_AUTH_SECRET_KEY. */
 export class TierSigningSecret implements ReadableSecret {
   constructor(
     readonly secret: SecretsmanagerSecret,
     readonly tierId: string,
     readonly name: string,
+    /** Its rotation schedule: the tier's agent tokens wait for its first value. */
+    readonly rotation: SecretsmanagerSecretRotation,
     private readonly secrets: Secrets,
   ) {}
 
@@ -48,6 +62,10 @@ export class TierSigningSecret implements ReadableSecret {
  * by the kit's rotation function like every generated secret. The MCP server in jwt mode accepts a token signed with
  * the key it holds and checks no audience, so a token minted with tier A's secret is refused by tier B: each tier's
  * execution role can read its own secret only (docs/service.md, "Token scoping").
+ *
+ * Each agent group's token (`Secrets.agentTokens`) is an HS256 JWT signed with its tier's secret, minted by the same
+ * function. When a tier's secret rotates, the function re-mints that tier's tokens (RotateSecret) and forces a new
+ * deployment of the tier's service, whose tasks read the key only at start (docs/secrets.md, "Agent tokens").
  */
 export class TierSigningSecrets extends Construct {
   readonly byTier: Readonly<Record<string, TierSigningSecret>>;
@@ -58,15 +76,29 @@ export class TierSigningSecrets extends Construct {
     if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 90) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to 90`);
     const fn = props.secrets.rotationFunction;
     const byTier: Record<string, TierSigningSecret> = {};
+    const tokenArns: string[] = [];
     for (const tier of props.tiers) {
+      if (tier.agents.length > MAX_AGENTS_PER_TIER) throw new Error(`${this.node.path}: tier ${tier.id} has ${tier.agents.length} agent groups; at most ${MAX_AGENTS_PER_TIER} fit in its signing secret's tags`);
       const name = `mcp/${env.environment}/tier-signing-secret/${tier.id}`;
+      const tokens = tier.agents.map((a) => {
+        const t = props.secrets.agentTokens[a];
+        if (!t) throw new Error(`${this.node.path}: tier ${tier.id} names agent group ${a}, which has no token secret`);
+        return [a, t] as const;
+      });
       const secret = new SecretsmanagerSecret(this, tier.id, {
         name,
         description: `MCP_AUTH_SECRET_KEY of tier ${tier.id} (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}): signs the JWTs of agent groups ${tier.agents.join(", ")}. Generated and rotated in AWS every ${rotationDays} days.`,
         kmsKeyId: props.key.arn,
         recoveryWindowInDays: props.recoveryWindowDays ?? 30,
         // The rotation function generates what these tags say: 64 letters and digits (≥ 32 as the server demands).
-        tags: { [KIND_TAG]: "token", [LENGTH_TAG]: "64", tier: tier.id },
+        // The tokens it signs and the service that holds it: the function re-mints and restarts them when it rotates.
+        tags: {
+          [KIND_TAG]: "token",
+          [LENGTH_TAG]: "64",
+          tier: tier.id,
+          [TIER_SERVICE_TAG]: tierServiceArn(env, tier.id),
+          ...Object.fromEntries(tokens.map(([a, t]) => [`${AGENT_TOKEN_TAG_PREFIX}${a}`, t.name])),
+        },
       });
       const invoke = new LambdaPermission(this, `rotation-invoke-${tier.id}`, {
         statementId: `SecretsManagerRotatesTierSigningSecret${pascal(tier.id)}`,
@@ -75,7 +107,7 @@ export class TierSigningSecrets extends Construct {
         principal: "secretsmanager.amazonaws.com",
         sourceArn: secret.arn,
       });
-      new SecretsmanagerSecretRotation(this, `rotation-${tier.id}`, {
+      const rotation = new SecretsmanagerSecretRotation(this, `rotation-${tier.id}`, {
         secretId: secret.arn,
         rotationLambdaArn: fn.arn,
         rotationRules: { automaticallyAfterDays: rotationDays },
@@ -83,7 +115,11 @@ export class TierSigningSecrets extends Construct {
         dependsOn: [invoke, fn.fn],
       });
       new TerraformOutput(this, `${tier.id}-arn`, { value: secret.arn, description: `ARN of ${name}` }).overrideLogicalId(`tier_${tier.id.replace(/-/g, "_")}_signing_secret_arn`);
-      byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, props.secrets);
+      byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, props.secrets);
+      for (const [a, t] of tokens) {
+        props.secrets.signAgentToken(a, byTier[tier.id], tier.toolsets);
+        tokenArns.push(t.arn);
+      }
     }
     if (props.tiers.length) {
       fn.role.addToPolicy({
@@ -91,6 +127,11 @@ export class TierSigningSecrets extends Construct {
         actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
         resources: Object.values(byTier).map((s) => s.arn),
       });
+      // finishSecret of a signing secret: re-mint its tokens and restart its tier (functions/rotate-secret).
+      fn.role.addToPolicy({ sid: "RemintAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: tokenArns });
+      // RotateSecret also needs invoke permission on the rotation function (Secrets Manager API reference, RotateSecret).
+      fn.role.addToPolicy({ sid: "InvokeOwnRotation", actions: ["lambda:InvokeFunction"], resources: [props.secrets.rotationFunctionArn] });
+      fn.role.addToPolicy({ sid: "RestartTiersOnKeyRotation", actions: ["ecs:UpdateService"], resources: props.tiers.map((t) => tierServiceArn(env, t.id)) });
     }
     this.byTier = byTier;
   }

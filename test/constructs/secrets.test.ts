@@ -45,7 +45,7 @@ describe("Secrets", () => {
   it("keeps every secret under mcp/<env>/, one token per agent group, none with a value", () => {
     const names = kitSecrets(prod).map(([, s]) => s.name).sort();
     expect(names).toEqual(
-      ["mcp/prod/gateway-admin-password", "mcp/prod/gateway-jwt-secret", "mcp/prod/ibmi-service-credentials", "mcp/prod/mcp-auth-secret", "mcp/prod/model-api-key", ...cfg.prod.agents.map((a) => `mcp/prod/agent-token/${a.name}`)].sort(),
+      ["mcp/prod/gateway-admin-password", "mcp/prod/gateway-jwt-secret", "mcp/prod/ibmi-service-credentials", "mcp/prod/model-api-key", ...cfg.prod.agents.map((a) => `mcp/prod/agent-token/${a.name}`)].sort(),
     );
     expect(resources(prod, "aws_secretsmanager_secret_version")).toEqual([]);
     expect(Object.keys(prodStack.secrets.agentTokens)).toEqual(cfg.prod.agents.map((a) => a.name));
@@ -63,9 +63,10 @@ describe("Secrets", () => {
     const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]);
     const rotations = resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/")).map(([, r]) => r);
     expect(rotations).toHaveLength(generated.length);
-    expect(generated.length).toBe(3 + cfg.prod.agents.length);
+    expect(generated.length).toBe(2 + cfg.prod.agents.length);
     for (const r of rotations) {
-      expect(r.rotation_rules.automatically_after_days).toBe(cfg.prod.secrets.rotationDays);
+      // Agent JWTs are re-minted weekly (and whenever their tier's key rotates): test/constructs/agent-tokens.test.ts.
+      expect(r.rotation_rules.automatically_after_days).toBe(String(r.secret_id).includes("agent-token") ? 7 : cfg.prod.secrets.rotationDays);
       expect(r.rotation_rules.automatically_after_days).toBeLessThanOrEqual(90);
       expect(r.rotate_immediately).toBe(true);
       expect(r.rotation_lambda_arn).toMatch(ref("aws_lambda_function", "secrets_rotation"));
@@ -75,11 +76,10 @@ describe("Secrets", () => {
     expect(rotated).toEqual(generated.map(([addr]) => `\${${addr}.arn}`).sort());
   });
 
-  it("tells the function what to generate: 64-character signing secrets, 48-character tokens, a 32-character password", () => {
+  it("tells the function what to generate: a 64-character secret, agent JWTs (jwt mode), a 32-character password", () => {
     const tags = Object.fromEntries(kitSecrets(prod).map(([, s]) => [s.name, s.tags]));
-    expect(tags["mcp/prod/mcp-auth-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64" });
     expect(tags["mcp/prod/gateway-jwt-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64" });
-    expect(tags["mcp/prod/agent-token/ops"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "48" });
+    expect(tags["mcp/prod/agent-token/ops"]).toMatchObject({ "mcp-secret-kind": "agent-jwt", "mcp-token-client-id": "ops" });
     expect(tags["mcp/prod/gateway-admin-password"]).toEqual({ "mcp-secret-kind": "password", "mcp-secret-length": "32" });
     expect(tags["mcp/prod/model-api-key"]).toEqual({ "mcp-secret-rotated-by": "person" });
     expect(tags["mcp/prod/ibmi-service-credentials"]).toEqual({ "mcp-secret-rotated-by": "person" });
@@ -87,7 +87,7 @@ describe("Secrets", () => {
 
   it("lets Secrets Manager invoke the rotation function once per secret, scoped by source ARN", () => {
     const perms = resources(prod, "aws_lambda_permission").map(([, p]) => p).filter((p) => p.principal === "secretsmanager.amazonaws.com" && String(p["//"]?.metadata?.path).includes("/secrets/"));
-    expect(perms).toHaveLength(3 + cfg.prod.agents.length);
+    expect(perms).toHaveLength(2 + cfg.prod.agents.length);
     for (const p of perms) {
       expect(p.action).toBe("lambda:InvokeFunction");
       expect(p.source_arn).toMatch(ref("aws_secretsmanager_secret", "secrets_[\\w-]+"));
@@ -118,7 +118,19 @@ describe("Secrets", () => {
   it("gives the rotation role exactly the Secrets Manager actions on exactly the generated secrets", () => {
     const st = statements(prod, "secrets/rotation/role/policy");
     // RotateTierSigningSecrets: the per-tier MCP signing secrets (constructs/tier-signing-secrets.ts) use this function too.
-    expect(st.map((s) => s.Sid)).toEqual(["WriteOwnLogs", "ManageVpcNetworkInterfaces", "RotateGeneratedSecrets", "GenerateRandomValues", "UseKeyRotationFunctionThroughSecretsManager", "RotateTierSigningSecrets"]);
+    // RemintAgentTokens, InvokeOwnRotation, RestartTiersOnKeyRotation: a signing-key rotation re-mints its tier's tokens and
+    // restarts the tier (test/constructs/agent-tokens.test.ts).
+    expect(st.map((s) => s.Sid)).toEqual([
+      "WriteOwnLogs",
+      "ManageVpcNetworkInterfaces",
+      "RotateGeneratedSecrets",
+      "GenerateRandomValues",
+      "UseKeyRotationFunctionThroughSecretsManager",
+      "RotateTierSigningSecrets",
+      "RemintAgentTokens",
+      "InvokeOwnRotation",
+      "RestartTiersOnKeyRotation",
+    ]);
     const rotate = st.find((s) => s.Sid === "RotateGeneratedSecrets");
     expect(rotate.Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
     const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]).map(([addr]) => `\${${addr}.arn}`);
@@ -184,13 +196,12 @@ describe("Secrets", () => {
     });
   });
 
-  it("makes an RSA key pair instead of a signing secret in ibmi auth mode, neither in oauth mode", () => {
+  it("makes an RSA key pair in ibmi auth mode (agent tokens stay random strings there), neither in oauth mode", () => {
     const ibmi = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "ibmi")));
     const names = kitSecrets(ibmi.plan).map(([, s]) => s.name);
     expect(names).toContain("mcp/prod/ibmi-auth-key-pair");
-    expect(names).not.toContain("mcp/prod/mcp-auth-secret");
-    expect(ibmi.stack.secrets.mcpAuthSecret).toBeUndefined();
     expect(resourceAt(ibmi.plan, "aws_secretsmanager_secret", "secrets/ibmi-auth-key-pair").tags).toEqual({ "mcp-secret-kind": "rsa-key-pair" });
+    expect(resourceAt(ibmi.plan, "aws_secretsmanager_secret", "secrets/agent-token-ops").tags).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "48" });
     // Built beside a dev stack's own Secrets: the service wiring takes no oauth mode yet.
     const stack = new McpStack(Testing.app(), cfg.dev);
     const env = { ...stack.env, environment: "oauth" };

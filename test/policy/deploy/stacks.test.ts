@@ -140,7 +140,7 @@ describe("each trap introduced into the prod plan fails its rule", () => {
     }],
     ["MCP-DEPLOY-011", "rotation without Secrets Manager's invoke permission", (p) => {
       for (const [addr] of resources(p, "aws_lambda_permission")) if (body(p, addr).principal === "secretsmanager.amazonaws.com") delete p.resource.aws_lambda_permission[addr.split(".")[1]];
-      return at(p, "aws_secretsmanager_secret_rotation", "secrets/rotation-mcp-auth-secret")[0];
+      return at(p, "aws_secretsmanager_secret_rotation", "secrets/rotation-gateway-jwt-secret")[0];
     }],
     ["MCP-DEPLOY-012", "a rotation function whose group may not reach the endpoint", (p) => {
       const rotationGroup = at(p, "aws_security_group", "secrets/rotation/security-group/group")[0];
