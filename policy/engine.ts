@@ -5,7 +5,8 @@
 import { DEFAULT_PACKS } from "./packs";
 import { isObject, view } from "./plan";
 import { resourceSuppressions } from "./suppress";
-import { PolicyContext, Rule, RulePack, RuleResult, StackResult, Suppression, TerraformJson, Violation } from "./types";
+import { RISKS } from "../lib/tiers";
+import { AgentGrant, PolicyContext, Rule, RulePack, RuleResult, StackResult, Suppression, TerraformJson, Violation } from "./types";
 
 const STAGES = ["dev", "staging", "prod"] as const;
 
@@ -37,6 +38,13 @@ function awsProvider(plan: TerraformJson): Record<string, any> | undefined {
   return list.find((x) => isObject(x) && !x.alias) ?? list.find(isObject);
 }
 
+/** Recorded agent grants; a malformed entry is dropped, so a rule never judges against a grant it misread. */
+function grantsOf(v: unknown): AgentGrant[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const strings = (x: unknown) => Array.isArray(x) && x.every((y) => typeof y === "string");
+  return v.filter((g): g is AgentGrant => isObject(g) && typeof g.name === "string" && strings(g.cidrs) && strings(g.toolsets) && typeof g.readOnly === "boolean").map((g) => ({ name: g.name, cidrs: g.cidrs, toolsets: g.toolsets, readOnly: g.readOnly }));
+}
+
 /**
  * The context rules see: the caller's values first, then what the plan records (its `//.policy` block, then
  * the aws provider's default tags `stage`, else `environment` when it is dev, staging or prod).
@@ -55,6 +63,8 @@ export function resolveContext(plan: TerraformJson, ctx: PolicyContext = {}): Po
     agentCidrs: ctx.agentCidrs ?? strings(recorded.agentCidrs),
     agentSecurityGroupIds: ctx.agentSecurityGroupIds ?? strings(recorded.agentSecurityGroupIds),
     mcpPort: ctx.mcpPort ?? (typeof recorded.mcpPort === "number" ? recorded.mcpPort : undefined),
+    agentGrants: ctx.agentGrants ?? grantsOf(recorded.agentGrants),
+    customToolsets: ctx.customToolsets ?? (Array.isArray(recorded.customToolsets) ? recorded.customToolsets.filter((t: unknown) => isObject(t) && typeof t.name === "string" && (RISKS as readonly unknown[]).includes(t.risk)) : undefined),
     suppressions: ctx.suppressions ?? (Array.isArray(recorded.suppressions) ? recorded.suppressions.filter(isObject).map((s) => ({ ruleId: String(s.ruleId ?? s.rule), address: String(s.address), reason: String(s.reason), source: "config" as const })) : undefined),
   };
 }

@@ -18,6 +18,8 @@ export function policyContextOf(config: McpConfig): PolicyContext {
     agentCidrs: config.agents.flatMap((a) => a.cidrs),
     agentSecurityGroupIds: config.agents.flatMap((a) => a.securityGroupIds),
     mcpPort: config.mcpServer.port,
+    agentGrants: config.agents.map((a) => ({ name: a.name, cidrs: a.cidrs, toolsets: a.toolsets, readOnly: a.readOnly })),
+    customToolsets: config.customToolsets.map((t) => ({ name: t.name, risk: t.risk })),
     suppressions: (config.suppressions ?? []).map((s) => ({ ruleId: s.rule, address: s.address, reason: s.reason, source: "config" as const })),
   };
 }

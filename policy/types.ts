@@ -2,6 +2,7 @@
  * The contract between the policy engine, its rules, the synth pipeline and the review report.
  * Rules are pure functions over a synthesized Terraform JSON document (cdk.tf.json).
  */
+import type { Risk } from "../lib/tiers";
 
 /** A synthesized Terraform JSON document (cdk.tf.json), as parsed. */
 export interface TerraformJson {
@@ -29,6 +30,18 @@ export interface PolicyContext {
   readonly mcpPort?: number;
   /** Suppressions declared for the whole environment (config `suppressions`); resource ones are read from the plan. */
   readonly suppressions?: readonly Suppression[];
+  /** Each agent group's grant (config `agents`), when known: what the MCP listener's rules must route it to. */
+  readonly agentGrants?: readonly AgentGrant[];
+  /** Toolsets the config declares beside the known ones, with their risk (config `customToolsets`). */
+  readonly customToolsets?: readonly { readonly name: string; readonly risk: Risk }[];
+}
+
+/** One agent group's grant: its source ranges and exactly the toolsets its MCP server may expose. */
+export interface AgentGrant {
+  readonly name: string;
+  readonly cidrs: readonly string[];
+  readonly toolsets: readonly string[];
+  readonly readOnly: boolean;
 }
 
 export interface Violation {

@@ -18,6 +18,7 @@ import { rule as lb002 } from "./mcp-lb-002";
 import { rule as lb003 } from "./mcp-lb-003";
 import { rule as lb004 } from "./mcp-lb-004";
 import { rule as lb005 } from "./mcp-lb-005";
+import { rule as lb006 } from "./mcp-lb-006";
 import { rule as log001 } from "./mcp-log-001";
 import { rule as log002 } from "./mcp-log-002";
 import { rule as net001 } from "./mcp-net-001";
@@ -46,7 +47,7 @@ export const SECURITY_PACK: RulePack = {
   name: "security",
   rules: [
     net001, net002, net003, net004, net005, net006, net007, net008,
-    lb001, lb002, lb003, lb004, lb005,
+    lb001, lb002, lb003, lb004, lb005, lb006,
     ecs001, ecs002, ecs003, ecs004, ecs005, ecs006, ecs007,
     sec001, sec002, sec003,
     log001, log002,

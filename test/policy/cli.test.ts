@@ -59,9 +59,44 @@ describe("npm run check", () => {
 
   it("judges a synthesized plan alike on its own: synth recorded stage and agent ranges in it", () => {
     const plan = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "mcp-prod", "cdk.tf.json"), "utf8"));
-    expect(plan["//"].policy).toEqual({ stage: "prod", agentCidrs: ["10.22.1.0/28", "10.22.5.0/28", "10.22.2.0/28"], agentSecurityGroupIds: [], mcpPort: 3010, suppressions: [] });
-    expect(check(path.join(outdir, "stacks", "mcp-prod", "cdk.tf.json")).code).toBe(0);
+    expect(plan["//"].policy).toEqual({
+      stage: "prod",
+      agentCidrs: ["10.22.1.0/28", "10.22.5.0/28", "10.22.2.0/28"],
+      agentSecurityGroupIds: [],
+      mcpPort: 3010,
+      agentGrants: [
+        { name: "monitoring", cidrs: ["10.22.1.0/28", "10.22.5.0/28"], toolsets: ["performance", "sysadmin_discovery", "sysadmin_browse", "sysadmin_search"], readOnly: true },
+        { name: "ops", cidrs: ["10.22.2.0/28"], toolsets: ["performance", "job_control"], readOnly: false },
+      ],
+      customToolsets: [],
+      suppressions: [],
+    });
+    const r = check(path.join(outdir, "stacks", "mcp-prod", "cdk.tf.json"));
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").find((l) => l.startsWith("MCP-LB-006"))).toMatch(/^MCP-LB-006 +critical +pass /);
     expect(check(path.join(outdir, "stacks", "mcp-prod")).code).toBe(0);
+  });
+
+  it("judges tier routing by the grants recorded in the plan: a monitoring rule pointed at the ops tier fails MCP-LB-006", () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "mcp-prod", "cdk.tf.json"), "utf8"));
+    const rules = plan.resource.aws_lb_listener_rule as Record<string, any>;
+    const monitoring = Object.keys(rules).find((k) => rules[k].tags["agent-group"] === "monitoring")!;
+    const ops = Object.values(rules).find((x) => x.tags["agent-group"] === "ops")!;
+    rules[monitoring].action = ops.action;
+    const file = path.join(work, "retargeted.tf.json");
+    fs.writeFileSync(file, JSON.stringify(plan));
+    const r = check(file);
+    expect(r.code).toBe(1);
+    const address = (ref: string) => ref.slice(2, -".arn}".length);
+    const tg = address(ops.action[0].target_group_arn);
+    const service = Object.values(plan.resource.aws_ecs_service as Record<string, any>).find((x) => x.load_balancer[0].target_group_arn === ops.action[0].target_group_arn)!;
+    const task = address(service.task_definition);
+    const who = `read-only agent group "monitoring" (${rules[monitoring].condition[0].source_ip.values.join(", ")})`;
+    const at = `  - MCP-LB-006 aws_lb_listener_rule.${monitoring}`;
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("  - MCP-LB-006")).map((l) => l.replace(/\. Fix: .*/, ""))).toEqual([
+      `${at}: routes ${who}, granted performance, sysadmin_browse, sysadmin_discovery, sysadmin_search, to ${tg}, whose task ${task} exposes job_control, performance`,
+      `${at}: routes ${who} to ${tg}, whose task ${task} exposes job_control (high risk)`,
+    ]);
   });
 
   it("fails a plan this project did not produce, with exit code 1 and every violation", () => {

@@ -81,6 +81,11 @@ describe("synth with the policy", () => {
     ["a public subnet", override("network/private-us-east-1a", "map_public_ip_on_launch", true), ["MCP-NET-005 aws_subnet.network_private-us-east-1a_E1039AEF: sets map_public_ip_on_launch = true. Fix: Set map_public_ip_on_launch = false"]],
     ["an internet-facing load balancer", override("load-balancer/lb", "internal", false), ["MCP-LB-001 aws_lb.load-balancer_lb_829A031F: sets internal = false: it is internet-facing. Fix: Set internal = true"]],
     ["a TLS 1.0 listener policy", override("load-balancer/mcp", "ssl_policy", "ELBSecurityPolicy-2016-08"), ["MCP-LB-004 aws_lb_listener.load-balancer_mcp_"]],
+    [
+      "an MCP listener that answers unknown sources 200 instead of refusing them",
+      override("load-balancer/mcp", "default_action.0.fixed_response.status_code", "200"),
+      ["MCP-LB-006 aws_lb_listener.load-balancer_mcp_FA5B4B20: answers sources that match no rule with a fixed response 200, not a fixed 403 response, so callers outside every agent group are not refused. Fix:"],
+    ],
     ["a 30-day log group", override("audit-logs/mcp-server", "retention_in_days", 30), ["MCP-LOG-001 aws_cloudwatch_log_group.audit-logs_mcp-server_056C42D8: keeps events 30 days; the audit trail needs 90 or more. Fix:"]],
     ["a secret under the AWS managed key", override("secrets/model-api-key", "kms_key_id", "alias/aws/secretsmanager"), ["MCP-SEC-001 aws_secretsmanager_secret.secrets_model-api-key_"]],
     ["a key without rotation", override("encryption-key/key", "enable_key_rotation", false), ["MCP-SEC-003 aws_kms_key.encryption-key_B3391E8B: has enable_key_rotation false (default false). Fix:"]],
