@@ -5,6 +5,7 @@
  * optional ReviewContext (the environment's config) lets the report flag what is wider than the config asked for.
  */
 import { isPrivate, toCidr } from "../lib/cidr";
+import { KNOWN_TOOLSETS, RISKS } from "../lib/tiers";
 import { TerraformJson } from "../policy/types";
 import { byKey } from "./markdown";
 import { blocks, bool, literal, num, PlanIndex, refsIn, Res } from "./plan-index";
@@ -31,16 +32,9 @@ export interface ReviewContext {
   readonly toolsetRisks?: Readonly<Record<string, string>>;
 }
 
-/** The seed's "Toolset Security Boundaries" table (../shared/seed/security-best-practices.md), kept in lib/tiers.ts too. */
-export const SEED_TOOLSET_RISK: Readonly<Record<string, string>> = {
-  performance: "low",
-  sysadmin_discovery: "low",
-  sysadmin_browse: "low",
-  sysadmin_search: "low",
-  job_control: "high",
-  config_management: "critical",
-};
-const RISK_ORDER = ["low", "medium", "high", "critical"];
+// The seed's toolset risk table and its order live in lib/tiers.ts only: the grant the review shows is the one the
+// config validation, the constructs and MCP-LB-006 enforce.
+const RISK_ORDER: readonly string[] = RISKS;
 
 export interface GroupFact {
   readonly address: string;
@@ -553,7 +547,8 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     return { address: tg.address, name: labelOf(tg, tg.address), healthCheck: hc ? `${literal(hc.protocol) ?? ""} ${literal(hc.path) ?? ""}`.trim() || "on" : undefined };
   });
 
-  const risks: Record<string, string> = { ...SEED_TOOLSET_RISK, ...(ctx.toolsetRisks ?? {}) };
+  // Known toolsets keep the seed's risk, as lib/tiers.ts toolsetRisks does.
+  const risks: Record<string, string> = { ...(ctx.toolsetRisks ?? {}), ...KNOWN_TOOLSETS };
   const cidrGroup = new Map<string, string>();
   for (const f of flows) if (f.direction === "ingress" && f.peerKind === "cidr" && f.agentGroup) cidrGroup.set(f.peer, f.agentGroup);
   const tiers: TierFact[] = [];
