@@ -6,6 +6,9 @@
 import { McpConfig } from "../../config/schema";
 import { contains, formatIp, overlaps, toCidr } from "../../lib/cidr";
 import { KNOWN_TOOLSETS } from "../../lib/tiers";
+import { judge } from "../policy/fixtures";
+import { rule as tierRouting } from "../../policy/rules/mcp-lb-006";
+import { policyContextOf } from "../../policy/synth-hook";
 import { TerraformJson } from "../../policy/types";
 import { resources, shippedConfigs, synthStack } from "../helpers";
 
@@ -59,6 +62,43 @@ describe.each(["dev", "staging", "prod"])("tier isolation in %s", (name) => {
         expect(got.sqlReadOnly).toBe("true");
       }
     }
+  });
+
+  it("lets no read-only (monitoring-style) group reach a job_control or config_management tool by any path", () => {
+    const readOnly = cfg.agents.filter((a) => a.readOnly);
+    expect(readOnly.length).toBeGreaterThan(0);
+    const ranges = readOnly.flatMap((a) => a.cidrs).map((c) => toCidr(c)!);
+    const touches = (v: string) => ranges.some((r) => overlaps(r, toCidr(v)!));
+    // Every security group rule that admits any of these addresses, on any port: only the load balancer's, only 3010.
+    const admitting = resources(plan, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.cidr_ipv4 && touches(r.cidr_ipv4));
+    const [albGroup] = resources(plan, "aws_security_group").find(([, g]) => g.name === `mcp-${name}-alb`)!;
+    expect(admitting.map(([, r]) => [addressOf(r.security_group_id), r.from_port, r.to_port])).toEqual(admitting.map(() => [albGroup, 3010, 3010]));
+    expect(resources(plan, "aws_security_group").flatMap(([, g]) => [...(g.ingress ?? [])]).filter((i: any) => (i.cidr_blocks ?? []).some(touches))).toEqual([]);
+    // On that listener: every rule whose ranges overlap theirs (not only the first address), and the default action.
+    const [mcpListener, listener] = resources(plan, "aws_lb_listener").find(([, l]) => l.port === 3010)!;
+    expect(listener.default_action).toEqual([expect.objectContaining({ type: "fixed-response", fixed_response: expect.objectContaining({ status_code: "403" }) })]);
+    const reached = resources(plan, "aws_lb_listener_rule")
+      .filter(([, r]) => addressOf(r.listener_arn) === mcpListener && r.condition.some((c: any) => c.source_ip?.values.some(touches)))
+      .flatMap(([, r]) => r.action.map((a: any) => addressOf(a.target_group_arn)));
+    expect(reached.length).toBeGreaterThan(0);
+    const [gatewayGroup] = resources(plan, "aws_lb_target_group").find(([, g]) => g.port === 4444)!;
+    expect(reached).not.toContain(gatewayGroup);
+    const exposed = reached.flatMap((tg) =>
+      resources(plan, "aws_ecs_service")
+        .filter(([, svc]) => svc.load_balancer.some((lb: any) => addressOf(lb.target_group_arn) === tg))
+        .flatMap(([, svc]) => {
+          const td = resources(plan, "aws_ecs_task_definition").find(([a]) => a === addressOf(svc.task_definition))![1];
+          return JSON.parse(td.container_definitions).flatMap((c: any) => {
+            const env = Object.fromEntries((c.environment ?? []).map((e: any) => [e.name, e.value]));
+            expect(env.SELECTED_TOOLSETS).toEqual(expect.any(String));
+            return String(env.SELECTED_TOOLSETS).split(",");
+          });
+        }),
+    );
+    expect(exposed.length).toBeGreaterThan(0);
+    expect(exposed.filter((t) => ["job_control", "config_management"].includes(t))).toEqual([]);
+    // The policy rule that guards every synth reads the same plan the same way.
+    expect(judge(tierRouting, plan, policyContextOf(cfg)).verdict).toBe("pass");
   });
 
   it("answers 403 to any other address inside the networks the VPC routes to", () => {
