@@ -167,6 +167,11 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
       expect(lines(judge(rule, p, { ...custom, customToolsets: [{ name: "spool_reports", risk: "high" }] }))).toEqual([
         `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes spool_reports (high risk)`,
       ]);
+      const recorded = (risk: string) => ({ ...p, "//": { policy: { ...custom, customToolsets: [{ name: "spool_reports", risk }] } } });
+      expect(judge(rule, recorded("low")).verdict).toBe("pass");
+      expect(lines(judge(rule, recorded("harmless")))).toEqual([
+        `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes spool_reports (critical risk)`,
+      ]);
       expect(lines(judge(rule, p, custom))).toEqual([
         `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes spool_reports (critical risk)`,
       ]);
