@@ -93,7 +93,7 @@ export async function handler(event: RotationEvent): Promise<void> {
       return testSecret(secretId, token, spec);
     case "finishSecret":
       await finishSecret(secretId, token, stages);
-      return afterFinish(secretId, dependentsFromTags(meta.Tags ?? []));
+      return afterFinish(secretId, dependentsFromTags(meta.Tags ?? []), !Object.values(stages).some((s) => s.includes("AWSCURRENT")));
     default:
       throw new Error(`unknown rotation step ${String(step)}`);
   }
@@ -222,7 +222,7 @@ async function finishSecret(secretId: string, token: string, stages: Record<stri
  * failure fails the step, which raises the rotation-error alarm (the new key is already current; rerun with
  * `aws secretsmanager rotate-secret` on the failed token, or `aws ecs update-service --force-new-deployment`).
  */
-async function afterFinish(secretId: string, dependents: Dependents): Promise<void> {
+async function afterFinish(secretId: string, dependents: Dependents, firstValue: boolean): Promise<void> {
   const failed: string[] = [];
   for (const name of dependents.agentTokens) {
     try {
@@ -237,14 +237,18 @@ async function afterFinish(secretId: string, dependents: Dependents): Promise<vo
       failed.push(`${name} (${(e as { name?: string }).name ?? "Error"})`);
     }
   }
-  if (dependents.service) {
+  // A first value (first apply) has no predecessor any task could hold, and the service may not exist yet.
+  if (dependents.service && !firstValue) {
     // service/<cluster>/<service>: UpdateService needs the cluster, or it assumes the account's "default" one.
     const cluster = dependents.service.split(":service/")[1]?.split("/")[0];
     try {
       await ecs.send(new UpdateServiceCommand({ cluster, service: dependents.service, forceNewDeployment: true }));
       log("service-redeployed", dependents.service, "finishSecret");
     } catch (e) {
-      failed.push(`${dependents.service} (${(e as { name?: string }).name ?? "Error"})`);
+      const name = (e as { name?: string }).name ?? "Error";
+      // No service, or one being deleted: no running task holds the old key.
+      if (name === "ServiceNotFoundException" || name === "ServiceNotActiveException") log("service-absent", dependents.service, "finishSecret");
+      else failed.push(`${dependents.service} (${name})`);
     }
   }
   if (failed.length) throw new Error(`${secretId} rotated, but these dependents did not follow: ${failed.join(", ")}`);

@@ -257,6 +257,22 @@ describe("agent JWTs (jwt auth mode)", () => {
       expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(2);
     });
 
+    it("restarts nothing on the first value (first apply: no task holds an older key, the service may not exist yet)", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNING_ARN }).resolves({ ARN: SIGNING_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] }, Tags: SIGNING_TAGS });
+      sm.on(DescribeSecretCommand, { SecretId: "mcp/dev/agent-token/ops" }).resolves({ RotationEnabled: false });
+      sm.on(DescribeSecretCommand, { SecretId: "mcp/dev/agent-token/monitoring" }).resolves({ RotationEnabled: false });
+      await handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      expect(ecsMock.calls()).toHaveLength(0);
+      expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
+    });
+
+    it("treats a missing or inactive service as nothing to restart", async () => {
+      signing({ "mcp/dev/agent-token/ops": true, "mcp/dev/agent-token/monitoring": true });
+      ecsMock.on(UpdateServiceCommand).rejects(Object.assign(new Error("gone"), { name: "ServiceNotFoundException" }));
+      await expect(handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).resolves.toBeUndefined();
+      expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    });
+
     it("touches nothing else for secrets that sign no token", async () => {
       describe_({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
       await handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
