@@ -1,14 +1,14 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { LocalBackend, S3Backend, TerraformResource, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { AgentAccess } from "../constructs/agent-access";
 import { SecurityAlerts } from "../constructs/alerts";
 import { AuditLogs } from "../constructs/audit-logs";
 import { EncryptionKey } from "../constructs/encryption-key";
-import { Network } from "../constructs/network";
+import { DEFAULT_INTERFACE_ENDPOINTS, Network } from "../constructs/network";
 import { Secrets } from "../constructs/secrets";
 import { Certificate } from "../constructs/tls";
 import { ContainerImages } from "../constructs/container-images";
@@ -22,15 +22,6 @@ import { AwsEnv } from "../lib/aws-env";
 import { planTiers } from "../lib/tiers";
 
 export const PROJECT = "ibmi-mcp";
-
-/**
- * The access-log bucket's policy, which the load balancer must wait for. AuditLogs does not expose it (yet), so it is
- * looked up by its construct path; nothing when the path changes, and the test in load-balancer.test.ts fails then.
- */
-function accessLogsPolicy(logs: AuditLogs): TerraformResource[] {
-  const policy = logs.node.tryFindChild("access-logs-bucket")?.node.tryFindChild("policy");
-  return policy instanceof TerraformResource ? [policy] : [];
-}
 
 /** The Terraform stack name of an environment. */
 export function stackName(environment: string): string {
@@ -83,6 +74,8 @@ export class McpStack extends TerraformStack {
       transitGatewayId: net.transitGatewayId,
       vpnGatewayId: net.vpnGatewayId,
       remoteCidrs: [net.ibmi.cidr, ...config.agents.flatMap((a) => a.cidrs), ...config.gateway.clientCidrs],
+      // jwt mode: the rotation function restarts a tier (ecs:UpdateService) when its signing secret rotates.
+      interfaceEndpoints: config.mcpServer.authMode === "jwt" ? [...DEFAULT_INTERFACE_ENDPOINTS, "ecs"] : undefined,
     });
     this.access = new AgentAccess(this, "agent-access", {
       env: this.env,
@@ -138,7 +131,7 @@ export class McpStack extends TerraformStack {
       tls: this.tls,
       mcpPort: srv.port,
       gatewayPort: gw.port,
-      accessLogs: { bucket: this.logs.accessLogsBucket.bucket, prefix: this.logs.accessLogsPrefix, ready: accessLogsPolicy(this.logs) },
+      accessLogs: { bucket: this.logs.accessLogsBucket.bucket, prefix: this.logs.accessLogsPrefix, ready: [this.logs.accessLogsBucketPolicy] },
       alarms: this.alerts,
     });
     const secrets = this.secrets;
