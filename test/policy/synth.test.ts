@@ -51,6 +51,7 @@ describe("synth with the policy", () => {
   let work: string;
   let outdir: string;
   let before: Record<string, string>;
+  let prodOnly: string;
   const log: string[] = [];
 
   beforeAll(() => {
@@ -58,6 +59,9 @@ describe("synth with the policy", () => {
     outdir = path.join(work, "cdktf.out");
     synthesize({ configDir: CONFIG_DIR, outdir, afterSynth: [policyHook({ log: (l) => log.push(l) })] });
     before = tree(outdir);
+    prodOnly = path.join(work, "prod-only");
+    fs.mkdirSync(prodOnly);
+    fs.copyFileSync(path.join(CONFIG_DIR, "prod.json"), path.join(prodOnly, "prod.json"));
   });
   afterEach(() => (mockBreak = undefined));
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -112,7 +116,8 @@ describe("synth with the policy", () => {
     mockBreak = breaker;
     let error: unknown;
     try {
-      synthesize({ configDir: CONFIG_DIR, outdir, afterSynth: [policyHook()] });
+      // Every break is in mcp-prod: synthesizing prod alone keeps the test to one stack per case.
+      synthesize({ configDir: prodOnly, outdir, afterSynth: [policyHook()] });
     } catch (e) {
       error = e;
     }

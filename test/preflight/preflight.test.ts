@@ -23,7 +23,8 @@ import { PROJECT_TAG } from "../../preflight/tags";
 import { CheckResult } from "../../preflight/types";
 import { TerraformJson } from "../../policy/types";
 import { PROJECT } from "../../stacks/mcp-stack";
-import { shippedConfigs, synthStack, variant } from "../helpers";
+import { shippedConfigs, variant } from "../helpers";
+import { shippedPlan } from "../plans";
 import { ACCOUNT, awsError, CERT_ARN, clients, DAY, greenAccount, mocks, NOW, sentCommands, TGW_TABLE } from "./account";
 
 const configs = shippedConfigs();
@@ -375,11 +376,11 @@ describe("quotas", () => {
   });
 
   it("counts what the synthesized prod stack needs, and passes a ready account with it", async () => {
-    const plan = synthStack(prod).plan;
+    const plan = shippedPlan("prod");
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
     const usage = plannedUsage(plan);
-    // Reserved concurrency: the rotation function 3, the age check 1.
-    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 6, fargateVcpu: 4.5, albRules: 2, albListeners: 2, lambdaReserved: 4 });
+    // Reserved concurrency: the rotation function 3, the age check 1. Endpoints: the six defaults and ecs (jwt mode restarts tiers).
+    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 4.5, albRules: 2, albListeners: 2, lambdaReserved: 4 });
     const report = await run(prod, plan);
     expect(report.results.filter((r) => r.status !== "PASS")).toEqual([]);
     expect(find(report, "alerts").map((r) => r.detail)).toEqual(["confirmed on mcp-prod-security-alerts"]);

@@ -3,7 +3,8 @@ import { TerraformJson } from "../../policy/types";
 import { CHECKLIST } from "../../review/checklist";
 import { renderIndex, reviewStack, StackReview } from "../../review/report";
 import { contextFromConfig } from "../../review/write";
-import { resources, shippedConfigs, synthStack } from "../helpers";
+import { shippedConfigs } from "../helpers";
+import { resources, shippedPlan } from "../plans";
 
 const SECTIONS = ["## At a glance", "## 1. Reachability", "### Into the system", "### Out of the system (egress)", "### Diagram", "## 2. Secrets", "## 3. TLS", "## 4. Logs and retention", "### Where alerts go", "## 5. Seed checklist", "## 6. Policy result"];
 
@@ -13,7 +14,7 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
   let review: StackReview;
   beforeAll(() => {
     config = shippedConfigs()[env];
-    plan = synthStack(config).plan;
+    plan = shippedPlan(env);
     review = reviewStack(`mcp-${env}`, plan, { context: contextFromConfig(config) });
   });
 

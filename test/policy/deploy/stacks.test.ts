@@ -8,15 +8,15 @@ import { DEPLOY_PACK } from "../../../policy/deploy/index";
 import { CLOUDWATCH_RETENTION_DAYS } from "../../../policy/deploy/mcp-deploy-006";
 import { checkStack, formatViolations } from "../../../policy/engine";
 import { TerraformJson } from "../../../policy/types";
-import { resources, shippedConfigs, synthStack, variant } from "../../helpers";
+import { resources, synthStack, variant } from "../../helpers";
+import { shippedPlan } from "../../plans";
 
-const configs = shippedConfigs();
 let prod: TerraformJson;
 let longest: TerraformJson;
 
 beforeAll(() => {
   // dev and staging pass through the synth pipeline's own tests (test/policy/synth.test.ts runs every pack).
-  prod = synthStack(configs.prod).plan;
+  prod = shippedPlan("prod");
   // The longest names a config can ask for: a 12-character environment (config/schema.ts) and 24-character agent groups.
   longest = synthStack(
     variant("prod", (c) => {
