@@ -1,3 +1,6 @@
+/** The `project` default tag of every resource the kit creates; the preflight finds them by it. */
+export const PROJECT = "ibmi-mcp";
+
 /** Where a stack deploys. Constructs build ARNs from it instead of each looking the account up again. */
 export interface AwsEnv {
   /** Literal account id from config, or a token of the caller-identity data source. */

@@ -18,10 +18,8 @@ import { McpTiers } from "../constructs/mcp-tiers";
 import { ServiceOutputs } from "../constructs/service-outputs";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { TierSigningSecrets } from "../constructs/tier-signing-secrets";
-import { AwsEnv } from "../lib/aws-env";
+import { AwsEnv, PROJECT } from "../lib/aws-env";
 import { planTiers } from "../lib/tiers";
-
-export const PROJECT = "ibmi-mcp";
 
 /** The Terraform stack name of an environment. */
 export function stackName(environment: string): string {

@@ -1,27 +1,13 @@
-/** Shared test helpers: load the shipped configs, synthesize stacks in memory, and query the Terraform JSON. */
+/** Shared test helpers: synthesize a stack in memory; re-exports the config and plan helpers. */
 import { Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
-import { loadConfigs } from "../config/load";
 import { McpConfig } from "../config/schema";
 import { McpStack } from "../stacks/mcp-stack";
 import { TerraformJson } from "../policy/types";
 
-import { CONFIG_DIR } from "./paths";
-
+export { shippedConfigs, variant } from "./configs";
 export { CONFIG_DIR } from "./paths";
 export { resourceAt, resources } from "./plans";
-
-/** The shipped example configs (config/*.json), validated, keyed by environment. */
-export function shippedConfigs(): Record<string, McpConfig> {
-  return Object.fromEntries(loadConfigs(CONFIG_DIR).map((c) => [c.environment, c]));
-}
-
-/** A deep copy of a shipped config with changes applied by `edit`; for tests of one option. */
-export function variant(env: string, edit: (c: any) => void): McpConfig {
-  const c = JSON.parse(JSON.stringify(shippedConfigs()[env]));
-  edit(c);
-  return c;
-}
 
 /**
  * Synthesizes one stack (aspects and validations run) and returns it with its Terraform JSON exactly as

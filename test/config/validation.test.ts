@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, formatProblem, loadConfigs, parseJson, validateConfig } from "../../config/load";
-import { CONFIG_DIR } from "../helpers";
+import { CONFIG_DIR } from "../paths";
 
 const raw = (env: string) => JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.json`), "utf8"));
 

@@ -1,6 +1,7 @@
 import { planTiers, tierOf } from "../../lib/tiers";
 import { TerraformJson } from "../../policy/types";
-import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+import { shippedConfigs, synthStack, variant } from "../helpers";
+import { resourceAt, resources, shippedPlan } from "../plans";
 
 const ref = (type: string, plan: TerraformJson, pathSuffix: string, attr = "arn") => {
   const [address] = resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))!;
@@ -16,9 +17,9 @@ describe("LoadBalancer", () => {
   let prod: TerraformJson;
   let dev: TerraformJson;
   beforeAll(() => {
-    staging = synthStack(cfg.staging).plan;
-    prod = synthStack(cfg.prod).plan;
-    dev = synthStack(cfg.dev).plan;
+    staging = shippedPlan("staging");
+    prod = shippedPlan("prod");
+    dev = shippedPlan("dev");
   });
 
   it("is internal, drops invalid headers, keeps long MCP streams open, and logs access to the SSE-S3 bucket", () => {

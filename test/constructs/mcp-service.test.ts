@@ -1,7 +1,8 @@
 import { pascal } from "../../constructs/secrets";
 import { planTiers } from "../../lib/tiers";
 import { TerraformJson } from "../../policy/types";
-import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+import { shippedConfigs, synthStack, variant } from "../helpers";
+import { resourceAt, resources, shippedPlan } from "../plans";
 
 const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
 const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
@@ -17,8 +18,8 @@ describe("McpService (one per tier)", () => {
   let prod: TerraformJson;
   let dev: TerraformJson;
   beforeAll(() => {
-    prod = synthStack(cfg.prod).plan;
-    dev = synthStack(cfg.dev).plan;
+    prod = shippedPlan("prod");
+    dev = shippedPlan("dev");
   });
 
   it("runs one service per tier in the private subnets, without public IP, with rollback and the configured count", () => {

@@ -10,7 +10,8 @@ import { judge } from "../policy/fixtures";
 import { rule as tierRouting } from "../../policy/rules/mcp-lb-006";
 import { policyContextOf } from "../../policy/synth-hook";
 import { TerraformJson } from "../../policy/types";
-import { resources, shippedConfigs, synthStack } from "../helpers";
+import { shippedConfigs } from "../configs";
+import { resources, shippedPlan } from "../plans";
 
 /** `${aws_x.name.attr}` → `aws_x.name` */
 const addressOf = (ref: string) => /^\$\{([\w-]+\.[\w-]+)\.\w+\}$/.exec(ref)?.[1];
@@ -38,7 +39,7 @@ describe.each(["dev", "staging", "prod"])("tier isolation in %s", (name) => {
   let plan: TerraformJson;
   beforeAll(() => {
     cfg = shippedConfigs()[name];
-    plan = synthStack(cfg).plan;
+    plan = shippedPlan(name);
   });
 
   it("sends every agent range (first and last address) to a server with exactly its group's toolsets", () => {

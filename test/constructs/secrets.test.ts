@@ -12,6 +12,7 @@ import { ServiceRole } from "../../constructs/service-role";
 import { McpStack } from "../../stacks/mcp-stack";
 import { TerraformJson } from "../../policy/types";
 import { CONFIG_DIR, resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+import { shippedPlan } from "../plans";
 
 const KEY_ARN = /^\$\{aws_kms_key\.encryption-key_\w+\.arn\}$/;
 const ref = (type: string, pathPart: string, attr = "arn") => new RegExp(`^\\$\\{${type}\\.${pathPart}_[\\w-]+\\.${attr}\\}$`);
@@ -39,7 +40,7 @@ describe("Secrets", () => {
   const cfg = shippedConfigs();
   beforeAll(() => {
     ({ plan: prod, stack: prodStack } = synthStack(cfg.prod));
-    dev = synthStack(cfg.dev).plan;
+    dev = shippedPlan("dev");
   });
 
   it("keeps every secret under mcp/<env>/, one token per agent group, none with a value", () => {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { formatProblem, validateConfig } from "../../config/load";
 import { MAX_SOURCE_IPS_PER_RULE, planTiers, routingRules, tierId, tierOf, TierAgent } from "../../lib/tiers";
 import { toCidr, contains } from "../../lib/cidr";
-import { CONFIG_DIR } from "../helpers";
+import { CONFIG_DIR } from "../paths";
 
 const raw = (env: string) => JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.json`), "utf8"));
 function problems(env: string, edit: (c: any) => void): string[] {

@@ -8,7 +8,8 @@ import { policyContextOf } from "../../policy/synth-hook";
 import { Rule, TerraformJson } from "../../policy/types";
 import { validateConfig } from "../../config/load";
 import { McpStack } from "../../stacks/mcp-stack";
-import { shippedConfigs, synthStack, variant } from "../helpers";
+import { shippedConfigs, variant } from "../helpers";
+import { shippedPlan } from "../plans";
 import { lines, plan, ref } from "./fixtures";
 
 const open = plan({
@@ -18,8 +19,7 @@ const open = plan({
 
 describe("the engine on every shipped environment", () => {
   const results = Object.values(shippedConfigs()).map((config) => {
-    const { plan: p } = synthStack(config);
-    return checkStack(config.environment, p, policyContextOf(config));
+    return checkStack(config.environment, shippedPlan(config.environment), policyContextOf(config));
   });
 
   it.each(results.map((r) => [r.stack, r]))("%s passes every rule", (_name, r) => {

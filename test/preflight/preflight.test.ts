@@ -19,11 +19,9 @@ import { parseImage } from "../../preflight/images";
 import { plannedUsage } from "../../preflight/quotas";
 import { formatJson, formatText, PreflightReport, runPreflight } from "../../preflight/run";
 import { locationToRegion } from "../../preflight/state";
-import { PROJECT_TAG } from "../../preflight/tags";
 import { CheckResult } from "../../preflight/types";
 import { TerraformJson } from "../../policy/types";
-import { PROJECT } from "../../stacks/mcp-stack";
-import { shippedConfigs, variant } from "../helpers";
+import { shippedConfigs, variant } from "../configs";
 import { shippedPlan } from "../plans";
 import { ACCOUNT, awsError, CERT_ARN, clients, DAY, greenAccount, mocks, NOW, sentCommands, TGW_TABLE } from "./account";
 
@@ -438,9 +436,5 @@ describe("read-only", () => {
     const used = fs.readdirSync(dir).flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/new (\w+Command)\(/g)].map((m) => m[1]));
     expect(used.length).toBeGreaterThan(15);
     expect(used.filter((c) => !/^(Describe|Get|List)[A-Z]/.test(c) && c !== "SearchTransitGatewayRoutesCommand" && c !== "ValidatePullThroughCacheRuleCommand")).toEqual([]);
-  });
-
-  it("keeps the project tag in step with the stack's", () => {
-    expect(PROJECT_TAG).toBe(PROJECT);
   });
 });

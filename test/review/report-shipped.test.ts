@@ -3,7 +3,7 @@ import { TerraformJson } from "../../policy/types";
 import { CHECKLIST } from "../../review/checklist";
 import { renderIndex, reviewStack, StackReview } from "../../review/report";
 import { contextFromConfig } from "../../review/write";
-import { shippedConfigs } from "../helpers";
+import { shippedConfigs } from "../configs";
 import { resources, shippedPlan } from "../plans";
 
 const SECTIONS = ["## At a glance", "## 1. Reachability", "### Into the system", "### Out of the system (egress)", "### Diagram", "## 2. Secrets", "## 3. TLS", "## 4. Logs and retention", "### Where alerts go", "## 5. Seed checklist", "## 6. Policy result"];

@@ -4,7 +4,7 @@ import * as path from "node:path";
 // A dependency of cdktf-cli (pinned devDependency): HashiCorp's HCL parser compiled to wasm.
 import { parse } from "@cdktf/hcl2json";
 import { synthesize } from "../../lib/synth";
-import { CONFIG_DIR } from "../helpers";
+import { CONFIG_DIR } from "../paths";
 
 /** Every scalar of a Terraform JSON value with its path, blocks written either as objects or as one-element lists. */
 function leaves(v: unknown, p: string, out: [string, unknown][] = []): [string, unknown][] {
@@ -40,18 +40,18 @@ describe("synth with the review and --hcl", () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "review-synth-"));
     out = path.join(root, "cdktf.out");
     devOnly = configsOf(root, ["dev"]);
-    synthesize({ configDir: configsOf(root, ["dev", "prod"]), outdir: out, hcl: true });
+    synthesize({ configDir: devOnly, outdir: out, hcl: true });
   });
 
   test("writes review/<stack>.md and review/index.md next to the stacks", () => {
     const stacks = fs.readdirSync(path.join(out, "stacks")).sort();
     expect(fs.readdirSync(path.join(out, "review")).sort()).toEqual(["index.md", ...stacks.map((s) => `${s}.md`)].sort());
-    expect(fs.readFileSync(path.join(out, "review", "mcp-prod.md"), "utf8")).toMatch(/## 6\. Policy result\n\n\| Rule \|/);
+    expect(fs.readFileSync(path.join(out, "review", "mcp-dev.md"), "utf8")).toMatch(/## 6\. Policy result\n\n\| Rule \|/);
   });
 
   test("writes the same review on every run", () => {
     const again = path.join(root, "again");
-    synthesize({ configDir: configsOf(root, ["dev", "prod"]), outdir: again });
+    synthesize({ configDir: devOnly, outdir: again });
     for (const f of fs.readdirSync(path.join(out, "review"))) expect(fs.readFileSync(path.join(again, "review", f), "utf8")).toBe(fs.readFileSync(path.join(out, "review", f), "utf8"));
     expect(fs.existsSync(path.join(again, "hcl"))).toBe(false);
   });
@@ -73,7 +73,7 @@ describe("synth with the review and --hcl", () => {
     for (const fn of Object.values<any>(json.resource.aws_lambda_function ?? {})) expect(fs.existsSync(path.join(out, "hcl", "mcp-dev", fn.filename))).toBe(true);
   });
 
-  test.each(["mcp-prod"])("the HCL of %s parses to the same values as its JSON plan", async (stack) => {
+  test.each(["mcp-dev"])("the HCL of %s parses to the same values as its JSON plan", async (stack) => {
     const json = JSON.parse(fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8"));
     const hcl = await parse("cdk.tf", fs.readFileSync(path.join(out, "hcl", stack, "cdk.tf"), "utf8"));
     const expected = leaves({ resource: json.resource, data: json.data, provider: json.provider, output: json.output }, "");
