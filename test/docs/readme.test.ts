@@ -1,0 +1,60 @@
+/** The README's reference tables are hand-written: these tests fail when the code grows past them. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { configSchema } from "../../config/schema";
+
+const ROOT = path.join(__dirname, "..", "..");
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+/** Every leaf key path of the config schema, arrays written `[]`, e.g. `agents[].cidrs`. */
+function keyPaths(schema: any, prefix = ""): string[] {
+  let s = schema;
+  while (s?._zod?.def?.innerType) s = s._zod.def.innerType;
+  if (s?._zod?.def?.type === "array") {
+    let el = s._zod.def.element;
+    while (el?._zod?.def?.innerType) el = el._zod.def.innerType;
+    return el?.shape ? keyPaths(el, `${prefix}[]`) : [prefix];
+  }
+  if (s?.shape) return Object.keys(s.shape).flatMap((k) => keyPaths(s.shape[k], prefix ? `${prefix}.${k}` : k));
+  return [prefix];
+}
+
+/** The key cells of the configuration table: `a.b` / `c` expands to a.b and a.c. */
+function documentedKeys(): Set<string> {
+  const from = README.indexOf("| key | required | default | meaning |");
+  const table = README.slice(from, README.indexOf("\n\n", from));
+  const rows = table.split("\n").filter((l) => l.startsWith("| `"));
+  const keys = new Set<string>();
+  for (const row of rows) {
+    const cell = row.split(" | ")[0].slice(2);
+    const names = [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const first = names[0];
+    const parent = first.includes(".") ? first.slice(0, first.lastIndexOf(".") + 1) : "";
+    names.forEach((n, i) => keys.add(i === 0 || n.includes(".") ? n : parent + n));
+  }
+  return keys;
+}
+
+describe("README", () => {
+  it("documents every config key", () => {
+    const documented = documentedKeys();
+    expect(keyPaths(configSchema).filter((k) => !documented.has(k) && ![...documented].some((d) => k.startsWith(`${d}.`)))).toEqual([]);
+  });
+
+  it("documents no key the schema does not have", () => {
+    const known = new Set(keyPaths(configSchema));
+    const prefixes = new Set([...known].flatMap((k) => k.split(".").map((_, i, a) => a.slice(0, i + 1).join("."))));
+    expect([...documentedKeys()].filter((k) => !known.has(k) && !prefixes.has(k))).toEqual([]);
+  });
+
+  it("lists every construct file in the construct table", () => {
+    const files = fs.readdirSync(path.join(ROOT, "constructs")).filter((f) => f.endsWith(".ts"));
+    expect(files.filter((f) => !README.includes(`\`${f}\``))).toEqual([]);
+  });
+
+  it("gives the two commands that set up a fresh machine, and .ci/run calls the test command", () => {
+    expect(README).toContain("npm ci && npm run synth");
+    expect(README).toContain("npm test ");
+    expect(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8")).toMatch(/\nnpm test -- /);
+  });
+});
