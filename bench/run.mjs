@@ -34,6 +34,10 @@ function time(cmd, argv, { n = runs, env = {}, before } = {}) {
   return { min: Math.round(samples[0]), median: Math.round(samples[Math.floor(samples.length / 2)]), runs: n, peakRssMiB: rss ? Math.round(rss / 2 ** 20) : undefined };
 }
 
+/** Read-only grants from the seed's low-risk toolsets: every non-empty subset, smallest first (15 in all). */
+const LOW = ["performance", "sysadmin_discovery", "sysadmin_browse", "sysadmin_search"];
+const GRANTS = Array.from({ length: 15 }, (_, m) => LOW.filter((_, b) => ((m + 1) >> b) & 1)).sort((a, b) => a.length - b.length);
+
 /** A config directory with `envs` environments of `agents` agent groups each, derived from config/dev.json. */
 function generate(agents, envs) {
   const dir = path.join(tmp, `cfg-${agents}x${envs}`);
@@ -45,10 +49,13 @@ function generate(agents, envs) {
     const cfg = structuredClone(base);
     cfg.environment = env;
     cfg.stage = "dev";
+    // About 20 groups per grant, as a large estate would have: tiers grow with the groups (a jwt tier serves ≤ 40).
     cfg.agents = Array.from({ length: agents }, (_, i) => ({
-      ...structuredClone(templates[i % templates.length]),
+      ...structuredClone(templates[0]),
       name: `agent-${String(i).padStart(3, "0")}`,
       cidrs: [`10.${100 + Math.floor(i / 250)}.${i % 250}.0/28`],
+      toolsets: GRANTS[Math.floor(i / 20) % GRANTS.length],
+      readOnly: true,
     }));
     fs.writeFileSync(path.join(dir, `${env}.json`), JSON.stringify(cfg, null, 2));
   }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
-import { AGENT_CONNECTIONS, RISKS, tierChecks } from "../lib/tiers";
+import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, RISKS, tierChecks } from "../lib/tiers";
 
 /** Separates the problem from its fix inside a zod message; split again by `./load.ts`. */
 export const FIX = "\u0000";
@@ -289,7 +289,13 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
   if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
-  for (const f of tierChecks(cfg.agents, cfg.customToolsets, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql })) add(f.path, f.problem, f.fix);
+  const tierFindings = tierChecks(cfg.agents, cfg.customToolsets, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
+  for (const f of tierFindings) add(f.path, f.problem, f.fix);
+  if (srv.authMode === "jwt" && tierFindings.length === 0) {
+    for (const tier of planTiers(cfg.agents, cfg.customToolsets)) {
+      if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) add(["agents"], `gives ${tier.agents.length} agent groups the same grant (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}); in jwt mode one tier serves at most ${MAX_AGENTS_PER_JWT_TIER}, because its signing secret lists their tokens in its tags`, `merge groups whose hosts can share a token, or split them across grants of at most ${MAX_AGENTS_PER_JWT_TIER} groups`);
+    }
+  }
   (["mcpServer", "gateway"] as const).forEach((k) => {
     // The tasks have no internet route: ECR serves ghcr.io images through its pull-through cache (constructs/container-images.ts).
     const host = cfg[k].image.split("/")[0];

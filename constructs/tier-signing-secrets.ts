@@ -3,10 +3,10 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { AGENT_TOKEN_TAG_PREFIX, KIND_TAG, LENGTH_TAG, TIER_SERVICE_TAG } from "../functions/rotate-secret/contract";
-import { AwsEnv, prefix } from "../lib/aws-env";
+import { AGENT_TOKEN_TAG_PREFIX, KIND_TAG, LENGTH_TAG, RESTART_SERVICE_TAG } from "../functions/rotate-secret/contract";
+import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
 import { ReadableSecret } from "../lib/container";
-import { Tier } from "../lib/tiers";
+import { Tier, MAX_AGENTS_PER_JWT_TIER } from "../lib/tiers";
 import { EncryptionKey } from "./encryption-key";
 import { pascal, Secrets } from "./secrets";
 import { ServiceRole } from "./service-role";
@@ -24,16 +24,10 @@ export interface TierSigningSecretsProps {
   readonly recoveryWindowDays?: number;
 }
 
-/** Secrets Manager allows 50 tags per secret; provider default tags and the kit's own take up to 10. */
-const MAX_AGENTS_PER_TIER = 40;
 
-/**
- * ARN of a tier's ECS service, from the names McpService (`mcp-<env>-<tier id>`) and ServiceCluster (`mcp-<env>`)
- * give them. Built from names, not read from the service: the service's task definition references the signing
- * secret, so a reference back from the secret's tags would be a cycle.
- */
+/** ARN of a tier's ECS service, which McpService names `mcp-<env>-<tier id>` (built from names: see ecsServiceArn). */
 export function tierServiceArn(env: AwsEnv, tierId: string): string {
-  return `arn:${env.partition}:ecs:${env.region}:${env.accountId}:service/${prefix(env)}/${prefix(env)}-${tierId}`;
+  return ecsServiceArn(env, `${prefix(env)}-${tierId}`);
 }
 
 /** One tier's MCP_AUTH_SECRET_KEY. */
@@ -78,7 +72,7 @@ export class TierSigningSecrets extends Construct {
     const byTier: Record<string, TierSigningSecret> = {};
     const tokenArns: string[] = [];
     for (const tier of props.tiers) {
-      if (tier.agents.length > MAX_AGENTS_PER_TIER) throw new Error(`${this.node.path}: tier ${tier.id} has ${tier.agents.length} agent groups; at most ${MAX_AGENTS_PER_TIER} fit in its signing secret's tags`);
+      if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) throw new Error(`${this.node.path}: tier ${tier.id} has ${tier.agents.length} agent groups; at most ${MAX_AGENTS_PER_JWT_TIER} fit in its signing secret's tags`);
       const name = `mcp/${env.environment}/tier-signing-secret/${tier.id}`;
       const tokens = tier.agents.map((a) => {
         const t = props.secrets.agentTokens[a];
@@ -96,7 +90,7 @@ export class TierSigningSecrets extends Construct {
           [KIND_TAG]: "token",
           [LENGTH_TAG]: "64",
           tier: tier.id,
-          [TIER_SERVICE_TAG]: tierServiceArn(env, tier.id),
+          [RESTART_SERVICE_TAG]: tierServiceArn(env, tier.id),
           ...Object.fromEntries(tokens.map(([a, t]) => [`${AGENT_TOKEN_TAG_PREFIX}${a}`, t.name])),
         },
       });

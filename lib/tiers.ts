@@ -49,6 +49,12 @@ export interface CustomToolset {
 }
 
 /** One MCP server service: a distinct (toolsets, read-only) grant, shared by every agent group that has it. */
+/**
+ * In jwt mode a tier's signing secret lists its agent tokens in its tags, so its rotation can re-mint them: Secrets
+ * Manager allows 50 tags per secret, and provider default tags and the kit's own take up to 10.
+ */
+export const MAX_AGENTS_PER_JWT_TIER = 40;
+
 export interface Tier {
   /** Stable short id, e.g. `ro-1a2b3c`: names target groups (`mcp-<env>-<id>`), services and DNS records. */
   readonly id: string;

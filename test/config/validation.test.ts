@@ -68,6 +68,15 @@ describe("each bad input is reported with file, path, value and fix", () => {
     expect(problems(env, edit)).toContain(expected);
   });
 
+  it("refuses more agent groups on one jwt tier than its signing secret can list", () => {
+    const many = problems("dev", (c) => {
+      c.agents = Array.from({ length: 41 }, (_, i) => ({ ...c.agents[0], name: `agent-${i}`, cidrs: [`10.20.${100 + i}.0/28`] }));
+    });
+    expect(many).toEqual([
+      "config/dev.json: agents: gives 41 agent groups the same grant (performance, sysadmin_discovery, read-only); in jwt mode one tier serves at most 40, because its signing secret lists their tokens in its tags. Fix: merge groups whose hosts can share a token, or split them across grants of at most 40 groups.",
+    ]);
+  });
+
   it("reports every problem of a file at once", () => {
     const all = problems("prod", (c) => {
       c.mcpServer.image = "ghcr.io/ibm/ibmi-mcp-server:latest";
