@@ -33,9 +33,15 @@ export function canonicalCidr(text: string): string | undefined {
   return p ? `${formatIp((p.address & mask(p.prefix)) >>> 0)}/${p.prefix}` : undefined;
 }
 
+const parsed = new Map<string, Cidr | undefined>();
+
+/** The network a CIDR names. Memoized: policy rules compare every rule's source with every agent range. */
 export function toCidr(text: string): Cidr | undefined {
+  if (parsed.has(text)) return parsed.get(text);
   const p = parseCidr(text);
-  return p ? { network: (p.address & mask(p.prefix)) >>> 0, prefix: p.prefix } : undefined;
+  const cidr = p ? Object.freeze({ network: (p.address & mask(p.prefix)) >>> 0, prefix: p.prefix }) : undefined;
+  parsed.set(text, cidr);
+  return cidr;
 }
 
 export function overlaps(a: Cidr, b: Cidr): boolean {

@@ -9,7 +9,15 @@ import * as path from "node:path";
 import { McpConfig } from "../config/schema";
 import { checkStack, PLAN_CONTEXT_KEY, PolicyError } from "./engine";
 import { isObject } from "./plan";
-import { PolicyContext, RulePack, TerraformJson } from "./types";
+import { PolicyContext, RulePack, TerraformJson, StackResult } from "./types";
+
+/** The result of each stack's check in this run, so the review step does not judge the same plan again. */
+const resultsByStack = new WeakMap<object, StackResult>();
+
+/** The policy result the hook computed for `stack` in this process, if it ran. */
+export function policyResultOf(stack: object): StackResult | undefined {
+  return resultsByStack.get(stack);
+}
 
 /** What a stack's config tells the rules. */
 export function policyContextOf(config: McpConfig): PolicyContext {
@@ -44,6 +52,7 @@ export function policyHook(opts: { packs?: readonly RulePack[]; log?: (line: str
       const plan: TerraformJson = onDisk ? JSON.parse(fs.readFileSync(file, "utf8")) : stack.toTerraform();
       const ctx = policyContextOf(stack.config);
       const result = checkStack(name, plan, ctx, opts.packs);
+      resultsByStack.set(stack, result);
       if (onDisk) recordContext(file, plan, ctx);
       const counts = { pass: 0, fail: 0, "not-applicable": 0 };
       for (const r of result.results) counts[r.verdict]++;
