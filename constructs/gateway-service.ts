@@ -8,7 +8,7 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
-import { AwsEnv, prefix } from "../lib/aws-env";
+import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
 import { containerDefinition, ReadableSecret, SecretRef } from "../lib/container";
 import { policyDocument } from "../lib/iam";
 import { suppress } from "../policy/suppress";
@@ -37,10 +37,11 @@ export interface GatewayServiceProps {
   /** PLATFORM_ADMIN_PASSWORD; also BASIC_AUTH_PASSWORD, whose upstream default ("changeme") must never be live. */
   readonly adminPassword: ReadableSecret;
   /**
-   * AUTH_ENCRYPTION_SECRET: encrypts the credentials the gateway stores (the tiers' bearer tokens). It must not
-   * rotate like the others: stored credentials would become unreadable. @default unset (upstream default; see docs/service.md)
+   * AUTH_ENCRYPTION_SECRET: encrypts the credentials the gateway stores (the tiers' bearer tokens). Required, so the
+   * upstream default ("my-test-salt", mcpgateway/config.py) is never live. It must not rotate like the others: stored
+   * credentials would become unreadable (Secrets.gatewayEncryptionSecret is generated once).
    */
-  readonly encryptionSecret?: ReadableSecret;
+  readonly encryptionSecret: ReadableSecret;
   /** PLATFORM_ADMIN_EMAIL. */
   readonly adminEmail: string;
   /** The name clients use (the certificate's): APP_DOMAIN, and with the port the one allowed origin. */
@@ -72,6 +73,8 @@ export class GatewayService extends Construct {
   readonly targetGroup: LbTargetGroup;
   readonly taskDefinition: EcsTaskDefinition;
   readonly service: EcsService;
+  /** The service's ARN built from its and the cluster's names, for grants that must not reference it (ecsServiceArn). */
+  readonly serviceArn: string;
   readonly executionRole: ServiceRole;
   readonly taskRole: ServiceRole;
   readonly fileSystem: EfsFileSystem;
@@ -83,6 +86,7 @@ export class GatewayService extends Construct {
     super(scope, id);
     const { env } = props;
     const name = `${prefix(env)}-gateway`;
+    this.serviceArn = ecsServiceArn(env, name);
     const port = props.port ?? 4444;
     const uid = props.uid ?? 1001;
     const adminUi = props.adminUi ?? false;
@@ -134,9 +138,9 @@ export class GatewayService extends Construct {
       JWT_SECRET_KEY: { secret: props.jwtSecret },
       PLATFORM_ADMIN_PASSWORD: { secret: props.adminPassword },
       BASIC_AUTH_PASSWORD: { secret: props.adminPassword },
-      ...(props.encryptionSecret ? { AUTH_ENCRYPTION_SECRET: { secret: props.encryptionSecret } } : {}),
+      AUTH_ENCRYPTION_SECRET: { secret: props.encryptionSecret },
     };
-    for (const s of new Set([props.jwtSecret, props.adminPassword, ...(props.encryptionSecret ? [props.encryptionSecret] : [])])) s.grantRead(this.executionRole);
+    for (const s of new Set([props.jwtSecret, props.adminPassword, props.encryptionSecret])) s.grantRead(this.executionRole);
 
     // Context Forge 0.7 settings (mcpgateway/config.py, .env.example of the v0.7.0 tag).
     const environment: Record<string, string> = {

@@ -1,13 +1,15 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
+import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
+import { suppress } from "../policy/suppress";
 import { SecurityAlerts } from "./alerts";
 import { AuditLogs } from "./audit-logs";
 import { EncryptionKey } from "./encryption-key";
@@ -15,8 +17,14 @@ import { Network } from "./network";
 import { ServiceRole } from "./service-role";
 import { VpcFunction } from "./vpc-function";
 
-/** Who puts a new value into a secret. */
-export type Rotation = { readonly by: "aws"; readonly kind: GeneratedKind; readonly length?: number } | { readonly by: "person" };
+/**
+ * Who puts a new value into a secret: the rotation function on apply and every `rotationDays` ("aws"), the rotation
+ * function on apply only ("aws-once": a key whose change would make stored data unreadable), or a person.
+ */
+export type Rotation =
+  | { readonly by: "aws"; readonly kind: GeneratedKind; readonly length?: number }
+  | { readonly by: "aws-once"; readonly kind: "token"; readonly length: number }
+  | { readonly by: "person" };
 
 /** One Secrets Manager entry of the environment. Holds no value: only where it is and who may read it. */
 export class ManagedSecret {
@@ -92,6 +100,8 @@ export class Secrets extends Construct {
   readonly gatewayJwtSecret: ManagedSecret;
   /** Gateway PLATFORM_ADMIN_PASSWORD. */
   readonly gatewayAdminPassword: ManagedSecret;
+  /** Gateway AUTH_ENCRYPTION_SECRET: generated once on apply, never rotated automatically. */
+  readonly gatewayEncryptionSecret: ManagedSecret;
   /** JSON { user, password } of the IBM i service profile (DB2i_USER / DB2i_PASS). */
   readonly ibmiCredentials: ManagedSecret;
   readonly rotationFunction: VpcFunction;
@@ -133,9 +143,15 @@ export class Secrets extends Construct {
     );
     this.gatewayJwtSecret = this.add("gateway-jwt-secret", "JWT_SECRET_KEY of the MCP gateway", { by: "aws", kind: "token", length: 64 });
     this.gatewayAdminPassword = this.add("gateway-admin-password", "PLATFORM_ADMIN_PASSWORD of the MCP gateway", { by: "aws", kind: "password", length: 32 });
+    // Context Forge derives an AES-GCM key from this phrase (SHA-256) and encrypts with it the credentials it stores: the
+    // auth values of registered gateways and tools (the tier tokens) and OAuth tokens. Upstream default "my-test-salt".
+    // IBM/mcp-context-forge mcpgateway/config.py (`auth_encryption_secret`, "Encryption key phrase for auth storage"),
+    // mcpgateway/utils/services_auth.py (encode_auth/decode_auth), mcpgateway/services/token_storage_service.py.
+    this.gatewayEncryptionSecret = this.add("gateway-encryption-secret", "AUTH_ENCRYPTION_SECRET of the MCP gateway: encrypts the credentials it stores for reaching the tiers", { by: "aws-once", kind: "token", length: 64 });
     this.ibmiCredentials = this.add("ibmi-service-credentials", "IBM i service profile for the MCP server, JSON user/password (DB2i_USER, DB2i_PASS); changed on IBM i first, then here", { by: "person" });
 
     const generated = this.secrets.filter((s) => s.rotation.by === "aws");
+    const once = this.secrets.filter((s) => s.rotation.by === "aws-once");
     const manual = this.secrets.filter((s) => s.rotation.by === "person");
 
     this.rotationFunction = new VpcFunction(this, "rotation", {
@@ -161,9 +177,12 @@ export class Secrets extends Construct {
       resources: ["*"],
       why: "GetRandomPassword acts on no resource; IAM accepts only \"*\" for it.",
     });
+    // Never-rotated secrets: only whether one has a value yet, and its first value.
+    rotationRole.addToPolicy({ sid: "GenerateOnceSecrets", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], resources: once.map((s) => s.arn) });
     props.key.grantEncryptDecrypt(rotationRole, "RotationFunctionThroughSecretsManager", { StringEquals: { "kms:ViaService": `secretsmanager.${env.region}.amazonaws.com` } });
     // Agent JWTs get their rotation when they learn their signing secret (signAgentToken): the first mint needs it.
     for (const s of generated) if (s.rotation.by !== "aws" || s.rotation.kind !== "agent-jwt") this.rotate(s, rotationDays);
+    for (const s of once) this.generateOnce(s);
     if (props.authMode === "jwt") {
       this.node.addValidation({
         validate: () => agentNames.filter((n) => !this.signed.has(n)).map((n) => `${this.node.path}: agent token ${n} has no tier signing secret (TierSigningSecrets signs every group's token)`),
@@ -238,6 +257,43 @@ export class Secrets extends Construct {
     this.rotate(token, this.agentTokenRotationDays, [signer.rotation]);
   }
 
+  /**
+   * Makes `service`'s ECS service (an ARN built from names: ecsServiceArn) redeploy after each finished rotation of
+   * `secrets`, whose values its tasks read only at start. The rotation function reads the service from the secret's
+   * `mcp-restart-service` tag, as for a tier signing secret, and may update exactly that service. A first value
+   * restarts nothing.
+   */
+  restartOnRotation(id: string, serviceArn: string, secrets: readonly ManagedSecret[]): void {
+    if (!secrets.length) throw new Error(`${this.node.path}: ${id} restarts on the rotation of no secret`);
+    for (const s of secrets) {
+      if (!this.secrets.includes(s)) throw new Error(`${this.node.path}: ${s.name} is not a secret of this construct`);
+      if (s.rotation.by !== "aws" || s.rotation.kind === "agent-jwt") throw new Error(`${this.node.path}: ${s.name} is not rotated by the kit's function on a schedule, so nothing would restart ${id}`);
+      const tags = s.secret.tagsInput ?? {};
+      if (tags[RESTART_SERVICE_TAG]) throw new Error(`${this.node.path}: ${s.name} already restarts ${tags[RESTART_SERVICE_TAG]}`);
+      s.secret.tags = { ...tags, [RESTART_SERVICE_TAG]: serviceArn };
+    }
+    this.rotationFunction.role.addToPolicy({ sid: `Restart${pascal(id)}OnSecretRotation`, actions: ["ecs:UpdateService"], resources: [serviceArn] });
+  }
+
+  /**
+   * The one value of a never-rotated secret, generated inside AWS on apply: Terraform invokes the rotation function
+   * once (aws_lambda_invocation, on create only) with the secret's ARN; it puts a value only when there is none and
+   * returns no value, so nothing secret reaches the state. No rotation schedule: MCP-SEC-002 is suppressed with why.
+   */
+  private generateOnce(s: ManagedSecret): void {
+    new LambdaInvocation(this, `generate-${s.key.replace(/\//g, "-")}`, {
+      functionName: this.rotationFunction.functionName,
+      input: JSON.stringify({ GenerateOnce: s.arn }),
+      lifecycleScope: "CREATE_ONLY",
+      dependsOn: [this.rotationFunction.fn],
+    });
+    suppress(
+      s.secret,
+      "MCP-SEC-002",
+      "the gateway encrypts the credentials it stores with this key; a scheduled rotation would make them unreadable, so it is generated once on apply and rotated only deliberately by an operator who re-registers the stored credentials (docs/secrets.md)",
+    );
+  }
+
   private rotate(s: ManagedSecret, days: number, after: readonly SecretsmanagerSecretRotation[] = []): void {
     const id = s.key.replace(/\//g, "-");
     // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
@@ -266,6 +322,7 @@ export class Secrets extends Construct {
 
   private tagsOf(rotation: Rotation, agent?: string): Record<string, string> {
     if (rotation.by === "person") return { "mcp-secret-rotated-by": "person" };
+    if (rotation.by === "aws-once") return { [KIND_TAG]: rotation.kind, [LENGTH_TAG]: String(rotation.length), [ROTATION_TAG]: NEVER_ROTATED };
     if (rotation.kind === "agent-jwt") return { [KIND_TAG]: rotation.kind, ...(agent ? { [CLIENT_ID_TAG]: agent } : {}) };
     return { [KIND_TAG]: rotation.kind, ...(rotation.length ? { [LENGTH_TAG]: String(rotation.length) } : {}) };
   }
@@ -305,6 +362,7 @@ export class Secrets extends Construct {
 export const AGENT_TOKEN_GRACE_DAYS = 2;
 
 function rotationSummary(r: Rotation, days: number): string {
+  if (r.by === "aws-once") return "Generated once in AWS on apply, never rotated automatically (stored credentials would become unreadable; docs/secrets.md)";
   return r.by === "aws" ? `Generated and rotated in AWS every ${days} days` : `Put by a person; alarm when older than ${days} days`;
 }
 

@@ -20,3 +20,12 @@ export function arn(env: AwsEnv, service: string, resource: string, opts: { regi
 export function prefix(env: AwsEnv): string {
   return `mcp-${env.environment}`;
 }
+
+/**
+ * ARN of an ECS service of the environment's cluster (ServiceCluster names it `mcp-<env>`), built from names. For
+ * grants and tags that must not reference the service itself: a service whose task definition reads a secret cannot
+ * also be referenced from that secret's tags or its rotation role (a cycle).
+ */
+export function ecsServiceArn(env: AwsEnv, serviceName: string): string {
+  return arn(env, "ecs", `service/${prefix(env)}/${serviceName}`);
+}

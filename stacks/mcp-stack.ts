@@ -72,8 +72,8 @@ export class McpStack extends TerraformStack {
       transitGatewayId: net.transitGatewayId,
       vpnGatewayId: net.vpnGatewayId,
       remoteCidrs: [net.ibmi.cidr, ...config.agents.flatMap((a) => a.cidrs), ...config.gateway.clientCidrs],
-      // jwt mode: the rotation function restarts a tier (ecs:UpdateService) when its signing secret rotates.
-      interfaceEndpoints: config.mcpServer.authMode === "jwt" ? [...DEFAULT_INTERFACE_ENDPOINTS, "ecs"] : undefined,
+      // The rotation function restarts the gateway (and in jwt mode a tier) with ecs:UpdateService when a secret it holds rotates.
+      interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS, "ecs"],
     });
     this.access = new AgentAccess(this, "agent-access", {
       env: this.env,
@@ -184,6 +184,7 @@ export class McpStack extends TerraformStack {
       logGroup: this.logs.gateway,
       jwtSecret: secrets.gatewayJwtSecret,
       adminPassword: secrets.gatewayAdminPassword,
+      encryptionSecret: secrets.gatewayEncryptionSecret,
       adminEmail: gw.adminEmail ?? `admin@${host}`,
       publicHost: host,
       adminUi: gw.adminUi,
@@ -191,6 +192,8 @@ export class McpStack extends TerraformStack {
       memoryMiB: gw.memory,
       logLevel: srv.logLevel === "debug" ? "DEBUG" : "INFO",
     });
+    // Its tasks read these only at start: each finished rotation redeploys the gateway (docs/secrets.md).
+    secrets.restartOnRotation("gateway", gateway.serviceArn, [secrets.gatewayJwtSecret, secrets.gatewayAdminPassword]);
     new ServiceOutputs(this, "service-outputs", {
       loadBalancer,
       host,

@@ -24,5 +24,15 @@ export const LIFETIME_TAG = "mcp-token-lifetime-hours";
  * name. When the signing secret rotates, the function re-mints each of them (RotateSecret).
  */
 export const AGENT_TOKEN_TAG_PREFIX = "mcp-agent-token:";
-/** On a tier signing secret: ARN of the ECS service whose tasks hold it; forced to a new deployment when it rotates. */
-export const TIER_SERVICE_TAG = "mcp-tier-service";
+/**
+ * On a rotating secret whose readers load it only at task start (a tier signing secret, the gateway's JWT secret and
+ * admin password): ARN of the ECS service whose tasks hold it, forced to a new deployment when a rotation finishes.
+ */
+export const RESTART_SERVICE_TAG = "mcp-restart-service";
+
+/**
+ * `never` on a secret the function generates once, on apply (a `GenerateOnce` invocation), and must never rotate:
+ * the gateway's AUTH_ENCRYPTION_SECRET, whose change would make what the gateway stored unreadable.
+ */
+export const ROTATION_TAG = "mcp-secret-rotation";
+export const NEVER_ROTATED = "never";

@@ -16,9 +16,14 @@
  *
  * Ordering: a tier's tasks read their signing secret only when they start. So when a signing secret's finishSecret
  * moves AWSCURRENT, the function starts a rotation of every agent token signed with it (they re-mint with the new key)
- * and forces a new deployment of the tier's ECS service (its tasks restart with the new key): docs/secrets.md.
+ * and forces a new deployment of the tier's ECS service (its tasks restart with the new key): docs/secrets.md. The
+ * gateway's rotating secrets (JWT secret, admin password) name the gateway service the same way (`mcp-restart-service`).
+ *
+ * A secret tagged `mcp-secret-rotation=never` (the gateway's AUTH_ENCRYPTION_SECRET) is not rotated: Terraform invokes
+ * the function once on apply with `{ GenerateOnce: <secret ARN> }` (aws_lambda_invocation), which puts a first
+ * AWSCURRENT value when the secret has none and otherwise changes nothing. Rotation steps for it are refused.
  */
-import { generateKeyPairSync, createPrivateKey, createPublicKey } from "node:crypto";
+import { generateKeyPairSync, createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import {
   DescribeSecretCommand,
@@ -29,13 +34,26 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
-import { AGENT_TOKEN_TAG_PREFIX, CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, SCOPES_TAG, SIGNING_SECRET_TAG, TIER_SERVICE_TAG } from "./contract";
+import { AGENT_TOKEN_TAG_PREFIX, CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "./contract";
 import { jwtProblem, signHs256 } from "./jwt";
 
 export interface RotationEvent {
   readonly SecretId: string;
   readonly ClientRequestToken: string;
   readonly Step: "createSecret" | "setSecret" | "testSecret" | "finishSecret";
+}
+
+/** Terraform's one invocation on apply for a never-rotated secret (constructs/secrets.ts). */
+export interface GenerateOnceEvent {
+  /** ARN of the secret. */
+  readonly GenerateOnce: string;
+}
+
+/** What the GenerateOnce invocation returns (Terraform keeps it in state: never a value). */
+export interface GenerateOnceResult {
+  readonly secretId: string;
+  /** false when the secret already had a current value, which is then left as it is. */
+  readonly generated: boolean;
 }
 
 
@@ -62,16 +80,21 @@ export type Spec =
 export interface Dependents {
   /** Names of the agent token secrets signed with this secret. */
   readonly agentTokens: readonly string[];
-  /** ARN of the ECS service whose tasks read this secret at start. */
+  /** ARN of the ECS service whose tasks read this secret at start (tag `mcp-restart-service`). */
   readonly service?: string;
 }
 
 /** Longest token lifetime accepted: the longest rotation interval (90 days) plus a week. */
 const MAX_LIFETIME_HOURS = 97 * 24;
 
-export async function handler(event: RotationEvent): Promise<void> {
+export async function handler(event: RotationEvent): Promise<void>;
+export async function handler(event: GenerateOnceEvent): Promise<GenerateOnceResult>;
+export async function handler(event: RotationEvent | GenerateOnceEvent): Promise<void | GenerateOnceResult> {
+  if ("GenerateOnce" in event) return generateOnce(event.GenerateOnce);
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
   const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  // Before anything else: rotating it would make what the gateway encrypted with it unreadable.
+  if (neverRotated(meta.Tags ?? [])) throw new Error(`${secretId} is tagged ${ROTATION_TAG}=${NEVER_ROTATED}: it is generated once and never rotated (docs/secrets.md)`);
   if (!meta.RotationEnabled) throw new Error(`rotation is not enabled for ${secretId}`);
   const stages = meta.VersionIdsToStages ?? {};
   if (!stages[token]) throw new Error(`version ${token} is not a version of ${secretId}`);
@@ -100,6 +123,31 @@ export async function handler(event: RotationEvent): Promise<void> {
 }
 
 type Tags = readonly { Key?: string; Value?: string }[];
+
+const neverRotated = (tags: Tags) => tags.some((t) => t.Key === ROTATION_TAG && t.Value === NEVER_ROTATED);
+
+/**
+ * The first and only value of a never-rotated secret: generated and stored as AWSCURRENT when the secret has no current
+ * version; a secret that has one is left alone (a re-run apply, or a value an operator put on purpose).
+ */
+async function generateOnce(secretId: string): Promise<GenerateOnceResult> {
+  const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  if (!neverRotated(meta.Tags ?? [])) throw new Error(`${secretId} is not tagged ${ROTATION_TAG}=${NEVER_ROTATED}; rotating secrets get their values through rotation`);
+  if (meta.RotationEnabled) throw new Error(`${secretId} is tagged ${ROTATION_TAG}=${NEVER_ROTATED} but has rotation enabled; cancel it (aws secretsmanager cancel-rotate-secret)`);
+  if (Object.values(meta.VersionIdsToStages ?? {}).some((s) => s.includes("AWSCURRENT"))) {
+    log("already-set", secretId, "generateOnce");
+    return { secretId, generated: false };
+  }
+  const spec = specFromTags(meta.Tags ?? [], secretId);
+  if (spec.kind === "agent-jwt") throw new Error(`${secretId}: an agent JWT expires and cannot be generated once`);
+  const version = randomUUID();
+  const value = await generate(spec, version);
+  const problem = checkValue(spec, value);
+  if (problem) throw new Error(`generated value of ${secretId} ${problem}`);
+  await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: version, SecretString: value, VersionStages: ["AWSCURRENT"] }));
+  log("generated-once", secretId, "generateOnce");
+  return { secretId, generated: true };
+}
 
 export function specFromTags(tags: Tags, secretId: string): Spec {
   const tag = (k: string) => tags.find((t) => t.Key === k)?.Value;
@@ -134,11 +182,11 @@ async function createSecret(secretId: string, token: string, spec: Spec): Promis
   log("created", secretId, "createSecret");
 }
 
-/** The agent token secrets and the ECS service a (signing) secret's tags name. */
+/** The agent token secrets and the ECS service a secret's tags name. */
 export function dependentsFromTags(tags: Tags): Dependents {
   return {
     agentTokens: tags.filter((t) => t.Key?.startsWith(AGENT_TOKEN_TAG_PREFIX) && t.Value).map((t) => t.Value as string).sort(),
-    service: tags.find((t) => t.Key === TIER_SERVICE_TAG)?.Value,
+    service: tags.find((t) => t.Key === RESTART_SERVICE_TAG)?.Value,
   };
 }
 
@@ -216,8 +264,9 @@ async function finishSecret(secretId: string, token: string, stages: Record<stri
 }
 
 /**
- * After a signing secret's new version became current: re-mint every agent token it signs (their createSecret reads
- * the new AWSCURRENT), then restart the tier's tasks so they load the new key. A token whose rotation is not configured
+ * After a secret's new version became current: re-mint every agent token it signs (a tier signing secret; their
+ * createSecret reads the new AWSCURRENT), then restart the service whose tasks hold it (a tier, or the gateway) so they
+ * load the new value. A token whose rotation is not configured
  * yet (first apply) is skipped: its own first rotation signs with the current key. Every dependent is tried; then any
  * failure fails the step, which raises the rotation-error alarm (the new key is already current; rerun with
  * `aws secretsmanager rotate-secret` on the failed token, or `aws ecs update-service --force-new-deployment`).

@@ -66,7 +66,7 @@ describe("agent tokens as tier-signed JWTs", () => {
       const tags = resourceAt(plan, "aws_secretsmanager_secret", `tier-signing-secrets/${tier.id}`).tags;
       const named = Object.entries(tags).filter(([k]) => k.startsWith("mcp-agent-token:"));
       expect(Object.fromEntries(named)).toEqual(Object.fromEntries(tier.agents.map((a) => [`mcp-agent-token:${a}`, `mcp/staging/agent-token/${a}`])));
-      expect(tags["mcp-tier-service"]).toBe(`arn:aws:ecs:us-east-1:${stack.env.accountId}:service/mcp-staging/mcp-staging-${tier.id}`);
+      expect(tags["mcp-restart-service"]).toBe(`arn:aws:ecs:us-east-1:${stack.env.accountId}:service/mcp-staging/mcp-staging-${tier.id}`);
       expect(resourceAt(plan, "aws_ecs_service", `mcp/${tier.id}/service`).name).toBe(`mcp-staging-${tier.id}`);
     }
     expect(resourceAt(plan, "aws_ecs_cluster", "cluster/cluster").name).toBe("mcp-staging");
@@ -92,12 +92,13 @@ describe("agent tokens as tier-signed JWTs", () => {
     for (const s of st.filter((x) => [x.Action].flat().some((a: string) => a.startsWith("kms:")))) expect(s.Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } });
   });
 
-  it("adds the ECS API endpoint in jwt mode only (the function restarts tiers from inside the VPC)", () => {
+  it("adds the ECS API endpoint in every mode (the function restarts tiers, and the gateway in any mode, from inside the VPC)", () => {
     const services = (p: TerraformJson) => resources(p, "aws_vpc_endpoint").map(([, e]) => e.service_name);
     expect(services(plan)).toContain("com.amazonaws.us-east-1.ecs");
     const ibmi = synthStack(variant("staging", (c) => (c.mcpServer.authMode = "ibmi"))).plan;
-    expect(services(ibmi)).not.toContain("com.amazonaws.us-east-1.ecs");
+    expect(services(ibmi)).toContain("com.amazonaws.us-east-1.ecs");
     expect(policy(ibmi).map((s) => s.Sid)).not.toContain("RestartTiersOnKeyRotation");
+    expect(policy(ibmi).map((s) => s.Sid)).toContain("RestartGatewayOnSecretRotation");
   });
 
   it("refuses, at synth, a jwt-mode agent token no tier signs", () => {

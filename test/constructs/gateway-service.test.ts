@@ -81,17 +81,20 @@ describe("GatewayService", () => {
       },
     ]);
     const exec = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "gateway/execution-role/policy").policy);
-    expect(exec.Statement.map((s: any) => s.Sid)).toEqual(["EcrAuthorizationToken", "EcrPullImages", "EcrPullThroughCacheFirstPull", "WriteGatewayLogs", "ReadGatewayJwtSecret", expect.stringMatching(/^UseKeyReadSecrets/), "ReadGatewayAdminPassword"]);
+    expect(exec.Statement.map((s: any) => s.Sid)).toEqual(["EcrAuthorizationToken", "EcrPullImages", "EcrPullThroughCacheFirstPull", "WriteGatewayLogs", "ReadGatewayJwtSecret", expect.stringMatching(/^UseKeyReadSecrets/), "ReadGatewayAdminPassword", "ReadGatewayEncryptionSecret"]);
+    expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayEncryptionSecret")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: ref(prod, "aws_secretsmanager_secret", "secrets/gateway-encryption-secret") });
   });
 
-  it("takes its JWT secret and admin password from Secrets Manager, and never leaves the upstream basic-auth default live", () => {
+  it("takes its JWT secret, admin password and encryption secret from Secrets Manager, and never leaves an upstream default (basic auth, encryption key) live", () => {
     const c = container(prod);
     const admin = ref(prod, "aws_secretsmanager_secret", "secrets/gateway-admin-password");
     expect(c.secrets).toEqual([
+      { name: "AUTH_ENCRYPTION_SECRET", valueFrom: ref(prod, "aws_secretsmanager_secret", "secrets/gateway-encryption-secret") },
       { name: "BASIC_AUTH_PASSWORD", valueFrom: admin },
       { name: "JWT_SECRET_KEY", valueFrom: ref(prod, "aws_secretsmanager_secret", "secrets/gateway-jwt-secret") },
       { name: "PLATFORM_ADMIN_PASSWORD", valueFrom: admin },
     ]);
+    for (const name of ["AUTH_ENCRYPTION_SECRET", "JWT_SECRET_KEY", "PLATFORM_ADMIN_PASSWORD", "BASIC_AUTH_PASSWORD"]) expect(envOf(c)).not.toHaveProperty(name);
   });
 
   it("turns the admin UI and API off unless configured, and requires auth and expiring tokens", () => {

@@ -46,7 +46,7 @@ describe("Secrets", () => {
   it("keeps every secret under mcp/<env>/, one token per agent group, none with a value", () => {
     const names = kitSecrets(prod).map(([, s]) => s.name).sort();
     expect(names).toEqual(
-      ["mcp/prod/gateway-admin-password", "mcp/prod/gateway-jwt-secret", "mcp/prod/ibmi-service-credentials", "mcp/prod/model-api-key", ...cfg.prod.agents.map((a) => `mcp/prod/agent-token/${a.name}`)].sort(),
+      ["mcp/prod/gateway-admin-password", "mcp/prod/gateway-encryption-secret", "mcp/prod/gateway-jwt-secret", "mcp/prod/ibmi-service-credentials", "mcp/prod/model-api-key", ...cfg.prod.agents.map((a) => `mcp/prod/agent-token/${a.name}`)].sort(),
     );
     expect(resources(prod, "aws_secretsmanager_secret_version")).toEqual([]);
     expect(Object.keys(prodStack.secrets.agentTokens)).toEqual(cfg.prod.agents.map((a) => a.name));
@@ -61,7 +61,8 @@ describe("Secrets", () => {
   });
 
   it("rotates every generated secret through the kit's function within rotationDays, first on apply", () => {
-    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]);
+    // The gateway encryption secret is generated once and never rotated (its own test below).
+    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"] && s.tags["mcp-secret-rotation"] !== "never");
     const rotations = resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/")).map(([, r]) => r);
     expect(rotations).toHaveLength(generated.length);
     expect(generated.length).toBe(2 + cfg.prod.agents.length);
@@ -79,11 +80,69 @@ describe("Secrets", () => {
 
   it("tells the function what to generate: a 64-character secret, agent JWTs (jwt mode), a 32-character password", () => {
     const tags = Object.fromEntries(kitSecrets(prod).map(([, s]) => [s.name, s.tags]));
-    expect(tags["mcp/prod/gateway-jwt-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64" });
+    const gateway = "arn:aws:ecs:us-east-1:123456789012:service/mcp-prod/mcp-prod-gateway";
+    expect(tags["mcp/prod/gateway-jwt-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64", "mcp-restart-service": gateway });
     expect(tags["mcp/prod/agent-token/ops"]).toMatchObject({ "mcp-secret-kind": "agent-jwt", "mcp-token-client-id": "ops" });
-    expect(tags["mcp/prod/gateway-admin-password"]).toEqual({ "mcp-secret-kind": "password", "mcp-secret-length": "32" });
+    expect(tags["mcp/prod/gateway-admin-password"]).toEqual({ "mcp-secret-kind": "password", "mcp-secret-length": "32", "mcp-restart-service": gateway });
+    expect(tags["mcp/prod/gateway-encryption-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64", "mcp-secret-rotation": "never" });
     expect(tags["mcp/prod/model-api-key"]).toEqual({ "mcp-secret-rotated-by": "person" });
     expect(tags["mcp/prod/ibmi-service-credentials"]).toEqual({ "mcp-secret-rotated-by": "person" });
+  });
+
+  describe("the gateway encryption secret (AUTH_ENCRYPTION_SECRET)", () => {
+    const addr = () => kitSecrets(prod).find(([, s]) => s.name === "mcp/prod/gateway-encryption-secret")![0];
+
+    it("has no rotation schedule and no Secrets Manager invoke permission: nothing rotates it", () => {
+      const arn = `\${${addr()}.arn}`;
+      expect(resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => r.secret_id === arn)).toEqual([]);
+      expect(resources(prod, "aws_lambda_permission").filter(([, p]) => p.source_arn === arn)).toEqual([]);
+    });
+
+    it("is generated inside AWS on apply: one create-only invocation of the rotation function naming it, no value in the plan", () => {
+      const invocations = resources(prod, "aws_lambda_invocation").map(([, i]) => i);
+      expect(invocations).toHaveLength(1);
+      const [inv] = invocations;
+      expect(inv.function_name).toMatch(ref("aws_lambda_function", "secrets_rotation_function", "function_name"));
+      expect(JSON.parse(inv.input)).toEqual({ GenerateOnce: `\${${addr()}.arn}` });
+      expect(inv.lifecycle_scope).toBe("CREATE_ONLY");
+      expect(inv.depends_on).toEqual([expect.stringMatching(/^aws_lambda_function\.secrets_rotation_function_/)]);
+      expect(resources(prod, "aws_secretsmanager_secret_version")).toEqual([]);
+    });
+
+    it("lets the function only see whether it has a value and put the first one", () => {
+      const once = statements(prod, "secrets/rotation/role/policy").filter((s) => [s.Resource].flat().includes(`\${${addr()}.arn}`));
+      expect(once).toEqual([{ Sid: "GenerateOnceSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], Resource: `\${${addr()}.arn}` }]);
+    });
+
+    it("carries the MCP-SEC-002 suppression with its reason, and says so in its description", () => {
+      const s = resourceAt(prod, "aws_secretsmanager_secret", "secrets/gateway-encryption-secret");
+      expect(s["//"].suppressions).toEqual({ "MCP-SEC-002": expect.stringContaining("a scheduled rotation would make them unreadable") });
+      expect(s.description).toContain("Generated once in AWS on apply, never rotated automatically");
+      expect(s.kms_key_id).toMatch(KEY_ARN);
+    });
+  });
+
+  describe("restarting the gateway after its secrets rotate", () => {
+    const GATEWAY = "arn:aws:ecs:us-east-1:123456789012:service/mcp-prod/mcp-prod-gateway";
+
+    it("lets the rotation role update exactly the gateway service, the one the stack runs", () => {
+      const st = statements(prod, "secrets/rotation/role/policy").filter((s) => [s.Action].flat().includes("ecs:UpdateService"));
+      expect(st.find((s) => s.Sid === "RestartGatewayOnSecretRotation")).toEqual({ Sid: "RestartGatewayOnSecretRotation", Effect: "Allow", Action: "ecs:UpdateService", Resource: GATEWAY });
+      expect(st.flatMap((s) => [s.Resource].flat()).filter((r: string) => r.endsWith("-gateway"))).toEqual([GATEWAY]);
+      expect(resourceAt(prod, "aws_ecs_service", "gateway/service").name).toBe("mcp-prod-gateway");
+      expect(resourceAt(prod, "aws_ecs_cluster", "cluster/cluster").name).toBe("mcp-prod");
+      expect(prodStack.gateway.serviceArn).toBe(GATEWAY);
+    });
+
+    it("refuses a secret the function does not rotate on a schedule, and a second service for one secret", () => {
+      const stack = new McpStack(Testing.app(), cfg.dev);
+      const arn = stack.gateway.serviceArn;
+      expect(() => stack.secrets.restartOnRotation("other", arn, [stack.secrets.gatewayEncryptionSecret])).toThrow(
+        "mcp-dev/secrets: mcp/dev/gateway-encryption-secret is not rotated by the kit's function on a schedule, so nothing would restart other",
+      );
+      expect(() => stack.secrets.restartOnRotation("other", arn, [stack.secrets.modelApiKey])).toThrow("mcp-dev/secrets: mcp/dev/model-api-key is not rotated by the kit's function on a schedule, so nothing would restart other");
+      expect(() => stack.secrets.restartOnRotation("other", arn, [stack.secrets.gatewayJwtSecret])).toThrow(`mcp-dev/secrets: mcp/dev/gateway-jwt-secret already restarts ${arn}`);
+    });
   });
 
   it("lets Secrets Manager invoke the rotation function once per secret, scoped by source ARN", () => {
@@ -126,15 +185,17 @@ describe("Secrets", () => {
       "ManageVpcNetworkInterfaces",
       "RotateGeneratedSecrets",
       "GenerateRandomValues",
+      "GenerateOnceSecrets",
       "UseKeyRotationFunctionThroughSecretsManager",
       "RotateTierSigningSecrets",
       "RemintAgentTokens",
       "InvokeOwnRotation",
       "RestartTiersOnKeyRotation",
+      "RestartGatewayOnSecretRotation",
     ]);
     const rotate = st.find((s) => s.Sid === "RotateGeneratedSecrets");
     expect(rotate.Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
-    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"]).map(([addr]) => `\${${addr}.arn}`);
+    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"] && s.tags["mcp-secret-rotation"] !== "never").map(([addr]) => `\${${addr}.arn}`);
     expect([...rotate.Resource].sort()).toEqual(generated.sort());
     expect(st.find((s) => s.Sid === "GenerateRandomValues")).toMatchObject({ Action: "secretsmanager:GetRandomPassword", Resource: "*" });
     expect(st.find((s) => s.Sid === "UseKeyRotationFunctionThroughSecretsManager").Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } });
@@ -210,7 +271,7 @@ describe("Secrets", () => {
     const logs = new AuditLogs(stack, "oauth-logs", { env, key, retentionDays: 90 });
     const alerts = new SecurityAlerts(stack, "oauth-alerts", { env, key, authFailuresPerHour: 10, mcpServerLogs: logs.mcpServer, gatewayLogs: logs.gateway });
     const oauth = new Secrets(stack, "oauth-secrets", { env, key, network: stack.network, logs, alerts, rotationDays: 30, authMode: "oauth", agents: [{ name: "ops" }] });
-    expect(oauth.all.map((x) => x.name)).toEqual(["mcp/oauth/model-api-key", "mcp/oauth/agent-token/ops", "mcp/oauth/gateway-jwt-secret", "mcp/oauth/gateway-admin-password", "mcp/oauth/ibmi-service-credentials"]);
+    expect(oauth.all.map((x) => x.name)).toEqual(["mcp/oauth/model-api-key", "mcp/oauth/agent-token/ops", "mcp/oauth/gateway-jwt-secret", "mcp/oauth/gateway-admin-password", "mcp/oauth/gateway-encryption-secret", "mcp/oauth/ibmi-service-credentials"]);
   });
 
   it("refuses a rotation period over 90 days, in config and in the construct", () => {

@@ -12,9 +12,11 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { checkValue, generate, handler, mintAgentToken, PASSWORD_EXCLUDED, Spec, specFromTags } from "../../functions/rotate-secret/index";
+import { RESTART_SERVICE_TAG } from "../../functions/rotate-secret/contract";
 import { decodeClaims, jwtProblem, signHs256 } from "../../functions/rotate-secret/jwt";
 
 const sm = mockClient(SecretsManagerClient);
+const ecsMock = mockClient(ECSClient);
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/agent-token/ops-AbCdEf";
 const TOKEN = "0f8c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
 const OLD = "11111111-2222-4333-8444-555555555555";
@@ -142,7 +144,6 @@ describe("values", () => {
 });
 
 describe("agent JWTs (jwt auth mode)", () => {
-  const ecsMock = mockClient(ECSClient);
   const TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/agent-token/ops-AbCdEf";
   const SIGNING_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/tier-signing-secret/ro-61a3d8-GhIjKl";
   const SERVICE_ARN = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-ro-61a3d8";
@@ -221,7 +222,7 @@ describe("agent JWTs (jwt auth mode)", () => {
     const SIGNING_TAGS = [
       { Key: "mcp-secret-kind", Value: "token" },
       { Key: "mcp-secret-length", Value: "64" },
-      { Key: "mcp-tier-service", Value: SERVICE_ARN },
+      { Key: "mcp-restart-service", Value: SERVICE_ARN },
       { Key: "mcp-agent-token:ops", Value: "mcp/dev/agent-token/ops" },
       { Key: "mcp-agent-token:monitoring", Value: "mcp/dev/agent-token/monitoring" },
     ];
@@ -287,5 +288,87 @@ describe("agent JWTs (jwt auth mode)", () => {
     expect(() => specFromTags(without("mcp-token-client-id"), "s")).toThrow("s: mcp-token-client-id is missing");
     expect(() => specFromTags(without("mcp-token-scopes", " "), "s")).toThrow("s: mcp-token-scopes is empty; the server refuses tokens without scopes");
     expect(() => specFromTags(without("mcp-token-lifetime-hours", "0"), "s")).toThrow("s: mcp-token-lifetime-hours must be 1 to 2328");
+  });
+});
+
+describe("the gateway's rotating secrets (JWT secret, admin password)", () => {
+  const JWT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/gateway-jwt-secret-MnOpQr";
+  const GATEWAY_ARN = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-gateway";
+  const GATEWAY_TAGS = [{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "64" }, { Key: RESTART_SERVICE_TAG, Value: GATEWAY_ARN }];
+  const gatewaySecret = (stages: Record<string, string[]>) => sm.on(DescribeSecretCommand, { SecretId: JWT_ARN }).resolves({ ARN: JWT_ARN, RotationEnabled: true, VersionIdsToStages: stages, Tags: GATEWAY_TAGS });
+  beforeEach(() => ecsMock.reset());
+
+  it("reads the service to restart from the same tag as a tier signing secret", () => {
+    expect(RESTART_SERVICE_TAG).toBe("mcp-restart-service");
+  });
+
+  it("makes the new value current, then forces a new deployment of exactly the gateway service in its cluster", async () => {
+    gatewaySecret({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
+    await handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: JWT_ARN, VersionStage: "AWSCURRENT", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD }]);
+    expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: "mcp-dev", service: GATEWAY_ARN, forceNewDeployment: true }]);
+    expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
+  });
+
+  it("restarts nothing before the new value is current, nor for the first value", async () => {
+    gatewaySecret({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
+    sm.on(GetSecretValueCommand).resolves({ SecretString: FAKE_TOKEN.repeat(2).slice(0, 64) });
+    await handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "testSecret" });
+    sm.reset();
+    gatewaySecret({ [TOKEN]: ["AWSPENDING"] });
+    await handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+    expect(ecsMock.calls()).toHaveLength(0);
+  });
+
+  it("fails the step (rotation-error alarm) when the gateway cannot be redeployed", async () => {
+    gatewaySecret({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
+    ecsMock.on(UpdateServiceCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    await expect(handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`${JWT_ARN} rotated, but these dependents did not follow: ${GATEWAY_ARN} (AccessDeniedException)`);
+  });
+});
+
+describe("a never-rotated secret (the gateway's AUTH_ENCRYPTION_SECRET)", () => {
+  const ENC_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/gateway-encryption-secret-StUvWx";
+  const ONCE_TAGS = [{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "64" }, { Key: "mcp-secret-rotation", Value: "never" }];
+  const FAKE_64 = "a".repeat(32) + "B".repeat(16) + "7".repeat(16);
+  const encryption = (stages: Record<string, string[]>, tags = ONCE_TAGS, rotationEnabled = false) =>
+    sm.on(DescribeSecretCommand, { SecretId: ENC_ARN }).resolves({ ARN: ENC_ARN, RotationEnabled: rotationEnabled, VersionIdsToStages: stages, Tags: tags });
+
+  it("puts a generated first value as AWSCURRENT and returns no value", async () => {
+    encryption({});
+    sm.on(GetRandomPasswordCommand).resolves({ RandomPassword: FAKE_64 });
+    const out = await handler({ GenerateOnce: ENC_ARN });
+    expect(out).toEqual({ secretId: ENC_ARN, generated: true });
+    expect(JSON.stringify(out)).not.toContain(FAKE_64);
+    expect(sm.commandCalls(GetRandomPasswordCommand)[0].args[0].input).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    const put = sm.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input);
+    expect(put).toEqual([{ SecretId: ENC_ARN, ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/), SecretString: FAKE_64, VersionStages: ["AWSCURRENT"] }]);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+  });
+
+  it("leaves a secret that already has a current value alone (a re-applied invocation, or an operator's deliberate value)", async () => {
+    encryption({ [OLD]: ["AWSCURRENT"] });
+    await expect(handler({ GenerateOnce: ENC_ARN })).resolves.toEqual({ secretId: ENC_ARN, generated: false });
+    expect(sm.commandCalls(GetRandomPasswordCommand)).toHaveLength(0);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it("generates once only for secrets tagged never-rotated and without a rotation schedule", async () => {
+    encryption({}, TOKEN_TAGS);
+    await expect(handler({ GenerateOnce: ENC_ARN })).rejects.toThrow(`${ENC_ARN} is not tagged mcp-secret-rotation=never; rotating secrets get their values through rotation`);
+    sm.reset();
+    encryption({}, ONCE_TAGS, true);
+    await expect(handler({ GenerateOnce: ENC_ARN })).rejects.toThrow(`${ENC_ARN} is tagged mcp-secret-rotation=never but has rotation enabled; cancel it (aws secretsmanager cancel-rotate-secret)`);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it("refuses every rotation step, so a rotation started by hand changes nothing", async () => {
+    for (const Step of ["createSecret", "setSecret", "testSecret", "finishSecret"] as const) {
+      sm.reset();
+      encryption({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, ONCE_TAGS, true);
+      await expect(handler({ SecretId: ENC_ARN, ClientRequestToken: TOKEN, Step })).rejects.toThrow(`${ENC_ARN} is tagged mcp-secret-rotation=never: it is generated once and never rotated (docs/secrets.md)`);
+      expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+      expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+    }
   });
 });
