@@ -5,20 +5,8 @@ import { ConfigError } from "../../config/load";
 import { synthesize } from "../../lib/synth";
 import { CONFIG_DIR } from "../paths";
 import { shippedOutdir } from "../plans";
+import { readTree } from "../files";
 
-/** A directory tree as { relative path: content } for before/after comparisons. */
-function snapshotTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("synth pipeline", () => {
   let work: string;
@@ -30,7 +18,7 @@ describe("synth pipeline", () => {
     outdir = path.join(work, "cdktf.out");
     // The suite's one real pipeline run (test/global-setup.ts) is the "previous output" these tests protect.
     fs.cpSync(shippedOutdir(), outdir, { recursive: true });
-    first = snapshotTree(outdir);
+    first = readTree(outdir);
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -70,7 +58,7 @@ describe("synth pipeline", () => {
     fs.writeFileSync(path.join(bad, "dev.json"), "{");
 
     expect(() => synthesize({ configDir: bad, outdir })).toThrow(ConfigError);
-    expect(snapshotTree(outdir)).toEqual(first);
+    expect(readTree(outdir)).toEqual(first);
     expect(fs.readdirSync(work).sort()).toEqual(["bad-config", "cdktf.out"]);
   });
 
@@ -89,7 +77,7 @@ describe("synth pipeline", () => {
         ],
       }),
     ).toThrow("policy violation");
-    expect(snapshotTree(outdir)).toEqual(first);
+    expect(readTree(outdir)).toEqual(first);
     expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ import { synthesize } from "../../lib/synth";
 import type { McpStack } from "../../stacks/mcp-stack";
 import { ServiceRole } from "../../constructs/service-role";
 import { CONFIG_DIR } from "../helpers";
+import { readTree } from "../files";
 
 // The pipeline builds its own stacks; this lets a test reach into them after construction, before synth.
 let mockBreak: ((stack: McpStack) => void) | undefined;
@@ -34,18 +35,6 @@ function at(stack: McpStack, suffix: string): IConstruct {
 }
 const override = (suffix: string, key: string, value: unknown) => (stack: McpStack) => (at(stack, suffix) as TerraformResource).addOverride(key, value);
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("synth with the policy", () => {
   let work: string;
@@ -58,7 +47,7 @@ describe("synth with the policy", () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "policy-synth-"));
     outdir = path.join(work, "cdktf.out");
     synthesize({ configDir: CONFIG_DIR, outdir, afterSynth: [policyHook({ log: (l) => log.push(l) })] });
-    before = tree(outdir);
+    before = readTree(outdir);
     prodOnly = path.join(work, "prod-only");
     fs.mkdirSync(prodOnly);
     fs.copyFileSync(path.join(CONFIG_DIR, "prod.json"), path.join(prodOnly, "prod.json"));
@@ -122,7 +111,7 @@ describe("synth with the policy", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(PolicyError);
-    expect(tree(outdir)).toEqual(before);
+    expect(readTree(outdir)).toEqual(before);
     expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
     return (error as Error).message;
   }
