@@ -9,5 +9,6 @@ module.exports = {
   // One real synth of the shipped configs for the whole run (see test/global-setup.ts).
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",
+  setupFiles: ["<rootDir>/test/setup.ts"],
   moduleFileExtensions: ["ts", "js", "json"],
 };

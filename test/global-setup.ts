@@ -7,10 +7,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesize } from "../lib/synth";
+import { disableTokenTraces } from "../lib/token-traces";
 import { policyHook } from "../policy/synth-hook";
 import { CONFIG_DIR } from "./paths";
 
 export default function globalSetup(): void {
+  disableTokenTraces();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-kit-tests-"));
   const outdir = path.join(root, "cdktf.out");
   synthesize({ configDir: CONFIG_DIR, outdir, afterSynth: [policyHook({ log: () => undefined })] });
