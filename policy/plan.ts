@@ -35,17 +35,27 @@ export type Value =
 
 const REF_RE = /^\$\{((data)\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)(?:\.([^${}]+))?\}$/;
 
+const references = new Map<string, Reference | undefined>();
+
 /** The reference a value is made of, when the whole value is one plain `${type.name[.attr]}` (not `var.`, `local.`, a function or a template). */
 export function parseReference(value: unknown): Reference | undefined {
   if (typeof value !== "string") return undefined;
-  const m = REF_RE.exec(value);
-  if (!m) return undefined;
-  const mode = m[2] ? "data" : "managed";
-  const type = m[3];
-  // Terraform's own namespaces are not resources: their values are only known at plan time.
-  if (mode === "managed" && ["var", "local", "module", "each", "count", "path", "terraform", "self"].includes(type)) return undefined;
-  const name = m[4];
-  return { mode, type, name, attr: m[5] ?? "", address: mode === "data" ? `data.${type}.${name}` : `${type}.${name}` };
+  // Memoized: rules match every resource against every other (each secret against each rotation, …).
+  if (references.has(value)) return references.get(value);
+  const ref = parse(value);
+  references.set(value, ref);
+  return ref;
+
+  function parse(text: string): Reference | undefined {
+    const m = REF_RE.exec(text);
+    if (!m) return undefined;
+    const mode = m[2] ? "data" : "managed";
+    const type = m[3];
+    // Terraform's own namespaces are not resources: their values are only known at plan time.
+    if (mode === "managed" && ["var", "local", "module", "each", "count", "path", "terraform", "self"].includes(type)) return undefined;
+    const name = m[4];
+    return Object.freeze({ mode, type, name, attr: m[5] ?? "", address: mode === "data" ? `data.${type}.${name}` : `${type}.${name}` });
+  }
 }
 
 /** True when a string holds any `${…}` interpolation. */

@@ -413,23 +413,22 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
 
   // --- secrets
   const alarmish = ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_event_rule", "aws_scheduler_schedule", "aws_config_config_rule"];
+  // Serialized once: every secret is looked up in every alarm and policy (hundreds of each with many agent groups).
+  const alarmTexts = alarmish.flatMap((t) => idx.all(t)).map((r) => ({ r, text: JSON.stringify(r.body) }));
+  const policyTexts = policyDocs.map((p) => ({ p, text: JSON.stringify(p.doc ?? {}) }));
   const secrets: SecretFact[] = idx.all("aws_secretsmanager_secret").map((s) => {
     const name = literal(s.body.name) ?? (literal(s.body.name_prefix) ? `${literal(s.body.name_prefix)}…` : s.address);
     const key = keyLabel(idx, s.body.kms_key_id, "aws/secretsmanager (AWS managed)");
     const rot = idx.referencingVia(s, "aws_secretsmanager_secret_rotation", (b) => b.secret_id)[0];
     const rules = rot ? blocks(rot.body.rotation_rules)[0] : undefined;
     const needle = `${s.address}.`;
-    const alerts = alarmish
-      .flatMap((t) => idx.all(t))
-      .filter((r) => {
-        const body = JSON.stringify(r.body);
-        return body.includes(`\${${needle}`) || (literal(s.body.name) !== undefined && body.includes(JSON.stringify(literal(s.body.name)).slice(1, -1)));
-      })
-      .map((r) => `${labelOf(r, r.address)} (${r.address})`);
+    const alerts = alarmTexts
+      .filter(({ text }) => text.includes(`\${${needle}`) || (literal(s.body.name) !== undefined && text.includes(JSON.stringify(literal(s.body.name)).slice(1, -1))))
+      .map(({ r }) => `${labelOf(r, r.address)} (${r.address})`);
     const readers = containers
       .flatMap((c) => c.secrets.filter((x) => x.secret === s.address).map((x) => `${c.family}/${c.name} as ${x.name}`))
       .sort();
-    const grantees = [...new Set(policyDocs.filter((p) => JSON.stringify(p.doc ?? {}).includes(`\${${needle}`)).map((p) => p.role ?? p.address))].sort();
+    const grantees = [...new Set(policyTexts.filter(({ text }) => text.includes(`\${${needle}`)).map(({ p }) => p.role ?? p.address))].sort();
     return {
       address: s.address,
       name,
