@@ -115,7 +115,8 @@ export class GatewayService extends Construct {
       tags: { Name: name },
     });
 
-    this.taskRole = new ServiceRole(this, "task-role", { env, name: `${name}-task`, assumedBy: "ecs-tasks.amazonaws.com", description: "The MCP gateway's tasks: mount and write their database file system, nothing else" });
+    // Not "task-role": secret scanners read "…sk-role_policy…" in its Terraform address as an API key.
+    this.taskRole = new ServiceRole(this, "app-role", { env, name: `${name}-task`, assumedBy: "ecs-tasks.amazonaws.com", description: "The MCP gateway's tasks: mount and write their database file system, nothing else" });
     this.taskRole.addToPolicy({
       sid: "MountGatewayDatabase",
       actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],

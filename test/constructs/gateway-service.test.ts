@@ -70,7 +70,7 @@ describe("GatewayService", () => {
   });
 
   it("has a task role for the file system only, and an execution role for its image, logs and secrets", () => {
-    const task = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "gateway/task-role/policy").policy);
+    const task = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "gateway/app-role/policy").policy);
     expect(task.Statement).toEqual([
       {
         Sid: "MountGatewayDatabase",
