@@ -101,6 +101,28 @@ export function readPolicy(plan: PlanView, source: PolicySource): { ok: true; st
   }
 }
 
+/**
+ * Calls `visit` for every Allow statement of the given policies, with `where` naming the attribute and statement;
+ * a policy that cannot be read is reported as such. The IAM rules share this walk.
+ */
+export function eachAllowStatement(
+  plan: PlanView,
+  sources: readonly PolicySource[],
+  report: (address: string, message: string) => void,
+  visit: (src: PolicySource, s: PolicyStatement, where: string) => void,
+): void {
+  for (const src of sources) {
+    const read = readPolicy(plan, src);
+    if (!read.ok) {
+      report(src.resource.address, read.why);
+      continue;
+    }
+    read.statements.forEach((s, i) => {
+      if (s.effect === "Allow") visit(src, s, `${src.attr} ${statementName(s, i)}`);
+    });
+  }
+}
+
 /** One ECS container definition, as the ECS API takes it (camelCase keys). */
 export type ContainerDefinition = Record<string, any>;
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { policySources, readPolicy, statementName } from "../documents";
+import { eachAllowStatement, policySources } from "../documents";
 import { isInterpolated, show, unverifiable } from "../plan";
 
 export const rule = defineRule(
@@ -12,23 +12,14 @@ export const rule = defineRule(
   },
   (plan, _ctx, report) => {
     const sources = policySources(plan);
-    for (const src of sources) {
-      const read = readPolicy(plan, src);
-      if (!read.ok) {
-        report(src.resource.address, read.why);
-        continue;
+    eachAllowStatement(plan, sources, report, (src, s, where) => {
+      if (s.notActions.length) report(src.resource.address, `${where} allows NotAction ${show(s.notActions)}, i.e. every other action`);
+      for (const a of s.actions) {
+        if (isInterpolated(a)) report(src.resource.address, unverifiable(`${where} action`, a));
+        else if (typeof a !== "string") report(src.resource.address, `${where} has action ${show(a)}, not a string`);
+        else if (a.includes("*") || a.includes("?")) report(src.resource.address, `${where} allows wildcard action "${a}"`);
       }
-      read.statements.forEach((s, i) => {
-        if (s.effect !== "Allow") return;
-        const where = `${src.attr} ${statementName(s, i)}`;
-        if (s.notActions.length) report(src.resource.address, `${where} allows NotAction ${show(s.notActions)}, i.e. every other action`);
-        for (const a of s.actions) {
-          if (isInterpolated(a)) report(src.resource.address, unverifiable(`${where} action`, a));
-          else if (typeof a !== "string") report(src.resource.address, `${where} has action ${show(a)}, not a string`);
-          else if (a.includes("*") || a.includes("?")) report(src.resource.address, `${where} allows wildcard action "${a}"`);
-        }
-      });
-    }
+    });
     // Attached policies are judged where they are declared; one from outside the plan cannot be read at all.
     const attachments = plan.resources("aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment");
     const attached = [

@@ -1,5 +1,5 @@
 import { defineRule } from "../rule";
-import { policySources, readPolicy, statementName } from "../documents";
+import { eachAllowStatement, policySources } from "../documents";
 import { show } from "../plan";
 
 /**
@@ -51,21 +51,12 @@ export const rule = defineRule(
   (plan, _ctx, report) => {
     // In a key policy, Resource "*" means the key the policy is attached to.
     const sources = policySources(plan).filter((s) => s.kind !== "key");
-    for (const src of sources) {
-      const read = readPolicy(plan, src);
-      if (!read.ok) {
-        report(src.resource.address, read.why);
-        continue;
-      }
-      read.statements.forEach((s, i) => {
-        if (s.effect !== "Allow") return;
-        const where = `${src.attr} ${statementName(s, i)}`;
-        if (s.notResources.length) report(src.resource.address, `${where} allows NotResource ${show(s.notResources)}, i.e. every other resource`);
-        if (!s.resources.includes("*")) return;
-        const unscoped = s.actions.filter((a) => typeof a !== "string" || !(a in STAR_RESOURCE_ACTIONS));
-        if (unscoped.length) report(src.resource.address, `${where} grants ${unscoped.map((a) => show(a)).join(", ")} on Resource "*"`);
-      });
-    }
+    eachAllowStatement(plan, sources, report, (src, s, where) => {
+      if (s.notResources.length) report(src.resource.address, `${where} allows NotResource ${show(s.notResources)}, i.e. every other resource`);
+      if (!s.resources.includes("*")) return;
+      const unscoped = s.actions.filter((a) => typeof a !== "string" || !(a in STAR_RESOURCE_ACTIONS));
+      if (unscoped.length) report(src.resource.address, `${where} grants ${unscoped.map((a) => show(a)).join(", ")} on Resource "*"`);
+    });
     return sources.length > 0;
   },
 );
