@@ -2,7 +2,7 @@
  * The contract between the policy engine, its rules, the synth pipeline and the review report.
  * Rules are pure functions over a synthesized Terraform JSON document (cdk.tf.json).
  */
-import type { Risk } from "../lib/tiers";
+import type { Risk, TierAgent } from "../lib/tiers";
 
 /** A synthesized Terraform JSON document (cdk.tf.json), as parsed. */
 export interface TerraformJson {
@@ -36,13 +36,8 @@ export interface PolicyContext {
   readonly customToolsets?: readonly { readonly name: string; readonly risk: Risk }[];
 }
 
-/** One agent group's grant: its source ranges and exactly the toolsets its MCP server may expose. */
-export interface AgentGrant {
-  readonly name: string;
-  readonly cidrs: readonly string[];
-  readonly toolsets: readonly string[];
-  readonly readOnly: boolean;
-}
+/** One agent group's grant: its source ranges and exactly the toolsets its MCP server may expose (the tiering view of it). */
+export type AgentGrant = TierAgent;
 
 export interface Violation {
   /** Terraform address, e.g. `aws_security_group.agent-access_load-balancer_group_CBA6694E`. */
