@@ -204,6 +204,14 @@ export class McpStack extends TerraformStack {
     return { images, cluster, loadBalancer, mcp, gateway, tierSecrets };
   }
 
+  /**
+   * cdktf's prepare pass resolves every element once before synthesis only to find references to other stacks
+   * and add outputs and remote state for them: about a sixth of a synth. An environment's stack is self-contained
+   * by design, so the pass is skipped; MCP-DEPLOY-016 fails the synth if a reference ever names an address the
+   * stack does not declare. The backend is configured in the constructor, so nothing else here needs preparing.
+   */
+  override prepareStack(): void {}
+
   private configureBackend(config: McpConfig): void {
     if (config.state) {
       new S3Backend(this, {

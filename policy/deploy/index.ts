@@ -1,7 +1,7 @@
 /**
  * The deployability pack: plans that synthesize but would fail at apply, or apply and silently not work (the
  * "apply-time traps" of the design brief). Every rule cites the AWS page it encodes, in its source and in its
- * remediation (MCP-DEPLOY-015, a Terraform trap, cites HashiCorp's). Ids MCP-DEPLOY-001…; the engine runs this pack beside the security pack.
+ * remediation (MCP-DEPLOY-015 and 016, Terraform traps, cite HashiCorp's). Ids MCP-DEPLOY-001…; the engine runs this pack beside the security pack.
  */
 import { RulePack } from "../types";
 import { rule as deploy001 } from "./mcp-deploy-001";
@@ -19,8 +19,9 @@ import { rule as deploy012 } from "./mcp-deploy-012";
 import { rule as deploy013 } from "./mcp-deploy-013";
 import { rule as deploy014 } from "./mcp-deploy-014";
 import { rule as deploy015 } from "./mcp-deploy-015";
+import { rule as deploy016 } from "./mcp-deploy-016";
 
 export const DEPLOY_PACK: RulePack = {
   name: "deployability",
-  rules: [deploy001, deploy002, deploy003, deploy004, deploy005, deploy006, deploy007, deploy008, deploy009, deploy010, deploy011, deploy012, deploy013, deploy014, deploy015],
+  rules: [deploy001, deploy002, deploy003, deploy004, deploy005, deploy006, deploy007, deploy008, deploy009, deploy010, deploy011, deploy012, deploy013, deploy014, deploy015, deploy016],
 };

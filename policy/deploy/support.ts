@@ -87,6 +87,7 @@ export const DOCS = {
   flowLogRole: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
   gracePeriod: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html",
   localBackend: "https://developer.hashicorp.com/terraform/language/backend/local",
+  references: "https://developer.hashicorp.com/terraform/language/expressions/references",
 } as const;
 
 /** Each role with the identity policy statements attached to it (inline, aws_iam_role_policy, attached policies). */

@@ -15,8 +15,8 @@ describe("docs/deploy.md", () => {
     expect(DEPLOY_PACK.rules.map((r) => table.split(`| ${r.id} |`).length - 1)).toEqual(DEPLOY_PACK.rules.map(() => 1));
   });
 
-  it("cites an AWS documentation page in every rule's remediation (HashiCorp's for the Terraform state trap)", () => {
-    const cites = (r: { id: string; remediation: string }) => (r.id === "MCP-DEPLOY-015" ? /https:\/\/developer\.hashicorp\.com\/terraform\// : /https:\/\/docs\.aws\.amazon\.com\//).test(r.remediation);
+  it("cites an AWS documentation page in every rule's remediation (HashiCorp's for the two Terraform traps)", () => {
+    const cites = (r: { id: string; remediation: string }) => (["MCP-DEPLOY-015", "MCP-DEPLOY-016"].includes(r.id) ? /https:\/\/developer\.hashicorp\.com\/terraform\// : /https:\/\/docs\.aws\.amazon\.com\//).test(r.remediation);
     expect(DEPLOY_PACK.rules.filter((r) => !cites(r)).map((r) => r.id)).toEqual([]);
   });
 

@@ -1,0 +1,100 @@
+import { isObject, show } from "../plan";
+import { defineRule } from "../rule";
+import { DOCS } from "./support";
+
+/**
+ * Terraform refuses a configuration with a reference to a resource, data source, variable, local or module it does
+ * not declare ("Reference to undeclared resource"), before it plans anything: a typo in an override or escape hatch,
+ * or a construct of one stack used in another. cdktf's prepare pass would turn the latter into remote state;
+ * McpStack skips that pass (every environment's stack stands alone), so this rule catches it at synth instead.
+ * https://developer.hashicorp.com/terraform/language/expressions/references
+ */
+export const rule = defineRule(
+  {
+    id: "MCP-DEPLOY-016",
+    title: "Every reference names something the stack declares",
+    severity: "critical",
+    references: [],
+    remediation: `Create the resource in the stack that uses it, or pass a literal (an ARN or id from config) instead of another stack's construct; see ${DOCS.references}`,
+  },
+  (plan, _ctx, report) => {
+    const p = plan.plan as Record<string, unknown>;
+    const declared = new Set(plan.all().map((r) => r.address));
+    for (const name of keysOf(p.variable)) declared.add(`var.${name}`);
+    for (const name of keysOf(p.locals)) declared.add(`local.${name}`);
+    for (const name of keysOf(p.module)) declared.add(`module.${name}`);
+    const check = (where: string, value: unknown) => {
+      for (const ref of new Set(referencedAddresses(value))) {
+        if (!declared.has(ref)) report(where, `references ${ref}, which this stack does not declare (${show(value)})`);
+      }
+    };
+    for (const r of plan.all()) {
+      walk(r.body, r.address, check);
+      // depends_on names addresses without ${…}.
+      const deps = r.body.depends_on;
+      if (Array.isArray(deps)) for (const d of deps) if (typeof d === "string" && !declared.has(d)) report(r.address, `depends_on ${d}, which this stack does not declare`);
+    }
+    for (const section of ["output", "locals", "provider", "module"] as const) walk(p[section], section, check);
+    return true;
+  },
+);
+
+function keysOf(section: unknown): string[] {
+  const list = Array.isArray(section) ? section : [section];
+  return list.flatMap((o) => (isObject(o) ? Object.keys(o) : []));
+}
+
+/** Calls `check(where, string)` for every string under `value`, skipping cdktf's `//` metadata. */
+function walk(value: unknown, where: string, check: (where: string, value: string) => void): void {
+  if (typeof value === "string") {
+    if (value.includes("${")) check(where, value);
+  } else if (Array.isArray(value)) {
+    value.forEach((v) => walk(v, where, check));
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) if (k !== "//") walk(v, where, check);
+  }
+}
+
+/**
+ * The addresses a Terraform template's interpolations refer to: `type.name` for resources (types hold an underscore:
+ * aws_vpc, tls_private_key), `data.type.name`, `var.x`, `local.x` and `module.x`. Quoted strings inside an
+ * expression are literal text and are skipped; `$${` is an escaped, literal `${`.
+ */
+export function referencedAddresses(template: string): string[] {
+  const out: string[] = [];
+  for (const expr of interpolations(template)) {
+    const code = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    for (const m of code.matchAll(/(?<![\w.:])(?:(data)\.([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][\w-]*)|(var|local|module)\.([A-Za-z_][\w-]*)|([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][\w-]*))/g)) {
+      if (m[1]) out.push(`data.${m[2]}.${m[3]}`);
+      else if (m[4]) out.push(`${m[4]}.${m[5]}`);
+      else out.push(`${m[6]}.${m[7]}`);
+    }
+  }
+  return out;
+}
+
+/** The text of each top-level `${…}` in a template, braces balanced and quoted strings respected. */
+function interpolations(template: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while ((i = template.indexOf("${", i)) !== -1) {
+    if (template[i - 1] === "$") {
+      i += 2; // $${ is a literal
+      continue;
+    }
+    let depth = 1;
+    let j = i + 2;
+    for (let quoted = false; j < template.length && depth > 0; j++) {
+      const c = template[j];
+      if (quoted) {
+        if (c === "\\") j++;
+        else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === "{") depth++;
+      else if (c === "}") depth--;
+    }
+    out.push(template.slice(i + 2, j - 1));
+    i = j;
+  }
+  return out;
+}
