@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: times whole processes (min/median over several runs) for the everyday loop and for
-// generated configs of growing size, prints a table and writes bench/results.json.
+// generated configs of growing size, prints a table and writes it to bench/results.json and the README.
 // `npm run bench -- --guard`: the CI regression guard, the smallest synth against a reference measured in
 // the same run (a bare `node` start), failing only if the ratio passes a loose bound.
 import { spawnSync } from "node:child_process";
@@ -8,6 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import table from "./table.cjs";
+
+const { renderTable, withTable } = table;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -106,7 +109,8 @@ add("npm test (cold: jest cache cleared)", time("npm", ["test", "--", "--silent"
 add("npm test (warm)", time("npm", ["test", "--", "--silent"], { n: Math.min(runs, 3) }));
 
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-fs.writeFileSync(path.join(root, "bench", "results.json"), JSON.stringify({ machine, runs, results: rows }, null, 2) + "\n");
-console.log(`\nMachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
-console.log("| case | min (ms) | median (ms) | runs | peak RSS (MiB) |\n|---|---:|---:|---:|---:|");
-for (const r of rows) console.log(`| ${r.name} | ${r.min} | ${r.median} | ${r.runs} | ${r.peakRssMiB ?? ""} |`);
+const results = { machine, runs, results: rows };
+fs.writeFileSync(path.join(root, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+const readme = path.join(root, "README.md");
+fs.writeFileSync(readme, withTable(fs.readFileSync(readme, "utf8"), results));
+console.log(`\n${renderTable(results)}\n\nwritten to bench/results.json and README.md`);

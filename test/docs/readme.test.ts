@@ -57,4 +57,11 @@ describe("README", () => {
     expect(README).toContain("npm test ");
     expect(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8")).toMatch(/\nnpm test -- /);
   });
+
+  it("shows the latest benchmark, as npm run bench wrote it to bench/results.json", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { withTable } = require("../../bench/table.cjs") as { withTable: (doc: string, results: unknown) => string };
+    const results = JSON.parse(fs.readFileSync(path.join(ROOT, "bench", "results.json"), "utf8"));
+    expect(README).toBe(withTable(README, results));
+  });
 });
