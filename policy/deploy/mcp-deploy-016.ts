@@ -23,7 +23,7 @@ export const rule = defineRule(
     for (const name of keysOf(p.variable)) declared.add(`var.${name}`);
     for (const name of keysOf(p.locals)) declared.add(`local.${name}`);
     for (const name of keysOf(p.module)) declared.add(`module.${name}`);
-    const check = (where: string, value: unknown) => {
+    const check = (where: string, value: string) => {
       for (const ref of new Set(referencedAddresses(value))) {
         if (!declared.has(ref)) report(where, `references ${ref}, which this stack does not declare (${show(value)})`);
       }
