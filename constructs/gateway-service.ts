@@ -9,7 +9,7 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
-import { containerDefinition, ReadableSecret, SecretRef } from "../lib/container";
+import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
 import { policyDocument } from "../lib/iam";
 import { suppress } from "../policy/suppress";
 import { ContainerImage, ContainerImages } from "./container-images";
@@ -141,7 +141,8 @@ export class GatewayService extends Construct {
       BASIC_AUTH_PASSWORD: { secret: props.adminPassword },
       AUTH_ENCRYPTION_SECRET: { secret: props.encryptionSecret },
     };
-    for (const s of new Set([props.jwtSecret, props.adminPassword, props.encryptionSecret])) s.grantRead(this.executionRole);
+    const readable = [props.jwtSecret, props.adminPassword, props.encryptionSecret];
+    for (const s of new Set(readable)) s.grantRead(this.executionRole);
 
     // Context Forge 0.7 settings (mcpgateway/config.py, .env.example of the v0.7.0 tag).
     const environment: Record<string, string> = {
@@ -236,7 +237,8 @@ export class GatewayService extends Construct {
       enableEcsManagedTags: true,
       networkConfiguration: { subnets: props.network.subnetIds, securityGroups: [props.securityGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "mcp-gateway", containerPort: port }],
-      dependsOn: [listener, ...mountTargets],
+      // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
+      dependsOn: [listener, ...mountTargets, ...firstValues(readable)],
     });
     suppress(this.service, "MCP-PROD-004", "the gateway keeps its state in one SQLite file on EFS, which allows one writer; the MCP services behind it run 2 or more tasks");
   }

@@ -5,7 +5,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
-import { containerDefinition, ReadableSecret, SecretRef } from "../lib/container";
+import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
 import { RoutingRule, Tier } from "../lib/tiers";
 import { ContainerImage, ContainerImages } from "./container-images";
 import { LoadBalancer } from "./load-balancer";
@@ -229,7 +229,8 @@ export class McpService extends Construct {
       loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "ibmi-mcp-server", containerPort: port }],
       serviceRegistries: { registryArn: this.discovery.arn },
       tags: tierTags(tier),
-      dependsOn: props.loadBalancer.attachmentsOf(this.targetGroup),
+      // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
+      dependsOn: [...props.loadBalancer.attachmentsOf(this.targetGroup), ...firstValues(readable)],
     });
   }
 }

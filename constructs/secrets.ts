@@ -4,7 +4,7 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { TerraformOutput } from "cdktf";
+import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
@@ -37,6 +37,9 @@ export class ManagedSecret {
     readonly rotation: Rotation,
     private readonly owner: Secrets,
   ) {}
+
+  /** Set by Secrets when it wires the first rotation or the generate-once invocation (none for a person's secret). */
+  readonly firstValue: ITerraformDependable[] = [];
 
   get arn(): string {
     return this.secret.arn;
@@ -281,12 +284,14 @@ export class Secrets extends Construct {
    * returns no value, so nothing secret reaches the state. No rotation schedule: MCP-SEC-002 is suppressed with why.
    */
   private generateOnce(s: ManagedSecret): void {
-    new LambdaInvocation(this, `generate-${s.key.replace(/\//g, "-")}`, {
+    const generate = new LambdaInvocation(this, `generate-${s.key.replace(/\//g, "-")}`, {
       functionName: this.rotationFunction.functionName,
       input: JSON.stringify({ GenerateOnce: s.arn }),
       lifecycleScope: "CREATE_ONLY",
       dependsOn: [this.rotationFunction.fn],
     });
+    // Synchronous: the value exists when Terraform has created this resource.
+    s.firstValue.push(generate);
     suppress(
       s.secret,
       "MCP-SEC-002",
@@ -305,7 +310,7 @@ export class Secrets extends Construct {
       principal: "secretsmanager.amazonaws.com",
       sourceArn: s.arn,
     });
-    new SecretsmanagerSecretRotation(this, `rotation-${id}`, {
+    const rotation = new SecretsmanagerSecretRotation(this, `rotation-${id}`, {
       secretId: s.arn,
       rotationLambdaArn: this.rotationFunction.arn,
       rotationRules: { automaticallyAfterDays: days },
@@ -313,6 +318,9 @@ export class Secrets extends Construct {
       rotateImmediately: true,
       dependsOn: [invoke, this.rotationFunction.fn, ...after],
     });
+    // RotateSecret returns once the rotation has started; its four steps take seconds, while a task that reads the
+    // secret starts only after the service exists and its image is pulled.
+    s.firstValue.push(rotation);
   }
 
   private summary(r: Rotation): string {

@@ -1,7 +1,7 @@
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { TerraformOutput } from "cdktf";
+import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AGENT_TOKEN_TAG_PREFIX, KIND_TAG, LENGTH_TAG, RESTART_SERVICE_TAG } from "../functions/rotate-secret/contract";
 import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
@@ -43,6 +43,10 @@ export class TierSigningSecret implements ReadableSecret {
 
   get arn(): string {
     return this.secret.arn;
+  }
+
+  get firstValue(): readonly ITerraformDependable[] {
+    return [this.rotation];
   }
 
   grantRead(role: ServiceRole): void {

@@ -3,10 +3,17 @@
  * file system with named scratch volumes, all Linux capabilities dropped, an init process, secrets only through
  * `secrets`, logs to an encrypted CloudWatch group. Checked by CKV_AWS_336/334, AWS-0036, cdk-nag ECS2/ECS7.
  */
+import type { ITerraformDependable } from "cdktf";
 
 /** A Secrets Manager secret a role can be allowed to read (constructs/secrets.ts ManagedSecret fits). */
 export interface ReadableSecret {
   readonly arn: string;
+  /**
+   * What gives the secret its first value on apply (its first rotation, or a generate-once invocation): a service
+   * whose tasks read it is created after them, so no task starts against a secret with no value yet. Empty for a
+   * secret a person puts (docs/deploy.md: put it, then force a new deployment).
+   */
+  readonly firstValue: readonly ITerraformDependable[];
   grantRead(role: import("../constructs/service-role").ServiceRole): void;
 }
 
@@ -14,6 +21,11 @@ export interface ReadableSecret {
 export interface SecretRef {
   readonly secret: ReadableSecret;
   readonly jsonKey?: string;
+}
+
+/** The resources after which every one of `secrets` has a value (ReadableSecret.firstValue), once each. */
+export function firstValues(secrets: Iterable<ReadableSecret>): ITerraformDependable[] {
+  return [...new Set([...secrets].flatMap((s) => s.firstValue))];
 }
 
 /** ECS `valueFrom` of a secret reference: `<arn>` or `<arn>:<json key>::` (AWSCURRENT version). */

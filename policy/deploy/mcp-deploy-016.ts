@@ -1,6 +1,6 @@
 import { isObject, show } from "../plan";
 import { defineRule } from "../rule";
-import { DOCS } from "./support";
+import { DOCS, referencedAddresses } from "./support";
 
 /**
  * Terraform refuses a configuration with a reference to a resource, data source, variable, local or module it does
@@ -53,48 +53,4 @@ function walk(value: unknown, where: string, check: (where: string, value: strin
   } else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) if (k !== "//") walk(v, where, check);
   }
-}
-
-/**
- * The addresses a Terraform template's interpolations refer to: `type.name` for resources (types hold an underscore:
- * aws_vpc, tls_private_key), `data.type.name`, `var.x`, `local.x` and `module.x`. Quoted strings inside an
- * expression are literal text and are skipped; `$${` is an escaped, literal `${`.
- */
-export function referencedAddresses(template: string): string[] {
-  const out: string[] = [];
-  for (const expr of interpolations(template)) {
-    const code = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-    for (const m of code.matchAll(/(?<![\w.:])(?:(data)\.([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][\w-]*)|(var|local|module)\.([A-Za-z_][\w-]*)|([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][\w-]*))/g)) {
-      if (m[1]) out.push(`data.${m[2]}.${m[3]}`);
-      else if (m[4]) out.push(`${m[4]}.${m[5]}`);
-      else out.push(`${m[6]}.${m[7]}`);
-    }
-  }
-  return out;
-}
-
-/** The text of each top-level `${…}` in a template, braces balanced and quoted strings respected. */
-function interpolations(template: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while ((i = template.indexOf("${", i)) !== -1) {
-    if (template[i - 1] === "$") {
-      i += 2; // $${ is a literal
-      continue;
-    }
-    let depth = 1;
-    let j = i + 2;
-    for (let quoted = false; j < template.length && depth > 0; j++) {
-      const c = template[j];
-      if (quoted) {
-        if (c === "\\") j++;
-        else if (c === '"') quoted = false;
-      } else if (c === '"') quoted = true;
-      else if (c === "{") depth++;
-      else if (c === "}") depth--;
-    }
-    out.push(template.slice(i + 2, j - 1));
-    i = j;
-  }
-  return out;
 }

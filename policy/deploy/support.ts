@@ -14,10 +14,10 @@ export function planRegion(plan: PlanView): string | undefined {
   return typeof region === "string" && !region.includes("${") ? region : undefined;
 }
 
-/** Every `${type.name…}` reference inside a string (also inside templates like `${a.b.arn}/*`). */
+/** The resources and data sources a string refers to (also inside templates like `${a.b.arn}/*`). */
 export function referencesIn(value: unknown): string[] {
   if (typeof value !== "string") return [];
-  return [...value.matchAll(/\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)(?:\.[^${}]*)?\}/g)].map((m) => m[1]);
+  return referencedAddresses(value).filter((a) => !/^(var|local|module)\./.test(a));
 }
 
 /** The KMS key a value names: a reference to an aws_kms_key, or to an aws_kms_alias of one. */
@@ -88,6 +88,7 @@ export const DOCS = {
   gracePeriod: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html",
   localBackend: "https://developer.hashicorp.com/terraform/language/backend/local",
   references: "https://developer.hashicorp.com/terraform/language/expressions/references",
+  ecsSecrets: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
 } as const;
 
 /** Each role with the identity policy statements attached to it (inline, aws_iam_role_policy, attached policies). */
@@ -107,3 +108,46 @@ export function rolePolicies(plan: PlanView): Map<PlanResource, PolicyStatement[
   return out;
 }
 
+/**
+ * The addresses a Terraform template's interpolations refer to: `type.name` for resources (types hold an underscore:
+ * aws_vpc, tls_private_key), `data.type.name`, `var.x`, `local.x` and `module.x`. Quoted strings inside an
+ * expression are literal text and are skipped; `$${` is an escaped, literal `${`.
+ */
+export function referencedAddresses(template: string): string[] {
+  const out: string[] = [];
+  for (const expr of interpolations(template)) {
+    const code = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    for (const m of code.matchAll(/(?<![\w.:])(?:(data)\.([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][\w-]*)|(var|local|module)\.([A-Za-z_][\w-]*)|([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][\w-]*))/g)) {
+      if (m[1]) out.push(`data.${m[2]}.${m[3]}`);
+      else if (m[4]) out.push(`${m[4]}.${m[5]}`);
+      else out.push(`${m[6]}.${m[7]}`);
+    }
+  }
+  return out;
+}
+
+/** The text of each top-level `${…}` in a template, braces balanced and quoted strings respected. */
+function interpolations(template: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while ((i = template.indexOf("${", i)) !== -1) {
+    if (template[i - 1] === "$") {
+      i += 2; // $${ is a literal
+      continue;
+    }
+    let depth = 1;
+    let j = i + 2;
+    for (let quoted = false; j < template.length && depth > 0; j++) {
+      const c = template[j];
+      if (quoted) {
+        if (c === "\\") j++;
+        else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === "{") depth++;
+      else if (c === "}") depth--;
+    }
+    out.push(template.slice(i + 2, j - 1));
+    i = j;
+  }
+  return out;
+}

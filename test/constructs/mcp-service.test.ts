@@ -39,9 +39,11 @@ describe("McpService (one per tier)", () => {
         service_registries: { registry_arn: ref(prod, "aws_service_discovery_service", `mcp/${t.id}/discovery`) },
       });
       expect(s.network_configuration.subnets).toHaveLength(3);
-      // ECS refuses a target group that no listener uses yet: the service waits for its listener rules.
-      expect(s.depends_on).toEqual(resources(prod, "aws_lb_listener_rule").filter(([, r]) => r.tags.tier === t.id).map(([a]) => a));
-      expect(s.depends_on.length).toBeGreaterThan(0);
+      // ECS refuses a target group that no listener uses yet: the service waits for its listener rules, and for the
+      // first rotation of its tier's signing secret, which its tasks read at start (the IBM i credentials a person puts).
+      const rules = resources(prod, "aws_lb_listener_rule").filter(([, r]) => r.tags.tier === t.id).map(([a]) => a);
+      expect(rules.length).toBeGreaterThan(0);
+      expect(s.depends_on).toEqual([...rules, addressOf(prod, "aws_secretsmanager_secret_rotation", `tier-signing-secrets/rotation-${t.id}`)]);
     }
     expect(resourceAt(prod, "aws_ecs_cluster", "cluster/cluster").setting).toEqual([{ name: "containerInsights", value: "enabled" }]);
   });
@@ -173,5 +175,8 @@ describe("McpService (one per tier)", () => {
     expect(envOf(c)).toMatchObject({ MCP_AUTH_MODE: "ibmi", IBMI_HTTP_AUTH_ENABLED: "true", IBMI_AUTH_PRIVATE_KEY_PATH: "/tmp/ibmi-auth/private.pem", IBMI_AUTH_PUBLIC_KEY_PATH: "/tmp/ibmi-auth/public.pem" });
     expect(c.entryPoint).toEqual(["sh", "-c"]);
     expect(c.command[0]).toMatch(/umask 077; .* unset IBMI_AUTH_PRIVATE_KEY_PEM IBMI_AUTH_PUBLIC_KEY_PEM; exec node packages\/server\/dist\/index\.js$/);
+    // The pair's first rotation makes it; every tier's service waits for it (MCP-DEPLOY-017).
+    const rotation = addressOf(plan, "aws_secretsmanager_secret_rotation", "secrets/rotation-ibmi-auth-key-pair");
+    for (const [, svc] of resources(plan, "aws_ecs_service").filter(([, r]) => r.tags?.tier)) expect(svc.depends_on).toContain(rotation);
   });
 });

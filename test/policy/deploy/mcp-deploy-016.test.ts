@@ -1,4 +1,5 @@
-import { referencedAddresses, rule } from "../../../policy/deploy/mcp-deploy-016";
+import { rule } from "../../../policy/deploy/mcp-deploy-016";
+import { referencedAddresses } from "../../../policy/deploy/support";
 import { McpStack } from "../../../stacks/mcp-stack";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { App, TerraformOutput } from "cdktf";

@@ -168,6 +168,16 @@ describe("each trap introduced into the prod plan fails its rule", () => {
       p.terraform.backend = { local: { path: "terraform.tfstate" } };
       return "terraform.backend";
     }],
+    ["MCP-DEPLOY-016", "a reference to a resource of another stack", (p) => {
+      const [addr, svc] = at(p, "aws_ecs_service", "gateway/service");
+      svc.cluster = "${aws_ecs_cluster.cluster_cluster_IN_MCP_STAGING.arn}";
+      return addr;
+    }],
+    ["MCP-DEPLOY-017", "the gateway not waiting for its generated secrets", (p) => {
+      const [addr, svc] = at(p, "aws_ecs_service", "gateway/service");
+      svc.depends_on = svc.depends_on.filter((d: string) => !/^aws_(secretsmanager_secret_rotation|lambda_invocation)\./.test(d));
+      return addr;
+    }],
   ];
 
   it.each(cases)("%s: %s", (id, _what, introduce) => {
