@@ -89,10 +89,11 @@ function build(name) {
     if (out.path === bundlePath(name)) buildId = crypto.createHash("sha256").update(out.contents).digest("hex").slice(0, 16);
     writeAtomic(out.path, out.contents);
   }
-  // Everything the bundle came from outside node_modules, the install stamp, this script, and the bundle itself.
+  // Everything the bundle came from outside node_modules, the install stamp, what configures esbuild (tsconfig.json
+  // and this script), and the bundle itself.
   const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/"));
   const files = {};
-  for (const rel of [...sources, INSTALL_STAMP, "package.json", path.relative(ROOT, __filename), path.relative(ROOT, bundlePath(name))]) {
+  for (const rel of [...sources, INSTALL_STAMP, "package.json", "tsconfig.json", path.relative(ROOT, __filename), path.relative(ROOT, bundlePath(name))]) {
     if (fs.existsSync(path.join(ROOT, rel))) files[rel] = stamp(rel);
   }
   writeAtomic(manifestPath(name), JSON.stringify({ buildId, files }, null, 1) + "\n");
