@@ -17,7 +17,13 @@ export interface Finding {
   readonly ageDays?: number;
 }
 
-export async function handler(_event: unknown, now: Date = new Date()): Promise<Finding[]> {
+/** The Lambda entry: Lambda calls it with (event, context), so the clock is read here, never taken as an argument. */
+export async function handler(_event: unknown, _context?: unknown): Promise<Finding[]> {
+  return checkAll(new Date());
+}
+
+/** Checks every secret of SECRET_IDS against MAX_AGE_DAYS as of `now`, logging one line per secret. */
+export async function checkAll(now: Date): Promise<Finding[]> {
   const ids = JSON.parse(process.env.SECRET_IDS ?? "[]") as string[];
   const maxAgeDays = Number(process.env.MAX_AGE_DAYS);
   if (!Array.isArray(ids) || ids.length === 0) throw new Error("SECRET_IDS lists no secret");

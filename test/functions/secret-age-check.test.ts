@@ -1,6 +1,6 @@
 import { ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { handler } from "../../functions/secret-age-check/index";
+import { checkAll, handler } from "../../functions/secret-age-check/index";
 import { matches } from "../constructs/filter-pattern";
 import { STALE_MARKER_TERM } from "../../functions/secret-age-check/contract";
 
@@ -22,7 +22,7 @@ describe("secret age check", () => {
   it("reports a fresh secret as fresh and a stale one with the marker the metric filter counts", async () => {
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).resolves({ Versions: [{ VersionId: "v2", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(3) }, { VersionId: "v1", VersionStages: ["AWSPREVIOUS"], CreatedDate: daysAgo(40) }] });
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/ibmi-service-credentials" }).resolves({ Versions: [{ VersionId: "v1", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(31) }] });
-    const findings = await handler({}, NOW);
+    const findings = await checkAll(NOW);
     expect(findings).toEqual([
       { secretId: "mcp/dev/model-api-key", state: "fresh", ageDays: 3 },
       { secretId: "mcp/dev/ibmi-service-credentials", state: "stale", ageDays: 31 },
@@ -34,7 +34,7 @@ describe("secret age check", () => {
 
   it("reports a secret that was never given a value as missing", async () => {
     sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [] });
-    const findings = await handler({}, NOW);
+    const findings = await checkAll(NOW);
     expect(findings.map((f) => f.state)).toEqual(["missing", "missing"]);
     expect(lines.every((l) => l.startsWith("MCP_SECRET_STALE {"))).toBe(true);
   });
@@ -43,15 +43,26 @@ describe("secret age check", () => {
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).resolves({ Versions: [{ VersionId: "old", VersionStages: ["AWSPREVIOUS"], CreatedDate: daysAgo(50) }], NextToken: "p2" });
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key", NextToken: "p2" }).resolves({ Versions: [{ VersionId: "cur", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(30) }] });
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/ibmi-service-credentials" }).resolves({ Versions: [{ VersionId: "v", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(0) }] });
-    const findings = await handler({}, NOW);
+    const findings = await checkAll(NOW);
     expect(findings[0]).toEqual({ secretId: "mcp/dev/model-api-key", state: "fresh", ageDays: 30 });
   });
 
   it("fails loudly when misconfigured, so its error alarm fires", async () => {
     process.env.SECRET_IDS = "[]";
-    await expect(handler({}, NOW)).rejects.toThrow("SECRET_IDS lists no secret");
+    await expect(checkAll(NOW)).rejects.toThrow("SECRET_IDS lists no secret");
     process.env.SECRET_IDS = '["x"]';
     process.env.MAX_AGE_DAYS = "soon";
-    await expect(handler({}, NOW)).rejects.toThrow("MAX_AGE_DAYS soon is not a whole number of days");
+    await expect(checkAll(NOW)).rejects.toThrow("MAX_AGE_DAYS soon is not a whole number of days");
+  });
+
+  it("works as Lambda calls it, with the invocation context as second argument (the clock is its own)", async () => {
+    const context = { functionName: "mcp-dev-secret-age-check", awsRequestId: "6f1c2c1e-0000-4000-8000-000000000000", getRemainingTimeInMillis: () => 60_000 };
+    const recent = new Date(Date.now() - 2 * 86_400_000);
+    sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [{ VersionId: "v", VersionStages: ["AWSCURRENT"], CreatedDate: recent }] });
+    const findings = await handler({ "detail-type": "Scheduled Event", source: "aws.events" }, context);
+    expect(findings.map((f) => [f.state, f.ageDays])).toEqual([
+      ["fresh", 2],
+      ["fresh", 2],
+    ]);
   });
 });
