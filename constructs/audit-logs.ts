@@ -4,6 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -63,11 +64,8 @@ export const LEGACY_ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = {
   "us-gov-east-1": "190560391635",
 };
 
-/** Every data-plane action, listed because the kit writes no wildcard action, not even in a Deny. */
-const S3_DATA_ACTIONS = [
-  "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectAttributes", "s3:GetObjectVersion", "s3:ListBucket",
-  "s3:ListBucketVersions", "s3:PutObject", "s3:PutObjectLegalHold", "s3:PutObjectRetention", "s3:RestoreObject",
-];
+/** Prefix of the audit bucket's server access logs in the access-log bucket. */
+export const S3_ACCESS_LOGS_PREFIX = "s3-access";
 
 /**
  * The environment's audit trail: one KMS-encrypted log group per source, all kept `retentionDays`; an audit bucket
@@ -104,15 +102,35 @@ export class AuditLogs extends Construct {
 
     const env = props.env;
     const name = prefix(env);
-    this.auditBucket = this.bucket("audit-bucket", `${name}-audit-${env.accountId}-${env.region}`, "kms", [], props.objectLock).bucket;
-
+    const auditBucketName = `${name}-audit-${env.accountId}-${env.region}`;
+    // SSE-S3, as ELB requires; it also takes the audit bucket's server access logs (a log target cannot use SSE-KMS).
+    // Its name predates that second use and stays: renaming a bucket replaces it.
     ({ bucket: this.accessLogsBucket, policy: this.accessLogsBucketPolicy } = this.bucket("access-logs-bucket", `${name}-alb-logs-${env.accountId}-${env.region}`, "AES256", (bucketArn) => {
       const objects = `${bucketArn}/${this.accessLogsPrefix}/AWSLogs/${env.accountId}/*`;
       const statements: Statement[] = [{ sid: "LoadBalancerLogDelivery", principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, actions: ["s3:PutObject"], resources: [objects] }];
       const legacy = LEGACY_ELB_LOG_ACCOUNTS[env.region];
       if (legacy) statements.push({ sid: "LegacyRegionLoadBalancerLogDelivery", principal: { AWS: `arn:${env.partition}:iam::${legacy}:root` }, actions: ["s3:PutObject"], resources: [objects] });
+      // S3 server access logging writes as this service principal; only for the audit bucket of this account.
+      statements.push({
+        sid: "AuditBucketAccessLogDelivery",
+        principal: { Service: "logging.s3.amazonaws.com" },
+        actions: ["s3:PutObject"],
+        resources: [`${bucketArn}/${S3_ACCESS_LOGS_PREFIX}/*`],
+        condition: { ArnLike: { "aws:SourceArn": `arn:${env.partition}:s3:::${auditBucketName}` }, StringEquals: { "aws:SourceAccount": env.accountId } },
+      });
       return statements;
     }));
+
+    this.auditBucket = this.bucket("audit-bucket", auditBucketName, "kms", [], props.objectLock).bucket;
+    // Who read, copied or deleted archived audit records is itself audit data (cdk-nag S1, checkov CKV_AWS_18).
+    new S3BucketLoggingA(this, "audit-bucket-access-logging", {
+      bucket: this.auditBucket.id,
+      targetBucket: this.accessLogsBucket.id,
+      targetPrefix: `${S3_ACCESS_LOGS_PREFIX}/`,
+      targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+      // S3 checks at PutBucketLogging that the target bucket's policy admits the logging service.
+      dependsOn: [this.accessLogsBucketPolicy],
+    });
 
     this.archiveStream = this.archive([this.mcpServer, this.gateway, this.flowLogs]);
   }
@@ -173,7 +191,8 @@ export class AuditLogs extends Construct {
       bucket: bucket.id,
       policy: policyDocument([
         ...(typeof extra === "function" ? extra(bucket.arn) : extra),
-        { sid: "DenyInsecureTransport", effect: "Deny", principal: "*", actions: S3_DATA_ACTIONS, resources: [bucket.arn, objects], condition: { Bool: { "aws:SecureTransport": "false" } } },
+        // s3:* as in AWS's own TLS-only policy: listing actions would leave the rest (bucket settings, ACLs) open over HTTP.
+        { sid: "DenyInsecureTransport", effect: "Deny", principal: "*", actions: ["s3:*"], resources: [bucket.arn, objects], condition: { Bool: { "aws:SecureTransport": "false" } } },
       ]),
       // S3 answers PutBucketPolicy with a conflict while the public access block is still being applied.
       dependsOn: [publicAccess],

@@ -38,6 +38,7 @@ import { rule as s3001 } from "./mcp-s3-001";
 import { rule as s3002 } from "./mcp-s3-002";
 import { rule as s3003 } from "./mcp-s3-003";
 import { rule as s3004 } from "./mcp-s3-004";
+import { rule as s3005 } from "./mcp-s3-005";
 import { rule as sec001 } from "./mcp-sec-001";
 import { rule as sec002 } from "./mcp-sec-002";
 import { rule as sec003 } from "./mcp-sec-003";
@@ -51,7 +52,7 @@ export const SECURITY_PACK: RulePack = {
     ecs001, ecs002, ecs003, ecs004, ecs005, ecs006, ecs007,
     sec001, sec002, sec003,
     log001, log002,
-    s3001, s3002, s3003, s3004,
+    s3001, s3002, s3003, s3004, s3005,
     sns001,
     iam001, iam002,
     prod001, prod002, prod003, prod004, prod005,

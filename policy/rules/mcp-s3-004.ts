@@ -4,15 +4,12 @@ import { PolicyStatement, readPolicy } from "../documents";
 import { isObject } from "../plan";
 
 /**
- * The object and listing actions a TLS-only Deny must cover. `s3:*` covers them; the kit lists actions instead
- * because it writes no wildcard action at all (constructs/audit-logs.ts).
+ * A Deny to everyone of every S3 action (`s3:*` or `*`) when aws:SecureTransport is false, as AWS's own example and
+ * cdk-nag S10 have it. A list of object actions is not enough: bucket settings, ACLs and policies stay open over HTTP.
  */
-export const TLS_DENY_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucket"];
-
-/** A Deny to everyone, when aws:SecureTransport is false, of every S3 action or at least every object read, write and listing. */
 export function deniesInsecureTransport(s: PolicyStatement): boolean {
   if (s.effect !== "Deny") return false;
-  const allActions = s.actions.some((a) => a === "*" || a === "s3:*") || TLS_DENY_ACTIONS.every((a) => s.actions.includes(a));
+  const allActions = s.actions.some((a) => a === "*" || a === "s3:*");
   const everyone = s.principal === "*" || (isObject(s.principal) && [s.principal.AWS].flat().includes("*"));
   const cond = ["Bool", "BoolIfExists"].some((op) => {
     const v = isObject(s.condition[op]) ? s.condition[op]["aws:SecureTransport"] : undefined;
@@ -27,7 +24,7 @@ export const rule = defineRule(
     title: "S3 bucket policies deny every request not made over TLS",
     severity: "medium",
     references: ["cdk-nag S10"],
-    remediation: "Attach a bucket policy with a Deny to Principal \"*\" of s3:* (or at least s3:GetObject, s3:GetObjectVersion, s3:PutObject, s3:DeleteObject, s3:DeleteObjectVersion, s3:ListBucket) on the bucket and its objects when aws:SecureTransport is \"false\".",
+    remediation: "Attach a bucket policy with a Deny to Principal \"*\" of s3:* on the bucket and its objects when aws:SecureTransport is \"false\" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html).",
   },
   (plan, _ctx, report) => {
     const buckets = plan.resources("aws_s3_bucket");
@@ -44,7 +41,7 @@ export const rule = defineRule(
         else if (read.statements.some(deniesInsecureTransport)) ok = true;
       }
       if (!ok && policies.every((p) => readPolicy(plan, { resource: p, attr: "policy", value: p.body.policy, kind: "resource" }).ok))
-        report(b.address, "has a bucket policy without a Deny on aws:SecureTransport = false");
+        report(b.address, "has a bucket policy without a Deny of s3:* on aws:SecureTransport = false");
     }
     return buckets.length > 0;
   },

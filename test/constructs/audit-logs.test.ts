@@ -47,6 +47,14 @@ describe("AuditLogs", () => {
       expect(rule.bucket_key_enabled).toBe(true);
     });
 
+    it("logs who accessed it into the access-log bucket, after that bucket's policy admits S3 logging", () => {
+      const logging = at(prod, "aws_s3_bucket_logging", "audit-logs/audit-bucket-access-logging");
+      expect(logging).toMatchObject({ target_prefix: "s3-access/", target_object_key_format: { partitioned_prefix: { partition_date_source: "EventTime" } } });
+      expect(logging.bucket).toMatch(/^\$\{aws_s3_bucket\.audit-logs_audit-bucket_\w+\.id\}$/);
+      expect(logging.target_bucket).toMatch(/^\$\{aws_s3_bucket\.audit-logs_access-logs-bucket_\w+\.id\}$/);
+      expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.audit-logs_access-logs-bucket_policy_/)]);
+    });
+
     it("expires current and noncurrent versions after the retention period", () => {
       const lc = at(prod, "aws_s3_bucket_lifecycle_configuration", `${b}/lifecycle`);
       expect(lc.rule).toEqual([
@@ -55,12 +63,11 @@ describe("AuditLogs", () => {
       expect(lc.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_versioning\./)]);
     });
 
-    it("refuses every data access without TLS", () => {
+    it("refuses every request without TLS, bucket settings included", () => {
       const policy = JSON.parse(at(prod, "aws_s3_bucket_policy", `${b}/policy`).policy);
       expect(policy.Statement).toHaveLength(1);
       const [deny] = policy.Statement;
-      expect(deny).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-      expect(deny.Action).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucket"]));
+      expect(deny).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
       expect(deny.Resource).toHaveLength(2);
       expect(at(prod, "aws_s3_bucket_policy", `${b}/policy`).depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_public_access_block\./)]);
     });
@@ -119,6 +126,14 @@ describe("AuditLogs", () => {
       expect(st).toEqual([
         { Sid: "LoadBalancerLogDelivery", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: objects },
         { Sid: "LegacyRegionLoadBalancerLogDelivery", Effect: "Allow", Principal: { AWS: "arn:aws:iam::127311923021:root" }, Action: "s3:PutObject", Resource: objects },
+        {
+          Sid: "AuditBucketAccessLogDelivery",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.audit-logs_access-logs-bucket_\w+\.arn\}\/s3-access\/\*$/),
+          Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::mcp-prod-audit-123456789012-us-east-1" }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+        },
         expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny" }),
       ]);
       expect(prodStack.logs.accessLogsPrefix).toBe("alb");
@@ -129,7 +144,7 @@ describe("AuditLogs", () => {
       const stack = bareStack(env);
       new AuditLogs(stack, "audit-logs", { env, key: new EncryptionKey(stack, "encryption-key", { env }), retentionDays: 90 });
       const st = JSON.parse(at(synthBare(stack), "aws_s3_bucket_policy", "audit-logs/access-logs-bucket/policy").policy).Statement;
-      expect(st.map((s: any) => s.Sid)).toEqual(["LoadBalancerLogDelivery", "DenyInsecureTransport"]);
+      expect(st.map((s: any) => s.Sid)).toEqual(["LoadBalancerLogDelivery", "AuditBucketAccessLogDelivery", "DenyInsecureTransport"]);
       expect(LEGACY_ELB_LOG_ACCOUNTS["eu-south-2"]).toBeUndefined();
     });
   });

@@ -103,7 +103,7 @@ describe("npm run check", () => {
     expect(r.code).toBe(1);
     // The security rules (other packs may fail it too).
     const failing = r.stdout.split("\n").filter((l) => / FAIL /.test(l)).map((l) => l.split(/ +/)[0]).filter((id) => SECURITY_PACK.rules.some((x) => x.id === id));
-    expect(failing).toEqual(["MCP-NET-001", "MCP-NET-004", "MCP-LB-001", "MCP-LB-002", "MCP-LB-003", "MCP-LB-005", "MCP-S3-001", "MCP-S3-002", "MCP-S3-003", "MCP-S3-004", "MCP-IAM-001", "MCP-IAM-002"]);
+    expect(failing).toEqual(["MCP-NET-001", "MCP-NET-004", "MCP-LB-001", "MCP-LB-002", "MCP-LB-003", "MCP-LB-005", "MCP-S3-001", "MCP-S3-002", "MCP-S3-003", "MCP-S3-004", "MCP-S3-005", "MCP-IAM-001", "MCP-IAM-002"]);
     expect(r.stdout).toContain("  - MCP-LB-003 aws_lb_listener.http: listens with protocol HTTP; only HTTPS (or TLS) is allowed. Fix: ");
     expect(r.stdout.trim().split("\n").pop()).toBe(`FAILED: ${FOREIGN}`);
   });
