@@ -19,7 +19,7 @@ export interface FunctionBundle {
 }
 
 /** Node major version the bundle targets; keep in step with LAMBDA_RUNTIME. */
-export const LAMBDA_RUNTIME = "nodejs22.x";
+export const LAMBDA_RUNTIME = "nodejs24.x";
 const cache = new Map<string, FunctionBundle>();
 
 /**
@@ -58,7 +58,7 @@ export function bundleFunction(entry: string): FunctionBundle {
 const BUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: "node",
-  target: "node22",
+  target: "node24",
   format: "cjs",
   external: ["@aws-sdk/*"],
   // Never written: with write false the bytes stay in memory; the name only fixes the output's path.

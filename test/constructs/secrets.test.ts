@@ -157,7 +157,7 @@ describe("Secrets", () => {
 
   it("runs the rotation function on Node 22 in the private subnets, reserved, logging to an encrypted group", () => {
     const fn = resourceAt(prod, "aws_lambda_function", "secrets/rotation/function");
-    expect(fn).toMatchObject({ function_name: "mcp-prod-rotate-secret", runtime: "nodejs22.x", handler: "index.handler", reserved_concurrent_executions: 3, timeout: 30 });
+    expect(fn).toMatchObject({ function_name: "mcp-prod-rotate-secret", runtime: "nodejs24.x", handler: "index.handler", reserved_concurrent_executions: 3, timeout: 30 });
     expect(fn.vpc_config.subnet_ids).toHaveLength(3);
     expect(fn.vpc_config.security_group_ids).toEqual([expect.stringMatching(ref("aws_security_group", "secrets_rotation_security-group", "id"))]);
     expect(fn.logging_config).toEqual({ log_format: "Text", log_group: expect.stringMatching(ref("aws_cloudwatch_log_group", "audit-logs_lambda-rotate-secret", "name")) });
