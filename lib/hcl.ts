@@ -104,6 +104,8 @@ export function writeHcl(outdir: string, stacks: readonly TerraformStack[]): str
     const dir = path.join(outdir, HCL_DIR, id);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "cdk.tf"), requoteStrings(stackHcl(stack, json.terraform), json));
+    // The stack's other Terraform files (versions.tf, from lib/synth.ts) belong to the same root module.
+    for (const f of fs.readdirSync(path.join(outdir, "stacks", id)).filter((n) => n.endsWith(".tf"))) fs.copyFileSync(path.join(outdir, "stacks", id, f), path.join(dir, f));
     const assets = path.join(outdir, "stacks", id, "assets");
     if (fs.existsSync(assets)) fs.cpSync(assets, path.join(dir, "assets"), { recursive: true });
     written.push(`${HCL_DIR}/${id}/cdk.tf`);

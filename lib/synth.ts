@@ -8,7 +8,7 @@ import { App } from "cdktf";
 import { loadConfigs } from "../config/load";
 import { McpConfig } from "../config/schema";
 import { reviewHook } from "../review/synth-hook";
-import { McpStack } from "../stacks/mcp-stack";
+import { McpStack, REQUIRED_TERRAFORM_VERSION } from "../stacks/mcp-stack";
 import { writeHcl } from "./hcl";
 
 export interface SynthOptions {
@@ -60,6 +60,7 @@ export function synthesize(opts: SynthOptions): SynthResult {
       else process.env.SYNTH_HCL_OUTPUT = envHcl;
     }
     app.synth();
+    for (const s of stacks) writeVersionsFile(path.join(tmp, "stacks", s.node.id));
     for (const hook of opts.afterSynth ?? []) hook(tmp, stacks);
     if (opts.review ?? true) reviewHook(tmp, stacks);
     if (hcl) writeHcl(tmp, stacks);
@@ -69,6 +70,24 @@ export function synthesize(opts: SynthOptions): SynthResult {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The file name of the Terraform version constraint in a stack's directory (and its HCL copy). */
+export const VERSIONS_FILE = "versions.tf";
+
+/**
+ * `terraform { required_version }` beside the stack's JSON: Terraform reads every .tf and .tf.json file of the
+ * directory it runs in, so the constraint holds for `cdktf deploy` as if it were in the JSON (see McpStack).
+ */
+function writeVersionsFile(stackDir: string): void {
+  const hcl = [
+    "# Written by the kit's synth (lib/synth.ts). Terraform reads it together with cdk.tf.json.",
+    "terraform {",
+    `  required_version = "${REQUIRED_TERRAFORM_VERSION}"`,
+    "}",
+    "",
+  ].join("\n");
+  fs.writeFileSync(path.join(stackDir, VERSIONS_FILE), hcl);
 }
 
 /** Replaces `target` with `fresh`: rename the old one aside, rename the new one in, then delete the old. */

@@ -21,6 +21,13 @@ import { TierSigningSecrets } from "../constructs/tier-signing-secrets";
 import { AwsEnv, PROJECT } from "../lib/aws-env";
 import { planTiers } from "../lib/tiers";
 
+/**
+ * Terraform 1.11 brings S3 native locking (use_lockfile) and write-only arguments the kit relies on. Written by the
+ * synth pipeline into `versions.tf` beside each `cdk.tf.json` (lib/synth.ts), not into the JSON: checkov's
+ * terraform_json parser fails on any plain value in the terraform block (bridgecrewio/checkov#7454).
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0";
+
 /** The Terraform stack name of an environment. */
 export function stackName(environment: string): string {
   return `mcp-${environment}`;
@@ -54,8 +61,6 @@ export class McpStack extends TerraformStack {
       allowedAccountIds: config.accountId ? [config.accountId] : undefined,
       defaultTags: [{ tags: { project: PROJECT, environment: config.environment, owner: config.owner, "managed-by": "cdktf" } }],
     });
-    // Terraform 1.11 brings S3 native locking (use_lockfile) and write-only arguments the kit relies on.
-    this.addOverride("terraform.required_version", ">= 1.11.0");
     this.configureBackend(config);
 
     const accountId = config.accountId ?? new DataAwsCallerIdentity(this, "caller").accountId;
