@@ -40,8 +40,8 @@ function save(file, compiled) {
   fs.renameSync(tmp, file);
 }
 
-/** zlib.crc32 (Node ≥ 20.15) is native and ~10× faster than a SHA-1 over the CLI's ~30 MB of JavaScript; the key
- * also holds the length, and V8 checks the source length again when it takes the data. */
+/** Length and CRC-32 of the source, as Node's own compile cache keys it: zlib.crc32 (Node ≥ 20.15) is native and
+ * ~10× faster than a SHA-1 over the CLI's ~30 MB of JavaScript; V8 checks the length again when it takes the data. */
 const digest = zlib.crc32 ? (src) => `${src.length}:${zlib.crc32(src)}` : (src) => crypto.createHash("sha1").update(src).digest("base64");
 
 /** A hashbang is legal only at the very start of a script, not inside the module wrapper; keep the line count. */
