@@ -197,6 +197,7 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (old.expirationDays !== b.expirationDays) add(b.expirationDays !== undefined && (old.expirationDays === undefined || b.expirationDays < old.expirationDays) ? "high" : "low", `bucket ${b.name} objects expire after ${old.expirationDays ?? "never"} → ${b.expirationDays ?? "never"} days`, b.address);
     if (old.tlsOnly && !b.tlsOnly) add("high", `bucket ${b.name} no longer denies non-TLS access`, b.address);
     if (old.objectLock && !b.objectLock) add("high", `object lock removed from bucket ${b.name}`, b.address);
+    if (old.accessLogging.startsWith("to ") && b.accessLogging === "off") add("medium", `bucket ${b.name} no longer logs access`, b.address);
   }
   for (const b of x.buckets) if (!y.buckets.some((o) => o.address === b.address)) add("high", `bucket removed: ${b.name}`, b.address);
   for (const t of y.topics) {

@@ -136,6 +136,8 @@ export interface BucketFact {
   readonly publicAccessBlocked: number;
   readonly objectLock?: string;
   readonly tlsOnly: boolean;
+  /** Where its S3 server access logs go ("to <bucket> under <prefix>"), "receives logs" for a log bucket, or "off". */
+  readonly accessLogging: string;
 }
 
 export interface TopicFact {
@@ -644,6 +646,14 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     const lockRule = lock ? blocks(lock.body.rule).flatMap((r) => blocks(r.default_retention))[0] : undefined;
     const policies = related("aws_s3_bucket_policy").map((p) => (typeof p.body.policy === "string" ? p.body.policy : JSON.stringify(p.body.policy ?? "")));
     const tlsOnly = policies.some((p) => p.includes("aws:SecureTransport") && p.includes("Deny"));
+    const logging = related("aws_s3_bucket_logging")[0];
+    const logTarget = logging && idx.target(logging.body.target_bucket, "aws_s3_bucket");
+    const receivesLogs = idx.referencingVia(b, "aws_s3_bucket_logging", (x) => x.target_bucket).length > 0 || idx.all("aws_lb").some((lb) => blocks(lb.body.access_logs).some((a) => idx.target(a.bucket) === b));
+    const accessLogging = logging
+      ? `to ${logTarget ? literal(logTarget.body.bucket) ?? logTarget.address : "?"} under ${literal(logging.body.target_prefix) ?? "?"}`
+      : receivesLogs
+        ? "receives logs"
+        : "off";
     return {
       address: b.address,
       name: literal(b.body.bucket) ?? (literal(b.body.bucket_prefix) ? `${literal(b.body.bucket_prefix)}…` : b.address),
@@ -655,6 +665,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       publicAccessBlocked: blocked,
       objectLock: lockRule ? `${literal(lockRule.mode) ?? "?"} ${num(lockRule.days) ?? num(lockRule.years) ?? "?"}${lockRule.years !== undefined ? " years" : " days"}` : bool(b.body.object_lock_enabled) ? "enabled, no default retention" : undefined,
       tlsOnly,
+      accessLogging,
     };
   });
 

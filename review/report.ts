@@ -131,7 +131,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   // 4. Logs and retention
   out.push("## 4. Logs and retention", "");
   out.push(table(["Log group", "Retention", "Encryption", "Written by", "Metric filters"], f.logGroups.map((g) => [md(code(g.name), "\n", code(g.address)), days(g.retentionDays, "never expires"), g.kmsKey, list(g.writers), list(g.metricFilters)]), "_No log group in this plan._"), "");
-  out.push(table(["Bucket", "Versioning", "Encryption", "Objects expire", "Public access blocks", "Object lock", "TLS-only policy"], f.buckets.map((b) => [md(code(b.name), "\n", code(b.address)), b.versioning, b.encryption, `${days(b.expirationDays, "never")}${b.noncurrentDays !== undefined ? ` (old versions ${b.noncurrentDays} days)` : ""}`, `${b.publicAccessBlocked} of 4`, b.objectLock ?? "off", yesNo(b.tlsOnly)]), "_No S3 bucket in this plan._"));
+  out.push(table(["Bucket", "Versioning", "Encryption", "Objects expire", "Public access blocks", "Object lock", "TLS-only policy", "Access logs"], f.buckets.map((b) => [md(code(b.name), "\n", code(b.address)), b.versioning, b.encryption, `${days(b.expirationDays, "never")}${b.noncurrentDays !== undefined ? ` (old versions ${b.noncurrentDays} days)` : ""}`, `${b.publicAccessBlocked} of 4`, b.objectLock ?? "off", yesNo(b.tlsOnly), b.accessLogging]), "_No S3 bucket in this plan._"));
   out.push("", "### Where alerts go", "");
   out.push(table(["Topic", "Encryption", "Subscriptions"], f.topics.map((t) => [code(t.name), t.kmsKey, list(t.subscriptions.map((s) => `${s.protocol}: ${s.endpoint}`))]), "_No SNS topic in this plan: alarms reach no one._"));
   out.push("");

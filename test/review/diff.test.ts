@@ -1,5 +1,6 @@
 import { StackResult } from "../../policy/types";
 import { diffPlans, DiffResult, renderDiff } from "../../review/diff";
+import { shippedPlan } from "../plans";
 import { FIXTURE_POLICY, fixturePlan } from "./fixture";
 
 const STACK = "mcp-fixture";
@@ -87,4 +88,12 @@ describe("change report on crafted plans", () => {
     expect(gone.security).toEqual([{ severity: "high", kind: "stack", stack: "x", text: "stack x removed: everything it deploys is destroyed" }]);
     expect(gone.stacks[0]).toMatchObject({ status: "removed", removed: expect.arrayContaining(["aws_lb.alb"]) });
   });
+});
+
+test("a bucket that stops logging its access is a medium-severity change", () => {
+  const before = shippedPlan("prod") as any;
+  const after = clone(before);
+  delete after.resource.aws_s3_bucket_logging;
+  const { security } = diffPlans({ plans: { "mcp-prod": before } }, { plans: { "mcp-prod": after } });
+  expect(security.map((c) => `${c.severity}: ${c.text}`)).toEqual(["medium: bucket mcp-prod-audit-123456789012-us-east-1 no longer logs access"]);
 });

@@ -97,7 +97,7 @@ describe("report of the fixture plan", () => {
   test("lists log groups, the bucket's controls and where alerts go", () => {
     const logs = section(markdown, "4. Logs and retention");
     expect(logs).toMatch(/`\/mcp\/fixture\/vpc-flow-logs` .* \| 30 days \| CloudWatch Logs default encryption/);
-    expect(facts.buckets[0]).toMatchObject({ versioning: "Enabled", encryption: "SSE-KMS with alias/mcp-fixture", expirationDays: 365, noncurrentDays: 365, publicAccessBlocked: 4, tlsOnly: true });
+    expect(facts.buckets[0]).toMatchObject({ versioning: "Enabled", encryption: "SSE-KMS with alias/mcp-fixture", expirationDays: 365, noncurrentDays: 365, publicAccessBlocked: 4, tlsOnly: true, accessLogging: "off" });
     expect(logs).toContain("email: secops@example.com");
     expect(facts.alarms.find((a) => a.name === "mcp-fixture-destructive-tool-calls")).toMatchObject({ condition: "Sum ≥ 1 over 300 s", topics: ["mcp-fixture-security-alerts"], source: "filter mcp-fixture-destructive-tool-calls on /mcp/fixture/mcp-server" });
   });

@@ -35,6 +35,13 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     expect(review.summary.mcpSources).toEqual(expect.arrayContaining(config.agents.flatMap((a) => a.cidrs.map((c) => `${a.name} from ${c}`))));
   });
 
+  test("shows the audit bucket logging its access into the log bucket, which receives logs", () => {
+    const [logBucket, audit] = ["alb-logs", "audit"].map((k) => review.facts.buckets.find((b) => b.name.startsWith(`mcp-${env}-${k}-`))!);
+    expect(audit.accessLogging).toBe(`to ${logBucket.name} under s3-access/`);
+    expect(logBucket.accessLogging).toBe("receives logs");
+    expect(review.markdown).toContain(`| yes | to ${logBucket.name} under s3-access/ |`);
+  });
+
   test("lists every Secrets Manager secret of the plan with its rotation or age alert, and no secret value", () => {
     const secrets = resources(plan, "aws_secretsmanager_secret");
     expect(secrets.length).toBeGreaterThan(0);
