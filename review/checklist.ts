@@ -249,11 +249,17 @@ const items: ChecklistItem[] = [
   {
     group: "Audit & Logging",
     item: "Comprehensive audit logging enabled",
-    refs: ["CKV2_AWS_11", "AWS-0178", "CKV_AWS_158", "cdk-nag ECS7"],
+    refs: ["CKV2_AWS_11", "AWS-0178", "CKV_AWS_158", "cdk-nag ECS7", "CKV_AWS_18"],
     assess: (f) => {
       const flows = f.network.flowLogs.filter((l) => l.traffic === "ALL");
       const logged = f.containers.filter((c) => c.logGroup);
-      const ev = [...flows.map((l) => md2(l.address, `ALL traffic → ${l.destination}`)), ...logged.map((c) => `${c.family}/${c.name} → awslogs`)];
+      // Who read or deleted archived records: server access logs of each bucket that does not itself receive logs.
+      const accessLogged = f.buckets.filter((b) => b.accessLogging.startsWith("to "));
+      const ev = [
+        ...flows.map((l) => md2(l.address, `ALL traffic → ${l.destination}`)),
+        ...logged.map((c) => `${c.family}/${c.name} → awslogs`),
+        ...accessLogged.map((b) => `bucket ${b.name} access → ${b.accessLogging.slice(3)}`),
+      ];
       if (flows.length && logged.length && logged.length === f.containers.length) return { status: "met", evidence: ev };
       return { status: flows.length || logged.length ? "partly" : "not met", evidence: ev.length ? ev : ["no flow log or container log configuration"], operator: f.containers.length ? "send every container's logs to CloudWatch" : "deploy the services (their containers log to the audit log groups)" };
     },
