@@ -82,6 +82,8 @@ function writeAtomic(file, data) {
 function build(name) {
   if (!(name in ENTRIES)) throw new Error(`unknown entry "${name}"; entries: ${Object.keys(ENTRIES).join(", ")}`);
   const { buildSync } = require("esbuild");
+  // A file saved while esbuild reads it may be in the bundle as it was before: such a file is recorded as changed.
+  const started = Date.now();
   const result = buildSync(buildOptions(name));
   fs.mkdirSync(DIST, { recursive: true });
   let buildId;
@@ -93,8 +95,12 @@ function build(name) {
   // and this script), and the bundle itself.
   const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/"));
   const files = {};
-  for (const rel of [...sources, INSTALL_STAMP, "package.json", "tsconfig.json", path.relative(ROOT, __filename), path.relative(ROOT, bundlePath(name))]) {
-    if (fs.existsSync(path.join(ROOT, rel))) files[rel] = stamp(rel);
+  const output = path.relative(ROOT, bundlePath(name));
+  for (const rel of [...sources, INSTALL_STAMP, "package.json", "tsconfig.json", path.relative(ROOT, __filename), output]) {
+    if (!fs.existsSync(path.join(ROOT, rel))) continue;
+    const [mtimeMs, size] = stamp(rel);
+    // Timestamps can be coarser than a millisecond; a second of margin costs at most one extra rebuild.
+    files[rel] = rel !== output && mtimeMs >= started - 1000 ? [-1, -1] : [mtimeMs, size];
   }
   writeAtomic(manifestPath(name), JSON.stringify({ buildId, files }, null, 1) + "\n");
   return buildId;

@@ -6,6 +6,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
+const zlib = require("node:zlib");
 const { DIST, ENTRIES, bundlePath, ensureBuilt } = require("./bundle.cjs");
 
 const name = process.argv[2];
@@ -18,24 +19,30 @@ const file = bundlePath(name);
 // The entry sees the arguments it would see as `node dist/<entry>.js args...`.
 process.argv.splice(1, 2, file);
 
-// Named by the bundle's hash: V8 checks a cache only against the source's length, so a cache must never outlive
-// its bundle. V8 itself rejects one made by another Node version or with other flags, and it is then rewritten.
+// Named by the source actually read (a rebuild by another process may land between the check and the read): V8
+// checks a cache only against the source's length, so a cache must never outlive its bundle. V8 itself rejects one
+// made by another Node version or with other flags, and it is then rewritten.
+const source = fs.readFileSync(file, "utf8");
+const sourceId = zlib.crc32 ? `${source.length.toString(16)}-${zlib.crc32(source).toString(16)}` : buildId;
 const cacheDir = path.join(DIST, ".v8-cache");
-const cacheFile = path.join(cacheDir, `${name}-${buildId}.bin`);
+const cacheFile = path.join(cacheDir, `${name}-${sourceId}.bin`);
 let cachedData;
 try {
   cachedData = fs.readFileSync(cacheFile);
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+// import() in the bundle (none runs today) goes to Node's own loader, as in a normally loaded module (Node ≥ 20.12).
+const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, ...(importModuleDynamically ? { importModuleDynamically } : {}) });
 if (cachedData === undefined || script.cachedDataRejected) {
   // Made at exit, after the run: it then holds the functions compiled lazily during the synth as well.
   process.once("exit", (code) => {
     if (code !== 0) return; // a run that stopped early would leave a cache missing most of the synth
     try {
       fs.mkdirSync(cacheDir, { recursive: true });
-      for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${name}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
+      // Older caches of this entry go; another run's half-written .tmp is left alone.
+      for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && old.endsWith(".bin")) fs.rmSync(path.join(cacheDir, old), { force: true });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, script.createCachedData());
       fs.renameSync(tmp, cacheFile);

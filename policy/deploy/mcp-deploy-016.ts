@@ -6,7 +6,9 @@ import { DOCS, referencedAddresses } from "./support";
  * Terraform refuses a configuration with a reference to a resource, data source, variable, local or module it does
  * not declare ("Reference to undeclared resource"), before it plans anything: a typo in an override or escape hatch,
  * or a construct of one stack used in another. cdktf's prepare pass would turn the latter into remote state;
- * McpStack skips that pass (every environment's stack stands alone), so this rule catches it at synth instead.
+ * McpStack skips that pass (every environment's stack stands alone), so this rule catches such a reference at synth.
+ * It cannot see one to a construct every stack has (the address is the same in each, so it resolves to the stack's
+ * own copy): test/stacks/prepare.test.ts rules that out for the kit's own code by running the real pass.
  * https://developer.hashicorp.com/terraform/language/expressions/references
  */
 export const rule = defineRule(

@@ -7,13 +7,15 @@ import { DOCS, referencedAddresses } from "./support";
  * has no AWSCURRENT value. A secret the plan fills itself (its first rotation, a generate-once invocation, a secret
  * version) is empty until that resource exists; a service created before it starts tasks that fail, and with the
  * deployment circuit breaker the first deployment stops for good: the apply succeeds and the service never runs.
+ * A first rotation is asynchronous (RotateSecret starts it), so waiting for it narrows the window to the seconds the
+ * rotation takes, while a new task reads its secrets only after its image is pulled; the other two are synchronous.
  * Secrets a person puts after apply are outside this rule (docs/deploy.md orders them).
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
  */
 export const rule = defineRule(
   {
     id: "MCP-DEPLOY-017",
-    title: "ECS services start after the first value of every secret the plan fills for their tasks",
+    title: "ECS services are created after what fills their tasks' secrets (first rotation, generate-once invocation, secret version)",
     severity: "high",
     references: [],
     remediation: `Add the secret's first rotation (or generate-once invocation, or secret version) to the service's depends_on (the kit does so through ReadableSecret.firstValue); see ${DOCS.ecsSecrets}`,

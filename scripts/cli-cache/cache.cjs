@@ -44,6 +44,12 @@ function save(file, compiled) {
  * ~10× faster than a SHA-1 over the CLI's ~30 MB of JavaScript; V8 checks the length again when it takes the data. */
 const digest = zlib.crc32 ? (src) => `${src.length}:${zlib.crc32(src)}` : (src) => crypto.createHash("sha1").update(src).digest("base64");
 
+/**
+ * Lets import() in cached code load through Node's own ESM loader, as in a normally compiled module (Node ≥ 20.12;
+ * it prints an ExperimentalWarning only when such an import() actually runs, which `cdktf synth` never does).
+ */
+const MAIN_LOADER = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+
 /** A hashbang is legal only at the very start of a script, not inside the module wrapper; keep the line count. */
 const stripHashbang = (src) => (src.startsWith("#!") ? src.replace(/^#![^\r\n]*/, "") : src);
 
@@ -57,7 +63,8 @@ function install(dir) {
   const original = Module.prototype._compile;
 
   Module.prototype._compile = function compile(content, filename, format) {
-    if (format === "module") return original.call(this, content, filename, format);
+    // ESM goes to Node; so does code with a dynamic import() where vm cannot hand import() to Node's loader (< 20.12).
+    if (format === "module" || (!MAIN_LOADER && content.includes("import("))) return original.call(this, content, filename, format);
     const hash = digest(content);
     const hit = index[filename];
     const known = hit !== undefined && hit[0] === hash;
@@ -65,7 +72,7 @@ function install(dir) {
     const cachedData = known && hit[2] > 0 ? data.subarray(hit[1], hit[1] + hit[2]) : undefined;
     let script;
     try {
-      script = new vm.Script(Module.wrap(stripHashbang(content)), { filename, cachedData });
+      script = new vm.Script(Module.wrap(stripHashbang(content)), { filename, cachedData, ...(MAIN_LOADER ? { importModuleDynamically: MAIN_LOADER } : {}) });
     } catch {
       return original.call(this, content, filename, format); // Node reports the syntax error (or loads it as ESM)
     }

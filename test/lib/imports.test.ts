@@ -23,3 +23,12 @@ describe("provider imports", () => {
     expect(/(from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-(aws|tls)["']/.test('import * as aws from "@cdktf/provider-aws";')).toBe(true);
   });
 });
+
+describe("assets", () => {
+  it("are plain files: a bundled cdktf zips ARCHIVE/DIRECTORY assets by running `node __filename`, which is then the synth itself", () => {
+    const folded = /AssetType\.(ARCHIVE|DIRECTORY)|type:\s*["'](archive|directory)["']/;
+    const offenders = sources(ROOT).filter((f) => f !== __filename && !f.includes(`${path.sep}test${path.sep}`) && folded.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f));
+    expect(offenders).toEqual([]);
+    expect(folded.test("new TerraformAsset(this, 'x', { path: 'dir', type: AssetType.ARCHIVE })")).toBe(true);
+  });
+});
