@@ -111,7 +111,7 @@ function ensureBuilt(name) {
   return freshBuildId(name) ?? build(name);
 }
 
-module.exports = { ROOT, DIST, ENTRIES, buildOptions, bundlePath, build, ensureBuilt, freshBuildId };
+module.exports = { ROOT, DIST, ENTRIES, buildOptions, bundlePath, build, ensureBuilt, freshBuildId, writeAtomic };
 
 if (require.main === module) {
   const wanted = process.argv.slice(2);

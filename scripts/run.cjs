@@ -7,7 +7,7 @@ const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
 const zlib = require("node:zlib");
-const { DIST, ENTRIES, bundlePath, ensureBuilt } = require("./bundle.cjs");
+const { DIST, ENTRIES, bundlePath, ensureBuilt, writeAtomic } = require("./bundle.cjs");
 
 const name = process.argv[2];
 if (!(name in ENTRIES)) {
@@ -43,9 +43,7 @@ if (cachedData === undefined || script.cachedDataRejected) {
       fs.mkdirSync(cacheDir, { recursive: true });
       // Older caches of this entry go; another run's half-written .tmp is left alone.
       for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && old.endsWith(".bin")) fs.rmSync(path.join(cacheDir, old), { force: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
-      fs.renameSync(tmp, cacheFile);
+      writeAtomic(cacheFile, script.createCachedData());
     } catch {
       // Only a speed-up: a read-only checkout runs as fast as before, just without it.
     }

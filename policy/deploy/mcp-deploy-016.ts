@@ -1,6 +1,6 @@
 import { isObject, show } from "../plan";
 import { defineRule } from "../rule";
-import { DOCS, referencedAddresses } from "./support";
+import { DOCS, referencedAddresses, stringsIn } from "./support";
 
 /**
  * Terraform refuses a configuration with a reference to a resource, data source, variable, local or module it does
@@ -25,18 +25,18 @@ export const rule = defineRule(
     for (const name of keysOf(p.variable)) declared.add(`var.${name}`);
     for (const name of keysOf(p.locals)) declared.add(`local.${name}`);
     for (const name of keysOf(p.module)) declared.add(`module.${name}`);
-    const check = (where: string, value: string) => {
-      for (const ref of new Set(referencedAddresses(value))) {
-        if (!declared.has(ref)) report(where, `references ${ref}, which this stack does not declare (${show(value)})`);
+    const check = (where: string, value: unknown) => {
+      for (const s of stringsIn(value)) {
+        for (const ref of new Set(referencedAddresses(s))) if (!declared.has(ref)) report(where, `references ${ref}, which this stack does not declare (${show(s)})`);
       }
     };
     for (const r of plan.all()) {
-      walk(r.body, r.address, check);
+      check(r.address, r.body);
       // depends_on names addresses without ${…}.
       const deps = r.body.depends_on;
       if (Array.isArray(deps)) for (const d of deps) if (typeof d === "string" && !declared.has(d)) report(r.address, `depends_on ${d}, which this stack does not declare`);
     }
-    for (const section of ["output", "locals", "provider", "module"] as const) walk(p[section], section, check);
+    for (const section of ["output", "locals", "provider", "module"] as const) check(section, p[section]);
     return true;
   },
 );
@@ -44,15 +44,4 @@ export const rule = defineRule(
 function keysOf(section: unknown): string[] {
   const list = Array.isArray(section) ? section : [section];
   return list.flatMap((o) => (isObject(o) ? Object.keys(o) : []));
-}
-
-/** Calls `check(where, string)` for every string under `value`, skipping cdktf's `//` metadata. */
-function walk(value: unknown, where: string, check: (where: string, value: string) => void): void {
-  if (typeof value === "string") {
-    if (value.includes("${")) check(where, value);
-  } else if (Array.isArray(value)) {
-    value.forEach((v) => walk(v, where, check));
-  } else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) if (k !== "//") walk(v, where, check);
-  }
 }

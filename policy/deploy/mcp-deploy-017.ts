@@ -1,6 +1,6 @@
 import { isObject, PlanResource, PlanView } from "../plan";
 import { defineRule } from "../rule";
-import { DOCS, referencedAddresses } from "./support";
+import { DOCS, referencedAddresses, stringsIn } from "./support";
 
 /**
  * ECS reads a task's secrets when the task starts and fails the task (ResourceInitializationError) while a secret
@@ -78,12 +78,7 @@ function dependencies(plan: PlanView): (address: string) => ReadonlySet<string> 
   const memo = new Map<string, Set<string>>();
   const direct = (r: PlanResource): string[] => {
     const found: string[] = [];
-    const walk = (v: unknown): void => {
-      if (typeof v === "string") found.push(...referencedAddresses(v));
-      else if (Array.isArray(v)) v.forEach(walk);
-      else if (isObject(v)) for (const [k, x] of Object.entries(v)) if (k !== "//") walk(x);
-    };
-    walk({ ...r.body, depends_on: undefined });
+    for (const s of stringsIn({ ...r.body, depends_on: undefined })) found.push(...referencedAddresses(s));
     if (Array.isArray(r.body.depends_on)) found.push(...r.body.depends_on.filter((d: unknown): d is string => typeof d === "string"));
     return found;
   };

@@ -113,7 +113,10 @@ export function rolePolicies(plan: PlanView): Map<PlanResource, PolicyStatement[
  * aws_vpc, tls_private_key), `data.type.name`, `var.x`, `local.x` and `module.x`. Quoted strings inside an
  * expression are literal text and are skipped; `$${` is an escaped, literal `${`.
  */
-export function referencedAddresses(template: string): string[] {
+export function referencedAddresses(template: string): readonly string[] {
+  // Memoized: MCP-DEPLOY-016 and 017 both read every template of the plan (as parseReference is, in plan.ts).
+  const hit = addressesOf.get(template);
+  if (hit) return hit;
   const out: string[] = [];
   for (const expr of interpolations(template)) {
     const code = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
@@ -123,7 +126,17 @@ export function referencedAddresses(template: string): string[] {
       else out.push(`${m[6]}.${m[7]}`);
     }
   }
+  addressesOf.set(template, out);
   return out;
+}
+
+const addressesOf = new Map<string, readonly string[]>();
+
+/** Every string under `value` (objects and lists, any depth), skipping cdktf's `//` metadata. */
+export function* stringsIn(value: unknown): Generator<string> {
+  if (typeof value === "string") yield value;
+  else if (Array.isArray(value)) for (const v of value) yield* stringsIn(v);
+  else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (k !== "//") yield* stringsIn(v);
 }
 
 /** The text of each top-level `${…}` in a template, braces balanced and quoted strings respected. */
