@@ -275,6 +275,9 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (ibmi.prefix === 0) add(["network", "ibmi", "cidr"], "is the whole address space", "give the IBM i system's own network, e.g. its /24");
   const hostIp = toCidr(`${net.ibmi.host}/32`);
   if (hostIp && !contains(ibmi, hostIp)) add(["network", "ibmi", "host"], `is not inside network.ibmi.cidr ${net.ibmi.cidr}`, "widen network.ibmi.cidr or correct the host address");
+  // ibmi-mcp-server v0.5.1 passes no port to mapepire-js (services/baseConnectionPool.ts:100-105), which then uses its
+  // DEFAULT_PORT 8076: another port here would open the security group on a port the server never uses.
+  if (net.ibmi.mapepirePort !== 8076) add(["network", "ibmi", "mapepirePort"], `is ${net.ibmi.mapepirePort}, but ibmi-mcp-server v0.5.1 always connects to Mapepire on 8076 (it passes no port to mapepire-js, YAML sources' port included)`, "run Mapepire on 8076 on the IBM i and remove this key");
   if (net.transitGatewayId && net.vpnGatewayId) add(["network"], "sets both transitGatewayId and vpnGatewayId", "keep the one the IBM i network and the agents are reached through");
 
   const names = new Map<string, number>();

@@ -55,3 +55,15 @@ describe("network.ibmi.caCertificate", () => {
     ]);
   });
 });
+
+describe("network.ibmi.mapepirePort", () => {
+  // services/baseConnectionPool.ts:100-105 builds the DaemonServer without a port; mapepire-js then connects to its
+  // DEFAULT_PORT 8076 (sqlJob getChannel, tls getCertificate). Seen locally: a YAML source with port 18076 → the
+  // server connected to 127.0.0.1:8076.
+  it("must be 8076, the only port the pinned server connects to", () => {
+    expect(problems((c) => (c.network.ibmi.mapepirePort = 9076))).toEqual([
+      "config/dev.json: network.ibmi.mapepirePort: is 9076, but ibmi-mcp-server v0.5.1 always connects to Mapepire on 8076 (it passes no port to mapepire-js, YAML sources' port included) (got 9076). Fix: run Mapepire on 8076 on the IBM i and remove this key.",
+    ]);
+    expect(problems((c) => (c.network.ibmi.mapepirePort = 8076))).toEqual([]);
+  });
+});
