@@ -17,7 +17,8 @@ export interface ConfigProblem {
 export function formatProblem(p: ConfigProblem): string {
   const where = p.path ? `${p.file}: ${p.path}` : p.file;
   // Whole objects would drown the message; the path already says which one is meant.
-  const shown = p.value !== undefined && (typeof p.value !== "object" || (Array.isArray(p.value) && p.value.every((v) => typeof v !== "object")));
+  // PEM blocks are never echoed: they are long, and a pasted private key must not reach a terminal or a CI log.
+  const shown = p.value !== undefined && (typeof p.value !== "object" || (Array.isArray(p.value) && p.value.every((v) => typeof v !== "object"))) && !/-----BEGIN /.test(JSON.stringify(p.value));
   const got = shown ? ` (got ${JSON.stringify(p.value)})` : "";
   return `${where}: ${p.problem}${got}. Fix: ${p.fix}.`;
 }

@@ -3,8 +3,10 @@
  * several fields. Every message says what is wrong and how to fix it; `loadConfigs` (./load.ts) adds the
  * file, the JSON path and the bad value.
  */
+import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
+import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, RISKS, tierChecks } from "../lib/tiers";
 
 /** Separates the problem from its fix inside a zod message; split again by `./load.ts`. */
@@ -50,6 +52,27 @@ const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8}([0-9a-f]{9})?$/, {
 const image = z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
   error: msg("is not a container image reference", 'write registry/repository:tag@sha256:digest, e.g. "ghcr.io/ibm/ibmi-mcp-server:0.5.1@sha256:<64 hex>"'),
 });
+
+const RATE_LIMIT_DEFAULT = UPSTREAM_RATE_LIMIT;
+
+const pemCertificate = z.string().superRefine((value, ctx) => {
+  if (/PRIVATE KEY/.test(value)) {
+    ctx.addIssue({ code: "custom", message: msg("holds a private key; it must never be in config", "remove it at once, rotate that key, and give only the CA's certificate (-----BEGIN CERTIFICATE----- …)") });
+    return;
+  }
+  const blocks = value.match(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g) ?? [];
+  const bad = blocks.length === 0 ? "no" : blocks.find((b) => !parsesAsCertificate(b)) ? "an unreadable" : undefined;
+  if (bad) ctx.addIssue({ code: "custom", message: msg(`holds ${bad} PEM certificate`, 'paste the IBM i CA certificate as PEM, newlines written \\n: "-----BEGIN CERTIFICATE-----\\nMIIB…\\n-----END CERTIFICATE-----"') });
+});
+
+function parsesAsCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const name = (what: string, max: number) =>
   z.string().regex(new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`), {
@@ -108,6 +131,12 @@ export const configSchema = z.strictObject({
       /** Network the IBM i system lives in; tasks may reach only this range, on the Mapepire port. */
       cidr,
       mapepirePort: z.number().int().min(1).max(65535).default(8076),
+      /**
+       * PEM certificate of the CA that issued the IBM i's Mapepire certificate (or that certificate itself when it is
+       * self-signed). Every Mapepire connection is then verified against it (runtime/mcp-server/verify-ibmi-ca.cjs).
+       * @default unset: outside dev the server trusts whatever certificate the IBM i presents on first connection
+       */
+      caCertificate: pemCertificate.optional(),
     }),
     transitGatewayId: z.string().regex(/^tgw-[0-9a-f]{8,17}$/, { error: msg("is not a transit gateway id", 'write e.g. "tgw-0123456789abcdef0"') }).optional(),
     vpnGatewayId: z.string().regex(/^vgw-[0-9a-f]{8,17}$/, { error: msg("is not a VPN gateway id", 'write e.g. "vgw-0123456789abcdef0"') }).optional(),
@@ -139,6 +168,16 @@ export const configSchema = z.strictObject({
     executeSql: z.enum(["off", "read-only", "read-write"]).default("off"),
     /** TOOLS_YAML_PATH inside the image: the upstream image ships no tools YAML, so a derived image adds it. @default unset */
     toolsYamlPath: z.string().regex(/^\/[\w./-]+$/, { error: msg("is not an absolute path", 'write e.g. "/app/tools"') }).optional(),
+    /**
+     * The server's own limit per client id (the token's `cid`), counted in each task separately: a tier with N tasks
+     * admits up to N × maxRequests per window behind the load balancer. @default upstream's 100 per 900 s
+     */
+    rateLimit: z
+      .strictObject({
+        maxRequests: z.number().int({ error: msg("is not a whole number", "write e.g. 300") }).min(1, { error: msg("admits no request at all", "write 1 or more, e.g. 300") }).max(1_000_000, { error: msg("is so high the limit would never apply", "write 1000000 or less") }).default(RATE_LIMIT_DEFAULT.maxRequests),
+        windowSeconds: z.number().int({ error: msg("is not a whole number of seconds", "write e.g. 900") }).min(1, { error: msg("is shorter than a second", "write 1 or more seconds, e.g. 900") }).max(86_400, { error: msg("is longer than a day", "write 86400 seconds or less") }).default(RATE_LIMIT_DEFAULT.windowSeconds),
+      })
+      .default(RATE_LIMIT_DEFAULT),
   }),
   gateway: z.strictObject({
     image,
@@ -236,6 +275,9 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (ibmi.prefix === 0) add(["network", "ibmi", "cidr"], "is the whole address space", "give the IBM i system's own network, e.g. its /24");
   const hostIp = toCidr(`${net.ibmi.host}/32`);
   if (hostIp && !contains(ibmi, hostIp)) add(["network", "ibmi", "host"], `is not inside network.ibmi.cidr ${net.ibmi.cidr}`, "widen network.ibmi.cidr or correct the host address");
+  // ibmi-mcp-server v0.5.1 passes no port to mapepire-js (services/baseConnectionPool.ts:100-105), which then uses its
+  // DEFAULT_PORT 8076: another port here would open the security group on a port the server never uses.
+  if (net.ibmi.mapepirePort !== 8076) add(["network", "ibmi", "mapepirePort"], `is ${net.ibmi.mapepirePort}, but ibmi-mcp-server v0.5.1 always connects to Mapepire on 8076 (it passes no port to mapepire-js, YAML sources' port included)`, "run Mapepire on 8076 on the IBM i and remove this key");
   if (net.transitGatewayId && net.vpnGatewayId) add(["network"], "sets both transitGatewayId and vpnGatewayId", "keep the one the IBM i network and the agents are reached through");
 
   const names = new Map<string, number>();

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
 import { RoutingRule, Tier } from "../lib/tiers";
+import { UPSTREAM_RATE_LIMIT, upstreamEnvProblems } from "../lib/upstream-env";
 import { ContainerImage, ContainerImages } from "./container-images";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
@@ -19,6 +20,8 @@ export const MCP_SERVER_USER = "appuser";
 /** Where the v0.5.x image starts the server (packages/server/Dockerfile CMD); used only when an entry script is needed. */
 const MCP_SERVER_MAIN = "packages/server/dist/index.js";
 const IBMI_KEY_DIR = "/tmp/ibmi-auth";
+/** Where the derived image holds the kit's Mapepire CA check (runtime/mcp-server/verify-ibmi-ca.cjs). */
+export const VERIFY_IBMI_CA_PATH = "/opt/ibmi-mcp/verify-ibmi-ca.cjs";
 
 /**
  * How the tier's server checks bearer tokens. In "jwt" mode it verifies HS256 tokens with MCP_AUTH_SECRET_KEY and no
@@ -64,6 +67,13 @@ export interface McpServiceProps {
   readonly executeSql?: "off" | "read-only" | "read-write";
   /** TOOLS_YAML_PATH inside the image. @default unset (the upstream image ships no tools YAML) */
   readonly toolsYamlPath?: string;
+  /** The server's rate limit per client id and task. @default upstream's 100 requests per 900 s */
+  readonly rateLimit?: { readonly maxRequests: number; readonly windowSeconds: number };
+  /**
+   * PEM of the IBM i CA: every Mapepire connection is verified against it by a preloaded check the derived image
+   * carries at VERIFY_IBMI_CA_PATH. @default unset: the server trusts the certificate the IBM i presents (outside dev)
+   */
+  readonly ibmiCaCertificate?: string;
 }
 
 /**
@@ -113,12 +123,15 @@ export class McpService extends Construct {
       MCP_SERVER_NAME: `ibmi-mcp-${tier.id}`,
       MCP_LOG_LEVEL: props.logLevel ?? "info",
       MCP_RATE_LIMIT_ENABLED: "true",
+      ...rateLimitEnv(props.rateLimit),
       NODE_ENV: "production",
       // The logger also writes files under LOGS_DIR (default ~/.ibmi-mcp-server/logs, on the read-only root).
       LOGS_DIR: "/tmp/logs",
       DB2i_HOST: props.ibmi.host,
-      // Mapepire's certificate is verified outside dev (the upstream default, true, accepts any certificate).
-      DB2i_IGNORE_UNAUTHORIZED: dev ? "true" : "false",
+      // Outside dev (or with a CA) Mapepire's certificate is verified; the upstream default, true, accepts any. Without
+      // a CA, "false" only makes the server trust the root certificate the IBM i presents (baseConnectionPool.ts:107-111).
+      DB2i_IGNORE_UNAUTHORIZED: dev && !props.ibmiCaCertificate ? "true" : "false",
+      ...mapepireCaEnv(props.ibmiCaCertificate),
       SELECTED_TOOLSETS: tier.toolsets.join(","),
       IBMI_ENABLE_EXECUTE_SQL: executeSql === "off" ? "false" : "true",
       IBMI_EXECUTE_SQL_READONLY: tier.readOnly || executeSql !== "read-write" ? "true" : "false",
@@ -157,6 +170,9 @@ export class McpService extends Construct {
       ];
     }
     for (const s of new Set(readable)) s.grantRead(this.executionRole);
+    // A value upstream rejects would start the server with auth "none" (lib/upstream-env.ts): refuse it here instead.
+    const envProblems = upstreamEnvProblems(environment, Object.keys(secrets));
+    if (envProblems.length) throw new Error(`${this.node.path}: the MCP server's environment would not hold:\n  - ${envProblems.join("\n  - ")}`);
 
     this.container = containerDefinition({
       name: "ibmi-mcp-server",
@@ -233,6 +249,17 @@ export class McpService extends Construct {
       dependsOn: [...props.loadBalancer.attachmentsOf(this.targetGroup), ...firstValues(readable)],
     });
   }
+}
+
+/** MCP_RATE_LIMIT_* as ibmi-mcp-server reads them (config/index.ts:368-371): a count and a window in milliseconds. */
+function rateLimitEnv(limit: McpServiceProps["rateLimit"]): Record<string, string> {
+  const { maxRequests, windowSeconds } = limit ?? UPSTREAM_RATE_LIMIT;
+  return { MCP_RATE_LIMIT_MAX_REQUESTS: String(maxRequests), MCP_RATE_LIMIT_WINDOW_MS: String(windowSeconds * 1000) };
+}
+
+/** The CA and the preload that makes every TLS connection of the server verify against it. */
+function mapepireCaEnv(pem: string | undefined): Record<string, string> {
+  return pem ? { NODE_OPTIONS: `--require ${VERIFY_IBMI_CA_PATH}`, MAPEPIRE_CA_PEM: pem } : {};
 }
 
 /** Tags naming the tier's grant; tag values allow no commas, so toolsets are space-separated. */

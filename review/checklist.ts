@@ -55,8 +55,17 @@ const items: ChecklistItem[] = [
       const plain = ls.filter((l) => l.protocol !== "HTTPS");
       if (plain.length) return { status: "not met", evidence: a(...plain.map((l) => l.address)), operator: "use HTTPS listeners only" };
       const selfSigned = ls.filter((l) => l.certificate.startsWith("self-signed"));
-      if (selfSigned.length) return { status: "partly", evidence: [...a(...ls.map((l) => l.address)), "certificate is self-signed (dev only)"], operator: "use tls.mode \"acm\" with a certificate from a trusted CA outside dev" };
-      return { status: "met", evidence: [...a(...ls.map((l) => l.address)), ...ls.map((l) => l.certificate)] };
+      // TLS ends at the load balancer: what it forwards to the tasks, and what the gateway sends to the tiers, is
+      // plain HTTP inside the VPC (ibmi-mcp-server v0.5.1 has no TLS listener). The next hop, Mapepire, is judged too.
+      const plainHops = plainHttpHops(f);
+      const ibmi = mapepireTls(f);
+      const evidence = [...a(...ls.map((l) => l.address)), ...ls.map((l) => l.certificate), ...(selfSigned.length ? ["certificate is self-signed (dev only)"] : []), ...plainHops, ibmi.evidence];
+      const operator = [
+        ...(selfSigned.length ? ['use tls.mode "acm" with a certificate from a trusted CA outside dev'] : []),
+        ...(plainHops.length ? ["accept that load balancer → task and gateway → tier are plain HTTP inside the VPC (only the load balancer's and the gateway's security groups reach the tasks), or terminate TLS in a sidecar"] : []),
+        ...(ibmi.operator ? [ibmi.operator] : []),
+      ].join("; ");
+      return { status: selfSigned.length || plainHops.length || !ibmi.verified ? "partly" : "met", evidence, ...(operator ? { operator } : {}) };
     },
   },
   {
@@ -97,10 +106,17 @@ const items: ChecklistItem[] = [
       const publicLb = f.loadBalancers.filter((l) => l.internal !== true);
       if (f.network.internetGateways.length || publicLb.length) return { status: "not met", evidence: a(...f.network.internetGateways, ...publicLb.map((l) => l.address)), operator: "make the load balancer internal and remove the internet gateway" };
       if (f.network.attachments.length === 0) return { status: "partly", evidence: ["no internet path into the VPC", "no VPN or transit gateway attachment in this plan"], operator: "attach the VPC to the VPN or transit gateway the agents use (network.vpnGatewayId / transitGatewayId)" };
+      // The plan can route agents only through the attached gateway and keep the load balancer internal; it cannot see
+      // whether the networks behind that gateway reach it over a VPN (an office LAN routed by the transit gateway
+      // reaches 3010 with no VPN at all). Hence "partly" even when everything the plan holds is right.
       return {
-        status: f.loadBalancers.length ? "met" : "partly",
-        evidence: [...a(...f.network.attachments), ...(f.loadBalancers.length ? a(...f.loadBalancers.map((l) => l.address)).map((x) => md2x(x, "internal")) : ["no load balancer in this plan yet"])],
-        operator: "run the VPN / transit gateway itself and require agents to connect through it",
+        status: "partly",
+        evidence: [
+          ...a(...f.network.attachments),
+          ...(f.loadBalancers.length ? a(...f.loadBalancers.map((l) => l.address)).map((x) => md2x(x, "internal")) : ["no load balancer in this plan yet"]),
+          "no internet path into the VPC; whether each agent network reaches the attachment over a VPN is outside the plan",
+        ],
+        operator: "run the VPN / transit gateway itself and route only VPN-connected agent networks to it (agents[].connection records how each group connects; the kit cannot verify it)",
       };
     },
   },
@@ -414,6 +430,31 @@ const items: ChecklistItem[] = [
     assess: () => ({ status: "outside this kit", evidence: [], operator: "commission a penetration test of the deployed environment (agent network → 3010/4444) before production use" }),
   },
 ];
+
+/** Hops of MCP traffic inside the VPC that carry plain HTTP. */
+function plainHttpHops(f: Facts): string[] {
+  const tgs = f.targetGroups.filter((t) => t.protocol === "HTTP");
+  const hops = tgs.length ? [`load balancer → task is plain HTTP: ${tgs.map((t) => t.name).join(", ")}`] : [];
+  const gateway = f.containers.some((c) => /gateway/.test(c.name)) && mcpContainers(f).length > 0;
+  if (gateway) hops.push("gateway → tier is plain HTTP (http://<tier>.<namespace>:3010/mcp; the MCP server has no TLS listener)");
+  return hops;
+}
+
+/**
+ * How the MCP server's Mapepire connections to the IBM i are verified, from its containers' environment.
+ * ibmi-mcp-server v0.5.1 cannot be given a CA: with DB2i_IGNORE_UNAUTHORIZED=false it trusts the root certificate the
+ * IBM i presents (services/baseConnectionPool.ts:107-111), so only the kit's preloaded check verifies against a known CA.
+ */
+function mapepireTls(f: Facts): { verified: boolean; evidence: string; operator?: string } {
+  const cs = mcpContainers(f).filter((c) => c.env.DB2i_HOST !== undefined);
+  if (cs.length === 0) return { verified: true, evidence: "no MCP server container reaches an IBM i in this plan" };
+  const pinned = cs.filter((c) => c.env.MAPEPIRE_CA_PEM && /verify-ibmi-ca\.cjs/.test(c.env.NODE_OPTIONS ?? ""));
+  if (pinned.length === cs.length) return { verified: true, evidence: `Mapepire: ${cs.length} MCP containers verify the IBM i against network.ibmi.caCertificate (NODE_OPTIONS preloads verify-ibmi-ca.cjs, which the derived image must carry: without it the task does not start)` };
+  const unverified = cs.filter((c) => !pinned.includes(c) && c.env.DB2i_IGNORE_UNAUTHORIZED !== "false");
+  const fix = "set network.ibmi.caCertificate to the IBM i's CA (PEM): the server itself cannot be given one";
+  if (unverified.length) return { verified: false, evidence: `Mapepire: certificate not verified (DB2i_IGNORE_UNAUTHORIZED=${unverified[0].env.DB2i_IGNORE_UNAUTHORIZED ?? "unset, upstream default true"}) in ${unverified.map((c) => c.family).join(", ")}`, operator: fix };
+  return { verified: false, evidence: "Mapepire: DB2i_IGNORE_UNAUTHORIZED=false, but the server trusts whatever root certificate the IBM i presents (trust on first use, no CA configured)", operator: fix };
+}
 
 function md2(address: string, note: string): Md {
   return new Md(`${code(address).md} ${note.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;")}`);

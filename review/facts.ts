@@ -196,7 +196,8 @@ export interface Facts {
   readonly tierDefaults: readonly string[];
   readonly containers: readonly ContainerFact[];
   readonly services: readonly { readonly address: string; readonly name: string; readonly desiredCount?: number; readonly publicIp?: boolean; readonly taskDefinition?: string }[];
-  readonly targetGroups: readonly { readonly address: string; readonly name: string; readonly healthCheck?: string }[];
+  /** `protocol`: what the load balancer speaks to the targets (HTTP: TLS ends at the load balancer). */
+  readonly targetGroups: readonly { readonly address: string; readonly name: string; readonly protocol?: string; readonly healthCheck?: string }[];
   readonly secrets: readonly SecretFact[];
   readonly keys: readonly { readonly address: string; readonly label: string; readonly rotation?: boolean; readonly periodDays?: number }[];
   readonly logGroups: readonly LogGroupFact[];
@@ -545,7 +546,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   });
   const targetGroups = idx.all("aws_lb_target_group").map((tg) => {
     const hc = blocks(tg.body.health_check)[0];
-    return { address: tg.address, name: labelOf(tg, tg.address), healthCheck: hc ? `${literal(hc.protocol) ?? ""} ${literal(hc.path) ?? ""}`.trim() || "on" : undefined };
+    return { address: tg.address, name: labelOf(tg, tg.address), protocol: literal(tg.body.protocol), healthCheck: hc ? `${literal(hc.protocol) ?? ""} ${literal(hc.path) ?? ""}`.trim() || "on" : undefined };
   });
 
   // Known toolsets keep the seed's risk, as lib/tiers.ts toolsetRisks does.

@@ -176,6 +176,8 @@ export class McpStack extends TerraformStack {
         sessionMode: srv.sessionMode,
         executeSql: srv.executeSql,
         toolsYamlPath: srv.toolsYamlPath,
+        rateLimit: srv.rateLimit,
+        ibmiCaCertificate: config.network.ibmi.caCertificate,
       },
     });
     const gateway = new GatewayService(this, "gateway", {

@@ -88,6 +88,8 @@ describe("McpService (one per tier)", () => {
       MCP_SERVER_NAME: `ibmi-mcp-${ro.id}`,
       MCP_LOG_LEVEL: "info",
       MCP_RATE_LIMIT_ENABLED: "true",
+      MCP_RATE_LIMIT_MAX_REQUESTS: "100",
+      MCP_RATE_LIMIT_WINDOW_MS: "900000",
       NODE_ENV: "production",
       LOGS_DIR: "/tmp/logs",
       DB2i_HOST: "10.52.0.10",
