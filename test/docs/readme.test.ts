@@ -2,22 +2,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { configSchema } from "../../config/schema";
+import { keyPaths } from "./config-keys";
 
 const ROOT = path.join(__dirname, "..", "..");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-
-/** Every leaf key path of the config schema, arrays written `[]`, e.g. `agents[].cidrs`. */
-function keyPaths(schema: any, prefix = ""): string[] {
-  let s = schema;
-  while (s?._zod?.def?.innerType) s = s._zod.def.innerType;
-  if (s?._zod?.def?.type === "array") {
-    let el = s._zod.def.element;
-    while (el?._zod?.def?.innerType) el = el._zod.def.innerType;
-    return el?.shape ? keyPaths(el, `${prefix}[]`) : [prefix];
-  }
-  if (s?.shape) return Object.keys(s.shape).flatMap((k) => keyPaths(s.shape[k], prefix ? `${prefix}.${k}` : k));
-  return [prefix];
-}
 
 /** The key cells of the configuration table: `a.b` / `c` expands to a.b and a.c. */
 function documentedKeys(): Set<string> {
