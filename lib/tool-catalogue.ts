@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 
 /** Risk levels of the seed's "Toolset Security Boundaries" table (low, high, critical), plus medium for declared risks. */
 export const RISKS = ["low", "medium", "high", "critical"] as const;
@@ -243,6 +243,8 @@ const ROOT_KEYS = ["sources", "tools", "toolsets", "typescript_tools", "metadata
 const SOURCE_KEYS = ["host", "user", "password", "port", "ignore-unauthorized", "jdbc-options"];
 const TOOL_KEYS = ["enabled", "source", "description", "statement", "parameters", "domain", "category", "metadata", "responseFormat", "annotations", "security", "tableFormat", "maxDisplayRows", "rowsToFetch", "fetchAllRows", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"];
 const PARAMETER_KEYS = ["name", "type", "description", "default", "required", "itemType", "min", "max", "minLength", "maxLength", "enum", "pattern"];
+// Annotations allow any key (json schema line 261, "additionalProperties": {}): only a near-miss of a known one is flagged.
+const ANNOTATION_KEYS = ["title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "domain", "category", "toolsets", "customMetadata"];
 const SECURITY_KEYS = ["readOnly", "maxQueryLength", "forbiddenKeywords"];
 const TOOLSET_KEYS = ["title", "description", "tools", "metadata"];
 const PARAMETER_TYPES = ["string", "boolean", "integer", "float", "array"];
@@ -263,13 +265,17 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
     const lc = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
     const at = (p: (string | number)[]) => {
-      // The line of the deepest node that exists on the path.
-      for (let n = p.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : (doc.getIn(p.slice(0, n), true) as { range?: [number, number, number] } | undefined);
-        const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+      // The line of the deepest key or item that exists on the path.
+      for (let n = p.length; n > 0; n--) {
+        const parent = n === 1 ? doc.contents : doc.getIn(p.slice(0, n - 1), true);
+        const k = p[n - 1];
+        let range: readonly number[] | undefined | null;
+        if (isMap(parent)) range = (parent.items.find((i) => (i.key as { value?: unknown } | null)?.value === k)?.key as { range?: number[] } | null)?.range;
+        else if (isSeq(parent) && typeof k === "number") range = (parent.items[k] as { range?: number[] } | null)?.range;
         if (range) return `${file}:${lc.linePos(range[0]).line}`;
       }
-      return file;
+      const root = (doc.contents as { range?: number[] } | null)?.range;
+      return root ? `${file}:${lc.linePos(root[0]).line}` : file;
     };
     const add = (p: (string | number)[], value: unknown, problem: string, fix: string) => problems.push({ file: at(p), path: yamlPath(p), value, problem, fix });
     if (doc.errors.length) {
@@ -338,6 +344,10 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
       const params = parameters(t.parameters, [...p, "parameters"], add);
       const ann = isObj(t.annotations) ? t.annotations : {};
       if (t.annotations !== undefined && !isObj(t.annotations)) add([...p, "annotations"], t.annotations, "is not a mapping", "write annotations: { readOnlyHint: true, destructiveHint: false }");
+      for (const k of Object.keys(ann)) {
+        const guess = ANNOTATION_KEYS.includes(k) ? undefined : closestName(k, ANNOTATION_KEYS);
+        if (guess) add([...p, "annotations", k], undefined, "is not an annotation the server knows; it passes it on unread, so a misspelt hint changes nothing", `${guess}? Known annotations: ${ANNOTATION_KEYS.join(", ")}`);
+      }
       for (const h of HINTS) {
         if (ann[h] !== undefined && typeof ann[h] !== "boolean") add([...p, "annotations", h], ann[h], "is not true or false", `write ${h}: true or false`);
         if (t[h] !== undefined && typeof t[h] !== "boolean") add([...p, h], t[h], "is not true or false", `move it to annotations.${h}: true or false`);
