@@ -60,7 +60,8 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
     const p = { ...topology(), "//": { policy: { agentGrants: [monitoring, ops], toolCatalogue: catalogue } } };
     expect(judge(rule, p).verdict).toBe("pass");
     // Without the catalogue nothing says what a toolset's tools do: a read-only group's toolsets count as critical.
-    expect(lines(judge(rule, { ...topology(), "//": { policy: { agentGrants: [monitoring, ops] } } }))).toEqual([
+    const unrecorded = { ...topology(), "//": { policy: { agentGrants: [monitoring, ops] } } };
+    expect(lines(judge(rule, unrecorded))).toEqual([
       `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes performance (critical risk), sysadmin_browse (critical risk)`,
     ]);
     const widened = { ...topology(), "//": { policy: { agentGrants: [{ ...monitoring, toolsets: ["performance"] }, ops, { name: "bad", cidrs: "10.0.0.0/8" }], toolCatalogue: catalogue } } };
