@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { shippedConfigs, variant } from "../configs";
+import { synthStack } from "../helpers";
 import { catalogueOf, describeSearched, destructiveToolsOf, formatCatalogueProblem, loadToolCatalogue, placeholders, riskOfTools, toolsOfGrant, ToolsFile } from "../../lib/tool-catalogue";
 
 const source = `sources:
@@ -212,5 +214,16 @@ describe("toolsOfGrant and destructiveToolsOf", () => {
     expect(destructiveToolsOf(shipped, [monitoring], "read-write")).toEqual([]);
     expect(destructiveToolsOf(shipped, [monitoring, ops], "read-only")).toEqual(["exclude_public_from_profile"]);
     expect(destructiveToolsOf(shipped, [monitoring, ops], "read-write")).toEqual(["exclude_public_from_profile", "execute_sql"]);
+  });
+});
+
+describe("the stack's destructive-call alarm", () => {
+  it("receives the exact names of the destructive tools its tiers serve", () => {
+    // dev: ops has security_remediation (exclude_public_from_profile, destructiveHint: true); execute_sql is off.
+    expect(synthStack(shippedConfigs().dev).stack.alerts.destructiveTools).toEqual(["exclude_public_from_profile"]);
+    const rw = variant("dev", (c) => (c.mcpServer.executeSql = "read-write"));
+    expect(synthStack(rw).stack.alerts.destructiveTools).toEqual(["exclude_public_from_profile", "execute_sql"]);
+    const readOnlyOnly = variant("dev", (c) => (c.agents = [c.agents[0]]));
+    expect(synthStack(readOnlyOnly).stack.alerts.destructiveTools).toEqual([]);
   });
 });
