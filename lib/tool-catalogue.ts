@@ -243,7 +243,7 @@ const ROOT_KEYS = ["sources", "tools", "toolsets", "typescript_tools", "metadata
 const SOURCE_KEYS = ["host", "user", "password", "port", "ignore-unauthorized", "jdbc-options"];
 const TOOL_KEYS = ["enabled", "source", "description", "statement", "parameters", "domain", "category", "metadata", "responseFormat", "annotations", "security", "tableFormat", "maxDisplayRows", "rowsToFetch", "fetchAllRows", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"];
 const PARAMETER_KEYS = ["name", "type", "description", "default", "required", "itemType", "min", "max", "minLength", "maxLength", "enum", "pattern"];
-// Annotations allow any key (json schema line 261, "additionalProperties": {}): only a near-miss of a known one is flagged.
+// Annotations allow any key (json schema line 263, "additionalProperties": {}): only a near-miss of a known one is flagged.
 const ANNOTATION_KEYS = ["title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "domain", "category", "toolsets", "customMetadata"];
 const SECURITY_KEYS = ["readOnly", "maxQueryLength", "forbiddenKeywords"];
 const TOOLSET_KEYS = ["title", "description", "tools", "metadata"];

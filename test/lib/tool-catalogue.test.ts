@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { loadConfigs } from "../../config/load";
+import { catalogueOf, describeSearched, destructiveToolsOf, formatCatalogueProblem, loadToolCatalogue, placeholders, riskOfTools, toolsOfGrant, ToolsFile } from "../../lib/tool-catalogue";
 import { shippedConfigs, variant } from "../configs";
 import { synthStack } from "../helpers";
-import { catalogueOf, describeSearched, destructiveToolsOf, formatCatalogueProblem, loadToolCatalogue, placeholders, riskOfTools, toolsOfGrant, ToolsFile } from "../../lib/tool-catalogue";
 
 const source = `sources:
   ibmi-system:
@@ -225,5 +226,25 @@ describe("the stack's destructive-call alarm", () => {
     expect(synthStack(rw).stack.alerts.destructiveTools).toEqual(["exclude_public_from_profile", "execute_sql"]);
     const readOnlyOnly = variant("dev", (c) => (c.agents = [c.agents[0]]));
     expect(synthStack(readOnlyOnly).stack.alerts.destructiveTools).toEqual([]);
+  });
+});
+
+describe("loadConfigs", () => {
+  it("reports a tools file's problems with the config problems, so synth stops before a server would drop the file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-"));
+    const cwd = process.cwd();
+    try {
+      fs.mkdirSync(path.join(dir, "config"));
+      fs.copyFileSync(path.join(cwd, "config", "dev.json"), path.join(dir, "config", "dev.json"));
+      fs.cpSync(path.join(cwd, "tools"), path.join(dir, "tools"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "tools", "mine.yaml"), `tools:\n${tool("mine", "", "DELETE FROM qgpl.t")}toolsets:\n  performance: { tools: [mine] }\n`);
+      process.chdir(dir);
+      expect(() => loadConfigs("config")).toThrow(
+        'tools/mine.yaml:5: tools.mine.statement: starts with DELETE, but the server accepts only SELECT or WITH from a read-only tool and drops the whole file otherwise (got "DELETE"). Fix: write a SELECT or WITH statement, or mark a tool that changes the system with security.readOnly: false, readOnlyHint: false and destructiveHint.',
+      );
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

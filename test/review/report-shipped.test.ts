@@ -73,7 +73,7 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     for (const agent of config.agents) {
       const tier = review.facts.tiers.find((t) => t.agentGroups.includes(agent.name))!;
       expect(tier.toolsets).toEqual([...new Set(agent.toolsets)].sort());
-      // Without TOOLS_YAML_PATH the server loads no YAML tool (ibmi-mcp-server/index.ts:36 reads tools only when it is set).
+      // Without TOOLS_YAML_PATH the server loads no YAML tool (packages/server/src/ibmi-mcp-server/index.ts:36 loads YAML tools only when it is set).
       expect(tier.flags).toEqual(config.mcpServer.toolsYamlPath ? [] : [{ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" }]);
     }
   });
