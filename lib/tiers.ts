@@ -151,8 +151,8 @@ export interface TierCheckAgent extends TierAgent {
 }
 
 /**
- * Config checks for tiering: known toolsets, risk against read-only, critical toolsets in prod, and whether the load
- * balancer can tell the group apart by its source address at all.
+ * Config checks for tiering: toolsets of the tool catalogue, risk against read-only, critical toolsets in prod, and
+ * whether the load balancer can tell the group apart by its source address at all.
  */
 export function tierChecks(
   agents: readonly TierCheckAgent[],
