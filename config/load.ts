@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 import { configSchema, crossFieldChecks, FIX, McpConfig, Stage, STAGES } from "./schema";
 
 export interface ConfigProblem {
@@ -105,12 +106,15 @@ function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigP
   }
 }
 
-/** Validates one parsed JSON document. `file` is used in messages; its base name is the environment. */
-export function validateConfig(raw: unknown, file: string): { config?: McpConfig; problems: ConfigProblem[] } {
+/**
+ * Validates one parsed JSON document. `file` is used in messages; its base name is the environment. Toolsets are
+ * checked against `catalogue`. @default catalogue: the tools/ folder (lib/tool-catalogue.ts)
+ */
+export function validateConfig(raw: unknown, file: string, catalogue?: ToolCatalogue): { config?: McpConfig; problems: ConfigProblem[] } {
   const env = path.basename(file, ".json");
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => fromIssue(file, raw, i)) };
-  const problems = crossFieldChecks(parsed.data, env).map((f) => ({ file, path: jsonPath(f.path), value: valueAt(raw, f.path), problem: f.problem, fix: f.fix }));
+  const problems = crossFieldChecks(parsed.data, env, catalogue).map((f) => ({ file, path: jsonPath(f.path), value: valueAt(raw, f.path), problem: f.problem, fix: f.fix }));
   if (problems.length) return { problems };
   const stage = (parsed.data.stage ?? parsed.data.environment) as Stage;
   return { config: { ...parsed.data, stage: STAGES.includes(stage) ? stage : "dev" }, problems };
@@ -132,13 +136,17 @@ export function parseJson(text: string, file: string): { value?: unknown; proble
   }
 }
 
-/** Loads and validates every `*.json` in `dir`. Throws ConfigError listing every problem of every file. */
+/**
+ * Loads and validates every `*.json` in `dir`, and the tools YAML its toolsets come from (lib/tool-catalogue.ts).
+ * Throws ConfigError listing every problem of every file.
+ */
 export function loadConfigs(dir: string): McpConfig[] {
   const display = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
   if (!fs.existsSync(dir)) throw new ConfigError([{ file: dir, path: "", value: undefined, problem: "does not exist", fix: "point MCP_CONFIG_DIR at a directory of <env>.json files" }]);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
   if (files.length === 0) throw new ConfigError([{ file: dir, path: "", value: undefined, problem: "holds no <env>.json file", fix: "add one, e.g. copy config/dev.json" }]);
-  const problems: ConfigProblem[] = [];
+  // A tools file the server could not load would silently take its toolsets away: its problems come first.
+  const problems: ConfigProblem[] = [...loadToolCatalogue().problems];
   const configs: McpConfig[] = [];
   for (const f of files) {
     const file = display(f);

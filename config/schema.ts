@@ -7,7 +7,8 @@ import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
 import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
-import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, RISKS, tierChecks } from "../lib/tiers";
+import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
+import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 
 /** Separates the problem from its fix inside a zod message; split again by `./load.ts`. */
 export const FIX = "\u0000";
@@ -102,13 +103,6 @@ export const agentSchema = z.strictObject({
   reason: z.string().min(10, { error: msg("is too short to explain anything", "say in a sentence why this group needs critical toolsets") }).max(300).optional(),
 });
 
-/** A toolset from the operator's own tools YAML, with the risk level the kit should treat it with. */
-export const customToolsetSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { error: msg("is not a toolset name", "use lowercase letters, digits and underscores, as in the tools YAML") }),
-  risk: z.enum(RISKS),
-  description: z.string().max(200).optional(),
-});
-
 export const configSchema = z.strictObject({
   /** Short name of the environment; must equal the config file's name. */
   environment: name("environment name", 12),
@@ -142,8 +136,6 @@ export const configSchema = z.strictObject({
     vpnGatewayId: z.string().regex(/^vgw-[0-9a-f]{8,17}$/, { error: msg("is not a VPN gateway id", 'write e.g. "vgw-0123456789abcdef0"') }).optional(),
   }),
   agents: z.array(agentSchema).min(1, { error: msg("lists no agent group, so nothing could reach the MCP server", "add at least one agent group with its name, cidrs, toolsets and readOnly") }),
-  /** Toolsets beyond the known ones (lib/tiers.ts KNOWN_TOOLSETS), each with a risk level. @default none */
-  customToolsets: z.array(customToolsetSchema).default([]),
   tls: z.strictObject({
     mode: z.enum(["acm", "self-signed"]),
     certificateArn: z.string().optional(),
@@ -252,8 +244,11 @@ export interface Finding {
   readonly fix: string;
 }
 
-/** Checks that span fields, or that depend on the stage. Runs only on input that has the right shape. */
-export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: string): Finding[] {
+/**
+ * Checks that span fields, or that depend on the stage. Runs only on input that has the right shape. Toolsets are
+ * checked against `catalogue` (the tools YAML, lib/tool-catalogue.ts). @default catalogue: the tools/ folder
+ */
+export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: string, catalogue: ToolCatalogue = loadToolCatalogue()): Finding[] {
   const out: Finding[] = [];
   const add = (path: (string | number)[], problem: string, fix: string) => out.push({ path, problem, fix });
   const stage = cfg.stage ?? ((STAGES as readonly string[]).includes(cfg.environment) ? (cfg.environment as Stage) : undefined);
@@ -331,10 +326,10 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
   if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
-  const tierFindings = tierChecks(cfg.agents, cfg.customToolsets, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
+  const tierFindings = tierChecks(cfg.agents, catalogue, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
   for (const f of tierFindings) add(f.path, f.problem, f.fix);
   if (srv.authMode === "jwt" && tierFindings.length === 0) {
-    for (const tier of planTiers(cfg.agents, cfg.customToolsets)) {
+    for (const tier of planTiers(cfg.agents, catalogue)) {
       if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) add(["agents"], `gives ${tier.agents.length} agent groups the same grant (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}); in jwt mode one tier serves at most ${MAX_AGENTS_PER_JWT_TIER}, because its signing secret lists their tokens in its tags`, `merge groups whose hosts can share a token, or split them across grants of at most ${MAX_AGENTS_PER_JWT_TIER} groups`);
     }
   }

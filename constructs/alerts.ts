@@ -78,6 +78,8 @@ export interface SecurityAlertsProps {
   readonly gatewayLogs: CloudwatchLogGroup;
   /** Tools to treat as destructive although their names carry none of DESTRUCTIVE_VERBS (e.g. tools with destructiveHint). @default none */
   readonly destructiveToolNames?: readonly string[];
+  /** Exact names of the destructive tools the tiers serve (lib/tool-catalogue.ts destructiveToolsOf). @default none */
+  readonly destructiveTools?: readonly string[];
 }
 
 /**
@@ -89,6 +91,8 @@ export class SecurityAlerts extends Construct {
   readonly topic: SnsTopic;
   /** Namespace of the metrics extracted from the logs. */
   readonly namespace: string;
+  /** The destructive tools' exact names, as passed. */
+  readonly destructiveTools: readonly string[];
   private readonly env: AwsEnv;
 
   constructor(scope: Construct, id: string, props: SecurityAlertsProps) {
@@ -97,6 +101,7 @@ export class SecurityAlerts extends Construct {
     const env = (this.env = props.env);
     const name = prefix(env);
     this.namespace = `MCP/${env.environment}/Security`;
+    this.destructiveTools = [...(props.destructiveTools ?? [])];
 
     this.topic = new SnsTopic(this, "topic", { name: `${name}-security-alerts`, displayName: `IBM i MCP ${env.environment} security alerts`, kmsMasterKeyId: props.key.arn });
     // Without this an alarm's publish to an encrypted topic fails silently: SNS encrypts with CloudWatch's identity.

@@ -3,7 +3,8 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv } from "../lib/aws-env";
 import { ReadableSecret } from "../lib/container";
-import { CustomToolset, planTiers, routingRules, Tier, TierAgent } from "../lib/tiers";
+import { planTiers, routingRules, Tier, TierAgent } from "../lib/tiers";
+import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 import { ContainerImage, ContainerImages } from "./container-images";
 import { LoadBalancer } from "./load-balancer";
 import { McpAuth, McpService, McpServiceProps } from "./mcp-service";
@@ -15,7 +16,8 @@ export interface McpTiersProps {
   readonly env: AwsEnv;
   /** Every agent group: each is routed to the tier of its (toolsets, readOnly) grant. */
   readonly agents: readonly TierAgent[];
-  readonly customToolsets?: readonly CustomToolset[];
+  /** The toolsets and their risks (lib/tool-catalogue.ts). @default the catalogue of tools/ */
+  readonly catalogue?: ToolCatalogue;
   readonly cluster: ServiceCluster;
   readonly network: Network;
   readonly securityGroup: SecurityGroup;
@@ -41,7 +43,7 @@ export class McpTiers extends Construct {
 
   constructor(scope: Construct, id: string, props: McpTiersProps) {
     super(scope, id);
-    this.tiers = planTiers(props.agents, props.customToolsets);
+    this.tiers = planTiers(props.agents, props.catalogue ?? loadToolCatalogue());
     const rules = routingRules(props.agents);
     const services: Record<string, McpService> = {};
     for (const tier of this.tiers) {

@@ -1,25 +1,18 @@
 /**
- * Toolset tiers: the one place that knows which toolsets exist, how risky each is, which agent groups share an MCP
- * server, and how the load balancer tells the groups apart. Config validation, the constructs and the review
- * report all read it, so the grant a reviewer sees is the grant the plan enforces.
+ * Toolset tiers: which agent groups share an MCP server, how risky each grant is, and how the load balancer tells
+ * the groups apart. The toolsets and their risks come from the tool catalogue (lib/tool-catalogue.ts, the YAML under
+ * tools/); config validation, the constructs and the review report all read it, so the grant a reviewer sees is the
+ * grant the plan enforces.
  *
- * Risk levels follow the seed's "Toolset Security Boundaries" table (../shared/seed/security-best-practices.md).
+ * Risk levels follow the seed's "Toolset Security Boundaries" table (../shared/seed/security-best-practices.md),
+ * applied to the tools' annotations (riskOfTools in lib/tool-catalogue.ts).
  */
 import { createHash } from "node:crypto";
 import { overlaps, toCidr } from "./cidr";
+import { describeSearched, loadToolCatalogue, Risk, RISKS, ToolCatalogue, toolsetRiskMap } from "./tool-catalogue";
 
-export const RISKS = ["low", "medium", "high", "critical"] as const;
-export type Risk = (typeof RISKS)[number];
-
-/** The toolsets the IBM i MCP server ships, with the seed's risk level for each. */
-export const KNOWN_TOOLSETS: Readonly<Record<string, Risk>> = {
-  performance: "low",
-  sysadmin_discovery: "low",
-  sysadmin_browse: "low",
-  sysadmin_search: "low",
-  job_control: "high",
-  config_management: "critical",
-};
+export { RISKS };
+export type { Risk };
 
 /**
  * How an agent group's traffic reaches the VPC. Listener rules match `source-ip` on the address the load balancer
@@ -40,12 +33,6 @@ export interface TierAgent {
   readonly cidrs: readonly string[];
   readonly toolsets: readonly string[];
   readonly readOnly: boolean;
-}
-
-/** A toolset declared in config beside the known ones. */
-export interface CustomToolset {
-  readonly name: string;
-  readonly risk: Risk;
 }
 
 /** One MCP server service: a distinct (toolsets, read-only) grant, shared by every agent group that has it. */
@@ -75,11 +62,9 @@ export interface RoutingRule {
   readonly cidrs: readonly string[];
 }
 
-/** Every toolset the config may grant, with its risk: the known ones plus the config's own. */
-export function toolsetRisks(custom: readonly CustomToolset[] = []): Map<string, Risk> {
-  const out = new Map<string, Risk>(Object.entries(KNOWN_TOOLSETS));
-  for (const t of custom) if (!out.has(t.name)) out.set(t.name, t.risk);
-  return out;
+/** Every toolset the config may grant, with its risk: the toolsets of the tool catalogue (default: tools/). */
+export function toolsetRisks(catalogue: ToolCatalogue = loadToolCatalogue()): Map<string, Risk> {
+  return toolsetRiskMap(catalogue);
 }
 
 export function highestRisk(toolsets: readonly string[], risks: ReadonlyMap<string, Risk>): Risk {
@@ -103,8 +88,8 @@ export function canonicalToolsets(toolsets: readonly string[]): string[] {
 }
 
 /** Groups agent groups into tiers, sorted by id so the order (and every construct id) is independent of config order. */
-export function planTiers(agents: readonly TierAgent[], custom: readonly CustomToolset[] = []): Tier[] {
-  const risks = toolsetRisks(custom);
+export function planTiers(agents: readonly TierAgent[], catalogue: ToolCatalogue = loadToolCatalogue()): Tier[] {
+  const risks = toolsetRisks(catalogue);
   const byId = new Map<string, { toolsets: string[]; readOnly: boolean; agents: string[] }>();
   for (const a of agents) {
     const toolsets = canonicalToolsets(a.toolsets);
@@ -166,26 +151,18 @@ export interface TierCheckAgent extends TierAgent {
 }
 
 /**
- * Config checks for tiering: known toolsets, risk against read-only, critical toolsets in prod, and whether the load
- * balancer can tell the group apart by its source address at all.
+ * Config checks for tiering: toolsets of the tool catalogue, risk against read-only, critical toolsets in prod, and
+ * whether the load balancer can tell the group apart by its source address at all.
  */
 export function tierChecks(
   agents: readonly TierCheckAgent[],
-  custom: readonly CustomToolset[],
+  catalogue: ToolCatalogue,
   prod: boolean,
   opts: { readonly gatewayClientCidrs?: readonly string[]; readonly executeSql?: "off" | "read-only" | "read-write" } = {},
 ): TierFinding[] {
   const out: TierFinding[] = [];
   const add = (path: (string | number)[], problem: string, fix: string) => out.push({ path, problem, fix });
-  const known = Object.keys(KNOWN_TOOLSETS);
-
-  const declared = new Map<string, number>();
-  custom.forEach((t, i) => {
-    if (t.name in KNOWN_TOOLSETS) add(["customToolsets", i, "name"], `redeclares the known toolset "${t.name}" (risk ${KNOWN_TOOLSETS[t.name]})`, "remove the entry; known toolsets keep the seed's risk level");
-    else if (declared.has(t.name)) add(["customToolsets", i, "name"], `repeats customToolsets[${declared.get(t.name)}]`, "declare each custom toolset once");
-    declared.set(t.name, i);
-  });
-  const risks = toolsetRisks(custom);
+  const risks = toolsetRisks(catalogue);
 
   agents.forEach((a, i) => {
     const seen = new Set<string>();
@@ -194,11 +171,14 @@ export function tierChecks(
       seen.add(t);
       const risk = risks.get(t);
       if (!risk) {
-        add(["agents", i, "toolsets", j], "is not a known toolset", `use one of ${known.join(", ")}, or declare it in customToolsets with its risk level`);
+        add(["agents", i, "toolsets", j], `is not a toolset of the tools YAML (searched ${describeSearched(catalogue)})`, `use one of ${[...risks.keys()].join(", ")}, or define it in a YAML file under ${catalogue.dir}/ (tools/README.md)`);
         return;
       }
       if (a.readOnly && (risk === "high" || risk === "critical")) {
-        add(["agents", i, "toolsets", j], `is a ${risk}-risk toolset, but agent group "${a.name}" is readOnly`, "remove it from this group, or give it to a separate group with readOnly false");
+        const ts = catalogue.toolsets.get(t);
+        const writers = (ts?.tools ?? []).filter((n) => catalogue.tools.get(n) && !catalogue.tools.get(n)!.readOnly);
+        const why = writers.length ? ` (${writers.map((n) => `${n}${catalogue.tools.get(n)!.destructive ? " is destructive" : " writes"}`).join(", ")})` : ts?.declaredRisk ? ` (declared in ${ts.files.join(", ")})` : "";
+        add(["agents", i, "toolsets", j], `is a ${risk}-risk toolset${why}, but agent group "${a.name}" is readOnly`, "remove it from this group, or give it to a separate group with readOnly false");
       }
     });
     const critical = canonicalToolsets(a.toolsets).filter((t) => risks.get(t) === "critical");

@@ -5,7 +5,7 @@
 import { DEFAULT_PACKS } from "./packs";
 import { isObject, view } from "./plan";
 import { resourceSuppressions } from "./suppress";
-import { RISKS } from "../lib/tiers";
+import { readRecordedCatalogue } from "../lib/tool-catalogue";
 import { AgentGrant, PolicyContext, Rule, RulePack, RuleResult, StackResult, Suppression, TerraformJson, Violation } from "./types";
 
 const STAGES = ["dev", "staging", "prod"] as const;
@@ -64,7 +64,7 @@ export function resolveContext(plan: TerraformJson, ctx: PolicyContext = {}): Po
     agentSecurityGroupIds: ctx.agentSecurityGroupIds ?? strings(recorded.agentSecurityGroupIds),
     mcpPort: ctx.mcpPort ?? (typeof recorded.mcpPort === "number" ? recorded.mcpPort : undefined),
     agentGrants: ctx.agentGrants ?? grantsOf(recorded.agentGrants),
-    customToolsets: ctx.customToolsets ?? (Array.isArray(recorded.customToolsets) ? recorded.customToolsets.filter((t: unknown) => isObject(t) && typeof t.name === "string" && (RISKS as readonly unknown[]).includes(t.risk)) : undefined),
+    toolCatalogue: ctx.toolCatalogue ?? readRecordedCatalogue(recorded.toolCatalogue),
     suppressions: ctx.suppressions ?? (Array.isArray(recorded.suppressions) ? recorded.suppressions.filter(isObject).map((s) => ({ ruleId: String(s.ruleId ?? s.rule), address: String(s.address), reason: String(s.reason), source: "config" as const })) : undefined),
   };
 }

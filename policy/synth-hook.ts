@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { McpConfig } from "../config/schema";
+import { loadToolCatalogue, recordCatalogue } from "../lib/tool-catalogue";
 import { checkStack, PLAN_CONTEXT_KEY, PolicyError } from "./engine";
 import { isObject } from "./plan";
 import { PolicyContext, RulePack, TerraformJson, StackResult } from "./types";
@@ -27,7 +28,7 @@ export function policyContextOf(config: McpConfig): PolicyContext {
     agentSecurityGroupIds: config.agents.flatMap((a) => a.securityGroupIds),
     mcpPort: config.mcpServer.port,
     agentGrants: config.agents.map((a) => ({ name: a.name, cidrs: a.cidrs, toolsets: a.toolsets, readOnly: a.readOnly })),
-    customToolsets: config.customToolsets.map((t) => ({ name: t.name, risk: t.risk })),
+    toolCatalogue: recordCatalogue(loadToolCatalogue()),
     suppressions: (config.suppressions ?? []).map((s) => ({ ruleId: s.rule, address: s.address, reason: s.reason, source: "config" as const })),
   };
 }

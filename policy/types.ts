@@ -2,7 +2,8 @@
  * The contract between the policy engine, its rules, the synth pipeline and the review report.
  * Rules are pure functions over a synthesized Terraform JSON document (cdk.tf.json).
  */
-import type { Risk, TierAgent } from "../lib/tiers";
+import type { TierAgent } from "../lib/tiers";
+import type { RecordedCatalogue } from "../lib/tool-catalogue";
 
 /** A synthesized Terraform JSON document (cdk.tf.json), as parsed. */
 export interface TerraformJson {
@@ -32,8 +33,8 @@ export interface PolicyContext {
   readonly suppressions?: readonly Suppression[];
   /** Each agent group's grant (config `agents`), when known: what the MCP listener's rules must route it to. */
   readonly agentGrants?: readonly AgentGrant[];
-  /** Toolsets the config declares beside the known ones, with their risk (config `customToolsets`). */
-  readonly customToolsets?: readonly { readonly name: string; readonly risk: Risk }[];
+  /** The tool catalogue the stack was synthesized with (tools/ YAML): toolsets with their risk and tools. */
+  readonly toolCatalogue?: RecordedCatalogue;
 }
 
 /** One agent group's grant: its source ranges and exactly the toolsets its MCP server may expose (the tiering view of it). */

@@ -37,6 +37,21 @@ export interface AssessedItem extends Assessment {
 export const CHECKLIST_GROUPS = ["Infrastructure Security", "Access Control", "Authentication", "Audit & Logging", "Data Protection", "Operational Security"] as const;
 
 const a = (...xs: string[]) => xs.map((x) => code(x));
+
+/** "exclude_public_from_profile (destructive)", "execute_sql (writes)", "top_cpu_jobs (read-only)" */
+export function toolText(t: { readonly name: string; readonly readOnly: boolean; readonly destructive: boolean }): string {
+  return `${t.name} (${t.destructive ? "destructive" : t.readOnly ? "read-only" : "writes"})`;
+}
+
+/** The tools each route's agent groups can call, one entry per distinct set of groups. */
+export function toolsByGroup(f: Facts): { groups: string; tools: Facts["tiers"][number]["tools"]; toolsYaml: boolean }[] {
+  const out = new Map<string, { groups: string; tools: Facts["tiers"][number]["tools"]; toolsYaml: boolean }>();
+  for (const t of f.tiers) {
+    const groups = t.agentGroups.join(", ");
+    if (!out.has(groups)) out.set(groups, { groups, tools: t.tools, toolsYaml: t.toolsYaml });
+  }
+  return [...out.values()];
+}
 const mcpPort = 3010;
 const mcpListeners = (f: Facts) => f.listeners.filter((l) => l.port === mcpPort);
 const mcpContainers = (f: Facts) => f.containers.filter((c) => c.env.MCP_TRANSPORT_TYPE !== undefined || /ibmi-mcp|mcp-server/.test(c.name));
@@ -161,7 +176,14 @@ const items: ChecklistItem[] = [
     item: "FilteredMCPTools limits toolsets per agent",
     refs: [],
     assess: (f) => {
-      if (f.tiers.length) return { status: "met", evidence: [`${f.tiers.length} listener rules route each agent range to its own tier's SELECTED_TOOLSETS (see Toolset tiers)`], operator: "keep FilteredMCPTools in agent code as a second layer" };
+      if (f.tiers.length) {
+        const routed = `${f.tiers.length} listener rules route each agent range to its own tier's SELECTED_TOOLSETS (see Toolset tiers)`;
+        const groups = toolsByGroup(f);
+        if (groups.some((g) => !g.tools)) return { status: "partly", evidence: [routed, "the plan records no tool catalogue, so which tools each group can call is not known"], operator: "synthesize with the kit (npm run synth) so the plan records the tools YAML it was built with" };
+        const evidence = [routed, ...groups.map((g) => `${g.groups}: ${g.tools!.map(toolText).join(", ")}`)];
+        if (groups.some((g) => !g.toolsYaml)) return { status: "partly", evidence: [...evidence, "tasks without TOOLS_YAML_PATH load none of their toolsets' tools"], operator: "run the derived image that holds tools/ and set mcpServer.toolsYamlPath" };
+        return { status: "met", evidence, operator: "keep FilteredMCPTools in agent code as a second layer" };
+      }
       const sel = mcpContainers(f).filter((c) => c.env.SELECTED_TOOLSETS);
       if (sel.length) return { status: "partly", evidence: sel.map((c) => `${c.family}/${c.name} SELECTED_TOOLSETS=${c.env.SELECTED_TOOLSETS}`), operator: "filter per agent with FilteredMCPTools; the server exposes the union" };
       return { status: "not met", evidence: ["no MCP server task with SELECTED_TOOLSETS in this plan"], operator: "filter toolsets with FilteredMCPTools in every agent" };
@@ -186,7 +208,7 @@ const items: ChecklistItem[] = [
       const destructiveAlarm = f.alarms.filter((x) => /destruct|delete|drop/i.test(`${x.name} ${x.description ?? ""} ${x.source ?? ""}`));
       // Read-only groups as the config grants them; without config, the tiers whose SQL is read-only and whose name says so.
       const ro = f.tiers.filter((t) => t.readOnlyGrant ?? (t.readOnlySql === "true" && /(^|-)ro-/.test(t.targetGroup)));
-      const risky = ro.filter((t) => t.risk !== "low");
+      const risky = ro.filter((t) => t.risk !== "low" || (t.tools ?? []).some((x) => !x.readOnly));
       if (risky.length) return { status: "not met", evidence: risky.map((t) => `${t.agentGroups.join(", ")} reach ${t.toolsets.join(", ")}`) };
       if (ro.length) return { status: "met", evidence: [...ro.map((t) => `${t.agentGroups.join(", ")}: read-only tier, highest risk ${t.risk}`), ...a(...destructiveAlarm.map((x) => x.address))] };
       return { status: destructiveAlarm.length ? "partly" : "outside this kit", evidence: a(...destructiveAlarm.map((x) => x.address)), operator: "give monitoring agents only low-risk toolsets and exclude destructiveHint tools" };

@@ -5,7 +5,8 @@
  * optional ReviewContext (the environment's config) lets the report flag what is wider than the config asked for.
  */
 import { isPrivate, toCidr } from "../lib/cidr";
-import { KNOWN_TOOLSETS, RISKS } from "../lib/tiers";
+import { RISKS } from "../lib/tiers";
+import { catalogueFromRecord, executeSqlFromEnv, GrantedTool, readRecordedCatalogue, toolsOfGrant } from "../lib/tool-catalogue";
 import { TerraformJson } from "../policy/types";
 import { byKey } from "./markdown";
 import { blocks, bool, literal, num, PlanIndex, refsIn, Res } from "./plan-index";
@@ -28,12 +29,11 @@ export interface ReviewContext {
   readonly gatewayPort?: number;
   /** CIDRs the config lets workloads reach outside AWS (the IBM i network); other egress CIDRs are flagged. */
   readonly egressCidrs?: readonly string[];
-  /** Risk of toolsets beyond the known ones (config customToolsets). */
-  readonly toolsetRisks?: Readonly<Record<string, string>>;
 }
 
-// The seed's toolset risk table and its order live in lib/tiers.ts only: the grant the review shows is the one the
-// config validation, the constructs and MCP-LB-006 enforce.
+// Toolset risks come from the tool catalogue the stack recorded in the plan (`//.policy.toolCatalogue`, written by
+// policy/synth-hook.ts from lib/tool-catalogue.ts): the grant the review shows is the one the config validation, the
+// constructs and MCP-LB-006 enforce.
 const RISK_ORDER: readonly string[] = RISKS;
 
 export interface GroupFact {
@@ -173,6 +173,13 @@ export interface TierFact {
   readonly readOnlySql?: string;
   /** Whether the config grants every agent group of this route read-only access; undefined without config. */
   readonly readOnlyGrant?: boolean;
+  /**
+   * Exactly the tools the route's MCP server registers (YAML tools of its toolsets, describe_sql_object, execute_sql
+   * when enabled), from the recorded catalogue and the task's environment; undefined when the plan records no catalogue.
+   */
+  readonly tools?: readonly GrantedTool[];
+  /** Whether the task sets TOOLS_YAML_PATH; without it the server loads no YAML tool at all. */
+  readonly toolsYaml: boolean;
   readonly flags: readonly Flag[];
 }
 
@@ -549,8 +556,9 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     return { address: tg.address, name: labelOf(tg, tg.address), protocol: literal(tg.body.protocol), healthCheck: hc ? `${literal(hc.protocol) ?? ""} ${literal(hc.path) ?? ""}`.trim() || "on" : undefined };
   });
 
-  // Known toolsets keep the seed's risk, as lib/tiers.ts toolsetRisks does.
-  const risks: Record<string, string> = { ...(ctx.toolsetRisks ?? {}), ...KNOWN_TOOLSETS };
+  const recorded = readRecordedCatalogue(((plan as Record<string, any>)["//"] ?? {})?.policy?.toolCatalogue);
+  const catalogue = recorded ? catalogueFromRecord(recorded) : undefined;
+  const risks: Record<string, string> = Object.fromEntries(Object.entries(recorded?.toolsets ?? {}).map(([n, t]) => [n, t.risk]));
   const cidrGroup = new Map<string, string>();
   for (const f of flows) if (f.direction === "ingress" && f.peerKind === "cidr" && f.agentGroup) cidrGroup.set(f.peer, f.agentGroup);
   const tiers: TierFact[] = [];
@@ -573,6 +581,10 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
         return RISK_ORDER.indexOf(r) > RISK_ORDER.indexOf(best) ? r : best;
       }, toolsets.length ? "low" : "unknown");
       const readOnly = [...new Set(tdContainers.map((c) => c.env.IBMI_EXECUTE_SQL_READONLY).filter((v) => v !== undefined))].join(", ") || undefined;
+      const toolsYaml = tdContainers.length > 0 && tdContainers.every((c) => c.env.TOOLS_YAML_PATH !== undefined);
+      const toolLists = catalogue ? tdContainers.map((c) => toolsOfGrant(catalogue, toolsets, executeSqlFromEnv(c.env), c.env.TOOLS_YAML_PATH !== undefined)) : [];
+      // Every task behind the route serves the same tools when they share one task definition (the kit's case).
+      const tools = toolLists.length && toolLists.every((l) => JSON.stringify(l) === JSON.stringify(toolLists[0])) ? toolLists[0] : undefined;
       const groupsFromTags = literal(rule.body.tags?.["agent-group"]) ?? literal(rule.body.tags?.AgentGroup);
       const agentGroups = groupsFromTags ? [groupsFromTags] : [...new Set(sources.map((s) => cidrGroup.get(s) ?? "?"))].sort();
       const flags: Flag[] = [];
@@ -584,6 +596,9 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
         if (a && toolsets.length && [...new Set(a.toolsets)].sort().join(",") !== toolsets.join(",")) flags.push({ severity: "high", text: `config grants ${g} ${[...new Set(a.toolsets)].sort().join(", ")}` });
       }
       if (toolsets.length === 0) flags.push({ severity: "medium", text: "target runs no task with SELECTED_TOOLSETS (all toolsets?)" });
+      if (tdContainers.length && !toolsYaml) flags.push({ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" });
+      const unknownToolsets = catalogue ? toolsets.filter((t) => !recorded!.toolsets[t]) : [];
+      if (unknownToolsets.length) flags.push({ severity: "high", text: `${unknownToolsets.join(", ")} ${unknownToolsets.length > 1 ? "are" : "is"} in no tools YAML file the stack was built with, so the server drops ${unknownToolsets.length > 1 ? "them" : "it"} silently` });
       const granted = agentGroups.map((g) => ctx.agents?.find((x) => x.name === g));
       const readOnlyGrant = ctx.agents && granted.every(Boolean) ? granted.every((a) => a!.readOnly) : undefined;
       if (readOnlyGrant && ["high", "critical"].includes(risk)) flags.push({ severity: "critical", text: `read-only agent group reaches ${risk}-risk toolsets` });
@@ -599,6 +614,8 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
         risk,
         readOnlySql: readOnly,
         readOnlyGrant,
+        tools,
+        toolsYaml,
         flags,
       });
     }

@@ -115,6 +115,21 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
     for (const d of f.tierDefaults) out.push(`- Any other source on ${esc(d.split(" → ")[0])}: ${esc(d.split(" → ")[1])}.`);
     for (const r of reasons) out.push(`- Agent group **${esc(r.name)}** may use critical toolsets: ${esc(r.reason!)}`);
     out.push("");
+    out.push("### Tools each agent group can call", "");
+    out.push(
+      table(
+        ["Agent group", "Tier (target group)", "Tools", "Read-only", "Writes", "Destructive"],
+        f.tiers
+          .filter((t, i) => f.tiers.findIndex((x) => x.agentGroups.join() === t.agentGroups.join() && x.targetGroup === t.targetGroup) === i)
+          .map((t) => {
+            const tools = t.tools ?? [];
+            const named = (xs: typeof tools) => (xs.length ? list(xs.map((x) => code(x.name))) : "none");
+            return [list(t.agentGroups.map((g) => strong(g))), code(t.targetGroup), t.tools ? `${tools.length}${t.toolsYaml ? "" : " (no TOOLS_YAML_PATH: none of the toolsets' tools load)"}` : "not recorded in the plan", named(tools.filter((x) => x.readOnly)), named(tools.filter((x) => !x.readOnly && !x.destructive)), named(tools.filter((x) => x.destructive))];
+          }),
+      ),
+      "",
+    );
+    out.push("Built into the server: `describe_sql_object` on every tier, `execute_sql` where `IBMI_ENABLE_EXECUTE_SQL` is true; the others come from the tools YAML the plan records (`tools/`).", "");
   }
 
   // 2. Secrets

@@ -32,7 +32,6 @@ export function contextFromConfig(config: {
   readonly gateway: { readonly clientCidrs: readonly string[]; readonly port: number };
   readonly mcpServer: { readonly port: number };
   readonly network: { readonly ibmi: { readonly cidr: string } };
-  readonly customToolsets?: readonly { readonly name: string; readonly risk: string }[];
 }): ReviewContext {
   return {
     stage: config.stage,
@@ -41,7 +40,6 @@ export function contextFromConfig(config: {
     mcpPort: config.mcpServer.port,
     gatewayPort: config.gateway.port,
     egressCidrs: [config.network.ibmi.cidr],
-    toolsetRisks: Object.fromEntries((config.customToolsets ?? []).map((t) => [t.name, t.risk])),
   };
 }
 

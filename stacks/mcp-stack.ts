@@ -20,6 +20,7 @@ import { ServiceCluster } from "../constructs/service-cluster";
 import { TierSigningSecrets } from "../constructs/tier-signing-secrets";
 import { AwsEnv, PROJECT } from "../lib/aws-env";
 import { planTiers } from "../lib/tiers";
+import { destructiveToolsOf, loadToolCatalogue } from "../lib/tool-catalogue";
 
 /**
  * Terraform 1.11 brings S3 native locking (use_lockfile) and write-only arguments the kit relies on. Written by the
@@ -96,6 +97,8 @@ export class McpStack extends TerraformStack {
       authFailuresPerHour: config.alerts.authFailuresPerHour,
       mcpServerLogs: this.logs.mcpServer,
       gatewayLogs: this.logs.gateway,
+      // Exact names from the tools YAML (destructiveHint) and execute_sql when it may write (lib/tool-catalogue.ts).
+      destructiveTools: destructiveToolsOf(loadToolCatalogue(), config.agents, config.mcpServer.executeSql),
     });
     // The tls provider only where a certificate is made here, so acm-mode plans need no extra provider.
     if (config.tls.mode === "self-signed") new TlsProvider(this, "tls-provider");
@@ -145,7 +148,7 @@ export class McpStack extends TerraformStack {
             env: this.env,
             key: this.key,
             secrets,
-            tiers: planTiers(config.agents, config.customToolsets),
+            tiers: planTiers(config.agents),
             rotationDays: config.secrets.rotationDays,
             recoveryWindowDays: config.stage === "dev" ? 7 : 30,
           })
@@ -153,7 +156,6 @@ export class McpStack extends TerraformStack {
     const mcp = new McpTiers(this, "mcp", {
       env: this.env,
       agents: config.agents,
-      customToolsets: config.customToolsets,
       cluster,
       network: this.network,
       securityGroup: this.access.taskGroup,

@@ -2,11 +2,12 @@
  * Issue 9's guarantee read off the plan: the MCP listener refuses every source it does not know (a fixed 403), and
  * each listener rule sends an agent group's ranges only to a target group whose ECS tasks run an MCP server that
  * exposes exactly the toolsets the config grants that group (`SELECTED_TOOLSETS`), read-only SQL for read-only
- * grants, and never a high or critical toolset to a read-only group (risk levels from lib/tiers.ts).
+ * grants, and never a high or critical toolset to a read-only group (risk levels from the tool catalogue the stack
+ * records, lib/tool-catalogue.ts).
  * The grants come from the policy context (the config at synth, the plan's `//.policy` block for `npm run check`).
  */
 import { contains, toCidr } from "../../lib/cidr";
-import { canonicalToolsets, Risk, toolsetRisks } from "../../lib/tiers";
+import { canonicalToolsets, Risk } from "../../lib/tiers";
 import { LISTENER_TYPES } from "../load-balancers";
 import { block, blocks, isInterpolated, isObject, num, PlanResource, PlanView, show, unverifiable } from "../plan";
 import { defineRule } from "../rule";
@@ -91,8 +92,9 @@ export const rule = defineRule(
     const grants: readonly AgentGrant[] | undefined = ctx.agentGrants;
     if (!grants) return false;
     const port = ctx.mcpPort ?? 3010;
-    const risks = toolsetRisks(ctx.customToolsets ?? []);
-    const riskOf = (t: string): Risk => risks.get(t) ?? "critical";
+    // The catalogue the stack was built with (the config at synth, the plan's record for npm run check); a toolset it
+    // does not know is treated as critical, since nothing says what its tools do.
+    const riskOf = (t: string): Risk => ctx.toolCatalogue?.toolsets[t]?.risk ?? "critical";
     const listeners = plan.resources(...LISTENER_TYPES).filter((l) => num(l.body.port) === port);
     for (const listener of listeners) {
       const defaults = blocks(listener.body.default_action);

@@ -70,7 +70,7 @@ describe("McpService (one per tier)", () => {
 
   it("serves exactly the tier's toolsets; read-only tiers keep execute_sql read-only", () => {
     expect(envOf(containerOf(prod, ro.id))).toMatchObject({ SELECTED_TOOLSETS: "performance,sysadmin_browse,sysadmin_discovery,sysadmin_search", IBMI_EXECUTE_SQL_READONLY: "true", IBMI_ENABLE_EXECUTE_SQL: "false" });
-    expect(envOf(containerOf(prod, rw.id))).toMatchObject({ SELECTED_TOOLSETS: "job_control,performance" });
+    expect(envOf(containerOf(prod, rw.id))).toMatchObject({ SELECTED_TOOLSETS: "performance,security_audit,security_remediation" });
     const rwSql = synthStack(variant("prod", (c) => (c.mcpServer.executeSql = "read-write"))).plan;
     expect(envOf(containerOf(rwSql, rw.id))).toMatchObject({ IBMI_ENABLE_EXECUTE_SQL: "true", IBMI_EXECUTE_SQL_READONLY: "false" });
     expect(envOf(containerOf(rwSql, ro.id))).toMatchObject({ IBMI_ENABLE_EXECUTE_SQL: "true", IBMI_EXECUTE_SQL_READONLY: "true" });

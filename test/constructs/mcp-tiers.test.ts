@@ -5,7 +5,7 @@
  */
 import { McpConfig } from "../../config/schema";
 import { contains, formatIp, overlaps, toCidr } from "../../lib/cidr";
-import { KNOWN_TOOLSETS } from "../../lib/tiers";
+import { loadToolCatalogue } from "../../lib/tool-catalogue";
 import { judge } from "../policy/fixtures";
 import { rule as tierRouting } from "../../policy/rules/mcp-lb-006";
 import { policyContextOf } from "../../policy/synth-hook";
@@ -59,13 +59,13 @@ describe.each(["dev", "staging", "prod"])("tier isolation in %s", (name) => {
         const got = route(plan, formatIp(toCidr(c)!.network));
         expect(got).not.toBe("403");
         if (got === "403") continue;
-        expect(got.toolsets.filter((t) => ["high", "critical"].includes(KNOWN_TOOLSETS[t] ?? "critical"))).toEqual([]);
+        expect(got.toolsets.filter((t) => ["high", "critical"].includes(loadToolCatalogue().toolsets.get(t)?.risk ?? "critical"))).toEqual([]);
         expect(got.sqlReadOnly).toBe("true");
       }
     }
   });
 
-  it("lets no read-only (monitoring-style) group reach a job_control or config_management tool by any path", () => {
+  it("lets no read-only (monitoring-style) group reach a tool that writes by any path", () => {
     const readOnly = cfg.agents.filter((a) => a.readOnly);
     expect(readOnly.length).toBeGreaterThan(0);
     const ranges = readOnly.flatMap((a) => a.cidrs).map((c) => toCidr(c)!);
@@ -97,7 +97,11 @@ describe.each(["dev", "staging", "prod"])("tier isolation in %s", (name) => {
         }),
     );
     expect(exposed.length).toBeGreaterThan(0);
-    expect(exposed.filter((t) => ["job_control", "config_management"].includes(t))).toEqual([]);
+    // Every tool of every exposed toolset is read-only in the tools YAML (lib/tool-catalogue.ts).
+    const catalogue = loadToolCatalogue();
+    const tools = exposed.flatMap((t) => catalogue.toolsets.get(t)?.tools ?? [`unknown toolset ${t}`]);
+    expect(tools.length).toBeGreaterThan(0);
+    expect(tools.filter((n) => !catalogue.tools.get(n)?.readOnly)).toEqual([]);
     // The policy rule that guards every synth reads the same plan the same way.
     expect(judge(tierRouting, plan, policyContextOf(cfg)).verdict).toBe("pass");
   });

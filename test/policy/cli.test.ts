@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { loadToolCatalogue, recordCatalogue } from "../../lib/tool-catalogue";
 import Ajv from "ajv";
 import { buildSync } from "esbuild";
 import { run } from "../../policy/cli";
@@ -65,9 +66,10 @@ describe("npm run check", () => {
       mcpPort: 3010,
       agentGrants: [
         { name: "monitoring", cidrs: ["10.22.1.0/28", "10.22.5.0/28"], toolsets: ["performance", "sysadmin_discovery", "sysadmin_browse", "sysadmin_search"], readOnly: true },
-        { name: "ops", cidrs: ["10.22.2.0/28"], toolsets: ["performance", "job_control"], readOnly: false },
+        { name: "ops", cidrs: ["10.22.2.0/28"], toolsets: ["performance", "security_audit", "security_remediation"], readOnly: false },
       ],
-      customToolsets: [],
+      // The tools YAML the stack was built with: toolsets with their risk and tools, each tool's annotations.
+      toolCatalogue: recordCatalogue(loadToolCatalogue()),
       suppressions: [],
     });
     const r = check(path.join(outdir, "stacks", "mcp-prod", "cdk.tf.json"));
@@ -93,8 +95,8 @@ describe("npm run check", () => {
     const who = `read-only agent group "monitoring" (${rules[monitoring].condition[0].source_ip.values.join(", ")})`;
     const at = `  - MCP-LB-006 aws_lb_listener_rule.${monitoring}`;
     expect(r.stdout.split("\n").filter((l) => l.startsWith("  - MCP-LB-006")).map((l) => l.replace(/\. Fix: .*/, ""))).toEqual([
-      `${at}: routes ${who}, granted performance, sysadmin_browse, sysadmin_discovery, sysadmin_search, to ${tg}, whose task ${task} exposes job_control, performance`,
-      `${at}: routes ${who} to ${tg}, whose task ${task} exposes job_control (high risk)`,
+      `${at}: routes ${who}, granted performance, sysadmin_browse, sysadmin_discovery, sysadmin_search, to ${tg}, whose task ${task} exposes performance, security_audit, security_remediation`,
+      `${at}: routes ${who} to ${tg}, whose task ${task} exposes security_remediation (critical risk)`,
     ]);
   });
 

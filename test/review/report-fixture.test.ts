@@ -94,6 +94,21 @@ describe("report of the fixture plan", () => {
     expect(granted.markdown.split("\n").find((l) => l.startsWith("| No destructive operations in monitoring agents"))).toContain("| ✅ met | monitoring: read-only tier, highest risk low");
   });
 
+  test("lists the tools each group can call from the catalogue recorded in the plan, and flags a server without TOOLS_YAML_PATH", () => {
+    expect(facts.tiers.map((t) => [t.agentGroups.join(), t.tools!.map((x) => `${x.name}${x.destructive ? "!" : x.readOnly ? "" : "+"}`).join(",")])).toEqual([
+      ["monitoring", "describe_sql_object,system_identity,top_cpu_jobs"],
+      ["ops", "describe_sql_object,hold_job+,top_cpu_jobs"],
+    ]);
+    expect(markdown).toContain("| **ops** | `mcp-fixture-rw-4d5e6f` | 3 | `describe_sql_object`, `top_cpu_jobs` | `hold_job` | none |");
+    const plan = fixturePlan() as any;
+    plan.resource.aws_ecs_task_definition.rw.container_definitions = plan.resource.aws_ecs_task_definition.rw.container_definitions.replace(/\{"name":"TOOLS_YAML_PATH","value":"\/app\/tools"\},/, "");
+    const ops = extractFacts("mcp-fixture", plan).tiers.find((t) => t.agentGroups.includes("ops"))!;
+    expect([ops.toolsYaml, ops.tools!.map((x) => x.name), ops.flags]).toEqual([false, ["describe_sql_object"], [{ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" }]]);
+    // A plan that records no catalogue (not synthesized by this kit): tools unknown, risk unknown.
+    delete plan["//"].policy;
+    expect(extractFacts("mcp-fixture", plan).tiers.map((t) => [t.tools, t.risk])).toEqual([[undefined, "unknown"], [undefined, "unknown"]]);
+  });
+
   test("lists log groups, the bucket's controls and where alerts go", () => {
     const logs = section(markdown, "4. Logs and retention");
     expect(logs).toMatch(/`\/mcp\/fixture\/vpc-flow-logs` .* \| 30 days \| CloudWatch Logs default encryption/);

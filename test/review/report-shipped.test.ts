@@ -1,9 +1,11 @@
 import { McpConfig } from "../../config/schema";
 import { TerraformJson } from "../../policy/types";
+import { loadToolCatalogue, recordCatalogue, toolsOfGrant } from "../../lib/tool-catalogue";
 import { CHECKLIST } from "../../review/checklist";
 import { renderIndex, reviewStack, StackReview } from "../../review/report";
 import { contextFromConfig } from "../../review/write";
-import { shippedConfigs } from "../configs";
+import { shippedConfigs, variant } from "../configs";
+import { synthStack } from "../helpers";
 import { resources, shippedPlan } from "../plans";
 
 const SECTIONS = ["## At a glance", "## 1. Reachability", "### Into the system", "### Out of the system (egress)", "### Diagram", "## 2. Secrets", "## 3. TLS", "## 4. Logs and retention", "### Where alerts go", "## 5. Seed checklist", "## 6. Policy result"];
@@ -71,11 +73,52 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     for (const agent of config.agents) {
       const tier = review.facts.tiers.find((t) => t.agentGroups.includes(agent.name))!;
       expect(tier.toolsets).toEqual([...new Set(agent.toolsets)].sort());
-      expect(tier.flags).toEqual([]);
+      // Without TOOLS_YAML_PATH the server loads no YAML tool (packages/server/src/ibmi-mcp-server/index.ts:36 loads YAML tools only when it is set).
+      expect(tier.flags).toEqual(config.mcpServer.toolsYamlPath ? [] : [{ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" }]);
     }
+  });
+
+  test("lists exactly the tools each agent group can call, from the catalogue the plan records", () => {
+    for (const agent of config.agents) {
+      const tier = review.facts.tiers.find((t) => t.agentGroups.includes(agent.name))!;
+      const sql = { enabled: config.mcpServer.executeSql !== "off", readOnly: agent.readOnly || config.mcpServer.executeSql !== "read-write" };
+      expect(tier.tools!.map((t) => t.name)).toEqual(toolsOfGrant(loadToolCatalogue(), agent.toolsets, sql, !!config.mcpServer.toolsYamlPath).map((t) => t.name));
+      expect(tier.tools!.map((t) => t.name)).toContain("describe_sql_object");
+    }
+    expect(review.markdown).toContain("### Tools each agent group can call");
   });
 
   test("index links the stack", () => {
     expect(renderIndex([review.summary])).toContain(`| [mcp-${env}](mcp-${env}.md) | ${config.stage} |`);
+  });
+});
+
+describe("report of a plan whose tiers load the tools YAML", () => {
+  // A derived image with tools/ at /app/tools (the upstream image's WORKDIR is /app), execute_sql read-write for ops.
+  const config = variant("prod", (c) => {
+    c.mcpServer.toolsYamlPath = "/app/tools";
+    c.mcpServer.executeSql = "read-write";
+  });
+  let review: StackReview;
+  beforeAll(() => {
+    const { plan } = synthStack(config);
+    // As policy/synth-hook.ts records it in every synthesized plan.
+    const recorded = { ...plan, "//": { ...((plan as any)["//"] ?? {}), policy: { toolCatalogue: recordCatalogue(loadToolCatalogue()) } } };
+    review = reviewStack("mcp-prod", recorded, { context: contextFromConfig(config) });
+  });
+
+  test("marks each group's tools read-only, writing or destructive, built-ins included", () => {
+    const rows = review.markdown.split("\n").filter((l) => /^\| \*\*(monitoring|ops)\*\* \| `mcp-prod-r[ow]-/.test(l));
+    expect(rows).toEqual([
+      "| **monitoring** | `mcp-prod-ro-f333ca` | 12 | `describe_sql_object`, `execute_sql`, `find_services`, `find_sql_objects`, `jobs_in_subsystem`, `library_objects`, `memory_pool_usage`, `service_category_counts`, `services_in_category`, `system_activity_summary`, `system_identity`, `top_cpu_jobs` | none | none |",
+      "| **ops** | `mcp-prod-rw-af86f7` | 11 | `describe_sql_object`, `failed_signon_profiles`, `jobs_in_subsystem`, `memory_pool_usage`, `profiles_with_special_authority`, `public_access_to_profiles`, `security_system_values`, `system_activity_summary`, `top_cpu_jobs` | none | `exclude_public_from_profile`, `execute_sql` |",
+    ]);
+  });
+
+  test("the toolset-filtering checklist item lists the real tools per group and is met", () => {
+    const row = review.markdown.split("\n").find((l) => l.startsWith("| FilteredMCPTools limits toolsets per agent"))!;
+    expect(row).toContain("| ✅ met |");
+    expect(row).toContain("ops: describe\\_sql\\_object (read-only), exclude\\_public\\_from\\_profile (destructive), execute\\_sql (destructive),");
+    expect(row).toContain("monitoring: describe\\_sql\\_object (read-only), execute\\_sql (read-only),");
   });
 });

@@ -1,10 +1,16 @@
 import { rule } from "../../../policy/rules/mcp-lb-006";
 import { AgentGrant, PolicyContext, TerraformJson } from "../../../policy/types";
+import { loadToolCatalogue, recordCatalogue } from "../../../lib/tool-catalogue";
 import { judge, lines, plan, ref } from "../fixtures";
 
+// Risks come from the tool catalogue the stack records (the shipped tools/ YAML here): security_remediation holds a
+// destructiveHint tool, so it is critical.
+const catalogue = recordCatalogue(loadToolCatalogue());
+const withToolset = (name: string, risk: string) => ({ ...catalogue, toolsets: { ...catalogue.toolsets, [name]: { risk, tools: [] } } }) as any;
+
 const monitoring: AgentGrant = { name: "monitoring", cidrs: ["10.20.1.0/28", "10.20.5.0/28"], toolsets: ["sysadmin_browse", "performance"], readOnly: true };
-const ops: AgentGrant = { name: "ops", cidrs: ["10.20.2.0/28"], toolsets: ["performance", "job_control"], readOnly: false };
-const grants: PolicyContext = { agentGrants: [monitoring, ops] };
+const ops: AgentGrant = { name: "ops", cidrs: ["10.20.2.0/28"], toolsets: ["performance", "security_remediation"], readOnly: false };
+const grants: PolicyContext = { agentGrants: [monitoring, ops], toolCatalogue: catalogue };
 
 const container = (env: Record<string, string>, extra: Record<string, unknown> = {}) =>
   JSON.stringify([{ name: "mcp", image: "x", environment: Object.entries(env).map(([name, value]) => ({ name, value })), ...extra }]);
@@ -13,7 +19,7 @@ const sourceRule = (cidrs: string[], tg: string, priority: number) => ({ listene
 const service = (tg: string, td: string) => ({ task_definition: ref(`aws_ecs_task_definition.${td}`, "arn"), load_balancer: [{ target_group_arn: ref(`aws_lb_target_group.${tg}`, "arn"), container_name: "mcp", container_port: 3010 }] });
 const forbidden = [{ type: "fixed-response", fixed_response: { content_type: "text/plain", status_code: "403" } }];
 
-/** Two tiers as McpTiers builds them: monitoring → read-only low-risk server, ops → read-write job_control server. */
+/** Two tiers as McpTiers builds them: monitoring → read-only low-risk server, ops → read-write security_remediation server. */
 function topology(): TerraformJson & { resource: Record<string, Record<string, any>> } {
   return plan({
     aws_lb_listener: {
@@ -28,7 +34,7 @@ function topology(): TerraformJson & { resource: Record<string, Record<string, a
     aws_ecs_service: { ro: service("ro", "ro"), rw: service("rw", "rw"), gw: service("gw", "gw") },
     aws_ecs_task_definition: {
       ro: { family: "ro", container_definitions: container({ SELECTED_TOOLSETS: "performance,sysadmin_browse", IBMI_EXECUTE_SQL_READONLY: "true" }) },
-      rw: { family: "rw", container_definitions: container({ SELECTED_TOOLSETS: "job_control,performance", IBMI_EXECUTE_SQL_READONLY: "false" }) },
+      rw: { family: "rw", container_definitions: container({ SELECTED_TOOLSETS: "performance,security_remediation", IBMI_EXECUTE_SQL_READONLY: "false" }) },
       gw: { family: "gw", container_definitions: container({ PORT: "4444" }) },
     },
   }) as any;
@@ -51,9 +57,14 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
   });
 
   it("reads the grants synth recorded in the plan's //.policy block", () => {
-    const p = { ...topology(), "//": { policy: { agentGrants: [monitoring, ops] } } };
+    const p = { ...topology(), "//": { policy: { agentGrants: [monitoring, ops], toolCatalogue: catalogue } } };
     expect(judge(rule, p).verdict).toBe("pass");
-    const widened = { ...topology(), "//": { policy: { agentGrants: [{ ...monitoring, toolsets: ["performance"] }, ops, { name: "bad", cidrs: "10.0.0.0/8" }] } } };
+    // Without the catalogue nothing says what a toolset's tools do: a read-only group's toolsets count as critical.
+    const unrecorded = { ...topology(), "//": { policy: { agentGrants: [monitoring, ops] } } };
+    expect(lines(judge(rule, unrecorded))).toEqual([
+      `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes performance (critical risk), sysadmin_browse (critical risk)`,
+    ]);
+    const widened = { ...topology(), "//": { policy: { agentGrants: [{ ...monitoring, toolsets: ["performance"] }, ops, { name: "bad", cidrs: "10.0.0.0/8" }], toolCatalogue: catalogue } } };
     expect(lines(judge(rule, widened))).toEqual([
       `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28), granted performance, to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes performance, sysadmin_browse`,
     ]);
@@ -112,14 +123,14 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
   });
 
   describe("target toolsets", () => {
-    it("fails a read-only group routed to the read-write job_control tier (toolsets, SQL mode and risk)", () => {
+    it("fails a read-only group routed to the read-write security_remediation tier (toolsets, SQL mode and risk)", () => {
       const p = topology();
       p.resource.aws_lb_listener_rule.monitoring.action = forward("rw");
       const who = `read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28)`;
       expect(lines(judge(rule, p, grants))).toEqual([
-        `${R}.monitoring: routes ${who}, granted performance, sysadmin_browse, to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw exposes job_control, performance`,
+        `${R}.monitoring: routes ${who}, granted performance, sysadmin_browse, to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw exposes performance, security_remediation`,
         `${R}.monitoring: routes ${who} to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw sets IBMI_EXECUTE_SQL_READONLY false; a read-only grant needs "true"`,
-        `${R}.monitoring: routes ${who} to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw exposes job_control (high risk)`,
+        `${R}.monitoring: routes ${who} to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw exposes security_remediation (critical risk)`,
       ]);
     });
 
@@ -127,7 +138,7 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
       const p = topology();
       p.resource.aws_lb_listener_rule.ops.action = forward("ro");
       expect(lines(judge(rule, p, grants))).toEqual([
-        `${R}.ops: routes agent group "ops" (10.20.2.0/28), granted job_control, performance, to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes performance, sysadmin_browse`,
+        `${R}.ops: routes agent group "ops" (10.20.2.0/28), granted performance, security_remediation, to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes performance, sysadmin_browse`,
       ]);
     });
 
@@ -142,7 +153,7 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
     it("fails a read-only grant whose server does not set IBMI_EXECUTE_SQL_READONLY, and passes a read-write grant without it", () => {
       const p = topology();
       p.resource.aws_ecs_task_definition.ro.container_definitions = container({ SELECTED_TOOLSETS: "performance,sysadmin_browse" });
-      p.resource.aws_ecs_task_definition.rw.container_definitions = container({ SELECTED_TOOLSETS: "performance,job_control" });
+      p.resource.aws_ecs_task_definition.rw.container_definitions = container({ SELECTED_TOOLSETS: "performance,security_remediation" });
       expect(lines(judge(rule, p, grants))).toEqual([
         `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro does not set IBMI_EXECUTE_SQL_READONLY; a read-only grant needs "true"`,
       ]);
@@ -152,27 +163,27 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
   describe("read-only groups and risky toolsets", () => {
     it("fails a read-only grant that reaches a high or critical toolset even when the server matches the grant", () => {
       const p = topology();
-      p.resource.aws_ecs_task_definition.ro.container_definitions = container({ SELECTED_TOOLSETS: "config_management,job_control,performance", IBMI_EXECUTE_SQL_READONLY: "true" });
-      const sneaky = { ...monitoring, toolsets: ["performance", "job_control", "config_management"] };
-      expect(lines(judge(rule, p, { agentGrants: [sneaky, ops] }))).toEqual([
-        `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes config_management (critical risk), job_control (high risk)`,
+      p.resource.aws_ecs_task_definition.ro.container_definitions = container({ SELECTED_TOOLSETS: "performance,ptf_apply,security_remediation", IBMI_EXECUTE_SQL_READONLY: "true" });
+      const sneaky = { ...monitoring, toolsets: ["performance", "ptf_apply", "security_remediation"] };
+      expect(lines(judge(rule, p, { agentGrants: [sneaky, ops], toolCatalogue: withToolset("ptf_apply", "high") }))).toEqual([
+        `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes ptf_apply (high risk), security_remediation (critical risk)`,
       ]);
     });
 
-    it("judges custom toolsets by their declared risk, and an undeclared one as critical", () => {
+    it("judges operators' toolsets by the recorded catalogue's risk, and one it does not know as critical", () => {
       const p = topology();
       p.resource.aws_ecs_task_definition.ro.container_definitions = container({ SELECTED_TOOLSETS: "performance,spool_reports", IBMI_EXECUTE_SQL_READONLY: "true" });
       const custom = { agentGrants: [{ ...monitoring, toolsets: ["performance", "spool_reports"] }, ops] };
-      expect(judge(rule, p, { ...custom, customToolsets: [{ name: "spool_reports", risk: "low" }] }).verdict).toBe("pass");
-      expect(lines(judge(rule, p, { ...custom, customToolsets: [{ name: "spool_reports", risk: "high" }] }))).toEqual([
+      expect(judge(rule, p, { ...custom, toolCatalogue: withToolset("spool_reports", "low") }).verdict).toBe("pass");
+      expect(lines(judge(rule, p, { ...custom, toolCatalogue: withToolset("spool_reports", "high") }))).toEqual([
         `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes spool_reports (high risk)`,
       ]);
-      const recorded = (risk: string) => ({ ...p, "//": { policy: { ...custom, customToolsets: [{ name: "spool_reports", risk }] } } });
+      const recorded = (risk: string) => ({ ...p, "//": { policy: { ...custom, toolCatalogue: withToolset("spool_reports", risk) } } });
       expect(judge(rule, recorded("low")).verdict).toBe("pass");
       expect(lines(judge(rule, recorded("harmless")))).toEqual([
         `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes spool_reports (critical risk)`,
       ]);
-      expect(lines(judge(rule, p, custom))).toEqual([
+      expect(lines(judge(rule, p, { ...custom, toolCatalogue: catalogue }))).toEqual([
         `${R}.monitoring: routes read-only agent group "monitoring" (10.20.1.0/28, 10.20.5.0/28) to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes spool_reports (critical risk)`,
       ]);
     });
@@ -186,7 +197,7 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
       rules.idle = sourceRule(["10.20.2.8/29"], "idle", 4);
       p.resource.aws_lb_target_group.idle = { port: 3010 };
       p.resource.aws_ecs_task_definition.rw.container_definitions = "${jsonencode(local.containers)}";
-      p.resource.aws_ecs_task_definition.ro.container_definitions = container({ SELECTED_TOOLSETS: "performance,sysadmin_browse", IBMI_EXECUTE_SQL_READONLY: "true" }, { command: ["--toolsets", "job_control"] });
+      p.resource.aws_ecs_task_definition.ro.container_definitions = container({ SELECTED_TOOLSETS: "performance,sysadmin_browse", IBMI_EXECUTE_SQL_READONLY: "true" }, { command: ["--toolsets", "security_remediation"] });
       expect(lines(judge(rule, p, grants))).toEqual([
         `${R}.monitoring: forwards to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro passes --toolsets on the command line, which this rule cannot reconcile with SELECTED_TOOLSETS`,
         `${R}.ops: forwards to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw has container_definitions that are \${jsonencode(local.containers)}, which is only known at apply time and cannot be verified`,
