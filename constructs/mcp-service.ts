@@ -5,6 +5,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
+import { TOOLS_DIR_IN_IMAGE } from "../lib/images";
 import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
 import { RoutingRule, Tier } from "../lib/tiers";
 import { ContainerImage, ContainerImages } from "./container-images";
@@ -62,8 +63,6 @@ export interface McpServiceProps {
   readonly sessionMode?: "stateless" | "stateful" | "auto";
   /** The built-in execute_sql tool. Read-only tiers never get "read-write". @default "off" */
   readonly executeSql?: "off" | "read-only" | "read-write";
-  /** TOOLS_YAML_PATH inside the image. @default unset (the upstream image ships no tools YAML) */
-  readonly toolsYamlPath?: string;
 }
 
 /**
@@ -125,7 +124,8 @@ export class McpService extends Construct {
       IBMI_ENABLE_DEFAULT_TOOLS: "false",
       // Tools YAML is part of the image; watching it for changes would only matter on a writable file system.
       YAML_AUTO_RELOAD: "false",
-      ...(props.toolsYamlPath ? { TOOLS_YAML_PATH: props.toolsYamlPath } : {}),
+      // The kit image copies tools/ there (images/mcp-server/Dockerfile); the server loads a folder's YAML files.
+      TOOLS_YAML_PATH: TOOLS_DIR_IN_IMAGE,
     };
     const secrets: Record<string, SecretRef> = {
       DB2i_USER: { secret: props.ibmi.credentials, jsonKey: "user" },
