@@ -33,8 +33,6 @@ describe("the engine on every shipped environment", () => {
     const security = new Set(SECURITY_PACK.rules.map((r) => r.id));
     expect(prod.results.filter((r) => security.has(r.rule.id) && r.verdict === "not-applicable").map((r) => r.rule.id)).toEqual([]);
     expect(prod.results.flatMap((r) => r.suppressed.map((s) => `${r.rule.id} ${s.address} (${s.source})`))).toEqual([
-      "MCP-SEC-001 aws_secretsmanager_secret.images_ghcr-credential_901FC58C (resource)",
-      "MCP-SEC-002 aws_secretsmanager_secret.images_ghcr-credential_901FC58C (resource)",
       "MCP-SEC-002 aws_secretsmanager_secret.secrets_gateway-encryption-secret_BA59C3FE (resource)",
       "MCP-PROD-004 aws_ecs_service.gateway_service_0B098E79 (resource)",
     ]);
