@@ -47,6 +47,11 @@ export interface KitImage {
   readonly tag: string;
 }
 
+/** The Terraform stack of an environment's image repositories (stacks/images-stack.ts), applied before `mcp-<env>`. */
+export function imagesStackName(environment: string): string {
+  return `mcp-${environment}-images`;
+}
+
 /** The private ECR repository of a kit image in an environment. */
 export function repositoryName(environment: string, id: KitImageSpec["id"]): string {
   return `mcp-${environment}/${id}`;

@@ -6,8 +6,7 @@
  * the digest is looked up there too, anonymously (public packages need no credential, only a pull token).
  */
 import { DescribeImagesCommand } from "@aws-sdk/client-ecr";
-import { kitImages, PLACEHOLDER_DIGEST } from "../lib/images";
-import { imagesStackName } from "../stacks/images-stack";
+import { imagesStackName, kitImages, PLACEHOLDER_DIGEST } from "../lib/images";
 import { couldNotCheck, isError } from "./aws";
 import { CheckResult, fail, Fetch, pass, PreflightContext, skip } from "./types";
 

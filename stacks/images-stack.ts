@@ -5,13 +5,9 @@ import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { ImageRepositories } from "../constructs/image-repositories";
 import { AwsEnv, PROJECT } from "../lib/aws-env";
-import { kitImages } from "../lib/images";
-import { stackName } from "./mcp-stack";
+import { imagesStackName, kitImages } from "../lib/images";
 
-/** The Terraform stack name of an environment's image repositories. */
-export function imagesStackName(environment: string): string {
-  return `${stackName(environment)}-images`;
-}
+export { imagesStackName };
 
 /**
  * An environment's image repositories, in a stack of their own so the first deploy works: apply this stack, push the
