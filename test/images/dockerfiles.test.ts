@@ -80,7 +80,8 @@ describe("the MCP server image", () => {
   });
 
   it("copies tools/ to the fixed path TOOLS_YAML_PATH names, root-owned and not writable by the server", () => {
-    // v0.5.1 packages/server/src/ibmi-mcp-server/utils/config/toolProcessor.ts:433: a directory path loads its YAML files.
+    // v0.5.1 packages/server/src/ibmi-mcp-server/utils/config/toolProcessor.ts:433 takes a directory path as a directory
+    // source, and toolConfigBuilder.ts:730 loads its `**/*.{yaml,yml}` (so tools/README.md is not read).
     expect(env.TOOLS_YAML_PATH).toBe(TOOLS_DIR_IN_IMAGE);
     const copy = ins.find((i) => i.op === "COPY");
     expect(copy).toEqual({ op: "COPY", args: `tools/ ${TOOLS_DIR_IN_IMAGE}/` });
