@@ -399,7 +399,8 @@ const items: ChecklistItem[] = [
     item: "Security updates applied regularly",
     refs: ["MCP-PROD-001"],
     assess: (f) => {
-      const pinned = f.containers.filter((c) => c.image?.includes("@sha256:"));
+      // A literal digest, or the digest a kit tag holds, read at plan time (constructs/container-images.ts).
+      const pinned = f.containers.filter((c) => c.image?.includes("@sha256:") || /@\$\{data\.aws_ecr_image\.[^}]+\.image_digest\}$/.test(c.image ?? ""));
       return {
         status: "outside this kit",
         evidence: f.containers.length ? [`${pinned.length} of ${f.containers.length} images pinned by digest`] : [],

@@ -4,7 +4,7 @@ import { containerDefinition } from "../../lib/container";
 import { kitImages } from "../../lib/images";
 import { TerraformJson } from "../../policy/types";
 import { shippedConfigs } from "../configs";
-import { resourceAt, resources, shippedPlan } from "../plans";
+import { resourceAt, resources, shippedOutdir, shippedPlan } from "../plans";
 import { bareEnv, bareStack, synthBare } from "./bare-stack";
 
 describe("ContainerImages", () => {
@@ -29,6 +29,14 @@ describe("ContainerImages", () => {
         expect(c.image).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${repo}@\${data.aws_ecr_image.${names[repo]}.image_digest}`);
       }
     }
+  });
+
+  it("counts as pinned by digest in the review (the seed's security-updates item)", () => {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    const review = fs.readFileSync(path.join(shippedOutdir(), "review", "mcp-prod.md"), "utf8");
+    const containers = resources(prod, "aws_ecs_task_definition").flatMap(([, td]) => JSON.parse(td.container_definitions)).length;
+    expect(review).toContain(`| ${containers} of ${containers} images pinned by digest |`);
   });
 
   it("has no pull-through cache rule and no registry credential any more", () => {
