@@ -92,7 +92,8 @@ describe("the MCP server image", () => {
 
   it("gives the server its /tmp volume and creates LOGS_DIR in it, owned by the server's user", () => {
     // v0.5.1 packages/server/src/config/index.ts:513 creates LOGS_DIR at start (ensureDirectory, null on failure), and
-    // src/utils/internal/logger.ts:105-110 throws in production ("LOGS_PATH must be defined") when it could not.
+    // src/utils/internal/logger.ts:105-110 throws in production ("LOGS_PATH must be defined") when it could not;
+    // production is NODE_ENV (config/index.ts:582, logger.ts:62).
     expect(env.NODE_ENV).toBe("production");
     expect(env.LOGS_DIR).toBe("/tmp/logs");
     const prepare = ins.find((i) => i.op === "RUN" && i.args.includes("chown"))!.args;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { KIT_IMAGES, KIT_TAG, kitImages, kitRoot, kitTag } from "../../lib/images";
+import { KIT_IMAGES, KIT_TAG, kitImages, kitRoot, kitTag, PLACEHOLDER_DIGEST } from "../../lib/images";
 
 /** A copy of the kit's image inputs in a scratch directory, to change one byte at a time. */
 function scratchRoot(): string {
@@ -48,5 +48,24 @@ describe("kit tags", () => {
       ["mcp-qa/ibmi-mcp-server", "images/mcp-server/Dockerfile", base],
       ["mcp-qa/mcp-gateway", "images/gateway/Dockerfile", "ghcr.io/ibm/mcp-context-forge:v0.7.0"],
     ]);
+  });
+});
+
+describe("the shipped configs", () => {
+  const { shippedConfigs } = require("../configs") as typeof import("../configs");
+  const cfg = shippedConfigs();
+
+  it("build from tags upstream publishes, and prod from the plainly fake all-zero digest", () => {
+    // IBM/ibmi-mcp-server v0.5.1 .github/workflows/docker-multiplatform.yml:22-23 (on tags v*), :70
+    // TAG=${GITHUB_REF#refs/tags/}, :158 --tag "${IMAGE}:${TAG}": v0.5.1 (the git tag), never 0.5.1.
+    // IBM/mcp-context-forge v0.7.0 .github/workflows/docker-release.yml:38 (release tag_name starts with "v"), :58
+    // TAG=<tag_name>, :118-119 docker tag "$IMAGE:<sha>" "$IMAGE:<tag>": v0.7.0. (Its README.md:451 shows ":0.7.0"; the
+    // workflow is what pushes, and the preflight asks ghcr.io for the pinned digest before a deploy.)
+    for (const env of ["dev", "staging"]) {
+      expect([cfg[env].mcpServer.image, cfg[env].gateway.image]).toEqual(["ghcr.io/ibm/ibmi-mcp-server:v0.5.1", "ghcr.io/ibm/mcp-context-forge:v0.7.0"]);
+    }
+    // No digest could be verified offline: prod carries a value nobody can take for a real one (npm run images and
+    // the preflight refuse it).
+    expect([cfg.prod.mcpServer.image, cfg.prod.gateway.image]).toEqual([`ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${PLACEHOLDER_DIGEST}`, `ghcr.io/ibm/mcp-context-forge:v0.7.0@${PLACEHOLDER_DIGEST}`]);
   });
 });
