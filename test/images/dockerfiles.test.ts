@@ -122,3 +122,14 @@ describe("the gateway image", () => {
     expect(Object.fromEntries(container.environment.map((e: any) => [e.name, e.value])).HOME).toBe("/tmp");
   });
 });
+
+describe("the build context", () => {
+  it("sends only tools/ (the repository root is the context; node_modules and cdktf.out stay out)", () => {
+    // The Dockerfile itself is sent apart from the context (-f), so .dockerignore need not list it.
+    const rules = fs.readFileSync(path.join(kitRoot(), ".dockerignore"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(rules).toEqual(["*", "!tools/"]);
+    // What the images COPY is what the kit tag hashes (lib/images.ts KIT_IMAGES inputs).
+    const copied = KIT_IMAGES.flatMap((s) => parse(dockerfileOf(s)).filter((i) => i.op === "COPY").map((i) => i.args.split(" ")[0].replace(/\/$/, "")));
+    expect(copied).toEqual(KIT_IMAGES.flatMap((s) => s.inputs));
+  });
+});
