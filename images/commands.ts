@@ -26,7 +26,8 @@ export interface ImagesScript {
 
 /**
  * Log in to ECR, then for each image: skip it when its kit tag is already in the repository (tags are IMMUTABLE, a
- * second push of the same tag is refused), else build it FROM the configured base and push it.
+ * second push of the same tag is refused), else build it FROM the configured base and push it. Build and push are
+ * separate commands: under `sh -e` a failure inside an `a && b` list does not stop the script.
  */
 export function imagesScript(config: McpConfig, root?: string): ImagesScript {
   const images = kitImages(config, root);
@@ -44,7 +45,7 @@ export function imagesScript(config: McpConfig, root?: string): ImagesScript {
   for (const image of images) {
     const target = `${registry}/${image.repositoryName}:${image.tag}`;
     lines.push(
-      `if aws ecr describe-images --region ${region} --repository-name ${image.repositoryName} --image-ids imageTag=${image.tag} >/dev/null 2>&1; then echo ${shellQuote(`${image.repositoryName}:${image.tag} is already in ECR`)}; else docker build --pull --platform ${BUILD_PLATFORM} --build-arg BASE_IMAGE=${shellQuote(image.base)} -t ${q(target)} -f ${image.dockerfile} . && docker push ${q(target)}; fi`,
+      `if aws ecr describe-images --region ${region} --repository-name ${image.repositoryName} --image-ids imageTag=${image.tag} >/dev/null 2>&1; then echo ${shellQuote(`${image.repositoryName}:${image.tag} is already in ECR`)}; else docker build --pull --platform ${BUILD_PLATFORM} --build-arg BASE_IMAGE=${shellQuote(image.base)} -t ${q(target)} -f ${image.dockerfile} .; docker push ${q(target)}; fi`,
     );
   }
   const placeholders = images.filter((i) => i.base.endsWith(`@${PLACEHOLDER_DIGEST}`)).map((i) => `${i.spec.configKey}.image`);

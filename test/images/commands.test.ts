@@ -19,8 +19,8 @@ describe("imagesScript", () => {
     const reg = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
     expect(imagesScript(config).lines).toEqual([
       `aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin ${reg}`,
-      `if aws ecr describe-images --region us-east-1 --repository-name mcp-prod/ibmi-mcp-server --image-ids imageTag=${server.tag} >/dev/null 2>&1; then echo 'mcp-prod/ibmi-mcp-server:${server.tag} is already in ECR'; else docker build --pull --platform linux/amd64 --build-arg BASE_IMAGE=ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${FAKE_DIGEST} -t ${reg}/mcp-prod/ibmi-mcp-server:${server.tag} -f images/mcp-server/Dockerfile . && docker push ${reg}/mcp-prod/ibmi-mcp-server:${server.tag}; fi`,
-      `if aws ecr describe-images --region us-east-1 --repository-name mcp-prod/mcp-gateway --image-ids imageTag=${gateway.tag} >/dev/null 2>&1; then echo 'mcp-prod/mcp-gateway:${gateway.tag} is already in ECR'; else docker build --pull --platform linux/amd64 --build-arg BASE_IMAGE=ghcr.io/ibm/mcp-context-forge:v0.7.0@${FAKE_DIGEST} -t ${reg}/mcp-prod/mcp-gateway:${gateway.tag} -f images/gateway/Dockerfile . && docker push ${reg}/mcp-prod/mcp-gateway:${gateway.tag}; fi`,
+      `if aws ecr describe-images --region us-east-1 --repository-name mcp-prod/ibmi-mcp-server --image-ids imageTag=${server.tag} >/dev/null 2>&1; then echo 'mcp-prod/ibmi-mcp-server:${server.tag} is already in ECR'; else docker build --pull --platform linux/amd64 --build-arg BASE_IMAGE=ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${FAKE_DIGEST} -t ${reg}/mcp-prod/ibmi-mcp-server:${server.tag} -f images/mcp-server/Dockerfile .; docker push ${reg}/mcp-prod/ibmi-mcp-server:${server.tag}; fi`,
+      `if aws ecr describe-images --region us-east-1 --repository-name mcp-prod/mcp-gateway --image-ids imageTag=${gateway.tag} >/dev/null 2>&1; then echo 'mcp-prod/mcp-gateway:${gateway.tag} is already in ECR'; else docker build --pull --platform linux/amd64 --build-arg BASE_IMAGE=ghcr.io/ibm/mcp-context-forge:v0.7.0@${FAKE_DIGEST} -t ${reg}/mcp-prod/mcp-gateway:${gateway.tag} -f images/gateway/Dockerfile .; docker push ${reg}/mcp-prod/mcp-gateway:${gateway.tag}; fi`,
     ]);
   });
 
@@ -47,6 +47,17 @@ describe("imagesScript", () => {
   it("names the bases that still carry the example's placeholder digest", () => {
     expect(imagesScript(shippedConfigs().prod).placeholders).toEqual(["mcpServer.image", "gateway.image"]);
     expect(imagesScript(pinnedProd()).placeholders).toEqual([]);
+  });
+
+  it("stops at the first failing command under sh -e (a failed build is never reported as pushed)", () => {
+    const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+    // The script's shape with docker and aws replaced by shell builtins: the server's build fails; the gateway's tag is
+    // already in ECR, so a script that went on past the failure would end with status 0.
+    const lines = imagesScript(shippedConfigs().staging).lines.map((l, i) =>
+      l.replace(/^aws ecr get-login-password .*$/, "true").replace("aws ecr describe-images", i === 2 ? "true" : "false").replace("docker build", "false").replace("docker push", "echo pushed"),
+    );
+    const r = spawnSync("sh", ["-ec", lines.join("\n")], { encoding: "utf8" });
+    expect([r.status, r.stdout]).toEqual([1, ""]);
   });
 
   it("quotes for sh only what needs it", () => {
