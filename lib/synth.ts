@@ -37,7 +37,7 @@ export interface SynthResult {
   readonly stacks: readonly string[];
 }
 
-/** Builds one stack per config into `app`. Exported for tests and the benchmark. */
+/** Builds one main stack per config into `app` (not the `mcp-<env>-images` stacks, which synthesize adds). Exported for tests and the benchmark. */
 export function buildStacks(app: App, configs: readonly McpConfig[]): McpStack[] {
   return configs.map((c) => new McpStack(app, c));
 }
