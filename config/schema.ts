@@ -51,7 +51,7 @@ const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8}([0-9a-f]{9})?$/, {
 });
 
 const image = z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
-  error: msg("is not a container image reference", 'write registry/repository:tag@sha256:digest, e.g. "ghcr.io/ibm/ibmi-mcp-server:0.5.1@sha256:<64 hex>"'),
+  error: msg("is not a container image reference", 'write registry/repository:tag, e.g. "ghcr.io/ibm/ibmi-mcp-server:v0.5.1", with @sha256:<digest> appended in prod'),
 });
 
 const RATE_LIMIT_DEFAULT = UPSTREAM_RATE_LIMIT;
@@ -158,8 +158,6 @@ export const configSchema = z.strictObject({
     sessionMode: z.enum(["stateless", "stateful", "auto"]).default("stateless"),
     /** The built-in execute_sql tool: off, SELECT only, or any statement (never for read-only tiers). @default "off" */
     executeSql: z.enum(["off", "read-only", "read-write"]).default("off"),
-    /** TOOLS_YAML_PATH inside the image: the upstream image ships no tools YAML, so a derived image adds it. @default unset */
-    toolsYamlPath: z.string().regex(/^\/[\w./-]+$/, { error: msg("is not an absolute path", 'write e.g. "/app/tools"') }).optional(),
     /**
      * The server's own limit per client id (the token's `cid`), counted in each task separately: a tier with N tasks
      * admits up to N × maxRequests per window behind the load balancer. @default upstream's 100 per 900 s
@@ -333,14 +331,10 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
       if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) add(["agents"], `gives ${tier.agents.length} agent groups the same grant (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}); in jwt mode one tier serves at most ${MAX_AGENTS_PER_JWT_TIER}, because its signing secret lists their tokens in its tags`, `merge groups whose hosts can share a token, or split them across grants of at most ${MAX_AGENTS_PER_JWT_TIER} groups`);
     }
   }
-  (["mcpServer", "gateway"] as const).forEach((k) => {
-    // The tasks have no internet route: ECR serves ghcr.io images through its pull-through cache (constructs/container-images.ts).
-    const host = cfg[k].image.split("/")[0];
-    const ecr = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host);
-    if (host !== "ghcr.io" && !(ecr && ecr[2] === cfg.region && (!cfg.accountId || ecr[1] === cfg.accountId))) {
-      add([k, "image"], `is on ${host}, which the isolated tasks cannot reach`, `use a ghcr.io image (served through the ECR pull-through cache) or mirror it into this account's ECR in ${cfg.region} (docs/service.md)`);
-    }
-  });
+  // The images are the upstream ones the kit builds FROM (images/*/Dockerfile, npm run images); the tasks pull the
+  // kit's own image from the environment's ECR, so any registry the build machine reaches will do.
+  const upstreamTag = /^ghcr\.io\/ibm\/ibmi-mcp-server:(\d+\.\d+\.\d+)(@|$)/.exec(srv.image);
+  if (upstreamTag) add(["mcpServer", "image"], `uses tag "${upstreamTag[1]}", which upstream never publishes (its release workflow tags images v<version>)`, `write "ghcr.io/ibm/ibmi-mcp-server:v${upstreamTag[1]}"`);
 
   const days = cfg.logs.retentionDays;
   if (days < 90) add(["logs", "retentionDays"], `keeps logs ${days} days; the seed asks for 90 or more`, "set 90 or more (90, 120, 180, 365, …)");
@@ -359,7 +353,7 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
       if (!img.includes("@sha256:")) {
         const tag = /:[\w][\w.-]*$/.exec(img.split("/").pop() ?? "")?.[0];
         const why = !tag ? "has no tag or digest" : tag === ":latest" ? 'uses the moving tag "latest"' : "is not pinned by digest";
-        add([k, "image"], `${why}; production must run exactly the image that was reviewed`, "pin it: append @sha256:<digest> of the reviewed image");
+        add([k, "image"], `${why}; production must build from exactly the upstream image that was reviewed`, `pin it: append @sha256:<digest> of the reviewed image (docker buildx imagetools inspect ${img})`);
       }
     });
     if (srv.logLevel === "debug") add(["mcpServer", "logLevel"], "is debug in production; debug logs can carry request data", 'use "info" or higher');

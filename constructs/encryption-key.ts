@@ -10,6 +10,10 @@ export interface EncryptionKeyProps {
   readonly env: AwsEnv;
   /** Days AWS waits before deleting the key once scheduled. @default 30 */
   readonly deletionWindowDays?: number;
+  /** Alias name without `alias/`, unique in the account and region. @default `mcp-<environment>` */
+  readonly aliasName?: string;
+  /** What the key protects. @default secrets, logs and alerts of the environment */
+  readonly description?: string;
 }
 
 /** Key administration without any usage rights, so administrators cannot read what the key protects. */
@@ -33,9 +37,11 @@ export class EncryptionKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;
   private readonly statements: Statement[];
+  private readonly env: AwsEnv;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
+    this.env = props.env;
     const deletionWindowInDays = props.deletionWindowDays ?? 30;
     if (deletionWindowInDays < 7 || deletionWindowInDays > 30) throw new Error(`${this.node.path}: deletionWindowDays ${deletionWindowInDays} must be 7 to 30 (AWS KMS limits)`);
     this.statements = [
@@ -58,7 +64,7 @@ export class EncryptionKey extends Construct {
       },
     ];
     this.key = new KmsKey(this, "key", {
-      description: `Encrypts secrets, logs and alerts of the IBM i MCP environment ${props.env.environment}`,
+      description: props.description ?? `Encrypts secrets, logs and alerts of the IBM i MCP environment ${props.env.environment}`,
       enableKeyRotation: true,
       rotationPeriodInDays: 365,
       deletionWindowInDays,
@@ -66,7 +72,7 @@ export class EncryptionKey extends Construct {
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
-    this.alias = new KmsAlias(this, "alias", { name: `alias/${prefix(props.env)}`, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, "alias", { name: `alias/${props.aliasName ?? prefix(props.env)}`, targetKeyId: this.key.keyId });
   }
 
   get arn(): string {
@@ -76,6 +82,21 @@ export class EncryptionKey extends Construct {
   /** Lets an AWS service principal use the key (e.g. CloudWatch alarms publishing to an encrypted topic). */
   allowService(sid: string, service: string, actions: readonly string[], condition?: Condition): void {
     this.add({ sid, principal: { Service: service }, actions, resources: ["*"], condition, why: KEY_POLICY_RESOURCE });
+  }
+
+  /**
+   * Lets principals of this account use the key only through one AWS service (`kms:ViaService`), with their own IAM
+   * permissions deciding who: e.g. whoever creates an ECR repository lets ECR create its grants on the key.
+   */
+  allowAccountThroughService(sid: string, service: string, actions: readonly string[]): void {
+    this.add({
+      sid,
+      principal: { AWS: `arn:${this.env.partition}:iam::${this.env.accountId}:root` },
+      actions,
+      resources: ["*"],
+      condition: { StringEquals: { "kms:ViaService": `${service}.${this.env.region}.amazonaws.com`, "kms:CallerAccount": this.env.accountId } },
+      why: KEY_POLICY_RESOURCE,
+    });
   }
 
   /** Lets a role decrypt with the key, in both the key policy and the role's own policy. */

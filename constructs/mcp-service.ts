@@ -5,6 +5,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
+import { TOOLS_DIR_IN_IMAGE } from "../lib/images";
 import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
 import { RoutingRule, Tier } from "../lib/tiers";
 import { UPSTREAM_RATE_LIMIT, upstreamEnvProblems } from "../lib/upstream-env";
@@ -65,8 +66,6 @@ export interface McpServiceProps {
   readonly sessionMode?: "stateless" | "stateful" | "auto";
   /** The built-in execute_sql tool. Read-only tiers never get "read-write". @default "off" */
   readonly executeSql?: "off" | "read-only" | "read-write";
-  /** TOOLS_YAML_PATH inside the image. @default unset (the upstream image ships no tools YAML) */
-  readonly toolsYamlPath?: string;
   /** The server's rate limit per client id and task. @default upstream's 100 requests per 900 s */
   readonly rateLimit?: { readonly maxRequests: number; readonly windowSeconds: number };
   /**
@@ -138,7 +137,8 @@ export class McpService extends Construct {
       IBMI_ENABLE_DEFAULT_TOOLS: "false",
       // Tools YAML is part of the image; watching it for changes would only matter on a writable file system.
       YAML_AUTO_RELOAD: "false",
-      ...(props.toolsYamlPath ? { TOOLS_YAML_PATH: props.toolsYamlPath } : {}),
+      // The kit image copies tools/ there (images/mcp-server/Dockerfile); the server loads a folder's YAML files.
+      TOOLS_YAML_PATH: TOOLS_DIR_IN_IMAGE,
     };
     const secrets: Record<string, SecretRef> = {
       DB2i_USER: { secret: props.ibmi.credentials, jsonKey: "user" },

@@ -28,8 +28,8 @@ export interface McpTiersProps {
   readonly ibmi: { readonly host: string; readonly credentials: ReadableSecret };
   /** The auth settings of one tier: in jwt mode, that tier's own signing secret. */
   readonly authFor: (tier: Tier) => McpAuth;
-  /** Settings every tier shares (count, size, log level, session mode, execute_sql, tools YAML, rate limit, IBM i CA). */
-  readonly server?: Pick<McpServiceProps, "port" | "desiredCount" | "cpu" | "memoryMiB" | "logLevel" | "sessionMode" | "executeSql" | "toolsYamlPath" | "rateLimit" | "ibmiCaCertificate">;
+  /** Settings every tier shares (count, size, log level, session mode, execute_sql, rate limit, IBM i CA). */
+  readonly server?: Pick<McpServiceProps, "port" | "desiredCount" | "cpu" | "memoryMiB" | "logLevel" | "sessionMode" | "executeSql" | "rateLimit" | "ibmiCaCertificate">;
 }
 
 /**

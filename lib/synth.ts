@@ -8,6 +8,7 @@ import { App } from "cdktf";
 import { loadConfigs } from "../config/load";
 import { McpConfig } from "../config/schema";
 import { reviewHook } from "../review/synth-hook";
+import { ImagesStack } from "../stacks/images-stack";
 import { McpStack, REQUIRED_TERRAFORM_VERSION } from "../stacks/mcp-stack";
 import { writeHcl } from "./hcl";
 
@@ -25,15 +26,18 @@ export interface SynthOptions {
    * Runs over the synthesized directory before it replaces `outdir`; throwing aborts the run and nothing is
    * written. The policy check and the review report hook in here.
    */
-  readonly afterSynth?: readonly ((dir: string, stacks: readonly McpStack[]) => void)[];
+  readonly afterSynth?: readonly ((dir: string, stacks: readonly KitStack[]) => void)[];
 }
+
+/** Every stack synth writes: per environment its image repositories (`mcp-<env>-images`) and the environment. */
+export type KitStack = McpStack | ImagesStack;
 
 export interface SynthResult {
   readonly configs: readonly McpConfig[];
   readonly stacks: readonly string[];
 }
 
-/** Builds one stack per config into `app`. Exported for tests and the benchmark. */
+/** Builds one main stack per config into `app` (not the `mcp-<env>-images` stacks, which synthesize adds). Exported for tests and the benchmark. */
 export function buildStacks(app: App, configs: readonly McpConfig[]): McpStack[] {
   return configs.map((c) => new McpStack(app, c));
 }
@@ -51,10 +55,11 @@ export function synthesize(opts: SynthOptions): SynthResult {
     // Always JSON: the checks and the review read it. Stacks read SYNTH_HCL_OUTPUT when constructed, so pin it.
     process.env.SYNTH_HCL_OUTPUT = "false";
     let app: App;
-    let stacks: McpStack[];
+    let stacks: KitStack[];
     try {
       app = new App({ outdir: tmp, hclOutput: false, skipValidation: false });
-      stacks = buildStacks(app, configs);
+      // Each environment's image repositories come first: they are applied before its images are pushed (lib/images.ts).
+      stacks = configs.flatMap((c) => [new ImagesStack(app, c), new McpStack(app, c)]);
     } finally {
       if (envHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
       else process.env.SYNTH_HCL_OUTPUT = envHcl;
@@ -62,7 +67,7 @@ export function synthesize(opts: SynthOptions): SynthResult {
     app.synth();
     for (const s of stacks) writeVersionsFile(path.join(tmp, "stacks", s.node.id));
     for (const hook of opts.afterSynth ?? []) hook(tmp, stacks);
-    if (opts.review ?? true) reviewHook(tmp, stacks);
+    if (opts.review ?? true) reviewHook(tmp, stacks.filter((s): s is McpStack => s instanceof McpStack));
     if (hcl) writeHcl(tmp, stacks);
     swapInto(tmp, outdir);
     return { configs, stacks: stacks.map((s) => s.node.id) };

@@ -29,6 +29,8 @@ export interface PreflightOptions {
   readonly planFile?: string;
   /** @default new Date() */
   readonly now?: Date;
+  /** @default globalThis.fetch */
+  readonly fetch?: PreflightContext["fetch"];
 }
 
 /** Check groups in report order, each independent of the others once the account is known. */
@@ -50,7 +52,7 @@ export async function runPreflight(opts: PreflightOptions): Promise<PreflightRep
     // Every other answer would be about the wrong account, or an error for lack of credentials.
     results.push(...GROUPS.map(([group]) => skip(group, "all", "not checked: the identity check failed")));
   } else {
-    const ctx: PreflightContext = { config, clients: opts.clients, accountId: identity.accountId, plan: opts.plan, now: opts.now ?? new Date() };
+    const ctx: PreflightContext = { config, clients: opts.clients, accountId: identity.accountId, plan: opts.plan, now: opts.now ?? new Date(), fetch: opts.fetch };
     const groups = await Promise.all(
       GROUPS.map(async ([group, run]) => {
         try {

@@ -48,7 +48,12 @@ export interface PreflightContext {
   readonly plan?: TerraformJson;
   /** "Now", for certificate expiry; a parameter so tests are deterministic. */
   readonly now: Date;
+  /** HTTP for the checks of public registries (ghcr.io). @default globalThis.fetch */
+  readonly fetch?: Fetch;
 }
+
+/** What the checks need of `fetch`; a parameter so tests stub it. */
+export type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal }) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 export const pass = (group: string, check: string, detail: string): CheckResult => ({ group, check, status: "PASS", detail });
 export const fail = (group: string, check: string, detail: string, fix: string): CheckResult => ({ group, check, status: "FAIL", detail, fix });

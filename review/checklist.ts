@@ -181,7 +181,7 @@ const items: ChecklistItem[] = [
         const groups = toolsByGroup(f);
         if (groups.some((g) => !g.tools)) return { status: "partly", evidence: [routed, "the plan records no tool catalogue, so which tools each group can call is not known"], operator: "synthesize with the kit (npm run synth) so the plan records the tools YAML it was built with" };
         const evidence = [routed, ...groups.map((g) => `${g.groups}: ${g.tools!.map(toolText).join(", ")}`)];
-        if (groups.some((g) => !g.toolsYaml)) return { status: "partly", evidence: [...evidence, "tasks without TOOLS_YAML_PATH load none of their toolsets' tools"], operator: "run the derived image that holds tools/ and set mcpServer.toolsYamlPath" };
+        if (groups.some((g) => !g.toolsYaml)) return { status: "partly", evidence: [...evidence, "tasks without TOOLS_YAML_PATH load none of their toolsets' tools"], operator: "run the kit's MCP server image (images/mcp-server/Dockerfile), which holds tools/ at the path TOOLS_YAML_PATH names" };
         return { status: "met", evidence, operator: "keep FilteredMCPTools in agent code as a second layer" };
       }
       const sel = mcpContainers(f).filter((c) => c.env.SELECTED_TOOLSETS);
@@ -437,7 +437,8 @@ const items: ChecklistItem[] = [
     item: "Security updates applied regularly",
     refs: ["MCP-PROD-001"],
     assess: (f) => {
-      const pinned = f.containers.filter((c) => c.image?.includes("@sha256:"));
+      // A literal digest, or the digest a kit tag holds, read at plan time (constructs/container-images.ts).
+      const pinned = f.containers.filter((c) => c.image?.includes("@sha256:") || /@\$\{data\.aws_ecr_image\.[^}]+\.image_digest\}$/.test(c.image ?? ""));
       return {
         status: "outside this kit",
         evidence: f.containers.length ? [`${pinned.length} of ${f.containers.length} images pinned by digest`] : [],

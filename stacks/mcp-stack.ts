@@ -19,6 +19,7 @@ import { ServiceOutputs } from "../constructs/service-outputs";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { TierSigningSecrets } from "../constructs/tier-signing-secrets";
 import { AwsEnv, PROJECT } from "../lib/aws-env";
+import { kitImages } from "../lib/images";
 import { planTiers } from "../lib/tiers";
 import { destructiveToolsOf, loadToolCatalogue } from "../lib/tool-catalogue";
 
@@ -128,7 +129,7 @@ export class McpStack extends TerraformStack {
   private composeServices(config: McpConfig) {
     const { mcpServer: srv, gateway: gw } = config;
     const host = config.tls.domainName.replace(/^\*\./, "");
-    const images = new ContainerImages(this, "images", { env: this.env });
+    const images = new ContainerImages(this, "images", { env: this.env, images: kitImages(config) });
     const cluster = new ServiceCluster(this, "cluster", { env: this.env, network: this.network });
     const loadBalancer = new LoadBalancer(this, "load-balancer", {
       env: this.env,
@@ -161,7 +162,7 @@ export class McpStack extends TerraformStack {
       securityGroup: this.access.taskGroup,
       loadBalancer,
       images,
-      image: images.resolve(srv.image),
+      image: images.of("ibmi-mcp-server"),
       logGroup: this.logs.mcpServer,
       ibmi: { host: config.network.ibmi.host, credentials: secrets.ibmiCredentials },
       authFor: (tier) => {
@@ -177,7 +178,6 @@ export class McpStack extends TerraformStack {
         logLevel: srv.logLevel,
         sessionMode: srv.sessionMode,
         executeSql: srv.executeSql,
-        toolsYamlPath: srv.toolsYamlPath,
         rateLimit: srv.rateLimit,
         ibmiCaCertificate: config.network.ibmi.caCertificate,
       },
@@ -189,7 +189,7 @@ export class McpStack extends TerraformStack {
       securityGroup: this.access.gatewayGroup,
       loadBalancer,
       images,
-      image: images.resolve(gw.image),
+      image: images.of("mcp-gateway"),
       logGroup: this.logs.gateway,
       jwtSecret: secrets.gatewayJwtSecret,
       adminPassword: secrets.gatewayAdminPassword,

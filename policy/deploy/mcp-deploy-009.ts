@@ -21,7 +21,7 @@ export const rule = defineRule(
     title: "Container images are reachable from the isolated VPC (ECR of the Region, pull-through cache wired)",
     severity: "critical",
     references: [],
-    remediation: `Resolve images with ContainerImages.resolve (ECR of this Region; ghcr.io through the pull-through cache rule whose credential secret is named ${PULL_THROUGH_SECRET_PREFIX}…) and grant the execution role with ContainerImages.grantPull; see ${DOCS.pullThroughSecret} and ${DOCS.pullThroughIam}`,
+    remediation: `Run images from ECR of this Region (the kit images: ContainerImages.of, pushed by npm run images) and grant the execution role with ContainerImages.grantPull; an image of another registry needs a pull-through cache rule whose credential secret is named ${PULL_THROUGH_SECRET_PREFIX}…; see ${DOCS.pullThroughSecret} and ${DOCS.pullThroughIam}`,
   },
   (plan, _ctx, report) => {
     const region = planRegion(plan);

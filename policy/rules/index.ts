@@ -11,6 +11,7 @@ import { rule as ecs004 } from "./mcp-ecs-004";
 import { rule as ecs005 } from "./mcp-ecs-005";
 import { rule as ecs006 } from "./mcp-ecs-006";
 import { rule as ecs007 } from "./mcp-ecs-007";
+import { rule as ecr001 } from "./mcp-ecr-001";
 import { rule as iam001 } from "./mcp-iam-001";
 import { rule as iam002 } from "./mcp-iam-002";
 import { rule as lb001 } from "./mcp-lb-001";
@@ -54,6 +55,7 @@ export const SECURITY_PACK: RulePack = {
     log001, log002,
     s3001, s3002, s3003, s3004, s3005,
     sns001,
+    ecr001,
     iam001, iam002,
     prod001, prod002, prod003, prod004, prod005,
   ],

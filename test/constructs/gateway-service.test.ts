@@ -81,7 +81,7 @@ describe("GatewayService", () => {
       },
     ]);
     const exec = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "gateway/execution-role/policy").policy);
-    expect(exec.Statement.map((s: any) => s.Sid)).toEqual(["EcrAuthorizationToken", "EcrPullImages", "EcrPullThroughCacheFirstPull", "WriteGatewayLogs", "ReadGatewayJwtSecret", expect.stringMatching(/^UseKeyReadSecrets/), "ReadGatewayAdminPassword", "ReadGatewayEncryptionSecret"]);
+    expect(exec.Statement.map((s: any) => s.Sid)).toEqual(["EcrAuthorizationToken", "EcrPullImages", "WriteGatewayLogs", "ReadGatewayJwtSecret", expect.stringMatching(/^UseKeyReadSecrets/), "ReadGatewayAdminPassword", "ReadGatewayEncryptionSecret"]);
     expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayEncryptionSecret")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: ref(prod, "aws_secretsmanager_secret", "secrets/gateway-encryption-secret") });
   });
 

@@ -108,13 +108,12 @@ describe(`MCP server environment against ibmi-mcp-server ${UPSTREAM_SERVER_VERSI
   let variantPlan: TerraformJson;
   beforeAll(() => {
     containers = shippedEnvironments().flatMap((e) => mcpContainers(shippedPlan(e), e));
-    // Everything the shipped configs leave off: ibmi auth, read-write SQL, a rate limit, the IBM i CA, a tools path.
+    // Everything the shipped configs leave off: ibmi auth, read-write SQL, a rate limit, the IBM i CA.
     variantPlan = synthStack(
       variant("dev", (c) => {
         c.mcpServer.authMode = "ibmi";
         c.mcpServer.executeSql = "read-write";
         c.mcpServer.rateLimit = { maxRequests: 300, windowSeconds: 60 };
-        c.mcpServer.toolsYamlPath = "/opt/ibmi-mcp/tools";
         c.network.ibmi.caCertificate = SAMPLE_CA;
       }),
     ).plan;

@@ -99,6 +99,8 @@ describe("McpService (one per tier)", () => {
       IBMI_EXECUTE_SQL_READONLY: "true",
       IBMI_ENABLE_DEFAULT_TOOLS: "false",
       YAML_AUTO_RELOAD: "false",
+      // The kit image copies tools/ here (images/mcp-server/Dockerfile, test/images/dockerfiles.test.ts).
+      TOOLS_YAML_PATH: "/opt/ibmi-mcp/tools",
     });
   });
 
@@ -114,11 +116,10 @@ describe("McpService (one per tier)", () => {
 
   it("gives each tier an execution role that pulls its image, writes its logs and reads its secrets, and nothing with a wildcard action", () => {
     const doc = policyOf(prod, `mcp/${ro.id}/execution-role/policy`);
-    const repo = "arn:aws:ecr:us-east-1:123456789012:repository/mcp-prod-ghcr/ibm/ibmi-mcp-server";
+    const repo = "arn:aws:ecr:us-east-1:123456789012:repository/mcp-prod/ibmi-mcp-server";
     expect(doc.Statement.map((s: any) => [s.Sid, s.Action, s.Resource])).toEqual([
       ["EcrAuthorizationToken", "ecr:GetAuthorizationToken", "*"],
       ["EcrPullImages", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], repo],
-      ["EcrPullThroughCacheFirstPull", ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"], repo],
       ["WriteMcpServerLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ref(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server")}:log-stream:*`],
       ["ReadIbmiServiceCredentials", "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")],
       [expect.stringMatching(/^UseKeyReadSecrets/), ["kms:Decrypt", "kms:DescribeKey"], ref(prod, "aws_kms_key", "encryption-key/key")],
@@ -156,13 +157,13 @@ describe("McpService (one per tier)", () => {
     expect((prod.output as any)[`tier_${ro.id.replace("-", "_")}_internal_url`].value).toBe(`http://${ro.id}.mcp-prod.internal:3010/mcp`);
   });
 
-  it("differs in dev: one task, Mapepire certificate not verified, tag-pinned image", () => {
+  it("differs in dev: one task, Mapepire certificate not verified; the image is the environment's own kit image", () => {
     const devTier = planTiers(cfg.dev.agents)[0];
     expect(resourceAt(dev, "aws_ecs_service", `mcp/${devTier.id}/service`).desired_count).toBe(1);
     const c = containerOf(dev, devTier.id);
     expect(envOf(c)).toMatchObject({ DB2i_IGNORE_UNAUTHORIZED: "true", MCP_LOG_LEVEL: "debug" });
-    expect(c.image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp-dev-ghcr/ibm/ibmi-mcp-server:0.5.1");
-    expect(containerOf(prod, ro.id).image).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp-prod-ghcr/ibm/ibmi-mcp-server@${cfg.prod.mcpServer.image.split("@")[1]}`);
+    expect(c.image).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mcp-dev\/ibmi-mcp-server@\$\{data\.aws_ecr_image\.[\w-]+\.image_digest\}$/);
+    expect(containerOf(prod, ro.id).image).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mcp-prod\/ibmi-mcp-server@\$\{data\.aws_ecr_image\.[\w-]+\.image_digest\}$/);
   });
 
   it("in ibmi auth mode writes the key pair to /tmp from secrets at start, never into environment", () => {

@@ -31,7 +31,7 @@ describe("synthesized stacks hold no secret", () => {
   });
 
   it("synthesizes every shipped environment", () => {
-    expect(files.filter((f) => f.endsWith("cdk.tf.json")).map((f) => path.basename(path.dirname(f))).sort()).toEqual(["mcp-dev", "mcp-prod", "mcp-staging"]);
+    expect(files.filter((f) => f.endsWith("cdk.tf.json")).map((f) => path.basename(path.dirname(f))).sort()).toEqual(["mcp-dev", "mcp-dev-images", "mcp-prod", "mcp-prod-images", "mcp-staging", "mcp-staging-images"]);
   });
 
   it("finds no private key, API key, access key, password or secret value in any output file", () => {

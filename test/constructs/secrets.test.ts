@@ -17,7 +17,7 @@ import { shippedPlan } from "../plans";
 const KEY_ARN = /^\$\{aws_kms_key\.encryption-key_\w+\.arn\}$/;
 const ref = (type: string, pathPart: string, attr = "arn") => new RegExp(`^\\$\\{${type}\\.${pathPart}_[\\w-]+\\.${attr}\\}$`);
 
-/** The secrets this construct makes (other constructs, e.g. the image pull-through cache, add their own). */
+/** The secrets this construct makes (other constructs add their own). */
 const kitSecrets = (plan: TerraformJson) => resources(plan, "aws_secretsmanager_secret").filter(([, s]) => String(s["//"]?.metadata?.path).includes("/secrets/"));
 
 /** Synthesizes a stack after `extend` has added to it (e.g. a role granted a secret). */

@@ -92,7 +92,7 @@ describe("synth pipeline", () => {
   it("replaces the previous output with a new synth", () => {
     const one = path.join(work, "one-config");
     synthesize({ configDir: one, outdir, review: false });
-    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["mcp-dev"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["mcp-dev", "mcp-dev-images"]);
     expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
   });
 });

@@ -50,11 +50,11 @@ describe("npm run check", () => {
     const r = check(outdir);
     expect(r.code).toBe(0);
     const out = r.stdout.split("\n");
-    expect(out[0]).toMatch(/^rule +severity +mcp-dev +mcp-prod +mcp-staging +title$/);
-    expect(out.find((l) => l.startsWith("MCP-PROD-001"))).toMatch(/^MCP-PROD-001 +high +n\/a +pass +n\/a +Production containers run images pinned by @sha256 digest$/);
+    expect(out[0]).toMatch(/^rule +severity +mcp-dev +mcp-dev-images +mcp-prod +mcp-prod-images +mcp-staging +mcp-staging-images +title$/);
+    expect(out.find((l) => l.startsWith("MCP-PROD-001"))).toMatch(/^MCP-PROD-001 +high +n\/a +n\/a +pass +pass +n\/a +n\/a +Production containers run exactly one reviewed image: pinned by @sha256 digest, or a kit tag of an immutable repository$/);
     expect(out.find((l) => l.startsWith("MCP-PROD-004"))).toMatch(/pass \(1 suppressed\)/);
     expect(r.stdout).toContain("(suppressed in resource: the gateway keeps its state in one SQLite file on EFS");
-    expect(out.filter(Boolean).pop()).toBe("passed: mcp-dev, mcp-prod, mcp-staging");
+    expect(out.filter(Boolean).pop()).toBe("passed: mcp-dev, mcp-dev-images, mcp-prod, mcp-prod-images, mcp-staging, mcp-staging-images");
   });
 
   it("judges a synthesized plan alike on its own: synth recorded stage and agent ranges in it", () => {

@@ -18,7 +18,7 @@ export const ref = (address: string, attr = "id") => `\${${address}.${attr}}`;
 /** A container that passes every container rule. */
 export const goodContainer = {
   name: "mcp-server",
-  image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp-prod-ghcr/ibm/ibmi-mcp-server:0.5.1@sha256:" + "a".repeat(64),
+  image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp-prod/ibmi-mcp-server@sha256:" + "a".repeat(64),
   user: "appuser",
   readonlyRootFilesystem: true,
   privileged: false,

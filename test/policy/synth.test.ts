@@ -56,11 +56,22 @@ describe("synth with the policy", () => {
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it("writes the shipped stacks and logs one summary line per stack", () => {
-    expect(Object.keys(before).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual(["stacks/mcp-dev/cdk.tf.json", "stacks/mcp-prod/cdk.tf.json", "stacks/mcp-staging/cdk.tf.json"]);
-    expect(log.map((l) => l.replace(/\d+ passed/, "N passed"))).toEqual([
-      "policy mcp-dev: N passed, 0 failed, 6 not applicable, 3 suppressed",
-      "policy mcp-prod: N passed, 0 failed, 0 not applicable, 4 suppressed",
-      "policy mcp-staging: N passed, 0 failed, 6 not applicable, 3 suppressed",
+    expect(Object.keys(before).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual([
+      "stacks/mcp-dev-images/cdk.tf.json",
+      "stacks/mcp-dev/cdk.tf.json",
+      "stacks/mcp-prod-images/cdk.tf.json",
+      "stacks/mcp-prod/cdk.tf.json",
+      "stacks/mcp-staging-images/cdk.tf.json",
+      "stacks/mcp-staging/cdk.tf.json",
+    ]);
+    // Each environment's image repositories come first (they are applied first); every rule that sees them passes.
+    expect(log.map((l) => l.replace(/\d+ passed/, "N passed").replace(/\d+ not applicable/, "M not applicable"))).toEqual([
+      "policy mcp-dev-images: N passed, 0 failed, M not applicable",
+      "policy mcp-dev: N passed, 0 failed, M not applicable, 1 suppressed",
+      "policy mcp-prod-images: N passed, 0 failed, M not applicable",
+      "policy mcp-prod: N passed, 0 failed, M not applicable, 2 suppressed",
+      "policy mcp-staging-images: N passed, 0 failed, M not applicable",
+      "policy mcp-staging: N passed, 0 failed, M not applicable, 1 suppressed",
     ]);
   });
 

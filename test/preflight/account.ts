@@ -13,9 +13,9 @@ import {
   EC2Client,
   SearchTransitGatewayRoutesCommand,
 } from "@aws-sdk/client-ec2";
-import { DescribeImagesCommand, DescribePullThroughCacheRulesCommand, ECRClient, ValidatePullThroughCacheRuleCommand } from "@aws-sdk/client-ecr";
+import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
-import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -28,7 +28,6 @@ export const DAY = 86_400_000;
 export const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
 export const TGW_TABLE = "tgw-rtb-0123456789abcdef0";
 export const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:mcp-prod-security-alerts";
-export const CREDENTIAL_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-AbCdEf";
 
 /** An SDK-style error: the SDK tells errors apart by `name`. */
 export function awsError(name: string, message = name): Error {
@@ -75,9 +74,8 @@ export function greenAccount(): void {
   mocks.acm.on(DescribeCertificateCommand).resolves({
     Certificate: { CertificateArn: CERT_ARN, Status: "ISSUED", Type: "AMAZON_ISSUED", DomainName: "mcp.example.com", SubjectAlternativeNames: ["mcp.example.com"], NotAfter: new Date(NOW.getTime() + 200 * DAY) },
   });
-  mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: ["staging", "prod", "dev"].map((env) => ({ ecrRepositoryPrefix: `mcp-${env}-ghcr`, upstreamRegistryUrl: "ghcr.io", credentialArn: CREDENTIAL_ARN.replace("ghcr", `mcp-${env}-ghcr`) })) });
-  mocks.ecr.on(ValidatePullThroughCacheRuleCommand).resolves({ isValid: true });
-  mocks.ecr.on(DescribeImagesCommand).callsFake((input) => ({ imageDetails: [{ repositoryName: input.repositoryName, imageDigest: input.imageIds[0].imageDigest ?? "sha256:" + "a".repeat(64) }] }));
+  // Every kit image pushed (npm run images -- <env> --push).
+  mocks.ecr.on(DescribeImagesCommand).callsFake((input) => ({ imageDetails: [{ repositoryName: input.repositoryName, imageTags: [input.imageIds[0].imageTag], imageDigest: "sha256:" + "a".repeat(64) }] }));
   mocks.ec2.on(DescribeTransitGatewaysCommand).resolves({
     TransitGateways: [{ TransitGatewayId: "tgw-0f1e2d3c4b5a69788", State: "available", OwnerId: ACCOUNT, Options: { DefaultRouteTableAssociation: "enable", AssociationDefaultRouteTableId: TGW_TABLE, AutoAcceptSharedAttachments: "disable" } }],
   });
@@ -97,5 +95,4 @@ export function greenAccount(): void {
   mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: "email", Endpoint: "secops@example.com", SubscriptionArn: `${TOPIC_ARN}:0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e` }] });
   mocks.quotas.on(GetServiceQuotaCommand).callsFake((input) => ({ Quota: { QuotaCode: input.QuotaCode, Value: QUOTA_VALUES[input.QuotaCode] } }));
   mocks.quotas.on(GetAWSDefaultServiceQuotaCommand).callsFake((input) => ({ Quota: { QuotaCode: input.QuotaCode, Value: QUOTA_VALUES[input.QuotaCode] } }));
-  mocks.secrets.on(DescribeSecretCommand).resolves({ Name: "ecr-pullthroughcache/ghcr", VersionIdsToStages: { "0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e": ["AWSCURRENT"] } });
 }

@@ -7,9 +7,9 @@ import {
   DescribeVpnGatewaysCommand,
   SearchTransitGatewayRoutesCommand,
 } from "@aws-sdk/client-ec2";
-import { DescribeImagesCommand, DescribePullThroughCacheRulesCommand, ValidatePullThroughCacheRuleCommand } from "@aws-sdk/client-ecr";
+import { DescribeImagesCommand } from "@aws-sdk/client-ecr";
+import { kitImages, PLACEHOLDER_DIGEST } from "../../lib/images";
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand } from "@aws-sdk/client-s3";
-import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
 import { ListSubscriptionsByTopicCommand, ListTopicsCommand } from "@aws-sdk/client-sns";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
@@ -19,7 +19,7 @@ import { parseImage } from "../../preflight/images";
 import { plannedUsage } from "../../preflight/quotas";
 import { formatJson, formatText, PreflightReport, runPreflight } from "../../preflight/run";
 import { locationToRegion } from "../../preflight/state";
-import { CheckResult } from "../../preflight/types";
+import { CheckResult, Fetch } from "../../preflight/types";
 import { TerraformJson } from "../../policy/types";
 import { shippedConfigs, variant } from "../configs";
 import { shippedPlan } from "../plans";
@@ -45,8 +45,27 @@ const PLAN: TerraformJson = {
   },
 };
 
-async function run(config: McpConfig = prod, plan?: TerraformJson): Promise<PreflightReport> {
-  return runPreflight({ config, clients: clients(), plan, now: NOW });
+/** A plainly fake digest standing in for a reviewed one (the shipped prod config carries the all-zero placeholder). */
+const FAKE_DIGEST = `sha256:${"1".repeat(64)}`;
+
+/** A stub of ghcr.io: an anonymous token, then each manifest HEAD answered 200 unless `status` says otherwise. */
+function ghcr(status: Record<string, number> = {}) {
+  return jest.fn(async (url: string, _init?: { method?: string; headers?: Record<string, string> }) => {
+    if (url.startsWith("https://ghcr.io/token")) return { status: 200, json: async () => ({ token: "anonymous-token" }) };
+    const repo = /^https:\/\/ghcr\.io\/v2\/(.+)\/manifests\//.exec(url)?.[1] ?? "";
+    return { status: status[repo] ?? 200, json: async () => ({}) };
+  });
+}
+
+/** Runs the preflight as on a ready account: the example's placeholder digests stand for reviewed ones, ghcr.io answers. */
+async function run(config: McpConfig = prod, plan?: TerraformJson, fetch: Fetch = ghcr()): Promise<PreflightReport> {
+  return runPreflight({ config: pinned(config), clients: clients(), plan, now: NOW, fetch });
+}
+
+/** The config with the example's placeholder digests replaced by FAKE_DIGEST. */
+function pinned(config: McpConfig): McpConfig {
+  const pin = (image: string) => image.replace(`@${PLACEHOLDER_DIGEST}`, `@${FAKE_DIGEST}`);
+  return { ...config, mcpServer: { ...config.mcpServer, image: pin(config.mcpServer.image) }, gateway: { ...config.gateway, image: pin(config.gateway.image) } };
 }
 
 function find(report: PreflightReport, group: string, status?: CheckResult["status"]): CheckResult[] {
@@ -168,57 +187,71 @@ describe("certificate", () => {
 });
 
 describe("images", () => {
-  it("fails when no pull-through cache rule of this environment reaches ghcr.io and the plan creates none", async () => {
-    // Another environment's rule for the same upstream does not serve this stack's prefix.
-    mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: [{ ecrRepositoryPrefix: "mcp-dev-ghcr", upstreamRegistryUrl: "ghcr.io" }] });
-    const report = await run();
-    const fails = find(report, "images", "FAIL");
-    expect(fails.map((f) => f.check)).toEqual(["mcpServer.image", "gateway.image"]);
-    expect(fails[0].detail).toMatch(/^ghcr\.io\/ibm\/ibmi-mcp-server:0\.5\.1@sha256:[0-9a-f]{64} is on ghcr\.io, which tasks in the isolated VPC cannot reach, and no ECR pull-through cache rule mcp-prod-ghcr\/ for ghcr\.io exists in us-east-1$/);
-    expect(fails[0].fix).toMatch(/credential secret named ecr-pullthroughcache\//);
-  });
+  const kit = (config: McpConfig) => kitImages(pinned(config));
 
-  it("skips the image while the plan creates the rule, and checks the planned credential secret", async () => {
-    mocks.ecr.on(DescribePullThroughCacheRulesCommand).resolves({ pullThroughCacheRules: [] });
-    const plan = { resource: { aws_ecr_pull_through_cache_rule: { ghcr: { ecr_repository_prefix: "ghcr", upstream_registry_url: "ghcr.io", credential_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ghcr-token" } } } };
-    mocks.secrets.on(DescribeSecretCommand).resolves({ Name: "ghcr-token", VersionIdsToStages: { v1: ["AWSCURRENT"] } });
-    const report = await run(prod, plan);
-    expect(find(report, "images", "SKIP").map((r) => r.check)).toEqual(["mcpServer.image", "gateway.image"]);
-    const f = onlyFailure(report);
-    expect(f.detail).toBe("ghcr-token is not named ecr-pullthroughcache/…, so ECR refuses it");
-  });
-
-  it("fails when ECR cannot log in to the upstream with the rule's credential", async () => {
-    mocks.ecr.on(ValidatePullThroughCacheRuleCommand).resolves({ isValid: false, failure: "401 Unauthorized" });
-    const f = onlyFailure(await run());
-    expect(f.check).toBe("cache rule mcp-prod-ghcr/ → ghcr.io");
-    expect(f.detail).toBe("ECR cannot log in to ghcr.io with ecr-pullthroughcache/mcp-prod-ghcr-AbCdEf: 401 Unauthorized");
-  });
-
-  it("fails when an image was not mirrored into the cache, with the pull command", async () => {
-    mocks.ecr.on(DescribeImagesCommand, { repositoryName: "mcp-prod-ghcr/ibm/mcp-context-forge" }).rejects(awsError("RepositoryNotFoundException"));
-    const f = onlyFailure(await run());
-    expect(f.check).toBe("gateway.image");
-    expect(f.detail).toBe("repository mcp-prod-ghcr/ibm/mcp-context-forge does not exist in ECR yet (nothing was pulled through the cache)");
-    expect(f.fix).toMatch(/^mirror it once from a machine with registry access: docker pull 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mcp-prod-ghcr\/ibm\/mcp-context-forge:0\.7\.0@sha256:[0-9a-f]{64}$/);
-  });
-
-  it("looks up a digest-pinned image by digest and a tagged one by tag", async () => {
-    await run(configs.staging);
+  it("looks up each kit image by its kit tag in the environment's repository", async () => {
+    const report = await run(configs.staging);
     const ids = mocks.ecr.commandCalls(DescribeImagesCommand).map((c) => c.args[0].input);
-    expect(ids).toEqual([
-      { repositoryName: "mcp-staging-ghcr/ibm/ibmi-mcp-server", imageIds: [{ imageTag: "0.5.1" }] },
-      { repositoryName: "mcp-staging-ghcr/ibm/mcp-context-forge", imageIds: [{ imageTag: "0.7.0" }] },
-    ]);
+    expect(ids).toEqual(kit(configs.staging).map((i) => ({ repositoryName: i.repositoryName, imageIds: [{ imageTag: i.tag }] })));
+    expect(ids.map((i) => i.repositoryName)).toEqual(["mcp-staging/ibmi-mcp-server", "mcp-staging/mcp-gateway"]);
+    expect(find(report, "images", "PASS")).toHaveLength(2);
   });
 
-  it("refuses ECR of another region", async () => {
-    const f = onlyFailure(await run(variant("prod", (c) => (c.gateway.image = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/gateway:1.0@sha256:${"b".repeat(64)}`))));
-    expect(f.detail).toMatch(/is in ECR of eu-west-1; the VPC endpoints reach only ECR of us-east-1$/);
+  it("fails when a kit image is not pushed, with the command that pushes it", async () => {
+    const gw = kit(prod)[1];
+    mocks.ecr.on(DescribeImagesCommand, { repositoryName: "mcp-prod/mcp-gateway" }).rejects(awsError("ImageNotFoundException"));
+    const f = onlyFailure(await run());
+    expect(f).toMatchObject({ group: "images", check: `mcp-prod/mcp-gateway:${gw.tag}`, detail: `mcp-prod/mcp-gateway:${gw.tag} is not in the registry`, fix: "run npm run images -- prod --push" });
+  });
+
+  it("fails when the repository does not exist, naming the images stack to deploy first", async () => {
+    mocks.ecr.on(DescribeImagesCommand, { repositoryName: "mcp-prod/ibmi-mcp-server" }).rejects(awsError("RepositoryNotFoundException"));
+    const f = onlyFailure(await run());
+    expect(f.detail).toBe("repository mcp-prod/ibmi-mcp-server does not exist");
+    expect(f.fix).toBe("deploy the image repositories first (npx cdktf deploy mcp-prod-images), then run npm run images -- prod --push");
+  });
+
+  it("fails on the example's placeholder digest without asking ghcr.io", async () => {
+    const fetch = jest.fn();
+    const report = await runPreflight({ config: configs.prod, clients: clients(), now: NOW, fetch });
+    const fails = find(report, "images", "FAIL");
+    expect(fails.map((f) => [f.check, f.detail])).toEqual([
+      ["mcpServer.image base", `ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${PLACEHOLDER_DIGEST} carries the placeholder digest of the example config, not the reviewed image's`],
+      ["gateway.image base", `ghcr.io/ibm/mcp-context-forge:v0.7.0@${PLACEHOLDER_DIGEST} carries the placeholder digest of the example config, not the reviewed image's`],
+    ]);
+    expect(fails[0].fix).toBe("replace it with the digest of the reviewed upstream image (docker buildx imagetools inspect ghcr.io/ibm/ibmi-mcp-server:v0.5.1)");
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("asks ghcr.io for a pinned base digest with an anonymous pull token, and fails when it is not there", async () => {
+    const fetch = ghcr({ "ibm/mcp-context-forge": 404 });
+    const report = await run(prod, undefined, fetch);
+    // ghcr.io's token endpoint (scope repository:<name>:pull) and a HEAD of the manifest by digest with that token.
+    expect(fetch.mock.calls.map(([url, init]) => [url, init?.method ?? "GET", init?.headers?.Authorization])).toEqual([
+      ["https://ghcr.io/token?scope=repository%3Aibm%2Fibmi-mcp-server%3Apull&service=ghcr.io", "GET", undefined],
+      [`https://ghcr.io/v2/ibm/ibmi-mcp-server/manifests/${FAKE_DIGEST}`, "HEAD", "Bearer anonymous-token"],
+      ["https://ghcr.io/token?scope=repository%3Aibm%2Fmcp-context-forge%3Apull&service=ghcr.io", "GET", undefined],
+      [`https://ghcr.io/v2/ibm/mcp-context-forge/manifests/${FAKE_DIGEST}`, "HEAD", "Bearer anonymous-token"],
+    ]);
+    const f = onlyFailure(report);
+    expect(f).toMatchObject({ check: "gateway.image base", detail: `${FAKE_DIGEST} is not in the registry ghcr.io/ibm/mcp-context-forge` });
+    expect(find(report, "images", "PASS").map((r) => r.check)).toContain("mcpServer.image base");
+  });
+
+  it("skips the ghcr.io lookup when the registry cannot be reached, and never asks for unpinned images", async () => {
+    const offline = jest.fn(async () => Promise.reject(new Error("getaddrinfo ENOTFOUND ghcr.io")));
+    const report = await run(prod, undefined, offline);
+    expect(find(report, "images", "SKIP").map((r) => [r.check, r.detail])).toEqual([
+      ["mcpServer.image base", "could not reach ghcr.io (getaddrinfo ENOTFOUND ghcr.io)"],
+      ["gateway.image base", "could not reach ghcr.io (getaddrinfo ENOTFOUND ghcr.io)"],
+    ]);
+    const unpinned = jest.fn();
+    await run(configs.staging, undefined, unpinned);
+    expect(unpinned).not.toHaveBeenCalled();
   });
 
   it("parses image references", () => {
-    expect(parseImage("ghcr.io/ibm/ibmi-mcp-server:0.5.1@sha256:abc")).toEqual({ registry: "ghcr.io", repository: "ibm/ibmi-mcp-server", tag: "0.5.1", digest: "sha256:abc" });
+    expect(parseImage("ghcr.io/ibm/ibmi-mcp-server:v0.5.1@sha256:abc")).toEqual({ registry: "ghcr.io", repository: "ibm/ibmi-mcp-server", tag: "v0.5.1", digest: "sha256:abc" });
     expect(parseImage("localhost:5000/x/y")).toEqual({ registry: "localhost:5000", repository: "x/y", tag: undefined, digest: undefined });
     expect(parseImage("nginx:1.27")).toEqual({ registry: "docker.io", repository: "library/nginx", tag: "1.27", digest: undefined });
   });
@@ -418,12 +451,12 @@ describe("output", () => {
 
 describe("read-only", () => {
   // Runs last in this file: by then every scenario above has sent its commands.
-  it("sends only Describe/Get/List commands (plus two read-only ones named otherwise), and never reads a secret value", () => {
-    // Not Describe/Get/List by name, but read-only by their IAM access level (Service Authorization Reference):
-    // ec2:SearchTransitGatewayRoutes (List) and ecr:ValidatePullThroughCacheRule (Read: ECR tries the credential upstream).
-    const READ_ONLY_OTHERWISE_NAMED = ["SearchTransitGatewayRoutesCommand", "ValidatePullThroughCacheRuleCommand"];
+  it("sends only Describe/Get/List commands (plus one read-only one named otherwise), and never reads a secret value", () => {
+    // Not Describe/Get/List by name, but read-only by its IAM access level (Service Authorization Reference):
+    // ec2:SearchTransitGatewayRoutes (List).
+    const READ_ONLY_OTHERWISE_NAMED = ["SearchTransitGatewayRoutesCommand"];
     const sent = [...commandsSent].sort();
-    expect(sent.length).toBeGreaterThanOrEqual(20);
+    expect(sent.length).toBeGreaterThanOrEqual(15);
     const writes = sent.filter((c) => !/^(Describe|Get|List)[A-Z]/.test(c) && !READ_ONLY_OTHERWISE_NAMED.includes(c));
     expect(writes).toEqual([]);
     expect(sent).not.toContain("GetSecretValueCommand");
@@ -435,6 +468,6 @@ describe("read-only", () => {
     const dir = path.join(__dirname, "..", "..", "preflight");
     const used = fs.readdirSync(dir).flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/new (\w+Command)\(/g)].map((m) => m[1]));
     expect(used.length).toBeGreaterThan(15);
-    expect(used.filter((c) => !/^(Describe|Get|List)[A-Z]/.test(c) && c !== "SearchTransitGatewayRoutesCommand" && c !== "ValidatePullThroughCacheRuleCommand")).toEqual([]);
+    expect(used.filter((c) => !/^(Describe|Get|List)[A-Z]/.test(c) && c !== "SearchTransitGatewayRoutesCommand")).toEqual([]);
   });
 });

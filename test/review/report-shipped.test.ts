@@ -73,8 +73,9 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     for (const agent of config.agents) {
       const tier = review.facts.tiers.find((t) => t.agentGroups.includes(agent.name))!;
       expect(tier.toolsets).toEqual([...new Set(agent.toolsets)].sort());
-      // Without TOOLS_YAML_PATH the server loads no YAML tool (packages/server/src/ibmi-mcp-server/index.ts:36 loads YAML tools only when it is set).
-      expect(tier.flags).toEqual(config.mcpServer.toolsYamlPath ? [] : [{ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" }]);
+      // Every tier runs the kit's image with TOOLS_YAML_PATH set (lib/images.ts TOOLS_DIR_IN_IMAGE); without it the server
+      // would load no YAML tool (packages/server/src/ibmi-mcp-server/index.ts:36 loads YAML tools only when it is set).
+      expect(tier.flags).toEqual([]);
     }
   });
 
@@ -82,7 +83,7 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     for (const agent of config.agents) {
       const tier = review.facts.tiers.find((t) => t.agentGroups.includes(agent.name))!;
       const sql = { enabled: config.mcpServer.executeSql !== "off", readOnly: agent.readOnly || config.mcpServer.executeSql !== "read-write" };
-      expect(tier.tools!.map((t) => t.name)).toEqual(toolsOfGrant(loadToolCatalogue(), agent.toolsets, sql, !!config.mcpServer.toolsYamlPath).map((t) => t.name));
+      expect(tier.tools!.map((t) => t.name)).toEqual(toolsOfGrant(loadToolCatalogue(), agent.toolsets, sql, true).map((t) => t.name));
       expect(tier.tools!.map((t) => t.name)).toContain("describe_sql_object");
     }
     expect(review.markdown).toContain("### Tools each agent group can call");
@@ -94,9 +95,8 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
 });
 
 describe("report of a plan whose tiers load the tools YAML", () => {
-  // A derived image with tools/ at /app/tools (the upstream image's WORKDIR is /app), execute_sql read-write for ops.
+  // The kit's image with tools/ at /opt/ibmi-mcp/tools, execute_sql read-write for ops.
   const config = variant("prod", (c) => {
-    c.mcpServer.toolsYamlPath = "/app/tools";
     c.mcpServer.executeSql = "read-write";
   });
   let review: StackReview;

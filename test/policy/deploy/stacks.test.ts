@@ -128,10 +128,10 @@ describe("each trap introduced into the prod plan fails its rule", () => {
       tg.name = "mcp-production-gateway-targets-1x";
       return addr;
     }],
-    ["MCP-DEPLOY-009", "a pull-through cache credential not named ecr-pullthroughcache/…", (p) => {
-      const [, secret] = at(p, "aws_secretsmanager_secret", "images/ghcr-credential");
-      secret.name = "ghcr-token";
-      return at(p, "aws_ecr_pull_through_cache_rule", "images/ghcr")[0];
+    ["MCP-DEPLOY-009", "a container image on ghcr.io, which the isolated tasks cannot reach", (p) => {
+      const [addr, td] = at(p, "aws_ecs_task_definition", "gateway/task");
+      td.container_definitions = JSON.stringify(JSON.parse(td.container_definitions).map((c: any) => ({ ...c, image: "ghcr.io/ibm/mcp-context-forge:v0.7.0" })));
+      return addr;
     }],
     ["MCP-DEPLOY-010", "an interface endpoint without private DNS", (p) => {
       const [addr, ep] = at(p, "aws_vpc_endpoint", "network/endpoint-ecr-dkr");

@@ -57,7 +57,7 @@ describe("synth with the deployability pack", () => {
   it("synthesizes the unbroken stack", () => {
     const log: string[] = [];
     synthesize({ configDir, outdir, afterSynth: [policyHook({ log: (l) => log.push(l) })] });
-    expect(log).toEqual([expect.stringMatching(/^policy mcp-prod: \d+ passed, 0 failed, /)]);
+    expect(log).toEqual([expect.stringMatching(/^policy mcp-prod-images: \d+ passed, 0 failed, /), expect.stringMatching(/^policy mcp-prod: \d+ passed, 0 failed, /)]);
   });
 
   it("fails on every trap broken into its construct, each with rule id, address and fix, and writes nothing", () => {

@@ -1,0 +1,135 @@
+/**
+ * The kit's Dockerfiles, parsed (docker is not on our machines): what they build FROM, who they run as, what they
+ * copy and which paths they declare as volumes, against the task definitions that run them and the upstream images.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { MCP_SERVER_USER } from "../../constructs/mcp-service";
+import { KIT_IMAGES, dockerfileOf, kitRoot, TOOLS_DIR_IN_IMAGE } from "../../lib/images";
+import { resources, shippedPlan } from "../plans";
+
+interface Instruction {
+  readonly op: string;
+  readonly args: string;
+}
+
+/** Instructions of a Dockerfile: comments dropped, `\` continuations joined. */
+function parse(file: string): Instruction[] {
+  const text = fs.readFileSync(path.join(kitRoot(), file), "utf8").replace(/\\\n/g, " ");
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(" ") };
+    });
+}
+
+const volumes = (ins: Instruction[]) => ins.filter((i) => i.op === "VOLUME").flatMap((i) => JSON.parse(i.args) as string[]);
+const lastUser = (ins: Instruction[]) => [...ins].reverse().find((i) => i.op === "USER")?.args;
+
+/** The shipped prod task definition's container of a kit image, and the paths mounted from task (bind) volumes. */
+function containerOf(image: string): { container: any; bindMounts: string[] } {
+  for (const [, td] of resources(shippedPlan("prod"), "aws_ecs_task_definition")) {
+    const container = JSON.parse(td.container_definitions).find((c: any) => c.image.includes(`/mcp-prod/${image}@`));
+    if (!container) continue;
+    const bind = new Set((td.volume ?? []).filter((v: any) => !v.efs_volume_configuration).map((v: any) => v.name));
+    return { container, bindMounts: container.mountPoints.filter((m: any) => bind.has(m.sourceVolume)).map((m: any) => m.containerPath) };
+  }
+  throw new Error(`no task definition runs ${image}`);
+}
+
+describe.each(KIT_IMAGES.map((s) => [s.id, s] as const))("the %s Dockerfile", (id, spec) => {
+  const ins = parse(dockerfileOf(spec));
+
+  it("builds FROM exactly the configured base, passed as a build argument without a default", () => {
+    expect(ins.slice(0, 2)).toEqual([
+      { op: "ARG", args: "BASE_IMAGE" },
+      { op: "FROM", args: "${BASE_IMAGE}" },
+    ]);
+    expect(ins.filter((i) => i.op === "FROM")).toHaveLength(1);
+  });
+
+  it("ends as the non-root user the task definition names", () => {
+    const { container } = containerOf(id);
+    expect(lastUser(ins)).toBe(container.user);
+    expect(container.user).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it("declares every path the task mounts from task storage as a VOLUME, and changes none after declaring it", () => {
+    // ECS "Use bind mounts": a bind mount is root-owned 0755 unless the image declares the path as a VOLUME, whose
+    // data (and owner) are copied into the volume. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html
+    const { bindMounts } = containerOf(id);
+    expect(bindMounts.length).toBeGreaterThan(0);
+    expect(volumes(ins).sort()).toEqual([...bindMounts].sort());
+    const firstVolume = ins.findIndex((i) => i.op === "VOLUME");
+    expect(ins.slice(firstVolume + 1).filter((i) => i.op === "RUN" || i.op === "COPY")).toEqual([]);
+  });
+});
+
+describe("the MCP server image", () => {
+  const ins = parse("images/mcp-server/Dockerfile");
+  const { container } = containerOf("ibmi-mcp-server");
+  const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+
+  it("runs as the upstream image's own user", () => {
+    // IBM/ibmi-mcp-server v0.5.1 packages/server/Dockerfile:76-77 (groupadd -r appgroup, useradd -r -g appgroup appuser), :82 USER appuser.
+    expect(lastUser(ins)).toBe(MCP_SERVER_USER);
+    expect(MCP_SERVER_USER).toBe("appuser");
+  });
+
+  it("copies tools/ to the fixed path TOOLS_YAML_PATH names, root-owned and not writable by the server", () => {
+    // v0.5.1 packages/server/src/ibmi-mcp-server/utils/config/toolProcessor.ts:433 takes a directory path as a directory
+    // source, and toolConfigBuilder.ts:730 loads its `**/*.{yaml,yml}` (so tools/README.md is not read).
+    expect(env.TOOLS_YAML_PATH).toBe(TOOLS_DIR_IN_IMAGE);
+    const copy = ins.find((i) => i.op === "COPY");
+    expect(copy).toEqual({ op: "COPY", args: `tools/ ${TOOLS_DIR_IN_IMAGE}/` });
+    expect(ins.some((i) => i.op === "RUN" && i.args === `chmod -R a+rX,go-w ${TOOLS_DIR_IN_IMAGE}`)).toBe(true);
+    // As root: COPY without --chown makes root the owner.
+    expect(ins.slice(0, ins.indexOf(copy!)).filter((i) => i.op === "USER").pop()?.args).toBe("root");
+  });
+
+  it("gives the server its /tmp volume and creates LOGS_DIR in it, owned by the server's user", () => {
+    // v0.5.1 packages/server/src/config/index.ts:513 creates LOGS_DIR at start (ensureDirectory, null on failure), and
+    // src/utils/internal/logger.ts:105-110 throws in production ("LOGS_PATH must be defined") when it could not;
+    // production is NODE_ENV (config/index.ts:582, logger.ts:62).
+    expect(env.NODE_ENV).toBe("production");
+    expect(env.LOGS_DIR).toBe("/tmp/logs");
+    const prepare = ins.find((i) => i.op === "RUN" && i.args.includes("chown"))!.args;
+    expect(prepare).toContain("mkdir -p /tmp/logs");
+    expect(prepare).toContain("chown appuser:appgroup /tmp /tmp/logs");
+    expect(ins.indexOf(ins.find((i) => i.args === prepare)!)).toBeLessThan(ins.findIndex((i) => i.op === "VOLUME"));
+  });
+});
+
+describe("the gateway image", () => {
+  const ins = parse("images/gateway/Dockerfile");
+  const { container } = containerOf("mcp-gateway");
+
+  it("runs as uid 1001 and adds nothing but the VOLUME (the upstream image is FROM scratch: no shell is assumed)", () => {
+    // IBM/mcp-context-forge v0.7.0 Containerfile.lite (the file its docker-image.yml builds): :209 FROM scratch,
+    // :187 /etc/passwd holds only app (uid 1001), :256 USER 1001.
+    expect(lastUser(ins)).toBe("1001");
+    expect(container.user).toBe("1001");
+    expect(ins.map((i) => i.op)).toEqual(["ARG", "FROM", "VOLUME", "USER"]);
+  });
+
+  it("declares /tmp, which the upstream image already gives uid 1001, for the lock file its start script writes", () => {
+    // v0.7.0 Containerfile.lite:194-195 chmod 1777 and chown 1001:1001 /tmp; run-gunicorn.sh:44 `set -euo pipefail`,
+    // :63 LOCK_FILE="/tmp/mcpgateway-gunicorn.lock", :112 writes it: without a writable /tmp the gateway exits at start.
+    expect(volumes(ins)).toEqual(["/tmp"]);
+    expect(Object.fromEntries(container.environment.map((e: any) => [e.name, e.value])).HOME).toBe("/tmp");
+  });
+});
+
+describe("the build context", () => {
+  it("sends only tools/ (the repository root is the context; node_modules and cdktf.out stay out)", () => {
+    // The Dockerfile itself is sent apart from the context (-f), so .dockerignore need not list it.
+    const rules = fs.readFileSync(path.join(kitRoot(), ".dockerignore"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(rules).toEqual(["*", "!tools/"]);
+    // What the images COPY is what the kit tag hashes (lib/images.ts KIT_IMAGES inputs).
+    const copied = KIT_IMAGES.flatMap((s) => parse(dockerfileOf(s)).filter((i) => i.op === "COPY").map((i) => i.args.split(" ")[0].replace(/\/$/, "")));
+    expect(copied).toEqual(KIT_IMAGES.flatMap((s) => s.inputs));
+  });
+});
