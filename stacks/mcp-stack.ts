@@ -96,6 +96,9 @@ export class McpStack extends TerraformStack {
       authFailuresPerHour: config.alerts.authFailuresPerHour,
       mcpServerLogs: this.logs.mcpServer,
       gatewayLogs: this.logs.gateway,
+      // Until the tool catalogue names them: upstream v0.5.1's one destructiveHint tool (tools/security/security-ops.yaml:294-312),
+      // and execute_sql when it may write (executeSql.tool.ts:492-494 sets destructiveHint = !readOnly).
+      destructiveTools: ["execute_impersonation_lockdown", ...(config.mcpServer.executeSql === "read-write" ? ["execute_sql"] : [])],
     });
     // The tls provider only where a certificate is made here, so acm-mode plans need no extra provider.
     if (config.tls.mode === "self-signed") new TlsProvider(this, "tls-provider");
