@@ -2,8 +2,9 @@
  * Proves that every MCP tier refuses what it must: from inside the VPC it calls each tier's `/mcp` directly (Cloud
  * Map, not the load balancer) with an MCP `initialize` request, once without a token and once with a token the tier
  * must not accept (another tier's agent token, or one signed with a key of the canary's own), and expects 401 both
- * times. A server that started with auth `none` (IBM/ibmi-mcp-server v0.5.1 falls back to it when any environment
- * value fails validation, packages/server/src/config/index.ts) answers 200 and is caught here.
+ * times. A server running with auth `none` answers 200; one that fell back to its defaults (IBM/ibmi-mcp-server v0.5.1
+ * does when any environment value fails validation: auth `none` on stdio, packages/server/src/config/index.ts:419-430)
+ * does not answer at all. Both are failures here.
  *
  * Publishes per tier the number of probes that did not get 401 (AuthCanaryFailures, an alarm fires above 0 or when it
  * stops arriving) and, without dimension, the number of 401s it caused (AuthCanaryRefusals, which the
