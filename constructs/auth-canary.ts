@@ -84,6 +84,9 @@ export class AuthCanary extends Construct {
       logs: props.logs,
       timeoutSeconds: TIMEOUT_SECONDS,
       memoryMiB: 128,
+      networkPurpose: `HTTPS to the VPC endpoints, ${port} to the MCP tiers`,
+      // A scheduled run that meets the one on apply is throttled and retried by EventBridge: one at a time is enough.
+      reservedConcurrency: 1,
       environment,
     });
     const fn = this.function;

@@ -54,6 +54,9 @@ describe("AuthCanary", () => {
     const ingress = resourceAt(prod, "aws_vpc_security_group_ingress_rule", "agent-access/tasks/in-3010-security-group");
     expect(ingress).toMatchObject({ from_port: 3010, to_port: 3010, description: "auth canary Lambda: probes that every tier refuses requests without its token", referenced_security_group_id: expect.stringMatching(/auth-canary_function_security-group/) });
     expect(ingress["//"].suppressions["MCP-NET-002"]).toMatch(/admits nothing/);
+    expect(resourceAt(prod, "aws_security_group", "auth-canary/function/security-group/group").description).toBe("Lambda mcp-prod-auth-canary: HTTPS to the VPC endpoints, 3010 to the MCP tiers");
+    const canaryIngress = resources(prod, "aws_vpc_security_group_ingress_rule").filter(([, r]) => String(r.security_group_id).includes("auth-canary_function"));
+    expect(canaryIngress).toEqual([]);
     expect(resources(prod, "aws_vpc_endpoint").map(([, e]) => e.service_name)).toContain("com.amazonaws.us-east-1.monitoring");
   });
 

@@ -33,6 +33,7 @@ describe("the engine on every shipped environment", () => {
     const security = new Set(SECURITY_PACK.rules.map((r) => r.id));
     expect(prod.results.filter((r) => security.has(r.rule.id) && r.verdict === "not-applicable").map((r) => r.rule.id)).toEqual([]);
     expect(prod.results.flatMap((r) => r.suppressed.map((s) => `${r.rule.id} ${s.address} (${s.source})`))).toEqual([
+      "MCP-NET-002 aws_vpc_security_group_ingress_rule.agent-access_tasks_in-3010-security-group_601777CF (resource)",
       "MCP-SEC-001 aws_secretsmanager_secret.images_ghcr-credential_901FC58C (resource)",
       "MCP-SEC-002 aws_secretsmanager_secret.images_ghcr-credential_901FC58C (resource)",
       "MCP-SEC-002 aws_secretsmanager_secret.secrets_gateway-encryption-secret_BA59C3FE (resource)",
