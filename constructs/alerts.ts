@@ -34,9 +34,11 @@ const MCP_AUTH_DISABLED = "No authentication strategy found, auth middleware dis
  * uvicorn workers; at start-up mcpgateway/services/logging_service.py:194-218 (LoggingService.initialize, called from
  * main.py:277) gives the root logger one stderr StreamHandler with the text format
  * `%(asctime)s - %(name)s - %(levelname)s - %(message)s` (logging_service.py:36, 82-91) and makes the uvicorn loggers
- * propagate to it (:532-555). Rejections are raised as HTTPException (utils/verify_credentials.py) without a log line
- * of their own, so the one line per refused request is uvicorn's access line, `'%s - "%s %s HTTP/%s" %d'`
- * (uvicorn/protocols/http/h11_impl.py and httptools_impl.py, uvicorn >= 0.35 per the gateway's pyproject.toml:78):
+ * propagate to it (:532-555); LOG_FORMAT (config.py:357) is not read there, so the console is always text. Token
+ * checks raise HTTPException 401 (utils/verify_credentials.py:120-133) with no line of their own, and only some
+ * denials log one (middleware/rbac.py:227, :305, :402): the one line every refused request has is uvicorn's access
+ * line, `'%s - "%s %s HTTP/%s" %d'` (uvicorn/protocols/http/h11_impl.py and httptools_impl.py, uvicorn >= 0.35 per
+ * the gateway's pyproject.toml:78), at INFO (the kit's LOG_LEVEL):
  *   2026-12-01 13:00:00,123 - uvicorn.access - INFO - 10.0.1.5:41234 - "POST /rpc HTTP/1.1" 401
  * No reason phrase: that is uvicorn's colouring AccessFormatter, which this handler does not use. A space-delimited
  * pattern reads its eleven fields (the request in double quotes is one).
