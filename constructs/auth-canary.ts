@@ -67,10 +67,11 @@ export class AuthCanary extends Construct {
     // Each probe may wait REQUEST_TIMEOUT (5 s) after the settle time.
     if (SETTLE_SECONDS + props.services.length * 2 * 5 + 60 > TIMEOUT_SECONDS) throw new Error(`${this.node.path}: ${props.services.length} tiers do not fit one run of ${TIMEOUT_SECONDS} s`);
 
+    const foreign = props.services.map((_, i) => this.foreignToken(props, i));
     const targets: CanaryTarget[] = props.services.map((s, i) => {
       if (!s.internalUrl.endsWith(`:${port}/mcp`)) throw new Error(`${this.node.path}: tier ${s.tier.id} listens at ${s.internalUrl}, not on port ${port}`);
-      const foreign = this.foreignToken(props, i);
-      return { tier: s.tier.id, url: s.internalUrl, ...(foreign ? { foreignTokenSecret: foreign.name } : {}) };
+      const token = foreign[i];
+      return { tier: s.tier.id, url: s.internalUrl, ...(token ? { foreignTokenSecret: token.name } : {}) };
     });
     const environment = { TARGETS: JSON.stringify(targets), METRIC_NAMESPACE: alerts.namespace };
     const envBytes = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
@@ -97,8 +98,8 @@ export class AuthCanary extends Construct {
       condition: { StringEquals: { "cloudwatch:namespace": alerts.namespace } },
       why: "PutMetricData has no resource-level permissions; the cloudwatch:namespace condition keeps the canary to its own namespace.",
     });
-    const tokens = props.services.map((_, i) => this.foreignToken(props, i)).filter((t): t is ManagedSecret => !!t);
-    for (const t of new Set(tokens)) t.grantRead(fn.role);
+    const tokens = [...new Set(foreign.filter((t): t is ManagedSecret => !!t))];
+    for (const t of tokens) t.grantRead(fn.role);
 
     fn.securityGroup.allowTo({ group: props.taskGroup }, port, "auth canary to the MCP tiers (expects 401)");
     const ingress = props.taskGroup.allowFrom({ group: fn.securityGroup }, port, "auth canary Lambda: probes that every tier refuses requests without its token");
