@@ -116,6 +116,13 @@ describe("SecurityAlerts", () => {
     expect(matches(f, toolFinished("list_user_profiles_vulnerable_to_impersonation"))).toBe(false);
     // security-ops.yaml:132-155: read-only although its name speaks of deleting.
     expect(matches(f, toolFinished("list_db_files_deletable_by_any_user"))).toBe(false);
+    // A built-in tool (tool-factory.ts:131-135) runs in the transport's context (no top-level toolName); the
+    // performance block is the same. This line was written by v0.5.1 built from the tag and run on loopback with the
+    // kit's task environment (a describe_sql_object call).
+    const builtIn = (toolName: string) =>
+      pinoLine(30, "Tool execution finished.", { operation: "mcpTransportMiddleware", transport: "http", performance: { toolName, durationMs: 3185.61, isSuccess: true, inputBytes: 73, outputBytes: 314 } });
+    expect(matches(f, builtIn("execute_impersonation_lockdown"))).toBe(true);
+    expect(matches(f, builtIn("describe_sql_object"))).toBe(false);
     // A line naming the tool that is not a call is not counted.
     expect(matches(f, pinoLine(30, "Tool registered.", { toolName: "execute_impersonation_lockdown", performance: { toolName: "execute_impersonation_lockdown" } }))).toBe(false);
   });
