@@ -204,8 +204,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       emails: z.array(z.email({ error: msg("is not an e-mail address", 'write e.g. "secops@example.com"') })).default([]),
       authFailuresPerHour: z.number().int().min(1).default(10),
+      /** Minutes between runs of the auth canary (constructs/auth-canary.ts); it also runs on every apply that changes a tier. */
+      authCanaryMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(720, { error: msg("is more than 720 minutes: the canary alarm watches two intervals, and an alarm looks back at most one day", "use e.g. 15 (the default)") })
+        .default(15),
     })
-    .default({ emails: [], authFailuresPerHour: 10 }),
+    .default({ emails: [], authFailuresPerHour: 10, authCanaryMinutes: 15 }),
   /** S3 backend for Terraform state; required in prod. Without it state stays in a local file outside cdktf.out. */
   state: z
     .strictObject({

@@ -7,41 +7,46 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
 import { policyDocument } from "../lib/iam";
+import { REFUSALS_METRIC as CANARY_REFUSALS_METRIC } from "../functions/auth-canary/contract";
 import { EncryptionKey } from "./encryption-key";
 
 /*
- * What the MCP server writes, checked against IBM/ibmi-mcp-server v0.5.1 (packages/server/src):
- * - utils/internal/logger.ts: pino, one JSON object per line on stderr (what awslogs captures), message in `msg`,
- *   context fields spread at the top level (`logger.warning(context, "…")`).
- * - mcp-server/transports/auth/authMiddleware.ts: "Authorization header missing or invalid.",
- *   "Bearer token is missing from Authorization header.", "Authentication verification failed." (all warning);
- *   ibmi-mcp-server/auth/httpAuthEndpoint.ts: "Authentication request failed" (POST /api/v1/auth).
- * - mcp-server/transports/auth/lib/authUtils.ts: "Authorization failed: Missing required scopes.";
- *   mcp-server/transports/http/httpTransport.ts: "Rate limit check failed.";
- *   httpAuthEndpoint.ts: "TLS required for authentication endpoint".
- * - utils/internal/performance.ts (measureToolExecution, used by every tool): "Tool execution finished." with
- *   `performance.toolName` and `performance.isSuccess`. Tool annotations (destructiveHint) are not logged, so
- *   destructive tools not named after their verb must be listed in `destructiveToolNames`.
+ * What the MCP server writes, checked against IBM/ibmi-mcp-server v0.5.1 (packages/server/src). The logger
+ * (utils/internal/logger.ts:93-101, 176-205) is pino with transport targets: outside a TTY (always on Fargate) one JSON
+ * object per line on stderr, which awslogs ships as one event. pino writes the level as a number (warn 40, info 30;
+ * `logger.warning` maps to pino's warn, logger.ts:30-39), the message in `msg`, the base fields pid, hostname, env
+ * and `name` (MCP_SERVER_NAME), and the context object's fields at the top level (logger.ts:276).
+ * test/constructs/alerts.test.ts cites the statement behind every message below and runs each pattern on such lines.
  */
-const MCP_AUTH_FAILURE_MESSAGES = [
-  "Authorization header missing or invalid.",
-  "Bearer token is missing from Authorization header.",
-  "Authentication verification failed.",
-  "Authentication request failed",
-];
+const PINO_WARN = 40;
+const PINO_INFO = 30;
+/** Written once per refused request: authMiddleware.ts:36, :46-49, :81-87; ibmi auth endpoint httpAuthEndpoint.ts:324-331. */
+const MCP_AUTH_FAILURE_MESSAGES = ["Authorization header missing or invalid.", "Bearer token is missing from Authorization header.", "Authentication verification failed.", "Authentication request failed"];
+/** lib/authUtils.ts:66-69, http/httpTransport.ts:342-345, ibmi-mcp-server/auth/httpAuthEndpoint.ts:182-193. */
 const MCP_DENIED_MESSAGES = ["Authorization failed: Missing required scopes.", "Rate limit check failed.", "TLS required for authentication endpoint"];
+/** utils/internal/performance.ts:114-123 (every tool call, success or not): `performance.toolName`. */
 const MCP_TOOL_FINISHED = "Tool execution finished.";
-
-/** Verbs in a tool name that mark it as changing or destroying something on the IBM i system. */
-export const DESTRUCTIVE_VERBS = ["delete", "drop", "remove", "truncate", "purge", "kill", "end_job", "clear", "destroy"] as const;
+/** http/httpTransport.ts:359-362: the server came up over HTTP with MCP_AUTH_MODE=none. */
+const MCP_AUTH_DISABLED = "No authentication strategy found, auth middleware disabled.";
 
 /*
- * The gateway (IBM MCP Context Forge, Python on uvicorn) writes plain-text or JSON lines depending on LOG_FORMAT; a
- * term pattern matches both. Its rejections show in the uvicorn access log as the status with its phrase
- * ("POST /rpc HTTP/1.1" 401 Unauthorized). Not checked against a running gateway: see docs/secrets.md.
+ * What the gateway writes, checked against IBM/mcp-context-forge v0.7.0: run-gunicorn.sh:336-347 starts gunicorn with
+ * uvicorn workers; at start-up mcpgateway/services/logging_service.py:194-218 (LoggingService.initialize, called from
+ * main.py:277) gives the root logger one stderr StreamHandler with the text format
+ * `%(asctime)s - %(name)s - %(levelname)s - %(message)s` (logging_service.py:36, 82-91) and makes the uvicorn loggers
+ * propagate to it (:532-555); LOG_FORMAT (config.py:357) is not read there, so the console is always text. Token
+ * checks raise HTTPException 401 (utils/verify_credentials.py:120-133) with no line of their own, and only some
+ * denials log one (middleware/rbac.py:227, :305, :402): the one line every refused request has is uvicorn's access
+ * line, `'%s - "%s %s HTTP/%s" %d'` (uvicorn/protocols/http/h11_impl.py and httptools_impl.py, uvicorn >= 0.35 per
+ * the gateway's pyproject.toml:78), at INFO (the kit's LOG_LEVEL):
+ *   2026-12-01 13:00:00,123 - uvicorn.access - INFO - 10.0.1.5:41234 - "POST /rpc HTTP/1.1" 401
+ * No reason phrase: that is uvicorn's colouring AccessFormatter, which this handler does not use. A space-delimited
+ * pattern reads its eleven fields (the request in double quotes is one).
  */
-const GATEWAY_AUTH_FAILURE_PATTERN = '"401 Unauthorized"';
-const GATEWAY_DENIED_PATTERN = '"403 Forbidden"';
+const gatewayStatusPattern = (status: number) => `[date, time, dash1, logger = "uvicorn.access", dash2, level, dash3, client, dash4, request, status = ${status}]`;
+
+/** CloudWatch Logs refuses filter patterns longer than this (PutMetricFilter, filterPattern). */
+export const MAX_FILTER_PATTERN_LENGTH = 1024;
 
 export type ComparisonOperator = "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
 
@@ -62,6 +67,8 @@ export interface AlarmSpec {
   readonly threshold: number;
   /** @default "GreaterThanOrEqualToThreshold" */
   readonly comparison?: ComparisonOperator;
+  /** "breaching" for a metric that must keep arriving (a heartbeat): its absence fires the alarm. @default "notBreaching" */
+  readonly treatMissingData?: "breaching" | "notBreaching";
 }
 
 export interface SecurityAlertsProps {
@@ -76,9 +83,11 @@ export interface SecurityAlertsProps {
   readonly mcpServerLogs: CloudwatchLogGroup;
   /** Log group of the gateway container. */
   readonly gatewayLogs: CloudwatchLogGroup;
-  /** Tools to treat as destructive although their names carry none of DESTRUCTIVE_VERBS (e.g. tools with destructiveHint). @default none */
-  readonly destructiveToolNames?: readonly string[];
-  /** Exact names of the destructive tools the tiers serve (lib/tool-catalogue.ts destructiveToolsOf). @default none */
+  /**
+   * Exact names of the tools whose every call is reported (the server logs no annotation, only the name): tools with
+   * `destructiveHint` true, or `readOnlyHint` false without a hint (MCP's default for destructiveHint is true).
+   * @default none: no destructive-call filter
+   */
   readonly destructiveTools?: readonly string[];
 }
 
@@ -131,32 +140,51 @@ export class SecurityAlerts extends Construct {
       new SnsTopicSubscription(this, `email-${email.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
     }
 
-    const mcpNames = (messages: readonly string[]) => messages.map((m) => `($.msg = ${JSON.stringify(m)})`).join(" || ");
-    this.logMetric("mcp-server-auth-failures", props.mcpServerLogs, "AuthFailures", `{ ${mcpNames(MCP_AUTH_FAILURE_MESSAGES)} }`);
-    this.logMetric("gateway-auth-failures", props.gatewayLogs, "AuthFailures", GATEWAY_AUTH_FAILURE_PATTERN);
-    this.logMetric("mcp-server-denied", props.mcpServerLogs, "DeniedRequests", `{ ${mcpNames(MCP_DENIED_MESSAGES)} }`);
-    this.logMetric("gateway-denied", props.gatewayLogs, "DeniedRequests", GATEWAY_DENIED_PATTERN);
-    this.logMetric("mcp-server-destructive-tool-calls", props.mcpServerLogs, "DestructiveToolCalls", destructiveToolPattern(props.destructiveToolNames ?? []));
+    this.logMetric("mcp-server-auth-failures", props.mcpServerLogs, "AuthFailures", mcpMessagePattern(PINO_WARN, MCP_AUTH_FAILURE_MESSAGES));
+    this.logMetric("gateway-auth-failures", props.gatewayLogs, "AuthFailures", gatewayStatusPattern(401));
+    this.logMetric("mcp-server-denied", props.mcpServerLogs, "DeniedRequests", mcpMessagePattern(PINO_WARN, MCP_DENIED_MESSAGES));
+    this.logMetric("gateway-denied", props.gatewayLogs, "DeniedRequests", gatewayStatusPattern(403));
+    this.logMetric("mcp-server-auth-disabled", props.mcpServerLogs, "AuthDisabled", mcpMessagePattern(PINO_INFO, [MCP_AUTH_DISABLED]));
+    // Several filters when the names do not fit one pattern; all count into the same metric.
+    destructiveToolPatterns(props.destructiveTools ?? []).forEach((pattern, i) => {
+      this.logMetric(i === 0 ? "mcp-server-destructive-tool-calls" : `mcp-server-destructive-tool-calls-${i + 1}`, props.mcpServerLogs, "DestructiveToolCalls", pattern);
+    });
 
     const perHour = props.authFailuresPerHour;
-    this.alarmOn("auth-failures", {
-      description: `More than ${perHour} authentication failures in one hour at the MCP server or gateway: check the logs for the source address and revoke the agent token if it leaked.`,
-      namespace: this.namespace,
-      metricName: "AuthFailures",
-      periodSeconds: 3600,
+    // The auth canary's own probes are refused on purpose and logged like any failure: it counts them
+    // (AuthCanaryRefusals) and the alarm subtracts them, so only failures nobody planned are compared to the threshold.
+    new CloudwatchMetricAlarm(this, "alarm-auth-failures", {
+      alarmName: `${name}-auth-failures`,
+      alarmDescription: `More than ${perHour} authentication failures in one hour at the MCP server or gateway (the auth canary's own probes not counted): check the logs for the source address and revoke the agent token if it leaked.`,
+      metricQuery: [
+        { id: "failures", metric: { namespace: this.namespace, metricName: "AuthFailures", period: 3600, stat: "Sum" }, returnData: false },
+        { id: "probes", metric: { namespace: this.namespace, metricName: CANARY_REFUSALS_METRIC, period: 3600, stat: "Sum" }, returnData: false },
+        { id: "unplanned", expression: "failures - FILL(probes, 0)", label: "Authentication failures not caused by the auth canary", returnData: true },
+      ],
+      evaluationPeriods: 1,
       threshold: perHour,
-      comparison: "GreaterThanThreshold",
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
     });
     this.alarmOn("denied-requests", {
-      description: `More than ${perHour} requests denied in one hour (missing scope, rate limit, plain HTTP, HTTP 403): an agent is trying what it is not granted.`,
+      description: `More than ${perHour} requests denied in one hour (missing scope, rate limit, plain HTTP, HTTP 403 at the gateway): an agent is trying what it is not granted.`,
       namespace: this.namespace,
       metricName: "DeniedRequests",
       periodSeconds: 3600,
       threshold: perHour,
       comparison: "GreaterThanThreshold",
     });
+    this.alarmOn("auth-disabled", {
+      description: "An MCP server task started over HTTP with authentication disabled (MCP_AUTH_MODE=none): stop the service and check its environment; every tool is open to anyone who reaches port 3010.",
+      namespace: this.namespace,
+      metricName: "AuthDisabled",
+      periodSeconds: 300,
+      threshold: 1,
+    });
     this.alarmOn("destructive-tool-calls", {
-      description: "A destructive tool (delete/drop/remove/… or one listed as destructive) was called on the IBM i system: confirm it was intended.",
+      description: "A destructive tool (one whose annotations allow writes) was called on the IBM i system: confirm it was intended.",
       namespace: this.namespace,
       metricName: "DestructiveToolCalls",
       periodSeconds: 300,
@@ -164,7 +192,7 @@ export class SecurityAlerts extends Construct {
     });
   }
 
-  /** Adds an alarm that notifies the security topic when it fires and when it recovers. Missing data is not breaching. */
+  /** Adds an alarm that notifies the security topic when it fires and when it recovers. */
   alarmOn(id: string, spec: AlarmSpec): CloudwatchMetricAlarm {
     if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`${this.node.path}: alarm id "${id}" must be lowercase letters, digits and hyphens`);
     const period = spec.periodSeconds ?? 300;
@@ -180,7 +208,7 @@ export class SecurityAlerts extends Construct {
       evaluationPeriods: spec.evaluationPeriods ?? 1,
       threshold: spec.threshold,
       comparisonOperator: spec.comparison ?? "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
+      treatMissingData: spec.treatMissingData ?? "notBreaching",
       alarmActions: [this.topic.arn],
       okActions: [this.topic.arn],
     });
@@ -197,12 +225,31 @@ export class SecurityAlerts extends Construct {
   }
 }
 
-/** JSON filter on the MCP server's tool-completion line whose tool name carries a destructive verb or is listed. */
-export function destructiveToolPattern(extraNames: readonly string[]): string {
-  for (const n of extraNames) if (!/^[A-Za-z0-9_.-]+$/.test(n)) throw new Error(`destructive tool name "${n}" may hold only letters, digits, "_", "." and "-"`);
-  const names = [...DESTRUCTIVE_VERBS.map((v) => `*${v}*`), ...extraNames].map((n) => `($.performance.toolName = "${n}")`);
-  const pattern = `{ ($.msg = ${JSON.stringify(MCP_TOOL_FINISHED)}) && (${names.join(" || ")}) }`;
-  // CloudWatch Logs refuses filter patterns longer than 1024 characters (PutMetricFilter).
-  if (pattern.length > 1024) throw new Error(`destructive tool filter is ${pattern.length} characters, CloudWatch accepts 1024: list fewer names`);
+/** JSON pattern on the MCP server's lines of pino level `level` whose message is one of `messages`. */
+export function mcpMessagePattern(level: number, messages: readonly string[]): string {
+  const pattern = `{ ($.level = ${level}) && (${messages.map((m) => `$.msg = ${JSON.stringify(m)}`).join(" || ")}) }`;
+  if (pattern.length > MAX_FILTER_PATTERN_LENGTH) throw new Error(`filter for ${messages.length} messages is ${pattern.length} characters, CloudWatch accepts ${MAX_FILTER_PATTERN_LENGTH}`);
   return pattern;
+}
+
+/**
+ * JSON patterns on the MCP server's tool-completion line (one per call, success or not) naming one of `tools`
+ * exactly. Names go into as few patterns as fit CloudWatch's 1024 characters, each to be its own filter.
+ */
+export function destructiveToolPatterns(tools: readonly string[]): string[] {
+  const names = [...new Set(tools)];
+  // Tool names as MCP allows them; anything else could break out of the quoted value.
+  for (const n of names) if (!/^[A-Za-z0-9_.-]{1,128}$/.test(n)) throw new Error(`destructive tool name "${n}" may hold only 1 to 128 letters, digits, "_", "." and "-"`);
+  const build = (group: readonly string[]) => `{ ($.msg = ${JSON.stringify(MCP_TOOL_FINISHED)}) && (${group.map((n) => `$.performance.toolName = "${n}"`).join(" || ")}) }`;
+  const patterns: string[] = [];
+  let group: string[] = [];
+  for (const n of names) {
+    if (group.length && build([...group, n]).length > MAX_FILTER_PATTERN_LENGTH) {
+      patterns.push(build(group));
+      group = [];
+    }
+    group.push(n);
+  }
+  if (group.length) patterns.push(build(group));
+  return patterns;
 }

@@ -30,6 +30,8 @@ export interface VpcFunctionProps {
    * Lambda concurrency quota is raised). @default 2
    */
   readonly reservedConcurrency?: number;
+  /** What its security group allows, for readers of the plan (the group's description). @default "HTTPS to the VPC endpoints only" */
+  readonly networkPurpose?: string;
   /** Active X-Ray tracing (the role gets the two X-Ray write actions). @default false */
   readonly tracing?: boolean;
 }
@@ -53,7 +55,7 @@ export class VpcFunction extends Construct {
     if (!Number.isInteger(reserved) || reserved < 1) throw new Error(`${this.node.path}: reservedConcurrency ${reserved} must be a whole number ≥ 1`);
 
     this.logGroup = props.logs.logGroup(`lambda-${props.name}`);
-    this.securityGroup = new SecurityGroup(this, "security-group", { vpcId: props.network.vpc.id, name: fnName, description: `Lambda ${fnName}: HTTPS to the VPC endpoints only` });
+    this.securityGroup = new SecurityGroup(this, "security-group", { vpcId: props.network.vpc.id, name: fnName, description: `Lambda ${fnName}: ${props.networkPurpose ?? "HTTPS to the VPC endpoints only"}` });
     this.securityGroup.allowTo({ group: props.network.endpointSecurityGroup }, 443, `${props.name} to AWS APIs through the VPC endpoints`);
 
     this.role = new ServiceRole(this, "role", { env: props.env, name: fnName, assumedBy: "lambda.amazonaws.com", description: props.description });

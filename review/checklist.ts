@@ -238,7 +238,10 @@ const items: ChecklistItem[] = [
       const tokens = secretsMatching(f, /token/i);
       const modes = mcpContainers(f).map((c) => c.env.MCP_AUTH_MODE).filter(Boolean);
       if (modes.includes("none")) return { status: "not met", evidence: ["MCP_AUTH_MODE=none"] };
-      if (modes.length && tokens.length) return { status: "met", evidence: [`MCP_AUTH_MODE=${[...new Set(modes)].join(", ")}`, `${tokens.length} token secrets: ${tokens.map((t) => t.name).join(", ")}`] };
+      // The auth canary (constructs/auth-canary.ts) proves it at run time: each tier must answer 401 without its own token.
+      const canary = f.alarms.filter((x) => /\/AuthCanaryFailures$/.test(x.metric));
+      const proven = canary.length ? [`${canary.length} auth canary alarms (${canary.map((x) => x.name).join(", ")}): each tier must answer 401 without a token of its own, after every deploy and on a schedule`] : [];
+      if (modes.length && tokens.length) return { status: "met", evidence: [`MCP_AUTH_MODE=${[...new Set(modes)].join(", ")}`, `${tokens.length} token secrets: ${tokens.map((t) => t.name).join(", ")}`, ...proven] };
       return { status: tokens.length || modes.length ? "partly" : "not met", evidence: [...(modes.length ? [`MCP_AUTH_MODE=${modes.join(", ")}`] : []), ...tokens.map((t) => t.name)], operator: "set MCP_AUTH_MODE to jwt or ibmi and give each agent group its own token" };
     },
   },

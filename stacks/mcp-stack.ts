@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { AgentAccess } from "../constructs/agent-access";
 import { SecurityAlerts } from "../constructs/alerts";
+import { AuthCanary } from "../constructs/auth-canary";
 import { AuditLogs } from "../constructs/audit-logs";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { DEFAULT_INTERFACE_ENDPOINTS, Network } from "../constructs/network";
@@ -51,6 +52,8 @@ export class McpStack extends TerraformStack {
   readonly loadBalancer: LoadBalancer;
   readonly mcp: McpTiers;
   readonly gateway: GatewayService;
+  /** Proves after every deploy, and on a schedule, that each tier refuses requests without its own token. */
+  readonly authCanary: AuthCanary;
   /** One JWT signing secret per toolset tier (jwt auth mode only). */
   readonly tierSecrets?: TierSigningSecrets;
 
@@ -80,7 +83,8 @@ export class McpStack extends TerraformStack {
       vpnGatewayId: net.vpnGatewayId,
       remoteCidrs: [net.ibmi.cidr, ...config.agents.flatMap((a) => a.cidrs), ...config.gateway.clientCidrs],
       // The rotation function restarts the gateway (and in jwt mode a tier) with ecs:UpdateService when a secret it holds rotates.
-      interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS, "ecs"],
+      // The auth canary publishes its results with cloudwatch:PutMetricData (the monitoring endpoint).
+      interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS, "ecs", "monitoring"],
     });
     this.access = new AgentAccess(this, "agent-access", {
       env: this.env,
@@ -123,6 +127,17 @@ export class McpStack extends TerraformStack {
       recoveryWindowDays: config.stage === "dev" ? 7 : 30,
     });
     ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway, tierSecrets: this.tierSecrets } = this.composeServices(config));
+    this.authCanary = new AuthCanary(this, "auth-canary", {
+      env: this.env,
+      network: this.network,
+      logs: this.logs,
+      alerts: this.alerts,
+      services: this.mcp.tiers.map((t) => this.mcp.services[t.id]),
+      taskGroup: this.access.taskGroup,
+      port: config.mcpServer.port,
+      agentTokens: config.mcpServer.authMode === "jwt" ? this.secrets.agentTokens : undefined,
+      intervalMinutes: config.alerts.authCanaryMinutes,
+    });
   }
 
   /** The load balancer, the MCP tiers and the gateway (docs/service.md). */

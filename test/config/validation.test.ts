@@ -125,3 +125,15 @@ describe("loading a directory", () => {
     expect(() => loadConfigs(dir)).toThrow(/holds no <env>.json file/);
   });
 });
+
+describe("alerts.authCanaryMinutes", () => {
+  it("defaults to 15 and refuses intervals the canary alarm cannot watch", () => {
+    const c = raw("dev");
+    delete c.alerts.authCanaryMinutes;
+    expect(validateConfig(c, "config/dev.json").config?.alerts.authCanaryMinutes).toBe(15);
+    expect(problems("dev", (x) => (x.alerts.authCanaryMinutes = 1440))).toEqual([
+      "config/dev.json: alerts.authCanaryMinutes: is more than 720 minutes: the canary alarm watches two intervals, and an alarm looks back at most one day (got 1440). Fix: use e.g. 15 (the default).",
+    ]);
+    expect(problems("dev", (x) => (x.alerts.authCanaryMinutes = 0))).toEqual(["config/dev.json: alerts.authCanaryMinutes: is below the minimum of 1 (got 0). Fix: use 1 or more."]);
+  });
+});

@@ -36,13 +36,15 @@ describe("AgentAccess", () => {
     }
   });
 
-  it("lets the MCP tasks be reached on 3010 only from the load balancer and the gateway groups", () => {
+  it("lets the MCP tasks be reached on 3010 only from the load balancer, the gateway and the auth canary groups", () => {
     const tasks = groupOf(plan, "mcp-prod-tasks");
     const alb = groupOf(plan, "mcp-prod-alb");
     const gateway = groupOf(plan, "mcp-prod-gateway");
     const rules = ingress(plan).filter((r) => r.security_group_id === tasks).map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4]);
-    expect(rules).toHaveLength(2);
-    expect(rules).toEqual(expect.arrayContaining([[3010, alb, undefined], [3010, gateway, undefined]]));
+    // And the auth canary, which only sends requests that must be refused (constructs/auth-canary.ts).
+    const canary = groupOf(plan, "mcp-prod-auth-canary");
+    expect(rules).toHaveLength(3);
+    expect(rules).toEqual(expect.arrayContaining([[3010, alb, undefined], [3010, gateway, undefined], [3010, canary, undefined]]));
   });
 
   it("gives the gateway its own group: 4444 from the load balancer only; out to the MCP tasks, endpoints and S3, never IBM i", () => {

@@ -44,7 +44,7 @@ describe("function bundles", () => {
   });
 
   it("bundles each function into one index.js exporting handler, the AWS SDK left to the runtime", () => {
-    for (const name of ["rotate-secret", "secret-age-check"]) {
+    for (const name of ["rotate-secret", "secret-age-check", "auth-canary"]) {
       const b = bundleFunction(functionEntry(name));
       const zip = fs.readFileSync(b.zipPath);
       expect(createHash("sha256").update(zip).digest("base64")).toBe(b.sha256);

@@ -410,8 +410,8 @@ describe("quotas", () => {
     const plan = shippedPlan("prod");
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
     const usage = plannedUsage(plan);
-    // Reserved concurrency: the rotation function 3, the age check 1. Endpoints: the six defaults and ecs (jwt mode restarts tiers).
-    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 4.5, albRules: 2, albListeners: 2, lambdaReserved: 4 });
+    // Reserved concurrency: the rotation function 3, the age check 1, the auth canary 1. Endpoints: the six defaults, ecs (jwt mode restarts tiers) and monitoring (the auth canary's metrics).
+    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 8, fargateVcpu: 4.5, albRules: 2, albListeners: 2, lambdaReserved: 5 });
     const report = await run(prod, plan);
     expect(report.results.filter((r) => r.status !== "PASS")).toEqual([]);
     expect(find(report, "alerts").map((r) => r.detail)).toEqual(["confirmed on mcp-prod-security-alerts"]);

@@ -20,6 +20,13 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     review = reviewStack(`mcp-${env}`, plan, { context: contextFromConfig(config) });
   });
 
+  test("cites the auth canary's alarm of every tier as evidence that the server requires tokens", () => {
+    const row = review.markdown.split("\n").find((l) => l.startsWith("| MCP server requires authentication tokens |"))!;
+    const tiers = resources(plan, "aws_service_discovery_service").map(([, s]) => s.name);
+    expect(row).toContain(`${tiers.length} auth canary alarms`);
+    for (const t of tiers) expect(row).toContain(`mcp-${env}-auth-canary-${t}`);
+  });
+
   test("has every section, in order", () => {
     const at = SECTIONS.map((s) => review.markdown.indexOf(`\n${s}\n`));
     expect(at.every((i) => i > 0)).toBe(true);
