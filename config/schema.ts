@@ -4,6 +4,7 @@
  * file, the JSON path and the bad value.
  */
 import { z } from "zod";
+import { accessChecks, accessSchema, tokenReaderSchema } from "./access";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, RISKS, tierChecks } from "../lib/tiers";
 
@@ -77,6 +78,8 @@ export const agentSchema = z.strictObject({
   allowCritical: z.boolean().optional(),
   /** Why the group needs critical toolsets; shown in the review report. */
   reason: z.string().min(10, { error: msg("is too short to explain anything", "say in a sentence why this group needs critical toolsets") }).max(300).optional(),
+  /** Who may read the group's token and how (config/access.ts, docs/secrets.md "Token delivery"). @default nobody but operators */
+  tokenReader: tokenReaderSchema.optional(),
 });
 
 /** A toolset from the operator's own tools YAML, with the risk level the kit should treat it with. */
@@ -177,6 +180,8 @@ export const configSchema = z.strictObject({
       authFailuresPerHour: z.number().int().min(1).default(10),
     })
     .default({ emails: [], authFailuresPerHour: 10 }),
+  /** Operators, auditors and the CA of agent hosts outside AWS (config/access.ts). */
+  access: accessSchema.default({ operators: [], auditors: [] }),
   /** S3 backend for Terraform state; required in prod. Without it state stays in a local file outside cdktf.out. */
   state: z
     .strictObject({
@@ -315,6 +320,8 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const lock = cfg.logs.objectLock;
   if (lock && lock.days > days) add(["logs", "objectLock", "days"], `locks archived logs ${lock.days} days, longer than logs.retentionDays ${days}, so the lifecycle could not expire them`, `set ${days} or fewer, or raise logs.retentionDays`);
   if (cfg.secrets.rotationDays > 90) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is 90`, "set 90 or fewer (30 is the default)");
+
+  out.push(...accessChecks(cfg));
 
   if (prod) {
     (["mcpServer", "gateway"] as const).forEach((k) => {
