@@ -120,6 +120,8 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   // 2. Secrets
   out.push("## 2. Secrets", "");
   out.push(table(["Secret", "Purpose", "KMS key", "Rotation", "Read by", "IAM access", "Flags"], f.secrets.map((s) => [md(code(s.name), "\n", code(s.address)), s.description, s.kmsKey, rotationCell(s), list(s.readers.map(code)), list(s.grantees), flagsCell(secretFlagsOf(s))]), "_No Secrets Manager secret in this plan._"), "");
+  out.push("Who can read and who can write each value, from IAM, resource and key policies together (a principal must pass all three; docs/secrets.md):", "");
+  out.push(table(["Secret", "Can read", "Can write", "Allowed but blocked"], f.secrets.map((s) => [code(s.name), list(s.access.read.map(code)), list(s.access.write.map(code)), list(s.access.blocked)]), "_No Secrets Manager secret in this plan._"), "");
 
   // 3. TLS
   out.push("## 3. TLS", "");
