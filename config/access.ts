@@ -91,7 +91,8 @@ export function accessChecks(cfg: Input): Finding[] {
       if (!m) add(["access", "rolesAnywhere", "acmPcaArn"], "is not an AWS Private CA ARN", 'write "arn:aws:acm-pca:<region>:<account>:certificate-authority/<uuid>"');
       else if (m[1] !== "aws") add(["access", "rolesAnywhere", "acmPcaArn"], `is in partition ${m[1]}, but the kit deploys to the aws partition`, 'use an ARN starting "arn:aws:acm-pca:"');
     }
-    if (ra.caCertificatePem !== undefined) caChecks(ra.caCertificatePem, (problem, fix) => add(["access", "rolesAnywhere", "caCertificatePem"], problem, fix));
+    // Reported on the parent object, whose value is never echoed: the message must not print a PEM, least of all a key.
+    if (ra.caCertificatePem !== undefined) caChecks(ra.caCertificatePem, (problem, fix) => add(["access", "rolesAnywhere"], `caCertificatePem ${problem}`, fix));
   }
 
   const cns = new Map<string, string>();
