@@ -7,13 +7,12 @@ import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { Grantee, policyDocument, Statement } from "../lib/iam";
 import { EncryptionKey } from "./encryption-key";
+import { PolicySecret, SecretPolicies } from "./secret-policies";
 import { pascal } from "./secrets";
 
 /** How one agent group's hosts prove who they are (config agents[].tokenReader). */
 export interface TokenReaderSpec {
   readonly agent: string;
-  /** The group's token secret. */
-  readonly token: { readonly name: string; readonly arn: string };
   /** IAM role ARNs or account ids of agent hosts on AWS that may assume the group's role. @default none */
   readonly assumedBy?: readonly string[];
   /** Subject CNs of the certificates of hosts outside AWS (IAM Roles Anywhere). @default none */
@@ -27,6 +26,10 @@ export interface AgentTokenReadersProps {
   readonly env: AwsEnv;
   /** The environment key: readers decrypt their token through Secrets Manager. */
   readonly key: EncryptionKey;
+  /** Every agent group's token secret, by group: each gets a Deny for the other groups' reader roles. */
+  readonly tokens: Readonly<Record<string, PolicySecret>>;
+  /** Where the tokens' resource policies are written. */
+  readonly policies: SecretPolicies;
   readonly readers: readonly TokenReaderSpec[];
   /** Required when any reader lists certificateCommonNames. @default none */
   readonly certificateAuthority?: CertificateAuthority;
@@ -108,6 +111,8 @@ export class AgentTokenReaders extends Construct {
       });
     }
     for (const r of props.readers) {
+      const token = props.tokens[r.agent];
+      if (!token) throw new Error(`${this.node.path}: agent group ${r.agent} has no token secret`);
       if (byAgent[r.agent]) throw new Error(`${this.node.path}: agent group ${r.agent} is listed twice`);
       const hosts = r.assumedBy ?? [];
       const cns = r.certificateCommonNames ?? [];
@@ -133,16 +138,27 @@ export class AgentTokenReaders extends Construct {
         agent: r.agent,
         trust: policyDocument(trust),
         sessionSeconds,
-        tokenName: r.token.name,
+        tokenName: token.name,
       });
-      reader.addToPolicy({ sid: `Read${pascal(r.token.name.split("/").pop()!)}Token`, actions: ["secretsmanager:GetSecretValue"], resources: [r.token.arn] });
+      reader.addToPolicy({ sid: `Read${pascal(token.name.split("/").pop()!)}Token`, actions: ["secretsmanager:GetSecretValue"], resources: [token.arn] });
       // One key-policy statement for every group's role (any agent token, through Secrets Manager); each role's own
       // policy narrows it to its own token's ARN.
       key.grantShared(reader, "AgentTokenReadersThroughSecretsManager", "secretsmanager", ["kms:Decrypt"], {
         StringLike: { "kms:EncryptionContext:SecretARN": `arn:${env.partition}:secretsmanager:${env.region}:${env.accountId}:secret:mcp/${env.environment}/agent-token/*` },
-      }, { StringEquals: { "kms:EncryptionContext:SecretARN": r.token.arn } });
-      new TerraformOutput(this, `${r.agent}-role-arn`, { value: reader.arn, description: `Role that agent group ${r.agent}'s hosts use to read ${r.token.name}` }).overrideLogicalId(`agent_token_reader_${r.agent.replace(/-/g, "_")}_role_arn`);
+      }, { StringEquals: { "kms:EncryptionContext:SecretARN": token.arn } });
+      new TerraformOutput(this, `${r.agent}-role-arn`, { value: reader.arn, description: `Role that agent group ${r.agent}'s hosts use to read ${token.name}` }).overrideLogicalId(`agent_token_reader_${r.agent.replace(/-/g, "_")}_role_arn`);
       byAgent[r.agent] = reader;
+    }
+    // Each token's own resource policy refuses every other group's reader role (matched by the roles' common name
+    // prefix, so the statement stays one line however many groups there are), even if a grant went astray.
+    if (Object.keys(byAgent).length) {
+      for (const [agent, token] of Object.entries(props.tokens)) {
+        const own = byAgent[agent];
+        props.policies.deny("DenyOtherGroupsTokenReaders", ["secretsmanager:GetSecretValue"], token, {
+          ArnLike: { "aws:PrincipalArn": `arn:${env.partition}:iam::${env.accountId}:role/${prefix(env)}-token-*` },
+          ...(own ? { ArnNotEquals: { "aws:PrincipalArn": own.arn } } : {}),
+        });
+      }
     }
     const roles = Object.values(byAgent).filter((r) => viaRolesAnywhere.some((v) => v.agent === r.agent));
     if (this.trustAnchor && roles.length) {

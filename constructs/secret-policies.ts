@@ -2,7 +2,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { IResolveContext, Lazy, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
-import { Grantee, policyDocument, Statement } from "../lib/iam";
+import { Condition, Grantee, policyDocument, Statement } from "../lib/iam";
 
 /** A secret whose resource policy this construct writes. */
 export interface PolicySecret {
@@ -28,6 +28,12 @@ interface External {
   readonly actions: readonly string[];
 }
 
+interface ExtraDeny {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly condition: Condition;
+}
+
 /**
  * One resource policy per secret (aws_secretsmanager_secret_policy, BlockPublicPolicy on), so the value is read and
  * written only by who was granted it, whatever IAM policies elsewhere in the account say:
@@ -42,12 +48,12 @@ interface External {
  * troubleshooting: a resource policy that denies the function's role makes every rotation fail).
  */
 export class SecretPolicies extends Construct {
-  private readonly entries: { readonly s: PolicySecret; readonly external: External[] }[];
+  private readonly entries: { readonly s: PolicySecret; readonly external: External[]; readonly denies: ExtraDeny[] }[];
   private index?: Map<string, { read: Map<string, string>; write: Map<string, string> }>;
 
   constructor(scope: Construct, id: string, props: SecretPoliciesProps) {
     super(scope, id);
-    this.entries = props.secrets.map((s) => ({ s, external: [] }));
+    this.entries = props.secrets.map((s) => ({ s, external: [], denies: [] }));
     const ids = new Set<string>();
     for (const e of this.entries) {
       const cid = e.s.name.replace(/[^A-Za-z0-9-]+/g, "-");
@@ -57,7 +63,7 @@ export class SecretPolicies extends Construct {
         secretArn: e.s.arn,
         // PutResourcePolicy refuses a policy that grants broad access (e.g. a "*" principal in an Allow).
         blockPublicPolicy: true,
-        policy: Lazy.stringValue({ produce: (ctx: IResolveContext) => policyDocument(this.statements(e.s, e.external, (x) => String(ctx.resolve(x)))) }),
+        policy: Lazy.stringValue({ produce: (ctx: IResolveContext) => policyDocument([...this.statements(e.s, e.external, (x) => String(ctx.resolve(x))), ...e.denies.map((d) => this.denyStatement(e.s, d))]) }),
       });
     }
   }
@@ -76,6 +82,22 @@ export class SecretPolicies extends Construct {
       if (e.external.some((x) => x.sid === sid)) throw new Error(`${this.node.path}: ${sid} is already in the policy of ${s.name}`);
       e.external.push({ sid, principals: [...principals], actions: [...actions] });
     }
+  }
+
+  /**
+   * Denies `actions` on `secret` to whoever `condition` matches, whatever any grant says: for a rule that must hold even
+   * against a mistaken grant (e.g. no agent group's reader role reads another group's token).
+   */
+  deny(sid: string, actions: readonly string[], secret: PolicySecret, condition: Condition): void {
+    if (!/^[A-Za-z0-9]+$/.test(sid)) throw new Error(`${this.node.path}: statement id "${sid}" must be alphanumeric`);
+    const e = this.entries.find((x) => x.s === secret || x.s.secret === secret.secret);
+    if (!e) throw new Error(`${this.node.path}: ${secret.name} has no resource policy here`);
+    if (e.denies.some((d) => d.sid === sid)) throw new Error(`${this.node.path}: ${sid} is already in the policy of ${secret.name}`);
+    e.denies.push({ sid, actions: [...actions], condition });
+  }
+
+  private denyStatement(s: PolicySecret, d: ExtraDeny): Statement {
+    return { sid: d.sid, effect: "Deny", principal: "*", actions: d.actions, resources: [s.arn], condition: d.condition };
   }
 
   private statements(s: PolicySecret, external: readonly External[], resolve: (x: string) => string): Statement[] {

@@ -152,7 +152,8 @@ export class SecretAccessIndex {
   }
 
   private roleWho(role: Res): Who {
-    return { key: role.address, label: literal(role.body.name) ?? role.address, role };
+    const name = literal(role.body.name);
+    return { key: role.address, label: name ?? role.address, role, arn: name ? `arn:aws:iam::${this.account}:role/${literal(role.body.path)?.replace(/^\/|\/$/g, "") ? `${literal(role.body.path)!.replace(/^\/|\/$/g, "")}/` : ""}${name}` : undefined };
   }
 
   private principal(p: string): Who {
@@ -177,7 +178,7 @@ export class SecretAccessIndex {
     for (const [op, kv] of Object.entries(s.condition)) {
       const values = asList(kv["aws:PrincipalArn"] ?? kv["aws:principalarn"]).map(String);
       if (!values.length) continue;
-      const listed = values.some((v) => this.principal(v).key === w.key || (w.arn !== undefined && glob(v, w.arn)));
+      const listed = values.some((v) => this.principal(v).key === w.key || (w.arn !== undefined && !v.startsWith("${") && globPlan(v, w.arn)));
       if (/^(ArnNotEquals|ArnNotLike|StringNotEquals|StringNotLike)$/.test(op) && listed) return false;
       if (/^(ArnEquals|ArnLike|StringEquals|StringLike)$/.test(op) && !listed) return false;
     }

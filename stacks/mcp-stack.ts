@@ -148,7 +148,9 @@ export class McpStack extends TerraformStack {
     const tokenReaders = new AgentTokenReaders(this, "agent-token-readers", {
       env: this.env,
       key: this.key,
-      readers: config.agents.filter((a) => a.tokenReader).map((a) => ({ agent: a.name, token: secrets.agentTokens[a.name], ...a.tokenReader })),
+      tokens: secrets.agentTokens,
+      policies: secretPolicies,
+      readers: config.agents.filter((a) => a.tokenReader).map((a) => ({ agent: a.name, ...a.tokenReader })),
       certificateAuthority: ra?.caCertificatePem ? { certificatePem: ra.caCertificatePem } : ra?.acmPcaArn ? { acmPcaArn: ra.acmPcaArn } : undefined,
     });
     return { secretPolicies, tokenReaders };
