@@ -44,8 +44,10 @@ interface ExtraDeny {
  *   ARN: IAM User Guide, global condition keys). Managing the secret (describe, tag, rotate, delete, change this
  *   policy) stays with IAM, so Terraform and administrators keep working.
  * The readers and writers are derived at synth from the grants themselves, so a new grantRead elsewhere needs nothing
- * here; in particular the rotation function is never locked out of the secrets it rotates (Secrets Manager's rotation
- * troubleshooting: a resource policy that denies the function's role makes every rotation fail).
+ * here. In particular the rotation function keeps the DescribeSecret, GetSecretValue, PutSecretValue and
+ * UpdateSecretVersionStage it needs on every secret it rotates
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html):
+ * a Deny on its role would make each rotation fail.
  */
 export class SecretPolicies extends Construct {
   private readonly entries: { readonly s: PolicySecret; readonly external: External[]; readonly denies: ExtraDeny[] }[];
