@@ -1,12 +1,15 @@
 import { Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { McpConfig } from "../../config/schema";
+import { AgentTokenReader } from "../../constructs/agent-token-readers";
+import { EncryptionKey } from "../../constructs/encryption-key";
 import { ServiceRole } from "../../constructs/service-role";
 import { TerraformJson } from "../../policy/types";
 import { PlanIndex } from "../../review/plan-index";
 import { OTHERS, SecretAccessIndex } from "../../review/secret-access";
 import { McpStack } from "../../stacks/mcp-stack";
 import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+import { bareEnv, bareStack } from "./bare-stack";
 
 const keyStatements = (plan: TerraformJson): any[] => JSON.parse(resources(plan, "aws_kms_key")[0][1].policy).Statement;
 const sid = (statements: any[], id: string) => {
@@ -276,5 +279,21 @@ describe("the plan's policies, evaluated together (review/secret-access.ts)", ()
       expect(access.of(secret(key)).read).not.toContain(OTHERS);
       expect(access.of(secret(key)).write).not.toContain(OTHERS);
     }
+  });
+});
+
+describe("grant API errors", () => {
+  it("refuses a key grant to nobody, or with a wildcard action", () => {
+    const key = new EncryptionKey(bareStack(), "key", { env: bareEnv() });
+    expect(() => key.grantPrincipalsVia("Nobody", [], "secretsmanager", ["kms:Decrypt"])).toThrow("t/key: Nobody names no principal");
+    expect(() => key.grantPrincipalsVia("Star", ["arn:aws:iam::123456789012:role/x"], "s3", ["kms:*"])).toThrow("t/key: Star must list single kms: actions (got kms:*)");
+  });
+
+  it("refuses a shared statement whose later grants ask for other actions", () => {
+    const stack = bareStack();
+    const key = new EncryptionKey(stack, "key", { env: bareEnv() });
+    const reader = (id: string) => new AgentTokenReader(stack, id, { name: `r-${id}`, agent: id, trust: "{}", sessionSeconds: 3600, tokenName: `mcp/t/agent-token/${id}` });
+    key.grantShared(reader("a"), "Readers", "secretsmanager", ["kms:Decrypt"], {}, {});
+    expect(() => key.grantShared(reader("b"), "Readers", "secretsmanager", ["kms:Decrypt", "kms:Encrypt"], {}, {})).toThrow("t/key: shared statement Readers already grants other actions");
   });
 });
