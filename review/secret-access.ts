@@ -101,7 +101,7 @@ export class SecretAccessIndex {
       ...idx.referencingVia(secret, "aws_secretsmanager_secret_policy", (b) => b.secret_arn).flatMap((p) => parse(p.body.policy)),
     ];
     const key = idx.target(secret.body.kms_key_id, "aws_kms_key");
-    const keyPolicy = key ? parse(key.body.policy) : undefined;
+    const keyPolicy = key ? this.keyPolicyOf(key) : undefined;
     const namesSecret = (r: string) => r === arnRef || r === "*" || (name !== undefined && !r.startsWith("${") && globPlan(r, this.sampleArn(name)));
 
     // Everyone any policy names for this secret.
@@ -121,7 +121,7 @@ export class SecretAccessIndex {
       if (deny) return { ok: false, why: `${action} denied by the secret's resource policy (${deny.sid ?? "a Deny"})` };
       if (!key || !keyPolicy) return { ok: true };
       const missing = kmsActions.filter((a) => !this.keyAllows(keyPolicy, key, ident, w, a, name, arnRef));
-      return missing.length ? { ok: false, why: `${action} allowed, but the key policy of ${key.address} does not let it ${missing.join(" and ")} through Secrets Manager for this secret` } : { ok: true };
+      return missing.length ? { ok: false, why: `${action} allowed, but neither the key policy of ${key.address} nor, where that defers to IAM, its own policy lets it ${missing.join(" and ")} through Secrets Manager for this secret` } : { ok: true };
     };
 
     const read: string[] = [];
@@ -144,6 +144,17 @@ export class SecretAccessIndex {
     if (open("secretsmanager:GetSecretValue", ["kms:Decrypt"])) read.push(OTHERS);
     if (open("secretsmanager:PutSecretValue", ["kms:GenerateDataKey", "kms:Decrypt"])) write.push(OTHERS);
     return { read: read.sort(), write: write.sort(), blocked: blocked.sort() };
+  }
+
+  /**
+   * A key's policy: its `policy`, or an aws_kms_key_policy of it; without either AWS applies the default key policy,
+   * which gives the account root every kms action, i.e. defers to IAM (key-policy-default.html).
+   */
+  private keyPolicyOf(key: Res): Stmt[] {
+    const separate = this.idx.referencingVia(key, "aws_kms_key_policy", (b) => b.key_id)[0];
+    const doc = separate?.body.policy ?? key.body.policy;
+    if (doc !== undefined) return parse(doc);
+    return [{ sid: "DefaultKeyPolicy", effect: "Allow", principal: { AWS: `arn:aws:iam::${this.account}:root` }, actions: ["kms:*"], resources: ["*"], condition: {} }];
   }
 
   /** An ARN the secret could have: Secrets Manager appends "-" and six random characters to its name. */

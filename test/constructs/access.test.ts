@@ -271,7 +271,7 @@ describe("the plan's policies, evaluated together (review/secret-access.ts)", ()
     const i = new PlanIndex(plan);
     const a = new SecretAccessIndex(i).of(i.get(secretArnRef(plan, "ibmi-service-credentials").slice(2, -5))!);
     expect(a.read).not.toContain("mcp-prod-no-key");
-    expect(a.blocked).toContainEqual(expect.stringMatching(/^mcp-prod-no-key: secretsmanager:GetSecretValue allowed, but the key policy of aws_kms_key\.\S+ does not let it kms:Decrypt through Secrets Manager for this secret$/));
+    expect(a.blocked).toContainEqual(expect.stringMatching(/^mcp-prod-no-key: secretsmanager:GetSecretValue allowed, but neither the key policy of aws_kms_key\.\S+ nor, where that defers to IAM, its own policy lets it kms:Decrypt through Secrets Manager for this secret$/));
   });
 
   it("leaves no kit secret open to principals the plan does not name", () => {
