@@ -20,6 +20,11 @@ export interface OperatorAccessProps {
   readonly auditors?: readonly string[];
   /** The secrets only people put: operators may put them (and read them back to check). */
   readonly peopleRotated: readonly OperatorSecret[];
+  /**
+   * Secrets the kit generates once and people replace deliberately (gateway-encryption-secret, docs/secrets.md):
+   * operators may put a new value and move AWSCURRENT back, but not read them. @default none
+   */
+  readonly replacedByPeople?: readonly OperatorSecret[];
   /** The agent groups' tokens: operators may read them to hand them out. */
   readonly agentTokens: readonly OperatorSecret[];
   /** The audit archive: auditors may decrypt its objects. */
@@ -34,7 +39,8 @@ export const DECRYPT_ONLY = ["kms:Decrypt"] as const;
  * What people may do with the environment's secrets and archive, from config `access`. Each grant is scoped as far
  * as AWS lets it:
  * - operators put the people-rotated secrets (PutSecretValue in their resource policies; key use only through
- *   Secrets Manager, only for those secrets' encryption context) and read the agent tokens to hand them out;
+ *   Secrets Manager, only for those secrets' encryption context), replace the never-rotated ones deliberately, and
+ *   read the agent tokens to hand them out;
  * - auditors decrypt the audit archive's objects, only through S3 and only for that bucket (its S3 Bucket Key makes
  *   the bucket ARN the encryption context). Their own IAM policy still needs s3:GetObject/ListBucket on it.
  * Secrets Manager passes the secret's ARN as encryption context `SecretARN` in every KMS call
@@ -48,10 +54,13 @@ export class OperatorAccess extends Construct {
     const { env, key, policies, operators } = props;
     if (operators.length === 0) throw new Error(`${this.node.path}: operators is empty; nobody could put ${props.peopleRotated.map((s) => s.name).join(", ")}`);
     const secretArn = (name: string) => `arn:${env.partition}:secretsmanager:${env.region}:${env.accountId}:secret:${name}`;
-    if (props.peopleRotated.length) {
-      policies.allow("OperatorsPutValue", operators, ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], props.peopleRotated);
-      key.grantPrincipalsVia("OperatorsPutPeopleRotatedSecrets", operators, "secretsmanager", OPERATOR_PUT_KMS_ACTIONS, {
-        StringLike: { "kms:EncryptionContext:SecretARN": props.peopleRotated.map((s) => secretArn(`${s.name}-??????`)) },
+    const replaced = props.replacedByPeople ?? [];
+    if (props.peopleRotated.length) policies.allow("OperatorsPutValue", operators, ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], props.peopleRotated);
+    if (replaced.length) policies.allow("OperatorsReplaceValue", operators, ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:DescribeSecret"], replaced);
+    const put = [...props.peopleRotated, ...replaced];
+    if (put.length) {
+      key.grantPrincipalsVia("OperatorsPutSecretValues", operators, "secretsmanager", OPERATOR_PUT_KMS_ACTIONS, {
+        StringLike: { "kms:EncryptionContext:SecretARN": put.map((s) => secretArn(`${s.name}-??????`)) },
       });
     }
     if (props.agentTokens.length) {

@@ -141,6 +141,7 @@ export class McpStack extends TerraformStack {
       operators: config.access.operators,
       auditors: config.access.auditors,
       peopleRotated: secrets.all.filter((s) => s.rotation.by === "person"),
+      replacedByPeople: secrets.all.filter((s) => s.rotation.by === "aws-once"),
       agentTokens: tokens,
       auditBucket: this.logs.auditBucket,
     });

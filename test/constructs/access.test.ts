@@ -38,7 +38,7 @@ describe("who may use the key and the secrets (config access)", () => {
   });
 
   it("lets operators put the people-rotated secrets only through Secrets Manager, in this account, for those secrets", () => {
-    const s = sid(keyStatements(prod), "OperatorsPutPeopleRotatedSecrets");
+    const s = sid(keyStatements(prod), "OperatorsPutSecretValues");
     expect(s.Principal).toEqual({ AWS: OPERATOR });
     // Secrets Manager needs GenerateDataKey and Decrypt from whoever puts a value (security-encryption.html).
     expect(s.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
@@ -48,6 +48,8 @@ describe("who may use the key and the secrets (config access)", () => {
         "kms:EncryptionContext:SecretARN": [
           "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/model-api-key-??????",
           "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/ibmi-service-credentials-??????",
+          // Replaced deliberately by an operator (docs/secrets.md, gateway-encryption-secret), never read by one.
+          "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/gateway-encryption-secret-??????",
         ],
       },
     });
@@ -132,8 +134,12 @@ describe("secret resource policies", () => {
       Resource: secretArnRef(prod, "model-api-key"),
     });
     expect(exempt(st, "DenyWritingToAllOthers")).toEqual(["arn:aws:iam::123456789012:role/mcp-prod-operators"]);
-    // Operators put nothing the kit generates.
+    // Operators put nothing the kit rotates; the never-rotated gateway encryption secret they may replace, not read.
     expect(exempt(policy(prod, "gateway-jwt-secret"), "DenyWritingToAllOthers")).not.toContain("arn:aws:iam::123456789012:role/mcp-prod-operators");
+    const enc = policy(prod, "gateway-encryption-secret");
+    expect(sid(enc, "OperatorsReplaceValue").Action).toEqual(["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:DescribeSecret"]);
+    expect(exempt(enc, "DenyWritingToAllOthers")).toContain("arn:aws:iam::123456789012:role/mcp-prod-operators");
+    expect(exempt(enc, "DenyReadingToAllOthers")).not.toContain("arn:aws:iam::123456789012:role/mcp-prod-operators");
   });
 
   it("never locks the rotation function out of what it rotates, nor an execution role out of what it injects", () => {
