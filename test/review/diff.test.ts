@@ -99,12 +99,13 @@ test("a bucket that stops logging its access is a medium-severity change", () =>
   expect(security.map((c) => `${c.severity}: ${c.text}`)).toEqual(["medium: bucket mcp-prod-audit-123456789012-us-east-1 no longer logs access"]);
 });
 
-test("a new operator is a new writer of the people-rotated secrets and a new reader of every token", () => {
+test("a new operator is a new writer of the secrets people put and a new reader of every token", () => {
   const before = synthStack(variant("prod", () => undefined)).plan;
   const after = synthStack(variant("prod", (c) => c.access.operators.push("arn:aws:iam::123456789012:role/mcp-prod-break-glass"))).plan;
   const { security } = diffPlans({ plans: { "mcp-prod": before } }, { plans: { "mcp-prod": after } });
   const added = "arn:aws:iam::123456789012:role/mcp-prod-break-glass";
   expect(security.filter((c) => c.text.includes(added)).map((c) => `${c.severity}: ${c.text}`).sort()).toEqual([
+    `high: mcp/prod/gateway-encryption-secret can now be written by ${added}`,
     `high: mcp/prod/ibmi-service-credentials can now be written by ${added}`,
     `high: mcp/prod/model-api-key can now be written by ${added}`,
     `medium: mcp/prod/agent-token/monitoring can now be read by ${added}`,
