@@ -27,6 +27,8 @@ export interface OperatorAccessProps {
   readonly replacedByPeople?: readonly OperatorSecret[];
   /** The agent groups' tokens: operators may read them to hand them out. */
   readonly agentTokens: readonly OperatorSecret[];
+  /** Other values operators need to read, e.g. the gateway admin password to sign in to the gateway. @default none */
+  readonly readByOperators?: readonly OperatorSecret[];
   /** The audit archive: auditors may decrypt its objects. */
   readonly auditBucket: S3Bucket;
 }
@@ -40,7 +42,7 @@ export const DECRYPT_ONLY = ["kms:Decrypt"] as const;
  * as AWS lets it:
  * - operators put the people-rotated secrets (PutSecretValue in their resource policies; key use only through
  *   Secrets Manager, only for those secrets' encryption context), replace the never-rotated ones deliberately, and
- *   read the agent tokens to hand them out;
+ *   read the agent tokens to hand them out and the gateway admin password to sign in to the gateway;
  * - auditors decrypt the audit archive's objects, only through S3 and only for that bucket (its S3 Bucket Key makes
  *   the bucket ARN the encryption context). Their own IAM policy still needs s3:GetObject/ListBucket on it.
  * Secrets Manager passes the secret's ARN as encryption context `SecretARN` in every KMS call
@@ -63,10 +65,13 @@ export class OperatorAccess extends Construct {
         StringLike: { "kms:EncryptionContext:SecretARN": put.map((s) => secretArn(`${s.name}-??????`)) },
       });
     }
-    if (props.agentTokens.length) {
-      policies.allow("OperatorsHandOutToken", operators, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], props.agentTokens);
-      key.grantPrincipalsVia("OperatorsReadAgentTokens", operators, "secretsmanager", DECRYPT_ONLY, {
-        StringLike: { "kms:EncryptionContext:SecretARN": secretArn(`mcp/${env.environment}/agent-token/*`) },
+    if (props.agentTokens.length) policies.allow("OperatorsHandOutToken", operators, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], props.agentTokens);
+    const read = props.readByOperators ?? [];
+    if (read.length) policies.allow("OperatorsReadValue", operators, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], read);
+    const readPatterns = [...(props.agentTokens.length ? [secretArn(`mcp/${env.environment}/agent-token/*`)] : []), ...read.map((s) => secretArn(`${s.name}-??????`))];
+    if (readPatterns.length) {
+      key.grantPrincipalsVia("OperatorsReadValues", operators, "secretsmanager", DECRYPT_ONLY, {
+        StringLike: { "kms:EncryptionContext:SecretARN": readPatterns.length === 1 ? readPatterns[0] : readPatterns },
       });
     }
     if (props.auditors?.length) {

@@ -143,6 +143,8 @@ export class McpStack extends TerraformStack {
       peopleRotated: secrets.all.filter((s) => s.rotation.by === "person"),
       replacedByPeople: secrets.all.filter((s) => s.rotation.by === "aws-once"),
       agentTokens: tokens,
+      // PLATFORM_ADMIN_PASSWORD: operators sign in to the gateway with it to register the tiers (docs/service.md).
+      readByOperators: [secrets.gatewayAdminPassword],
       auditBucket: this.logs.auditBucket,
     });
     const ra = config.access.rolesAnywhere;

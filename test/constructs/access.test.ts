@@ -55,10 +55,12 @@ describe("who may use the key and the secrets (config access)", () => {
     });
   });
 
-  it("lets operators decrypt agent tokens only, and auditors the archive only through S3", () => {
-    const ops = sid(keyStatements(prod), "OperatorsReadAgentTokens");
+  it("lets operators decrypt agent tokens and the gateway admin password only, and auditors the archive only through S3", () => {
+    const ops = sid(keyStatements(prod), "OperatorsReadValues");
     expect(ops.Action).toBe("kms:Decrypt");
-    expect(ops.Condition.StringLike).toEqual({ "kms:EncryptionContext:SecretARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/agent-token/*" });
+    expect(ops.Condition.StringLike).toEqual({
+      "kms:EncryptionContext:SecretARN": ["arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/agent-token/*", "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/gateway-admin-password-??????"],
+    });
     const aud = sid(keyStatements(prod), "AuditorsReadArchive");
     expect(aud.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:role/security-audit" });
     expect(aud.Action).toBe("kms:Decrypt");

@@ -110,6 +110,7 @@ test("a new operator is a new writer of the secrets people put and a new reader 
     `high: mcp/prod/model-api-key can now be written by ${added}`,
     `medium: mcp/prod/agent-token/monitoring can now be read by ${added}`,
     `medium: mcp/prod/agent-token/ops can now be read by ${added}`,
+    `medium: mcp/prod/gateway-admin-password can now be read by ${added}`,
     `medium: mcp/prod/ibmi-service-credentials can now be read by ${added}`,
     `medium: mcp/prod/model-api-key can now be read by ${added}`,
   ]);
