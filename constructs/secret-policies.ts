@@ -41,7 +41,7 @@ interface ExtraDeny {
  *   secret: ECS execution roles through grantRead, the rotation function, the agent-token readers) keep exactly that;
  * - principals outside the kit (operators) get the actions `allow` names, on the secrets it names;
  * - anyone else is denied reading and writing (a Deny on `aws:PrincipalArn`, which for a role session is the role's
- *   ARN: IAM User Guide, global condition keys). Managing the secret (describe, tag, rotate, delete, change this
+ *   ARN: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn). Managing the secret (describe, tag, rotate, delete, change this
  *   policy) stays with IAM, so Terraform and administrators keep working.
  * The readers and writers are derived at synth from the grants themselves, so a new grantRead elsewhere needs nothing
  * here. In particular the rotation function keeps the DescribeSecret, GetSecretValue, PutSecretValue and
