@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";
+import { accessChecks, accessSchema, tokenReaderSchema } from "./access";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
 import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
@@ -101,6 +102,8 @@ export const agentSchema = z.strictObject({
   allowCritical: z.boolean().optional(),
   /** Why the group needs critical toolsets; shown in the review report. */
   reason: z.string().min(10, { error: msg("is too short to explain anything", "say in a sentence why this group needs critical toolsets") }).max(300).optional(),
+  /** Who may read the group's token and how (config/access.ts, docs/secrets.md "Token delivery"). @default nobody but operators */
+  tokenReader: tokenReaderSchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -213,6 +216,8 @@ export const configSchema = z.strictObject({
         .default(15),
     })
     .default({ emails: [], authFailuresPerHour: 10, authCanaryMinutes: 15 }),
+  /** Operators, auditors and the CA of agent hosts outside AWS (config/access.ts). */
+  access: accessSchema.default({ operators: [], auditors: [] }),
   /** S3 backend for Terraform state; required in prod. Without it state stays in a local file outside cdktf.out. */
   state: z
     .strictObject({
@@ -353,6 +358,8 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const lock = cfg.logs.objectLock;
   if (lock && lock.days > days) add(["logs", "objectLock", "days"], `locks archived logs ${lock.days} days, longer than logs.retentionDays ${days}, so the lifecycle could not expire them`, `set ${days} or fewer, or raise logs.retentionDays`);
   if (cfg.secrets.rotationDays > 90) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is 90`, "set 90 or fewer (30 is the default)");
+
+  out.push(...accessChecks(cfg));
 
   if (prod) {
     (["mcpServer", "gateway"] as const).forEach((k) => {

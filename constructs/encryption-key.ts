@@ -3,8 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
-import { Condition, policyDocument, Statement } from "../lib/iam";
-import { ServiceRole } from "./service-role";
+import { Condition, Grantee, policyDocument, Statement } from "../lib/iam";
 
 export interface EncryptionKeyProps {
   readonly env: AwsEnv;
@@ -14,6 +13,16 @@ export interface EncryptionKeyProps {
   readonly aliasName?: string;
   /** What the key protects. @default secrets, logs and alerts of the environment */
   readonly description?: string;
+}
+
+/** AWS services that call KMS on a principal's behalf, as named in kms:ViaService. */
+export type ViaService = "secretsmanager" | "s3";
+
+/** Two conditions as one: keys of the same operator are merged (a key in both takes `b`'s value). */
+export function merge(a: Condition, b?: Condition): Condition {
+  const out: Record<string, Record<string, string | string[]>> = {};
+  for (const c of [a, b ?? {}]) for (const [op, kv] of Object.entries(c)) out[op] = { ...(out[op] ?? {}), ...kv };
+  return out;
 }
 
 /** Key administration without any usage rights, so administrators cannot read what the key protects. */
@@ -38,6 +47,8 @@ export class EncryptionKey extends Construct {
   readonly alias: KmsAlias;
   private readonly statements: Statement[];
   private readonly env: AwsEnv;
+  /** Principals of shared statements (grantShared), by statement id: one key-policy statement for many roles. */
+  private readonly shared = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -100,17 +111,61 @@ export class EncryptionKey extends Construct {
   }
 
   /** Lets a role decrypt with the key, in both the key policy and the role's own policy. */
-  grantDecrypt(role: ServiceRole, sid: string, condition?: Condition): void {
+  grantDecrypt(role: Grantee, sid: string, condition?: Condition): void {
     this.grant(role, sid, DECRYPT_ACTIONS, condition);
   }
 
-  grantEncryptDecrypt(role: ServiceRole, sid: string, condition?: Condition): void {
+  grantEncryptDecrypt(role: Grantee, sid: string, condition?: Condition): void {
     this.grant(role, sid, ENCRYPT_DECRYPT_ACTIONS, condition);
   }
 
-  private grant(role: ServiceRole, sid: string, actions: readonly string[], condition?: Condition): void {
+  private grant(role: Grantee, sid: string, actions: readonly string[], condition?: Condition): void {
     this.add({ sid, principal: { AWS: role.arn }, actions, resources: ["*"], condition, why: KEY_POLICY_RESOURCE });
     role.addToPolicy({ sid: `UseKey${sid}`, actions, resources: [this.key.arn], condition });
+  }
+
+  /**
+   * Lets IAM roles the kit does not manage (operators, auditors: ARNs from config) use the key, only when `service`
+   * ("secretsmanager", "s3") calls KMS on their behalf in this region and account. Key policy only: "Unless the key
+   * policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key"
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html), and a key policy that names the role
+   * needs no IAM policy besides. kms:ViaService and kms:CallerAccount: AWS KMS condition keys
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
+   */
+  grantPrincipalsVia(sid: string, principalArns: readonly string[], service: ViaService, actions: readonly string[], extra?: Condition): void {
+    if (principalArns.length === 0) throw new Error(`${this.node.path}: ${sid} names no principal`);
+    if (actions.some((a) => !a.startsWith("kms:") || a.includes("*"))) throw new Error(`${this.node.path}: ${sid} must list single kms: actions (got ${actions.join(", ")})`);
+    this.add({
+      sid,
+      principal: { AWS: principalArns.length === 1 ? principalArns[0] : [...principalArns] },
+      actions,
+      resources: ["*"],
+      condition: merge(this.via(service), extra),
+      why: KEY_POLICY_RESOURCE,
+    });
+  }
+
+  /**
+   * Many roles of one kind in one key-policy statement (its principal list grows with each call), so the policy stays
+   * far below the 32 KB key-policy limit with hundreds of agent groups. `keyCondition` holds for all of them (e.g. any
+   * agent token); `roleCondition` narrows each role's own policy (e.g. its own token's SecretARN).
+   */
+  grantShared(role: Grantee, sid: string, service: ViaService, actions: readonly string[], keyCondition: Condition, roleCondition: Condition): void {
+    let principals = this.shared.get(sid);
+    if (!principals) {
+      principals = [];
+      this.shared.set(sid, principals);
+      this.add({ sid, principal: { AWS: principals }, actions, resources: ["*"], condition: merge(this.via(service), keyCondition), why: KEY_POLICY_RESOURCE });
+    } else if (JSON.stringify(this.statements.find((s) => s.sid === sid)!.actions) !== JSON.stringify(actions)) {
+      throw new Error(`${this.node.path}: shared statement ${sid} already grants other actions`);
+    }
+    principals.push(role.arn);
+    role.addToPolicy({ sid: `UseKey${sid}`, actions, resources: [this.key.arn], condition: merge(this.via(service), roleCondition) });
+  }
+
+  /** kms:ViaService of `service` in this region, and kms:CallerAccount of this account. */
+  private via(service: ViaService): Condition {
+    return { StringEquals: { "kms:ViaService": `${service}.${this.env.region}.amazonaws.com`, "kms:CallerAccount": this.env.accountId } };
   }
 
   private add(s: Statement): void {

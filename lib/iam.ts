@@ -40,3 +40,14 @@ export function serviceTrustPolicy(service: string, accountId: string): string {
     },
   ]);
 }
+
+/**
+ * Anything with an ARN whose own policy grows through grants (ServiceRole, AgentTokenReader): what key and secret
+ * grants are given, and what secret resource policies read back to know who was granted what.
+ */
+export interface Grantee {
+  readonly arn: string;
+  addToPolicy(statement: Statement): void;
+  /** The statements granted so far. */
+  readonly grants: readonly Statement[];
+}

@@ -7,6 +7,7 @@
 import { RuleResult, StackResult } from "../policy/types";
 import { Facts } from "./facts";
 import { code, Md } from "./markdown";
+import { OTHERS } from "./secret-access";
 import { atLeastTls12 } from "./tls-policies";
 
 export type Status = "met" | "partly" | "not met" | "outside this kit";
@@ -283,7 +284,7 @@ const items: ChecklistItem[] = [
       const aws = f.secrets.filter((s) => !s.customerKey);
       return aws.length
         ? { status: "partly", evidence: a(...aws.map((s) => s.address)), operator: "encrypt every secret with the environment's customer key" }
-        : { status: "met", evidence: [`${f.secrets.length} Secrets Manager secrets, customer-managed KMS key`] };
+        : { status: "met", evidence: [`${f.secrets.length} Secrets Manager secrets, customer-managed KMS key`, `${f.secrets.filter((s) => !s.access.read.includes(OTHERS)).length} of them readable only by the principals granted them (resource and key policies; section 2)`] };
     },
   },
   // Audit & Logging

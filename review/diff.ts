@@ -167,6 +167,11 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (newReaders.length) add("medium", `${s.name} now also read by ${newReaders.join(", ")}`, s.address);
     const newGrantees = s.grantees.filter((r) => !old.grantees.includes(r));
     if (newGrantees.length) add("medium", `${s.name} now also readable by role ${newGrantees.join(", ")}`, s.address);
+    // Evaluated access (IAM, resource and key policies together): a new writer can change what every reader gets.
+    const newWriters = s.access.write.filter((w) => !old.access.write.includes(w));
+    if (newWriters.length) add("high", `${s.name} can now be written by ${newWriters.join(", ")}`, s.address);
+    const newAccess = s.access.read.filter((r) => !old.access.read.includes(r) && !newGrantees.includes(r));
+    if (newAccess.length) add("medium", `${s.name} can now be read by ${newAccess.join(", ")}`, s.address);
   }
   for (const s of x.secrets) if (!y.secrets.some((o) => o.address === s.address)) add("high", `secret removed: ${s.name} (whoever reads it fails; a scheduled deletion starts)`, s.address);
   for (const k of y.keys) {

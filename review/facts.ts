@@ -10,6 +10,7 @@ import { catalogueFromRecord, executeSqlFromEnv, GrantedTool, readRecordedCatalo
 import { TerraformJson } from "../policy/types";
 import { byKey } from "./markdown";
 import { blocks, bool, literal, num, PlanIndex, refsIn, Res } from "./plan-index";
+import { SecretAccessFact, SecretAccessIndex } from "./secret-access";
 import { API_DEFAULT_POLICY, minTlsVersion } from "./tls-policies";
 
 export type FlagSeverity = "critical" | "high" | "medium" | "low";
@@ -90,6 +91,8 @@ export interface SecretFact {
   readonly readers: readonly string[];
   /** IAM roles whose policies name the secret. */
   readonly grantees: readonly string[];
+  /** Who can read and who can write the value, from IAM, resource and key policies together (review/secret-access.ts). */
+  readonly access: SecretAccessFact;
 }
 
 export interface ListenerFact {
@@ -426,6 +429,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   // Serialized once: every secret is looked up in every alarm and policy (hundreds of each with many agent groups).
   const alarmTexts = alarmish.flatMap((t) => idx.all(t)).map((r) => ({ r, text: JSON.stringify(r.body) }));
   const policyTexts = policyDocs.map((p) => ({ p, text: JSON.stringify(p.doc ?? {}) }));
+  const secretAccess = new SecretAccessIndex(idx);
   const secrets: SecretFact[] = idx.all("aws_secretsmanager_secret").map((s) => {
     const name = literal(s.body.name) ?? (literal(s.body.name_prefix) ? `${literal(s.body.name_prefix)}…` : s.address);
     const key = keyLabel(idx, s.body.kms_key_id, "aws/secretsmanager (AWS managed)");
@@ -449,6 +453,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       alerts: alerts.sort(),
       readers,
       grantees,
+      access: secretAccess.of(s),
     };
   });
 

@@ -7,6 +7,7 @@ import { AssessedItem, assessChecklist, CHECKLIST_GROUPS, Status } from "./check
 import { extractFacts, Facts, Flag, FlagSeverity, FlowFact, ReviewContext } from "./facts";
 import { byKey, Cell, code, esc, list, md, Md, mermaidLabel, strong, table } from "./markdown";
 import { minTlsVersion } from "./tls-policies";
+import { OTHERS } from "./secret-access";
 
 export interface ReportOptions {
   /** The policy engine's result for this stack; without it the report says the check did not run. */
@@ -135,6 +136,8 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   // 2. Secrets
   out.push("## 2. Secrets", "");
   out.push(table(["Secret", "Purpose", "KMS key", "Rotation", "Read by", "IAM access", "Flags"], f.secrets.map((s) => [md(code(s.name), "\n", code(s.address)), s.description, s.kmsKey, rotationCell(s), list(s.readers.map(code)), list(s.grantees), flagsCell(secretFlagsOf(s))]), "_No Secrets Manager secret in this plan._"), "");
+  out.push("Who can read and who can write each value, from IAM, resource and key policies together (a principal must pass all three; docs/secrets.md):", "");
+  out.push(table(["Secret", "Can read", "Can write", "Allowed but blocked"], f.secrets.map((s) => [code(s.name), list(s.access.read.map(principalCell)), list(s.access.write.map(principalCell)), list(s.access.blocked)]), "_No Secrets Manager secret in this plan._"), "");
 
   // 3. TLS
   out.push("## 3. TLS", "");
@@ -214,6 +217,11 @@ function verdictOrder(v: string): number {
 
 function yesNo(v: boolean | undefined): string {
   return v === undefined ? "not set" : v ? "yes" : "no";
+}
+
+/** A principal of the access table: a role name or ARN in code; "any principal …" as words. */
+function principalCell(who: string): Md {
+  return who === OTHERS ? strong(who) : code(who);
 }
 
 function rotationCell(s: Facts["secrets"][number]): Cell {

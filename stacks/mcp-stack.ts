@@ -5,6 +5,9 @@ import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { AgentAccess } from "../constructs/agent-access";
+import { AgentTokenReaders } from "../constructs/agent-token-readers";
+import { OperatorAccess } from "../constructs/operator-access";
+import { SecretPolicies } from "../constructs/secret-policies";
 import { SecurityAlerts } from "../constructs/alerts";
 import { AuthCanary } from "../constructs/auth-canary";
 import { AuditLogs } from "../constructs/audit-logs";
@@ -56,6 +59,10 @@ export class McpStack extends TerraformStack {
   readonly authCanary: AuthCanary;
   /** One JWT signing secret per toolset tier (jwt auth mode only). */
   readonly tierSecrets?: TierSigningSecrets;
+  /** Resource policies of every secret: read and write only by who was granted it. */
+  readonly secretPolicies: SecretPolicies;
+  /** Per agent group with a tokenReader, the role its hosts read the token with (docs/secrets.md, "Token delivery"). */
+  readonly tokenReaders: AgentTokenReaders;
 
   constructor(scope: Construct, config: McpConfig) {
     super(scope, stackName(config.environment));
@@ -138,6 +145,37 @@ export class McpStack extends TerraformStack {
       agentTokens: config.mcpServer.authMode === "jwt" ? this.secrets.agentTokens : undefined,
       intervalMinutes: config.alerts.authCanaryMinutes,
     });
+    ({ secretPolicies: this.secretPolicies, tokenReaders: this.tokenReaders } = this.composeAccess(config));
+  }
+
+  /** Who may read and write each secret: operators, auditors, agent token readers (config access, agents[].tokenReader). */
+  private composeAccess(config: McpConfig) {
+    const secrets = this.secrets;
+    const secretPolicies = new SecretPolicies(this, "secret-policies", { secrets: [...secrets.all, ...Object.values(this.tierSecrets?.byTier ?? {})] });
+    const tokens = config.agents.map((a) => secrets.agentTokens[a.name]);
+    new OperatorAccess(this, "operator-access", {
+      env: this.env,
+      key: this.key,
+      policies: secretPolicies,
+      operators: config.access.operators,
+      auditors: config.access.auditors,
+      peopleRotated: secrets.all.filter((s) => s.rotation.by === "person"),
+      replacedByPeople: secrets.all.filter((s) => s.rotation.by === "aws-once"),
+      agentTokens: tokens,
+      // PLATFORM_ADMIN_PASSWORD: operators sign in to the gateway with it to register the tiers (docs/service.md).
+      readByOperators: [secrets.gatewayAdminPassword],
+      auditBucket: this.logs.auditBucket,
+    });
+    const ra = config.access.rolesAnywhere;
+    const tokenReaders = new AgentTokenReaders(this, "agent-token-readers", {
+      env: this.env,
+      key: this.key,
+      tokens: secrets.agentTokens,
+      policies: secretPolicies,
+      readers: config.agents.filter((a) => a.tokenReader).map((a) => ({ agent: a.name, ...a.tokenReader })),
+      certificateAuthority: ra?.caCertificatePem ? { certificatePem: ra.caCertificatePem } : ra?.acmPcaArn ? { acmPcaArn: ra.acmPcaArn } : undefined,
+    });
+    return { secretPolicies, tokenReaders };
   }
 
   /** The load balancer, the MCP tiers and the gateway (docs/service.md). */

@@ -22,7 +22,7 @@ const PROD = JSON.parse(fs.readFileSync(path.join(ROOT, "config", "prod.json"), 
  * so a name that landed under another spelling is noticed.
  */
 const PENDING_SCRIPTS: string[] = [];
-const PENDING_KEYS = ["access", "access.operators", "access.auditors"];
+const PENDING_KEYS: string[] = [];
 
 /**
  * Every AWS CLI operation (and waiter) the guide may call, with the flags it may pass. Verified on 2026-12-01 against

@@ -1,5 +1,6 @@
 import { StackResult } from "../../policy/types";
 import { diffPlans, DiffResult, renderDiff } from "../../review/diff";
+import { synthStack, variant } from "../helpers";
 import { shippedPlan } from "../plans";
 import { FIXTURE_POLICY, fixturePlan } from "./fixture";
 
@@ -96,4 +97,21 @@ test("a bucket that stops logging its access is a medium-severity change", () =>
   delete after.resource.aws_s3_bucket_logging;
   const { security } = diffPlans({ plans: { "mcp-prod": before } }, { plans: { "mcp-prod": after } });
   expect(security.map((c) => `${c.severity}: ${c.text}`)).toEqual(["medium: bucket mcp-prod-audit-123456789012-us-east-1 no longer logs access"]);
+});
+
+test("a new operator is a new writer of the secrets people put and a new reader of every token", () => {
+  const before = synthStack(variant("prod", () => undefined)).plan;
+  const after = synthStack(variant("prod", (c) => c.access.operators.push("arn:aws:iam::123456789012:role/mcp-prod-break-glass"))).plan;
+  const { security } = diffPlans({ plans: { "mcp-prod": before } }, { plans: { "mcp-prod": after } });
+  const added = "arn:aws:iam::123456789012:role/mcp-prod-break-glass";
+  expect(security.filter((c) => c.text.includes(added)).map((c) => `${c.severity}: ${c.text}`).sort()).toEqual([
+    `high: mcp/prod/gateway-encryption-secret can now be written by ${added}`,
+    `high: mcp/prod/ibmi-service-credentials can now be written by ${added}`,
+    `high: mcp/prod/model-api-key can now be written by ${added}`,
+    `medium: mcp/prod/agent-token/monitoring can now be read by ${added}`,
+    `medium: mcp/prod/agent-token/ops can now be read by ${added}`,
+    `medium: mcp/prod/gateway-admin-password can now be read by ${added}`,
+    `medium: mcp/prod/ibmi-service-credentials can now be read by ${added}`,
+    `medium: mcp/prod/model-api-key can now be read by ${added}`,
+  ]);
 });

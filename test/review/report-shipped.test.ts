@@ -66,6 +66,22 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     }
   });
 
+  test("says who can read and who can write each secret: the operators the people-rotated ones, each group's reader its own token", () => {
+    const row = (name: string) => review.markdown.split("\n").find((l) => l.startsWith(`| \`${name}\` | `))!;
+    for (const s of review.facts.secrets) {
+      expect(row(s.name)).toBeDefined();
+      for (const who of [...s.access.read, ...s.access.write]) expect(row(s.name)).toContain(who);
+    }
+    const secret = (key: string) => review.facts.secrets.find((s) => s.name === `mcp/${env}/${key}`)!;
+    for (const key of ["model-api-key", "ibmi-service-credentials"]) expect(secret(key).access.write).toEqual(config.access.operators);
+    for (const agent of config.agents) {
+      const readers = secret(`agent-token/${agent.name}`).access.read;
+      expect(readers).toEqual(expect.arrayContaining(config.access.operators));
+      for (const other of config.agents) expect(readers.includes(`mcp-${env}-token-${other.name}`)).toBe(other.name === agent.name && other.tokenReader !== undefined);
+    }
+    expect(review.facts.secrets.flatMap((s) => s.access.blocked)).toEqual([]);
+  });
+
   test("assesses every seed checklist item", () => {
     for (const item of CHECKLIST) expect(review.markdown).toMatch(new RegExp(`\\n\\| ${item.item.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} \\| (✅ met|🟡 partly|❌ not met|➖ outside this kit) \\|`));
   });
