@@ -77,6 +77,8 @@ describe("example workflows", () => {
       const script = runs("verify");
       for (const cmd of ["npm ci", "npm test", "npm run synth", "check -- cdktf.out --sarif", "review -- --diff ../base/cdktf.out cdktf.out", '--fail-on "$REVIEW_FAIL_ON"']) expect(script).toContain(cmd);
       expect(script).not.toContain("npm install");
+      // A repository that keeps approved plans in plans/ fails when they differ from what the branch synthesizes.
+      expect(script).toContain('[ -n "$(git status --porcelain -- plans)" ]');
       expect(jobs.verify.permissions).toEqual({ contents: "read" });
     });
 
