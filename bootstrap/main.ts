@@ -8,8 +8,9 @@
 import { disableTokenTraces } from "../lib/token-traces";
 disableTokenTraces();
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { App, Testing } from "cdktf";
+import { App } from "cdktf";
 import { ConfigError } from "../config/load";
 import { checkStack, PolicyError } from "../policy/engine";
 import { TerraformJson } from "../policy/types";
@@ -24,12 +25,19 @@ export const DEFAULT_BOOTSTRAP_OUTDIR = "cdktf.bootstrap.out";
 
 /** Each environment's plan types, from its stack synthesized in memory exactly as `npm run synth` builds it. */
 export function ciEnvironments(environments: readonly McpConfig[]): CiEnvironment[] {
-  return environments.map((config) => {
-    const stack = new McpStack(Testing.app(), config);
-    const types = typesOf(stack.toTerraform() as TerraformJson);
-    assertKnown(types, `mcp-${config.environment}`);
-    return { config, types };
-  });
+  // Never synthesized (toTerraform() alone gives the plan); constructs may still stage asset files in its folder.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ci-bootstrap-environments-"));
+  try {
+    const app = new App({ outdir: scratch, hclOutput: false, skipValidation: true });
+    return environments.map((config) => {
+      const stack = new McpStack(app, config);
+      const types = typesOf(stack.toTerraform() as TerraformJson);
+      assertKnown(types, `mcp-${config.environment}`);
+      return { config, types };
+    });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Refuses an output folder that holds other stacks (the environments' cdktf.out): the swap would delete them. */

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { BootstrapConfig, loadBootstrap, validateBootstrap } from "../../bootstrap/config";
-import { checkOutdir, DEFAULT_BOOTSTRAP_OUTDIR } from "../../bootstrap/main";
+import { checkOutdir, ciEnvironments, DEFAULT_BOOTSTRAP_OUTDIR } from "../../bootstrap/main";
 import { formatProblem } from "../../config/load";
 import { actionsFor, RESOURCE_ACTIONS, scopeOf, typesOf } from "../../lib/deploy-permissions";
 import { checkStack } from "../../policy/engine";
@@ -147,6 +147,13 @@ describe("every resource type the shipped plans contain has its calls listed", (
     expect(() => actionsFor({ resources: ["aws_vpc", "aws_dynamodb_table"], data: ["aws_region"] }, "read")).toThrow(
       "deploy permissions: the plan has resource types the CI roles cannot be derived for: aws_dynamodb_table, data.aws_region. Fix: add their Terraform calls to RESOURCE_ACTIONS (or DATA_ACTIONS) in lib/deploy-permissions.ts.",
     );
+  });
+});
+
+describe("plan types", () => {
+  it("are taken from the environment's stack built as npm run synth builds it", () => {
+    const prod = loaded.environments.find((e) => e.config.environment === "prod")!;
+    expect(ciEnvironments([prod.config])[0].types).toEqual(typesOf(shippedPlan("prod")));
   });
 });
 
