@@ -35,7 +35,8 @@ export interface BootstrapConfig {
   readonly state?: { readonly bucket: string; readonly key: string; readonly region?: string };
 }
 
-const KNOWN: Record<string, readonly string[]> = {
+/** Every key of the bootstrap config, per object ("" is the top level); docs/pipeline.md documents each. */
+export const BOOTSTRAP_KEYS: Readonly<Record<string, readonly string[]>> = {
   "": ["region", "accountId", "owner", "github", "environments", "stateKmsKeyArn", "state"],
   github: ["repository", "branch", "createOidcProvider", "planOnPullRequests"],
   state: ["bucket", "key", "region"],
@@ -56,7 +57,7 @@ export function validateBootstrap(raw: unknown, file: string, configDir: string)
     return { environments: [], problems };
   }
   const r = raw as Record<string, any>;
-  for (const [at, keys] of Object.entries(KNOWN)) {
+  for (const [at, keys] of Object.entries(BOOTSTRAP_KEYS)) {
     const obj = at ? r[at] : r;
     if (typeof obj !== "object" || obj === null) continue;
     for (const k of Object.keys(obj)) if (!keys.includes(k)) add(at ? `${at}.${k}` : k, undefined, "is not a known key", `remove it; known keys here: ${keys.join(", ")}`);

@@ -3,8 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { BootstrapConfig, loadBootstrap, validateBootstrap } from "../../bootstrap/config";
-import { checkOutdir, ciEnvironments, DEFAULT_BOOTSTRAP_OUTDIR } from "../../bootstrap/main";
+import { BOOTSTRAP_KEYS, BootstrapConfig, loadBootstrap, validateBootstrap } from "../../bootstrap/config";
+import { checkOutdir, ciEnvironments, DEFAULT_BOOTSTRAP_OUTDIR, synthesizeBootstrap } from "../../bootstrap/main";
+import { ConfigError } from "../../config/load";
 import { formatProblem } from "../../config/load";
 import { actionsFor, RESOURCE_ACTIONS, scopeOf, typesOf } from "../../lib/deploy-permissions";
 import { checkStack } from "../../policy/engine";
@@ -163,6 +164,13 @@ describe("bootstrap config", () => {
 
   it("accepts the shipped example", () => expect(problems(good)).toEqual([]));
 
+  it("is documented key by key in docs/pipeline.md", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "pipeline.md"), "utf8");
+    const keys = Object.entries(BOOTSTRAP_KEYS).flatMap(([at, ks]) => ks.filter((k) => !BOOTSTRAP_KEYS[k]).map((k) => (at ? `${at}.${k}` : k)));
+    const documented = (k: string) => doc.includes(`\`${k}\``) || (k.includes(".") && doc.includes(`\`${k.split(".")[0]}.`) && doc.includes(`${k.split(".")[1]}\``));
+    expect(keys.filter((k) => !documented(k))).toEqual([]);
+  });
+
   it("reports every problem at once with the field, the value and the fix", () => {
     expect(problems({ ...good, accountId: "12345", github: { repository: "acme", branch: "release/*", extra: 1 }, environments: ["staging", "dev", "nope", "staging"] })).toEqual([
       "bootstrap/ci.json: github.extra: is not a known key. Fix: remove it; known keys here: repository, branch, createOidcProvider, planOnPullRequests.",
@@ -179,6 +187,28 @@ describe("bootstrap config", () => {
 });
 
 describe("bootstrap output", () => {
+  it("writes the checked stack, and nothing when the config is bad", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-synth-"));
+    const outdir = path.join(dir, "out");
+    const err = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      synthesizeBootstrap({ file: FILE, configDir: CONFIG_DIR, outdir });
+      const written = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "cdk.tf.json"), "utf8"));
+      expect(Object.values(written.resource.aws_iam_role).map((r: any) => r.name).sort()).toEqual(["ci-mcp-prod-apply", "ci-mcp-prod-plan", "ci-mcp-staging-apply", "ci-mcp-staging-plan"]);
+      expect(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "versions.tf"), "utf8")).toContain('required_version = ">= 1.11.0"');
+      expect(err).toHaveBeenCalledWith("policy ci-bootstrap: 5 passed, 0 failed, 6 suppressed");
+      const bad = path.join(dir, "ci.json");
+      fs.writeFileSync(bad, JSON.stringify({ ...JSON.parse(fs.readFileSync(FILE, "utf8")), environments: ["dev"] }));
+      const before = fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "cdk.tf.json"), "utf8");
+      expect(() => synthesizeBootstrap({ file: bad, configDir: CONFIG_DIR, outdir })).toThrow(ConfigError);
+      expect(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "cdk.tf.json"), "utf8")).toBe(before);
+      expect(fs.readdirSync(dir).sort()).toEqual(["ci.json", "out"]);
+    } finally {
+      err.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses to write into the environments' cdktf.out, which its swap would delete", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-out-"));
     fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ stacks: { "mcp-prod": {}, "mcp-staging": {} } }));
