@@ -101,18 +101,21 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_s3_bucket_server_side_encryption_configuration: { read: ["s3:GetEncryptionConfiguration"], write: ["s3:PutEncryptionConfiguration"] },
   aws_s3_bucket_versioning: { read: ["s3:GetBucketVersioning"], write: ["s3:PutBucketVersioning"] },
   aws_secretsmanager_secret: { read: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], write: ["secretsmanager:CreateSecret", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:DeleteResourcePolicy"] },
-  aws_secretsmanager_secret_rotation: { read: ["secretsmanager:DescribeSecret"], write: ["secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret"] },
+  // RotateSecret starts the first rotation at once, invoking the rotation function.
+  aws_secretsmanager_secret_rotation: { read: ["secretsmanager:DescribeSecret"], write: ["secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "lambda:InvokeFunction"] },
   aws_security_group: { read: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces"], write: ["ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", ...SG_RULES, ...EC2_TAGS] },
+  // What CreatePrivateDnsNamespace needs besides itself: https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html
   aws_service_discovery_private_dns_namespace: {
     read: ["servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:ListTagsForResource", "route53:GetHostedZone"],
-    write: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:UpdatePrivateDnsNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:TagResource", "servicediscovery:UntagResource", "route53:CreateHostedZone", "route53:DeleteHostedZone", "route53:ListHostedZonesByName", "ec2:DescribeVpcAttribute"],
+    write: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:UpdatePrivateDnsNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:TagResource", "servicediscovery:UntagResource", "route53:CreateHostedZone", "route53:ListHostedZonesByName", "ec2:DescribeVpcs", "ec2:DescribeRegions"],
   },
   aws_service_discovery_service: { read: ["servicediscovery:GetService", "servicediscovery:ListTagsForResource"], write: ["servicediscovery:CreateService", "servicediscovery:UpdateService", "servicediscovery:DeleteService", "servicediscovery:TagResource", "servicediscovery:UntagResource"] },
   aws_sns_topic: { read: ["sns:GetTopicAttributes", "sns:GetDataProtectionPolicy", "sns:ListTagsForResource"], write: ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:TagResource", "sns:UntagResource"] },
   aws_sns_topic_policy: { read: ["sns:GetTopicAttributes"], write: ["sns:SetTopicAttributes"] },
   aws_sns_topic_subscription: { read: ["sns:GetSubscriptionAttributes"], write: ["sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes"] },
   aws_subnet: { read: ["ec2:DescribeSubnets"], write: ["ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet", ...EC2_TAGS] },
-  aws_vpc: { read: ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"], write: ["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", ...EC2_TAGS] },
+  // The provider also reads the VPC's main route table, default network ACL and default security group.
+  aws_vpc: { read: ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables", "ec2:DescribeNetworkAcls", "ec2:DescribeSecurityGroups"], write: ["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", ...EC2_TAGS] },
   aws_vpc_endpoint: {
     read: ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeVpcEndpointServices"],
     // Interface endpoints with private DNS associate the VPC with a hosted zone AWS owns, on the caller's behalf.
