@@ -285,3 +285,27 @@ export function statementsFor(actions: readonly string[], env: AwsEnv): { scoped
   if (global.length) unscoped.push({ sid: "GlobalActionsWithoutResourceScope", actions: global, resources: ["*"], why: why(global) });
   return { scoped: [...scoped, ...special], unscoped };
 }
+
+/**
+ * The S3 backend's calls (https://developer.hashicorp.com/terraform/language/backend/s3, "Permissions Required"):
+ * list the bucket, read the state, and with `use_lockfile` read, write and delete `<key>.tflock`. Only apply writes
+ * the state. With an SSE-KMS bucket, its key through S3 only.
+ */
+export function stateStatements(state: { bucket: string; key: string; region: string } | undefined, kmsKeyArn: string | undefined, mode: "plan" | "apply"): Statement[] {
+  if (!state) return [];
+  const bucket = `arn:aws:s3:::${state.bucket}`;
+  const out: Statement[] = [
+    // No s3:prefix condition: the backend also lists workspace states (workspace_key_prefix) when it starts.
+    { sid: "StateList", actions: ["s3:ListBucket"], resources: [bucket] },
+    { sid: mode === "apply" ? "StateReadWrite" : "StateRead", actions: mode === "apply" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"], resources: [`${bucket}/${state.key}`] },
+    { sid: "StateLock", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${bucket}/${state.key}.tflock`] },
+  ];
+  if (kmsKeyArn)
+    out.push({
+      sid: "StateEncryption",
+      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      resources: [kmsKeyArn],
+      condition: { StringEquals: { "kms:ViaService": `s3.${state.region}.amazonaws.com` } },
+    });
+  return out;
+}

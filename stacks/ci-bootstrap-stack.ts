@@ -6,8 +6,7 @@ import { McpConfig } from "../config/schema";
 import { CiRole } from "../constructs/ci-role";
 import { GithubOidc } from "../constructs/github-oidc";
 import { AwsEnv, PROJECT } from "../lib/aws-env";
-import { actionsFor, PlanTypes, statementsFor } from "../lib/deploy-permissions";
-import { Statement } from "../lib/iam";
+import { actionsFor, PlanTypes, statementsFor, stateStatements } from "../lib/deploy-permissions";
 
 /** The bootstrap's stack name; kept apart from the environments' `mcp-<env>` stacks. */
 export const BOOTSTRAP_STACK = "ci-bootstrap";
@@ -55,7 +54,7 @@ export class CiBootstrapStack extends TerraformStack {
         name: `ci-mcp-${c.environment}-plan`,
         description: `Read-only plan of mcp-${c.environment} from ${repo} (${branch} and pull requests): refresh, state read and lock`,
         trustPolicy: this.oidc.trustPolicy(planSubjects),
-        statements: [...stateStatements(c, config, "plan"), ...read.scoped],
+        statements: [...stateStatements(stateOf(c), config.stateKmsKeyArn, "plan"), ...read.scoped],
         unscoped: read.unscoped,
       });
       const write = statementsFor(actionsFor(types, "write"), env);
@@ -63,7 +62,7 @@ export class CiBootstrapStack extends TerraformStack {
         name: `ci-mcp-${c.environment}-apply`,
         description: `Deploys mcp-${c.environment} from ${repo}, GitHub environment ${c.environment} only`,
         trustPolicy: this.oidc.trustPolicy([`repo:${repo}:environment:${c.environment}`]),
-        statements: [...stateStatements(c, config, "apply"), ...write.scoped],
+        statements: [...stateStatements(stateOf(c), config.stateKmsKeyArn, "apply"), ...write.scoped],
         unscoped: write.unscoped,
       });
       new TerraformOutput(scope, "plan-role-arn", { value: this.planRoles[c.environment].arn, description: `AWS_PLAN_ROLE_ARN of ${c.environment}` });
@@ -72,26 +71,7 @@ export class CiBootstrapStack extends TerraformStack {
   }
 }
 
-/**
- * The S3 backend's calls (https://developer.hashicorp.com/terraform/language/backend/s3, "Permissions Required"):
- * list the bucket, read the state, and with `use_lockfile` write and delete `<key>.tflock`. Only apply writes the state.
- */
-function stateStatements(c: McpConfig, config: BootstrapConfig, mode: "plan" | "apply"): Statement[] {
-  if (!c.state) return [];
-  const key = c.state.key ?? `${PROJECT}/${c.environment}.tfstate`;
-  const bucket = `arn:aws:s3:::${c.state.bucket}`;
-  const out: Statement[] = [
-    // No s3:prefix condition: the backend also lists workspace states (workspace_key_prefix) when it starts.
-    { sid: "StateList", actions: ["s3:ListBucket"], resources: [bucket] },
-    { sid: mode === "apply" ? "StateReadWrite" : "StateRead", actions: mode === "apply" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"], resources: [`${bucket}/${key}`] },
-    { sid: "StateLock", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${bucket}/${key}.tflock`] },
-  ];
-  if (config.stateKmsKeyArn)
-    out.push({
-      sid: "StateEncryption",
-      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-      resources: [config.stateKmsKeyArn],
-      condition: { StringEquals: { "kms:ViaService": `s3.${c.state.region ?? c.region}.amazonaws.com` } },
-    });
-  return out;
+/** Where an environment's S3 backend keeps its state: the defaults of McpStack.configureBackend (test/pipeline/bootstrap.test.ts compares them with a synthesized backend). */
+function stateOf(c: McpConfig): { bucket: string; key: string; region: string } | undefined {
+  return c.state ? { bucket: c.state.bucket, key: c.state.key ?? `${PROJECT}/${c.environment}.tfstate`, region: c.state.region ?? c.region } : undefined;
 }

@@ -87,7 +87,10 @@ describe("permissions", () => {
     const writing = statements.filter((s) => [].concat(s.Action).some((a: string) => writes.test(a)));
     // The only writes: the lock file of the S3 backend's native locking.
     expect(writing.map((s) => [s.Sid, s.Resource])).toEqual([["StateLock", "arn:aws:s3:::acme-terraform-state-123456789012/ibmi-mcp/prod.tfstate.tflock"]]);
-    expect(statements.find((s) => s.Sid === "StateRead")).toMatchObject({ Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-terraform-state-123456789012/ibmi-mcp/prod.tfstate" });
+    // The very object the environment's S3 backend uses (McpStack's backend, as synthesized).
+    const backend = (shippedPlan("prod") as any).terraform.backend.s3;
+    expect(statements.find((s) => s.Sid === "StateRead")).toMatchObject({ Action: "s3:GetObject", Resource: `arn:aws:s3:::${backend.bucket}/${backend.key}` });
+    expect(statements.find((s) => s.Sid === "StateEncryption").Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${backend.region}.amazonaws.com` } });
   });
 
   it("gives the apply role every call its environment's resource types need, and the plan role their reads", () => {
