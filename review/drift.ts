@@ -88,6 +88,7 @@ function handAddedRules(entry: DriftEntry, actual: Record<string, any>): void {
         ...((r.ipv6_cidr_blocks as string[]) ?? []).map((c) => ({ cidr_ipv6: c })),
         ...((r.security_groups as string[]) ?? []).map((g) => ({ referenced_security_group_id: g })),
         ...((r.prefix_list_ids as string[]) ?? []).map((p) => ({ prefix_list_id: p })),
+        ...(r.self === true ? [{ referenced_security_group_id: `\${aws_security_group.${entry.name}.id}` }] : []),
       ];
       peers.forEach((peer, j) => {
         actual.resource[type] ??= {};
