@@ -34,7 +34,7 @@ describe("GitLab CI example", () => {
     expect(s).toContain("git worktree add ../base FETCH_HEAD");
     expect(s).toContain('review -- --diff ../base/cdktf.out cdktf.out --out plan-review.md --fail-on "$REVIEW_FAIL_ON"');
     expect(s).toContain('case ",$CI_MERGE_REQUEST_LABELS," in *",$APPROVAL_LABEL,"*) APPROVED=true');
-    expect(script("verify")).toMatch(/npm ci\nnpm test\nnpm run synth\nnpm run --silent check -- cdktf.out --sarif policy.sarif/);
+    expect(script("verify")).toMatch(/npm ci\nMCP_CONFIG_DIR=config npm test\nnpm run synth\nnpm run --silent check -- cdktf.out --sarif policy.sarif/);
   });
 
   it("deploys staging before prod, prod by hand, one apply per environment at a time, with the apply role", () => {

@@ -80,6 +80,8 @@ describe("example workflows", () => {
       // A repository that keeps approved plans in plans/ fails when they differ from what the branch synthesizes.
       expect(script).toContain('[ -n "$(git status --porcelain -- plans)" ]');
       expect(jobs.verify.permissions).toEqual({ contents: "read" });
+      // The kit's tests check the kit's examples, whichever folder the pipeline deploys from.
+      expect(steps.find((s) => s.run === "npm test")?.env).toEqual({ MCP_CONFIG_DIR: "config" });
     });
 
     it("uploads the SARIF to code scanning from a job that runs no code", () => {
