@@ -6,7 +6,7 @@ export interface Statement {
   /** Statement id; also what reviewers see in the report. */
   readonly sid: string;
   readonly effect?: "Allow" | "Deny";
-  readonly principal?: { readonly AWS?: string | string[]; readonly Service?: string | string[] } | "*";
+  readonly principal?: { readonly AWS?: string | string[]; readonly Service?: string | string[]; readonly Federated?: string } | "*";
   readonly actions: readonly string[];
   /** ARNs. "*" only where AWS requires it, and then `why` must say so. */
   readonly resources?: readonly string[];

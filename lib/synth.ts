@@ -84,7 +84,7 @@ export const VERSIONS_FILE = "versions.tf";
  * `terraform { required_version }` beside the stack's JSON: Terraform reads every .tf and .tf.json file of the
  * directory it runs in, so the constraint holds for `cdktf deploy` as if it were in the JSON (see McpStack).
  */
-function writeVersionsFile(stackDir: string): void {
+export function writeVersionsFile(stackDir: string): void {
   const hcl = [
     "# Written by the kit's synth (lib/synth.ts). Terraform reads it together with cdk.tf.json.",
     "terraform {",
@@ -96,7 +96,7 @@ function writeVersionsFile(stackDir: string): void {
 }
 
 /** Replaces `target` with `fresh`: rename the old one aside, rename the new one in, then delete the old. */
-function swapInto(fresh: string, target: string): void {
+export function swapInto(fresh: string, target: string): void {
   const old = `${target}.old-${process.pid}`;
   const hadOld = fs.existsSync(target);
   if (hadOld) fs.renameSync(target, old);

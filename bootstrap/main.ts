@@ -1,0 +1,97 @@
+/**
+ * `npm run bootstrap`: synthesizes the CI bootstrap stack (stacks/ci-bootstrap-stack.ts) from `bootstrap/ci.json`
+ * (MCP_BOOTSTRAP_CONFIG) and the environments it names in `config/` (MCP_CONFIG_DIR), into `cdktf.bootstrap.out`
+ * (CDKTF_OUTDIR), after the policy check. Deploy it with
+ *   npx cdktf deploy --app "node scripts/run.cjs bootstrap" --output cdktf.bootstrap.out ci-bootstrap
+ * It never writes into the environments' output: `npm run synth` replaces that folder whole.
+ */
+import { disableTokenTraces } from "../lib/token-traces";
+disableTokenTraces();
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { ConfigError } from "../config/load";
+import { checkStack, PolicyError } from "../policy/engine";
+import { TerraformJson } from "../policy/types";
+import { McpStack } from "../stacks/mcp-stack";
+import { BOOTSTRAP_STACK, CiBootstrapStack, CiEnvironment } from "../stacks/ci-bootstrap-stack";
+import { assertKnown, typesOf } from "../lib/deploy-permissions";
+import { swapInto, writeVersionsFile } from "../lib/synth";
+import { BootstrapConfig, loadBootstrap } from "./config";
+import { McpConfig } from "../config/schema";
+
+export const DEFAULT_BOOTSTRAP_OUTDIR = "cdktf.bootstrap.out";
+
+/** Each environment's plan types, from its stack synthesized in memory exactly as `npm run synth` builds it. */
+export function ciEnvironments(environments: readonly McpConfig[]): CiEnvironment[] {
+  // Never synthesized (toTerraform() alone gives the plan); constructs may still stage asset files in its folder.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ci-bootstrap-environments-"));
+  try {
+    const app = new App({ outdir: scratch, hclOutput: false, skipValidation: true });
+    return environments.map((config) => {
+      const stack = new McpStack(app, config);
+      const types = typesOf(stack.toTerraform() as TerraformJson);
+      assertKnown(types, `mcp-${config.environment}`);
+      return { config, types };
+    });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Refuses an output folder that holds other stacks (the environments' cdktf.out): the swap would delete them. */
+export function checkOutdir(outdir: string): void {
+  const manifest = path.join(outdir, "manifest.json");
+  if (!fs.existsSync(manifest)) return;
+  const stacks = Object.keys(JSON.parse(fs.readFileSync(manifest, "utf8")).stacks ?? {});
+  const others = stacks.filter((s) => s !== BOOTSTRAP_STACK);
+  if (others.length)
+    throw new Error(`${outdir} holds the stacks ${others.join(", ")}; the bootstrap would replace them. Fix: give the bootstrap its own output, e.g. CDKTF_OUTDIR=${DEFAULT_BOOTSTRAP_OUTDIR} or cdktf --output ${DEFAULT_BOOTSTRAP_OUTDIR}`);
+}
+
+export function synthesizeBootstrap(opts: { file: string; configDir: string; outdir: string }): { config: BootstrapConfig; plan: TerraformJson } {
+  const { config, environments } = loadBootstrap(opts.file, opts.configDir);
+  checkOutdir(opts.outdir);
+  const outdir = path.resolve(opts.outdir);
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
+  try {
+    const app = new App({ outdir: tmp, hclOutput: false, skipValidation: false });
+    new CiBootstrapStack(app, config, ciEnvironments(environments));
+    app.synth();
+    const dir = path.join(tmp, "stacks", BOOTSTRAP_STACK);
+    writeVersionsFile(dir);
+    const plan = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as TerraformJson;
+    // The strictest stage: no rule may be relaxed for the roles that deploy production.
+    const result = checkStack(BOOTSTRAP_STACK, plan, { stage: "prod" });
+    const suppressed = result.results.reduce((n, r) => n + r.suppressed.length, 0);
+    console.error(`policy ${BOOTSTRAP_STACK}: ${result.results.filter((r) => r.verdict === "pass").length} passed, ${result.results.filter((r) => r.verdict === "fail").length} failed${suppressed ? `, ${suppressed} suppressed` : ""}`);
+    if (!result.passed) throw new PolicyError([result]);
+    swapInto(tmp, outdir);
+    return { config, plan };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function main(): number {
+  const file = process.env.MCP_BOOTSTRAP_CONFIG ?? path.join("bootstrap", "ci.json");
+  const configDir = process.env.MCP_CONFIG_DIR ?? "config";
+  const outdir = process.env.CDKTF_OUTDIR ?? DEFAULT_BOOTSTRAP_OUTDIR;
+  try {
+    const { config } = synthesizeBootstrap({ file, configDir, outdir });
+    console.log(`synthesized ${BOOTSTRAP_STACK} (${config.environments.map((e) => `ci-mcp-${e}-plan, ci-mcp-${e}-apply`).join(", ")}) into ${outdir}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof PolicyError) {
+      console.error(`${e.message}\nNothing was written; ${outdir} is unchanged.`);
+      return 1;
+    }
+    console.error(`bootstrap: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main();
