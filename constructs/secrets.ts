@@ -80,8 +80,11 @@ export interface SecretsProps {
    * @default the smaller of 7 and `rotationDays`
    */
   readonly agentTokenRotationDays?: number;
-  /** Concurrency reserved for the rotation function (all secrets rotate at once on the first apply). @default 3 */
-  readonly rotationConcurrency?: number;
+  /**
+   * Concurrent executions reserved for each of the two functions (rotation, age check); see
+   * VpcFunctionProps.reservedConcurrency for why none is the default. @default none
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -163,7 +166,7 @@ export class Secrets extends Construct {
       description: `Generates and rotates the kit-generated secrets of ${env.environment} inside AWS`,
       network: props.network,
       logs: props.logs,
-      reservedConcurrency: props.rotationConcurrency ?? 3,
+      reservedConcurrency: props.reservedConcurrency,
     });
     // VpcFunction names it mcp-<env>-<name>. An ARN built from that name, for grants on the function's own role: its
     // policy is created before the function, so a reference to the function's arn attribute would be a cycle.
@@ -198,7 +201,7 @@ export class Secrets extends Construct {
       description: `Raises an alarm when a person-rotated secret of ${env.environment} is missing or older than ${rotationDays} days`,
       network: props.network,
       logs: props.logs,
-      reservedConcurrency: 1,
+      reservedConcurrency: props.reservedConcurrency,
       environment: { SECRET_IDS: JSON.stringify(manual.map((s) => s.name)), MAX_AGE_DAYS: String(rotationDays) },
     });
     this.ageCheckFunction.role.addToPolicy({ sid: "ReadVersionMetadata", actions: ["secretsmanager:ListSecretVersionIds"], resources: manual.map((s) => s.arn) });
@@ -207,7 +210,8 @@ export class Secrets extends Construct {
       description: "Daily age check of the secrets only people rotate",
       scheduleExpression: "rate(1 day)",
     });
-    new CloudwatchEventTarget(this, "age-check-target", { rule: schedule.name, arn: this.ageCheckFunction.arn, targetId: "secret-age-check" });
+    // The schedule may fire soon after it exists: like every run during apply, it waits for the VPC endpoints (MCP-DEPLOY-018).
+    new CloudwatchEventTarget(this, "age-check-target", { rule: schedule.name, arn: this.ageCheckFunction.arn, targetId: "secret-age-check", dependsOn: [...this.ageCheckFunction.ready] });
     new LambdaPermission(this, "age-check-invoke", {
       statementId: "EventBridgeSchedule",
       action: "lambda:InvokeFunction",
@@ -288,7 +292,8 @@ export class Secrets extends Construct {
       functionName: this.rotationFunction.functionName,
       input: JSON.stringify({ GenerateOnce: s.arn }),
       lifecycleScope: "CREATE_ONLY",
-      dependsOn: [this.rotationFunction.fn],
+      // In the VPC: without its endpoints the call times out (MCP-DEPLOY-018).
+      dependsOn: [...this.rotationFunction.ready],
     });
     // Synchronous: the value exists when Terraform has created this resource.
     s.firstValue.push(generate);
@@ -316,7 +321,9 @@ export class Secrets extends Construct {
       rotationRules: { automaticallyAfterDays: days },
       // The first value is generated on apply, inside AWS; until then the secret has no version at all.
       rotateImmediately: true,
-      dependsOn: [invoke, this.rotationFunction.fn, ...after],
+      // The function runs in the VPC: it waits for the endpoints it calls through (MCP-DEPLOY-018). `after`: what it
+      // reads, e.g. an agent token's signing secret, whose own first rotation the function then waits for, boundedly.
+      dependsOn: [invoke, ...this.rotationFunction.ready, ...after],
     });
     // RotateSecret returns once the rotation has started; its four steps take seconds, while a task that reads the
     // secret starts only after the service exists and its image is pulled.

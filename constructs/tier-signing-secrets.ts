@@ -110,7 +110,8 @@ export class TierSigningSecrets extends Construct {
         rotationLambdaArn: fn.arn,
         rotationRules: { automaticallyAfterDays: rotationDays },
         rotateImmediately: true,
-        dependsOn: [invoke, fn.fn],
+        // In the VPC: the first rotation waits for the endpoints and rules the function calls through (MCP-DEPLOY-018).
+        dependsOn: [invoke, ...fn.ready],
       });
       new TerraformOutput(this, `${tier.id}-arn`, { value: secret.arn, description: `ARN of ${name}` }).overrideLogicalId(`tier_${tier.id.replace(/-/g, "_")}_signing_secret_arn`);
       byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, props.secrets);
