@@ -6,7 +6,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
+import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { suppress } from "../policy/suppress";
@@ -167,6 +167,8 @@ export class Secrets extends Construct {
       network: props.network,
       logs: props.logs,
       reservedConcurrency: props.reservedConcurrency,
+      // An agent token's first rotation may wait this long for its signing secret's first value (functions/rotate-secret).
+      timeoutSeconds: SIGNER_WAIT_SECONDS + 30,
     });
     // VpcFunction names it mcp-<env>-<name>. An ARN built from that name, for grants on the function's own role: its
     // policy is created before the function, so a reference to the function's arn attribute would be a cycle.

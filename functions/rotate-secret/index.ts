@@ -18,6 +18,9 @@
  * moves AWSCURRENT, the function starts a rotation of every agent token signed with it (they re-mint with the new key)
  * and forces a new deployment of the tier's ECS service (its tasks restart with the new key): docs/secrets.md. The
  * gateway's rotating secrets (JWT secret, admin password) name the gateway service the same way (`mcp-restart-service`).
+ * On the first apply an agent token's first rotation starts right after its signer's (Terraform orders them, but
+ * RotateSecret returns before the rotation ends): its createSecret polls for the signer's first AWSCURRENT, at most
+ * SIGNER_WAIT_SECONDS, and the signer's first finishSecret re-mints nothing (a second RotateSecret would be refused).
  *
  * A secret tagged `mcp-secret-rotation=never` (the gateway's AUTH_ENCRYPTION_SECRET) is not rotated: Terraform invokes
  * the function once on apply with `{ GenerateOnce: <secret ARN> }` (aws_lambda_invocation), which puts a first
@@ -34,7 +37,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
-import { AGENT_TOKEN_TAG_PREFIX, CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "./contract";
+import { AGENT_TOKEN_TAG_PREFIX, CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG } from "./contract";
 import { jwtProblem, signHs256 } from "./jwt";
 
 export interface RotationEvent {
@@ -177,7 +180,7 @@ async function createSecret(secretId: string, token: string, spec: Spec): Promis
   } catch (e) {
     if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
   }
-  const value = await generate(spec, token);
+  const value = await generate(spec, token, secretId);
   await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: value, VersionStages: ["AWSPENDING"] }));
   log("created", secretId, "createSecret");
 }
@@ -190,11 +193,38 @@ export function dependentsFromTags(tags: Tags): Dependents {
   };
 }
 
-/** The current value of the tier signing secret; the token must carry the key the tier's tasks verify with. */
-async function signingKey(arn: string): Promise<string> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: "AWSCURRENT" }));
-  if (!out.SecretString) throw new Error(`signing secret ${arn} has no current value yet`);
-  return out.SecretString;
+/**
+ * How long, and how often, the function polls for what it reads: bounded by SIGNER_WAIT_SECONDS, well inside the
+ * function's timeout. `sleep` is replaceable so tests run without waiting.
+ */
+export const waiting = {
+  totalMs: SIGNER_WAIT_SECONDS * 1000,
+  stepMs: 3000,
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * The current value of the tier signing secret; the token must carry the key the tier's tasks verify with. On the
+ * first apply the signer's own first rotation may still be running (RotateSecret is asynchronous): poll until it has
+ * a value, at most `waiting.totalMs`, then fail, so the rotation-error alarm fires and the log says what to do.
+ */
+async function signingKey(arn: string, token: string): Promise<string> {
+  for (let waited = 0; ; waited += waiting.stepMs) {
+    try {
+      const out = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: "AWSCURRENT" }));
+      if (out.SecretString) return out.SecretString;
+    } catch (e) {
+      // No AWSCURRENT version yet: GetSecretValue answers ResourceNotFoundException.
+      if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
+    }
+    if (waited + waiting.stepMs > waiting.totalMs) {
+      throw new Error(
+        `signing secret ${arn} has no current value after waiting ${Math.round(waited / 1000)} s: its first rotation has not finished (see the rotate-secret log group). Once it has a value, run aws secretsmanager rotate-secret --secret-id ${token}`,
+      );
+    }
+    if (waited === 0) log("waiting-for-signing-secret", arn, "createSecret");
+    await waiting.sleep(waiting.stepMs);
+  }
 }
 
 /** An HS256 JWT for one agent group: `cid`/`sub` = the group, `scp` = its tier's toolsets, `exp` = now + lifetime. */
@@ -202,8 +232,9 @@ export function mintAgentToken(spec: Extract<Spec, { kind: "agent-jwt" }>, key: 
   return signHs256({ cid: spec.clientId, sub: spec.clientId, scp: spec.scopes, iat: nowSeconds, exp: nowSeconds + spec.lifetimeHours * 3600 }, key);
 }
 
-export async function generate(spec: Spec, token: string): Promise<string> {
-  if (spec.kind === "agent-jwt") return mintAgentToken(spec, await signingKey(spec.signingSecret));
+/** A new value for `spec`; `secretId` (the secret being rotated) names it in a signer-wait error. */
+export async function generate(spec: Spec, token: string, secretId = "<the agent token secret>"): Promise<string> {
+  if (spec.kind === "agent-jwt") return mintAgentToken(spec, await signingKey(spec.signingSecret, secretId));
   if (spec.kind === "rsa-key-pair") {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", {
       modulusLength: spec.length,
@@ -231,7 +262,7 @@ async function testSecret(secretId: string, token: string, spec: Spec): Promise<
     spec.kind === "agent-jwt"
       ? pending.SecretString === undefined
         ? "is missing"
-        : jwtProblem(pending.SecretString, await signingKey(spec.signingSecret), Math.floor(Date.now() / 1000))
+        : jwtProblem(pending.SecretString, await signingKey(spec.signingSecret, secretId), Math.floor(Date.now() / 1000))
       : checkValue(spec, pending.SecretString);
   if (problem) throw new Error(`pending value of ${secretId} ${problem}`);
   log("tested", secretId, "testSecret");
@@ -266,14 +297,17 @@ async function finishSecret(secretId: string, token: string, stages: Record<stri
 /**
  * After a secret's new version became current: re-mint every agent token it signs (a tier signing secret; their
  * createSecret reads the new AWSCURRENT), then restart the service whose tasks hold it (a tier, or the gateway) so they
- * load the new value. A token whose rotation is not configured
- * yet (first apply) is skipped: its own first rotation signs with the current key. Every dependent is tried; then any
+ * load the new value. On the first value, and for a token whose rotation is not configured yet, nothing is re-minted:
+ * the token's own first rotation signs with the current key. Every dependent is tried; then any
  * failure fails the step, which raises the rotation-error alarm (the new key is already current; rerun with
  * `aws secretsmanager rotate-secret` on the failed token, or `aws ecs update-service --force-new-deployment`).
  */
 async function afterFinish(secretId: string, dependents: Dependents, firstValue: boolean): Promise<void> {
+  if (firstValue && dependents.agentTokens.length) log("tokens-mint-their-own-first-value", secretId, "finishSecret");
   const failed: string[] = [];
-  for (const name of dependents.agentTokens) {
+  // A first value (first apply): no token was minted with an older key, and each token's own first rotation mints
+  // with this one (createSecret waits for it). A RotateSecret now would be refused while that rotation runs.
+  for (const name of firstValue ? [] : dependents.agentTokens) {
     try {
       const meta = await client.send(new DescribeSecretCommand({ SecretId: name }));
       if (!meta.RotationEnabled) {

@@ -49,7 +49,7 @@ interface Placement {
 /** Everything that starts code in a VPC while the plan applies, with where that code runs. */
 function runners(plan: PlanView): { runner: PlanResource; placement: Placement }[] {
   const out: { runner: PlanResource; placement: Placement }[] = [];
-  const fnPlacement = (value: unknown, what: string): Placement | undefined => {
+  const fnPlacement = (value: unknown): Placement | undefined => {
     const fn = plan.target(value, "aws_lambda_function");
     const vpc = fn && block(fn.body.vpc_config);
     if (!fn || !vpc) return undefined;
@@ -60,17 +60,17 @@ function runners(plan: PlanView): { runner: PlanResource; placement: Placement }
     if (net) out.push({ runner: s, placement: { what: "starts tasks", subnets: list(net.subnets), groups: list(net.security_groups) } });
   }
   for (const i of plan.resources("aws_lambda_invocation")) {
-    const p = fnPlacement(i.body.function_name, "invokes");
+    const p = fnPlacement(i.body.function_name);
     if (p) out.push({ runner: i, placement: p });
   }
   // rotate_immediately defaults to true: Secrets Manager runs the function as soon as the rotation is configured.
   for (const r of plan.resources("aws_secretsmanager_secret_rotation")) {
     if (bool(r.body.rotate_immediately) === false) continue;
-    const p = fnPlacement(r.body.rotation_lambda_arn, "rotates");
+    const p = fnPlacement(r.body.rotation_lambda_arn);
     if (p) out.push({ runner: r, placement: p });
   }
   for (const t of plan.resources("aws_cloudwatch_event_target")) {
-    const p = fnPlacement(t.body.arn, "schedules");
+    const p = fnPlacement(t.body.arn);
     if (p) out.push({ runner: t, placement: p });
   }
   return out;
