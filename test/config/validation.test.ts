@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, formatProblem, loadConfigs, parseJson, validateConfig } from "../../config/load";
+import { ConfigError, crossConfigChecks, formatProblem, loadConfigs, parseJson, validateConfig } from "../../config/load";
 import { CONFIG_DIR } from "../paths";
 
 const raw = (env: string) => JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.json`), "utf8"));
@@ -119,5 +119,54 @@ describe("loading a directory", () => {
 
   it("refuses an empty directory", () => {
     expect(() => loadConfigs(dir)).toThrow(/holds no <env>.json file/);
+  });
+});
+
+describe("across files", () => {
+  const load = (env: string, edit: (c: any) => void = () => undefined) => {
+    const c = raw(env);
+    edit(c);
+    return { file: `config/${c.environment}.json`, config: validateConfig(c, `config/${c.environment}.json`).config! };
+  };
+
+  it("accepts the shipped configs: distinct environments and VPC ranges", () => {
+    expect(crossConfigChecks(["dev", "staging", "prod"].map((e) => load(e)))).toEqual({ problems: [], warnings: [] });
+  });
+
+  it("refuses two configs of one environment, naming both files", () => {
+    const a = load("dev");
+    const b = { ...load("dev", (c) => (c.network.vpcCidr = "10.44.0.0/20")), file: "other/dev.json" };
+    expect(crossConfigChecks([a, b]).problems.map(formatProblem)).toEqual([
+      'other/dev.json: environment: is also the environment of config/dev.json; both would be stack mcp-dev with one state (got "dev"). Fix: give one of config/dev.json and other/dev.json another environment name (and file name).',
+    ]);
+  });
+
+  it("refuses overlapping VPC ranges on one transit gateway in one account and region", () => {
+    const copy = load("staging", (c) => {
+      c.environment = "qa";
+      c.stage = "staging";
+      c.network.vpcCidr = "10.41.8.0/21";
+      c.state.key = "ibmi-mcp/qa.tfstate";
+    });
+    expect(crossConfigChecks([load("staging"), copy]).problems.map(formatProblem)).toEqual([
+      'config/qa.json: network.vpcCidr: overlaps 10.41.0.0/20 of config/staging.json in the same account and region (123456789012, us-east-1), and both attach to transit gateway tgw-0a1b2c3d4e5f60718, which routes an overlapping range to one VPC only (got "10.41.8.0/21"). Fix: give each environment its own VPC range, e.g. the next free /20 after 10.41.0.0/20.',
+    ]);
+  });
+
+  it("warns about overlapping VPC ranges without a shared transit gateway, and ignores other regions and accounts", () => {
+    const copy = (edit: (c: any) => void) =>
+      load("dev", (c) => {
+        c.environment = "sandbox";
+        c.stage = "dev";
+        edit(c);
+      });
+    expect(crossConfigChecks([load("dev"), copy(() => undefined)])).toEqual({
+      problems: [],
+      warnings: [
+        "config/sandbox.json: network.vpcCidr 10.40.0.0/20 overlaps 10.40.0.0/20 of config/dev.json in the same account and region (123456789012, us-east-1). Both deploy, but no network can route to both (shared transit gateway, VPN or peering): give each environment its own range unless they are meant to be isolated copies.",
+      ],
+    });
+    expect(crossConfigChecks([load("dev"), copy((c) => (c.accountId = "210987654321"))]).warnings).toEqual([]);
+    expect(crossConfigChecks([load("dev"), copy((c) => ((c.region = "us-west-2"), (c.network.availabilityZones = ["us-west-2a", "us-west-2b"])))]).warnings).toEqual([]);
   });
 });
