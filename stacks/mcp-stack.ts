@@ -117,6 +117,7 @@ export class McpStack extends TerraformStack {
       agents: config.agents,
       // A deleted secret's name stays taken for the whole window: short in dev, where stacks come and go.
       recoveryWindowDays: config.stage === "dev" ? 7 : 30,
+      reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
     ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway, tierSecrets: this.tierSecrets } = this.composeServices(config));
   }
