@@ -132,6 +132,7 @@ export class McpStack extends TerraformStack {
       env: this.env,
       network: this.network,
       securityGroup: this.access.loadBalancerGroup,
+      additionalSecurityGroups: this.access.agentRangeGroups,
       tls: this.tls,
       mcpPort: srv.port,
       gatewayPort: gw.port,
