@@ -121,6 +121,7 @@ export const rule = defineRule(
       if (r.mode !== "managed" || !r.type.startsWith("aws_")) continue;
       const own = Object.keys(tagsOf(r));
       if (!own.length) continue;
+      applicable = true;
       const n = new Set([...own, ...defaults]).size;
       if (n > LIMITS.tags.limit) over(r.address, LIMITS.tags, `carries ${n} tags with the provider's default tags`, "carry fewer tags (e.g. fewer agent groups per tier), or move the data elsewhere");
     }
