@@ -3,7 +3,8 @@
  * (https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html):
  * vpc L-F678F1CE VPCs per Region (5), vpc L-29B6F2EB interface VPC endpoints per VPC (50),
  * fargate L-3032A538 Fargate On-Demand vCPU resource count, elasticloadbalancing L-7EED9B64 rules per ALB (100)
- * and L-B6DF7632 listeners per ALB (50), vpc L-0EA8095F inbound or outbound rules per security group (60;
+ * and L-B6DF7632 listeners per ALB (50), vpc L-0EA8095F inbound or outbound rules per security group (60) and
+ * L-2AFB9258 security groups per network interface (5; the load balancer's nodes carry all of its groups;
  * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups). Lambda
  * concurrency is read from the account itself (concurrency.ts). Counts come from the synthesized plan; without one
  * only the VPC quota is checked (every stack creates exactly one VPC).
@@ -25,6 +26,7 @@ export const QUOTAS = {
   albRules: { service: "elasticloadbalancing", code: "L-7EED9B64", name: "Rules per Application Load Balancer" },
   albListeners: { service: "elasticloadbalancing", code: "L-B6DF7632", name: "Listeners per Application Load Balancer" },
   securityGroupRules: { service: "vpc", code: "L-0EA8095F", name: "Inbound or outbound rules per security group" },
+  securityGroupsPerInterface: { service: "vpc", code: "L-2AFB9258", name: "Security groups per network interface" },
 } as const;
 type Quota = (typeof QUOTAS)[keyof typeof QUOTAS];
 
@@ -40,6 +42,8 @@ export interface PlannedUsage {
   readonly albListeners: { readonly lb?: string; readonly count: number };
   /** Rules in one direction of the security group that has the most (the quota counts inbound and outbound apart). */
   readonly securityGroupRules: { readonly group?: string; readonly direction?: "inbound" | "outbound"; readonly count: number };
+  /** Security groups on one network interface: the load balancer's, a service's tasks', a function's. */
+  readonly securityGroupsPerInterface: { readonly resource?: string; readonly count: number };
 }
 
 export function plannedUsage(plan: TerraformJson): PlannedUsage {
@@ -73,7 +77,19 @@ export function plannedUsage(plan: TerraformJson): PlannedUsage {
     albRules: most(rulesPerLb),
     albListeners: most(listenersPerLb),
     securityGroupRules: mostRules(plan),
+    securityGroupsPerInterface: mostGroups(plan),
   };
+}
+
+function mostGroups(plan: TerraformJson): PlannedUsage["securityGroupsPerInterface"] {
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  const block = (v: unknown): Record<string, any> => (Array.isArray(v) ? v[0] : v) ?? {};
+  const all = [
+    ...planResources(plan, "aws_lb").map(([n, b]) => [`aws_lb.${n}`, list(b.security_groups).length] as const),
+    ...planResources(plan, "aws_ecs_service").map(([n, b]) => [`aws_ecs_service.${n}`, list(block(b.network_configuration).security_groups).length] as const),
+    ...planResources(plan, "aws_lambda_function").map(([n, b]) => [`aws_lambda_function.${n}`, list(block(b.vpc_config).security_group_ids).length] as const),
+  ].sort((a, b) => b[1] - a[1]);
+  return all.length && all[0][1] > 0 ? { resource: all[0][0], count: all[0][1] } : { count: 0 };
 }
 
 /** The security group with the most rules in one direction: separate rule resources and inline blocks alike. */
@@ -154,6 +170,12 @@ export async function checkQuotas(ctx: PreflightContext): Promise<CheckResult[]>
   }
   if (planned.albRules.count > 0) {
     await guarded(q.albRules, "servicequotas:GetServiceQuota", async () => compare(q.albRules, planned.albRules.count, await quotaValue(ctx, q.albRules), `${planned.albRules.lb}'s listener rules`));
+  }
+  if (planned.securityGroupsPerInterface.count > 0) {
+    const g = planned.securityGroupsPerInterface;
+    await guarded(q.securityGroupsPerInterface, "servicequotas:GetServiceQuota", async () =>
+      compare(q.securityGroupsPerInterface, g.count, await quotaValue(ctx, q.securityGroupsPerInterface), g.resource ?? "a network interface", "or merge agent ranges so fewer groups hold them"),
+    );
   }
   if (planned.securityGroupRules.count > 0) {
     const sg = planned.securityGroupRules;

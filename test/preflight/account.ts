@@ -72,7 +72,7 @@ export function sentCommands(): string[] {
   return Object.values(mocks).flatMap((m) => m.calls().map((c) => (c.args[0] as object).constructor.name));
 }
 
-export const QUOTA_VALUES: Record<string, number> = { "L-F678F1CE": 5, "L-29B6F2EB": 50, "L-3032A538": 6, "L-7EED9B64": 100, "L-B6DF7632": 50, "L-0EA8095F": 60 };
+export const QUOTA_VALUES: Record<string, number> = { "L-F678F1CE": 5, "L-29B6F2EB": 50, "L-3032A538": 6, "L-7EED9B64": 100, "L-B6DF7632": 50, "L-0EA8095F": 60, "L-2AFB9258": 5 };
 export const TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:123456789012:trail/account-audit";
 
 /** Resets every mock to a ready account for config/prod.json (transit gateway, ACM, S3 state, ghcr images). */

@@ -370,8 +370,16 @@ describe("quotas", () => {
     expect(f.fix).toBe("request an increase of vpc L-0EA8095F (Inbound or outbound rules per security group) in the Service Quotas console, or spread the rules over more security groups (the kit spreads agent ranges by itself: MCP-DEPLOY-019)");
   });
 
+  it("fails when the load balancer would carry more security groups than the per-interface quota", async () => {
+    mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-2AFB9258" }).resolves({ Quota: { Value: 2 } });
+    const three: TerraformJson = { resource: { ...PLAN.resource, aws_lb: { alb: { internal: true, security_groups: ["${aws_security_group.a.id}", "${aws_security_group.b.id}", "${aws_security_group.c.id}"] } } } };
+    const f = onlyFailure(await run(prod, three));
+    expect(f.detail).toBe("aws_lb.alb needs 3, the quota is 2");
+    expect(f.fix).toBe("request an increase of vpc L-2AFB9258 (Security groups per network interface) in the Service Quotas console, or merge agent ranges so fewer groups hold them");
+  });
+
   it("counts what a plan needs", () => {
-    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 }, securityGroupRules: { count: 0 } });
+    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 }, securityGroupRules: { count: 0 }, securityGroupsPerInterface: { count: 0 } });
     // Inline blocks count per CIDR block, like the rules AWS makes of them.
     const inline: TerraformJson = { resource: { aws_security_group: { g: { ingress: [{ cidr_blocks: ["10.0.0.0/24", "10.0.1.0/24"] }], egress: [{ cidr_blocks: ["10.0.2.0/24"] }] } } } };
     expect(plannedUsage(inline).securityGroupRules).toEqual({ group: "aws_security_group.g", direction: "inbound", count: 2 });
@@ -382,7 +390,16 @@ describe("quotas", () => {
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
     const usage = plannedUsage(plan);
     // Endpoints: the six defaults and ecs (jwt mode restarts tiers). Rules: the load balancer group's inbound ones.
-    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count, securityGroupRules: usage.securityGroupRules.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 4.5, albRules: 2, albListeners: 2, securityGroupRules: expect.any(Number) });
+    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count, securityGroupRules: usage.securityGroupRules.count, securityGroupsPerInterface: usage.securityGroupsPerInterface.count }).toEqual({
+      vpcs: 1,
+      interfaceEndpointsPerVpc: 7,
+      fargateVcpu: 4.5,
+      albRules: 2,
+      albListeners: 2,
+      securityGroupRules: expect.any(Number),
+      // One group each: the load balancer, every task, every function.
+      securityGroupsPerInterface: 1,
+    });
     expect(usage.securityGroupRules.count).toBeLessThanOrEqual(60);
     const report = await run(prod, plan);
     expect(report.results.filter((r) => r.status !== "PASS" && r.check !== "audit bucket data events")).toEqual([]);
