@@ -29,7 +29,10 @@ export interface AgentAccessProps {
   readonly rulesPerSecurityGroup?: number;
 }
 
-/** An ALB takes at most five security groups (Elastic Load Balancing quotas: security groups per load balancer). */
+/**
+ * Security groups a load balancer can carry: its nodes are network interfaces, each with all of its groups, and the
+ * quota "Security groups per network interface" (vpc L-2AFB9258) is 5 by default.
+ */
 export const MAX_LOAD_BALANCER_SECURITY_GROUPS = 5;
 /** AWS's default for inbound (and, apart, outbound) rules per security group, quota vpc L-0EA8095F. */
 export const DEFAULT_RULES_PER_SECURITY_GROUP = 60;

@@ -7,10 +7,11 @@ import { planRegion, referencedAddresses } from "./support";
 /**
  * AWS's per-resource limits a plan can exceed, each refused at apply (the resource that crosses it fails to create):
  * - inbound or outbound rules per security group: 60 (vpc L-0EA8095F, adjustable; the quota times the security
- *   groups per network interface may not pass 1,000) and security groups per network interface: 5 (vpc L-2AFB9258)
+ *   groups per network interface may not pass 1,000) and security groups per network interface: 5 (vpc L-2AFB9258,
+ *   adjustable), which bounds a load balancer's groups too: its nodes are network interfaces carrying all of them
  *   https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
- * - security groups per Application Load Balancer: 5; rules per load balancer (default rules aside): 100
- *   (elasticloadbalancing L-7EED9B64, adjustable); condition values per rule: 5
+ * - rules per Application Load Balancer (default rules aside): 100 (elasticloadbalancing L-7EED9B64, adjustable);
+ *   condition values per rule: 5
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
  * - aggregate inline policy size per role: 10,240 characters without whitespace; managed policy: 6,144
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
@@ -23,7 +24,6 @@ import { planRegion, referencedAddresses } from "./support";
 export const LIMITS = {
   sgRules: { limit: 60, scope: "per security group and direction", quota: "vpc L-0EA8095F, adjustable" },
   sgsPerInterface: { limit: 5, scope: "per network interface", quota: "vpc L-2AFB9258, adjustable" },
-  sgsPerAlb: { limit: 5, scope: "per Application Load Balancer", quota: "fixed" },
   albRules: { limit: 100, scope: "per Application Load Balancer, default rules aside", quota: "elasticloadbalancing L-7EED9B64, adjustable" },
   conditionValues: { limit: 5, scope: "per listener rule", quota: "fixed" },
   roleInlinePolicies: { limit: 10240, scope: "per role, whitespace aside", quota: "IAM, fixed" },
@@ -37,7 +37,7 @@ const DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application
 export const rule = defineRule(
   {
     id: "MCP-DEPLOY-019",
-    title: "No resource exceeds AWS's per-resource limits (security-group rules, groups per interface and load balancer, listener rules, condition values, policy sizes, tags)",
+    title: "No resource exceeds AWS's per-resource limits (security-group rules, groups per network interface, listener rules, condition values, policy sizes, tags)",
     severity: "high",
     references: [],
     remediation: `Spread agent ranges over more security groups (AgentAccess does, up to the load balancer's 5), split rules and policies (name-prefix ARNs instead of one per secret), or raise an adjustable quota and suppress the finding with the quota you have; see ${DOC} and https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html`,
@@ -76,7 +76,7 @@ export const rule = defineRule(
       if (lbType(lb) !== "application") continue;
       rulesPerLb.set(lb, 0);
       const groups = list(lb.body.security_groups);
-      if (groups.length > LIMITS.sgsPerAlb.limit) over(lb.address, LIMITS.sgsPerAlb, `has ${groups.length} security groups`, "merge agent ranges, or raise the rules-per-group quota (vpc L-0EA8095F) so fewer groups hold them");
+      if (groups.length > LIMITS.sgsPerInterface.limit) over(lb.address, LIMITS.sgsPerInterface, `puts ${groups.length} security groups on each of its nodes' network interfaces`, "merge agent ranges, or raise the rules-per-group quota (vpc L-0EA8095F) so fewer groups hold them");
     }
 
     // Listener rules: per load balancer, and condition values per rule.

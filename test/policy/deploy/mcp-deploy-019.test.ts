@@ -38,7 +38,7 @@ describe("MCP-DEPLOY-019 AWS per-resource limits", () => {
   it("fails a load balancer with more than 5 security groups or more than 100 listener rules", () => {
     expect(judge(rule, plan(lb(5))).verdict).toBe("pass");
     expect(lines(judge(rule, plan(lb(6))))).toEqual([
-      "aws_lb.alb: has 6 security groups; AWS allows 5 per Application Load Balancer (fixed): merge agent ranges, or raise the rules-per-group quota (vpc L-0EA8095F) so fewer groups hold them",
+      "aws_lb.alb: puts 6 security groups on each of its nodes' network interfaces; AWS allows 5 per network interface (vpc L-2AFB9258, adjustable): merge agent ranges, or raise the rules-per-group quota (vpc L-0EA8095F) so fewer groups hold them",
     ]);
     expect(judge(rule, plan({ ...lb(1), ...listenerRules(100) })).verdict).toBe("pass");
     expect(lines(judge(rule, plan({ ...lb(1), ...listenerRules(101) })))).toEqual([
