@@ -27,6 +27,8 @@ describe("shipped configs", () => {
     const { config } = validateConfig(c, "config/dev.json");
     expect(config?.logs.retentionDays).toBe(90);
     expect(config?.secrets.rotationDays).toBe(30);
+    // Reserved concurrency is opt-in: new accounts have 10 executions and Lambda keeps all of them unreserved.
+    expect(config?.functions.reservedConcurrency).toBe(0);
     expect(config?.mcpServer.port).toBe(3010);
     expect(config?.network.ibmi.mapepirePort).toBe(8076);
   });
@@ -57,6 +59,7 @@ describe("each bad input is reported with file, path, value and fix", () => {
     ["one task in prod", "prod", (c) => (c.mcpServer.desiredCount = 1), "config/prod.json: mcpServer.desiredCount: runs 1 task; production needs 2 or more across zones (got 1). Fix: set 2 or more."],
     ["no alert e-mail in prod", "prod", (c) => (c.alerts.emails = []), 'config/prod.json: alerts.emails: is empty; security alerts would reach no one (got []). Fix: add the security team\'s address, e.g. ["secops@example.com"].'],
     ["no state backend in prod", "prod", (c) => delete c.state, 'config/prod.json: state: is missing; production state must live in an encrypted, versioned S3 bucket. Fix: add "state": { "bucket": "<state bucket>" }.'],
+    ["negative reserved concurrency", "dev", (c) => (c.functions = { reservedConcurrency: -1 }), "config/dev.json: functions.reservedConcurrency: is below the minimum of 0 (got -1). Fix: use 0 or more."],
     ["not a Fargate size", "dev", (c) => (c.mcpServer.memory = 1536), "config/dev.json: mcpServer.memory: 1536 MiB is not accepted by Fargate with cpu 512 (got 1536). Fix: use one of 1024, 2048, 3072, 4096."],
     ["certificate in another region", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), 'config/staging.json: tls.certificateArn: is in region eu-west-1 but the stack deploys to us-east-1; a load balancer can use only certificates of its own region (got "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"). Fix: import or request the certificate in us-east-1.'],
     ["malformed certificate ARN", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:us-east-1:123456789012:cert/abc"), 'config/staging.json: tls.certificateArn: is not an ACM certificate ARN (got "arn:aws:acm:us-east-1:123456789012:cert/abc"). Fix: write "arn:aws:acm:<region>:<account>:certificate/<uuid>".'],
