@@ -177,7 +177,9 @@ export class Secrets extends Construct {
     rotationRole.addToPolicy({
       sid: "RotateGeneratedSecrets",
       actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
-      resources: generated.map((s) => s.arn),
+      // Every agent token by one name-prefix ARN: one ARN each passes IAM's 10,240-character inline policy limit from
+      // about 40 agent groups (MCP-DEPLOY-019).
+      resources: [...generated.filter((s) => !this.isAgentToken(s)).map((s) => s.arn), ...(agentNames.length ? [this.agentTokenArns] : [])],
     });
     rotationRole.addToPolicy({
       sid: "GenerateRandomValues",
@@ -342,6 +344,19 @@ export class Secrets extends Construct {
     if (rotation.by === "aws-once") return { [KIND_TAG]: rotation.kind, [LENGTH_TAG]: String(rotation.length), [ROTATION_TAG]: NEVER_ROTATED };
     if (rotation.kind === "agent-jwt") return { [KIND_TAG]: rotation.kind, ...(agent ? { [CLIENT_ID_TAG]: agent } : {}) };
     return { [KIND_TAG]: rotation.kind, ...(rotation.length ? { [LENGTH_TAG]: String(rotation.length) } : {}) };
+  }
+
+  /**
+   * Every agent token secret of the environment by name prefix (`mcp/<env>/agent-token/*`; Secrets Manager appends six
+   * random characters to the name in the ARN), for grants that cover all of them.
+   */
+  get agentTokenArns(): string {
+    const { partition, region, accountId, environment } = this.props.env;
+    return `arn:${partition}:secretsmanager:${region}:${accountId}:secret:mcp/${environment}/agent-token/*`;
+  }
+
+  private isAgentToken(s: ManagedSecret): boolean {
+    return Object.values(this.agentTokens).includes(s);
   }
 
   /** Every secret of the environment. */

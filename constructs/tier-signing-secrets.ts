@@ -74,7 +74,6 @@ export class TierSigningSecrets extends Construct {
     if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 90) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to 90`);
     const fn = props.secrets.rotationFunction;
     const byTier: Record<string, TierSigningSecret> = {};
-    const tokenArns: string[] = [];
     for (const tier of props.tiers) {
       if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) throw new Error(`${this.node.path}: tier ${tier.id} has ${tier.agents.length} agent groups; at most ${MAX_AGENTS_PER_JWT_TIER} fit in its signing secret's tags`);
       const name = `mcp/${env.environment}/tier-signing-secret/${tier.id}`;
@@ -115,10 +114,7 @@ export class TierSigningSecrets extends Construct {
       });
       new TerraformOutput(this, `${tier.id}-arn`, { value: secret.arn, description: `ARN of ${name}` }).overrideLogicalId(`tier_${tier.id.replace(/-/g, "_")}_signing_secret_arn`);
       byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, props.secrets);
-      for (const [a, t] of tokens) {
-        props.secrets.signAgentToken(a, byTier[tier.id], tier.toolsets);
-        tokenArns.push(t.arn);
-      }
+      for (const [a] of tokens) props.secrets.signAgentToken(a, byTier[tier.id], tier.toolsets);
     }
     if (props.tiers.length) {
       fn.role.addToPolicy({
@@ -127,7 +123,8 @@ export class TierSigningSecrets extends Construct {
         resources: Object.values(byTier).map((s) => s.arn),
       });
       // finishSecret of a signing secret: re-mint its tokens and restart its tier (functions/rotate-secret).
-      fn.role.addToPolicy({ sid: "RemintAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: tokenArns });
+      // By name prefix, like the rotation grant: one ARN per token would outgrow the role's inline policy (MCP-DEPLOY-019).
+      fn.role.addToPolicy({ sid: "RemintAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: [props.secrets.agentTokenArns] });
       // RotateSecret also needs invoke permission on the rotation function (Secrets Manager API reference, RotateSecret).
       fn.role.addToPolicy({ sid: "InvokeOwnRotation", actions: ["lambda:InvokeFunction"], resources: [props.secrets.rotationFunctionArn] });
       fn.role.addToPolicy({ sid: "RestartTiersOnKeyRotation", actions: ["ecs:UpdateService"], resources: props.tiers.map((t) => tierServiceArn(env, t.id)) });

@@ -82,8 +82,10 @@ describe("agent tokens as tier-signed JWTs", () => {
     expect(reads.map((s) => s.Sid)).toEqual(["RotateGeneratedSecrets", "RotateTierSigningSecrets"]);
     expect([...st.find((s) => s.Sid === "RotateTierSigningSecrets").Resource].sort()).toEqual(tierArns);
     expect(reads.find((s) => s.Sid === "RotateGeneratedSecrets").Resource).not.toEqual(expect.arrayContaining([tierArns[0]]));
-    expect(st.find((s) => s.Sid === "RemintAgentTokens")).toEqual({ Sid: "RemintAgentTokens", Effect: "Allow", Action: "secretsmanager:RotateSecret", Resource: tokenArns.length === 1 ? tokenArns[0] : expect.any(Array) });
-    expect([st.find((s) => s.Sid === "RemintAgentTokens").Resource].flat().sort()).toEqual(tokenArns);
+    // Every agent token of the environment by its name prefix, whatever their number (IAM's inline policy size limit).
+    expect(tokenArns.length).toBeGreaterThan(1);
+    const tokens = `arn:aws:secretsmanager:us-east-1:${stack.env.accountId}:secret:mcp/staging/agent-token/*`;
+    expect(st.find((s) => s.Sid === "RemintAgentTokens")).toEqual({ Sid: "RemintAgentTokens", Effect: "Allow", Action: "secretsmanager:RotateSecret", Resource: tokens });
     expect(st.find((s) => s.Sid === "InvokeOwnRotation")).toMatchObject({ Action: "lambda:InvokeFunction", Resource: `arn:aws:lambda:us-east-1:${stack.env.accountId}:function:mcp-staging-rotate-secret` });
     expect(resourceAt(plan, "aws_lambda_function", "secrets/rotation/function").function_name).toBe("mcp-staging-rotate-secret");
     expect([st.find((s) => s.Sid === "RestartTiersOnKeyRotation").Resource].flat().sort()).toEqual(stack.mcp.tiers.map((t) => `arn:aws:ecs:us-east-1:${stack.env.accountId}:service/mcp-staging/mcp-staging-${t.id}`).sort());
