@@ -52,6 +52,9 @@ function generate(agents, envs) {
     const cfg = structuredClone(base);
     cfg.environment = env;
     cfg.stage = "dev";
+    // Each environment its own VPC range and VPN gateway (one gateway attaches to one VPC: config refuses sharing).
+    cfg.network.vpcCidr = `10.${40 + e}.0.0/20`;
+    cfg.network.vpnGatewayId = `${base.network.vpnGatewayId.slice(0, -2)}${e.toString(16).padStart(2, "0")}`;
     // About 20 groups per grant, as a large estate would have: tiers grow with the groups (a jwt tier serves ≤ 40).
     cfg.agents = Array.from({ length: agents }, (_, i) => ({
       ...structuredClone(templates[0]),

@@ -149,7 +149,9 @@ export interface LoadOptions {
  * overlap in one account and region. Overlapping VPCs are legal in AWS and deploy; they only break routing to both
  * from one network. That is certain when both attach to the same transit gateway, which does not propagate the
  * second VPC's identical route (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html, Routing),
- * so it is an error; otherwise (separate gateways, e.g. test copies of one environment) a warning.
+ * so it is an error; otherwise (separate gateways, e.g. test copies of one environment) a warning. One virtual private
+ * gateway named by two configs is an error: it attaches to one VPC at a time
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachVpnGateway.html).
  */
 export function crossConfigChecks(entries: readonly { readonly file: string; readonly config: McpConfig }[]): { problems: ConfigProblem[]; warnings: string[] } {
   const problems: ConfigProblem[] = [];
@@ -160,6 +162,16 @@ export function crossConfigChecks(entries: readonly { readonly file: string; rea
         problems.push({ file, path: "environment", value: c.environment, problem: `is also the environment of ${other}; both would be stack mcp-${c.environment} with one state`, fix: `give one of ${other} and ${file} another environment name (and file name)` });
       }
       const sameAccount = c.accountId === undefined || o.accountId === undefined || c.accountId === o.accountId;
+      const vgw = c.network.vpnGatewayId;
+      if (sameAccount && c.region === o.region && vgw && vgw === o.network.vpnGatewayId) {
+        problems.push({
+          file,
+          path: "network.vpnGatewayId",
+          value: vgw,
+          problem: `is also the VPN gateway of ${other}; a virtual private gateway attaches to one VPC at a time, so the second deploy fails at its attachment`,
+          fix: "give each environment its own virtual private gateway, or attach both VPCs to a transit gateway (network.transitGatewayId)",
+        });
+      }
       const a = toCidr(c.network.vpcCidr);
       const b = toCidr(o.network.vpcCidr);
       if (!sameAccount || c.region !== o.region || !a || !b || !overlaps(a, b)) continue;

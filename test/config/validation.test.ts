@@ -138,7 +138,7 @@ describe("across files", () => {
 
   it("refuses two configs of one environment, naming both files", () => {
     const a = load("dev");
-    const b = { ...load("dev", (c) => (c.network.vpcCidr = "10.44.0.0/20")), file: "other/dev.json" };
+    const b = { ...load("dev", (c) => ((c.network.vpcCidr = "10.44.0.0/20"), (c.network.vpnGatewayId = "vgw-0a1b2c3d4e5f60719"))), file: "other/dev.json" };
     expect(crossConfigChecks([a, b]).problems.map(formatProblem)).toEqual([
       'other/dev.json: environment: is also the environment of config/dev.json; both would be stack mcp-dev with one state (got "dev"). Fix: give one of config/dev.json and other/dev.json another environment name (and file name).',
     ]);
@@ -156,11 +156,23 @@ describe("across files", () => {
     ]);
   });
 
+  it("refuses one VPN gateway in two configs of one account and region: it attaches to one VPC at a time", () => {
+    const copy = load("dev", (c) => {
+      c.environment = "sandbox";
+      c.stage = "dev";
+      c.network.vpcCidr = "10.44.0.0/20";
+    });
+    expect(crossConfigChecks([load("dev"), copy]).problems.map(formatProblem)).toEqual([
+      'config/sandbox.json: network.vpnGatewayId: is also the VPN gateway of config/dev.json; a virtual private gateway attaches to one VPC at a time, so the second deploy fails at its attachment (got "vgw-0a1b2c3d4e5f60718"). Fix: give each environment its own virtual private gateway, or attach both VPCs to a transit gateway (network.transitGatewayId).',
+    ]);
+  });
+
   it("warns about overlapping VPC ranges without a shared transit gateway, and ignores other regions and accounts", () => {
     const copy = (edit: (c: any) => void) =>
       load("dev", (c) => {
         c.environment = "sandbox";
         c.stage = "dev";
+        c.network.vpnGatewayId = "vgw-0a1b2c3d4e5f60719";
         edit(c);
       });
     expect(crossConfigChecks([load("dev"), copy(() => undefined)])).toEqual({
