@@ -248,10 +248,11 @@ export class Secrets extends Construct {
   /**
    * jwt mode: makes agent group `agent`'s token an HS256 JWT signed with `signer` (its tier's signing secret), with
    * `scp` = `scopes`. The rotation function reads the signer's ARN, scopes and lifetime from the token secret's tags;
-   * the token's first mint waits for the signer's first value. The rotation role must be able to read the signer
+   * the token's first rotation starts after the signer's `firstValue` (its first value is current), and its
+   * createSecret still polls for it, boundedly, should anything else have started it earlier. The rotation role must be able to read the signer
    * (TierSigningSecrets grants it, as it rotates them).
    */
-  signAgentToken(agent: string, signer: { readonly arn: string; readonly rotation: SecretsmanagerSecretRotation }, scopes: readonly string[]): void {
+  signAgentToken(agent: string, signer: { readonly arn: string; readonly firstValue: readonly ITerraformDependable[] }, scopes: readonly string[]): void {
     const token = this.agentTokens[agent];
     if (!token || token.rotation.by !== "aws" || token.rotation.kind !== "agent-jwt") throw new Error(`${this.node.path}: ${agent} has no agent JWT to sign (jwt auth mode, known agent groups only)`);
     if (this.signed.has(agent)) throw new Error(`${this.node.path}: agent token ${agent} is already signed by a tier`);
@@ -265,7 +266,7 @@ export class Secrets extends Construct {
       [SCOPES_TAG]: scp,
       [LIFETIME_TAG]: String((this.agentTokenRotationDays + AGENT_TOKEN_GRACE_DAYS) * 24),
     };
-    this.rotate(token, this.agentTokenRotationDays, [signer.rotation]);
+    this.rotate(token, this.agentTokenRotationDays, signer.firstValue);
   }
 
   /**
@@ -308,7 +309,7 @@ export class Secrets extends Construct {
     );
   }
 
-  private rotate(s: ManagedSecret, days: number, after: readonly SecretsmanagerSecretRotation[] = []): void {
+  private rotate(s: ManagedSecret, days: number, after: readonly ITerraformDependable[] = []): void {
     const id = s.key.replace(/\//g, "-");
     // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
     // or the immediate first rotation fails.
@@ -326,7 +327,7 @@ export class Secrets extends Construct {
       // The first value is generated on apply, inside AWS; until then the secret has no version at all.
       rotateImmediately: true,
       // The function runs in the VPC: it waits for the endpoints it calls through (MCP-DEPLOY-018). `after`: what it
-      // reads, e.g. an agent token's signing secret, whose own first rotation the function then waits for, boundedly.
+      // reads, e.g. an agent token's signing secret having its first value.
       dependsOn: [invoke, ...this.rotationFunction.ready, ...after],
     });
     // RotateSecret returns once the rotation has started; its four steps take seconds, while a task that reads the

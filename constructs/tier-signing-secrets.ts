@@ -1,3 +1,4 @@
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
@@ -36,8 +37,10 @@ export class TierSigningSecret implements ReadableSecret {
     readonly secret: SecretsmanagerSecret,
     readonly tierId: string,
     readonly name: string,
-    /** Its rotation schedule: the tier's agent tokens wait for its first value. */
+    /** Its rotation schedule. */
     readonly rotation: SecretsmanagerSecretRotation,
+    /** Returns once the first rotation has made a current value: the tier's agent tokens and service wait for it. */
+    readonly firstValueReady: LambdaInvocation,
     private readonly secrets: Secrets,
   ) {}
 
@@ -46,7 +49,7 @@ export class TierSigningSecret implements ReadableSecret {
   }
 
   get firstValue(): readonly ITerraformDependable[] {
-    return [this.rotation];
+    return [this.firstValueReady];
   }
 
   grantRead(role: ServiceRole): void {
@@ -113,7 +116,15 @@ export class TierSigningSecrets extends Construct {
         dependsOn: [invoke, ...fn.ready],
       });
       new TerraformOutput(this, `${tier.id}-arn`, { value: secret.arn, description: `ARN of ${name}` }).overrideLogicalId(`tier_${tier.id.replace(/-/g, "_")}_signing_secret_arn`);
-      byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, props.secrets);
+      // RotateSecret only starts the rotation: this synchronous invocation returns once the first value is current
+      // (at most SIGNER_WAIT_SECONDS), so the tier's token rotations and its service start after it, one wait per tier.
+      const firstValueReady = new LambdaInvocation(this, `first-value-${tier.id}`, {
+        functionName: fn.functionName,
+        input: JSON.stringify({ WaitForCurrent: secret.arn }),
+        lifecycleScope: "CREATE_ONLY",
+        dependsOn: [rotation, ...fn.ready],
+      });
+      byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, firstValueReady, props.secrets);
       for (const [a] of tokens) props.secrets.signAgentToken(a, byTier[tier.id], tier.toolsets);
     }
     if (props.tiers.length) {

@@ -18,9 +18,10 @@
  * moves AWSCURRENT, the function starts a rotation of every agent token signed with it (they re-mint with the new key)
  * and forces a new deployment of the tier's ECS service (its tasks restart with the new key): docs/secrets.md. The
  * gateway's rotating secrets (JWT secret, admin password) name the gateway service the same way (`mcp-restart-service`).
- * On the first apply an agent token's first rotation starts right after its signer's (Terraform orders them, but
- * RotateSecret returns before the rotation ends): its createSecret polls for the signer's first AWSCURRENT, at most
- * SIGNER_WAIT_SECONDS, and the signer's first finishSecret re-mints nothing (a second RotateSecret would be refused).
+ * On the first apply RotateSecret returns before a signer's first rotation ends: Terraform invokes the function with
+ * `{ WaitForCurrent: <signer ARN> }`, which returns once it has an AWSCURRENT version (at most SIGNER_WAIT_SECONDS),
+ * and starts the tier's token rotations after it. A token's createSecret polls for the signer's value the same way as
+ * a backstop, and the signer's first finishSecret re-mints nothing (a second RotateSecret would be refused).
  *
  * A secret tagged `mcp-secret-rotation=never` (the gateway's AUTH_ENCRYPTION_SECRET) is not rotated: Terraform invokes
  * the function once on apply with `{ GenerateOnce: <secret ARN> }` (aws_lambda_invocation), which puts a first
@@ -50,6 +51,22 @@ export interface RotationEvent {
 export interface GenerateOnceEvent {
   /** ARN of the secret. */
   readonly GenerateOnce: string;
+}
+
+/**
+ * Terraform's one invocation on apply after a tier signing secret's first rotation has started (constructs/
+ * tier-signing-secrets.ts): returns once the secret has an AWSCURRENT version, at most SIGNER_WAIT_SECONDS, so its
+ * agent tokens' first rotations (and the tier's service) start after it, one wait per tier rather than one per token.
+ */
+export interface WaitForCurrentEvent {
+  /** ARN of the secret. */
+  readonly WaitForCurrent: string;
+}
+
+/** What the WaitForCurrent invocation returns (never a value). */
+export interface WaitForCurrentResult {
+  readonly secretId: string;
+  readonly current: true;
 }
 
 /** What the GenerateOnce invocation returns (Terraform keeps it in state: never a value). */
@@ -92,8 +109,10 @@ const MAX_LIFETIME_HOURS = 97 * 24;
 
 export async function handler(event: RotationEvent): Promise<void>;
 export async function handler(event: GenerateOnceEvent): Promise<GenerateOnceResult>;
-export async function handler(event: RotationEvent | GenerateOnceEvent): Promise<void | GenerateOnceResult> {
+export async function handler(event: WaitForCurrentEvent): Promise<WaitForCurrentResult>;
+export async function handler(event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent): Promise<void | GenerateOnceResult | WaitForCurrentResult> {
   if ("GenerateOnce" in event) return generateOnce(event.GenerateOnce);
+  if ("WaitForCurrent" in event) return waitForCurrent(event.WaitForCurrent);
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
   const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
   // Before anything else: rotating it would make what the gateway encrypted with it unreadable.
@@ -204,27 +223,57 @@ export const waiting = {
 };
 
 /**
+ * Polls `look` every `waiting.stepMs` until it returns a value, at most `waiting.totalMs`; then throws `timeout(seconds
+ * waited)`. Logs `event` once when it has to wait.
+ */
+async function poll<T>(look: () => Promise<T | undefined>, secretId: string, event: string, step: string, timeout: (seconds: number) => string): Promise<T> {
+  for (let waited = 0; ; waited += waiting.stepMs) {
+    const found = await look();
+    if (found !== undefined) return found;
+    if (waited + waiting.stepMs > waiting.totalMs) throw new Error(timeout(Math.round(waited / 1000)));
+    if (waited === 0) log(event, secretId, step);
+    await waiting.sleep(waiting.stepMs);
+  }
+}
+
+/**
  * The current value of the tier signing secret; the token must carry the key the tier's tasks verify with. On the
  * first apply the signer's own first rotation may still be running (RotateSecret is asynchronous): poll until it has
  * a value, at most `waiting.totalMs`, then fail, so the rotation-error alarm fires and the log says what to do.
  */
 async function signingKey(arn: string, token: string): Promise<string> {
-  for (let waited = 0; ; waited += waiting.stepMs) {
-    try {
-      const out = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: "AWSCURRENT" }));
-      if (out.SecretString) return out.SecretString;
-    } catch (e) {
-      // No AWSCURRENT version yet: GetSecretValue answers ResourceNotFoundException.
-      if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
-    }
-    if (waited + waiting.stepMs > waiting.totalMs) {
-      throw new Error(
-        `signing secret ${arn} has no current value after waiting ${Math.round(waited / 1000)} s: its first rotation has not finished (see the rotate-secret log group). Once it has a value, run aws secretsmanager rotate-secret --secret-id ${token}`,
-      );
-    }
-    if (waited === 0) log("waiting-for-signing-secret", arn, "createSecret");
-    await waiting.sleep(waiting.stepMs);
-  }
+  return poll(
+    async () => {
+      try {
+        const out = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: "AWSCURRENT" }));
+        return out.SecretString || undefined;
+      } catch (e) {
+        // No AWSCURRENT version yet: GetSecretValue answers ResourceNotFoundException.
+        if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
+        return undefined;
+      }
+    },
+    arn,
+    "waiting-for-signing-secret",
+    "createSecret",
+    (s) => `signing secret ${arn} has no current value after waiting ${s} s: its first rotation has not finished (see the rotate-secret log group). Once it has a value, run aws secretsmanager rotate-secret --secret-id ${token}`,
+  );
+}
+
+/** Returns once `secretId` has an AWSCURRENT version (read from its metadata: no value is read), at most `waiting.totalMs`. */
+async function waitForCurrent(secretId: string): Promise<WaitForCurrentResult> {
+  await poll(
+    async () => {
+      const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      return Object.values(meta.VersionIdsToStages ?? {}).some((st) => st.includes("AWSCURRENT")) ? true : undefined;
+    },
+    secretId,
+    "waiting-for-first-value",
+    "waitForCurrent",
+    (s) => `${secretId} has no current value after waiting ${s} s: its first rotation has not finished (see the rotate-secret log group and the rotation-error alarm). Once it has a value, run the apply again`,
+  );
+  log("current", secretId, "waitForCurrent");
+  return { secretId, current: true };
 }
 
 /** An HS256 JWT for one agent group: `cid`/`sub` = the group, `scp` = its tier's toolsets, `exp` = now + lifetime. */

@@ -51,12 +51,18 @@ describe("agent tokens as tier-signed JWTs", () => {
   it("re-mints tokens weekly, first on apply after the tier's signing secret has its first value", () => {
     for (const tier of stack.mcp.tiers) {
       const signingRotation = addrAt(plan, "aws_secretsmanager_secret_rotation", `tier-signing-secrets/rotation-${tier.id}`);
+      // RotateSecret only starts the signer's rotation: a synchronous invocation waits until its first value is current.
+      const firstValue = addrAt(plan, "aws_lambda_invocation", `tier-signing-secrets/first-value-${tier.id}`);
+      const wait = resourceAt(plan, "aws_lambda_invocation", `tier-signing-secrets/first-value-${tier.id}`);
+      expect(JSON.parse(wait.input)).toEqual({ WaitForCurrent: arnOf(addrAt(plan, "aws_secretsmanager_secret", `tier-signing-secrets/${tier.id}`)) });
+      expect(wait.lifecycle_scope).toBe("CREATE_ONLY");
+      expect(wait.depends_on).toContain(signingRotation);
       for (const agent of tier.agents) {
         const r = resourceAt(plan, "aws_secretsmanager_secret_rotation", `secrets/rotation-agent-token-${agent}`);
         expect(r.rotation_rules.automatically_after_days).toBe(7);
         expect(r.rotate_immediately).toBe(true);
         expect(r.secret_id).toBe(arnOf(addrAt(plan, "aws_secretsmanager_secret", `secrets/agent-token-${agent}`)));
-        expect(r.depends_on).toContain(signingRotation);
+        expect(r.depends_on).toContain(firstValue);
       }
     }
   });

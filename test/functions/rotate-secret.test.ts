@@ -216,6 +216,23 @@ describe("agent JWTs (jwt auth mode)", () => {
       expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
     });
 
+    it("lets Terraform wait once per tier: WaitForCurrent returns when the signer has a current version, reading no value", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNING_ARN })
+        .resolvesOnce({ ARN: SIGNING_ARN, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] } })
+        .resolves({ ARN: SIGNING_ARN, VersionIdsToStages: { [TOKEN]: ["AWSCURRENT"] } });
+      await expect(handler({ WaitForCurrent: SIGNING_ARN })).resolves.toEqual({ secretId: SIGNING_ARN, current: true });
+      expect(slept).toEqual([3000]);
+      expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    });
+
+    it("fails WaitForCurrent after SIGNER_WAIT_SECONDS, so the apply stops before the tier's tokens and service", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNING_ARN }).resolves({ ARN: SIGNING_ARN, VersionIdsToStages: {} });
+      await expect(handler({ WaitForCurrent: SIGNING_ARN })).rejects.toThrow(
+        `${SIGNING_ARN} has no current value after waiting 60 s: its first rotation has not finished (see the rotate-secret log group and the rotation-error alarm). Once it has a value, run the apply again`,
+      );
+      expect(slept).toHaveLength(20);
+    });
+
     it("does not wait on errors other than a missing version", async () => {
       sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN }).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
       await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).rejects.toThrow("denied");
