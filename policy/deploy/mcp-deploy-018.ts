@@ -24,10 +24,14 @@ export const rule = defineRule(
   },
   (plan, _ctx, report) => {
     const after = dependencyClosure(plan);
+    // Every rotation of one function shares its placement: work out what it needs once.
+    const needsOf = new Map<string, PlanResource[]>();
     let applicable = false;
     for (const { runner, placement } of runners(plan)) {
       applicable = true;
-      const needed = needs(plan, placement);
+      const key = JSON.stringify([placement.subnets, placement.groups]);
+      if (!needsOf.has(key)) needsOf.set(key, needs(plan, placement));
+      const needed = needsOf.get(key)!;
       const upstream = after(runner.address);
       const missing = needed.filter((n) => !upstream.has(n.address) && n.address !== runner.address);
       if (!missing.length) continue;
