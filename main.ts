@@ -13,7 +13,7 @@ function main(): number {
   const configDir = process.env.MCP_CONFIG_DIR ?? "config";
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   try {
-    const result = synthesize({ configDir, outdir, hcl: process.argv.includes("--hcl"), afterSynth: [policyHook({ log: (l) => console.error(l) })] });
+    const result = synthesize({ configDir, outdir, hcl: process.argv.includes("--hcl"), afterSynth: [policyHook({ log: (l) => console.error(l) })], warn: (w) => console.error(`warning: ${w}`) });
     console.log(`synthesized ${result.stacks.join(", ")} into ${outdir}`);
     return 0;
   } catch (e) {

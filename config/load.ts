@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
+import { overlaps, toCidr } from "../lib/cidr";
 import { configSchema, crossFieldChecks, FIX, McpConfig, Stage, STAGES } from "./schema";
 
 export interface ConfigProblem {
@@ -136,11 +137,72 @@ export function parseJson(text: string, file: string): { value?: unknown; proble
   }
 }
 
+/** The file each config loaded by `loadConfigs` came from, as messages show it (problems that involve two files). */
+const sources = new WeakMap<McpConfig, string>();
+
+export function sourceFile(config: McpConfig): string | undefined {
+  return sources.get(config);
+}
+
+export interface LoadOptions {
+  /** Receives what is worth a look but deploys (overlapping VPC ranges without a shared transit gateway). @default ignored */
+  readonly warn?: (message: string) => void;
+}
+
+/**
+ * What only shows across files: two configs for one environment (one stack name, one state), and VPC ranges that
+ * overlap in one account and region. Overlapping VPCs are legal in AWS and deploy; they only break routing to both
+ * from one network. That is certain when both attach to the same transit gateway, which does not propagate the
+ * second VPC's identical route (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html, Routing),
+ * so it is an error; otherwise (separate gateways, e.g. test copies of one environment) a warning. One virtual private
+ * gateway named by two configs is an error: it attaches to one VPC at a time
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachVpnGateway.html).
+ */
+export function crossConfigChecks(entries: readonly { readonly file: string; readonly config: McpConfig }[]): { problems: ConfigProblem[]; warnings: string[] } {
+  const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  entries.forEach(({ file, config: c }, i) => {
+    for (const { file: other, config: o } of entries.slice(0, i)) {
+      if (c.environment === o.environment) {
+        problems.push({ file, path: "environment", value: c.environment, problem: `is also the environment of ${other}; both would be stack mcp-${c.environment} with one state`, fix: `give one of ${other} and ${file} another environment name (and file name)` });
+      }
+      const sameAccount = c.accountId === undefined || o.accountId === undefined || c.accountId === o.accountId;
+      const vgw = c.network.vpnGatewayId;
+      if (sameAccount && c.region === o.region && vgw && vgw === o.network.vpnGatewayId) {
+        problems.push({
+          file,
+          path: "network.vpnGatewayId",
+          value: vgw,
+          problem: `is also the VPN gateway of ${other}; a virtual private gateway attaches to one VPC at a time, so the second deploy fails at its attachment`,
+          fix: "give each environment its own virtual private gateway, or attach both VPCs to a transit gateway (network.transitGatewayId)",
+        });
+      }
+      const a = toCidr(c.network.vpcCidr);
+      const b = toCidr(o.network.vpcCidr);
+      if (!sameAccount || c.region !== o.region || !a || !b || !overlaps(a, b)) continue;
+      const where = `${c.accountId ?? o.accountId ?? "the caller's account"}, ${c.region}`;
+      const tgw = c.network.transitGatewayId;
+      if (tgw && tgw === o.network.transitGatewayId) {
+        problems.push({
+          file,
+          path: "network.vpcCidr",
+          value: c.network.vpcCidr,
+          problem: `overlaps ${o.network.vpcCidr} of ${other} in the same account and region (${where}), and both attach to transit gateway ${tgw}, which routes an overlapping range to one VPC only`,
+          fix: `give each environment its own VPC range, e.g. the next free /20 after ${o.network.vpcCidr}`,
+        });
+      } else {
+        warnings.push(`${file}: network.vpcCidr ${c.network.vpcCidr} overlaps ${o.network.vpcCidr} of ${other} in the same account and region (${where}). Both deploy, but no network can route to both (shared transit gateway, VPN or peering): give each environment its own range unless they are meant to be isolated copies.`);
+      }
+    }
+  });
+  return { problems, warnings };
+}
+
 /**
  * Loads and validates every `*.json` in `dir`, and the tools YAML its toolsets come from (lib/tool-catalogue.ts).
  * Throws ConfigError listing every problem of every file.
  */
-export function loadConfigs(dir: string): McpConfig[] {
+export function loadConfigs(dir: string, opts: LoadOptions = {}): McpConfig[] {
   const display = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
   if (!fs.existsSync(dir)) throw new ConfigError([{ file: dir, path: "", value: undefined, problem: "does not exist", fix: "point MCP_CONFIG_DIR at a directory of <env>.json files" }]);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
@@ -155,8 +217,14 @@ export function loadConfigs(dir: string): McpConfig[] {
     if (syntax.length) continue;
     const result = validateConfig(value, file);
     problems.push(...result.problems);
-    if (result.config) configs.push(result.config);
+    if (result.config) {
+      configs.push(result.config);
+      sources.set(result.config, file);
+    }
   }
+  const across = crossConfigChecks(configs.map((config) => ({ file: sources.get(config)!, config })));
+  problems.push(...across.problems);
   if (problems.length) throw new ConfigError(problems);
+  for (const w of across.warnings) opts.warn?.(w);
   return configs;
 }

@@ -203,6 +203,16 @@ export const configSchema = z.strictObject({
       rotationDays: z.number().int().min(1).default(30),
     })
     .default({ rotationDays: 30 }),
+  /** The kit's Lambda functions (secret rotation, secret age check). */
+  functions: z
+    .strictObject({
+      /**
+       * Concurrent executions reserved for each function; 0 reserves none. AWS refuses a reservation that leaves the
+       * account fewer than 100 unreserved (new accounts have 10 in all), so it is opt-in; preflight checks it. @default 0
+       */
+      reservedConcurrency: z.number().int().min(0).max(100).default(0),
+    })
+    .default({ reservedConcurrency: 0 }),
   alerts: z
     .strictObject({
       emails: z.array(z.email({ error: msg("is not an e-mail address", 'write e.g. "secops@example.com"') })).default([]),

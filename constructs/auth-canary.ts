@@ -42,6 +42,8 @@ export interface AuthCanaryProps {
   readonly agentTokens?: Readonly<Record<string, ManagedSecret>>;
   /** Minutes between scheduled runs (1–720); the alarm also fires when no result arrives for twice that long. @default 15 */
   readonly intervalMinutes?: number;
+  /** Concurrency reserved for the canary (VpcFunctionProps.reservedConcurrency). @default none */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -86,8 +88,8 @@ export class AuthCanary extends Construct {
       timeoutSeconds: TIMEOUT_SECONDS,
       memoryMiB: 128,
       networkPurpose: `HTTPS to the VPC endpoints, ${port} to the MCP tiers`,
-      // A scheduled run that meets the one on apply is throttled and retried by EventBridge: one at a time is enough.
-      reservedConcurrency: 1,
+      // Off unless configured (config functions.reservedConcurrency): a reservation takes from the account's pool.
+      reservedConcurrency: props.reservedConcurrency,
       environment,
     });
     const fn = this.function;
@@ -101,7 +103,7 @@ export class AuthCanary extends Construct {
     const tokens = [...new Set(foreign.filter((t): t is ManagedSecret => !!t))];
     for (const t of tokens) t.grantRead(fn.role);
 
-    fn.securityGroup.allowTo({ group: props.taskGroup }, port, "auth canary to the MCP tiers (expects 401)");
+    const egress = fn.securityGroup.allowTo({ group: props.taskGroup }, port, "auth canary to the MCP tiers (expects 401)");
     const ingress = props.taskGroup.allowFrom({ group: fn.securityGroup }, port, "auth canary Lambda: probes that every tier refuses requests without its token");
     suppress(
       ingress,
@@ -114,7 +116,8 @@ export class AuthCanary extends Construct {
       description: `Auth canary every ${interval} minutes`,
       scheduleExpression: interval === 1 ? "rate(1 minute)" : `rate(${interval} minutes)`,
     });
-    new CloudwatchEventTarget(this, "target", { rule: schedule.name, arn: fn.arn, targetId: "auth-canary" });
+    // Scheduled runs start only once the function can reach the endpoints (MCP-DEPLOY-018).
+    new CloudwatchEventTarget(this, "target", { rule: schedule.name, arn: fn.arn, targetId: "auth-canary", dependsOn: [...fn.ready] });
     new LambdaPermission(this, "schedule-invoke", {
       statementId: "EventBridgeSchedule",
       action: "lambda:InvokeFunction",
@@ -131,7 +134,7 @@ export class AuthCanary extends Construct {
       functionName: fn.functionName,
       input: JSON.stringify(event),
       triggers: { canary: fn.fn.sourceCodeHashInput ?? "", ...Object.fromEntries(props.services.map((s) => [s.tier.id, s.taskDefinition.arn])) },
-      dependsOn: [fn.fn, ingress, ...props.services.map((s) => s.service), ...tokens.flatMap((t) => t.firstValue)],
+      dependsOn: [...fn.ready, egress, ingress, ...props.services.map((s) => s.service), ...tokens.flatMap((t) => t.firstValue)],
     });
 
     const alarms: Record<string, CloudwatchMetricAlarm> = {};

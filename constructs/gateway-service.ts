@@ -238,7 +238,8 @@ export class GatewayService extends Construct {
       networkConfiguration: { subnets: props.network.subnetIds, securityGroups: [props.securityGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "mcp-gateway", containerPort: port }],
       // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
-      dependsOn: [listener, ...mountTargets, ...firstValues(readable)],
+      // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
+      dependsOn: [listener, ...mountTargets, ...firstValues(readable), ...props.network.readyFor(props.securityGroup)],
     });
     suppress(this.service, "MCP-PROD-004", "the gateway keeps its state in one SQLite file on EFS, which allows one writer; the MCP services behind it run 2 or more tasks");
   }

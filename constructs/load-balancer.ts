@@ -26,6 +26,8 @@ export interface LoadBalancerProps {
   readonly network: Network;
   /** The load balancer's security group (AgentAccess.loadBalancerGroup): it decides who reaches the listeners. */
   readonly securityGroup: SecurityGroup;
+  /** More groups admitting agent ranges beyond one group's rule quota (AgentAccess.agentRangeGroups). @default none */
+  readonly additionalSecurityGroups?: readonly SecurityGroup[];
   readonly tls: ListenerTls;
   /** MCP listener port. @default 3010 */
   readonly mcpPort?: number;
@@ -97,7 +99,7 @@ export class LoadBalancer extends Construct {
       name: prefix(props.env),
       internal: true,
       loadBalancerType: "application",
-      securityGroups: [props.securityGroup.id],
+      securityGroups: [props.securityGroup.id, ...(props.additionalSecurityGroups ?? []).map((g) => g.id)],
       subnets: props.network.subnetIds,
       dropInvalidHeaderFields: true,
       desyncMitigationMode: "strictest",

@@ -246,7 +246,8 @@ export class McpService extends Construct {
       serviceRegistries: { registryArn: this.discovery.arn },
       tags: tierTags(tier),
       // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
-      dependsOn: [...props.loadBalancer.attachmentsOf(this.targetGroup), ...firstValues(readable)],
+      // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
+      dependsOn: [...props.loadBalancer.attachmentsOf(this.targetGroup), ...firstValues(readable), ...props.network.readyFor(props.securityGroup)],
     });
   }
 }

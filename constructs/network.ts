@@ -9,6 +9,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpnGatewayAttachment } from "@cdktf/provider-aws/lib/vpn-gateway-attachment";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { subnet, toCidr } from "../lib/cidr";
@@ -50,6 +51,8 @@ export class Network extends Construct {
   /** The S3 gateway endpoint: ECR image layers are served from S3. */
   readonly s3Endpoint: VpcEndpoint;
   readonly interfaceEndpoints: Record<string, VpcEndpoint> = {};
+  /** The private subnets' route table associations: until one exists, its subnet has no route to the S3 endpoint. */
+  readonly routeAssociations: RouteTableAssociation[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -81,7 +84,7 @@ export class Network extends Construct {
         mapPublicIpOnLaunch: false,
         tags: { Name: `${name}-private-${az}`, tier: "private" },
       });
-      new RouteTableAssociation(this, `private-${az}-routes`, { subnetId: s.id, routeTableId: this.routeTable.id });
+      this.routeAssociations.push(new RouteTableAssociation(this, `private-${az}-routes`, { subnetId: s.id, routeTableId: this.routeTable.id }));
       return s;
     });
 
@@ -128,6 +131,21 @@ export class Network extends Construct {
 
   get subnetIds(): string[] {
     return this.subnets.map((s) => s.id);
+  }
+
+  /**
+   * What must exist before anything in the VPC calls an AWS API: every endpoint, the endpoint group's ingress rules
+   * and the subnets' route table associations. Terraform creates independent resources in parallel, and a function
+   * or task that starts first finds no private DNS name or no route and times out (MCP-DEPLOY-018). All of them, not
+   * the few a workload is thought to call: waiting costs only ordering, a missed one costs a failed first apply.
+   */
+  get ready(): ITerraformDependable[] {
+    return [...Object.values(this.interfaceEndpoints), this.s3Endpoint, ...this.endpointSecurityGroup.ingressRules, ...this.routeAssociations];
+  }
+
+  /** `ready`, plus the egress rules of `group` (the security group of the workload): its own way to the endpoints. */
+  readyFor(group: SecurityGroup): ITerraformDependable[] {
+    return [...this.ready, ...group.egressRules];
   }
 
   /** Routes to the IBM i, agent and operator networks through the one gateway that reaches them. */

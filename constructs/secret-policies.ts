@@ -51,7 +51,7 @@ interface ExtraDeny {
  */
 export class SecretPolicies extends Construct {
   private readonly entries: { readonly s: PolicySecret; readonly external: External[]; readonly denies: ExtraDeny[] }[];
-  private index?: Map<string, { read: Map<string, string>; write: Map<string, string> }>;
+  private index?: { readonly exact: Map<string, Access>; readonly patterns: readonly { readonly name: RegExp; readonly access: Access }[] };
 
   constructor(scope: Construct, id: string, props: SecretPoliciesProps) {
     super(scope, id);
@@ -128,11 +128,16 @@ export class SecretPolicies extends Construct {
     ];
   }
 
-  /** Roles of the stack whose own policy allows reading or writing `s`, by resolved ARN → the ARN as written. */
+  /**
+   * Roles of the stack whose own policy allows reading or writing `s`, by resolved ARN → the ARN as written. A grant
+   * names the secret by its ARN, or by an ARN pattern over secret names (e.g. the rotation function's
+   * `secret:mcp/<env>/agent-token/*`, Secrets.agentTokenArns), which IAM matches against the name with its suffix.
+   */
   private granted(s: PolicySecret, resolve: (x: string) => string): { read: Map<string, string>; write: Map<string, string> } {
     if (!this.index) {
       // Built once, at the first policy rendered (synth): every grant exists by then.
-      const index = new Map<string, { read: Map<string, string>; write: Map<string, string> }>();
+      const exact = new Map<string, Access>();
+      const patterns: { readonly name: RegExp; readonly access: Access }[] = [];
       for (const g of TerraformStack.of(this).node.findAll().filter(isGrantee)) {
         const who = resolve(g.arn);
         for (const st of g.grants) {
@@ -142,17 +147,43 @@ export class SecretPolicies extends Construct {
           if (!read && !write) continue;
           for (const r of st.resources ?? []) {
             const key = resolve(r);
-            const entry = index.get(key) ?? { read: new Map(), write: new Map() };
-            index.set(key, entry);
+            const pattern = /:secret:([^:]*\*[^:]*)$/.exec(key);
+            let entry: Access;
+            if (pattern) {
+              entry = { read: new Map(), write: new Map() };
+              patterns.push({ name: globOf(pattern[1]), access: entry });
+            } else {
+              entry = exact.get(key) ?? { read: new Map(), write: new Map() };
+              exact.set(key, entry);
+            }
             if (read) entry.read.set(who, g.arn);
             if (write) entry.write.set(who, g.arn);
           }
         }
       }
-      this.index = index;
+      this.index = { exact, patterns };
     }
-    return this.index.get(resolve(s.arn)) ?? { read: new Map(), write: new Map() };
+    const out: Access = { read: new Map(), write: new Map() };
+    const merge = (a: Access) => {
+      for (const [k, v] of a.read) out.read.set(k, v);
+      for (const [k, v] of a.write) out.write.set(k, v);
+    };
+    const found = this.index.exact.get(resolve(s.arn));
+    if (found) merge(found);
+    // Secrets Manager appends "-" and six characters to the name in the ARN.
+    for (const p of this.index.patterns) if (p.name.test(`${s.name}-AbCdEf`)) merge(p.access);
+    return out;
   }
+}
+
+interface Access {
+  readonly read: Map<string, string>;
+  readonly write: Map<string, string>;
+}
+
+/** An IAM resource pattern over a secret name: `*` any run of characters, `?` one. */
+function globOf(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
 }
 
 function isGrantee(c: IConstruct): c is IConstruct & Grantee {

@@ -6,7 +6,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
+import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { suppress } from "../policy/suppress";
@@ -80,8 +80,11 @@ export interface SecretsProps {
    * @default the smaller of 7 and `rotationDays`
    */
   readonly agentTokenRotationDays?: number;
-  /** Concurrency reserved for the rotation function (all secrets rotate at once on the first apply). @default 3 */
-  readonly rotationConcurrency?: number;
+  /**
+   * Concurrent executions reserved for each of the two functions (rotation, age check); see
+   * VpcFunctionProps.reservedConcurrency for why none is the default. @default none
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -163,7 +166,9 @@ export class Secrets extends Construct {
       description: `Generates and rotates the kit-generated secrets of ${env.environment} inside AWS`,
       network: props.network,
       logs: props.logs,
-      reservedConcurrency: props.rotationConcurrency ?? 3,
+      reservedConcurrency: props.reservedConcurrency,
+      // An agent token's first rotation may wait this long for its signing secret's first value (functions/rotate-secret).
+      timeoutSeconds: SIGNER_WAIT_SECONDS + 30,
     });
     // VpcFunction names it mcp-<env>-<name>. An ARN built from that name, for grants on the function's own role: its
     // policy is created before the function, so a reference to the function's arn attribute would be a cycle.
@@ -172,7 +177,9 @@ export class Secrets extends Construct {
     rotationRole.addToPolicy({
       sid: "RotateGeneratedSecrets",
       actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
-      resources: generated.map((s) => s.arn),
+      // Every agent token by one name-prefix ARN: one ARN each passes IAM's 10,240-character inline policy limit from
+      // about 40 agent groups (MCP-DEPLOY-019).
+      resources: [...generated.filter((s) => !this.isAgentToken(s)).map((s) => s.arn), ...(agentNames.length ? [this.agentTokenArns] : [])],
     });
     rotationRole.addToPolicy({
       sid: "GenerateRandomValues",
@@ -198,7 +205,7 @@ export class Secrets extends Construct {
       description: `Raises an alarm when a person-rotated secret of ${env.environment} is missing or older than ${rotationDays} days`,
       network: props.network,
       logs: props.logs,
-      reservedConcurrency: 1,
+      reservedConcurrency: props.reservedConcurrency,
       environment: { SECRET_IDS: JSON.stringify(manual.map((s) => s.name)), MAX_AGE_DAYS: String(rotationDays) },
     });
     this.ageCheckFunction.role.addToPolicy({ sid: "ReadVersionMetadata", actions: ["secretsmanager:ListSecretVersionIds"], resources: manual.map((s) => s.arn) });
@@ -207,7 +214,8 @@ export class Secrets extends Construct {
       description: "Daily age check of the secrets only people rotate",
       scheduleExpression: "rate(1 day)",
     });
-    new CloudwatchEventTarget(this, "age-check-target", { rule: schedule.name, arn: this.ageCheckFunction.arn, targetId: "secret-age-check" });
+    // The schedule may fire soon after it exists: like every run during apply, it waits for the VPC endpoints (MCP-DEPLOY-018).
+    new CloudwatchEventTarget(this, "age-check-target", { rule: schedule.name, arn: this.ageCheckFunction.arn, targetId: "secret-age-check", dependsOn: [...this.ageCheckFunction.ready] });
     new LambdaPermission(this, "age-check-invoke", {
       statementId: "EventBridgeSchedule",
       action: "lambda:InvokeFunction",
@@ -240,10 +248,11 @@ export class Secrets extends Construct {
   /**
    * jwt mode: makes agent group `agent`'s token an HS256 JWT signed with `signer` (its tier's signing secret), with
    * `scp` = `scopes`. The rotation function reads the signer's ARN, scopes and lifetime from the token secret's tags;
-   * the token's first mint waits for the signer's first value. The rotation role must be able to read the signer
+   * the token's first rotation starts after the signer's `firstValue` (its first value is current), and its
+   * createSecret still polls for it, boundedly, should anything else have started it earlier. The rotation role must be able to read the signer
    * (TierSigningSecrets grants it, as it rotates them).
    */
-  signAgentToken(agent: string, signer: { readonly arn: string; readonly rotation: SecretsmanagerSecretRotation }, scopes: readonly string[]): void {
+  signAgentToken(agent: string, signer: { readonly arn: string; readonly firstValue: readonly ITerraformDependable[] }, scopes: readonly string[]): void {
     const token = this.agentTokens[agent];
     if (!token || token.rotation.by !== "aws" || token.rotation.kind !== "agent-jwt") throw new Error(`${this.node.path}: ${agent} has no agent JWT to sign (jwt auth mode, known agent groups only)`);
     if (this.signed.has(agent)) throw new Error(`${this.node.path}: agent token ${agent} is already signed by a tier`);
@@ -257,7 +266,7 @@ export class Secrets extends Construct {
       [SCOPES_TAG]: scp,
       [LIFETIME_TAG]: String((this.agentTokenRotationDays + AGENT_TOKEN_GRACE_DAYS) * 24),
     };
-    this.rotate(token, this.agentTokenRotationDays, [signer.rotation]);
+    this.rotate(token, this.agentTokenRotationDays, signer.firstValue);
   }
 
   /**
@@ -288,7 +297,8 @@ export class Secrets extends Construct {
       functionName: this.rotationFunction.functionName,
       input: JSON.stringify({ GenerateOnce: s.arn }),
       lifecycleScope: "CREATE_ONLY",
-      dependsOn: [this.rotationFunction.fn],
+      // In the VPC: without its endpoints the call times out (MCP-DEPLOY-018).
+      dependsOn: [...this.rotationFunction.ready],
     });
     // Synchronous: the value exists when Terraform has created this resource.
     s.firstValue.push(generate);
@@ -299,7 +309,7 @@ export class Secrets extends Construct {
     );
   }
 
-  private rotate(s: ManagedSecret, days: number, after: readonly SecretsmanagerSecretRotation[] = []): void {
+  private rotate(s: ManagedSecret, days: number, after: readonly ITerraformDependable[] = []): void {
     const id = s.key.replace(/\//g, "-");
     // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
     // or the immediate first rotation fails.
@@ -316,7 +326,9 @@ export class Secrets extends Construct {
       rotationRules: { automaticallyAfterDays: days },
       // The first value is generated on apply, inside AWS; until then the secret has no version at all.
       rotateImmediately: true,
-      dependsOn: [invoke, this.rotationFunction.fn, ...after],
+      // The function runs in the VPC: it waits for the endpoints it calls through (MCP-DEPLOY-018). `after`: what it
+      // reads, e.g. an agent token's signing secret having its first value.
+      dependsOn: [invoke, ...this.rotationFunction.ready, ...after],
     });
     // RotateSecret returns once the rotation has started; its four steps take seconds, while a task that reads the
     // secret starts only after the service exists and its image is pulled.
@@ -333,6 +345,19 @@ export class Secrets extends Construct {
     if (rotation.by === "aws-once") return { [KIND_TAG]: rotation.kind, [LENGTH_TAG]: String(rotation.length), [ROTATION_TAG]: NEVER_ROTATED };
     if (rotation.kind === "agent-jwt") return { [KIND_TAG]: rotation.kind, ...(agent ? { [CLIENT_ID_TAG]: agent } : {}) };
     return { [KIND_TAG]: rotation.kind, ...(rotation.length ? { [LENGTH_TAG]: String(rotation.length) } : {}) };
+  }
+
+  /**
+   * Every agent token secret of the environment by name prefix (`mcp/<env>/agent-token/*`; Secrets Manager appends six
+   * random characters to the name in the ARN), for grants that cover all of them.
+   */
+  get agentTokenArns(): string {
+    const { partition, region, accountId, environment } = this.props.env;
+    return `arn:${partition}:secretsmanager:${region}:${accountId}:secret:mcp/${environment}/agent-token/*`;
+  }
+
+  private isAgentToken(s: ManagedSecret): boolean {
+    return Object.values(this.agentTokens).includes(s);
   }
 
   /** Every secret of the environment. */

@@ -24,6 +24,9 @@ export interface SecurityGroupProps {
  */
 export class SecurityGroup extends Construct {
   readonly group: AwsSecurityGroup;
+  /** Rules added so far, for `dependsOn` of what must not run before its traffic is allowed (Network.readyFor). */
+  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly egressRules: VpcSecurityGroupEgressRule[] = [];
 
   constructor(scope: Construct, id: string, props: SecurityGroupProps) {
     super(scope, id);
@@ -42,11 +45,15 @@ export class SecurityGroup extends Construct {
   }
 
   allowFrom(peer: Peer, port: number, description: string): VpcSecurityGroupIngressRule {
-    return new VpcSecurityGroupIngressRule(this, `in-${port}-${peerKey(peer)}`, { securityGroupId: this.group.id, ...ruleBody(peer, port, description) });
+    const rule = new VpcSecurityGroupIngressRule(this, `in-${port}-${peerKey(peer)}`, { securityGroupId: this.group.id, ...ruleBody(peer, port, description) });
+    this.ingressRules.push(rule);
+    return rule;
   }
 
   allowTo(peer: Peer, port: number, description: string): VpcSecurityGroupEgressRule {
-    return new VpcSecurityGroupEgressRule(this, `out-${port}-${peerKey(peer)}`, { securityGroupId: this.group.id, ...ruleBody(peer, port, description) });
+    const rule = new VpcSecurityGroupEgressRule(this, `out-${port}-${peerKey(peer)}`, { securityGroupId: this.group.id, ...ruleBody(peer, port, description) });
+    this.egressRules.push(rule);
+    return rule;
   }
 }
 

@@ -1,3 +1,4 @@
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
@@ -36,8 +37,10 @@ export class TierSigningSecret implements ReadableSecret {
     readonly secret: SecretsmanagerSecret,
     readonly tierId: string,
     readonly name: string,
-    /** Its rotation schedule: the tier's agent tokens wait for its first value. */
+    /** Its rotation schedule. */
     readonly rotation: SecretsmanagerSecretRotation,
+    /** Returns once the first rotation has made a current value: the tier's agent tokens and service wait for it. */
+    readonly firstValueReady: LambdaInvocation,
     private readonly secrets: Secrets,
   ) {}
 
@@ -46,7 +49,7 @@ export class TierSigningSecret implements ReadableSecret {
   }
 
   get firstValue(): readonly ITerraformDependable[] {
-    return [this.rotation];
+    return [this.firstValueReady];
   }
 
   grantRead(role: ServiceRole): void {
@@ -74,7 +77,6 @@ export class TierSigningSecrets extends Construct {
     if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 90) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to 90`);
     const fn = props.secrets.rotationFunction;
     const byTier: Record<string, TierSigningSecret> = {};
-    const tokenArns: string[] = [];
     for (const tier of props.tiers) {
       if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) throw new Error(`${this.node.path}: tier ${tier.id} has ${tier.agents.length} agent groups; at most ${MAX_AGENTS_PER_JWT_TIER} fit in its signing secret's tags`);
       const name = `mcp/${env.environment}/tier-signing-secret/${tier.id}`;
@@ -110,14 +112,20 @@ export class TierSigningSecrets extends Construct {
         rotationLambdaArn: fn.arn,
         rotationRules: { automaticallyAfterDays: rotationDays },
         rotateImmediately: true,
-        dependsOn: [invoke, fn.fn],
+        // In the VPC: the first rotation waits for the endpoints and rules the function calls through (MCP-DEPLOY-018).
+        dependsOn: [invoke, ...fn.ready],
       });
       new TerraformOutput(this, `${tier.id}-arn`, { value: secret.arn, description: `ARN of ${name}` }).overrideLogicalId(`tier_${tier.id.replace(/-/g, "_")}_signing_secret_arn`);
-      byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, props.secrets);
-      for (const [a, t] of tokens) {
-        props.secrets.signAgentToken(a, byTier[tier.id], tier.toolsets);
-        tokenArns.push(t.arn);
-      }
+      // RotateSecret only starts the rotation: this synchronous invocation returns once the first value is current
+      // (at most SIGNER_WAIT_SECONDS), so the tier's token rotations and its service start after it, one wait per tier.
+      const firstValueReady = new LambdaInvocation(this, `first-value-${tier.id}`, {
+        functionName: fn.functionName,
+        input: JSON.stringify({ WaitForCurrent: secret.arn }),
+        lifecycleScope: "CREATE_ONLY",
+        dependsOn: [rotation, ...fn.ready],
+      });
+      byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, firstValueReady, props.secrets);
+      for (const [a] of tokens) props.secrets.signAgentToken(a, byTier[tier.id], tier.toolsets);
     }
     if (props.tiers.length) {
       fn.role.addToPolicy({
@@ -126,7 +134,8 @@ export class TierSigningSecrets extends Construct {
         resources: Object.values(byTier).map((s) => s.arn),
       });
       // finishSecret of a signing secret: re-mint its tokens and restart its tier (functions/rotate-secret).
-      fn.role.addToPolicy({ sid: "RemintAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: tokenArns });
+      // By name prefix, like the rotation grant: one ARN per token would outgrow the role's inline policy (MCP-DEPLOY-019).
+      fn.role.addToPolicy({ sid: "RemintAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: [props.secrets.agentTokenArns] });
       // RotateSecret also needs invoke permission on the rotation function (Secrets Manager API reference, RotateSecret).
       fn.role.addToPolicy({ sid: "InvokeOwnRotation", actions: ["lambda:InvokeFunction"], resources: [props.secrets.rotationFunctionArn] });
       fn.role.addToPolicy({ sid: "RestartTiersOnKeyRotation", actions: ["ecs:UpdateService"], resources: props.tiers.map((t) => tierServiceArn(env, t.id)) });

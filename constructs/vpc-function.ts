@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { AssetType, TerraformAsset } from "cdktf";
+import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { bundleFunction, functionEntry, LAMBDA_RUNTIME } from "../lib/function-bundle";
@@ -26,8 +26,9 @@ export interface VpcFunctionProps {
   readonly memoryMiB?: number;
   /**
    * Concurrent executions reserved for (and capping) the function. AWS refuses a reservation that leaves the account
-   * fewer unreserved executions than its minimum (100; new accounts limited to 10 cannot reserve any until the
-   * Lambda concurrency quota is raised). @default 2
+   * fewer unreserved executions than its minimum (100, or all of them in accounts whose quota is lower: new accounts
+   * have 10 and cannot reserve any until the quota is raised), so the kit reserves nothing unless asked
+   * (config `functions.reservedConcurrency`; preflight compares it with the account). @default none
    */
   readonly reservedConcurrency?: number;
   /** What its security group allows, for readers of the plan (the group's description). @default "HTTPS to the VPC endpoints only" */
@@ -46,13 +47,18 @@ export class VpcFunction extends Construct {
   readonly role: ServiceRole;
   readonly securityGroup: SecurityGroup;
   readonly logGroup: CloudwatchLogGroup;
+  /**
+   * What anything that runs the function during apply (an invocation, a first rotation, a schedule) waits for: the
+   * function, and the VPC endpoints, their rules and routes, and its own egress rules (Network.readyFor).
+   */
+  readonly ready: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: VpcFunctionProps) {
     super(scope, id);
     const fnName = `${prefix(props.env)}-${props.name}`;
     if (fnName.length > 64) throw new Error(`${this.node.path}: function name ${fnName} is longer than 64 characters`);
-    const reserved = props.reservedConcurrency ?? 2;
-    if (!Number.isInteger(reserved) || reserved < 1) throw new Error(`${this.node.path}: reservedConcurrency ${reserved} must be a whole number ≥ 1`);
+    const reserved = props.reservedConcurrency;
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1)) throw new Error(`${this.node.path}: reservedConcurrency ${reserved} must be a whole number ≥ 1`);
 
     this.logGroup = props.logs.logGroup(`lambda-${props.name}`);
     this.securityGroup = new SecurityGroup(this, "security-group", { vpcId: props.network.vpc.id, name: fnName, description: `Lambda ${fnName}: ${props.networkPurpose ?? "HTTPS to the VPC endpoints only"}` });
@@ -92,6 +98,7 @@ export class VpcFunction extends Construct {
       tracingConfig: { mode: props.tracing ? "Active" : "PassThrough" },
       dependsOn: [this.logGroup, ...(rolePolicy ? [rolePolicy] : [])],
     });
+    this.ready = [this.fn, ...props.network.readyFor(this.securityGroup)];
   }
 
   get arn(): string {

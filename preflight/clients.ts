@@ -3,8 +3,10 @@
  * constructing a client reads the environment, and nothing synth loads should do so.
  */
 import { ACMClient } from "@aws-sdk/client-acm";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
@@ -23,5 +25,7 @@ export function createClients(region: string, stateRegion: string = region): Pre
     sns: new SNSClient({ region }),
     quotas: new ServiceQuotasClient({ region }),
     secrets: new SecretsManagerClient({ region }),
+    lambda: new LambdaClient({ region }),
+    cloudtrail: new CloudTrailClient({ region }),
   };
 }

@@ -3,9 +3,11 @@
  * (https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html):
  * vpc L-F678F1CE VPCs per Region (5), vpc L-29B6F2EB interface VPC endpoints per VPC (50),
  * fargate L-3032A538 Fargate On-Demand vCPU resource count, elasticloadbalancing L-7EED9B64 rules per ALB (100)
- * and L-B6DF7632 listeners per ALB (50), lambda L-B99A9384 concurrent executions (reserved concurrency must leave
- * 100 unreserved: https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Counts come from the synthesized plan; without one only the VPC quota
- * is checked (every stack creates exactly one VPC).
+ * and L-B6DF7632 listeners per ALB (50), vpc L-0EA8095F inbound or outbound rules per security group (60) and
+ * L-2AFB9258 security groups per network interface (5; the load balancer's nodes carry all of its groups;
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups). Lambda
+ * concurrency is read from the account itself (concurrency.ts). Counts come from the synthesized plan; without one
+ * only the VPC quota is checked (every stack creates exactly one VPC).
  */
 import { DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
@@ -23,11 +25,9 @@ export const QUOTAS = {
   fargateVcpu: { service: "fargate", code: "L-3032A538", name: "Fargate On-Demand vCPU resource count" },
   albRules: { service: "elasticloadbalancing", code: "L-7EED9B64", name: "Rules per Application Load Balancer" },
   albListeners: { service: "elasticloadbalancing", code: "L-B6DF7632", name: "Listeners per Application Load Balancer" },
-  lambdaConcurrency: { service: "lambda", code: "L-B99A9384", name: "Concurrent executions" },
+  securityGroupRules: { service: "vpc", code: "L-0EA8095F", name: "Inbound or outbound rules per security group" },
+  securityGroupsPerInterface: { service: "vpc", code: "L-2AFB9258", name: "Security groups per network interface" },
 } as const;
-
-/** Lambda keeps this much concurrency unreserved; a reservation that would cut into it is refused. */
-export const LAMBDA_UNRESERVED_MINIMUM = 100;
 type Quota = (typeof QUOTAS)[keyof typeof QUOTAS];
 
 /** What the plan asks for, per quota. Pure, so it is tested on fixture plans. */
@@ -40,8 +40,10 @@ export interface PlannedUsage {
   /** Listener rules (not counting default actions) of the load balancer that has the most, with its address. */
   readonly albRules: { readonly lb?: string; readonly count: number };
   readonly albListeners: { readonly lb?: string; readonly count: number };
-  /** Σ reserved_concurrent_executions of the plan's functions. */
-  readonly lambdaReserved: number;
+  /** Rules in one direction of the security group that has the most (the quota counts inbound and outbound apart). */
+  readonly securityGroupRules: { readonly group?: string; readonly direction?: "inbound" | "outbound"; readonly count: number };
+  /** Security groups on one network interface: the load balancer's, a service's tasks', a function's. */
+  readonly securityGroupsPerInterface: { readonly resource?: string; readonly count: number };
 }
 
 export function plannedUsage(plan: TerraformJson): PlannedUsage {
@@ -74,8 +76,41 @@ export function plannedUsage(plan: TerraformJson): PlannedUsage {
     fargateVcpu: vcpu,
     albRules: most(rulesPerLb),
     albListeners: most(listenersPerLb),
-    lambdaReserved: planResources(plan, "aws_lambda_function").reduce((n, [, f]) => n + Math.max(0, Number(f.reserved_concurrent_executions ?? 0) || 0), 0),
+    securityGroupRules: mostRules(plan),
+    securityGroupsPerInterface: mostGroups(plan),
   };
+}
+
+function mostGroups(plan: TerraformJson): PlannedUsage["securityGroupsPerInterface"] {
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  const block = (v: unknown): Record<string, any> => (Array.isArray(v) ? v[0] : v) ?? {};
+  const all = [
+    ...planResources(plan, "aws_lb").map(([n, b]) => [`aws_lb.${n}`, list(b.security_groups).length] as const),
+    ...planResources(plan, "aws_ecs_service").map(([n, b]) => [`aws_ecs_service.${n}`, list(block(b.network_configuration).security_groups).length] as const),
+    ...planResources(plan, "aws_lambda_function").map(([n, b]) => [`aws_lambda_function.${n}`, list(block(b.vpc_config).security_group_ids).length] as const),
+  ].sort((a, b) => b[1] - a[1]);
+  return all.length && all[0][1] > 0 ? { resource: all[0][0], count: all[0][1] } : { count: 0 };
+}
+
+/** The security group with the most rules in one direction: separate rule resources and inline blocks alike. */
+function mostRules(plan: TerraformJson): PlannedUsage["securityGroupRules"] {
+  const counts = new Map<string, number>();
+  const add = (group: string | undefined, direction: "inbound" | "outbound", n = 1) => {
+    if (group) counts.set(`${group} ${direction}`, (counts.get(`${group} ${direction}`) ?? 0) + n);
+  };
+  for (const [, r] of planResources(plan, "aws_vpc_security_group_ingress_rule")) add(refName(r.security_group_id, "aws_security_group"), "inbound");
+  for (const [, r] of planResources(plan, "aws_vpc_security_group_egress_rule")) add(refName(r.security_group_id, "aws_security_group"), "outbound");
+  // A legacy rule with several CIDR blocks is one AWS rule per block.
+  for (const [, r] of planResources(plan, "aws_security_group_rule")) add(refName(r.security_group_id, "aws_security_group"), r.type === "egress" ? "outbound" : "inbound", Math.max(1, (r.cidr_blocks ?? []).length));
+  for (const [name, g] of planResources(plan, "aws_security_group")) {
+    for (const [block, direction] of [["ingress", "inbound"], ["egress", "outbound"]] as const) {
+      for (const rule of [g[block] ?? []].flat()) add(name, direction, Math.max(1, (rule?.cidr_blocks ?? []).length));
+    }
+  }
+  const [key, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (!key) return { count: 0 };
+  const [group, direction] = key.split(" ") as [string, "inbound" | "outbound"];
+  return { group: `aws_security_group.${group}`, direction, count: count! };
 }
 
 async function quotaValue(ctx: PreflightContext, q: Quota): Promise<number | undefined> {
@@ -90,11 +125,11 @@ async function quotaValue(ctx: PreflightContext, q: Quota): Promise<number | und
   return def?.Quota?.Value;
 }
 
-function compare(q: Quota, needed: number, limit: number | undefined, what: string): CheckResult {
+function compare(q: Quota, needed: number, limit: number | undefined, what: string, otherwise = "or shrink the plan"): CheckResult {
   const check = q.name;
   if (limit === undefined) return skip(GROUP, check, `Service Quotas returned no value for ${q.service}/${q.code}`);
   if (needed > limit) {
-    return fail(GROUP, check, `${what} needs ${needed}, the quota is ${limit}`, `request an increase of ${q.service} ${q.code} (${q.name}) in the Service Quotas console, or shrink the plan`);
+    return fail(GROUP, check, `${what} needs ${needed}, the quota is ${limit}`, `request an increase of ${q.service} ${q.code} (${q.name}) in the Service Quotas console, ${otherwise}`);
   }
   return pass(GROUP, check, `${what} needs ${needed} of ${limit}`);
 }
@@ -136,9 +171,16 @@ export async function checkQuotas(ctx: PreflightContext): Promise<CheckResult[]>
   if (planned.albRules.count > 0) {
     await guarded(q.albRules, "servicequotas:GetServiceQuota", async () => compare(q.albRules, planned.albRules.count, await quotaValue(ctx, q.albRules), `${planned.albRules.lb}'s listener rules`));
   }
-  if (planned.lambdaReserved > 0) {
-    await guarded(q.lambdaConcurrency, "servicequotas:GetServiceQuota", async () =>
-      compare(q.lambdaConcurrency, planned.lambdaReserved + LAMBDA_UNRESERVED_MINIMUM, await quotaValue(ctx, q.lambdaConcurrency), `${planned.lambdaReserved} reserved by the plan's functions + ${LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved`),
+  if (planned.securityGroupsPerInterface.count > 0) {
+    const g = planned.securityGroupsPerInterface;
+    await guarded(q.securityGroupsPerInterface, "servicequotas:GetServiceQuota", async () =>
+      compare(q.securityGroupsPerInterface, g.count, await quotaValue(ctx, q.securityGroupsPerInterface), g.resource ?? "a network interface", "or merge agent ranges so fewer groups hold them"),
+    );
+  }
+  if (planned.securityGroupRules.count > 0) {
+    const sg = planned.securityGroupRules;
+    await guarded(q.securityGroupRules, "servicequotas:GetServiceQuota", async () =>
+      compare(q.securityGroupRules, sg.count, await quotaValue(ctx, q.securityGroupRules), `${sg.group}'s ${sg.direction} rules`, "or spread the rules over more security groups (the kit spreads agent ranges by itself: MCP-DEPLOY-019)"),
     );
   }
   return out;

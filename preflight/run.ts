@@ -4,6 +4,8 @@ import type { TerraformJson } from "../policy/types";
 import { checkAlerts } from "./alerts";
 import { couldNotCheck } from "./aws";
 import { checkCertificate } from "./certificate";
+import { checkCloudTrail } from "./cloudtrail";
+import { checkConcurrency } from "./concurrency";
 import { checkIdentity } from "./identity";
 import { checkImages } from "./images";
 import { checkNetwork } from "./network";
@@ -41,6 +43,8 @@ const GROUPS: readonly [string, (ctx: PreflightContext) => Promise<CheckResult[]
   ["state", checkState],
   ["alerts", checkAlerts],
   ["quotas", checkQuotas],
+  ["concurrency", checkConcurrency],
+  ["cloudtrail", checkCloudTrail],
 ];
 
 export async function runPreflight(opts: PreflightOptions): Promise<PreflightReport> {

@@ -3,8 +3,10 @@
  * constructs an SDK client; `clients.ts` does that, and only `cli.ts` calls it.
  */
 import type { ACMClient } from "@aws-sdk/client-acm";
+import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
@@ -37,6 +39,8 @@ export interface PreflightClients {
   readonly sns: SNSClient;
   readonly quotas: ServiceQuotasClient;
   readonly secrets: SecretsManagerClient;
+  readonly lambda: LambdaClient;
+  readonly cloudtrail: CloudTrailClient;
 }
 
 export interface PreflightContext {

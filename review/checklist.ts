@@ -302,8 +302,16 @@ const items: ChecklistItem[] = [
         ...logged.map((c) => `${c.family}/${c.name} → awslogs`),
         ...accessLogged.map((b) => `bucket ${b.name} access → ${b.accessLogging.slice(3)}`),
       ];
-      if (flows.length && logged.length && logged.length === f.containers.length) return { status: "met", evidence: ev };
-      return { status: flows.length || logged.length ? "partly" : "not met", evidence: ev.length ? ev : ["no flow log or container log configuration"], operator: f.containers.length ? "send every container's logs to CloudWatch" : "deploy the services (their containers log to the audit log groups)" };
+      // The control plane (who changed the stack, who read a secret or used the key) is CloudTrail's: account-wide, never
+      // in a stack's plan, so the report says what preflight requires of it (preflight/cloudtrail.ts).
+      const trail = `control plane: CloudTrail, outside this plan; npm run preflight -- ${f.stack} requires a logging trail that records read and write management events in the stack's region, KMS included (secret reads and key use are management read events)`;
+      const keepTrail = `keep that trail (or the organization's) logging; preflight fails without it`;
+      if (flows.length && logged.length && logged.length === f.containers.length) return { status: "met", evidence: [...ev, trail], operator: keepTrail };
+      return {
+        status: flows.length || logged.length ? "partly" : "not met",
+        evidence: ev.length ? [...ev, trail] : ["no flow log or container log configuration", trail],
+        operator: `${f.containers.length ? "send every container's logs to CloudWatch" : "deploy the services (their containers log to the audit log groups)"}; ${keepTrail}`,
+      };
     },
   },
   {

@@ -132,6 +132,7 @@ export class McpStack extends TerraformStack {
       agents: config.agents,
       // A deleted secret's name stays taken for the whole window: short in dev, where stacks come and go.
       recoveryWindowDays: config.stage === "dev" ? 7 : 30,
+      reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
     ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway, tierSecrets: this.tierSecrets } = this.composeServices(config));
     this.authCanary = new AuthCanary(this, "auth-canary", {
@@ -144,6 +145,7 @@ export class McpStack extends TerraformStack {
       port: config.mcpServer.port,
       agentTokens: config.mcpServer.authMode === "jwt" ? this.secrets.agentTokens : undefined,
       intervalMinutes: config.alerts.authCanaryMinutes,
+      reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
     ({ secretPolicies: this.secretPolicies, tokenReaders: this.tokenReaders } = this.composeAccess(config));
   }
@@ -188,6 +190,7 @@ export class McpStack extends TerraformStack {
       env: this.env,
       network: this.network,
       securityGroup: this.access.loadBalancerGroup,
+      additionalSecurityGroups: this.access.agentRangeGroups,
       tls: this.tls,
       mcpPort: srv.port,
       gatewayPort: gw.port,

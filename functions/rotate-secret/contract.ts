@@ -36,3 +36,11 @@ export const RESTART_SERVICE_TAG = "mcp-restart-service";
  */
 export const ROTATION_TAG = "mcp-secret-rotation";
 export const NEVER_ROTATED = "never";
+
+/**
+ * Seconds an agent token's first rotation waits for its tier signing secret's first value. RotateSecret only starts a
+ * rotation, so Terraform's ordering (the token's rotation after the signer's) leaves the signer's four steps racing the
+ * token's createSecret; the function polls for the signer's AWSCURRENT this long, then fails with what to run. The
+ * rotation function's timeout is this plus a margin (constructs/secrets.ts).
+ */
+export const SIGNER_WAIT_SECONDS = 60;

@@ -18,6 +18,10 @@
  * moves AWSCURRENT, the function starts a rotation of every agent token signed with it (they re-mint with the new key)
  * and forces a new deployment of the tier's ECS service (its tasks restart with the new key): docs/secrets.md. The
  * gateway's rotating secrets (JWT secret, admin password) name the gateway service the same way (`mcp-restart-service`).
+ * On the first apply RotateSecret returns before a signer's first rotation ends: Terraform invokes the function with
+ * `{ WaitForCurrent: <signer ARN> }`, which returns once it has an AWSCURRENT version (at most SIGNER_WAIT_SECONDS),
+ * and starts the tier's token rotations after it. A token's createSecret polls for the signer's value the same way as
+ * a backstop, and the signer's first finishSecret re-mints nothing (a second RotateSecret would be refused).
  *
  * A secret tagged `mcp-secret-rotation=never` (the gateway's AUTH_ENCRYPTION_SECRET) is not rotated: Terraform invokes
  * the function once on apply with `{ GenerateOnce: <secret ARN> }` (aws_lambda_invocation), which puts a first
@@ -34,7 +38,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
-import { AGENT_TOKEN_TAG_PREFIX, CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNING_SECRET_TAG } from "./contract";
+import { AGENT_TOKEN_TAG_PREFIX, CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG } from "./contract";
 import { jwtProblem, signHs256 } from "./jwt";
 
 export interface RotationEvent {
@@ -47,6 +51,22 @@ export interface RotationEvent {
 export interface GenerateOnceEvent {
   /** ARN of the secret. */
   readonly GenerateOnce: string;
+}
+
+/**
+ * Terraform's one invocation on apply after a tier signing secret's first rotation has started (constructs/
+ * tier-signing-secrets.ts): returns once the secret has an AWSCURRENT version, at most SIGNER_WAIT_SECONDS, so its
+ * agent tokens' first rotations (and the tier's service) start after it, one wait per tier rather than one per token.
+ */
+export interface WaitForCurrentEvent {
+  /** ARN of the secret. */
+  readonly WaitForCurrent: string;
+}
+
+/** What the WaitForCurrent invocation returns (never a value). */
+export interface WaitForCurrentResult {
+  readonly secretId: string;
+  readonly current: true;
 }
 
 /** What the GenerateOnce invocation returns (Terraform keeps it in state: never a value). */
@@ -89,8 +109,10 @@ const MAX_LIFETIME_HOURS = 97 * 24;
 
 export async function handler(event: RotationEvent): Promise<void>;
 export async function handler(event: GenerateOnceEvent): Promise<GenerateOnceResult>;
-export async function handler(event: RotationEvent | GenerateOnceEvent): Promise<void | GenerateOnceResult> {
+export async function handler(event: WaitForCurrentEvent): Promise<WaitForCurrentResult>;
+export async function handler(event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent): Promise<void | GenerateOnceResult | WaitForCurrentResult> {
   if ("GenerateOnce" in event) return generateOnce(event.GenerateOnce);
+  if ("WaitForCurrent" in event) return waitForCurrent(event.WaitForCurrent);
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
   const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
   // Before anything else: rotating it would make what the gateway encrypted with it unreadable.
@@ -177,7 +199,7 @@ async function createSecret(secretId: string, token: string, spec: Spec): Promis
   } catch (e) {
     if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
   }
-  const value = await generate(spec, token);
+  const value = await generate(spec, token, secretId);
   await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: value, VersionStages: ["AWSPENDING"] }));
   log("created", secretId, "createSecret");
 }
@@ -190,11 +212,68 @@ export function dependentsFromTags(tags: Tags): Dependents {
   };
 }
 
-/** The current value of the tier signing secret; the token must carry the key the tier's tasks verify with. */
-async function signingKey(arn: string): Promise<string> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: "AWSCURRENT" }));
-  if (!out.SecretString) throw new Error(`signing secret ${arn} has no current value yet`);
-  return out.SecretString;
+/**
+ * How long, and how often, the function polls for what it reads: bounded by SIGNER_WAIT_SECONDS, well inside the
+ * function's timeout. `sleep` is replaceable so tests run without waiting.
+ */
+export const waiting = {
+  totalMs: SIGNER_WAIT_SECONDS * 1000,
+  stepMs: 3000,
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * Polls `look` every `waiting.stepMs` until it returns a value, at most `waiting.totalMs`; then throws `timeout(seconds
+ * waited)`. Logs `event` once when it has to wait.
+ */
+async function poll<T>(look: () => Promise<T | undefined>, secretId: string, event: string, step: string, timeout: (seconds: number) => string): Promise<T> {
+  for (let waited = 0; ; waited += waiting.stepMs) {
+    const found = await look();
+    if (found !== undefined) return found;
+    if (waited + waiting.stepMs > waiting.totalMs) throw new Error(timeout(Math.round(waited / 1000)));
+    if (waited === 0) log(event, secretId, step);
+    await waiting.sleep(waiting.stepMs);
+  }
+}
+
+/**
+ * The current value of the tier signing secret; the token must carry the key the tier's tasks verify with. On the
+ * first apply the signer's own first rotation may still be running (RotateSecret is asynchronous): poll until it has
+ * a value, at most `waiting.totalMs`, then fail, so the rotation-error alarm fires and the log says what to do.
+ */
+async function signingKey(arn: string, token: string): Promise<string> {
+  return poll(
+    async () => {
+      try {
+        const out = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: "AWSCURRENT" }));
+        return out.SecretString || undefined;
+      } catch (e) {
+        // No AWSCURRENT version yet: GetSecretValue answers ResourceNotFoundException.
+        if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
+        return undefined;
+      }
+    },
+    arn,
+    "waiting-for-signing-secret",
+    "createSecret",
+    (s) => `signing secret ${arn} has no current value after waiting ${s} s: its first rotation has not finished (see the rotate-secret log group). Once it has a value, run aws secretsmanager rotate-secret --secret-id ${token}`,
+  );
+}
+
+/** Returns once `secretId` has an AWSCURRENT version (read from its metadata: no value is read), at most `waiting.totalMs`. */
+async function waitForCurrent(secretId: string): Promise<WaitForCurrentResult> {
+  await poll(
+    async () => {
+      const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      return Object.values(meta.VersionIdsToStages ?? {}).some((st) => st.includes("AWSCURRENT")) ? true : undefined;
+    },
+    secretId,
+    "waiting-for-first-value",
+    "waitForCurrent",
+    (s) => `${secretId} has no current value after waiting ${s} s: its first rotation has not finished (see the rotate-secret log group and the rotation-error alarm). Once it has a value, run the apply again`,
+  );
+  log("current", secretId, "waitForCurrent");
+  return { secretId, current: true };
 }
 
 /** An HS256 JWT for one agent group: `cid`/`sub` = the group, `scp` = its tier's toolsets, `exp` = now + lifetime. */
@@ -202,8 +281,9 @@ export function mintAgentToken(spec: Extract<Spec, { kind: "agent-jwt" }>, key: 
   return signHs256({ cid: spec.clientId, sub: spec.clientId, scp: spec.scopes, iat: nowSeconds, exp: nowSeconds + spec.lifetimeHours * 3600 }, key);
 }
 
-export async function generate(spec: Spec, token: string): Promise<string> {
-  if (spec.kind === "agent-jwt") return mintAgentToken(spec, await signingKey(spec.signingSecret));
+/** A new value for `spec`; `secretId` (the secret being rotated) names it in a signer-wait error. */
+export async function generate(spec: Spec, token: string, secretId = "<the agent token secret>"): Promise<string> {
+  if (spec.kind === "agent-jwt") return mintAgentToken(spec, await signingKey(spec.signingSecret, secretId));
   if (spec.kind === "rsa-key-pair") {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", {
       modulusLength: spec.length,
@@ -231,7 +311,7 @@ async function testSecret(secretId: string, token: string, spec: Spec): Promise<
     spec.kind === "agent-jwt"
       ? pending.SecretString === undefined
         ? "is missing"
-        : jwtProblem(pending.SecretString, await signingKey(spec.signingSecret), Math.floor(Date.now() / 1000))
+        : jwtProblem(pending.SecretString, await signingKey(spec.signingSecret, secretId), Math.floor(Date.now() / 1000))
       : checkValue(spec, pending.SecretString);
   if (problem) throw new Error(`pending value of ${secretId} ${problem}`);
   log("tested", secretId, "testSecret");
@@ -266,14 +346,17 @@ async function finishSecret(secretId: string, token: string, stages: Record<stri
 /**
  * After a secret's new version became current: re-mint every agent token it signs (a tier signing secret; their
  * createSecret reads the new AWSCURRENT), then restart the service whose tasks hold it (a tier, or the gateway) so they
- * load the new value. A token whose rotation is not configured
- * yet (first apply) is skipped: its own first rotation signs with the current key. Every dependent is tried; then any
+ * load the new value. On the first value, and for a token whose rotation is not configured yet, nothing is re-minted:
+ * the token's own first rotation signs with the current key. Every dependent is tried; then any
  * failure fails the step, which raises the rotation-error alarm (the new key is already current; rerun with
  * `aws secretsmanager rotate-secret` on the failed token, or `aws ecs update-service --force-new-deployment`).
  */
 async function afterFinish(secretId: string, dependents: Dependents, firstValue: boolean): Promise<void> {
+  if (firstValue && dependents.agentTokens.length) log("tokens-mint-their-own-first-value", secretId, "finishSecret");
   const failed: string[] = [];
-  for (const name of dependents.agentTokens) {
+  // A first value (first apply): no token was minted with an older key, and each token's own first rotation mints
+  // with this one (createSecret waits for it). A RotateSecret now would be refused while that rotation runs.
+  for (const name of firstValue ? [] : dependents.agentTokens) {
     try {
       const meta = await client.send(new DescribeSecretCommand({ SecretId: name }));
       if (!meta.RotationEnabled) {

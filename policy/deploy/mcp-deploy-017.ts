@@ -1,6 +1,6 @@
 import { isObject, PlanResource, PlanView } from "../plan";
 import { defineRule } from "../rule";
-import { DOCS, referencedAddresses, stringsIn } from "./support";
+import { dependencyClosure, DOCS, referencedAddresses } from "./support";
 
 /**
  * ECS reads a task's secrets when the task starts and fails the task (ResourceInitializationError) while a secret
@@ -23,7 +23,7 @@ export const rule = defineRule(
   (plan, _ctx, report) => {
     const services = plan.resources("aws_ecs_service");
     const fillers = firstValueSources(plan);
-    const after = dependencies(plan);
+    const after = dependencyClosure(plan);
     for (const service of services) {
       const task = plan.target(service.body.task_definition, "aws_ecs_task_definition");
       if (!task) continue;
@@ -71,29 +71,4 @@ function firstValueSources(plan: PlanView): Map<string, PlanResource[]> {
   // A function invoked on apply with the secret's ARN in its input (the kit's GenerateOnce).
   for (const i of plan.resources("aws_lambda_invocation")) add(i.body.input, i);
   return out;
-}
-
-/** address → every address it waits for, through depends_on and references, transitively (memoized per plan). */
-function dependencies(plan: PlanView): (address: string) => ReadonlySet<string> {
-  const memo = new Map<string, Set<string>>();
-  const direct = (r: PlanResource): string[] => {
-    const found: string[] = [];
-    for (const s of stringsIn({ ...r.body, depends_on: undefined })) found.push(...referencedAddresses(s));
-    if (Array.isArray(r.body.depends_on)) found.push(...r.body.depends_on.filter((d: unknown): d is string => typeof d === "string"));
-    return found;
-  };
-  const closure = (address: string): Set<string> => {
-    const hit = memo.get(address);
-    if (hit) return hit;
-    const seen = new Set<string>();
-    memo.set(address, seen); // a cycle ends here (Terraform refuses cycles anyway)
-    const r = plan.get(address);
-    for (const d of r ? direct(r) : []) {
-      if (seen.has(d)) continue;
-      seen.add(d);
-      for (const x of closure(d)) seen.add(x);
-    }
-    return seen;
-  };
-  return closure;
 }

@@ -164,3 +164,36 @@ function interpolations(template: string): string[] {
   }
   return out;
 }
+
+const closures = new WeakMap<PlanView, (address: string) => ReadonlySet<string>>();
+
+/**
+ * address → every address it waits for, through depends_on and references, transitively: what Terraform creates
+ * before it. Memoized per plan, so the ordering rules (MCP-DEPLOY-017, 018) share one walk.
+ */
+export function dependencyClosure(plan: PlanView): (address: string) => ReadonlySet<string> {
+  const hit = closures.get(plan);
+  if (hit) return hit;
+  const memo = new Map<string, Set<string>>();
+  const direct = (r: PlanResource): string[] => {
+    const found: string[] = [];
+    for (const s of stringsIn({ ...r.body, depends_on: undefined })) found.push(...referencedAddresses(s));
+    if (Array.isArray(r.body.depends_on)) found.push(...r.body.depends_on.filter((d: unknown): d is string => typeof d === "string"));
+    return found;
+  };
+  const closure = (address: string): Set<string> => {
+    const known = memo.get(address);
+    if (known) return known;
+    const seen = new Set<string>();
+    memo.set(address, seen); // a cycle ends here (Terraform refuses cycles anyway)
+    const r = plan.get(address);
+    for (const d of r ? direct(r) : []) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      for (const x of closure(d)) seen.add(x);
+    }
+    return seen;
+  };
+  closures.set(plan, closure);
+  return closure;
+}

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, formatProblem, loadConfigs, parseJson, validateConfig } from "../../config/load";
+import { ConfigError, crossConfigChecks, formatProblem, loadConfigs, parseJson, validateConfig } from "../../config/load";
 import { CONFIG_DIR } from "../paths";
 
 const raw = (env: string) => JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.json`), "utf8"));
@@ -27,6 +27,8 @@ describe("shipped configs", () => {
     const { config } = validateConfig(c, "config/dev.json");
     expect(config?.logs.retentionDays).toBe(90);
     expect(config?.secrets.rotationDays).toBe(30);
+    // Reserved concurrency is opt-in: new accounts have 10 executions and Lambda keeps all of them unreserved.
+    expect(config?.functions.reservedConcurrency).toBe(0);
     expect(config?.mcpServer.port).toBe(3010);
     expect(config?.network.ibmi.mapepirePort).toBe(8076);
   });
@@ -61,6 +63,7 @@ describe("each bad input is reported with file, path, value and fix", () => {
     ["one task in prod", "prod", (c) => (c.mcpServer.desiredCount = 1), "config/prod.json: mcpServer.desiredCount: runs 1 task; production needs 2 or more across zones (got 1). Fix: set 2 or more."],
     ["no alert e-mail in prod", "prod", (c) => (c.alerts.emails = []), 'config/prod.json: alerts.emails: is empty; security alerts would reach no one (got []). Fix: add the security team\'s address, e.g. ["secops@example.com"].'],
     ["no state backend in prod", "prod", (c) => delete c.state, 'config/prod.json: state: is missing; production state must live in an encrypted, versioned S3 bucket. Fix: add "state": { "bucket": "<state bucket>" }.'],
+    ["negative reserved concurrency", "dev", (c) => (c.functions = { reservedConcurrency: -1 }), "config/dev.json: functions.reservedConcurrency: is below the minimum of 0 (got -1). Fix: use 0 or more."],
     ["not a Fargate size", "dev", (c) => (c.mcpServer.memory = 1536), "config/dev.json: mcpServer.memory: 1536 MiB is not accepted by Fargate with cpu 512 (got 1536). Fix: use one of 1024, 2048, 3072, 4096."],
     ["certificate in another region", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), 'config/staging.json: tls.certificateArn: is in region eu-west-1 but the stack deploys to us-east-1; a load balancer can use only certificates of its own region (got "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"). Fix: import or request the certificate in us-east-1.'],
     ["malformed certificate ARN", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:us-east-1:123456789012:cert/abc"), 'config/staging.json: tls.certificateArn: is not an ACM certificate ARN (got "arn:aws:acm:us-east-1:123456789012:cert/abc"). Fix: write "arn:aws:acm:<region>:<account>:certificate/<uuid>".'],
@@ -135,5 +138,68 @@ describe("alerts.authCanaryMinutes", () => {
       "config/dev.json: alerts.authCanaryMinutes: is more than 720 minutes: the canary alarm watches two intervals, and an alarm looks back at most one day (got 1440). Fix: use e.g. 15 (the default).",
     ]);
     expect(problems("dev", (x) => (x.alerts.authCanaryMinutes = 0))).toEqual(["config/dev.json: alerts.authCanaryMinutes: is below the minimum of 1 (got 0). Fix: use 1 or more."]);
+  });
+});
+
+describe("across files", () => {
+  const load = (env: string, edit: (c: any) => void = () => undefined) => {
+    const c = raw(env);
+    edit(c);
+    return { file: `config/${c.environment}.json`, config: validateConfig(c, `config/${c.environment}.json`).config! };
+  };
+
+  it("accepts the shipped configs: distinct environments and VPC ranges", () => {
+    expect(crossConfigChecks(["dev", "staging", "prod"].map((e) => load(e)))).toEqual({ problems: [], warnings: [] });
+  });
+
+  it("refuses two configs of one environment, naming both files", () => {
+    const a = load("dev");
+    const b = { ...load("dev", (c) => ((c.network.vpcCidr = "10.44.0.0/20"), (c.network.vpnGatewayId = "vgw-0a1b2c3d4e5f60719"))), file: "other/dev.json" };
+    expect(crossConfigChecks([a, b]).problems.map(formatProblem)).toEqual([
+      'other/dev.json: environment: is also the environment of config/dev.json; both would be stack mcp-dev with one state (got "dev"). Fix: give one of config/dev.json and other/dev.json another environment name (and file name).',
+    ]);
+  });
+
+  it("refuses overlapping VPC ranges on one transit gateway in one account and region", () => {
+    const copy = load("staging", (c) => {
+      c.environment = "qa";
+      c.stage = "staging";
+      c.network.vpcCidr = "10.41.8.0/21";
+      c.state.key = "ibmi-mcp/qa.tfstate";
+    });
+    expect(crossConfigChecks([load("staging"), copy]).problems.map(formatProblem)).toEqual([
+      'config/qa.json: network.vpcCidr: overlaps 10.41.0.0/20 of config/staging.json in the same account and region (123456789012, us-east-1), and both attach to transit gateway tgw-0a1b2c3d4e5f60718, which routes an overlapping range to one VPC only (got "10.41.8.0/21"). Fix: give each environment its own VPC range, e.g. the next free /20 after 10.41.0.0/20.',
+    ]);
+  });
+
+  it("refuses one VPN gateway in two configs of one account and region: it attaches to one VPC at a time", () => {
+    const copy = load("dev", (c) => {
+      c.environment = "sandbox";
+      c.stage = "dev";
+      c.network.vpcCidr = "10.44.0.0/20";
+    });
+    expect(crossConfigChecks([load("dev"), copy]).problems.map(formatProblem)).toEqual([
+      'config/sandbox.json: network.vpnGatewayId: is also the VPN gateway of config/dev.json; a virtual private gateway attaches to one VPC at a time, so the second deploy fails at its attachment (got "vgw-0a1b2c3d4e5f60718"). Fix: give each environment its own virtual private gateway, or attach both VPCs to a transit gateway (network.transitGatewayId).',
+    ]);
+  });
+
+  it("warns about overlapping VPC ranges without a shared transit gateway, and ignores other regions and accounts", () => {
+    const copy = (edit: (c: any) => void) =>
+      load("dev", (c) => {
+        c.environment = "sandbox";
+        c.stage = "dev";
+        c.network.vpnGatewayId = "vgw-0a1b2c3d4e5f60719";
+        edit(c);
+      });
+    expect(crossConfigChecks([load("dev"), copy(() => undefined)])).toEqual({
+      problems: [],
+      warnings: [
+        "config/sandbox.json: network.vpcCidr 10.40.0.0/20 overlaps 10.40.0.0/20 of config/dev.json in the same account and region (123456789012, us-east-1). Both deploy, but no network can route to both (shared transit gateway, VPN or peering): give each environment its own range unless they are meant to be isolated copies.",
+      ],
+    });
+    // Another account: every ARN of the copy moves with it (access roles must be in the stack's account).
+    const otherAccount = (c: any) => Object.assign(c, JSON.parse(JSON.stringify(c).replaceAll("123456789012", "210987654321")), { accountId: "210987654321" });
+    expect(crossConfigChecks([load("dev"), copy(otherAccount)]).warnings).toEqual([]);
+    expect(crossConfigChecks([load("dev"), copy((c) => ((c.region = "us-west-2"), (c.network.availabilityZones = ["us-west-2a", "us-west-2b"])))]).warnings).toEqual([]);
   });
 });

@@ -121,7 +121,8 @@ describe("secret resource policies", () => {
       Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/mcp-prod-token-*" }, ArnNotEquals: { "aws:PrincipalArn": roleArnRef(prod, "agent-token-readers/ops/role") } },
     });
     // The auth canary presents one tier's token to the other tier and expects 401 (constructs/auth-canary.ts).
-    expect(exempt(st, "DenyReadingToAllOthers")).toEqual([roleArnRef(prod, "secrets/rotation/role/role"), roleArnRef(prod, "auth-canary/function/role/role"), roleArnRef(prod, "agent-token-readers/ops/role"), "arn:aws:iam::123456789012:role/mcp-prod-operators"]);
+    // The rotation function's grant names every agent token by pattern (Secrets.agentTokenArns): it is exempted all the same.
+    expect([...exempt(st, "DenyReadingToAllOthers")].sort()).toEqual([roleArnRef(prod, "secrets/rotation/role/role"), roleArnRef(prod, "auth-canary/function/role/role"), roleArnRef(prod, "agent-token-readers/ops/role"), "arn:aws:iam::123456789012:role/mcp-prod-operators"].sort());
     expect(exempt(st, "DenyReadingToAllOthers")).not.toContain(roleArnRef(prod, "agent-token-readers/monitoring/role"));
     expect(sid(st, "DenyReadingToAllOthers")).toMatchObject({ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue" });
     expect(exempt(st, "DenyWritingToAllOthers")).toEqual([roleArnRef(prod, "secrets/rotation/role/role")]);

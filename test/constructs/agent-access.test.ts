@@ -82,6 +82,33 @@ describe("AgentAccess", () => {
     expect(rule).toMatchObject({ from_port: 3010, description: "MCP from agent group monitoring (security group)" });
   });
 
+  it("spreads agent ranges beyond 60 rules over further load balancer groups, in config order, all on the load balancer", () => {
+    const c = shippedConfigs().dev;
+    const cidrs = (base: number) => Array.from({ length: 65 }, (_, i) => `10.${base}.${i}.0/28`);
+    const { plan: p } = synthStack({ ...c, agents: [{ ...c.agents[0], cidrs: cidrs(100) }, { ...c.agents[1], cidrs: cidrs(101) }] });
+    const counts = (name: string) => ingress(p).filter((r) => r.security_group_id === groupOf(p, name)).length;
+    // 130 agent ranges and 1 operator range: 60, 60 and 11 inbound rules (the quota vpc L-0EA8095F, 60 by default).
+    expect([counts("mcp-dev-alb"), counts("mcp-dev-alb-2"), counts("mcp-dev-alb-3")]).toEqual([60, 60, 11]);
+    expect(resources(p, "aws_security_group").find(([, g]) => g.name === "mcp-dev-alb-4")).toBeUndefined();
+    // The first group keeps the first ranges (their rules keep their construct ids); the operators come last.
+    expect(ingress(p).filter((r) => r.security_group_id === groupOf(p, "mcp-dev-alb")).map((r) => r.cidr_ipv4).slice(0, 2)).toEqual(["10.100.0.0/28", "10.100.1.0/28"]);
+    expect(ingress(p).find((r) => r.description === "MCP gateway from operators")!.security_group_id).toBe(groupOf(p, "mcp-dev-alb-3"));
+    const [, lb] = resources(p, "aws_lb")[0];
+    expect(lb.security_groups).toEqual(["mcp-dev-alb", "mcp-dev-alb-2", "mcp-dev-alb-3"].map((n) => groupOf(p, n)));
+    // Egress stays on the first group: a load balancer's groups apply together.
+    expect(egress(p).filter((r) => [groupOf(p, "mcp-dev-alb-2"), groupOf(p, "mcp-dev-alb-3")].includes(r.security_group_id))).toEqual([]);
+  });
+
+  it("refuses more ranges than five groups hold, saying which quota to raise", () => {
+    const fakeNetwork = { vpc: { id: "vpc-1" }, endpointSecurityGroup: {}, s3Endpoint: { prefixListId: "pl-1" } } as any;
+    const env = { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "t", stage: "dev" } as const;
+    const stack = new TerraformStack(Testing.app() as App, "t");
+    const cidrs = Array.from({ length: 301 }, (_, i) => `10.${100 + Math.floor(i / 250)}.${i % 250}.0/28`);
+    expect(() => new AgentAccess(stack, "a", { env, network: fakeNetwork, agents: [{ name: "x", cidrs, securityGroupIds: [] }], ibmi: { cidr: "10.0.0.0/24", port: 8076 } })).toThrow(
+      't/a: 301 agent and operator ranges need 6 security groups of 60 inbound rules, and a load balancer takes 5: raise the quota "Inbound or outbound rules per security group" (vpc L-0EA8095F) and set rulesPerSecurityGroup, or merge agent ranges',
+    );
+  });
+
   it("refuses impossible props with the construct path", () => {
     const fakeNetwork = { vpc: { id: "vpc-1" }, endpointSecurityGroup: {}, s3Endpoint: { prefixListId: "pl-1" } } as any;
     const env = { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "t", stage: "dev" } as const;

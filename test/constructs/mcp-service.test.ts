@@ -43,7 +43,12 @@ describe("McpService (one per tier)", () => {
       // first rotation of its tier's signing secret, which its tasks read at start (the IBM i credentials a person puts).
       const rules = resources(prod, "aws_lb_listener_rule").filter(([, r]) => r.tags.tier === t.id).map(([a]) => a);
       expect(rules.length).toBeGreaterThan(0);
-      expect(s.depends_on).toEqual([...rules, addressOf(prod, "aws_secretsmanager_secret_rotation", `tier-signing-secrets/rotation-${t.id}`)]);
+      // The tier's signing secret has its first value once this invocation returns.
+      const signer = addressOf(prod, "aws_lambda_invocation", `tier-signing-secrets/first-value-${t.id}`);
+      // Then the VPC endpoints, their rules, the route associations and the tasks' egress (MCP-DEPLOY-018).
+      const network = [...resources(prod, "aws_vpc_endpoint"), ...resources(prod, "aws_route_table_association")].map(([a]) => a);
+      expect(s.depends_on.slice(0, rules.length + 1)).toEqual([...rules, signer]);
+      expect(s.depends_on).toEqual(expect.arrayContaining(network));
     }
     expect(resourceAt(prod, "aws_ecs_cluster", "cluster/cluster").setting).toEqual([{ name: "containerInsights", value: "enabled" }]);
   });

@@ -99,13 +99,16 @@ describe("Secrets", () => {
     });
 
     it("is generated inside AWS on apply: one create-only invocation of the rotation function naming it, no value in the plan", () => {
-      const invocations = resources(prod, "aws_lambda_invocation").map(([, i]) => i).filter((i) => /secrets_rotation_function/.test(i.function_name));
+      // Besides the tier signing secrets' waits for their first values (test/constructs/agent-tokens.test.ts).
+      const invocations = resources(prod, "aws_lambda_invocation").map(([, i]) => i).filter((i) => "GenerateOnce" in JSON.parse(i.input));
       expect(invocations).toHaveLength(1);
       const [inv] = invocations;
       expect(inv.function_name).toMatch(ref("aws_lambda_function", "secrets_rotation_function", "function_name"));
       expect(JSON.parse(inv.input)).toEqual({ GenerateOnce: `\${${addr()}.arn}` });
       expect(inv.lifecycle_scope).toBe("CREATE_ONLY");
-      expect(inv.depends_on).toEqual([expect.stringMatching(/^aws_lambda_function\.secrets_rotation_function_/)]);
+      // The function, then the VPC endpoints it reaches AWS through (MCP-DEPLOY-018).
+      expect(inv.depends_on[0]).toMatch(/^aws_lambda_function\.secrets_rotation_function_/);
+      expect(inv.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_vpc_endpoint\.network_endpoint-secretsmanager_/)]));
       expect(resources(prod, "aws_secretsmanager_secret_version")).toEqual([]);
     });
 
@@ -155,9 +158,11 @@ describe("Secrets", () => {
     }
   });
 
-  it("runs the rotation function on Node 22 in the private subnets, reserved, logging to an encrypted group", () => {
+  it("runs the rotation function in the private subnets, unreserved, logging to an encrypted group, with time to wait for a signing secret", () => {
     const fn = resourceAt(prod, "aws_lambda_function", "secrets/rotation/function");
-    expect(fn).toMatchObject({ function_name: "mcp-prod-rotate-secret", runtime: "nodejs24.x", handler: "index.handler", reserved_concurrent_executions: 3, timeout: 30 });
+    // 90 s: an agent token's first rotation may wait 60 s for its signing secret's first value (functions/rotate-secret).
+    expect(fn).toMatchObject({ function_name: "mcp-prod-rotate-secret", runtime: "nodejs24.x", handler: "index.handler", timeout: 90 });
+    expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     expect(fn.vpc_config.subnet_ids).toHaveLength(3);
     expect(fn.vpc_config.security_group_ids).toEqual([expect.stringMatching(ref("aws_security_group", "secrets_rotation_security-group", "id"))]);
     expect(fn.logging_config).toEqual({ log_format: "Text", log_group: expect.stringMatching(ref("aws_cloudwatch_log_group", "audit-logs_lambda-rotate-secret", "name")) });
@@ -167,6 +172,27 @@ describe("Secrets", () => {
     const group = resourceAt(prod, "aws_cloudwatch_log_group", "audit-logs/lambda-rotate-secret");
     expect(group).toMatchObject({ name: "/mcp/prod/lambda-rotate-secret", retention_in_days: 365 });
     expect(group.kms_key_id).toMatch(KEY_ARN);
+  });
+
+  it("reserves concurrency only when the config opts in (functions.reservedConcurrency), for both functions", () => {
+    const { plan } = synthStack(variant("dev", (c) => (c.functions.reservedConcurrency = 2)));
+    expect(resourceAt(plan, "aws_lambda_function", "secrets/rotation/function").reserved_concurrent_executions).toBe(2);
+    expect(resourceAt(plan, "aws_lambda_function", "secrets/age-check/function").reserved_concurrent_executions).toBe(2);
+    expect(resources(dev, "aws_lambda_function").filter(([, f]) => "reserved_concurrent_executions" in f)).toEqual([]);
+  });
+
+  it("starts every run of its functions during apply only after the VPC endpoints, their rules and routes exist", () => {
+    const endpoints = resources(prod, "aws_vpc_endpoint").map(([a]) => a);
+    const associations = resources(prod, "aws_route_table_association").map(([a]) => a);
+    expect(endpoints).toHaveLength(9); // the six defaults, ecs, monitoring (the auth canary), the S3 gateway
+    expect(associations).toHaveLength(3);
+    const runs = [
+      ...resources(prod, "aws_secretsmanager_secret_rotation"),
+      ...resources(prod, "aws_lambda_invocation"),
+      ...resources(prod, "aws_cloudwatch_event_target").filter(([, t]) => String(t.arn).includes("aws_lambda_function")),
+    ];
+    expect(runs.length).toBeGreaterThan(5);
+    for (const [what, r] of runs) expect([what, r.depends_on]).toEqual([what, expect.arrayContaining([...endpoints, ...associations])]);
   });
 
   it("lets the function's security group reach only the VPC endpoints on 443", () => {
@@ -195,8 +221,13 @@ describe("Secrets", () => {
     ]);
     const rotate = st.find((s) => s.Sid === "RotateGeneratedSecrets");
     expect(rotate.Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
-    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"] && s.tags["mcp-secret-rotation"] !== "never").map(([addr]) => `\${${addr}.arn}`);
-    expect([...rotate.Resource].sort()).toEqual(generated.sort());
+    // Each generated secret by its ARN, but the agent tokens by one name prefix: one ARN each would pass IAM's
+    // 10,240-character inline policy limit from about 40 agent groups (MCP-DEPLOY-019).
+    const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"] && s.tags["mcp-secret-rotation"] !== "never");
+    const tokens = generated.filter(([, s]) => s.name.startsWith("mcp/prod/agent-token/"));
+    expect(tokens.length).toBeGreaterThan(1);
+    const others = generated.filter((g) => !tokens.includes(g)).map(([addr]) => `\${${addr}.arn}`);
+    expect([...rotate.Resource].sort()).toEqual([...others, "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/agent-token/*"].sort());
     expect(st.find((s) => s.Sid === "GenerateRandomValues")).toMatchObject({ Action: "secretsmanager:GetRandomPassword", Resource: "*" });
     expect(st.find((s) => s.Sid === "UseKeyRotationFunctionThroughSecretsManager").Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } });
   });
@@ -215,7 +246,7 @@ describe("Secrets", () => {
     const fn = resourceAt(prod, "aws_lambda_function", "secrets/age-check/function");
     expect(JSON.parse(fn.environment.variables.SECRET_IDS)).toEqual(["mcp/prod/model-api-key", "mcp/prod/ibmi-service-credentials"]);
     expect(fn.environment.variables.MAX_AGE_DAYS).toBe("30");
-    expect(fn.reserved_concurrent_executions).toBe(1);
+    expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     expect(statements(prod, "secrets/age-check/role/policy").find((s) => s.Sid === "ReadVersionMetadata")).toMatchObject({ Action: "secretsmanager:ListSecretVersionIds" });
     expect(resourceAt(prod, "aws_cloudwatch_event_rule", "secrets/age-check-schedule").schedule_expression).toBe("rate(1 day)");
     const invoke = resourceAt(prod, "aws_lambda_permission", "secrets/age-check-invoke");

@@ -11,7 +11,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { checkValue, generate, handler, mintAgentToken, PASSWORD_EXCLUDED, Spec, specFromTags } from "../../functions/rotate-secret/index";
+import { checkValue, generate, handler, mintAgentToken, PASSWORD_EXCLUDED, Spec, specFromTags, waiting } from "../../functions/rotate-secret/index";
 import { RESTART_SERVICE_TAG } from "../../functions/rotate-secret/contract";
 import { decodeClaims, jwtProblem, signHs256 } from "../../functions/rotate-secret/jwt";
 
@@ -184,12 +184,60 @@ describe("agent JWTs (jwt auth mode)", () => {
     expect(sm.commandCalls(GetRandomPasswordCommand)).toHaveLength(0);
   });
 
-  it("fails createSecret while the tier's signing secret has no current value, storing nothing", async () => {
-    sm.on(DescribeSecretCommand).resolves({ ARN: TOKEN_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] }, Tags: JWT_TAGS });
-    sm.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).rejects(notFound());
-    sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN }).resolves({});
-    await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).rejects.toThrow(`signing secret ${SIGNING_ARN} has no current value yet`);
-    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  describe("the first apply: the signing secret's own first rotation may still run (RotateSecret is asynchronous)", () => {
+    const slept: number[] = [];
+    const realSleep = waiting.sleep;
+    beforeEach(() => {
+      slept.length = 0;
+      waiting.sleep = async (ms) => void slept.push(ms);
+      sm.on(DescribeSecretCommand).resolves({ ARN: TOKEN_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] }, Tags: JWT_TAGS });
+      sm.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).rejects(notFound());
+    });
+    afterAll(() => (waiting.sleep = realSleep));
+
+    it("waits for the signer's first value, then mints with it", async () => {
+      // No AWSCURRENT version yet (twice), then the signer's finishSecret has run.
+      sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN, VersionStage: "AWSCURRENT" }).rejectsOnce(notFound()).rejectsOnce(notFound()).resolves({ SecretString: tierKey });
+      await handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "createSecret" });
+      expect(slept).toEqual([3000, 3000]);
+      const put = sm.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input);
+      expect(put).toHaveLength(1);
+      expect(verifies(put[0].SecretString as string, tierKey)).toBe(true);
+    });
+
+    it("gives up after SIGNER_WAIT_SECONDS with what to run, storing nothing", async () => {
+      sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN }).resolves({});
+      await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).rejects.toThrow(
+        `signing secret ${SIGNING_ARN} has no current value after waiting 60 s: its first rotation has not finished (see the rotate-secret log group). Once it has a value, run aws secretsmanager rotate-secret --secret-id ${TOKEN_ARN}`,
+      );
+      // Bounded: 60 s in 3 s steps, then one last look.
+      expect(slept).toHaveLength(20);
+      expect(sm.commandCalls(GetSecretValueCommand, { SecretId: SIGNING_ARN })).toHaveLength(21);
+      expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    });
+
+    it("lets Terraform wait once per tier: WaitForCurrent returns when the signer has a current version, reading no value", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNING_ARN })
+        .resolvesOnce({ ARN: SIGNING_ARN, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] } })
+        .resolves({ ARN: SIGNING_ARN, VersionIdsToStages: { [TOKEN]: ["AWSCURRENT"] } });
+      await expect(handler({ WaitForCurrent: SIGNING_ARN })).resolves.toEqual({ secretId: SIGNING_ARN, current: true });
+      expect(slept).toEqual([3000]);
+      expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    });
+
+    it("fails WaitForCurrent after SIGNER_WAIT_SECONDS, so the apply stops before the tier's tokens and service", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNING_ARN }).resolves({ ARN: SIGNING_ARN, VersionIdsToStages: {} });
+      await expect(handler({ WaitForCurrent: SIGNING_ARN })).rejects.toThrow(
+        `${SIGNING_ARN} has no current value after waiting 60 s: its first rotation has not finished (see the rotate-secret log group and the rotation-error alarm). Once it has a value, run the apply again`,
+      );
+      expect(slept).toHaveLength(20);
+    });
+
+    it("does not wait on errors other than a missing version", async () => {
+      sm.on(GetSecretValueCommand, { SecretId: SIGNING_ARN }).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+      await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).rejects.toThrow("denied");
+      expect(slept).toEqual([]);
+    });
   });
 
   describe("testSecret", () => {
@@ -258,10 +306,10 @@ describe("agent JWTs (jwt auth mode)", () => {
       expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(2);
     });
 
-    it("restarts nothing on the first value (first apply: no task holds an older key, the service may not exist yet)", async () => {
+    it("on the first value re-mints and restarts nothing (first apply: no token or task holds an older key; a RotateSecret would be refused while the token's own first rotation runs)", async () => {
       sm.on(DescribeSecretCommand, { SecretId: SIGNING_ARN }).resolves({ ARN: SIGNING_ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"] }, Tags: SIGNING_TAGS });
-      sm.on(DescribeSecretCommand, { SecretId: "mcp/dev/agent-token/ops" }).resolves({ RotationEnabled: false });
-      sm.on(DescribeSecretCommand, { SecretId: "mcp/dev/agent-token/monitoring" }).resolves({ RotationEnabled: false });
+      sm.on(DescribeSecretCommand, { SecretId: "mcp/dev/agent-token/ops" }).resolves({ RotationEnabled: true });
+      sm.on(DescribeSecretCommand, { SecretId: "mcp/dev/agent-token/monitoring" }).resolves({ RotationEnabled: true });
       await handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
       expect(ecsMock.calls()).toHaveLength(0);
       expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);

@@ -89,10 +89,44 @@ describe("synth pipeline", () => {
     expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
   });
 
-  it("replaces the previous output with a new synth", () => {
+  it("refuses two configs whose stacks share one state, naming both files, and writes nothing", () => {
+    const twin = path.join(work, "twin-config");
+    fs.mkdirSync(twin);
+    fs.copyFileSync(path.join(CONFIG_DIR, "prod.json"), path.join(twin, "prod.json"));
+    // A copy of prod under another name that keeps prod's state bucket and key.
+    const copy = JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, "prod.json"), "utf8"));
+    copy.environment = "prod2";
+    copy.stage = "prod";
+    copy.network.vpcCidr = "10.43.0.0/20";
+    fs.writeFileSync(path.join(twin, "prod2.json"), JSON.stringify(copy));
+    const shown = (f: string) => path.relative(process.cwd(), path.join(twin, f));
+    let error: unknown;
+    try {
+      synthesize({ configDir: twin, outdir });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `2 configuration problems:\n  - ${shown("prod2.json")}: state.key: puts the state of stack mcp-prod2-images at s3://acme-terraform-state-123456789012/ibmi-mcp/prod-images.tfstate, where stack mcp-prod-images of ${shown("prod.json")} keeps its own; deploying either would plan against the other's resources and destroy them (got "ibmi-mcp/prod.tfstate"). Fix: give each environment its own state key, e.g. "ibmi-mcp/prod2.tfstate".\n  - ${shown("prod2.json")}: state.key: puts the state of stack mcp-prod2 at s3://acme-terraform-state-123456789012/ibmi-mcp/prod.tfstate, where stack mcp-prod of ${shown("prod.json")} keeps its own; deploying either would plan against the other's resources and destroy them (got "ibmi-mcp/prod.tfstate"). Fix: give each environment its own state key, e.g. "ibmi-mcp/prod2.tfstate".`,
+    );
+    expect(readTree(outdir)).toEqual(first);
+  });
+
+  it("replaces the previous output with a new synth, saying which stacks disappeared and that their state remains", () => {
     const one = path.join(work, "one-config");
-    synthesize({ configDir: one, outdir, review: false });
+    const warned: string[] = [];
+    const result = synthesize({ configDir: one, outdir, review: false, warn: (w) => warned.push(w) });
     expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["mcp-dev", "mcp-dev-images"]);
+    expect(result.warnings).toEqual([
+      "mcp-prod was in cdktf.out and is no longer synthesized (its config file was removed or renamed). Its Terraform state still exists (s3://acme-terraform-state-123456789012/ibmi-mcp/prod.tfstate), and so do its resources: to remove them, restore the config and run npx cdktf destroy mcp-prod; to keep them, keep the state.",
+      "mcp-prod-images was in cdktf.out and is no longer synthesized (its config file was removed or renamed). Its Terraform state still exists (s3://acme-terraform-state-123456789012/ibmi-mcp/prod-images.tfstate), and so do its resources: to remove them, restore the config and run npx cdktf destroy mcp-prod-images; to keep them, keep the state.",
+      "mcp-staging was in cdktf.out and is no longer synthesized (its config file was removed or renamed). Its Terraform state still exists (s3://acme-terraform-state-123456789012/ibmi-mcp/staging.tfstate), and so do its resources: to remove them, restore the config and run npx cdktf destroy mcp-staging; to keep them, keep the state.",
+      "mcp-staging-images was in cdktf.out and is no longer synthesized (its config file was removed or renamed). Its Terraform state still exists (s3://acme-terraform-state-123456789012/ibmi-mcp/staging-images.tfstate), and so do its resources: to remove them, restore the config and run npx cdktf destroy mcp-staging-images; to keep them, keep the state.",
+    ]);
+    expect(warned).toEqual(result.warnings);
+    // The next run has nothing more to say.
+    expect(synthesize({ configDir: one, outdir, review: false }).warnings).toEqual([]);
     expect(fs.readdirSync(work).filter((f) => f.includes(".tmp-") || f.includes(".old-"))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * Every command any client receives is recorded, so the read-only test can inspect all of them.
  */
 import { ACMClient, DescribeCertificateCommand } from "@aws-sdk/client-acm";
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import {
   DescribeSecurityGroupsCommand,
   DescribeTransitGatewaysCommand,
@@ -14,6 +15,7 @@ import {
   SearchTransitGatewayRoutesCommand,
 } from "@aws-sdk/client-ec2";
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
@@ -43,6 +45,8 @@ export const mocks = {
   sns: mockClient(SNSClient),
   quotas: mockClient(ServiceQuotasClient),
   secrets: mockClient(SecretsManagerClient),
+  lambda: mockClient(LambdaClient),
+  cloudtrail: mockClient(CloudTrailClient),
 };
 
 /** Real clients (no credentials needed: the mocks answer before any request is signed). */
@@ -57,6 +61,8 @@ export function clients(): PreflightClients {
     sns: new SNSClient({ region }),
     quotas: new ServiceQuotasClient({ region }),
     secrets: new SecretsManagerClient({ region }),
+    lambda: new LambdaClient({ region }),
+    cloudtrail: new CloudTrailClient({ region }),
   };
 }
 
@@ -65,7 +71,8 @@ export function sentCommands(): string[] {
   return Object.values(mocks).flatMap((m) => m.calls().map((c) => (c.args[0] as object).constructor.name));
 }
 
-export const QUOTA_VALUES: Record<string, number> = { "L-F678F1CE": 5, "L-29B6F2EB": 50, "L-3032A538": 6, "L-7EED9B64": 100, "L-B6DF7632": 50, "L-B99A9384": 1000 };
+export const QUOTA_VALUES: Record<string, number> = { "L-F678F1CE": 5, "L-29B6F2EB": 50, "L-3032A538": 6, "L-7EED9B64": 100, "L-B6DF7632": 50, "L-0EA8095F": 60, "L-2AFB9258": 5 };
+export const TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:123456789012:trail/account-audit";
 
 /** Resets every mock to a ready account for config/prod.json (transit gateway, ACM, S3 state, ghcr images). */
 export function greenAccount(): void {
@@ -95,4 +102,9 @@ export function greenAccount(): void {
   mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: "email", Endpoint: "secops@example.com", SubscriptionArn: `${TOPIC_ARN}:0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e` }] });
   mocks.quotas.on(GetServiceQuotaCommand).callsFake((input) => ({ Quota: { QuotaCode: input.QuotaCode, Value: QUOTA_VALUES[input.QuotaCode] } }));
   mocks.quotas.on(GetAWSDefaultServiceQuotaCommand).callsFake((input) => ({ Quota: { QuotaCode: input.QuotaCode, Value: QUOTA_VALUES[input.QuotaCode] } }));
+  mocks.lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } });
+  mocks.lambda.on(GetFunctionConcurrencyCommand).resolves({});
+  mocks.cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: "account-audit", TrailARN: TRAIL_ARN, HomeRegion: "us-east-1", IsMultiRegionTrail: true, IsOrganizationTrail: false }] });
+  mocks.cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+  mocks.cloudtrail.on(GetEventSelectorsCommand).resolves({ TrailARN: TRAIL_ARN, EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] });
 }

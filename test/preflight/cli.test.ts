@@ -17,7 +17,8 @@ beforeAll(async () => {
   const [main, preflight] = await Promise.all(["main", "preflight"].map((name) => build({ ...buildOptions(name), outdir: dir, write: true, sourcemap: false, logLevel: "silent" })));
   mainMeta = main.metafile!.outputs[path.relative(ROOT, path.join(dir, "main.js"))];
   expect(preflight.errors).toEqual([]);
-});
+  // Two full bundles of cdktf and ten AWS SDK clients: seconds on a loaded 2-core machine.
+}, 30_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -91,7 +91,7 @@ describe("a ready account", () => {
     expect(report.results.filter((r) => r.status === "FAIL")).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.accountId).toBe(ACCOUNT);
-    expect(new Set(report.results.filter((r) => r.status === "PASS").map((r) => r.group))).toEqual(new Set(["identity", "certificate", "images", "network", "state", "alerts", "quotas"]));
+    expect(new Set(report.results.filter((r) => r.status === "PASS").map((r) => r.group))).toEqual(new Set(["identity", "certificate", "images", "network", "state", "alerts", "quotas", "concurrency", "cloudtrail"]));
     expect(find(report, "quotas", "SKIP").map((r) => r.check)).toEqual(["plan-based quotas"]);
     // IBM i network, three agent ranges and the operators each get a route check against the default table.
     expect(find(report, "network", "PASS").filter((r) => r.check.startsWith("route to ")).map((r) => r.check)).toEqual(["route to 10.52.0.0/24", "route to 10.22.1.0/28", "route to 10.22.5.0/28", "route to 10.22.2.0/28", "route to 10.32.0.0/24"]);
@@ -394,26 +394,48 @@ describe("quotas", () => {
     expect(onlyFailure(await run(prod, PLAN)).detail).toBe("the plan's services (without other workloads of the account) needs 3, the quota is 2");
   });
 
-  it("fails when the functions' reserved concurrency would cut into Lambda's unreserved 100 (new accounts start at 10)", async () => {
-    mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-B99A9384" }).resolves({ Quota: { Value: 10 } });
-    const withLambdas: TerraformJson = { resource: { ...PLAN.resource, aws_lambda_function: { rotate: { reserved_concurrent_executions: 3 }, age: { reserved_concurrent_executions: 1 }, other: {} } } };
-    const f = onlyFailure(await run(prod, withLambdas));
-    expect(f.detail).toBe("4 reserved by the plan's functions + 100 Lambda keeps unreserved needs 104, the quota is 10");
-    expect(f.fix).toBe("request an increase of lambda L-B99A9384 (Concurrent executions) in the Service Quotas console, or shrink the plan");
+  it("fails when a security group would hold more rules in one direction than the quota, naming the way out", async () => {
+    const rules = Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`r${i}`, { security_group_id: "${aws_security_group.alb.id}", cidr_ipv4: `10.100.${i}.0/28` }]));
+    const many: TerraformJson = { resource: { ...PLAN.resource, aws_security_group: { alb: { name: "alb" } }, aws_vpc_security_group_ingress_rule: rules } };
+    const f = onlyFailure(await run(prod, many));
+    expect(f.check).toBe("Inbound or outbound rules per security group");
+    expect(f.detail).toBe("aws_security_group.alb's inbound rules needs 61, the quota is 60");
+    expect(f.fix).toBe("request an increase of vpc L-0EA8095F (Inbound or outbound rules per security group) in the Service Quotas console, or spread the rules over more security groups (the kit spreads agent ranges by itself: MCP-DEPLOY-019)");
+  });
+
+  it("fails when the load balancer would carry more security groups than the per-interface quota", async () => {
+    mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-2AFB9258" }).resolves({ Quota: { Value: 2 } });
+    const three: TerraformJson = { resource: { ...PLAN.resource, aws_lb: { alb: { internal: true, security_groups: ["${aws_security_group.a.id}", "${aws_security_group.b.id}", "${aws_security_group.c.id}"] } } } };
+    const f = onlyFailure(await run(prod, three));
+    expect(f.detail).toBe("aws_lb.alb needs 3, the quota is 2");
+    expect(f.fix).toBe("request an increase of vpc L-2AFB9258 (Security groups per network interface) in the Service Quotas console, or merge agent ranges so fewer groups hold them");
   });
 
   it("counts what a plan needs", () => {
-    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 }, lambdaReserved: 0 });
+    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 }, securityGroupRules: { count: 0 }, securityGroupsPerInterface: { count: 0 } });
+    // Inline blocks count per CIDR block, like the rules AWS makes of them.
+    const inline: TerraformJson = { resource: { aws_security_group: { g: { ingress: [{ cidr_blocks: ["10.0.0.0/24", "10.0.1.0/24"] }], egress: [{ cidr_blocks: ["10.0.2.0/24"] }] } } } };
+    expect(plannedUsage(inline).securityGroupRules).toEqual({ group: "aws_security_group.g", direction: "inbound", count: 2 });
   });
 
   it("counts what the synthesized prod stack needs, and passes a ready account with it", async () => {
     const plan = shippedPlan("prod");
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
     const usage = plannedUsage(plan);
-    // Reserved concurrency: the rotation function 3, the age check 1, the auth canary 1. Endpoints: the six defaults, ecs (jwt mode restarts tiers) and monitoring (the auth canary's metrics).
-    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count }).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 8, fargateVcpu: 4.5, albRules: 2, albListeners: 2, lambdaReserved: 5 });
+    // Endpoints: the six defaults, ecs (jwt mode restarts tiers) and monitoring (the auth canary's metrics). Rules: the load balancer group's inbound ones.
+    expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count, securityGroupRules: usage.securityGroupRules.count, securityGroupsPerInterface: usage.securityGroupsPerInterface.count }).toEqual({
+      vpcs: 1,
+      interfaceEndpointsPerVpc: 8,
+      fargateVcpu: 4.5,
+      albRules: 2,
+      albListeners: 2,
+      securityGroupRules: expect.any(Number),
+      // One group each: the load balancer, every task, every function.
+      securityGroupsPerInterface: 1,
+    });
+    expect(usage.securityGroupRules.count).toBeLessThanOrEqual(60);
     const report = await run(prod, plan);
-    expect(report.results.filter((r) => r.status !== "PASS")).toEqual([]);
+    expect(report.results.filter((r) => r.status !== "PASS" && r.check !== "audit bucket data events")).toEqual([]);
     expect(find(report, "alerts").map((r) => r.detail)).toEqual(["confirmed on mcp-prod-security-alerts"]);
   });
 });
@@ -442,7 +464,8 @@ describe("output", () => {
     const at = text.findIndex((l) => l.startsWith("FAIL  alerts"));
     expect(text[at]).toBe("FAIL  alerts       secops@example.com: has not confirmed its subscription to mcp-prod-security-alerts; alerts to it are dropped");
     expect(text[at + 1]).toMatch(/^ {19}fix: open the "AWS Notification/);
-    expect(text[text.length - 1]).toMatch(/^\d+ passed, 1 failed, 1 skipped: fix every FAIL before npx cdktf deploy mcp-prod$/);
+    // Skipped: the plan-based quotas (nothing synthesized) and the optional audit-bucket data events.
+    expect(text[text.length - 1]).toMatch(/^\d+ passed, 1 failed, 2 skipped: fix every FAIL before npx cdktf deploy mcp-prod$/);
     const json = JSON.parse(formatJson(report));
     expect(json).toEqual(expect.objectContaining({ stack: "mcp-prod", passed: false, summary: report.summary }));
     expect(json.results).toHaveLength(report.results.length);

@@ -151,7 +151,14 @@ describe("each trap introduced into the prod plan fails its rule", () => {
     }],
     ["MCP-DEPLOY-012", "a rotation function whose group may not reach the endpoint", (p) => {
       const rotationGroup = at(p, "aws_security_group", "secrets/rotation/security-group/group")[0];
-      for (const [addr, r] of resources(p, "aws_vpc_security_group_egress_rule")) if (r.security_group_id === `\${${rotationGroup}.id}`) delete p.resource.aws_vpc_security_group_egress_rule[addr.split(".")[1]];
+      const removed = new Set<string>();
+      for (const [addr, r] of resources(p, "aws_vpc_security_group_egress_rule")) {
+        if (r.security_group_id !== `\${${rotationGroup}.id}`) continue;
+        delete p.resource.aws_vpc_security_group_egress_rule[addr.split(".")[1]];
+        removed.add(addr);
+      }
+      // What ran after the rule (MCP-DEPLOY-018 ordering) now simply runs after nothing there.
+      for (const byName of Object.values(p.resource) as Record<string, any>[]) for (const r of Object.values(byName)) if (Array.isArray(r.depends_on)) r.depends_on = r.depends_on.filter((d: string) => !removed.has(d));
       return at(p, "aws_lambda_function", "secrets/rotation/function")[0];
     }],
     ["MCP-DEPLOY-013", "a flow-log role other services assume", (p) => {
@@ -176,6 +183,18 @@ describe("each trap introduced into the prod plan fails its rule", () => {
     ["MCP-DEPLOY-017", "the gateway not waiting for its generated secrets", (p) => {
       const [addr, svc] = at(p, "aws_ecs_service", "gateway/service");
       svc.depends_on = svc.depends_on.filter((d: string) => !/^aws_(secretsmanager_secret_rotation|lambda_invocation)\./.test(d));
+      return addr;
+    }],
+    ["MCP-DEPLOY-018", "a first rotation that may run before the VPC endpoints exist", (p) => {
+      const [addr, rotation] = at(p, "aws_secretsmanager_secret_rotation", "secrets/rotation-gateway-jwt-secret");
+      rotation.depends_on = rotation.depends_on.filter((d: string) => !/^aws_(vpc_endpoint|route_table_association|vpc_security_group_(ingress|egress)_rule)\./.test(d));
+      return addr;
+    }],
+    ["MCP-DEPLOY-019", "61 agent ranges on one load balancer security group", (p) => {
+      const [addr] = at(p, "aws_security_group", "agent-access/load-balancer/group");
+      const rules = p.resource.aws_vpc_security_group_ingress_rule;
+      const have = Object.values(rules).filter((r: any) => r.security_group_id === `\${${addr}.id}`).length;
+      for (let i = have; i <= 60; i++) rules[`extra_${i}`] = { security_group_id: `\${${addr}.id}`, cidr_ipv4: `10.200.${i}.0/28`, from_port: 3010, to_port: 3010, ip_protocol: "tcp", description: "MCP from agent group extra" };
       return addr;
     }],
   ];
