@@ -30,7 +30,7 @@ export interface KitImageSpec {
 }
 
 export const KIT_IMAGES: readonly KitImageSpec[] = [
-  { id: "ibmi-mcp-server", configKey: "mcpServer", inputs: ["tools"] },
+  { id: "ibmi-mcp-server", configKey: "mcpServer", inputs: ["tools", "runtime/mcp-server/verify-ibmi-ca.cjs"] },
   { id: "mcp-gateway", configKey: "gateway", inputs: [] },
 ];
 

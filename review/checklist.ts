@@ -484,7 +484,7 @@ function mapepireTls(f: Facts): { verified: boolean; evidence: string; operator?
   const cs = mcpContainers(f).filter((c) => c.env.DB2i_HOST !== undefined);
   if (cs.length === 0) return { verified: true, evidence: "no MCP server container reaches an IBM i in this plan" };
   const pinned = cs.filter((c) => c.env.MAPEPIRE_CA_PEM && /verify-ibmi-ca\.cjs/.test(c.env.NODE_OPTIONS ?? ""));
-  if (pinned.length === cs.length) return { verified: true, evidence: `Mapepire: ${cs.length} MCP containers verify the IBM i against network.ibmi.caCertificate (NODE_OPTIONS preloads verify-ibmi-ca.cjs, which the derived image must carry: without it the task does not start)` };
+  if (pinned.length === cs.length) return { verified: true, evidence: `Mapepire: ${cs.length} MCP containers verify the IBM i against network.ibmi.caCertificate (NODE_OPTIONS preloads verify-ibmi-ca.cjs, which the kit's MCP server image carries at the same path)` };
   const unverified = cs.filter((c) => !pinned.includes(c) && c.env.DB2i_IGNORE_UNAUTHORIZED !== "false");
   const fix = "set network.ibmi.caCertificate to the IBM i's CA (PEM): the server itself cannot be given one";
   if (unverified.length) return { verified: false, evidence: `Mapepire: certificate not verified (DB2i_IGNORE_UNAUTHORIZED=${unverified[0].env.DB2i_IGNORE_UNAUTHORIZED ?? "unset, upstream default true"}) in ${unverified.map((c) => c.family).join(", ")}`, operator: fix };

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MCP_SERVER_USER } from "../../constructs/mcp-service";
+import { MCP_SERVER_USER, VERIFY_IBMI_CA_PATH } from "../../constructs/mcp-service";
 import { KIT_IMAGES, dockerfileOf, kitRoot, TOOLS_DIR_IN_IMAGE } from "../../lib/images";
 import { resources, shippedPlan } from "../plans";
 
@@ -85,9 +85,18 @@ describe("the MCP server image", () => {
     expect(env.TOOLS_YAML_PATH).toBe(TOOLS_DIR_IN_IMAGE);
     const copy = ins.find((i) => i.op === "COPY");
     expect(copy).toEqual({ op: "COPY", args: `tools/ ${TOOLS_DIR_IN_IMAGE}/` });
-    expect(ins.some((i) => i.op === "RUN" && i.args === `chmod -R a+rX,go-w ${TOOLS_DIR_IN_IMAGE}`)).toBe(true);
+    expect(ins.some((i) => i.op === "RUN" && i.args.startsWith(`chmod -R a+rX,go-w ${TOOLS_DIR_IN_IMAGE} `))).toBe(true);
     // As root: COPY without --chown makes root the owner.
     expect(ins.slice(0, ins.indexOf(copy!)).filter((i) => i.op === "USER").pop()?.args).toBe("root");
+  });
+
+  it("carries the Mapepire CA check at the path the tasks preload when network.ibmi.caCertificate is set", () => {
+    // constructs/mcp-service.ts sets NODE_OPTIONS=--require <VERIFY_IBMI_CA_PATH> with the CA; node exits at start when
+    // a --require'd file is missing, so every task of such an environment would crash-loop without this COPY.
+    const copy = ins.find((i) => i.op === "COPY" && i.args.endsWith(` ${VERIFY_IBMI_CA_PATH}`));
+    expect(copy).toEqual({ op: "COPY", args: `runtime/mcp-server/verify-ibmi-ca.cjs ${VERIFY_IBMI_CA_PATH}` });
+    expect(ins.slice(0, ins.indexOf(copy!)).filter((i) => i.op === "USER").pop()?.args).toBe("root");
+    expect(ins.some((i) => i.op === "RUN" && i.args.includes(`chmod 0644 ${VERIFY_IBMI_CA_PATH}`))).toBe(true);
   });
 
   it("gives the server its /tmp volume and creates LOGS_DIR in it, owned by the server's user", () => {
@@ -124,10 +133,10 @@ describe("the gateway image", () => {
 });
 
 describe("the build context", () => {
-  it("sends only tools/ (the repository root is the context; node_modules and cdktf.out stay out)", () => {
+  it("sends only tools/ and the CA check (the repository root is the context; node_modules and cdktf.out stay out)", () => {
     // The Dockerfile itself is sent apart from the context (-f), so .dockerignore need not list it.
     const rules = fs.readFileSync(path.join(kitRoot(), ".dockerignore"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(rules).toEqual(["*", "!tools/"]);
+    expect(rules).toEqual(["*", "!tools/", "!runtime/mcp-server/verify-ibmi-ca.cjs"]);
     // What the images COPY is what the kit tag hashes (lib/images.ts KIT_IMAGES inputs).
     const copied = KIT_IMAGES.flatMap((s) => parse(dockerfileOf(s)).filter((i) => i.op === "COPY").map((i) => i.args.split(" ")[0].replace(/\/$/, "")));
     expect(copied).toEqual(KIT_IMAGES.flatMap((s) => s.inputs));
