@@ -1,7 +1,5 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { AgentAccess } from "../constructs/agent-access";
@@ -22,10 +20,11 @@ import { McpTiers } from "../constructs/mcp-tiers";
 import { ServiceOutputs } from "../constructs/service-outputs";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { TierSigningSecrets } from "../constructs/tier-signing-secrets";
-import { AwsEnv, PROJECT } from "../lib/aws-env";
+import { AwsEnv } from "../lib/aws-env";
 import { kitImages } from "../lib/images";
 import { planTiers } from "../lib/tiers";
 import { destructiveToolsOf, loadToolCatalogue } from "../lib/tool-catalogue";
+import { environmentOf } from "./environment";
 
 /**
  * Terraform 1.11 brings S3 native locking (use_lockfile) and write-only arguments the kit relies on. Written by the
@@ -68,15 +67,7 @@ export class McpStack extends TerraformStack {
     super(scope, stackName(config.environment));
     this.config = config;
 
-    new AwsProvider(this, "aws", {
-      region: config.region,
-      allowedAccountIds: config.accountId ? [config.accountId] : undefined,
-      defaultTags: [{ tags: { project: PROJECT, environment: config.environment, owner: config.owner, "managed-by": "cdktf" } }],
-    });
-    this.configureBackend(config);
-
-    const accountId = config.accountId ?? new DataAwsCallerIdentity(this, "caller").accountId;
-    this.env = { accountId, region: config.region, partition: "aws", environment: config.environment, stage: config.stage };
+    this.env = environmentOf(this, config);
 
     this.key = new EncryptionKey(this, "encryption-key", { env: this.env });
     this.logs = new AuditLogs(this, "audit-logs", { env: this.env, key: this.key, retentionDays: config.logs.retentionDays, objectLock: config.logs.objectLock });
@@ -273,24 +264,7 @@ export class McpStack extends TerraformStack {
    * cdktf's prepare pass resolves every element once before synthesis only to find references to other stacks
    * and add outputs and remote state for them: about a sixth of a synth. An environment's stack is self-contained
    * by design, so the pass is skipped; MCP-DEPLOY-016 fails the synth if a reference ever names an address the
-   * stack does not declare. The backend is configured in the constructor, so nothing else here needs preparing.
+   * stack does not declare. The backend is configured in the constructor (environmentOf), so nothing else here needs preparing.
    */
   override prepareStack(): void {}
-
-  private configureBackend(config: McpConfig): void {
-    if (config.state) {
-      new S3Backend(this, {
-        bucket: config.state.bucket,
-        key: config.state.key ?? `${PROJECT}/${config.environment}.tfstate`,
-        region: config.state.region ?? config.region,
-        encrypt: true,
-      });
-      // cdktf 0.21's S3Backend has no prop for S3 native state locking (Terraform ≥ 1.10); set it directly.
-      this.addOverride("terraform.backend.s3.use_lockfile", true);
-    } else {
-      // Relative to the stack's directory (cdktf.out/stacks/<stack>): state lives beside cdktf.out, never inside it,
-      // so replacing the output folder cannot delete it, and no machine path lands in the plan.
-      new LocalBackend(this, { path: `../../../terraform.${stackName(config.environment)}.tfstate` });
-    }
-  }
 }

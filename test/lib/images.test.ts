@@ -7,7 +7,7 @@ import { KIT_IMAGES, KIT_TAG, kitImages, kitRoot, kitTag, PLACEHOLDER_DIGEST } f
 function scratchRoot(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-images-"));
   fs.cpSync(path.join(kitRoot(), "images"), path.join(dir, "images"), { recursive: true });
-  fs.cpSync(path.join(kitRoot(), "tools"), path.join(dir, "tools"), { recursive: true });
+  for (const input of new Set(KIT_IMAGES.flatMap((s) => s.inputs))) fs.cpSync(path.join(kitRoot(), input), path.join(dir, input), { recursive: true });
   return dir;
 }
 
