@@ -69,7 +69,7 @@ export interface TargetProps {
 /**
  * The internal application load balancer: HTTPS listeners only (no HTTP listener at all), a TLS 1.2+ policy, invalid
  * header fields dropped, deletion protection and access logs in prod. The MCP listener answers 403 unless a
- * listener rule matches the caller's source range, and each rule forwards to that agent group's tier: the
+ * listener rule matches the caller's source range, and each rule forwards ranges of one tier's agent groups to it: the
  * address decides which toolsets a caller can reach, its bearer token decides whether it is served at all.
  * The ALB sets X-Forwarded-Proto: https on every forwarded request, which the MCP server's auth endpoint requires.
  */
@@ -175,21 +175,24 @@ export class LoadBalancer extends Construct {
   }
 
   /**
-   * Routes one agent group's source ranges (≤ 5, one rule) on the MCP listener to a target. Rules come from
-   * `routingRules` (lib/tiers.ts), which orders them narrowest range first and numbers them.
+   * Routes up to 5 source ranges of one tier's agent groups (one rule) on the MCP listener to a target. Rules come
+   * from `routingRules` (lib/tiers.ts), which packs each tier's ranges, orders them narrowest range first and numbers
+   * them. The id names the rule's first range and its group, as when every rule served one group: a rule whose first
+   * range stays keeps its address when other groups' ranges join it.
    */
   route(rule: RoutingRule, target: LbTargetGroup): LbListenerRule {
     if (rule.cidrs.length === 0 || rule.cidrs.length > MAX_SOURCE_IPS_PER_RULE) throw new Error(`${this.node.path}: a rule takes 1 to ${MAX_SOURCE_IPS_PER_RULE} source ranges, got ${rule.cidrs.length}`);
+    if (rule.agents.length === 0) throw new Error(`${this.node.path}: the rule for ${rule.cidrs.join(", ")} names no agent group`);
     if (rule.priority < 1 || rule.priority > 50000 || this.priorities.has(rule.priority)) throw new Error(`${this.node.path}: priority ${rule.priority} is taken or outside 1–50000`);
     this.priorities.add(rule.priority);
     const rules = this.rulesByTarget.get(target);
     if (!rules) throw new Error(`${this.node.path}: route to a target group this load balancer did not create`);
-    const r = new LbListenerRule(this, `route-${rule.agent}-${rule.cidrs[0].replace(/[./]/g, "-")}`, {
+    const r = new LbListenerRule(this, `route-${rule.agents[0]}-${rule.cidrs[0].replace(/[./]/g, "-")}`, {
       listenerArn: this.mcpListener.arn,
       priority: rule.priority,
       condition: [{ sourceIp: { values: [...rule.cidrs] } }],
       action: [{ type: "forward", targetGroupArn: target.arn }],
-      tags: { Name: `${prefix(this.props.env)}-${rule.agent}`, "agent-group": rule.agent, tier: rule.tierId },
+      tags: routeTags(prefix(this.props.env), rule),
     });
     rules.push(r);
     return r;
@@ -219,4 +222,19 @@ export class LoadBalancer extends Construct {
     const rules = this.rulesByTarget.get(target) ?? [];
     return rules.length ? rules : [this.mcpListener];
   }
+}
+
+/** ELB tag values: at most 256 characters (API reference, Tag). */
+const MAX_TAG_VALUE = 256;
+
+/**
+ * A listener rule's tags: `agent-group` lists the groups whose ranges it holds, space-separated (group names have no
+ * spaces; one name, as before packing, when the rule serves one group), which the review reads to name who reaches a
+ * tier. A list too long for a tag value gives way to `agent-group-count`; the review then names the groups from the
+ * load balancer's ingress rules. Tag values allow letters, digits, spaces and `+ - = . _ : / @`.
+ */
+export function routeTags(namePrefix: string, rule: Pick<RoutingRule, "agents" | "tierId">): Record<string, string> {
+  const groups = rule.agents.join(" ");
+  const name = `${namePrefix}-${rule.agents.length === 1 ? rule.agents[0] : rule.tierId}`;
+  return groups.length <= MAX_TAG_VALUE ? { Name: name, "agent-group": groups, tier: rule.tierId } : { Name: name, "agent-group-count": String(rule.agents.length), tier: rule.tierId };
 }

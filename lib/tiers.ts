@@ -54,11 +54,16 @@ export interface Tier {
   readonly risk: Risk;
 }
 
-/** One listener rule: up to five of one agent group's source ranges → that group's tier. */
+/** One listener rule: up to five source ranges of one prefix length, of agent groups sharing a tier → that tier. */
 export interface RoutingRule {
   readonly priority: number;
-  readonly agent: string;
+  /**
+   * The agent groups whose ranges the rule holds, in the order of their first range in `cidrs`: `agents[0]` owns
+   * `cidrs[0]`, which is what the rule's construct id names (LoadBalancer.route).
+   */
+  readonly agents: readonly string[];
   readonly tierId: string;
+  /** Sorted by address. */
   readonly cidrs: readonly string[];
 }
 
@@ -110,29 +115,41 @@ export function tierOf(agent: Pick<TierAgent, "toolsets" | "readOnly">): string 
 }
 
 /**
- * The 3010 listener's rules: each agent group's ranges in chunks of at most five, every chunk holding ranges of one
- * prefix length, ordered narrowest prefix first. The first matching rule wins, so a broad range can never shadow
- * a narrower one, even if validation were bypassed and two groups' ranges overlapped.
+ * The 3010 listener's rules. Rules route to tiers, not to groups, so the ranges of every agent group of one tier share
+ * rules: per (prefix length, tier), sorted by address, in chunks of at most five (AWS's limit of values per condition).
+ * 200 groups of one /28 in 10 tiers need 40 rules, not 200 (AWS allows 100 per load balancer by default).
+ * Rules are numbered narrowest prefix first, so a broad range can never shadow a narrower one, even if validation were
+ * bypassed and two groups' ranges overlapped. Within one prefix length two ranges are equal or disjoint (and
+ * validation refuses equal ranges in two groups), so there the order cannot change which rule matches; it follows
+ * each rule's first range, so priorities depend on the ranges alone, not on config order.
  */
 export function routingRules(agents: readonly TierAgent[], opts: { readonly firstPriority?: number } = {}): RoutingRule[] {
-  const chunks: { agent: string; tierId: string; prefix: number; cidrs: string[] }[] = [];
+  // (prefix length, tier) → range → the groups listing it (one, unless validation was bypassed).
+  const buckets = new Map<string, { prefix: number; tierId: string; ranges: Map<string, { network: number; agents: string[] }> }>();
   for (const a of agents) {
-    const byPrefix = new Map<number, string[]>();
-    for (const c of [...new Set(a.cidrs)]) {
+    const tier = tierOf(a);
+    for (const c of new Set(a.cidrs)) {
       const r = toCidr(c);
       if (!r) throw new Error(`agent group "${a.name}": "${c}" is not an IPv4 CIDR`);
-      byPrefix.set(r.prefix, [...(byPrefix.get(r.prefix) ?? []), c]);
-    }
-    for (const [prefix, cidrs] of byPrefix) {
-      const sorted = [...cidrs].sort((x, y) => toCidr(x)!.network - toCidr(y)!.network);
-      for (let i = 0; i < sorted.length; i += MAX_SOURCE_IPS_PER_RULE) {
-        chunks.push({ agent: a.name, tierId: tierOf(a), prefix, cidrs: sorted.slice(i, i + MAX_SOURCE_IPS_PER_RULE) });
-      }
+      const key = `${r.prefix}\u0000${tier}`;
+      const bucket = buckets.get(key) ?? { prefix: r.prefix, tierId: tier, ranges: new Map() };
+      buckets.set(key, bucket);
+      const range = bucket.ranges.get(c) ?? { network: r.network, agents: [] };
+      bucket.ranges.set(c, range);
+      if (!range.agents.includes(a.name)) range.agents.push(a.name);
     }
   }
-  chunks.sort((x, y) => y.prefix - x.prefix || toCidr(x.cidrs[0])!.network - toCidr(y.cidrs[0])!.network || (x.agent < y.agent ? -1 : 1));
+  const chunks: { prefix: number; tierId: string; network: number; cidrs: string[]; agents: string[] }[] = [];
+  for (const b of buckets.values()) {
+    const sorted = [...b.ranges].sort(([x, rx], [y, ry]) => rx.network - ry.network || (x < y ? -1 : x > y ? 1 : 0));
+    for (let i = 0; i < sorted.length; i += MAX_SOURCE_IPS_PER_RULE) {
+      const part = sorted.slice(i, i + MAX_SOURCE_IPS_PER_RULE);
+      chunks.push({ prefix: b.prefix, tierId: b.tierId, network: part[0][1].network, cidrs: part.map(([c]) => c), agents: [...new Set(part.flatMap(([, r]) => r.agents))] });
+    }
+  }
+  chunks.sort((x, y) => y.prefix - x.prefix || x.network - y.network || (x.tierId < y.tierId ? -1 : x.tierId > y.tierId ? 1 : 0));
   const first = opts.firstPriority ?? 1;
-  return chunks.map((c, i) => ({ priority: first + i, agent: c.agent, tierId: c.tierId, cidrs: c.cidrs }));
+  return chunks.map((c, i) => ({ priority: first + i, agents: c.agents, tierId: c.tierId, cidrs: c.cidrs }));
 }
 
 /** A problem found in the tier-related parts of a config; `crossFieldChecks` adds the file and value. */

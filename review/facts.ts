@@ -590,12 +590,14 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       const toolLists = catalogue ? tdContainers.map((c) => toolsOfGrant(catalogue, toolsets, executeSqlFromEnv(c.env), c.env.TOOLS_YAML_PATH !== undefined)) : [];
       // Every task behind the route serves the same tools when they share one task definition (the kit's case).
       const tools = toolLists.length && toolLists.every((l) => JSON.stringify(l) === JSON.stringify(toolLists[0])) ? toolLists[0] : undefined;
-      const groupsFromTags = literal(rule.body.tags?.["agent-group"]) ?? literal(rule.body.tags?.AgentGroup);
-      const agentGroups = groupsFromTags ? [groupsFromTags] : [...new Set(sources.map((s) => cidrGroup.get(s) ?? "?"))].sort();
+      // One name on plans from before listener rules were packed per tier; space-separated names since (a rule holds
+      // ranges of several groups of one tier; constructs/load-balancer.ts routeTags).
+      const groupsFromTags = (literal(rule.body.tags?.["agent-group"]) ?? literal(rule.body.tags?.AgentGroup))?.split(/\s+/).filter(Boolean);
+      const agentGroups = groupsFromTags?.length ? [...groupsFromTags].sort() : [...new Set(sources.map((s) => cidrGroup.get(s) ?? "?"))].sort();
       const flags: Flag[] = [];
       if (sources.some((s) => s.endsWith("/0"))) flags.push({ severity: "critical", text: "routes every address" });
       const unnamed = sources.filter((s) => !cidrGroup.has(s));
-      if (!groupsFromTags && unnamed.length) flags.push({ severity: "medium", text: `${unnamed.join(", ")} is in no agent group's ingress rule` });
+      if (!groupsFromTags?.length && unnamed.length) flags.push({ severity: "medium", text: `${unnamed.join(", ")} is in no agent group's ingress rule` });
       for (const g of agentGroups) {
         const a = ctx.agents?.find((x) => x.name === g);
         if (a && toolsets.length && [...new Set(a.toolsets)].sort().join(",") !== toolsets.join(",")) flags.push({ severity: "high", text: `config grants ${g} ${[...new Set(a.toolsets)].sort().join(", ")}` });

@@ -1,6 +1,6 @@
 /**
  * Issue 9's guarantee read off the plan: the MCP listener refuses every source it does not know (a fixed 403), and
- * each listener rule sends an agent group's ranges only to a target group whose ECS tasks run an MCP server that
+ * each listener rule sends its ranges (of one or several agent groups) only to a target group whose ECS tasks run an MCP server that
  * exposes exactly the toolsets the config grants that group (`SELECTED_TOOLSETS`), read-only SQL for read-only
  * grants, and never a high or critical toolset to a read-only group (risk levels from the tool catalogue the stack
  * records, lib/tool-catalogue.ts).
@@ -86,7 +86,7 @@ export const rule = defineRule(
     title: "The MCP listener sends each agent range only to the tier with exactly its grant; other sources get 403",
     severity: "critical",
     references: [],
-    remediation: "Route agents through McpTiers and AgentAccess (one source_ip rule per agent group to its tier's target group, default action a fixed 403) and change grants only in config agents[]; never edit listener rules or SELECTED_TOOLSETS by hand.",
+    remediation: "Route agents through McpTiers and AgentAccess (source_ip rules holding only ranges of groups with the same grant, each to that tier's target group, default action a fixed 403) and change grants only in config agents[]; never edit listener rules or SELECTED_TOOLSETS by hand.",
   },
   (plan, ctx, report) => {
     const grants: readonly AgentGrant[] | undefined = ctx.agentGrants;

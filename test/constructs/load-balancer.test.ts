@@ -1,6 +1,13 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { formatProblem, validateConfig } from "../../config/load";
+import { McpConfig } from "../../config/schema";
+import { routeTags } from "../../constructs/load-balancer";
 import { planTiers, tierOf } from "../../lib/tiers";
+import { checkStack, formatViolations } from "../../policy/engine";
+import { policyContextOf } from "../../policy/synth-hook";
 import { TerraformJson } from "../../policy/types";
-import { shippedConfigs, synthStack, variant } from "../helpers";
+import { CONFIG_DIR, shippedConfigs, synthStack, variant } from "../helpers";
 import { resourceAt, resources, shippedPlan } from "../plans";
 
 const ref = (type: string, plan: TerraformJson, pathSuffix: string, attr = "arn") => {
@@ -51,23 +58,30 @@ describe("LoadBalancer", () => {
     ]);
   });
 
-  it("routes each agent group's ranges to its own tier; two groups with one grant share a tier and its target group", () => {
+  it("routes each agent group's ranges to its own tier; two groups with one grant share a tier, its target group and a rule", () => {
     const tiers = planTiers(cfg.staging.agents);
     expect(tiers.map((t) => t.agents)).toEqual([["monitoring", "capacity-planning"], ["ops"]]);
     const tg = (tierId: string) => ref("aws_lb_target_group", staging, `load-balancer/target-${tierId}`);
     const mcp = `\${${resources(staging, "aws_lb_listener").find(([, l]) => l.port === 3010)![0]}.arn}`;
-    const got = rules(staging).map((r) => [r.priority, r.condition[0].source_ip.values, r.action[0].target_group_arn, r.listener_arn, r.tags["agent-group"]]);
+    const got = rules(staging).map((r) => [r.priority, r.condition[0].source_ip.values, r.action[0].target_group_arn, r.listener_arn, r.tags]);
     const m = cfg.staging.agents;
-    expect(got).toEqual([
-      [1, ["10.21.1.0/28"], tg(tierOf(m[0])), mcp, "monitoring"],
-      [2, ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, "ops"],
-      [3, ["10.21.3.0/28"], tg(tierOf(m[2])), mcp, "capacity-planning"],
-    ]);
     expect(tierOf(m[0])).toBe(tierOf(m[2]));
+    expect(got).toEqual([
+      [1, ["10.21.1.0/28", "10.21.3.0/28"], tg(tierOf(m[0])), mcp, { Name: `mcp-staging-${tierOf(m[0])}`, "agent-group": "monitoring capacity-planning", tier: tierOf(m[0]) }],
+      [2, ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, { Name: "mcp-staging-ops", "agent-group": "ops", tier: tierOf(m[1]) }],
+    ]);
     expect(resources(staging, "aws_lb_target_group")).toHaveLength(3);
   });
 
-  it("puts a group's many ranges in rules of five, narrowest first, each with its own priority", () => {
+  it("keeps a rule's construct id, named for its first range and that range's group, when other groups' ranges join it", () => {
+    // Construct ids are a public contract: before packing, staging had route-monitoring-10-21-1-0-28 (and one rule per
+    // group); that rule now also holds capacity-planning's range, at the same address, so apply updates it in place.
+    const paths = (plan: TerraformJson) => resources(plan, "aws_lb_listener_rule").map(([, r]) => String(r["//"].metadata.path).replace(/^.*\/load-balancer\//, "")).sort();
+    expect(paths(staging)).toEqual(["route-monitoring-10-21-1-0-28", "route-ops-10-21-2-0-28"]);
+    expect(paths(prod)).toEqual(["route-monitoring-10-22-1-0-28", "route-ops-10-22-2-0-28"]);
+  });
+
+  it("puts ranges in rules of five, narrowest first, each with its own priority", () => {
     const cidrs = ["10.22.1.0/28", "10.22.2.0/28", "10.22.3.0/28", "10.22.4.0/28", "10.22.5.0/28", "10.22.6.0/28", "10.23.0.0/16"];
     const { plan } = synthStack(variant("prod", (c) => { c.agents[0].cidrs = cidrs; c.agents[1].cidrs = ["10.24.0.0/28"]; }));
     const got = rules(plan).map((r) => [r.priority, r.condition[0].source_ip.values, r.tags["agent-group"]]);
@@ -77,6 +91,15 @@ describe("LoadBalancer", () => {
       [3, ["10.24.0.0/28"], "ops"],
       [4, ["10.23.0.0/16"], "monitoring"],
     ]);
+  });
+
+  it("lists a rule's groups in its agent-group tag, and only counts them when the list outgrows a tag value (256)", () => {
+    const rule = { agents: ["a".repeat(24), "b".repeat(24)], tierId: "ro-123456" };
+    expect(routeTags("mcp-dev", rule)).toEqual({ Name: "mcp-dev-ro-123456", "agent-group": `${"a".repeat(24)} ${"b".repeat(24)}`, tier: "ro-123456" });
+    expect(routeTags("mcp-dev", { ...rule, agents: [rule.agents[0]] })).toEqual({ Name: `mcp-dev-${"a".repeat(24)}`, "agent-group": "a".repeat(24), tier: "ro-123456" });
+    // Config names have at most 24 characters and a rule at most 5 ranges, so only a construct user gets here.
+    const many = Array.from({ length: 11 }, (_, i) => `group-${i}-${"x".repeat(16)}`);
+    expect(routeTags("mcp-dev", { agents: many, tierId: "ro-123456" })).toEqual({ Name: "mcp-dev-ro-123456", "agent-group-count": "11", tier: "ro-123456" });
   });
 
   it("checks targets over HTTP on /healthz (MCP) and /health (gateway), by IP, sticky only where a process holds state", () => {
@@ -116,5 +139,45 @@ describe("LoadBalancer", () => {
     expect(out.gateway_url.value).toBe("https://mcp.example.com:4444");
     expect(out.log_group_mcp_server.value).toBe(ref("aws_cloudwatch_log_group", prod, "audit-logs/mcp-server", "name"));
     expect(out.log_group_gateway.value).toBe(ref("aws_cloudwatch_log_group", prod, "audit-logs/gateway", "name"));
+  });
+});
+
+describe("LoadBalancer at the benchmark's scale", () => {
+  // 200 read-only groups of one /28, about 20 per grant, derived from config/dev.json the way bench/run.mjs does.
+  const LOW = ["performance", "sysadmin_discovery", "sysadmin_browse", "sysadmin_search"];
+  const GRANTS = Array.from({ length: 15 }, (_, m) => LOW.filter((_, b) => ((m + 1) >> b) & 1)).sort((a, b) => a.length - b.length);
+  let plan: TerraformJson;
+  let config: McpConfig;
+  beforeAll(() => {
+    const raw = JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, "dev.json"), "utf8"));
+    const template = raw.agents[0];
+    raw.environment = "bench00";
+    raw.stage = "dev";
+    raw.network.vpcCidr = "10.40.0.0/20";
+    raw.agents = Array.from({ length: 200 }, (_, i) => ({ ...template, name: `agent-${String(i).padStart(3, "0")}`, cidrs: [`10.${100 + Math.floor(i / 250)}.${i % 250}.0/28`], toolsets: GRANTS[Math.floor(i / 20) % GRANTS.length], readOnly: true }));
+    const { config: c, problems } = validateConfig(raw, "config/bench00.json");
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect(c!.suppressions ?? []).toEqual([]);
+    config = c!;
+    plan = synthStack(config).plan;
+  });
+
+  it("packs 200 agent groups into 40 listener rules, within AWS's 100 per load balancer, and passes every policy rule without a suppression", () => {
+    const all = rules(plan);
+    expect(planTiers(config.agents)).toHaveLength(10);
+    expect(all).toHaveLength(40);
+    expect(all.map((r) => r.condition[0].source_ip.values.length)).toEqual(all.map(() => 5));
+    // The context synth judges with (policy/synth-hook.ts): the config's grants and suppressions, none here.
+    const result = checkStack("mcp-bench00", plan, policyContextOf(config));
+    const verdict = (id: string) => result.results.find((r) => r.rule.id === id)!.verdict;
+    expect([verdict("MCP-DEPLOY-019"), verdict("MCP-LB-006")]).toEqual(["pass", "pass"]);
+    expect(formatViolations(result)).toEqual([]);
+  });
+
+  it("routes every group's range to its own tier's target group, and names every group in its rule's tag", () => {
+    const tgOf = new Map(resources(plan, "aws_lb_target_group").map(([a, t]) => [`\${${a}.arn}`, t.name]));
+    const routed = new Map<string, [string, string[]]>();
+    for (const r of rules(plan)) for (const c of r.condition[0].source_ip.values) routed.set(c, [tgOf.get(r.action[0].target_group_arn)!, r.tags["agent-group"].split(" ")]);
+    for (const a of config.agents) expect([a.name, ...routed.get(a.cidrs[0])!]).toEqual([a.name, `mcp-bench00-${tierOf(a)}`, expect.arrayContaining([a.name])]);
   });
 });

@@ -72,32 +72,75 @@ describe("routingRules", () => {
   it("splits a group's ranges into rules of at most five, one prefix length each, narrowest first, with unique priorities", () => {
     const many = Array.from({ length: 7 }, (_, i) => `10.20.${i}.0/28`);
     const rules = routingRules([agent("wide", ["10.30.0.0/16"], ["performance"], true), agent("many", [...many, "10.21.0.0/24"], ["performance", "security_audit"], false)]);
-    expect(rules.map((r) => [r.priority, r.agent, r.cidrs])).toEqual([
-      [1, "many", many.slice(0, 5)],
-      [2, "many", many.slice(5)],
-      [3, "many", ["10.21.0.0/24"]],
-      [4, "wide", ["10.30.0.0/16"]],
+    expect(rules.map((r) => [r.priority, r.agents, r.cidrs])).toEqual([
+      [1, ["many"], many.slice(0, 5)],
+      [2, ["many"], many.slice(5)],
+      [3, ["many"], ["10.21.0.0/24"]],
+      [4, ["wide"], ["10.30.0.0/16"]],
     ]);
     expect(rules.every((r) => r.cidrs.length <= MAX_SOURCE_IPS_PER_RULE)).toBe(true);
   });
 
   it("never lets a broad range shadow a narrower one, even when ranges of two groups overlap", () => {
     const rules = routingRules([agent("broad", ["10.20.0.0/16"], ["performance"], true), agent("narrow", ["10.20.5.0/28"], ["security_audit"], false)]);
-    expect(rules.map((r) => [r.priority, r.agent])).toEqual([
-      [1, "narrow"],
-      [2, "broad"],
+    expect(rules.map((r) => [r.priority, r.agents])).toEqual([
+      [1, ["narrow"]],
+      [2, ["broad"]],
     ]);
     // The first rule (by priority) whose range contains an address decides: 10.20.5.1 goes to "narrow".
     const address = toCidr("10.20.5.1/32")!;
-    expect(rules.find((r) => r.cidrs.some((c) => contains(toCidr(c)!, address)))!.agent).toBe("narrow");
+    expect(rules.find((r) => r.cidrs.some((c) => contains(toCidr(c)!, address)))!.agents).toEqual(["narrow"]);
   });
 
   it("routes each rule to the tier of its group", () => {
     const a = [agent("m", ["10.1.0.0/28"], ["performance"], true), agent("o", ["10.2.0.0/28"], ["security_audit"], false)];
-    expect(routingRules(a).map((r) => [r.agent, r.tierId])).toEqual([
-      ["m", tierOf(a[0])],
-      ["o", tierOf(a[1])],
+    expect(routingRules(a).map((r) => [r.agents, r.tierId])).toEqual([
+      [["m"], tierOf(a[0])],
+      [["o"], tierOf(a[1])],
     ]);
+  });
+
+  it("packs ranges of groups of one tier and one prefix length into shared rules, never across tiers or prefix lengths", () => {
+    const a = [
+      agent("m1", ["10.1.0.0/28", "10.1.3.0/28"], ["performance"], true),
+      agent("o", ["10.1.1.0/28"], ["performance"], false),
+      agent("m2", ["10.1.2.0/28", "10.1.4.0/28", "10.9.0.0/24"], ["performance"], true),
+      agent("m3", ["10.1.5.0/28", "10.1.6.0/28"], ["performance"], true),
+    ];
+    const ro = tierOf(a[0]);
+    const rw = tierOf(a[1]);
+    expect(routingRules(a).map((r) => [r.priority, r.tierId, r.agents, r.cidrs])).toEqual([
+      // agents in the order of their first range: agents[0] owns cidrs[0] (the rule's construct id names both).
+      [1, ro, ["m1", "m2", "m3"], ["10.1.0.0/28", "10.1.2.0/28", "10.1.3.0/28", "10.1.4.0/28", "10.1.5.0/28"]],
+      [2, rw, ["o"], ["10.1.1.0/28"]],
+      [3, ro, ["m3"], ["10.1.6.0/28"]],
+      [4, ro, ["m2"], ["10.9.0.0/24"]],
+    ]);
+  });
+
+  it("gives the same rules and priorities whatever the config order", () => {
+    const a = Array.from({ length: 12 }, (_, i) => agent(`g${i}`, [`10.7.${i}.0/28`, `10.8.${i}.0/27`], [i % 3 ? "performance" : "sysadmin_browse"], i % 2 === 0));
+    expect(routingRules([...a].reverse())).toEqual(routingRules(a));
+  });
+
+  it("routes every address of every group to its own tier, through the first matching rule (the load balancer's order)", () => {
+    const a = Array.from({ length: 30 }, (_, i) => agent(`g${i}`, [`10.5.${i}.0/28`, ...(i % 4 ? [] : [`10.6.${i}.0/24`])], [["performance"], ["sysadmin_browse"], ["performance", "security_audit"]][i % 3], i % 3 !== 2));
+    const rules = routingRules(a);
+    for (const g of a) {
+      for (const c of g.cidrs) {
+        const first = rules.find((r) => r.cidrs.some((x) => contains(toCidr(x)!, toCidr(c)!)))!;
+        expect([g.name, c, first.tierId, first.agents.includes(g.name)]).toEqual([g.name, c, tierOf(g), true]);
+      }
+    }
+    expect(new Set(rules.map((r) => r.priority)).size).toBe(rules.length);
+  });
+
+  it("needs 40 rules, not 200, for the benchmark's estate of 200 groups of one /28 in 10 tiers", () => {
+    const grants = [["performance"], ["sysadmin_browse"], ["sysadmin_search"], ["sysadmin_discovery"], ["performance", "sysadmin_browse"], ["performance", "sysadmin_search"], ["performance", "sysadmin_discovery"], ["sysadmin_browse", "sysadmin_search"], ["sysadmin_browse", "sysadmin_discovery"], ["sysadmin_search", "sysadmin_discovery"]];
+    const a = Array.from({ length: 200 }, (_, i) => agent(`agent-${i}`, [`10.100.${i}.0/28`], grants[Math.floor(i / 20)], true));
+    const rules = routingRules(a);
+    expect(rules).toHaveLength(40);
+    expect(rules.every((r) => r.cidrs.length === MAX_SOURCE_IPS_PER_RULE && r.agents.length === MAX_SOURCE_IPS_PER_RULE)).toBe(true);
   });
 });
 

@@ -91,6 +91,26 @@ describe("change report on crafted plans", () => {
   });
 });
 
+test("ranges of one tier moving between listener rules (rules packed per tier) are no change of reach", () => {
+  const before = fixturePlan() as any;
+  const rules = before.resource.aws_lb_listener_rule;
+  rules.capacity = { ...clone(rules.monitoring), priority: 3, condition: [{ source_ip: { values: ["10.20.3.0/28"] } }] };
+  const packed = clone(before);
+  delete packed.resource.aws_lb_listener_rule.capacity;
+  packed.resource.aws_lb_listener_rule.monitoring.condition[0].source_ip.values.push("10.20.3.0/28");
+  const tierChanges = (x: any, y: any) => diffPlans({ plans: { [STACK]: x } }, { plans: { [STACK]: y } }).security.filter((c) => c.text.includes("tier route")).map((c) => `${c.severity}: ${c.text}`);
+  expect(tierChanges(before, packed)).toEqual([]);
+  expect(tierChanges(packed, before)).toEqual(["low: tier route regrouped, same reach: 10.20.3.0/28 → mcp-fixture-ro-1a2b3c (performance, sysadmin_discovery, risk low)"]);
+  // A range that reached another tier before is a new route all the same.
+  const moved = clone(packed);
+  moved.resource.aws_lb_listener_rule.ops.condition[0].source_ip.values.push("10.20.3.0/28");
+  moved.resource.aws_lb_listener_rule.monitoring.condition[0].source_ip.values.pop();
+  expect(tierChanges(packed, moved)).toEqual([
+    "high: tier route now also from 10.20.3.0/28: 10.20.2.0/28, 10.20.3.0/28 → mcp-fixture-rw-4d5e6f (job_control, performance, risk high)",
+    "low: tier route no longer from 10.20.3.0/28",
+  ]);
+});
+
 test("a bucket that stops logging its access is a medium-severity change", () => {
   const before = shippedPlan("prod") as any;
   const after = clone(before);

@@ -81,6 +81,26 @@ describe("report of the fixture plan", () => {
     expect(wider).toMatchObject({ agentGroups: ["?", "ops"], flags: [{ severity: "medium", text: "10.99.0.0/16 is in no agent group's ingress rule" }] });
   });
 
+  test("names a rule's groups from its agent-group tag: one name (plans from before packing) or several, space-separated", () => {
+    const plan = fixturePlan() as any;
+    const rules = plan.resource.aws_lb_listener_rule;
+    rules.ops.tags = { "agent-group": "ops" };
+    // A rule packing two groups of one tier (lib/tiers.ts routingRules); capacity has no ingress rule in this plan,
+    // so only the tag can name it.
+    rules.monitoring.condition[0].source_ip.values.push("10.20.3.0/28");
+    rules.monitoring.tags = { "agent-group": "monitoring capacity" };
+    const agents = [
+      { name: "monitoring", cidrs: ["10.20.1.0/28"], toolsets: ["performance", "sysadmin_discovery"], readOnly: true },
+      { name: "capacity", cidrs: ["10.20.3.0/28"], toolsets: ["performance"], readOnly: true },
+      { name: "ops", cidrs: ["10.20.2.0/28"], toolsets: ["job_control", "performance"], readOnly: false },
+    ];
+    const tiers = reviewStack("mcp-fixture", plan, { context: { agents } }).facts.tiers;
+    expect(tiers.map((t) => [t.agentGroups, t.sources, t.flags])).toEqual([
+      [["capacity", "monitoring"], ["10.20.1.0/28", "10.20.3.0/28"], [{ severity: "high", text: "config grants capacity performance" }]],
+      [["ops"], ["10.20.2.0/28"], []],
+    ]);
+  });
+
   test("a read-only agent group routed to high-risk toolsets is critical, and the checklist says so", () => {
     const agents = [
       { name: "monitoring", cidrs: ["10.20.1.0/28"], toolsets: ["performance", "sysadmin_discovery"], readOnly: true },

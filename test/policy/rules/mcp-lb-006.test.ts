@@ -122,6 +122,36 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
     });
   });
 
+  describe("rules packing several groups' ranges (lib/tiers.ts routingRules)", () => {
+    const capacity: AgentGrant = { name: "capacity", cidrs: ["10.20.3.0/28"], toolsets: ["performance", "sysadmin_browse"], readOnly: true };
+    const packed = { agentGrants: [monitoring, ops, capacity], toolCatalogue: catalogue };
+
+    it("passes one rule holding the ranges of two groups with the same grant, to their shared tier", () => {
+      const p = topology();
+      p.resource.aws_lb_listener_rule.monitoring = sourceRule(["10.20.1.0/28", "10.20.3.0/28", "10.20.5.0/28"], "ro", 1);
+      expect([judge(rule, p, packed).verdict, lines(judge(rule, p, packed))]).toEqual(["pass", []]);
+    });
+
+    it("fails a rule that packs a read-write group's range with read-only ones, naming the group that does not belong", () => {
+      const p = topology();
+      p.resource.aws_lb_listener_rule.monitoring = sourceRule(["10.20.1.0/28", "10.20.2.0/28", "10.20.3.0/28"], "ro", 1);
+      expect(lines(judge(rule, p, packed))).toEqual([
+        `${R}.monitoring: routes agent group "ops" (10.20.2.0/28), granted performance, security_remediation, to aws_lb_target_group.ro, whose task aws_ecs_task_definition.ro exposes performance, sysadmin_browse`,
+      ]);
+    });
+
+    it("fails a rule that packs a read-only group's range with read-write ones: that group reaches the critical tier", () => {
+      const p = topology();
+      p.resource.aws_lb_listener_rule.ops = sourceRule(["10.20.2.0/28", "10.20.3.0/28"], "rw", 2);
+      const who = `read-only agent group "capacity" (10.20.3.0/28)`;
+      expect(lines(judge(rule, p, packed))).toEqual([
+        `${R}.ops: routes ${who}, granted performance, sysadmin_browse, to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw exposes performance, security_remediation`,
+        `${R}.ops: routes ${who} to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw sets IBMI_EXECUTE_SQL_READONLY false; a read-only grant needs "true"`,
+        `${R}.ops: routes ${who} to aws_lb_target_group.rw, whose task aws_ecs_task_definition.rw exposes security_remediation (critical risk)`,
+      ]);
+    });
+  });
+
   describe("target toolsets", () => {
     it("fails a read-only group routed to the read-write security_remediation tier (toolsets, SQL mode and risk)", () => {
       const p = topology();
