@@ -90,7 +90,7 @@ export const rule = defineRule(
       if (values > LIMITS.conditionValues.limit) over(r.address, LIMITS.conditionValues, `matches ${values} condition values`, "split the rule in several with the same action");
     }
     for (const [lb, n] of rulesPerLb) {
-      if (n > LIMITS.albRules.limit) over(lb.address, LIMITS.albRules, `has ${n} listener rules`, "route several agent ranges of one tier per rule (5 values each), or raise the quota");
+      if (n > LIMITS.albRules.limit) over(lb.address, LIMITS.albRules, `has ${n} listener rules`, "merge agent groups whose hosts can share ranges (the kit already packs up to 5 ranges of one tier and prefix length per rule), split the estate over more environments, or raise the quota");
     }
 
     // Policy sizes: inline policies per role together, managed policies, key policies.
