@@ -71,7 +71,7 @@ export async function checkRoles(ctx: PreflightContext): Promise<CheckResult[]> 
       const m = ROLE_ARN.exec(value);
       // The config check (config/access.ts) already refuses anything else; say so rather than call IAM with it.
       if (!m) return fail(GROUP, field, `${value} is not an IAM role ARN`, `correct ${field} in config/${env}.json (npm run synth reports the expected form)`);
-      const [, , account, , name] = m;
+      const [, , account, rolePath, name] = m;
       if (account !== ctx.accountId) {
         return skip(GROUP, field, `${value} is in account ${account}; GetRole reads roles of the caller's account ${ctx.accountId} only`, `in account ${account}: aws iam get-role --role-name ${name} (it must exist before the deploy writes it into ${policy})`);
       }
@@ -82,7 +82,8 @@ export async function checkRoles(ctx: PreflightContext): Promise<CheckResult[]> 
             GROUP,
             field,
             `${value} does not exist in account ${account}: the deploy writes it into ${policy}, and AWS refuses a policy whose principal does not exist (MalformedPolicyDocumentException)`,
-            `create the role first (aws iam create-role --role-name ${name} --assume-role-policy-document file://trust.json), or correct ${field} in config/${env}.json`,
+            // AWS CLI v2 reference, iam create-role: --path (default "/"), --role-name, --assume-role-policy-document.
+            `create the role first (aws iam create-role${rolePath ? ` --path /${rolePath}` : ""} --role-name ${name} --assume-role-policy-document file://trust.json), or correct ${field} in config/${env}.json`,
           );
         }
         return couldNotCheck(GROUP, field, error, ACTION);

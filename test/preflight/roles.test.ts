@@ -49,6 +49,14 @@ describe("named roles (iam:GetRole)", () => {
     expect(one(r, "access.auditors[0]").status).toBe("PASS");
   });
 
+  it("gives the role's path to create-role when the ARN has one", async () => {
+    const config = variant("prod", (c) => {
+      c.access.auditors = [`arn:aws:iam::${ACCOUNT}:role/audit/security-audit`];
+    });
+    mocks.iam.on(GetRoleCommand, { RoleName: "security-audit" }).rejects(awsError("NoSuchEntityException"));
+    expect(one(await run(config), "access.auditors[0]").fix).toBe("create the role first (aws iam create-role --path /audit/ --role-name security-audit --assume-role-policy-document file://trust.json), or correct access.auditors[0] in config/prod.json");
+  });
+
   it("names the token-reader trust policy for a missing agent-host role", async () => {
     mocks.iam.on(GetRoleCommand, { RoleName: "mcp-prod-monitoring-agent-hosts" }).rejects(awsError("NoSuchEntityException"));
     const f = one(await run(), "agents[0].tokenReader.assumedBy[0]");
