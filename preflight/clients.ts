@@ -6,6 +6,7 @@ import { ACMClient } from "@aws-sdk/client-acm";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -27,5 +28,6 @@ export function createClients(region: string, stateRegion: string = region): Pre
     secrets: new SecretsManagerClient({ region }),
     lambda: new LambdaClient({ region }),
     cloudtrail: new CloudTrailClient({ region }),
+    iam: new IAMClient({ region }),
   };
 }

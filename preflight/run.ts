@@ -10,6 +10,7 @@ import { checkIdentity } from "./identity";
 import { checkImages } from "./images";
 import { checkNetwork } from "./network";
 import { checkQuotas } from "./quotas";
+import { checkRoles } from "./roles";
 import { checkState } from "./state";
 import { CheckResult, PreflightClients, PreflightContext, skip, Status } from "./types";
 
@@ -45,6 +46,7 @@ const GROUPS: readonly [string, (ctx: PreflightContext) => Promise<CheckResult[]
   ["quotas", checkQuotas],
   ["concurrency", checkConcurrency],
   ["cloudtrail", checkCloudTrail],
+  ["roles", checkRoles],
 ];
 
 export async function runPreflight(opts: PreflightOptions): Promise<PreflightReport> {

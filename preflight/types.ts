@@ -6,6 +6,7 @@ import type { ACMClient } from "@aws-sdk/client-acm";
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -41,6 +42,8 @@ export interface PreflightClients {
   readonly secrets: SecretsManagerClient;
   readonly lambda: LambdaClient;
   readonly cloudtrail: CloudTrailClient;
+  /** IAM is global: the region only picks the endpoint's partition. */
+  readonly iam: IAMClient;
 }
 
 export interface PreflightContext {

@@ -8,6 +8,8 @@ import { extractFacts, Facts, Flag, FlagSeverity, FlowFact, ReviewContext } from
 import { byKey, Cell, code, esc, list, md, Md, mermaidLabel, strong, table } from "./markdown";
 import { minTlsVersion } from "./tls-policies";
 import { OTHERS } from "./secret-access";
+import { isImagesPlan, linkTo, reviewImagesStack } from "./images-report";
+import { policyCounts, policySection } from "./policy-section";
 
 export interface ReportOptions {
   /** The policy engine's result for this stack; without it the report says the check did not run. */
@@ -25,7 +27,10 @@ export interface StackSummary {
   /** Open flags by severity; flags on resources whose policy finding is suppressed count as accepted instead. */
   readonly flags: Readonly<Record<FlagSeverity, number>>;
   readonly accepted: number;
-  readonly checklist: Readonly<Record<Status, number>>;
+  /** Seed checklist statuses; absent where it does not apply (an images stack). */
+  readonly checklist?: Readonly<Record<Status, number>>;
+  /** Set for an environment's image repositories (review/images-report.ts): the environment stack they serve. */
+  readonly imagesFor?: string;
   readonly policy?: { readonly passed: boolean; readonly failed: number; readonly suppressed: number };
   readonly mcpSources: readonly string[];
 }
@@ -57,6 +62,8 @@ function days(n: number | undefined, none: string): string {
 }
 
 export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOptions = {}): StackReview {
+  // Image repositories only: nothing the seed checklist or the reachability tables judge (review/images-report.ts).
+  if (isImagesPlan(plan)) return reviewImagesStack(stack, plan, opts);
   const f = extractFacts(stack, plan, opts.context);
   const checklist = assessChecklist(f, opts.policy);
   const attached = new Map(f.groups.map((g) => [g.address, g.attachedTo]));
@@ -164,14 +171,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   }
 
   // 6. Policy
-  out.push("## 6. Policy result", "");
-  if (!opts.policy) out.push("_The policy engine did not run for this report; run `npm run synth` (or `npm run check`) for the result._", "");
-  else {
-    const results = [...opts.policy.results].sort((x, y) => verdictOrder(x.verdict) - verdictOrder(y.verdict) || (x.rule.id < y.rule.id ? -1 : 1));
-    out.push(table(["Rule", "Title", "Severity", "Verdict", "Findings", "References"], results.map((r) => [code(r.rule.id), r.rule.title, r.rule.severity, r.verdict === "fail" ? strong("fail") : r.verdict, list(r.violations.map((v) => md(code(v.address), ` ${v.message}`)), "; "), r.rule.references.join(", ")])), "");
-    const sup = results.flatMap((r) => r.suppressed.map((s) => ({ id: r.rule.id, ...s }))).sort(byKey((s) => `${s.id}\u0000${s.address}`));
-    out.push("### Suppressions", "", table(["Rule", "Resource", "Reason", "Declared in"], sup.map((s) => [code(s.id), code(s.address), s.reason, s.source]), "_No suppressions._"), "");
-  }
+  out.push(...policySection(opts.policy));
 
   const summary: StackSummary = {
     stack,
@@ -180,7 +180,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
     flags: Object.fromEntries(SEVERITIES.map((s) => [s, openFlags.filter((x) => x.flag.severity === s).length])) as Record<FlagSeverity, number>,
     accepted: allFlags.length - openFlags.length,
     checklist: counts,
-    policy: opts.policy ? { passed: opts.policy.passed, failed: opts.policy.results.filter((r) => r.verdict === "fail").length, suppressed: opts.policy.results.reduce((n, r) => n + r.suppressed.length, 0) } : undefined,
+    policy: opts.policy ? policyCounts(opts.policy) : undefined,
     mcpSources: mcpWho,
   };
   return { markdown: out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n", summary, facts: f };
@@ -191,15 +191,21 @@ export function renderReport(stack: string, plan: TerraformJson, opts: ReportOpt
   return reviewStack(stack, plan, opts).markdown;
 }
 
-/** The index page: one row per stack, linking its report. */
+/** The index page: one row per stack, linking its report; an environment's image repositories right under it. */
 export function renderIndex(summaries: readonly StackSummary[]): string {
-  const rows = [...summaries].sort(byKey((s) => s.stack)).map((s) => [
-    new Md(`[${esc(s.stack)}](${encodeURIComponent(s.stack)}.md)`),
+  // Grouped by the environment stack (an images stack under the one it serves), that stack first.
+  const order = (s: StackSummary) => `${s.imagesFor ?? s.stack}\u0000${s.imagesFor ? 1 : 0}\u0000${s.stack}`;
+  const rows = [...summaries].sort(byKey(order)).map((s) => [
+    s.imagesFor ? md("↳ ", linkTo(s.stack), " (image repositories)") : linkTo(s.stack),
     s.stage,
     s.resources,
-    list(s.mcpSources, "; "),
+    s.imagesFor ? "— (no listener)" : list(s.mcpSources, "; "),
     `${SEVERITIES.map((v) => `${s.flags[v]} ${v}`).join(", ")}${s.accepted ? `; ${s.accepted} accepted` : ""}`,
-    `${s.checklist.met} met, ${s.checklist.partly} partly, ${s.checklist["not met"]} not met, ${s.checklist["outside this kit"]} outside`,
+    s.checklist
+      ? `${s.checklist.met} met, ${s.checklist.partly} partly, ${s.checklist["not met"]} not met, ${s.checklist["outside this kit"]} outside`
+      : s.imagesFor
+        ? md("not applicable: image repositories only, see ", linkTo(s.imagesFor))
+        : "not applicable: image repositories only",
     s.policy ? (s.policy.passed ? `passed (${s.policy.suppressed} suppressed)` : strong(`failed: ${s.policy.failed} rules`)) : "not run",
   ]);
   return ["# Security review", "", "One report per synthesized stack. Regenerate with `npm run review`; compare two outputs with `npm run review -- --diff <old> <new>`.", "", table(["Stack", "Stage", "Resources", "Who reaches 3010", "Flags", "Seed checklist", "Policy"], rows), ""].join("\n");
@@ -209,10 +215,6 @@ function countStatuses(items: readonly AssessedItem[]): Record<Status, number> {
   const c: Record<Status, number> = { met: 0, partly: 0, "not met": 0, "outside this kit": 0 };
   for (const i of items) c[i.status]++;
   return c;
-}
-
-function verdictOrder(v: string): number {
-  return v === "fail" ? 0 : v === "pass" ? 1 : 2;
 }
 
 function yesNo(v: boolean | undefined): string {

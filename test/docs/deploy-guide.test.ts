@@ -53,6 +53,8 @@ const VERIFIED_AWS: Readonly<Record<string, readonly string[]>> = {
   "ecs wait services-stable": ["--cluster", "--services"],
   "elbv2 describe-load-balancers": ["--names"],
   "elbv2 modify-load-balancer-attributes": ["--attributes", "--load-balancer-arn"],
+  // AWS CLI v2 reference, iam get-role (https://docs.aws.amazon.com/goto/cli2/iam-2010-05-08/GetRole): --role-name only.
+  "iam get-role": ["--role-name"],
   "kms cancel-key-deletion": ["--key-id"],
   "route53 associate-vpc-with-hosted-zone": ["--hosted-zone-id", "--vpc"],
   "route53 change-resource-record-sets": ["--change-batch", "--hosted-zone-id"],

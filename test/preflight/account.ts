@@ -15,6 +15,7 @@ import {
   SearchTransitGatewayRoutesCommand,
 } from "@aws-sdk/client-ec2";
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -47,6 +48,7 @@ export const mocks = {
   secrets: mockClient(SecretsManagerClient),
   lambda: mockClient(LambdaClient),
   cloudtrail: mockClient(CloudTrailClient),
+  iam: mockClient(IAMClient),
 };
 
 /** Real clients (no credentials needed: the mocks answer before any request is signed). */
@@ -63,6 +65,7 @@ export function clients(): PreflightClients {
     secrets: new SecretsManagerClient({ region }),
     lambda: new LambdaClient({ region }),
     cloudtrail: new CloudTrailClient({ region }),
+    iam: new IAMClient({ region }),
   };
 }
 
@@ -107,4 +110,6 @@ export function greenAccount(): void {
   mocks.cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: "account-audit", TrailARN: TRAIL_ARN, HomeRegion: "us-east-1", IsMultiRegionTrail: true, IsOrganizationTrail: false }] });
   mocks.cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
   mocks.cloudtrail.on(GetEventSelectorsCommand).resolves({ TrailARN: TRAIL_ARN, EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] });
+  // Every role the config names exists, at the root path.
+  mocks.iam.on(GetRoleCommand).callsFake((input) => ({ Role: { RoleName: input.RoleName, Arn: `arn:aws:iam::${ACCOUNT}:role/${input.RoleName}`, Path: "/" } }));
 }

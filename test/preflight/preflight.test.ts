@@ -91,7 +91,7 @@ describe("a ready account", () => {
     expect(report.results.filter((r) => r.status === "FAIL")).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.accountId).toBe(ACCOUNT);
-    expect(new Set(report.results.filter((r) => r.status === "PASS").map((r) => r.group))).toEqual(new Set(["identity", "certificate", "images", "network", "state", "alerts", "quotas", "concurrency", "cloudtrail"]));
+    expect(new Set(report.results.filter((r) => r.status === "PASS").map((r) => r.group))).toEqual(new Set(["identity", "certificate", "images", "network", "state", "alerts", "quotas", "concurrency", "cloudtrail", "roles"]));
     expect(find(report, "quotas", "SKIP").map((r) => r.check)).toEqual(["plan-based quotas"]);
     // IBM i network, three agent ranges and the operators each get a route check against the default table.
     expect(find(report, "network", "PASS").filter((r) => r.check.startsWith("route to ")).map((r) => r.check)).toEqual(["route to 10.52.0.0/24", "route to 10.22.1.0/28", "route to 10.22.5.0/28", "route to 10.22.2.0/28", "route to 10.32.0.0/24"]);
