@@ -134,7 +134,7 @@ export class AuthCanary extends Construct {
       functionName: fn.functionName,
       input: JSON.stringify(event),
       triggers: { canary: fn.fn.sourceCodeHashInput ?? "", ...Object.fromEntries(props.services.map((s) => [s.tier.id, s.taskDefinition.arn])) },
-      dependsOn: [...fn.ready, egress, ingress, ...props.services.map((s) => s.service), ...tokens.flatMap((t) => t.firstValue)],
+      dependsOn: [...fn.ready, egress, ingress, ...props.services.map((s) => s.service), ...tokens.map((t) => t.currentValue())],
     });
 
     const alarms: Record<string, CloudwatchMetricAlarm> = {};

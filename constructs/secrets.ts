@@ -19,11 +19,12 @@ import { VpcFunction } from "./vpc-function";
 
 /**
  * Who puts a new value into a secret: the rotation function on apply and every `rotationDays` ("aws"), the rotation
- * function on apply only ("aws-once": a key whose change would make stored data unreadable), or a person.
+ * function on apply only ("aws-once": a value whose change would break what was made with it, or that its reader
+ * takes only once; `why` says which, and becomes the written reason for not rotating it), or a person.
  */
 export type Rotation =
   | { readonly by: "aws"; readonly kind: GeneratedKind; readonly length?: number }
-  | { readonly by: "aws-once"; readonly kind: "token"; readonly length: number }
+  | { readonly by: "aws-once"; readonly kind: "token" | "password"; readonly length: number; readonly why: string }
   | { readonly by: "person" };
 
 /** One Secrets Manager entry of the environment. Holds no value: only where it is and who may read it. */
@@ -43,6 +44,11 @@ export class ManagedSecret {
 
   get arn(): string {
     return this.secret.arn;
+  }
+
+  /** What exists once the secret has a current value (Secrets.currentValueOf). */
+  currentValue(): ITerraformDependable {
+    return this.owner.currentValueOf(this);
   }
 
   /** Lets `role` read the current value (e.g. an ECS execution role injecting it as a container secret). */
@@ -117,6 +123,8 @@ export class Secrets extends Construct {
   private readonly secrets: ManagedSecret[] = [];
   private readonly props: SecretsProps;
   private readonly decryptGranted = new Set<ServiceRole>();
+  private readonly rotations = new Map<ManagedSecret, ITerraformDependable>();
+  private readonly waits = new Map<ManagedSecret, ITerraformDependable>();
   /** Agent tokens (jwt mode) that have been given their tier signing secret. */
   private readonly signed = new Set<string>();
   /** Days between re-mints of an agent JWT. */
@@ -148,12 +156,25 @@ export class Secrets extends Construct {
       ]),
     );
     this.gatewayJwtSecret = this.add("gateway-jwt-secret", "JWT_SECRET_KEY of the MCP gateway", { by: "aws", kind: "token", length: 64 });
-    this.gatewayAdminPassword = this.add("gateway-admin-password", "PLATFORM_ADMIN_PASSWORD of the MCP gateway", { by: "aws", kind: "password", length: 32 });
+    // Context Forge v0.7.0 reads PLATFORM_ADMIN_PASSWORD only to create the platform admin when it does not exist yet
+    // (mcpgateway/bootstrap_db.py:72-75 "already exists - skipping creation"): a rotated value would never change the
+    // login, and after two rotations the working one would have no staging label left.
+    this.gatewayAdminPassword = this.add("gateway-admin-password", "PLATFORM_ADMIN_PASSWORD of the MCP gateway: the first administrator's password, set when the gateway first starts", {
+      by: "aws-once",
+      kind: "password",
+      length: 32,
+      why: "the gateway reads it only to create its first administrator (Context Forge bootstrap_db.py skips an existing admin), so a rotation would change nothing but the secret; an operator changes the password in the gateway and then puts it here (docs/secrets.md)",
+    });
     // Context Forge derives an AES-GCM key from this phrase (SHA-256) and encrypts with it the credentials it stores: the
     // auth values of registered gateways and tools (the tier tokens) and OAuth tokens. Upstream default "my-test-salt".
     // IBM/mcp-context-forge mcpgateway/config.py (`auth_encryption_secret`, "Encryption key phrase for auth storage"),
     // mcpgateway/utils/services_auth.py (encode_auth/decode_auth), mcpgateway/services/token_storage_service.py.
-    this.gatewayEncryptionSecret = this.add("gateway-encryption-secret", "AUTH_ENCRYPTION_SECRET of the MCP gateway: encrypts the credentials it stores for reaching the tiers", { by: "aws-once", kind: "token", length: 64 });
+    this.gatewayEncryptionSecret = this.add("gateway-encryption-secret", "AUTH_ENCRYPTION_SECRET of the MCP gateway: encrypts the credentials it stores for reaching the tiers", {
+      by: "aws-once",
+      kind: "token",
+      length: 64,
+      why: "the gateway encrypts the credentials it stores with this key; a scheduled rotation would make them unreadable, so it is generated once on apply and rotated only deliberately by an operator who re-registers the stored credentials (docs/secrets.md)",
+    });
     this.ibmiCredentials = this.add("ibmi-service-credentials", "IBM i service profile for the MCP server, JSON user/password (DB2i_USER, DB2i_PASS); changed on IBM i first, then here", { by: "person" });
 
     const generated = this.secrets.filter((s) => s.rotation.by === "aws");
@@ -191,7 +212,7 @@ export class Secrets extends Construct {
     rotationRole.addToPolicy({ sid: "GenerateOnceSecrets", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], resources: once.map((s) => s.arn) });
     props.key.grantEncryptDecrypt(rotationRole, "RotationFunctionThroughSecretsManager", { StringEquals: { "kms:ViaService": `secretsmanager.${env.region}.amazonaws.com` } });
     // Agent JWTs get their rotation when they learn their signing secret (signAgentToken): the first mint needs it.
-    for (const s of generated) if (s.rotation.by !== "aws" || s.rotation.kind !== "agent-jwt") this.rotate(s, rotationDays);
+    for (const s of generated) if (s.rotation.by !== "aws" || s.rotation.kind !== "agent-jwt") this.rotate(s, rotationDays, [], !this.isAgentToken(s));
     for (const s of once) this.generateOnce(s);
     if (props.authMode === "jwt") {
       this.node.addValidation({
@@ -266,7 +287,7 @@ export class Secrets extends Construct {
       [SCOPES_TAG]: scp,
       [LIFETIME_TAG]: String((this.agentTokenRotationDays + AGENT_TOKEN_GRACE_DAYS) * 24),
     };
-    this.rotate(token, this.agentTokenRotationDays, signer.firstValue);
+    this.rotate(token, this.agentTokenRotationDays, signer.firstValue, false);
   }
 
   /**
@@ -302,14 +323,10 @@ export class Secrets extends Construct {
     });
     // Synchronous: the value exists when Terraform has created this resource.
     s.firstValue.push(generate);
-    suppress(
-      s.secret,
-      "MCP-SEC-002",
-      "the gateway encrypts the credentials it stores with this key; a scheduled rotation would make them unreadable, so it is generated once on apply and rotated only deliberately by an operator who re-registers the stored credentials (docs/secrets.md)",
-    );
+    if (s.rotation.by === "aws-once") suppress(s.secret, "MCP-SEC-002", s.rotation.why);
   }
 
-  private rotate(s: ManagedSecret, days: number, after: readonly ITerraformDependable[] = []): void {
+  private rotate(s: ManagedSecret, days: number, after: readonly ITerraformDependable[] = [], waitForValue = true): void {
     const id = s.key.replace(/\//g, "-");
     // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
     // or the immediate first rotation fails.
@@ -330,9 +347,36 @@ export class Secrets extends Construct {
       // reads, e.g. an agent token's signing secret having its first value.
       dependsOn: [invoke, ...this.rotationFunction.ready, ...after],
     });
-    // RotateSecret returns once the rotation has started; its four steps take seconds, while a task that reads the
-    // secret starts only after the service exists and its image is pulled.
-    s.firstValue.push(rotation);
+    this.rotations.set(s, rotation);
+    // RotateSecret returns once the rotation has started. What reads the value at start (an ECS task injecting it)
+    // waits for the value itself (currentValueOf); agent tokens, read by hosts outside the plan, need not.
+    s.firstValue.push(...(waitForValue ? [this.currentValueOf(s)] : [rotation]));
+  }
+
+  /**
+   * What exists once `s` has a current value. A rotated secret's first rotation is asynchronous (RotateSecret returns
+   * when it starts), so for those this is a synchronous, create-only invocation of the rotation function that returns
+   * once the secret has an AWSCURRENT version (at most SIGNER_WAIT_SECONDS, reading metadata only): a task that found
+   * none would fail to start, and three failures stop a first deployment. Made once per secret, on first use; each
+   * holds one execution of the function while it waits, so only readers that need it ask for it.
+   */
+  currentValueOf(s: ManagedSecret): ITerraformDependable {
+    const made = this.waits.get(s);
+    if (made) return made;
+    if (s.rotation.by !== "aws") {
+      if (!s.firstValue.length) throw new Error(`${this.node.path}: ${s.name} gets its value from a person; nothing in the plan can wait for it`);
+      return s.firstValue[0];
+    }
+    const rotation = this.rotations.get(s);
+    if (!rotation) throw new Error(`${this.node.path}: ${s.name} has no rotation yet (an agent token gets it from its tier's signing secret)`);
+    const wait = new LambdaInvocation(this, `first-value-${s.key.replace(/\//g, "-")}`, {
+      functionName: this.rotationFunction.functionName,
+      input: JSON.stringify({ WaitForCurrent: s.arn }),
+      lifecycleScope: "CREATE_ONLY",
+      dependsOn: [rotation, ...this.rotationFunction.ready],
+    });
+    this.waits.set(s, wait);
+    return wait;
   }
 
   private summary(r: Rotation): string {

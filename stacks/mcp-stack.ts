@@ -249,7 +249,7 @@ export class McpStack extends TerraformStack {
       logLevel: srv.logLevel === "debug" ? "DEBUG" : "INFO",
     });
     // Its tasks read these only at start: each finished rotation redeploys the gateway (docs/secrets.md).
-    secrets.restartOnRotation("gateway", gateway.serviceArn, [secrets.gatewayJwtSecret, secrets.gatewayAdminPassword]);
+    secrets.restartOnRotation("gateway", gateway.serviceArn, [secrets.gatewayJwtSecret]);
     new ServiceOutputs(this, "service-outputs", {
       loadBalancer,
       host,

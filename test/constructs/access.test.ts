@@ -48,7 +48,9 @@ describe("who may use the key and the secrets (config access)", () => {
         "kms:EncryptionContext:SecretARN": [
           "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/model-api-key-??????",
           "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/ibmi-service-credentials-??????",
-          // Replaced deliberately by an operator (docs/secrets.md, gateway-encryption-secret), never read by one.
+          // Generated once, then replaced deliberately by an operator (docs/secrets.md): the admin password after changing
+          // it in the gateway, the encryption secret when re-registering the stored credentials.
+          "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/gateway-admin-password-??????",
           "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/gateway-encryption-secret-??????",
         ],
       },
@@ -148,10 +150,13 @@ describe("secret resource policies", () => {
 
   it("never locks the rotation function out of what it rotates, nor an execution role out of what it injects", () => {
     const rotation = roleArnRef(prod, "secrets/rotation/role/role");
-    for (const key of ["gateway-jwt-secret", "gateway-admin-password", "agent-token-monitoring"]) {
+    for (const key of ["gateway-jwt-secret", "agent-token-monitoring"]) {
       expect(exempt(policy(prod, key), "DenyWritingToAllOthers")).toContain(rotation);
       expect(exempt(policy(prod, key), "DenyReadingToAllOthers")).toContain(rotation);
     }
+    // Generated once: the function puts its first value and never reads it.
+    expect(exempt(policy(prod, "gateway-admin-password"), "DenyWritingToAllOthers")).toContain(rotation);
+    expect(exempt(policy(prod, "gateway-admin-password"), "DenyReadingToAllOthers")).not.toContain(rotation);
     expect(exempt(policy(prod, "gateway-jwt-secret"), "DenyReadingToAllOthers")).toContain(roleArnRef(prod, "gateway/execution-role/role"));
   });
 

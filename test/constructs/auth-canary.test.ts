@@ -68,7 +68,10 @@ describe("AuthCanary", () => {
     expect(JSON.parse(run.input)).toEqual({ settleSeconds: SETTLE_SECONDS });
     expect(fn.timeout).toBeGreaterThanOrEqual(SETTLE_SECONDS + targets.length * 10);
     const services = resources(prod, "aws_ecs_service").filter(([, s]) => s.tags?.tier).map(([k]) => k);
-    expect(run.depends_on).toEqual(expect.arrayContaining([...services, expect.stringMatching(/^aws_secretsmanager_secret_rotation\.secrets_rotation-agent-token-/)]));
+    // The tokens it presents must be current, not merely rotating (RotateSecret is asynchronous): one wait each.
+    expect(run.depends_on).toEqual(expect.arrayContaining([...services, expect.stringMatching(/^aws_lambda_invocation\.secrets_first-value-agent-token-/)]));
+    const waits = resources(prod, "aws_lambda_invocation").filter(([k]) => k.includes("secrets_first-value-agent-token-"));
+    expect(waits.map(([k]) => k).sort()).toEqual(run.depends_on.filter((d: string) => d.includes("first-value-agent-token-")).sort());
     // A new task definition revision of any tier (every deploy that changes a container) runs it again.
     for (const t of targets) expect(run.triggers[t.tier]).toMatch(/^\$\{aws_ecs_task_definition\.mcp_.+\.arn\}$/);
     const five = synthStack(variant("dev", (c) => (c.alerts.authCanaryMinutes = 5))).plan;

@@ -183,8 +183,10 @@ describe("McpService (one per tier)", () => {
     expect(envOf(c)).toMatchObject({ MCP_AUTH_MODE: "ibmi", IBMI_HTTP_AUTH_ENABLED: "true", IBMI_AUTH_PRIVATE_KEY_PATH: "/tmp/ibmi-auth/private.pem", IBMI_AUTH_PUBLIC_KEY_PATH: "/tmp/ibmi-auth/public.pem" });
     expect(c.entryPoint).toEqual(["sh", "-c"]);
     expect(c.command[0]).toMatch(/umask 077; .* unset IBMI_AUTH_PRIVATE_KEY_PEM IBMI_AUTH_PUBLIC_KEY_PEM; exec node packages\/server\/dist\/index\.js$/);
-    // The pair's first rotation makes it; every tier's service waits for it (MCP-DEPLOY-017).
-    const rotation = addressOf(plan, "aws_secretsmanager_secret_rotation", "secrets/rotation-ibmi-auth-key-pair");
-    for (const [, svc] of resources(plan, "aws_ecs_service").filter(([, r]) => r.tags?.tier)) expect(svc.depends_on).toContain(rotation);
+    // The pair's first rotation makes it; every tier's service waits until it is current, not merely started
+    // (RotateSecret is asynchronous; MCP-DEPLOY-017), through the synchronous WaitForCurrent invocation.
+    const wait = addressOf(plan, "aws_lambda_invocation", "secrets/first-value-ibmi-auth-key-pair");
+    expect(JSON.parse(resourceAt(plan, "aws_lambda_invocation", "secrets/first-value-ibmi-auth-key-pair").input)).toEqual({ WaitForCurrent: `\${${pair.slice(2, -5)}.arn}` });
+    for (const [, svc] of resources(plan, "aws_ecs_service").filter(([, r]) => r.tags?.tier)) expect(svc.depends_on).toContain(wait);
   });
 });

@@ -61,11 +61,11 @@ describe("Secrets", () => {
   });
 
   it("rotates every generated secret through the kit's function within rotationDays, first on apply", () => {
-    // The gateway encryption secret is generated once and never rotated (its own test below).
+    // The gateway encryption secret and admin password are generated once and never rotated (their own tests below).
     const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"] && s.tags["mcp-secret-rotation"] !== "never");
     const rotations = resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/")).map(([, r]) => r);
     expect(rotations).toHaveLength(generated.length);
-    expect(generated.length).toBe(2 + cfg.prod.agents.length);
+    expect(generated.length).toBe(1 + cfg.prod.agents.length);
     for (const r of rotations) {
       // Agent JWTs are re-minted weekly (and whenever their tier's key rotates): test/constructs/agent-tokens.test.ts.
       expect(r.rotation_rules.automatically_after_days).toBe(String(r.secret_id).includes("agent-token") ? 7 : cfg.prod.secrets.rotationDays);
@@ -83,7 +83,9 @@ describe("Secrets", () => {
     const gateway = "arn:aws:ecs:us-east-1:123456789012:service/mcp-prod/mcp-prod-gateway";
     expect(tags["mcp/prod/gateway-jwt-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64", "mcp-restart-service": gateway });
     expect(tags["mcp/prod/agent-token/ops"]).toMatchObject({ "mcp-secret-kind": "agent-jwt", "mcp-token-client-id": "ops" });
-    expect(tags["mcp/prod/gateway-admin-password"]).toEqual({ "mcp-secret-kind": "password", "mcp-secret-length": "32", "mcp-restart-service": gateway });
+    // Generated once: Context Forge v0.7.0 reads PLATFORM_ADMIN_PASSWORD only to create a missing admin
+    // (mcpgateway/bootstrap_db.py:72-75), so a rotation would change nothing the gateway checks, and restart it for nothing.
+    expect(tags["mcp/prod/gateway-admin-password"]).toEqual({ "mcp-secret-kind": "password", "mcp-secret-length": "32", "mcp-secret-rotation": "never" });
     expect(tags["mcp/prod/gateway-encryption-secret"]).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "64", "mcp-secret-rotation": "never" });
     expect(tags["mcp/prod/model-api-key"]).toEqual({ "mcp-secret-rotated-by": "person" });
     expect(tags["mcp/prod/ibmi-service-credentials"]).toEqual({ "mcp-secret-rotated-by": "person" });
@@ -91,6 +93,7 @@ describe("Secrets", () => {
 
   describe("the gateway encryption secret (AUTH_ENCRYPTION_SECRET)", () => {
     const addr = () => kitSecrets(prod).find(([, s]) => s.name === "mcp/prod/gateway-encryption-secret")![0];
+    const addrOf = (key: string) => kitSecrets(prod).find(([, s]) => s.name === `mcp/prod/${key}`)![0];
 
     it("has no rotation schedule and no Secrets Manager invoke permission: nothing rotates it", () => {
       const arn = `\${${addr()}.arn}`;
@@ -99,8 +102,8 @@ describe("Secrets", () => {
     });
 
     it("is generated inside AWS on apply: one create-only invocation of the rotation function naming it, no value in the plan", () => {
-      // Besides the tier signing secrets' waits for their first values (test/constructs/agent-tokens.test.ts).
-      const invocations = resources(prod, "aws_lambda_invocation").map(([, i]) => i).filter((i) => "GenerateOnce" in JSON.parse(i.input));
+      // Besides the waits for first values, and the admin password's own GenerateOnce (its test below).
+      const invocations = resources(prod, "aws_lambda_invocation").map(([, i]) => i).filter((i) => JSON.parse(i.input).GenerateOnce === `\${${addr()}.arn}`);
       expect(invocations).toHaveLength(1);
       const [inv] = invocations;
       expect(inv.function_name).toMatch(ref("aws_lambda_function", "secrets_rotation_function", "function_name"));
@@ -114,7 +117,8 @@ describe("Secrets", () => {
 
     it("lets the function only see whether it has a value and put the first one", () => {
       const once = statements(prod, "secrets/rotation/role/policy").filter((s) => [s.Resource].flat().includes(`\${${addr()}.arn}`));
-      expect(once).toEqual([{ Sid: "GenerateOnceSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], Resource: `\${${addr()}.arn}` }]);
+      // The same two actions for the other generated-once secret, the gateway admin password, and nothing else.
+      expect(once).toEqual([{ Sid: "GenerateOnceSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], Resource: [`\${${addrOf("gateway-admin-password")}.arn}`, `\${${addr()}.arn}`] }]);
     });
 
     it("carries the MCP-SEC-002 suppression with its reason, and says so in its description", () => {
@@ -122,6 +126,32 @@ describe("Secrets", () => {
       expect(s["//"].suppressions).toEqual({ "MCP-SEC-002": expect.stringContaining("a scheduled rotation would make them unreadable") });
       expect(s.description).toContain("Generated once in AWS on apply, never rotated automatically");
       expect(s.kms_key_id).toMatch(KEY_ARN);
+    });
+  });
+
+  describe("the gateway admin password (PLATFORM_ADMIN_PASSWORD)", () => {
+    const arn = () => `\${${kitSecrets(prod).find(([, s]) => s.name === "mcp/prod/gateway-admin-password")![0]}.arn}`;
+
+    it("is generated once on apply and never rotated, with the reason recorded: the gateway reads it only to create its first admin", () => {
+      // Context Forge v0.7.0 mcpgateway/bootstrap_db.py:72-75: an existing admin is kept ("already exists - skipping
+      // creation"), so a rotated value would never become the login.
+      expect(resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => r.secret_id === arn())).toEqual([]);
+      const gen = resources(prod, "aws_lambda_invocation").map(([, i]) => i).filter((i) => JSON.parse(i.input).GenerateOnce === arn());
+      expect(gen.map((i) => i.lifecycle_scope)).toEqual(["CREATE_ONLY"]);
+      const s = resourceAt(prod, "aws_secretsmanager_secret", "secrets/gateway-admin-password");
+      expect(s["//"].suppressions).toEqual({ "MCP-SEC-002": expect.stringContaining("reads it only to create its first administrator") });
+      expect(s.tags["mcp-restart-service"]).toBeUndefined();
+    });
+  });
+
+  describe("first values of rotated secrets a task reads at start", () => {
+    it("makes the gateway wait for its JWT secret to be current, not merely for its rotation to start", () => {
+      // RotateSecret is asynchronous: a task that finds no AWSCURRENT fails, and three failures stop the first deployment.
+      const jwt = `\${${kitSecrets(prod).find(([, s]) => s.name === "mcp/prod/gateway-jwt-secret")![0]}.arn}`;
+      const [addr, wait] = resources(prod, "aws_lambda_invocation").find(([, i]) => JSON.parse(i.input).WaitForCurrent === jwt)!;
+      expect(wait.lifecycle_scope).toBe("CREATE_ONLY");
+      expect(wait.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_secretsmanager_secret_rotation\.secrets_rotation-gateway-jwt-secret_/)]));
+      expect(resourceAt(prod, "aws_ecs_service", "gateway/service").depends_on).toContain(addr);
     });
   });
 
@@ -150,7 +180,7 @@ describe("Secrets", () => {
 
   it("lets Secrets Manager invoke the rotation function once per secret, scoped by source ARN", () => {
     const perms = resources(prod, "aws_lambda_permission").map(([, p]) => p).filter((p) => p.principal === "secretsmanager.amazonaws.com" && String(p["//"]?.metadata?.path).includes("/secrets/"));
-    expect(perms).toHaveLength(2 + cfg.prod.agents.length);
+    expect(perms).toHaveLength(1 + cfg.prod.agents.length);
     for (const p of perms) {
       expect(p.action).toBe("lambda:InvokeFunction");
       expect(p.source_arn).toMatch(ref("aws_secretsmanager_secret", "secrets_[\\w-]+"));

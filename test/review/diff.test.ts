@@ -125,6 +125,7 @@ test("a new operator is a new writer of the secrets people put and a new reader 
   const { security } = diffPlans({ plans: { "mcp-prod": before } }, { plans: { "mcp-prod": after } });
   const added = "arn:aws:iam::123456789012:role/mcp-prod-break-glass";
   expect(security.filter((c) => c.text.includes(added)).map((c) => `${c.severity}: ${c.text}`).sort()).toEqual([
+    `high: mcp/prod/gateway-admin-password can now be written by ${added}`,
     `high: mcp/prod/gateway-encryption-secret can now be written by ${added}`,
     `high: mcp/prod/ibmi-service-credentials can now be written by ${added}`,
     `high: mcp/prod/model-api-key can now be written by ${added}`,
