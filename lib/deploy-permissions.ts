@@ -360,7 +360,8 @@ export function statementsFor(actions: readonly string[], env: AwsEnv, grantVia:
       resources: [`arn:${p}:kms:${region}:${acct}:key/*`],
       condition: { StringEquals: { "kms:ViaService": via("kms:CreateGrant") }, Bool: { "kms:GrantIsForAWSResource": "true" } },
     });
-  // kms:GrantIsForAWSResource is a condition of CreateGrant, ListGrants and RevokeGrant only (AWS KMS condition keys).
+  // kms:GrantIsForAWSResource holds for CreateGrant, ListGrants and RevokeGrant only (AWS KMS developer guide,
+  // "Controlling access to grants"): RetireGrant is limited to the service alone.
   if (actions.includes("kms:RetireGrant"))
     special.push({
       sid: "RetireKeyGrantsThroughServices",
