@@ -6,6 +6,7 @@ import { Testing } from "cdktf";
 import { BOOTSTRAP_KEYS, BootstrapConfig, loadBootstrap, validateBootstrap } from "../../bootstrap/config";
 import { checkOutdir, ciEnvironments, DEFAULT_BOOTSTRAP_OUTDIR, synthesizeBootstrap } from "../../bootstrap/main";
 import { ConfigError } from "../../config/load";
+import { imagesScript } from "../../images/commands";
 import { formatProblem } from "../../config/load";
 import { actionsFor, backendState, deployActions, IMAGE_PUSH_ACTIONS, mergeTypes, PlanTypes, RESOURCE_ACTIONS, scopeOf, statementsFor, typesOf, UNSCOPED_ACTIONS } from "../../lib/deploy-permissions";
 import { checkStack } from "../../policy/engine";
@@ -132,6 +133,18 @@ describe("permissions", () => {
     // The repository names `npm run images` pushes to are inside that scope (lib/images.ts repositoryName).
     const repos = Object.values((shippedPlan("prod-images").resource as any).aws_ecr_repository).map((r: any) => r.name).sort();
     expect(repos).toEqual(["mcp-prod/ibmi-mcp-server", "mcp-prod/mcp-gateway"]);
+  });
+
+  it("covers every AWS call npm run images --push makes (images/commands.ts)", () => {
+    const script = imagesScript(prodEnv().config, ROOT).lines.join("\n");
+    // Each AWS CLI call of the script, and the action that authorizes it; sts get-caller-identity needs none (and is
+    // only there without accountId, which the bootstrap requires). A new call here needs its action in IMAGE_PUSH_ACTIONS.
+    const calls = [...new Set([...script.matchAll(/\baws ([a-z0-9-]+ [a-z0-9-]+)/g)].map((m) => m[1]))].sort();
+    expect(calls).toEqual(["ecr describe-images", "ecr get-login-password"]);
+    expect(IMAGE_PUSH_ACTIONS).toEqual(expect.arrayContaining(["ecr:DescribeImages", "ecr:GetAuthorizationToken"]));
+    // docker talks to the registry only to push (the build pulls its base from the upstream registry, not ECR).
+    expect([...script.matchAll(/\bdocker ([a-z]+)/g)].map((m) => m[1]).filter((c) => c !== "build" && c !== "login")).toEqual(["push", "push"]);
+    expect(script).not.toMatch(/--build-arg BASE_IMAGE=[^ ]*dkr\.ecr/);
   });
 
   it("lets ECR and EFS, and nothing else, make and retire grants on the environment's keys", () => {
