@@ -10,34 +10,42 @@ disableTokenTraces();
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { ConfigError } from "../config/load";
 import { checkStack, PolicyError } from "../policy/engine";
 import { TerraformJson } from "../policy/types";
+import { ImagesStack } from "../stacks/images-stack";
 import { McpStack } from "../stacks/mcp-stack";
-import { BOOTSTRAP_STACK, CiBootstrapStack, CiEnvironment } from "../stacks/ci-bootstrap-stack";
-import { assertKnown, typesOf } from "../lib/deploy-permissions";
+import { BOOTSTRAP_STACK, CiBootstrapStack, CiEnvironment, CiStack } from "../stacks/ci-bootstrap-stack";
+import { assertKnown, backendState, typesOf } from "../lib/deploy-permissions";
 import { swapInto, writeVersionsFile } from "../lib/synth";
 import { BootstrapConfig, loadBootstrap } from "./config";
 import { McpConfig } from "../config/schema";
 
 export const DEFAULT_BOOTSTRAP_OUTDIR = "cdktf.bootstrap.out";
 
-/** Each environment's plan types, from its stack synthesized in memory exactly as `npm run synth` builds it. */
+/**
+ * Each environment's stacks as `npm run synth` builds them (lib/synth.ts): its image repositories (`mcp-<env>-images`)
+ * and the environment (`mcp-<env>`), each with the types of its plan and its backend. The roles cover both.
+ */
 export function ciEnvironments(environments: readonly McpConfig[]): CiEnvironment[] {
   // Never synthesized (toTerraform() alone gives the plan); constructs may still stage asset files in its folder.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ci-bootstrap-environments-"));
   try {
     const app = new App({ outdir: scratch, hclOutput: false, skipValidation: true });
-    return environments.map((config) => {
-      const stack = new McpStack(app, config);
-      const types = typesOf(stack.toTerraform() as TerraformJson);
-      assertKnown(types, `mcp-${config.environment}`);
-      return { config, types };
-    });
+    return environments.map((config) => ({ config, stacks: [new ImagesStack(app, config), new McpStack(app, config)].map(ciStackOf) }));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** A stack's plan types (every one known to lib/deploy-permissions.ts) and its backend. */
+function ciStackOf(stack: TerraformStack): CiStack {
+  const name = stack.node.id;
+  const plan = stack.toTerraform() as TerraformJson;
+  const types = typesOf(plan);
+  assertKnown(types, name);
+  return { name, types, state: backendState(plan) };
 }
 
 /** Refuses an output folder that holds other stacks (the environments' cdktf.out): the swap would delete them. */

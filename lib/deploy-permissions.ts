@@ -2,8 +2,8 @@
  * What Terraform calls in AWS to refresh (plan) and to create, change and delete (apply) each resource type the
  * kit's plans contain, and where each action may be scoped. The CI bootstrap (stacks/ci-bootstrap-stack.ts) builds
  * an environment's plan and apply roles from the resource types of that environment's synthesized plan, so a role
- * holds only what its plan needs; test/pipeline/deploy-permissions.test.ts fails when a plan gains a type this table
- * does not know.
+ * holds only what its plan needs; test/pipeline/bootstrap.test.ts fails when a plan gains a type this table does
+ * not know.
  *
  * The lists follow the hashicorp/aws 6.x provider's create/read/update/delete calls for each type and AWS's Service
  * Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/). No terraform ran
@@ -43,7 +43,15 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_cloudwatch_metric_alarm: { read: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], write: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"] },
   aws_default_security_group: { read: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"], write: [...SG_RULES, ...EC2_TAGS] },
   aws_ec2_transit_gateway_vpc_attachment: { read: ["ec2:DescribeTransitGatewayVpcAttachments"], write: ["ec2:CreateTransitGatewayVpcAttachment", "ec2:ModifyTransitGatewayVpcAttachment", "ec2:DeleteTransitGatewayVpcAttachment", ...EC2_TAGS] },
+  aws_ecr_lifecycle_policy: { read: ["ecr:GetLifecyclePolicy"], write: ["ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy"] },
   aws_ecr_pull_through_cache_rule: { read: ["ecr:DescribePullThroughCacheRules"], write: ["ecr:CreatePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule", "ecr:DeletePullThroughCacheRule"] },
+  // Encrypted with the images stack's key: ECR makes two grants on it as the caller when it creates a repository and
+  // retires them when it deletes one; the caller needs CreateGrant, RetireGrant and DescribeKey (ECR user guide,
+  // "Encryption at rest", Required IAM permissions when using a customer managed key).
+  aws_ecr_repository: {
+    read: ["ecr:DescribeRepositories", "ecr:ListTagsForResource"],
+    write: ["ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutImageTagMutability", "ecr:PutImageScanningConfiguration", "ecr:TagResource", "ecr:UntagResource", "kms:DescribeKey", "kms:CreateGrant", "kms:RetireGrant"],
+  },
   aws_ecs_cluster: { read: ["ecs:DescribeClusters", "ecs:ListTagsForResource"], write: ["ecs:CreateCluster", "ecs:UpdateCluster", "ecs:DeleteCluster", "ecs:TagResource", "ecs:UntagResource"] },
   aws_ecs_service: { read: ["ecs:DescribeServices", "ecs:ListTagsForResource"], write: ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource", "iam:CreateServiceLinkedRole"] },
   aws_ecs_task_definition: { read: ["ecs:DescribeTaskDefinition", "ecs:ListTagsForResource"], write: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions", "ecs:TagResource", "ecs:UntagResource", "iam:PassRole"] },
@@ -140,6 +148,48 @@ export const DATA_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * What `npm run images -- <env> --push` calls (images/commands.ts), for the apply role of an environment whose plans
+ * hold its image repositories: the registry login (`aws ecr get-login-password`), the check whether a kit tag is
+ * already pushed (`aws ecr describe-images`), and `docker push`. The push list is the ECR user guide's policy for
+ * one repository ("IAM permissions for pushing an image to an Amazon ECR private repository"): CompleteLayerUpload,
+ * UploadLayerPart, InitiateLayerUpload, BatchCheckLayerAvailability, PutImage and BatchGetImage on the repository,
+ * GetAuthorizationToken on "*". No KMS action: that guide asks none for a push, and the ECR user guide's "Encryption
+ * at rest" asks the caller for KMS permissions only to create or delete a repository (aws_ecr_repository's entry);
+ * the pushed layers are encrypted through the grants ECR made on the key at creation.
+ */
+export const IMAGE_PUSH_ACTIONS: readonly string[] = [
+  "ecr:GetAuthorizationToken",
+  "ecr:DescribeImages",
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:InitiateLayerUpload",
+  "ecr:UploadLayerPart",
+  "ecr:CompleteLayerUpload",
+  "ecr:PutImage",
+  "ecr:BatchGetImage",
+];
+
+/**
+ * The AWS service that makes KMS grants on a customer key for a resource type, as the caller (kms:ViaService): the
+ * grant actions of the type's entry (`kms:CreateGrant`, and ECR's `kms:RetireGrant`) are allowed only through it.
+ */
+export const KMS_GRANTS_VIA: Readonly<Record<string, string>> = {
+  aws_efs_file_system: "elasticfilesystem",
+  aws_ecr_repository: "ecr",
+};
+
+const GRANT_ACTIONS = ["kms:CreateGrant", "kms:RetireGrant"] as const;
+
+/** Per KMS grant action, the services (KMS_GRANTS_VIA) of the plan's types that call it, sorted. */
+export function grantServices(types: PlanTypes): Readonly<Record<string, readonly string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const action of GRANT_ACTIONS) {
+    const services = types.resources.filter((t) => t in KMS_GRANTS_VIA && RESOURCE_ACTIONS[t]?.write.includes(action)).map((t) => KMS_GRANTS_VIA[t]);
+    if (services.length) out[action] = [...new Set(services)].sort();
+  }
+  return out;
+}
+
+/**
  * Actions AWS lets no policy scope to a resource (the Service Authorization Reference lists no resource type for
  * them, or the resource does not exist before the call), with why. Everything else is scoped by `scopeOf`.
  */
@@ -154,6 +204,7 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   "ecr:UpdatePullThroughCacheRule": "pull-through cache rules are registry settings without an ARN",
   "ecr:DeletePullThroughCacheRule": "pull-through cache rules are registry settings without an ARN",
   "ecr:DescribePullThroughCacheRules": "pull-through cache rules are registry settings without an ARN",
+  "ecr:GetAuthorizationToken": "the registry login token is for the account's whole registry: the Service Authorization Reference lists no resource type for it",
   "kms:CreateKey": "the key has no ARN before it is created",
   "rolesanywhere:CreateProfile": "the profile has no ARN before it is created",
   "rolesanywhere:CreateTrustAnchor": "the trust anchor has no ARN before it is created",
@@ -198,7 +249,8 @@ export function scopeOf(service: string, env: AwsEnv): readonly string[] {
     case "elasticfilesystem": return [at("elasticfilesystem", "file-system/*"), at("elasticfilesystem", "access-point/*")];
     case "iam": return [`arn:${p}:iam::${a}:role/${name}-*`];
     case "firehose": return [at("firehose", `deliverystream/${name}-*`)];
-    case "kms": return [at("kms", "key/*"), at("kms", `alias/${name}`)];
+    // The environment key's alias, and the images stack key's (constructs/image-repositories.ts).
+    case "kms": return [at("kms", "key/*"), at("kms", `alias/${name}`), at("kms", `alias/${name}-images`)];
     case "lambda": return [at("lambda", `function:${name}-*`)];
     case "elasticloadbalancing": return [at("elasticloadbalancing", `loadbalancer/app/${name}/*`), at("elasticloadbalancing", `listener/app/${name}/*`), at("elasticloadbalancing", `listener-rule/app/${name}/*`), at("elasticloadbalancing", `targetgroup/${name}-*/*`)];
     case "s3": return [`arn:${p}:s3:::${name}-*`];
@@ -230,6 +282,22 @@ export function assertKnown(types: PlanTypes, where: string): void {
     throw new Error(`${where}: the plan has resource types the CI roles cannot be derived for: ${unknown.join(", ")}. Fix: add their Terraform calls to RESOURCE_ACTIONS (or DATA_ACTIONS) in lib/deploy-permissions.ts.`);
 }
 
+/** Merges the types of several plans (an environment's stacks) into one sorted set. */
+export function mergeTypes(list: readonly PlanTypes[]): PlanTypes {
+  const all = (pick: (t: PlanTypes) => readonly string[]) => [...new Set(list.flatMap(pick))].sort();
+  return { resources: all((t) => t.resources), data: all((t) => t.data) };
+}
+
+/**
+ * Everything the apply role calls: the plan's create, change, delete and tag calls, and where the plan holds image
+ * repositories, the image push of `npm run images -- <env> --push` (IMAGE_PUSH_ACTIONS).
+ */
+export function deployActions(types: PlanTypes): string[] {
+  const actions = new Set(actionsFor(types, "write"));
+  if (types.resources.includes("aws_ecr_repository")) for (const a of IMAGE_PUSH_ACTIONS) actions.add(a);
+  return [...actions].sort();
+}
+
 /** The sorted, deduplicated actions a plan needs: `read` for `terraform plan`, `write` added for apply. */
 export function actionsFor(types: PlanTypes, mode: "read" | "write"): string[] {
   assertKnown(types, "deploy permissions");
@@ -244,17 +312,20 @@ export function actionsFor(types: PlanTypes, mode: "read" | "write"): string[] {
 
 const sidOf = (s: string) => s.replace(/(^|[^A-Za-z0-9])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
 
+/** Actions that get a statement of their own, with conditions (statementsFor). */
+const SPECIAL = new Set(["iam:PassRole", "iam:CreateServiceLinkedRole", "kms:CreateGrant", "kms:RetireGrant"]);
+
 /**
  * Statements granting `actions` for one environment: per service, the scoped actions on that service's ARNs, and
  * the actions AWS cannot scope on "*" (in `unscoped`, each with its reason). PassRole and service-linked-role
- * creation get their own conditions.
+ * creation get their own conditions; KMS grants are allowed only through `grantVia` (grantServices of the plan).
  */
-export function statementsFor(actions: readonly string[], env: AwsEnv): { scoped: Statement[]; unscoped: Statement[] } {
+export function statementsFor(actions: readonly string[], env: AwsEnv, grantVia: Readonly<Record<string, readonly string[]>> = {}): { scoped: Statement[]; unscoped: Statement[] } {
   const byService = new Map<string, string[]>();
   const star: string[] = [];
   const special: Statement[] = [];
   for (const a of actions) {
-    if (a === "iam:PassRole" || a === "iam:CreateServiceLinkedRole" || a === "kms:CreateGrant") continue;
+    if (SPECIAL.has(a)) continue;
     if (a in UNSCOPED_ACTIONS || isEc2Describe(a)) {
       star.push(a);
       continue;
@@ -277,12 +348,26 @@ export function statementsFor(actions: readonly string[], env: AwsEnv): { scoped
       resources: [`arn:${p}:iam::${acct}:role/aws-service-role/*`],
       condition: { StringEquals: { "iam:AWSServiceName": [...SERVICE_LINKED_ROLES] } },
     });
+  const via = (action: string) => {
+    const services = grantVia[action] ?? [];
+    if (services.length === 0) throw new Error(`${action} without a service to make the grants through: add the resource type to KMS_GRANTS_VIA in lib/deploy-permissions.ts`);
+    return services.length === 1 ? `${services[0]}.${region}.amazonaws.com` : services.map((s) => `${s}.${region}.amazonaws.com`);
+  };
   if (actions.includes("kms:CreateGrant"))
     special.push({
-      sid: "GrantsForEncryptedFileSystems",
+      sid: "KeyGrantsThroughServices",
       actions: ["kms:CreateGrant"],
       resources: [`arn:${p}:kms:${region}:${acct}:key/*`],
-      condition: { StringEquals: { "kms:ViaService": `elasticfilesystem.${region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
+      condition: { StringEquals: { "kms:ViaService": via("kms:CreateGrant") }, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    });
+  // kms:GrantIsForAWSResource holds for CreateGrant, ListGrants and RevokeGrant only (AWS KMS developer guide,
+  // "Controlling access to grants"): RetireGrant is limited to the service alone.
+  if (actions.includes("kms:RetireGrant"))
+    special.push({
+      sid: "RetireKeyGrantsThroughServices",
+      actions: ["kms:RetireGrant"],
+      resources: [`arn:${p}:kms:${region}:${acct}:key/*`],
+      condition: { StringEquals: { "kms:ViaService": via("kms:RetireGrant") } },
     });
   const scoped = [...byService.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([service, list]) => ({ sid: sidOf(service), actions: list, resources: scopeOf(service, env) }));
   // Route 53 is a global service (its calls go to us-east-1), so only the regional ones are pinned to the region.
@@ -295,26 +380,46 @@ export function statementsFor(actions: readonly string[], env: AwsEnv): { scoped
   return { scoped: [...scoped, ...special], unscoped };
 }
 
+/** Where a stack's S3 backend keeps its state. */
+export interface StateLocation {
+  readonly bucket: string;
+  readonly key: string;
+  readonly region: string;
+}
+
+/** The S3 backend of a synthesized plan (`terraform.backend.s3`), or undefined for a local state. */
+export function backendState(plan: { terraform?: Record<string, any> }): StateLocation | undefined {
+  const s3 = plan.terraform?.backend?.s3;
+  if (!s3) return undefined;
+  if (typeof s3.bucket !== "string" || typeof s3.key !== "string" || typeof s3.region !== "string") throw new Error(`an S3 backend without bucket, key and region: ${JSON.stringify(s3)}`);
+  return { bucket: s3.bucket, key: s3.key, region: s3.region };
+}
+
 /**
- * The S3 backend's calls (https://developer.hashicorp.com/terraform/language/backend/s3, "Permissions Required"):
- * list the bucket, read the state, and with `use_lockfile` read, write and delete `<key>.tflock`. Only apply writes
- * the state. With an SSE-KMS bucket, its key through S3 only.
+ * The S3 backend's calls (https://developer.hashicorp.com/terraform/language/backend/s3, "Permissions Required")
+ * for each of an environment's states (the main stack's and the images stack's): list the bucket, read the state,
+ * and with `use_lockfile` read, write and delete `<key>.tflock`. Only apply writes the state. With an SSE-KMS bucket,
+ * its key through S3 only.
  */
-export function stateStatements(state: { bucket: string; key: string; region: string } | undefined, kmsKeyArn: string | undefined, mode: "plan" | "apply"): Statement[] {
-  if (!state) return [];
-  const bucket = `arn:aws:s3:::${state.bucket}`;
+export function stateStatements(states: readonly StateLocation[], kmsKeyArn: string | undefined, mode: "plan" | "apply"): Statement[] {
+  if (states.length === 0) return [];
+  const one = (list: string[]) => [...new Set(list)];
+  const buckets = one(states.map((s) => `arn:aws:s3:::${s.bucket}`));
+  const objects = one(states.map((s) => `arn:aws:s3:::${s.bucket}/${s.key}`));
+  const locks = one(states.map((s) => `arn:aws:s3:::${s.bucket}/${s.key}.tflock`));
+  const regions = one(states.map((s) => `s3.${s.region}.amazonaws.com`));
   const out: Statement[] = [
     // No s3:prefix condition: the backend also lists workspace states (workspace_key_prefix) when it starts.
-    { sid: "StateList", actions: ["s3:ListBucket"], resources: [bucket] },
-    { sid: mode === "apply" ? "StateReadWrite" : "StateRead", actions: mode === "apply" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"], resources: [`${bucket}/${state.key}`] },
-    { sid: "StateLock", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${bucket}/${state.key}.tflock`] },
+    { sid: "StateList", actions: ["s3:ListBucket"], resources: buckets },
+    { sid: mode === "apply" ? "StateReadWrite" : "StateRead", actions: mode === "apply" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"], resources: objects },
+    { sid: "StateLock", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: locks },
   ];
   if (kmsKeyArn)
     out.push({
       sid: "StateEncryption",
       actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
       resources: [kmsKeyArn],
-      condition: { StringEquals: { "kms:ViaService": `s3.${state.region}.amazonaws.com` } },
+      condition: { StringEquals: { "kms:ViaService": regions.length === 1 ? regions[0] : regions } },
     });
   return out;
 }

@@ -6,20 +6,30 @@ import { McpConfig } from "../config/schema";
 import { CiRole } from "../constructs/ci-role";
 import { GithubOidc } from "../constructs/github-oidc";
 import { AwsEnv, PROJECT } from "../lib/aws-env";
-import { actionsFor, PlanTypes, statementsFor, stateStatements } from "../lib/deploy-permissions";
+import { actionsFor, deployActions, grantServices, mergeTypes, PlanTypes, StateLocation, statementsFor, stateStatements } from "../lib/deploy-permissions";
 
 /** The bootstrap's stack name; kept apart from the environments' `mcp-<env>` stacks. */
 export const BOOTSTRAP_STACK = "ci-bootstrap";
 
-/** One environment CI deploys: its config and the resource types of its synthesized plan. */
+/** One Terraform stack of an environment as CI plans and applies it: the types of its plan and where its state is. */
+export interface CiStack {
+  /** `mcp-<env>-images` or `mcp-<env>`. */
+  readonly name: string;
+  readonly types: PlanTypes;
+  /** Its S3 backend (bootstrap/config.ts refuses environments with local state). */
+  readonly state?: StateLocation;
+}
+
+/** One environment CI deploys: its config and its stacks, the images stack first (lib/synth.ts order). */
 export interface CiEnvironment {
   readonly config: McpConfig;
-  readonly types: PlanTypes;
+  readonly stacks: readonly CiStack[];
 }
 
 /**
  * The roles a team's pipeline assumes (docs/pipeline.md): GitHub's OIDC provider, and per environment a plan role
- * (refresh and plan: read calls, state read and lock) and an apply role (what the environment's plan deploys).
+ * (refresh and plan: read calls, state read and lock) and an apply role (what the environment's plans deploy, and the
+ * image push between them). Both cover every stack of the environment: `mcp-<env>-images` and `mcp-<env>`.
  * Their names start with `ci-`, outside the `mcp-<env>-*` names the apply role may manage, so it cannot rewrite
  * its own permissions. Not part of `npm run synth`: `npm run bootstrap` synthesizes it on its own.
  */
@@ -45,33 +55,31 @@ export class CiBootstrapStack extends TerraformStack {
 
     this.oidc = new GithubOidc(this, "github-oidc", { create: config.github.createOidcProvider });
     const { repository: repo, branch } = config.github;
-    for (const { config: c, types } of environments) {
+    for (const { config: c, stacks } of environments) {
+      const types = mergeTypes(stacks.map((s) => s.types));
+      const states = stacks.flatMap((s) => (s.state ? [s.state] : []));
+      const via = grantServices(types);
       const env: AwsEnv = { accountId: config.accountId, region: c.region, partition: "aws", environment: c.environment, stage: c.stage };
       const scope = new Construct(this, c.environment);
       const planSubjects = [`repo:${repo}:ref:refs/heads/${branch}`, ...(config.github.planOnPullRequests ? [`repo:${repo}:pull_request`] : [])];
-      const read = statementsFor(actionsFor(types, "read"), env);
+      const read = statementsFor(actionsFor(types, "read"), env, via);
       this.planRoles[c.environment] = new CiRole(scope, "plan", {
         name: `ci-mcp-${c.environment}-plan`,
-        description: `Read-only plan of mcp-${c.environment} from ${repo} (${branch} and pull requests): refresh, state read and lock`,
+        description: `Read-only plan of mcp-${c.environment}-images and mcp-${c.environment} from ${repo} (${branch} and pull requests): refresh, state read and lock`,
         trustPolicy: this.oidc.trustPolicy(planSubjects),
-        statements: [...stateStatements(stateOf(c), config.stateKmsKeyArn, "plan"), ...read.scoped],
+        statements: [...stateStatements(states, config.stateKmsKeyArn, "plan"), ...read.scoped],
         unscoped: read.unscoped,
       });
-      const write = statementsFor(actionsFor(types, "write"), env);
+      const write = statementsFor(deployActions(types), env, via);
       this.applyRoles[c.environment] = new CiRole(scope, "apply", {
         name: `ci-mcp-${c.environment}-apply`,
-        description: `Deploys mcp-${c.environment} from ${repo}, GitHub environment ${c.environment} only`,
+        description: `Deploys mcp-${c.environment}-images, pushes its images and deploys mcp-${c.environment} from ${repo}, GitHub environment ${c.environment} only`,
         trustPolicy: this.oidc.trustPolicy([`repo:${repo}:environment:${c.environment}`]),
-        statements: [...stateStatements(stateOf(c), config.stateKmsKeyArn, "apply"), ...write.scoped],
+        statements: [...stateStatements(states, config.stateKmsKeyArn, "apply"), ...write.scoped],
         unscoped: write.unscoped,
       });
       new TerraformOutput(scope, "plan-role-arn", { value: this.planRoles[c.environment].arn, description: `AWS_PLAN_ROLE_ARN of ${c.environment}` });
       new TerraformOutput(scope, "apply-role-arn", { value: this.applyRoles[c.environment].arn, description: `AWS_APPLY_ROLE_ARN of GitHub environment ${c.environment}` });
     }
   }
-}
-
-/** Where an environment's S3 backend keeps its state: the defaults of McpStack.configureBackend (test/pipeline/bootstrap.test.ts compares them with a synthesized backend). */
-function stateOf(c: McpConfig): { bucket: string; key: string; region: string } | undefined {
-  return c.state ? { bucket: c.state.bucket, key: c.state.key ?? `${PROJECT}/${c.environment}.tfstate`, region: c.state.region ?? c.region } : undefined;
 }

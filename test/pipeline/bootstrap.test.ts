@@ -6,11 +6,12 @@ import { Testing } from "cdktf";
 import { BOOTSTRAP_KEYS, BootstrapConfig, loadBootstrap, validateBootstrap } from "../../bootstrap/config";
 import { checkOutdir, ciEnvironments, DEFAULT_BOOTSTRAP_OUTDIR, synthesizeBootstrap } from "../../bootstrap/main";
 import { ConfigError } from "../../config/load";
+import { imagesScript } from "../../images/commands";
 import { formatProblem } from "../../config/load";
-import { actionsFor, RESOURCE_ACTIONS, scopeOf, typesOf } from "../../lib/deploy-permissions";
+import { actionsFor, backendState, deployActions, IMAGE_PUSH_ACTIONS, mergeTypes, PlanTypes, RESOURCE_ACTIONS, scopeOf, statementsFor, typesOf, UNSCOPED_ACTIONS } from "../../lib/deploy-permissions";
 import { checkStack } from "../../policy/engine";
 import { TerraformJson } from "../../policy/types";
-import { CiBootstrapStack, CiEnvironment } from "../../stacks/ci-bootstrap-stack";
+import { CiBootstrapStack, CiEnvironment, CiStack } from "../../stacks/ci-bootstrap-stack";
 import { CONFIG_DIR } from "../paths";
 import { shippedPlan } from "../plans";
 
@@ -31,11 +32,20 @@ function statementsOf(p: TerraformJson, role: string): any[] {
   return policies.flatMap((r) => JSON.parse(r.policy).Statement);
 }
 const actionsOf = (p: TerraformJson, role: string): string[] => [...new Set(statementsOf(p, role).flatMap((s) => [].concat(s.Action)))].sort();
+/** A shipped stack as bootstrap/main.ts ciStackOf reads it from the synthesized plan. */
+const shippedStack = (name: string): CiStack => {
+  const p = shippedPlan(name.replace(/^mcp-/, ""));
+  return { name, types: typesOf(p), state: backendState(p) };
+};
+/** The environment's stacks in synth order: its images stack, then the environment. */
+const shippedStacks = (env: string): CiStack[] => [shippedStack(`mcp-${env}-images`), shippedStack(`mcp-${env}`)];
+const typesOfEnv = (e: CiEnvironment): PlanTypes => mergeTypes(e.stacks.map((s) => s.types));
+const prodEnv = () => loaded.environments.find((e) => e.config.environment === "prod")!;
 
 beforeAll(() => {
   const { config, environments } = loadBootstrap(FILE, CONFIG_DIR);
-  // The types of the plans the suite's one synth wrote: what bootstrap/main.ts ciEnvironments derives from a synth.
-  loaded = { config, environments: environments.map((c) => ({ config: c, types: typesOf(shippedPlan(c.environment)) })) };
+  // The plans the suite's one synth wrote: what bootstrap/main.ts ciEnvironments derives from a synth.
+  loaded = { config, environments: environments.map((c) => ({ config: c, stacks: shippedStacks(c.environment) })) };
   plan = synth(loaded.config, loaded.environments);
 });
 
@@ -81,33 +91,96 @@ describe("permissions", () => {
     for (const role of ["ci-mcp-prod-plan", "ci-mcp-prod-apply"]) for (const a of actionsOf(plan, role)) expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
   });
 
-  it("gives the plan role read calls and the state lock, and nothing that changes infrastructure", () => {
-    const writes = /^[a-z0-9-]+:(Create|Put|Delete|Update|Modify|Tag|Untag|Attach|Detach|Associate|Disassociate|Register|Deregister|Revoke|Authorize|Add|Remove|Set|Import|Invoke|Pass|Schedule|Enable|Disable|Rotate|Cancel|Subscribe|Unsubscribe|Start|Stop|Replace|Restore)/;
+  it("gives the plan role read calls and the state lock of both stacks, and nothing that changes infrastructure", () => {
+    const writes = /^[a-z0-9-]+:(Create|Put|Delete|Update|Modify|Tag|Untag|Attach|Detach|Associate|Disassociate|Register|Deregister|Revoke|Authorize|Add|Remove|Set|Import|Invoke|Pass|Schedule|Enable|Disable|Rotate|Cancel|Subscribe|Unsubscribe|Start|Stop|Replace|Restore|Retire|Initiate|Upload|Complete|BatchCheck|GetAuthorization)/;
     const statements = statementsOf(plan, "ci-mcp-prod-plan");
     const writing = statements.filter((s) => [].concat(s.Action).some((a: string) => writes.test(a)));
-    // The only writes: the lock file of the S3 backend's native locking.
-    expect(writing.map((s) => [s.Sid, s.Resource])).toEqual([["StateLock", "arn:aws:s3:::acme-terraform-state-123456789012/ibmi-mcp/prod.tfstate.tflock"]]);
-    // The very object the environment's S3 backend uses (McpStack's backend, as synthesized).
-    const backend = (shippedPlan("prod") as any).terraform.backend.s3;
-    expect(statements.find((s) => s.Sid === "StateRead")).toMatchObject({ Action: "s3:GetObject", Resource: `arn:aws:s3:::${backend.bucket}/${backend.key}` });
-    expect(statements.find((s) => s.Sid === "StateEncryption").Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${backend.region}.amazonaws.com` } });
+    // The very objects the environment's S3 backends use (ImagesStack's and McpStack's, as synthesized).
+    const backends = ["prod-images", "prod"].map((e) => (shippedPlan(e) as any).terraform.backend.s3);
+    expect(backends.map((b) => b.key)).toEqual(["ibmi-mcp/prod-images.tfstate", "ibmi-mcp/prod.tfstate"]);
+    // The only writes: the lock files of the S3 backend's native locking.
+    expect(writing.map((s) => [s.Sid, s.Resource])).toEqual([["StateLock", backends.map((b) => `arn:aws:s3:::${b.bucket}/${b.key}.tflock`)]]);
+    expect(statements.find((s) => s.Sid === "StateRead")).toMatchObject({ Action: "s3:GetObject", Resource: backends.map((b) => `arn:aws:s3:::${b.bucket}/${b.key}`) });
+    expect(statements.find((s) => s.Sid === "StateEncryption").Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${backends[1].region}.amazonaws.com` } });
+    // Reading is all a pull request's plan may do with images: no registry login, no push.
+    expect(actionsOf(plan, "ci-mcp-prod-plan").filter((a) => IMAGE_PUSH_ACTIONS.includes(a))).toEqual(["ecr:DescribeImages"]);
   });
 
-  it("gives the apply role every call its environment's resource types need, and the plan role their reads", () => {
-    const prod = loaded.environments.find((e) => e.config.environment === "prod")!;
+  it("gives the apply role every call both stacks' resource types need, and the plan role their reads", () => {
+    const types = typesOfEnv(prodEnv());
     const granted = new Set(actionsOf(plan, "ci-mcp-prod-apply"));
-    expect(actionsFor(prod.types, "write").filter((a) => !granted.has(a))).toEqual([]);
+    expect(actionsFor(types, "write").filter((a) => !granted.has(a))).toEqual([]);
     const planGranted = new Set(actionsOf(plan, "ci-mcp-prod-plan"));
-    expect(actionsFor(prod.types, "read").filter((a) => !planGranted.has(a))).toEqual([]);
+    expect(actionsFor(types, "read").filter((a) => !planGranted.has(a))).toEqual([]);
     expect(granted.has("ec2:CreateVpc") && granted.has("ecs:CreateService") && granted.has("s3:PutBucketPolicy")).toBe(true);
+    // The images stack's own types, from its plan: repositories, their lifecycle, its key and alias.
+    for (const env of ["staging", "prod"]) expect(typesOf(shippedPlan(`${env}-images`)).resources).toEqual(["aws_ecr_lifecycle_policy", "aws_ecr_repository", "aws_kms_alias", "aws_kms_key"]);
+    for (const a of ["ecr:CreateRepository", "ecr:PutImageScanningConfiguration", "ecr:PutLifecyclePolicy", "kms:CreateAlias"]) expect(granted.has(a)).toBe(true);
+    for (const a of ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:DescribeImages"]) expect(planGranted.has(a)).toBe(true);
   });
 
-  it("derives the actions from the plan: a type the plan lacks grants nothing", () => {
-    const prod = loaded.environments.find((e) => e.config.environment === "prod")!;
-    const withoutEfs = { ...prod, types: { ...prod.types, resources: prod.types.resources.filter((t) => !t.startsWith("aws_efs_")) } };
-    const p = synth(loaded.config, [withoutEfs]);
+  it("lets the apply role push to the environment's repositories only, and log in to the registry with its reason", () => {
+    const statements = statementsOf(plan, "ci-mcp-prod-apply");
+    const push = IMAGE_PUSH_ACTIONS.filter((a) => a !== "ecr:GetAuthorizationToken");
+    expect(push.sort()).toEqual(["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]);
+    for (const a of push) {
+      const granting = statements.filter((s) => [].concat(s.Action).includes(a as never));
+      expect([a, granting.flatMap((s) => [].concat(s.Resource))]).toEqual([a, ["arn:aws:ecr:us-east-1:123456789012:repository/mcp-prod/*"]]);
+    }
+    const login = statements.filter((s) => [].concat(s.Action).includes("ecr:GetAuthorizationToken" as never));
+    expect(login.map((s) => [s.Sid, s.Resource, s.Condition])).toEqual([["RegionalActionsWithoutResourceScope", "*", { StringEquals: { "aws:RequestedRegion": "us-east-1" } }]]);
+    expect(UNSCOPED_ACTIONS["ecr:GetAuthorizationToken"]).toMatch(/no resource type/);
+    // The repository names `npm run images` pushes to are inside that scope (lib/images.ts repositoryName).
+    const repos = Object.values((shippedPlan("prod-images").resource as any).aws_ecr_repository).map((r: any) => r.name).sort();
+    expect(repos).toEqual(["mcp-prod/ibmi-mcp-server", "mcp-prod/mcp-gateway"]);
+  });
+
+  it("covers every AWS call npm run images --push makes (images/commands.ts)", () => {
+    const script = imagesScript(prodEnv().config, ROOT).lines.join("\n");
+    // Each AWS CLI call of the script, and the action that authorizes it; sts get-caller-identity needs none (and is
+    // only there without accountId, which the bootstrap requires). A new call here needs its action in IMAGE_PUSH_ACTIONS.
+    const calls = [...new Set([...script.matchAll(/\baws ([a-z0-9-]+ [a-z0-9-]+)/g)].map((m) => m[1]))].sort();
+    expect(calls).toEqual(["ecr describe-images", "ecr get-login-password"]);
+    expect(IMAGE_PUSH_ACTIONS).toEqual(expect.arrayContaining(["ecr:DescribeImages", "ecr:GetAuthorizationToken"]));
+    // docker talks to the registry only to push (the build pulls its base from the upstream registry, not ECR).
+    expect([...script.matchAll(/\bdocker ([a-z]+)/g)].map((m) => m[1]).filter((c) => c !== "build" && c !== "login")).toEqual(["push", "push"]);
+    expect(script).not.toMatch(/--build-arg BASE_IMAGE=[^ ]*dkr\.ecr/);
+  });
+
+  it("lets ECR and EFS, and nothing else, make and retire grants on the environment's keys", () => {
+    const statements = statementsOf(plan, "ci-mcp-prod-apply");
+    const grant = (action: string) => statements.filter((s) => [].concat(s.Action).includes(action as never));
+    expect(grant("kms:CreateGrant").map((s) => [s.Resource, s.Condition])).toEqual([
+      ["arn:aws:kms:us-east-1:123456789012:key/*", { StringEquals: { "kms:ViaService": ["ecr.us-east-1.amazonaws.com", "elasticfilesystem.us-east-1.amazonaws.com"] }, Bool: { "kms:GrantIsForAWSResource": "true" } }],
+    ]);
+    // ECR retires its grants when a repository is deleted; the deleting principal needs RetireGrant in its IAM policy.
+    expect(grant("kms:RetireGrant").map((s) => [s.Resource, s.Condition])).toEqual([
+      ["arn:aws:kms:us-east-1:123456789012:key/*", { StringEquals: { "kms:ViaService": "ecr.us-east-1.amazonaws.com" } }],
+    ]);
+    expect(() => statementsFor(["kms:CreateGrant"], { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" })).toThrow(
+      "kms:CreateGrant without a service to make the grants through: add the resource type to KMS_GRANTS_VIA in lib/deploy-permissions.ts",
+    );
+    // The images key's alias (constructs/image-repositories.ts) is the environment's own.
+    const alias = (Object.values((shippedPlan("prod-images").resource as any).aws_kms_alias)[0] as any).name;
+    expect(alias).toBe("alias/mcp-prod-images");
+    expect(grant("kms:CreateAlias").flatMap((s) => [].concat(s.Resource))).toContain(`arn:aws:kms:us-east-1:123456789012:${alias}`);
+    expect(actionsOf(plan, "ci-mcp-prod-plan").filter((a) => /Grant/.test(a))).toEqual([]);
+  });
+
+  it("derives the actions from the plans: a type the plans lack grants nothing", () => {
+    const prod = prodEnv();
+    const without = (drop: (t: string) => boolean, stacks = prod.stacks) => ({ ...prod, stacks: stacks.map((st) => ({ ...st, types: { ...st.types, resources: st.types.resources.filter((t) => !drop(t)) } })) });
+    const p = synth(loaded.config, [without((t) => t.startsWith("aws_efs_"))]);
     expect(actionsOf(p, "ci-mcp-prod-apply").filter((a) => a.startsWith("elasticfilesystem:"))).toEqual([]);
     expect(actionsOf(plan, "ci-mcp-prod-apply")).toContain("elasticfilesystem:CreateFileSystem");
+    // Without the images stack: no repository calls, no push, no registry login, grants only through EFS.
+    const mainOnly = synth(loaded.config, [{ ...prod, stacks: prod.stacks.filter((st) => st.name === "mcp-prod") }]);
+    const apply = actionsOf(mainOnly, "ci-mcp-prod-apply");
+    expect(apply.filter((a) => a.startsWith("ecr:"))).toEqual(["ecr:DescribeImages"]);
+    expect(statementsOf(mainOnly, "ci-mcp-prod-apply").find((s) => [].concat(s.Action).includes("kms:CreateGrant" as never)).Condition.StringEquals["kms:ViaService"]).toBe("elasticfilesystem.us-east-1.amazonaws.com");
+    expect(apply).not.toContain("kms:RetireGrant");
+    expect(statementsOf(mainOnly, "ci-mcp-prod-plan").find((s) => s.Sid === "StateRead").Resource).toBe("arn:aws:s3:::acme-terraform-state-123456789012/ibmi-mcp/prod.tfstate");
+    expect(deployActions(typesOfEnv(prod))).toEqual(expect.arrayContaining([...IMAGE_PUSH_ACTIONS]));
   });
 
   it("scopes what the apply role manages to the environment's names, never to the CI roles themselves", () => {
@@ -142,7 +215,7 @@ describe("permissions", () => {
 });
 
 describe("every resource type the shipped plans contain has its calls listed", () => {
-  it.each(["dev", "staging", "prod"])("mcp-%s", (env) => {
+  it.each(["dev", "dev-images", "staging", "staging-images", "prod", "prod-images"])("mcp-%s", (env) => {
     expect(typesOf(shippedPlan(env)).resources.filter((t) => !(t in RESOURCE_ACTIONS))).toEqual([]);
   });
 
@@ -154,9 +227,8 @@ describe("every resource type the shipped plans contain has its calls listed", (
 });
 
 describe("plan types", () => {
-  it("are taken from the environment's stack built as npm run synth builds it", () => {
-    const prod = loaded.environments.find((e) => e.config.environment === "prod")!;
-    expect(ciEnvironments([prod.config])[0].types).toEqual(typesOf(shippedPlan("prod")));
+  it("are taken from the environment's stacks built as npm run synth builds them, images stack first, with their backends", () => {
+    expect(ciEnvironments([prodEnv().config])[0].stacks).toEqual(shippedStacks("prod"));
   });
 });
 

@@ -64,6 +64,20 @@ describe("drift", () => {
     expect((actual.resource as any).aws_lb_listener[listener].certificate_arn).toBe((plan.resource as any).aws_lb_listener[listener].certificate_arn);
   });
 
+  it("weighs drift of the images stack too: a repository made mutable and unscanned by hand", () => {
+    const images = shippedPlan("prod-images");
+    const [name] = Object.entries((images.resource as any).aws_ecr_repository).find(([, b]: [string, any]) => b.name === "mcp-prod/ibmi-mcp-server")!;
+    const r = detectDrift("mcp-prod-images", images, show([
+      entry("aws_ecr_repository", name, ["update"], { image_tag_mutability: "IMMUTABLE", image_scanning_configuration: [{ scan_on_push: true }] }, { image_tag_mutability: "MUTABLE", image_scanning_configuration: [{ scan_on_push: false }] }),
+    ]));
+    expect(r.drifted).toEqual([{ address: `aws_ecr_repository.${name}`, status: "changed", attributes: ["image_scanning_configuration", "image_tag_mutability"] }]);
+    // A mutable tag no longer names one image: what the task definitions run could change under them.
+    expect(r.diff.security.map((c) => [c.severity, c.text.split(" (")[0]])).toEqual([
+      ["critical", "policy weakened: MCP-PROD-001"],
+      ["critical", "policy weakened: MCP-ECR-001"],
+    ]);
+  });
+
   it("says so when nothing drifted", () => {
     const r = detectDrift("mcp-prod", plan, show([]));
     expect(renderDrift(r)).toBe("# Drift of mcp-prod\n\n_No drift: AWS matches the state of every resource Terraform manages._\n");

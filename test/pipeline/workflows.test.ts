@@ -1,4 +1,5 @@
 /** The example GitHub Actions pipeline (examples/github/workflows/) parsed and checked; each check also shown failing. */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -45,6 +46,10 @@ describe("example workflows", () => {
     it("runs no pull-request code in jobs that hold a write token", () => expect(writeJobsRunningPrCode(w)).toEqual([]));
     it("restores no dependency cache where AWS credentials are held", () => expect(cachesInCredentialJobs(w)).toEqual([]));
     it("references no secret (OIDC roles and variables only)", () => expect(texts[file]).not.toMatch(/\$\{\{\s*secrets\./));
+    it("has shell steps bash can parse", () => {
+      const scripts = jobsOf(w).flatMap(([id, job]) => stepsOf(job).filter((st) => typeof st.run === "string").map((st) => [id, st.name ?? st.run.split("\n")[0], st.run] as const));
+      expect(scripts.map(([id, name, run]) => [id, name, spawnSync("bash", ["-n"], { input: run, encoding: "utf8" }).stderr])).toEqual(scripts.map(([id, name]) => [id, name, ""]));
+    });
   });
 
   it("uses one SHA per action across all workflows, each with the same version comment", () => {
@@ -109,6 +114,26 @@ describe("example workflows", () => {
       expect(runs("gate")).toMatch(/\$VERIFY" != "success"[\s\S]*exit 1[\s\S]*\$SECURITY" = "below"[\s\S]*\$APPROVED" = "true"[\s\S]*exit 1/);
     });
 
+    it("plans the images stack always, and the main stack only when the kit images its plan reads are in ECR", () => {
+      const steps = stepsOf(jobs["terraform-plan"]).filter((st) => st.run);
+      const images = steps.find((st) => st.name === "cdktf diff (images stack)");
+      expect(images?.env).toEqual({ STACK: "mcp-${{ matrix.environment }}-images" });
+      expect(images?.if).toBeUndefined();
+      const check = steps.find((st) => st.id === "images");
+      expect(check?.env).toEqual({ STACK: "mcp-${{ matrix.environment }}" });
+      expect(check?.run).toContain('node examples/github/scripts/kit-images.cjs "cdktf.out/stacks/$STACK/cdk.tf.json"');
+      expect(check?.run).toMatch(/0\) echo "pushed=true"[\s\S]*3\)\s*echo "pushed=false"[\s\S]*not planned[\s\S]*\*\) exit "\$code"/);
+      const main = steps.find((st) => st.name === "cdktf diff (main stack)");
+      expect(main?.env).toEqual({ STACK: "mcp-${{ matrix.environment }}" });
+      expect(main?.if).toBe("steps.images.outputs.pushed == 'true'");
+      expect(main?.run).toContain('npx cdktf diff "$STACK"');
+      // In that order: the check reads what the images stack's diff synthesized.
+      const order = [images, check, main].map((st) => steps.indexOf(st!));
+      expect(order).toEqual([order[0], order[0] + 1, order[0] + 2]);
+      expect(jobs["terraform-plan"].permissions).toEqual({ contents: "read", "id-token": "write" });
+      expect(runs("terraform-plan")).not.toMatch(/cdktf deploy|--push|images -- /);
+    });
+
     it("skips every job that needs a write or OIDC token for pull requests from forks", () => {
       for (const id of ["code-scanning", "comment", "terraform-plan"]) expect(jobs[id].if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
     });
@@ -126,17 +151,69 @@ describe("example workflows", () => {
       expect(w.jobs.prod.needs).toBe("staging");
     });
 
-    it("plans with the read-only role, then diffs and deploys in the protected GitHub environment with the apply role", () => {
-      const role = (job: string) => stepsOf(envJobs[job]).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"];
-      expect(role("plan")).toBe("${{ fromJSON(vars.AWS_PLAN_ROLE_ARNS)[inputs.environment] }}");
-      expect(envJobs.plan.environment).toBeUndefined();
-      expect(role("deploy")).toBe("${{ vars.AWS_APPLY_ROLE_ARN }}");
-      expect(envJobs.deploy.environment).toBe("${{ inputs.environment }}");
-      expect(envJobs.deploy.needs).toBe("plan");
-      const script = stepsOf(envJobs.deploy).map((s) => s.run ?? "").join("\n");
+    /** The jobs of deploy-environment.yml in the order `needs` runs them (each needs the one before). */
+    const chain = (): string[] => {
+      const order: string[] = [];
+      let next = Object.keys(envJobs).find((id) => envJobs[id].needs === undefined);
+      while (next) {
+        order.push(next);
+        const current: string = next;
+        next = Object.keys(envJobs).find((id) => [].concat(envJobs[id].needs ?? []).includes(current as never));
+      }
+      return order;
+    };
+    const scriptOf = (job: string) => stepsOf(envJobs[job]).map((s) => s.run ?? "").join("\n");
+    const role = (job: string) => stepsOf(envJobs[job]).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"];
+
+    it("deploys the images stack, pushes the images, then plans and deploys the main stack, in that order", () => {
+      expect(env.env).toMatchObject({ STACK: "mcp-${{ inputs.environment }}", IMAGES_STACK: "mcp-${{ inputs.environment }}-images", ENVIRONMENT: "${{ inputs.environment }}" });
+      expect(chain()).toEqual(["plan-images", "images", "plan", "deploy"]);
+      expect(Object.keys(envJobs).sort()).toEqual(["deploy", "images", "plan", "plan-images"]);
+      // Every command of the environment's deploy, jobs in the order they run.
+      const all = chain().map(scriptOf).join("\n");
+      const at = (cmd: string) => {
+        const i = all.indexOf(cmd);
+        expect([cmd, i >= 0]).toEqual([cmd, true]);
+        return i;
+      };
+      const steps = [
+        'npx cdktf diff "$IMAGES_STACK"',
+        'npx cdktf deploy "$IMAGES_STACK" --auto-approve',
+        'npm run images -- "$ENVIRONMENT" --push',
+        'npx cdktf diff "$STACK"',
+        'npx cdktf deploy "$STACK" --auto-approve',
+      ].map(at);
+      expect(steps).toEqual([...steps].sort((a, b) => a - b));
+      // The main stack is neither planned nor deployed before the push: its plan reads the pushed images.
+      expect(all.indexOf('cdktf diff "$STACK"')).toBeGreaterThan(all.indexOf("--push"));
+      expect(scriptOf("images").indexOf('cdktf deploy "$IMAGES_STACK"')).toBeLessThan(scriptOf("images").indexOf("npm run images"));
+      expect(scriptOf("plan-images")).not.toContain('"$STACK" 2>&1');
+    });
+
+    it("plans with the read-only role, applies and pushes in the protected GitHub environment with the apply role", () => {
+      for (const job of ["plan-images", "plan"]) {
+        expect(role(job)).toBe("${{ fromJSON(vars.AWS_PLAN_ROLE_ARNS)[inputs.environment] }}");
+        expect(envJobs[job].environment).toBeUndefined();
+        expect(scriptOf(job)).not.toMatch(/cdktf deploy|--push/);
+      }
+      for (const job of ["images", "deploy"]) {
+        expect(role(job)).toBe("${{ vars.AWS_APPLY_ROLE_ARN }}");
+        expect(envJobs[job].environment).toBe("${{ inputs.environment }}");
+        expect(envJobs[job].permissions).toEqual({ contents: "read", "id-token": "write" });
+      }
+      const script = scriptOf("deploy");
       expect(script.indexOf('cdktf diff "$STACK"')).toBeGreaterThanOrEqual(0);
       expect(script.indexOf('cdktf diff "$STACK"')).toBeLessThan(script.indexOf('cdktf deploy "$STACK" --auto-approve'));
       expect(envJobs.deploy.concurrency).toEqual({ group: "apply-${{ inputs.environment }}", "cancel-in-progress": false });
+      // Its own group: GitHub keeps one pending job per group, so sharing apply-<env> would let a queued images job
+      // cancel another run's pending deploy.
+      expect(envJobs.images.concurrency).toEqual({ group: "images-${{ inputs.environment }}", "cancel-in-progress": false });
+    });
+
+    it("shows before the images job which kit images it will push", () => {
+      expect(scriptOf("plan-images")).toContain('node examples/github/scripts/kit-images.cjs "cdktf.out/stacks/$STACK/cdk.tf.json"');
+      // Some images missing (exit 3) is what a deploy with new images expects; an error fails the job.
+      expect(scriptOf("plan-images")).toContain('case "$code" in 0|3) ;; *) cat kit-images.txt; exit "$code" ;; esac');
     });
   });
 
@@ -144,13 +221,20 @@ describe("example workflows", () => {
     const w = workflows["drift.yml"];
     const jobs = Object.fromEntries(jobsOf(w));
 
-    it("runs a refresh-only plan per environment on a schedule and explains drift with npm run drift", () => {
+    it("runs a refresh-only plan of both stacks per environment on a schedule and explains drift with npm run drift", () => {
       expect(eventsOf(w)).toEqual(["schedule", "workflow_dispatch"]);
       expect(jobs.detect.strategy.matrix.environment).toEqual(["staging", "prod"]);
+      expect(jobs.detect.env).toMatchObject({ STACK: "mcp-${{ matrix.environment }}", IMAGES_STACK: "mcp-${{ matrix.environment }}-images" });
       const script = stepsOf(jobs.detect).map((s) => s.run ?? "").join("\n");
-      expect(script).toContain("terraform plan -refresh-only -detailed-exitcode");
-      expect(script).toMatch(/2\) echo "drift=true"/);
-      expect(script).toContain('npm run --silent drift -- cdktf.out "$STACK"');
+      expect(script).toContain('for stack in "$IMAGES_STACK" "$STACK"; do');
+      expect(script).toContain('terraform -chdir="$dir" plan -refresh-only -detailed-exitcode');
+      expect(script).toMatch(/2\) drifted="\$drifted \$stack"/);
+      expect(script).toContain('echo "drift=true" >> "$GITHUB_OUTPUT"');
+      // Every drifted stack is explained, into the environment's one report.
+      expect(script).toMatch(/for stack in \$DRIFTED; do[\s\S]*npm run --silent drift -- cdktf\.out "\$stack"[\s\S]*>> "drift-report\/\$ENVIRONMENT\.md"/);
+      // The main stack's plan reads its kit images: checked first, so a missing push fails loudly before any plan.
+      expect(script.indexOf("kit-images.cjs")).toBeGreaterThanOrEqual(0);
+      expect(script.indexOf("kit-images.cjs")).toBeLessThan(script.indexOf("terraform -chdir"));
       // The JSON of the plan holds sensitive values: deleted, never uploaded.
       expect(script).toContain('rm -f "$RUNNER_TEMP/drift.json"');
       expect(stepsOf(jobs.detect).find((s) => String(s.uses).startsWith("actions/upload-artifact@"))?.with?.path).toBe("drift-report/");

@@ -11,7 +11,7 @@ const MAX_REPORT_CHARS = 60000;
 function issueBody({ environment, report, runUrl }) {
   let text = report.trim();
   if (text.length > MAX_REPORT_CHARS) text = `${text.slice(0, text.lastIndexOf("\n", MAX_REPORT_CHARS))}\n\n_Cut; the full report is in the [run](${runUrl})._`;
-  return `${markerOf(environment)}\nThe scheduled refresh-only plan found that **mcp-${environment}** in AWS differs from what Terraform last applied ([run](${runUrl})).\n\nEither bring the change into \`config/${environment}.json\` through a reviewed pull request, or re-run the deploy to put AWS back. This issue is updated by every run and closed by the first run that finds no drift.\n\n${text}\n`;
+  return `${markerOf(environment)}\nThe scheduled refresh-only plan found that **mcp-${environment}** (its stacks \`mcp-${environment}-images\` and \`mcp-${environment}\`; each drifted one is reported below) in AWS differs from what Terraform last applied ([run](${runUrl})).\n\nEither bring the change into \`config/${environment}.json\` through a reviewed pull request, or re-run the deploy to put AWS back. This issue is updated by every run and closed by the first run that finds no drift.\n\n${text}\n`;
 }
 
 /**
