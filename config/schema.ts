@@ -11,6 +11,11 @@ import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 
+/** Terraform's default -parallelism: how many resources (here, synchronous Lambda invocations) it applies at once. */
+export const TERRAFORM_PARALLELISM = 10;
+/** A reservation must hold every parallel first-value wait plus one execution for the rotation they wait for. */
+export const MIN_RESERVED_CONCURRENCY = TERRAFORM_PARALLELISM + 1;
+
 /** Separates the problem from its fix inside a zod message; split again by `./load.ts`. */
 export const FIX = "\u0000";
 const msg = (problem: string, fix: string) => `${problem}${FIX}${fix}`;
@@ -203,12 +208,13 @@ export const configSchema = z.strictObject({
       rotationDays: z.number().int().min(1).default(30),
     })
     .default({ rotationDays: 30 }),
-  /** The kit's Lambda functions (secret rotation, secret age check). */
+  /** The kit's Lambda functions (secret rotation, secret age check, auth canary). */
   functions: z
     .strictObject({
       /**
-       * Concurrent executions reserved for each function; 0 reserves none. AWS refuses a reservation that leaves the
-       * account fewer than 100 unreserved (new accounts have 10 in all), so it is opt-in; preflight checks it. @default 0
+       * Concurrent executions reserved for each function; 0 reserves none, otherwise at least MIN_RESERVED_CONCURRENCY.
+       * AWS refuses a reservation that leaves the account fewer than 100 unreserved (new accounts have 10 in all), so
+       * it is opt-in; preflight checks it. @default 0
        */
       reservedConcurrency: z.number().int().min(0).max(100).default(0),
     })
@@ -368,6 +374,14 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const lock = cfg.logs.objectLock;
   if (lock && lock.days > days) add(["logs", "objectLock", "days"], `locks archived logs ${lock.days} days, longer than logs.retentionDays ${days}, so the lifecycle could not expire them`, `set ${days} or fewer, or raise logs.retentionDays`);
   if (cfg.secrets.rotationDays > 90) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is 90`, "set 90 or fewer (30 is the default)");
+  const reserved = cfg.functions.reservedConcurrency;
+  if (reserved > 0 && reserved < MIN_RESERVED_CONCURRENCY) {
+    add(
+      ["functions", "reservedConcurrency"],
+      `reserves ${reserved} executions per function, fewer than the first apply needs at once: Terraform runs up to ${TERRAFORM_PARALLELISM} synchronous invocations of the rotation function in parallel (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own; throttled, the waits time out and the apply fails`,
+      `set 0 (no reservation, the default) or ${MIN_RESERVED_CONCURRENCY} or more`,
+    );
+  }
 
   out.push(...accessChecks(cfg));
 

@@ -64,6 +64,12 @@ describe("each bad input is reported with file, path, value and fix", () => {
     ["no alert e-mail in prod", "prod", (c) => (c.alerts.emails = []), 'config/prod.json: alerts.emails: is empty; security alerts would reach no one (got []). Fix: add the security team\'s address, e.g. ["secops@example.com"].'],
     ["no state backend in prod", "prod", (c) => delete c.state, 'config/prod.json: state: is missing; production state must live in an encrypted, versioned S3 bucket. Fix: add "state": { "bucket": "<state bucket>" }.'],
     ["negative reserved concurrency", "dev", (c) => (c.functions = { reservedConcurrency: -1 }), "config/dev.json: functions.reservedConcurrency: is below the minimum of 0 (got -1). Fix: use 0 or more."],
+    [
+      "a reservation too small for the first apply's parallel first-value waits",
+      "dev",
+      (c) => (c.functions = { reservedConcurrency: 3 }),
+      "config/dev.json: functions.reservedConcurrency: reserves 3 executions per function, fewer than the first apply needs at once: Terraform runs up to 10 synchronous invocations of the rotation function in parallel (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own; throttled, the waits time out and the apply fails (got 3). Fix: set 0 (no reservation, the default) or 11 or more.",
+    ],
     ["not a Fargate size", "dev", (c) => (c.mcpServer.memory = 1536), "config/dev.json: mcpServer.memory: 1536 MiB is not accepted by Fargate with cpu 512 (got 1536). Fix: use one of 1024, 2048, 3072, 4096."],
     ["certificate in another region", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), 'config/staging.json: tls.certificateArn: is in region eu-west-1 but the stack deploys to us-east-1; a load balancer can use only certificates of its own region (got "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"). Fix: import or request the certificate in us-east-1.'],
     ["malformed certificate ARN", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:us-east-1:123456789012:cert/abc"), 'config/staging.json: tls.certificateArn: is not an ACM certificate ARN (got "arn:aws:acm:us-east-1:123456789012:cert/abc"). Fix: write "arn:aws:acm:<region>:<account>:certificate/<uuid>".'],
@@ -201,5 +207,13 @@ describe("across files", () => {
     const otherAccount = (c: any) => Object.assign(c, JSON.parse(JSON.stringify(c).replaceAll("123456789012", "210987654321")), { accountId: "210987654321" });
     expect(crossConfigChecks([load("dev"), copy(otherAccount)]).warnings).toEqual([]);
     expect(crossConfigChecks([load("dev"), copy((c) => ((c.region = "us-west-2"), (c.network.availabilityZones = ["us-west-2a", "us-west-2b"])))]).warnings).toEqual([]);
+  });
+});
+
+describe("functions.reservedConcurrency", () => {
+  it("accepts no reservation, or one that holds the first apply's parallel waits and a rotation", () => {
+    expect(problems("dev", (c) => (c.functions = { reservedConcurrency: 0 }))).toEqual([]);
+    expect(problems("dev", (c) => (c.functions = { reservedConcurrency: 11 }))).toEqual([]);
+    expect(problems("dev", (c) => (c.functions = { reservedConcurrency: 10 }))).toHaveLength(1);
   });
 });
