@@ -44,7 +44,6 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_default_security_group: { read: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"], write: [...SG_RULES, ...EC2_TAGS] },
   aws_ec2_transit_gateway_vpc_attachment: { read: ["ec2:DescribeTransitGatewayVpcAttachments"], write: ["ec2:CreateTransitGatewayVpcAttachment", "ec2:ModifyTransitGatewayVpcAttachment", "ec2:DeleteTransitGatewayVpcAttachment", ...EC2_TAGS] },
   aws_ecr_lifecycle_policy: { read: ["ecr:GetLifecyclePolicy"], write: ["ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy"] },
-  aws_ecr_pull_through_cache_rule: { read: ["ecr:DescribePullThroughCacheRules"], write: ["ecr:CreatePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule", "ecr:DeletePullThroughCacheRule"] },
   // Encrypted with the images stack's key: ECR makes two grants on it as the caller when it creates a repository and
   // retires them when it deletes one; the caller needs CreateGrant, RetireGrant and DescribeKey (ECR user guide,
   // "Encryption at rest", Required IAM permissions when using a customer managed key).
@@ -200,10 +199,6 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   "ecs:DescribeTaskDefinition": "takes no resource",
   "ecs:DeregisterTaskDefinition": "takes no resource",
   "ecs:DeleteTaskDefinitions": "takes no resource",
-  "ecr:CreatePullThroughCacheRule": "pull-through cache rules are registry settings without an ARN",
-  "ecr:UpdatePullThroughCacheRule": "pull-through cache rules are registry settings without an ARN",
-  "ecr:DeletePullThroughCacheRule": "pull-through cache rules are registry settings without an ARN",
-  "ecr:DescribePullThroughCacheRules": "pull-through cache rules are registry settings without an ARN",
   "ecr:GetAuthorizationToken": "the registry login token is for the account's whole registry: the Service Authorization Reference lists no resource type for it",
   "kms:CreateKey": "the key has no ARN before it is created",
   "rolesanywhere:CreateProfile": "the profile has no ARN before it is created",

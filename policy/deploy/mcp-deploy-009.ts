@@ -18,7 +18,7 @@ const FIRST_PULL_ACTIONS = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepositor
 export const rule = defineRule(
   {
     id: "MCP-DEPLOY-009",
-    title: "Container images are reachable from the isolated VPC (ECR of the Region, pull-through cache wired)",
+    title: "Container images are reachable from the isolated VPC (ECR of the Region; a pull-through cache, if the plan has one, wired)",
     severity: "critical",
     references: [],
     remediation: `Run images from ECR of this Region (the kit images: ContainerImages.of, pushed by npm run images) and grant the execution role with ContainerImages.grantPull; an image of another registry needs a pull-through cache rule whose credential secret is named ${PULL_THROUGH_SECRET_PREFIX}…; see ${DOCS.pullThroughSecret} and ${DOCS.pullThroughIam}`,
