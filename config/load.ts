@@ -228,3 +228,22 @@ export function loadConfigs(dir: string, opts: LoadOptions = {}): McpConfig[] {
   for (const w of across.warnings) opts.warn?.(w);
   return configs;
 }
+
+/**
+ * The validated config of one environment, for commands that act on one (`npm run images`, `npm run preflight`):
+ * every config is validated, as synth does, so a command never acts on a file synth would refuse. `name` may be the
+ * environment, its stack (`mcp-<env>`) or its images stack (`mcp-<env>-images`). Returns the config, or the message
+ * that says why there is none (every config problem, or the environments there are).
+ */
+export function loadEnvironment(dir: string, name: string): { config: McpConfig } | { error: string; readonly unknownEnvironment: boolean } {
+  const env = name.replace(/^mcp-/, "").replace(/-images$/, "");
+  let configs: McpConfig[];
+  try {
+    configs = loadConfigs(dir);
+  } catch (e) {
+    if (e instanceof ConfigError) return { error: e.message, unknownEnvironment: false };
+    throw e;
+  }
+  const config = configs.find((c) => c.environment === env);
+  return config ? { config } : { error: `no config for environment ${env} in ${dir}; environments: ${configs.map((c) => c.environment).join(", ")}`, unknownEnvironment: true };
+}

@@ -5,7 +5,7 @@
  * 1 when the push fails or cannot be done, 2 on a usage or config error. MCP_CONFIG_DIR picks the config directory.
  */
 import { spawnSync } from "node:child_process";
-import { ConfigError, loadConfigs } from "../config/load";
+import { loadEnvironment } from "../config/load";
 import { kitRoot } from "../lib/images";
 import { imagesScript } from "./commands";
 
@@ -27,23 +27,14 @@ export function main(argv: readonly string[], io = { out: (s: string) => console
     io.err(unknown.length ? `unknown option ${unknown.join(", ")}\n${USAGE}` : USAGE);
     return 2;
   }
-  const env = positional[0].replace(/^mcp-/, "").replace(/-images$/, "");
   const configDir = process.env.MCP_CONFIG_DIR ?? "config";
-  let configs;
-  try {
-    configs = loadConfigs(configDir);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      io.err(e.message);
-      return 2;
-    }
-    throw e;
-  }
-  const config = configs.find((c) => c.environment === env);
-  if (!config) {
-    io.err(`no config for environment ${env} in ${configDir}; environments: ${configs.map((c) => c.environment).join(", ")}\n${USAGE}`);
+  const found = loadEnvironment(configDir, positional[0]);
+  if ("error" in found) {
+    io.err(found.unknownEnvironment ? `${found.error}\n${USAGE}` : found.error);
     return 2;
   }
+  const { config } = found;
+  const env = config.environment;
   const root = kitRoot();
   const script = imagesScript(config, root);
   const warning = script.placeholders.length

@@ -4,7 +4,7 @@
  * MCP_CONFIG_DIR picks the config directory (default config/), CDKTF_OUTDIR the synth output (default cdktf.out).
  */
 import * as path from "node:path";
-import { ConfigError, loadConfigs } from "../config/load";
+import { loadEnvironment } from "../config/load";
 import { createClients } from "./clients";
 import { readPlan } from "./plan";
 import { formatJson, formatText, runPreflight } from "./run";
@@ -20,23 +20,14 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const env = positional[0].replace(/^mcp-/, "");
   const configDir = process.env.MCP_CONFIG_DIR ?? "config";
-  let configs;
-  try {
-    configs = loadConfigs(configDir);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
-  }
-  const config = configs.find((c) => c.environment === env);
-  if (!config) {
-    console.error(`no config for stack mcp-${env} in ${configDir}; stacks: ${configs.map((c) => `mcp-${c.environment}`).join(", ")}\n${USAGE}`);
+  const found = loadEnvironment(configDir, positional[0]);
+  if ("error" in found) {
+    console.error(found.unknownEnvironment ? `${found.error}\n${USAGE}` : found.error);
     return 2;
   }
+  const { config } = found;
+  const env = config.environment;
   const planFile = planArg ?? path.join(process.env.CDKTF_OUTDIR ?? "cdktf.out", "stacks", `mcp-${env}`, "cdk.tf.json");
   const plan = readPlan(planFile);
   const clients = createClients(config.region, config.state?.region ?? config.region);

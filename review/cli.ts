@@ -12,6 +12,7 @@ import { ChangeSeverity, diffPlans, renderDiff } from "./diff";
 import { ReviewContext } from "./facts";
 import { reviewPolicy } from "./policy-source";
 import { contextFromConfig, readPlans, writeReviews } from "./write";
+import { takeOption } from "../lib/args";
 
 const SEVERITIES: readonly ChangeSeverity[] = ["critical", "high", "medium", "low"];
 
@@ -41,13 +42,7 @@ function usage(message: string): number {
 
 export function main(argv: readonly string[]): number {
   const args = [...argv];
-  const take = (flag: string): string | undefined => {
-    const i = args.indexOf(flag);
-    if (i < 0) return undefined;
-    const v = args[i + 1];
-    args.splice(i, 2);
-    return v;
-  };
+  const take = (flag: string) => takeOption(args, flag);
   const outFile = take("--out");
   const failOn = take("--fail-on") as ChangeSeverity | undefined;
   if (failOn !== undefined && !SEVERITIES.includes(failOn)) return usage(`--fail-on takes one of ${SEVERITIES.join(", ")}`);

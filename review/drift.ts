@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { TerraformJson } from "../policy/types";
 import { diffPlans, DiffResult, renderDiff } from "./diff";
 import { reviewPolicy } from "./policy-source";
+import { takeOption } from "../lib/args";
 
 /** One `resource_drift` entry of `terraform show -json` (Terraform's JSON output format, "Change representation"). */
 export interface DriftEntry {
@@ -155,13 +156,7 @@ const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
 export function main(argv: readonly string[]): number {
   const args = [...argv];
-  const take = (flag: string) => {
-    const i = args.indexOf(flag);
-    if (i < 0) return undefined;
-    const v = args[i + 1];
-    args.splice(i, 2);
-    return v;
-  };
+  const take = (flag: string) => takeOption(args, flag);
   const outFile = take("--out");
   const usage = (m: string) => {
     console.error(`${m}\nusage: npm run drift -- <outdir> <stack> <terraform show -json file> [--out <file>]`);

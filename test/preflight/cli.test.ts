@@ -51,6 +51,6 @@ describe("npm run preflight", () => {
   it("exits 2 naming the known stacks when the stack has no config", () => {
     const r = preflight("mcp-qa");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^no config for stack mcp-qa in .*config; stacks: mcp-dev, mcp-prod, mcp-staging\n/);
+    expect(r.stderr).toMatch(/^no config for environment qa in .*config; environments: dev, prod, staging\n/);
   });
 });
