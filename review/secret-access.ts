@@ -61,13 +61,28 @@ function parse(doc: unknown): Stmt[] {
   }));
 }
 
+/** Compiled once per pattern: the same few actions and ARNs are matched against every principal of every secret. */
+const globs = new Map<string, RegExp>();
+
 function glob(pattern: string, value: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(value);
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    globs.set(pattern, re);
+  }
+  return re.test(value);
 }
 
 /** A pattern from a plan: references Terraform fills in at apply (account ids, regions) match anything. */
+const planPatterns = new Map<string, string>();
+
 function globPlan(pattern: string, value: string): boolean {
-  return glob(pattern.replace(/\$\{[^}]*\}/g, "*"), value);
+  let p = planPatterns.get(pattern);
+  if (p === undefined) {
+    p = pattern.replace(/\$\{[^}]*\}/g, "*");
+    planPatterns.set(pattern, p);
+  }
+  return glob(p, value);
 }
 
 const actionIn = (s: Stmt, action: string) => s.actions.some((a) => glob(a, action));
@@ -102,7 +117,8 @@ export class SecretAccessIndex {
     ];
     const key = idx.target(secret.body.kms_key_id, "aws_kms_key");
     const keyPolicy = key ? this.keyPolicyOf(key) : undefined;
-    const namesSecret = (r: string) => r === arnRef || r === "*" || (name !== undefined && !r.startsWith("${") && globPlan(r, this.sampleArn(name)));
+    const sample = name === undefined ? undefined : this.sampleArn(name);
+    const namesSecret = (r: string) => r === arnRef || r === "*" || (sample !== undefined && !r.startsWith("${") && globPlan(r, sample));
 
     // Everyone any policy names for this secret.
     const who = new Map<string, Who>();
