@@ -13,6 +13,11 @@ export interface EncryptionKeyProps {
   readonly aliasName?: string;
   /** What the key protects. @default secrets, logs and alerts of the environment */
   readonly description?: string;
+  /**
+   * Whether CloudWatch Logs may encrypt this account's log groups with the key. A key that protects no log group
+   * (the images key) leaves it out, so no log group can be pointed at it. @default true
+   */
+  readonly encryptsLogGroups?: boolean;
 }
 
 /** AWS services that call KMS on a principal's behalf, as named in kms:ViaService. */
@@ -64,7 +69,9 @@ export class EncryptionKey extends Construct {
         resources: ["*"],
         why: KEY_POLICY_RESOURCE,
       },
-      {
+    ];
+    if (props.encryptsLogGroups ?? true)
+      this.statements.push({
         // CloudWatch Logs encrypts log groups with the key only when the policy names it, scoped by encryption context.
         sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
         principal: { Service: `logs.${props.env.region}.amazonaws.com` },
@@ -72,8 +79,7 @@ export class EncryptionKey extends Construct {
         resources: ["*"],
         condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": arn(props.env, "logs", "log-group:*") } },
         why: KEY_POLICY_RESOURCE,
-      },
-    ];
+      });
     this.key = new KmsKey(this, "key", {
       description: props.description ?? `Encrypts secrets, logs and alerts of the IBM i MCP environment ${props.env.environment}`,
       enableKeyRotation: true,

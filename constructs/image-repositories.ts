@@ -35,6 +35,8 @@ export class ImageRepositories extends Construct {
       env: props.env,
       aliasName: `mcp-${props.env.environment}-images`,
       description: `Encrypts the container images of the IBM i MCP environment ${props.env.environment}`,
+      // Images only: no log group of the account may use this key.
+      encryptsLogGroups: false,
     });
     // The key policy delegates nothing to IAM but administration: ECR creates its grants as the caller, so the
     // callers (whoever applies this stack) may do so through ECR only.

@@ -334,7 +334,9 @@ export function statementsFor(actions: readonly string[], env: AwsEnv, grantVia:
       sid: "PassOwnRolesToServices",
       actions: ["iam:PassRole"],
       resources: [`arn:${p}:iam::${acct}:role/${prefix(env)}-*`],
-      condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "firehose.amazonaws.com", "logs.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } },
+      // Roles Anywhere's CreateProfile passes the profile's roles to rolesanywhere.amazonaws.com (Service
+      // Authorization Reference, Roles Anywhere, "API operations": CreateProfile → iam:PassRole, iam:PassedToService).
+      condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "firehose.amazonaws.com", "logs.amazonaws.com", "vpc-flow-logs.amazonaws.com", ...(actions.includes("rolesanywhere:CreateProfile") ? ["rolesanywhere.amazonaws.com"] : [])] } },
     });
   if (actions.includes("iam:CreateServiceLinkedRole"))
     special.push({

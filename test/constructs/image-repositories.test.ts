@@ -50,6 +50,14 @@ describe("ImageRepositories (stack mcp-<env>-images)", () => {
     });
   });
 
+  it("lets no log group use the images key: only the environment key names CloudWatch Logs", () => {
+    const sids = (plan: TerraformJson, at: string) => JSON.parse(resourceAt(plan, "aws_kms_key", at).policy).Statement.map((s: any) => s.Sid);
+    expect(sids(images, "repositories/key/key")).toEqual(["AccountAdministersKey", "EcrCreatesRepositoryGrants"]);
+    expect(keyPolicy(images).Statement.flatMap((s: any) => [].concat(s.Principal?.Service ?? []))).toEqual([]);
+    // The environment's key still lets CloudWatch Logs encrypt its log groups (MCP-DEPLOY-002).
+    expect(sids(shippedPlan("prod"), "encryption-key/key")).toContain("CloudWatchLogsEncryptsThisAccountsLogGroups");
+  });
+
   it("keeps its state beside the environment's: same bucket, -images in the key", () => {
     expect(images.terraform?.backend).toEqual({ s3: { bucket: "acme-terraform-state-123456789012", key: "ibmi-mcp/prod-images.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true } });
     expect(shippedPlan("dev-images").terraform?.backend).toEqual({ local: { path: "../../../terraform.mcp-dev-images.tfstate" } });

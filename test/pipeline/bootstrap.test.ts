@@ -191,6 +191,13 @@ describe("permissions", () => {
     const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.split("*").map((x) => x.replace(/[.?+^$()[\]{}|\\/]/g, "\\$&")).join(".*")}$`).test(arn);
     for (const role of ["ci-mcp-prod-apply", "ci-mcp-prod-plan", "ci-mcp-staging-apply"]) expect(resources.filter((r) => matches(r, `arn:aws:iam::123456789012:role/${role}`))).toEqual([]);
     expect(statements.find((s) => s.Sid === "PassOwnRolesToServices").Condition.StringEquals["iam:PassedToService"]).toContain("ecs-tasks.amazonaws.com");
+    // CreateProfile passes the token-reader roles to Roles Anywhere (Service Authorization Reference, Roles Anywhere:
+    // CreateProfile → iam:PassRole with iam:PassedToService rolesanywhere.amazonaws.com); only a plan with a profile.
+    const passedTo = (actions: string[]) => statementsFor(actions, { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" }).scoped.find((s) => s.sid === "PassOwnRolesToServices")!.condition!.StringEquals["iam:PassedToService"];
+    expect(passedTo(["iam:PassRole", "rolesanywhere:CreateProfile"])).toContain("rolesanywhere.amazonaws.com");
+    expect(passedTo(["iam:PassRole"])).not.toContain("rolesanywhere.amazonaws.com");
+    expect(actionsOf(plan, "ci-mcp-prod-apply")).toContain("rolesanywhere:CreateProfile");
+    expect(statements.find((s) => s.Sid === "PassOwnRolesToServices").Condition.StringEquals["iam:PassedToService"]).toContain("rolesanywhere.amazonaws.com");
     // Another environment's resources are out of reach.
     expect(JSON.stringify(statements)).not.toContain("mcp-staging");
     expect(scopeOf("secretsmanager", { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" })).toEqual([
