@@ -301,7 +301,7 @@ describe("agent JWTs (jwt auth mode)", () => {
       sm.on(RotateSecretCommand, { SecretId: "mcp/dev/agent-token/monitoring" }).rejects(Object.assign(new Error("busy"), { name: "InvalidRequestException" }));
       ecsMock.on(UpdateServiceCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
       await expect(handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(
-        `${SIGNING_ARN} rotated, but these dependents did not follow: mcp/dev/agent-token/monitoring (InvalidRequestException), ${SERVICE_ARN} (AccessDeniedException)`,
+        `${SIGNING_ARN}: version ${TOKEN} is current, but these did not follow it: mcp/dev/agent-token/monitoring (InvalidRequestException), ${SERVICE_ARN} (AccessDeniedException)`,
       );
       expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(2);
     });
@@ -353,7 +353,11 @@ describe("the gateway's rotating secrets (JWT secret, admin password)", () => {
   it("makes the new value current, then forces a new deployment of exactly the gateway service in its cluster", async () => {
     gatewaySecret({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
     await handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
-    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: JWT_ARN, VersionStage: "AWSCURRENT", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD }]);
+    // Then, the redeploy done, the version is recorded as followed up.
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: JWT_ARN, VersionStage: "AWSCURRENT", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD },
+      { SecretId: JWT_ARN, VersionStage: "MCPFOLLOWEDUP", MoveToVersionId: TOKEN, RemoveFromVersionId: undefined },
+    ]);
     expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: "mcp-dev", service: GATEWAY_ARN, forceNewDeployment: true }]);
     expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
   });
@@ -371,7 +375,7 @@ describe("the gateway's rotating secrets (JWT secret, admin password)", () => {
   it("fails the step (rotation-error alarm) when the gateway cannot be redeployed", async () => {
     gatewaySecret({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
     ecsMock.on(UpdateServiceCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
-    await expect(handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`${JWT_ARN} rotated, but these dependents did not follow: ${GATEWAY_ARN} (AccessDeniedException)`);
+    await expect(handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`${JWT_ARN}: version ${TOKEN} is current, but these did not follow it: ${GATEWAY_ARN} (AccessDeniedException)`);
   });
 });
 
