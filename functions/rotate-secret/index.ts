@@ -537,7 +537,11 @@ async function afterFinish(secretId: string, dependents: Dependents, firstValue:
   }
   for (const service of dependents.services) {
     // service/<cluster>/<service>: UpdateService needs the cluster, or it assumes the account's "default" one.
-    const cluster = service.split(":service/")[1]?.split("/")[0];
+    const cluster = /^arn:[\w-]+:ecs:[\w-]+:\d{12}:service\/([\w-]+)\/[\w-]+$/.exec(service)?.[1];
+    if (!cluster) {
+      failed.push(`${service} (not an ECS service ARN with its cluster: fix the ${RESTART_SERVICE_TAG} tag)`);
+      continue;
+    }
     try {
       await ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
       log("service-redeployed", service, "finishSecret");
