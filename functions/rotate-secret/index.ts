@@ -23,6 +23,13 @@
  * and starts the tier's token rotations after it. A token's createSecret polls for the signer's value the same way as
  * a backstop, and the signer's first finishSecret re-mints nothing (a second RotateSecret would be refused).
  *
+ * Follow-ups are re-run until done: a version that became current carries the staging label MCPFOLLOWEDUP only once its
+ * tokens and services have followed. A retry of finishSecret (the version already current) or a `{ FollowUp: <ARN> }`
+ * invocation repeats what is missing, checking each token first (one already signed with the current key is left
+ * alone), and a failure is logged on a line starting with FOLLOW_UP_FAILED_MARKER. A pending version that can never pass
+ * testSecret (e.g. a token signed with a key that has moved since) loses its AWSPENDING label, on a line starting with
+ * STALE_PENDING_MARKER, so a later RotateSecret is not refused: docs/secrets.md, "When a rotation fails".
+ *
  * A secret tagged `mcp-secret-rotation=never` (the gateway's AUTH_ENCRYPTION_SECRET) is not rotated: Terraform invokes
  * the function once on apply with `{ GenerateOnce: <secret ARN> }` (aws_lambda_invocation), which puts a first
  * AWSCURRENT value when the secret has none and otherwise changes nothing. Rotation steps for it are refused.
