@@ -4,7 +4,7 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { ITerraformDependable, TerraformOutput } from "cdktf";
+import { ITerraformDependable, Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { CLIENT_ID_TAG, FOLLOW_UP_FAILED_MARKER, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG, STALE_PENDING_MARKER } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
@@ -132,6 +132,8 @@ export class Secrets extends Construct {
   private readonly decryptGranted = new Set<ServiceRole>();
   private readonly rotations = new Map<ManagedSecret, ITerraformDependable>();
   private readonly waits = new Map<ManagedSecret, ITerraformDependable>();
+  /** Secrets with follow-ups (tokens they sign, services they restart), re-checked every hour until done. */
+  private readonly followUps: string[] = [];
   /** Agent tokens (jwt mode) that have been given their tier signing secret. */
   private readonly signed = new Set<string>();
   /** Days between re-mints of an agent JWT. */
@@ -253,6 +255,28 @@ export class Secrets extends Construct {
       principal: "events.amazonaws.com",
       sourceArn: schedule.arn,
     });
+    // Hourly: follow-ups of a rotation that did not finish (a throttled restart, a timed-out cascade) are repeated until
+    // done, and each failing run logs again, so the follow-up alarm stays while agents are refused. A rotation that has
+    // nothing left to do costs one DescribeSecret per secret (functions/rotate-secret, FollowUps).
+    const followUpSchedule = new CloudwatchEventRule(this, "follow-up-schedule", {
+      name: `${prefix(env)}-rotation-follow-ups`,
+      description: "Hourly: repeats the unfinished follow-ups of rotated secrets (token re-mints, service restarts) until done",
+      scheduleExpression: "rate(1 hour)",
+    });
+    new CloudwatchEventTarget(this, "follow-up-target", {
+      rule: followUpSchedule.name,
+      arn: this.rotationFunction.arn,
+      targetId: "rotation-follow-ups",
+      input: Lazy.stringValue({ produce: () => JSON.stringify({ FollowUps: this.followUps }) }),
+      dependsOn: [...this.rotationFunction.ready],
+    });
+    new LambdaPermission(this, "follow-up-invoke", {
+      statementId: "EventBridgeFollowUps",
+      action: "lambda:InvokeFunction",
+      functionName: this.rotationFunction.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: followUpSchedule.arn,
+    });
     props.alerts.logMetric("stale-secrets", this.ageCheckFunction.logGroup, "StaleSecrets", STALE_MARKER_TERM);
     props.alerts.alarmOn("stale-secrets", {
       description: `A secret only people rotate (${manual.map((s) => s.name).join(", ")}) is missing or older than ${rotationDays} days, or its age could not be read: change it where it is used first (IBM i, the model provider, the gateway), then put it with aws secretsmanager put-secret-value (see docs/secrets.md).`,
@@ -267,7 +291,8 @@ export class Secrets extends Construct {
       description: `A secret's new value is current, but what must follow it did not: agent tokens it signs not re-minted, or a service holding it not redeployed (the ${FOLLOW_UP_FAILED_MARKER} line in the rotate-secret log group names them). Until it follows, that tier's agents are refused. Secrets Manager retries; to repeat it now: aws lambda invoke --function-name ${prefix(env)}-rotate-secret --payload '{"FollowUp":"<secret ARN>"}' (docs/secrets.md, "When a rotation fails").`,
       namespace: props.alerts.namespace,
       metricName: "RotationFollowUpsFailed",
-      periodSeconds: 3600,
+      // Two hours: the hourly re-check logs again while it still fails, so the alarm stays until the follow-up is done.
+      periodSeconds: 7200,
       threshold: 1,
     });
     props.alerts.logMetric("secret-stale-pending-cleared", this.rotationFunction.logGroup, "StalePendingCleared", `"${STALE_PENDING_MARKER}"`);
@@ -341,8 +366,17 @@ export class Secrets extends Construct {
       // Secrets Manager allows 50 tags per secret; provider default tags take up to 10 (lib/tiers.ts).
       if (Object.keys(tags).length + arns.length > 40) throw new Error(`${this.node.path}: ${s.name} cannot name ${arns.length} services to restart in its tags (at most ${40 - Object.keys(tags).length})`);
       s.secret.tags = { ...tags, ...restartTags };
+      this.followUpOnSchedule(s);
     }
     this.rotationFunction.role.addToPolicy({ sid: `Restart${pascal(id)}OnSecretRotation`, actions: ["ecs:UpdateService"], resources: arns });
+  }
+
+  /**
+   * Adds `secret` (one whose rotation re-mints tokens or restarts services) to the hourly re-check that repeats its
+   * unfinished follow-ups. The rotation function may already describe and update the stages of every secret it rotates.
+   */
+  followUpOnSchedule(secret: { readonly arn: string }): void {
+    if (!this.followUps.includes(secret.arn)) this.followUps.push(secret.arn);
   }
 
   /**

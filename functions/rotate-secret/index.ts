@@ -103,6 +103,26 @@ export interface FollowUpResult {
   readonly versionId: string;
 }
 
+/**
+ * The hourly re-check (an EventBridge rule, constructs/secrets.ts): follows up each listed secret's current version
+ * unless the label says it is done. A secret changed in the last FOLLOW_UP_SETTLE_MINUTES is left to the run that
+ * changed it, so the check does not race a finishSecret still at work.
+ */
+export interface FollowUpsEvent {
+  /** ARNs of the secrets that have follow-ups (tier signing secrets, secrets that restart a service). */
+  readonly FollowUps: readonly string[];
+}
+
+/** What the FollowUps invocation returns (never a value). */
+export interface FollowUpsResult {
+  readonly followedUp: readonly string[];
+  /** Not followed up this time: no current value yet, or changed too recently. */
+  readonly skipped: readonly string[];
+}
+
+/** Minutes a just-changed secret is left to the rotation that changed it before the hourly check follows it up. */
+export const FOLLOW_UP_SETTLE_MINUTES = 15;
+
 /** What the WaitForCurrent invocation returns (never a value). */
 export interface WaitForCurrentResult {
   readonly secretId: string;
@@ -154,10 +174,14 @@ export async function handler(event: RotationEvent): Promise<void>;
 export async function handler(event: GenerateOnceEvent): Promise<GenerateOnceResult>;
 export async function handler(event: WaitForCurrentEvent): Promise<WaitForCurrentResult>;
 export async function handler(event: FollowUpEvent): Promise<FollowUpResult>;
-export async function handler(event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent | FollowUpEvent): Promise<void | GenerateOnceResult | WaitForCurrentResult | FollowUpResult> {
+export async function handler(event: FollowUpsEvent): Promise<FollowUpsResult>;
+export async function handler(
+  event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent | FollowUpEvent | FollowUpsEvent,
+): Promise<void | GenerateOnceResult | WaitForCurrentResult | FollowUpResult | FollowUpsResult> {
   if ("GenerateOnce" in event) return generateOnce(event.GenerateOnce);
   if ("WaitForCurrent" in event) return waitForCurrent(event.WaitForCurrent);
   if ("FollowUp" in event) return followUpCurrent(event.FollowUp);
+  if ("FollowUps" in event) return followUpAll(event.FollowUps);
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
   const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
   const tags = meta.Tags ?? [];
@@ -458,6 +482,32 @@ async function followUpCurrent(secretId: string): Promise<FollowUpResult> {
   if (!current) throw new Error(`${secretId} has no current version: nothing to follow up`);
   await followUp(secretId, current, meta.Tags ?? [], stages, "followUp");
   return { secretId, versionId: current };
+}
+
+/** The hourly check: every listed secret is tried; then the run fails naming those that did not follow (Errors alarm). */
+async function followUpAll(secretIds: readonly string[], now = Date.now()): Promise<FollowUpsResult> {
+  const followedUp: string[] = [];
+  const skipped: string[] = [];
+  const failed: string[] = [];
+  for (const secretId of secretIds) {
+    try {
+      const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      const stages = meta.VersionIdsToStages ?? {};
+      const current = holderOf(stages, "AWSCURRENT");
+      const changed = meta.LastChangedDate?.getTime() ?? 0;
+      if (!current || now - changed < FOLLOW_UP_SETTLE_MINUTES * 60_000) {
+        log(current ? "follow-up-left-to-running-rotation" : "no-current-value-yet", secretId, "followUps");
+        skipped.push(secretId);
+        continue;
+      }
+      await followUp(secretId, current, meta.Tags ?? [], stages, "followUps");
+      followedUp.push(secretId);
+    } catch (e) {
+      failed.push(`${secretId} (${errorName(e)})`);
+    }
+  }
+  if (failed.length) throw new Error(`follow-ups still missing for ${failed.join(", ")} (the ${FOLLOW_UP_FAILED_MARKER} lines above name each dependent); the next hourly check repeats them`);
+  return { followedUp, skipped };
 }
 
 /**

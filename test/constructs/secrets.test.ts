@@ -290,6 +290,20 @@ describe("Secrets", () => {
     expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-secret-rotation-errors")).toMatchObject({ namespace: "AWS/Lambda", metric_name: "Errors" });
   });
 
+  it("re-checks hourly the follow-ups of every secret that has some (each tier signing secret, the gateway's JWT secret)", () => {
+    const target = resourceAt(prod, "aws_cloudwatch_event_target", "secrets/follow-up-target");
+    const signers = resources(prod, "aws_secretsmanager_secret").filter(([, r]) => String(r.name).includes("/tier-signing-secret/")).map(([id]) => `\${${id}.arn}`);
+    expect(signers.length).toBeGreaterThan(0);
+    const listed: string[] = JSON.parse(target.input).FollowUps;
+    expect(listed.filter((a) => !signers.includes(a))).toEqual([expect.stringMatching(ref("aws_secretsmanager_secret", "secrets_gateway-jwt-secret"))]);
+    expect(signers.filter((a) => !listed.includes(a))).toEqual([]);
+    expect(target.arn).toMatch(ref("aws_lambda_function", "secrets_rotation_function"));
+    expect(resourceAt(prod, "aws_cloudwatch_event_rule", "secrets/follow-up-schedule").schedule_expression).toBe("rate(1 hour)");
+    expect(resourceAt(prod, "aws_lambda_permission", "secrets/follow-up-invoke")).toMatchObject({ principal: "events.amazonaws.com", source_arn: expect.stringMatching(ref("aws_cloudwatch_event_rule", "secrets_follow-up-schedule")) });
+    // The alarm spans two hourly checks, so a follow-up that keeps failing keeps it raised.
+    expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-secret-follow-ups-failed").period).toBe(7200);
+  });
+
   it("counts the rotation function's follow-up failures and cleared stale versions apart, each with its own alarm saying what failed", () => {
     const rotationLogs = resourceAt(prod, "aws_lambda_function", "secrets/rotation/function").logging_config.log_group;
     for (const [id, metric, marker] of [

@@ -556,6 +556,34 @@ describe("the rotation protocol's edges", () => {
       ]);
     });
 
+    it("the hourly check follows up every listed secret not done, leaves a just-changed one to its own run, tries all and then fails naming the rest", async () => {
+      const GATEWAY_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/gateway-jwt-secret-MnOpQr";
+      const GATEWAY = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-gateway";
+      const FRESH = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/tier-signing-secret/rw-0b1c2d-MnOpQr";
+      const NEW = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/tier-signing-secret/new-0c1d2e-StUvWx";
+      const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+      // The signer: its restart failed an hour ago; its tokens carry the new key.
+      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, LastChangedDate: hoursAgo(1), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING"], [OLD]: ["AWSPREVIOUS"] }, Tags: SIGNER_TAGS });
+      sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
+      tokenState(OPS, "ops", newKey);
+      tokenState(MON, "monitoring", newKey);
+      // The gateway's secret: done already. Another signer: rotated a minute ago (its finishSecret may still run). A new
+      // tier's signer: no value yet (first apply).
+      sm.on(DescribeSecretCommand, { SecretId: GATEWAY_SECRET }).resolves({ LastChangedDate: hoursAgo(30), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "MCPFOLLOWEDUP"] }, Tags: [{ Key: "mcp-restart-service", Value: GATEWAY }] });
+      sm.on(DescribeSecretCommand, { SecretId: FRESH }).resolves({ LastChangedDate: new Date(Date.now() - 60_000), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT"] }, Tags: SIGNER_TAGS });
+      sm.on(DescribeSecretCommand, { SecretId: NEW }).resolves({ VersionIdsToStages: {}, Tags: SIGNER_TAGS });
+      ecsMock.on(UpdateServiceCommand).rejectsOnce(error("ThrottlingException")).resolves({});
+      await expect(handler({ FollowUps: [SIGNER, GATEWAY_SECRET, FRESH, NEW] })).rejects.toThrow(
+        `follow-ups still missing for ${SIGNER} (Error) (the MCP_ROTATION_FOLLOW_UP_FAILED lines above name each dependent); the next hourly check repeats them`,
+      );
+      expect(sm.calls().filter((c) => c.args[0] instanceof DescribeSecretCommand).map((c) => c.args[0].input.SecretId)).toEqual([SIGNER, MON, OPS, GATEWAY_SECRET, FRESH, NEW]);
+      expect(lines.some((l) => l.startsWith(`MCP_ROTATION_FOLLOW_UP_FAILED {"event":"follow-up-failed","secretId":"${SIGNER}","step":"followUps"`))).toBe(true);
+      // The next hour: the restart goes through and the version is recorded.
+      await expect(handler({ FollowUps: [SIGNER, GATEWAY_SECRET, FRESH, NEW] })).resolves.toEqual({ followedUp: [SIGNER, GATEWAY_SECRET], skipped: [FRESH, NEW] });
+      expect(stageMoves()).toEqual([{ SecretId: SIGNER, VersionStage: "MCPFOLLOWEDUP", MoveToVersionId: TOKEN, RemoveFromVersionId: undefined }]);
+      expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input.service)).toEqual([SERVICE, SERVICE]);
+    });
+
     it("names a restart tag that holds no ECS service ARN as what did not follow, calling nothing with it", async () => {
       sm.on(DescribeSecretCommand, { SecretId: ARN }).resolves({ ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, Tags: [...TOKEN_TAGS, { Key: "mcp-restart-service", Value: "mcp-dev-gateway" }] });
       await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`but these did not follow it: mcp-dev-gateway (not an ECS service ARN with its cluster: fix the mcp-restart-service tag)`);
