@@ -576,7 +576,7 @@ describe("the rotation protocol's edges", () => {
       await expect(handler({ FollowUps: [SIGNER, GATEWAY_SECRET, FRESH, NEW] })).rejects.toThrow(
         `follow-ups still missing for ${SIGNER} (Error) (the MCP_ROTATION_FOLLOW_UP_FAILED lines above name each dependent); the next hourly check repeats them`,
       );
-      expect(sm.calls().filter((c) => c.args[0] instanceof DescribeSecretCommand).map((c) => c.args[0].input.SecretId)).toEqual([SIGNER, MON, OPS, GATEWAY_SECRET, FRESH, NEW]);
+      expect(sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input.SecretId)).toEqual([SIGNER, MON, OPS, GATEWAY_SECRET, FRESH, NEW]);
       expect(lines.some((l) => l.startsWith(`MCP_ROTATION_FOLLOW_UP_FAILED {"event":"follow-up-failed","secretId":"${SIGNER}","step":"followUps"`))).toBe(true);
       // The next hour: the restart goes through and the version is recorded.
       await expect(handler({ FollowUps: [SIGNER, GATEWAY_SECRET, FRESH, NEW] })).resolves.toEqual({ followedUp: [SIGNER, GATEWAY_SECRET], skipped: [FRESH, NEW] });
