@@ -521,17 +521,22 @@ async function followUpAll(secretIds: readonly string[], now = Date.now()): Prom
 async function followUp(secretId: string, version: string, tags: Tags, stages: Record<string, string[]>, step = "finishSecret"): Promise<void> {
   const dependents = dependentsFromTags(tags);
   if (!dependents.agentTokens.length && !dependents.services.length) return;
-  if (stages[version]?.includes(FOLLOWED_UP_STAGE)) {
+  const done = stages[version]?.includes(FOLLOWED_UP_STAGE);
+  // Done means every dependent was started; a token rotation that then never ran (throttled: Lambda counts that as a
+  // throttle, not an error) still carries the old key. The hourly check therefore looks at the tokens of a followed-up
+  // version again (reads only, unless one is behind) and restarts nothing.
+  if (done && (step !== "followUps" || !dependents.agentTokens.length)) {
     log("followed-up-already", secretId, step);
     return;
   }
-  const failed = await afterFinish(secretId, dependents, isFirstValue(stages, version));
+  const failed = await afterFinish(secretId, done ? { agentTokens: dependents.agentTokens, services: [] } : dependents, isFirstValue(stages, version));
   if (failed.length) {
     console.log(`${FOLLOW_UP_FAILED_MARKER} ${JSON.stringify({ event: "follow-up-failed", secretId, step, version, failed })}`);
     throw new Error(
       `${secretId}: version ${version} is current, but these did not follow it: ${failed.join(", ")}. Secrets Manager's retry of finishSecret repeats what is missing; to repeat it now: aws lambda invoke --function-name ${process.env.AWS_LAMBDA_FUNCTION_NAME ?? "mcp-<env>-rotate-secret"} --payload '{"FollowUp":"${secretId}"}' (docs/secrets.md)`,
     );
   }
+  if (done) return;
   await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: FOLLOWED_UP_STAGE, MoveToVersionId: version, RemoveFromVersionId: holderOf(stages, FOLLOWED_UP_STAGE) }));
   log("followed-up", secretId, step);
 }

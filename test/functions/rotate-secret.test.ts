@@ -584,6 +584,22 @@ describe("the rotation protocol's edges", () => {
       expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input.service)).toEqual([SERVICE, SERVICE]);
     });
 
+    it("the hourly check re-mints a token of a followed-up version that is still on the old key (its rotation was throttled), restarting nothing", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, LastChangedDate: new Date(Date.now() - 3_600_000), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING", "MCPFOLLOWEDUP"], [OLD]: ["AWSPREVIOUS"] }, Tags: SIGNER_TAGS });
+      sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
+      tokenState(OPS, "ops", newKey);
+      tokenState(MON, "monitoring", oldKey);
+      await expect(handler({ FollowUps: [SIGNER] })).resolves.toEqual({ followedUp: [SIGNER], skipped: [] });
+      expect(sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: MON }]);
+      expect(ecsMock.calls()).toHaveLength(0);
+      expect(stageMoves()).toEqual([]);
+      // Retries of finishSecret and the operator's FollowUp trust the label.
+      sm.resetHistory();
+      await handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      await handler({ FollowUp: SIGNER });
+      expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
+    });
+
     it("names a restart tag that holds no ECS service ARN as what did not follow, calling nothing with it", async () => {
       sm.on(DescribeSecretCommand, { SecretId: ARN }).resolves({ ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, Tags: [...TOKEN_TAGS, { Key: "mcp-restart-service", Value: "mcp-dev-gateway" }] });
       await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`but these did not follow it: mcp-dev-gateway (not an ECS service ARN with its cluster: fix the mcp-restart-service tag)`);
