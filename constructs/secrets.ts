@@ -4,9 +4,9 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { ITerraformDependable, TerraformOutput } from "cdktf";
+import { ITerraformDependable, Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG } from "../functions/rotate-secret/contract";
+import { CLIENT_ID_TAG, FOLLOW_UP_FAILED_MARKER, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG, STALE_PENDING_MARKER } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { suppress } from "../policy/suppress";
@@ -24,7 +24,14 @@ import { VpcFunction } from "./vpc-function";
  */
 export type Rotation =
   | { readonly by: "aws"; readonly kind: GeneratedKind; readonly length?: number }
-  | { readonly by: "aws-once"; readonly kind: "token" | "password"; readonly length: number; readonly why: string }
+  | {
+      readonly by: "aws-once";
+      readonly kind: "token" | "password";
+      readonly length: number;
+      readonly why: string;
+      /** After the first value a person replaces it (and the daily age check covers it). @default false */
+      readonly thenPerson?: boolean;
+    }
   | { readonly by: "person" };
 
 /** One Secrets Manager entry of the environment. Holds no value: only where it is and who may read it. */
@@ -125,6 +132,8 @@ export class Secrets extends Construct {
   private readonly decryptGranted = new Set<ServiceRole>();
   private readonly rotations = new Map<ManagedSecret, ITerraformDependable>();
   private readonly waits = new Map<ManagedSecret, ITerraformDependable>();
+  /** Secrets with follow-ups (tokens they sign, services they restart), re-checked every hour until done. */
+  private readonly followUps: string[] = [];
   /** Agent tokens (jwt mode) that have been given their tier signing secret. */
   private readonly signed = new Set<string>();
   /** Days between re-mints of an agent JWT. */
@@ -164,6 +173,7 @@ export class Secrets extends Construct {
       kind: "password",
       length: 32,
       why: "the gateway reads it only to create its first administrator (Context Forge bootstrap_db.py skips an existing admin), so a rotation would change nothing but the secret; an operator changes the password in the gateway and then puts it here (docs/secrets.md)",
+      thenPerson: true,
     });
     // Context Forge derives an AES-GCM key from this phrase (SHA-256) and encrypts with it the credentials it stores: the
     // auth values of registered gateways and tools (the tier tokens) and OAuth tokens. Upstream default "my-test-salt".
@@ -179,7 +189,8 @@ export class Secrets extends Construct {
 
     const generated = this.secrets.filter((s) => s.rotation.by === "aws");
     const once = this.secrets.filter((s) => s.rotation.by === "aws-once");
-    const manual = this.secrets.filter((s) => s.rotation.by === "person");
+    // Every secret a person owns, including those the kit only seeds: the age check raises an alarm when one is old.
+    const manual = this.secrets.filter((s) => s.rotation.by === "person" || (s.rotation.by === "aws-once" && s.rotation.thenPerson));
 
     this.rotationFunction = new VpcFunction(this, "rotation", {
       env,
@@ -244,16 +255,60 @@ export class Secrets extends Construct {
       principal: "events.amazonaws.com",
       sourceArn: schedule.arn,
     });
+    // Hourly: follow-ups of a rotation that did not finish (a throttled restart, a timed-out cascade) are repeated until
+    // done, and each failing run logs again, so the follow-up alarm stays while agents are refused. A rotation that has
+    // nothing left to do costs one DescribeSecret per secret (functions/rotate-secret, FollowUps).
+    const followUpSchedule = new CloudwatchEventRule(this, "follow-up-schedule", {
+      name: `${prefix(env)}-rotation-follow-ups`,
+      description: "Hourly: repeats the unfinished follow-ups of rotated secrets (token re-mints, service restarts) until done",
+      scheduleExpression: "rate(1 hour)",
+    });
+    new CloudwatchEventTarget(this, "follow-up-target", {
+      rule: followUpSchedule.name,
+      arn: this.rotationFunction.arn,
+      targetId: "rotation-follow-ups",
+      input: Lazy.stringValue({ produce: () => JSON.stringify({ FollowUps: this.followUps }) }),
+      dependsOn: [...this.rotationFunction.ready],
+    });
+    new LambdaPermission(this, "follow-up-invoke", {
+      statementId: "EventBridgeFollowUps",
+      action: "lambda:InvokeFunction",
+      functionName: this.rotationFunction.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: followUpSchedule.arn,
+    });
     props.alerts.logMetric("stale-secrets", this.ageCheckFunction.logGroup, "StaleSecrets", STALE_MARKER_TERM);
     props.alerts.alarmOn("stale-secrets", {
-      description: `A secret only people rotate (${manual.map((s) => s.name).join(", ")}) is missing or older than ${rotationDays} days: put a new value with aws secretsmanager put-secret-value (see docs/secrets.md).`,
+      description: `A secret only people rotate (${manual.map((s) => s.name).join(", ")}) is missing or older than ${rotationDays} days, or its age could not be read: change it where it is used first (IBM i, the model provider, the gateway), then put it with aws secretsmanager put-secret-value (see docs/secrets.md).`,
       namespace: props.alerts.namespace,
       metricName: "StaleSecrets",
       periodSeconds: 86400,
       threshold: 1,
     });
+    // The function's own lines (functions/rotate-secret/contract.ts markers): which failure this was, counted apart.
+    props.alerts.logMetric("secret-follow-ups-failed", this.rotationFunction.logGroup, "RotationFollowUpsFailed", `"${FOLLOW_UP_FAILED_MARKER}"`);
+    props.alerts.alarmOn("secret-follow-ups-failed", {
+      description: `A secret's new value is current, but what must follow it did not: agent tokens it signs not re-minted, or a service holding it not redeployed (the ${FOLLOW_UP_FAILED_MARKER} line in the rotate-secret log group names them). Until it follows, that tier's agents are refused. Secrets Manager retries; to repeat it now: aws lambda invoke --function-name ${prefix(env)}-rotate-secret --payload '{"FollowUp":"<secret ARN>"}' (docs/secrets.md, "When a rotation fails").`,
+      namespace: props.alerts.namespace,
+      metricName: "RotationFollowUpsFailed",
+      // Two hours: the hourly re-check logs again while it still fails, so the alarm stays until the follow-up is done.
+      periodSeconds: 7200,
+      threshold: 1,
+    });
+    props.alerts.logMetric("secret-stale-pending-cleared", this.rotationFunction.logGroup, "StalePendingCleared", `"${STALE_PENDING_MARKER}"`);
+    props.alerts.alarmOn("secret-stale-pending-cleared", {
+      description: `The rotation function removed AWSPENDING from a version that could never pass its test (e.g. an agent JWT signed with a key that has rotated since; the ${STALE_PENDING_MARKER} line names it). The secret keeps its current value; a new rotation starts afresh (by schedule, a signing secret's follow-up, or aws secretsmanager rotate-secret).`,
+      namespace: props.alerts.namespace,
+      metricName: "StalePendingCleared",
+      periodSeconds: 3600,
+      threshold: 1,
+    });
     for (const [id, f, what] of [
-      ["secret-rotation-errors", this.rotationFunction, "Secret rotation failed: the secret keeps its old value; see the rotate-secret log group."],
+      [
+        "secret-rotation-errors",
+        this.rotationFunction,
+        "The rotation function failed; its log group says which secret and step. Before finishSecret the secret keeps its current value and Secrets Manager retries; after it (alarm secret-follow-ups-failed) the new value is current and a follow-up is missing. See docs/secrets.md, \"When a rotation fails\".",
+      ],
       ["secret-age-check-errors", this.ageCheckFunction, "The daily secret age check failed, so stale secrets would go unnoticed; see its log group."],
     ] as const) {
       props.alerts.alarmOn(id, { description: what, namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: f.functionName }, periodSeconds: 3600, threshold: 1 });
@@ -291,21 +346,37 @@ export class Secrets extends Construct {
   }
 
   /**
-   * Makes `service`'s ECS service (an ARN built from names: ecsServiceArn) redeploy after each finished rotation of
-   * `secrets`, whose values its tasks read only at start. The rotation function reads the service from the secret's
-   * `mcp-restart-service` tag, as for a tier signing secret, and may update exactly that service. A first value
-   * restarts nothing.
+   * Makes ECS services (ARNs built from names: ecsServiceArn) redeploy after each finished rotation of `secrets`,
+   * whose values their tasks read only at start. One service (the gateway) is named by the secret's
+   * `mcp-restart-service` tag, as for a tier signing secret; several (every tier reading the IBM i auth key pair), given
+   * by id, by one `mcp-restart-service:<id>` tag each. The rotation function may update exactly those services. A first
+   * value restarts nothing.
    */
-  restartOnRotation(id: string, serviceArn: string, secrets: readonly ManagedSecret[]): void {
+  restartOnRotation(id: string, services: string | Readonly<Record<string, string>>, secrets: readonly ManagedSecret[]): void {
     if (!secrets.length) throw new Error(`${this.node.path}: ${id} restarts on the rotation of no secret`);
+    const restartTags: Record<string, string> = typeof services === "string" ? { [RESTART_SERVICE_TAG]: services } : Object.fromEntries(Object.entries(services).map(([k, arn]) => [`${RESTART_SERVICE_TAG}:${k}`, arn]));
+    const arns = Object.values(restartTags);
+    if (!arns.length) throw new Error(`${this.node.path}: ${id} names no service to restart`);
     for (const s of secrets) {
       if (!this.secrets.includes(s)) throw new Error(`${this.node.path}: ${s.name} is not a secret of this construct`);
       if (s.rotation.by !== "aws" || s.rotation.kind === "agent-jwt") throw new Error(`${this.node.path}: ${s.name} is not rotated by the kit's function on a schedule, so nothing would restart ${id}`);
       const tags = s.secret.tagsInput ?? {};
-      if (tags[RESTART_SERVICE_TAG]) throw new Error(`${this.node.path}: ${s.name} already restarts ${tags[RESTART_SERVICE_TAG]}`);
-      s.secret.tags = { ...tags, [RESTART_SERVICE_TAG]: serviceArn };
+      const already = Object.keys(tags).find((k) => k === RESTART_SERVICE_TAG || k.startsWith(`${RESTART_SERVICE_TAG}:`));
+      if (already) throw new Error(`${this.node.path}: ${s.name} already restarts ${tags[already]}`);
+      // Secrets Manager allows 50 tags per secret; provider default tags take up to 10 (lib/tiers.ts).
+      if (Object.keys(tags).length + arns.length > 40) throw new Error(`${this.node.path}: ${s.name} cannot name ${arns.length} services to restart in its tags (at most ${40 - Object.keys(tags).length})`);
+      s.secret.tags = { ...tags, ...restartTags };
+      this.followUpOnSchedule(s);
     }
-    this.rotationFunction.role.addToPolicy({ sid: `Restart${pascal(id)}OnSecretRotation`, actions: ["ecs:UpdateService"], resources: [serviceArn] });
+    this.rotationFunction.role.addToPolicy({ sid: `Restart${pascal(id)}OnSecretRotation`, actions: ["ecs:UpdateService"], resources: arns });
+  }
+
+  /**
+   * Adds `secret` (one whose rotation re-mints tokens or restarts services) to the hourly re-check that repeats its
+   * unfinished follow-ups. The rotation function may already describe and update the stages of every secret it rotates.
+   */
+  followUpOnSchedule(secret: { readonly arn: string }): void {
+    if (!this.followUps.includes(secret.arn)) this.followUps.push(secret.arn);
   }
 
   /**

@@ -125,6 +125,8 @@ export class TierSigningSecrets extends Construct {
         dependsOn: [rotation, ...fn.ready],
       });
       byTier[tier.id] = new TierSigningSecret(secret, tier.id, name, rotation, firstValueReady, props.secrets);
+      // Its follow-ups (re-mint the tier's tokens, restart the tier) are re-checked hourly until done.
+      props.secrets.followUpOnSchedule(secret);
       for (const [a] of tokens) props.secrets.signAgentToken(a, byTier[tier.id], tier.toolsets);
     }
     if (props.tiers.length) {

@@ -19,7 +19,7 @@ import { LoadBalancer } from "../constructs/load-balancer";
 import { McpTiers } from "../constructs/mcp-tiers";
 import { ServiceOutputs } from "../constructs/service-outputs";
 import { ServiceCluster } from "../constructs/service-cluster";
-import { TierSigningSecrets } from "../constructs/tier-signing-secrets";
+import { TierSigningSecrets, tierServiceArn } from "../constructs/tier-signing-secrets";
 import { AwsEnv } from "../lib/aws-env";
 import { kitImages } from "../lib/images";
 import { planTiers } from "../lib/tiers";
@@ -250,6 +250,8 @@ export class McpStack extends TerraformStack {
     });
     // Its tasks read these only at start: each finished rotation redeploys the gateway (docs/secrets.md).
     secrets.restartOnRotation("gateway", gateway.serviceArn, [secrets.gatewayJwtSecret]);
+    // ibmi mode: every tier loads the key pair once per process (upstream auth/crypto.ts loadKeyPair caches it).
+    if (secrets.ibmiAuthKeyPair) secrets.restartOnRotation("tiers", Object.fromEntries(mcp.tiers.map((t) => [t.id, tierServiceArn(this.env, t.id)])), [secrets.ibmiAuthKeyPair]);
     new ServiceOutputs(this, "service-outputs", {
       loadBalancer,
       host,

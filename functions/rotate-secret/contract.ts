@@ -44,3 +44,19 @@ export const NEVER_ROTATED = "never";
  * rotation function's timeout is this plus a margin (constructs/secrets.ts).
  */
 export const SIGNER_WAIT_SECONDS = 60;
+
+/**
+ * Staging label the function moves to a version once everything that hangs off it becoming current is done (the
+ * tokens it signs re-minted, the services that hold it redeployed). A version that is AWSCURRENT without it has
+ * unfinished follow-ups: a retry of finishSecret repeats them (index.ts, followUp). Staging labels need no permission
+ * beyond UpdateSecretVersionStage, which the function holds on every secret it rotates; a label keeps nothing alive that
+ * AWSCURRENT does not already keep.
+ */
+export const FOLLOWED_UP_STAGE = "MCPFOLLOWEDUP";
+/**
+ * Start of the line the function writes when a version is current but a follow-up failed; a metric filter counts these
+ * lines (constructs/secrets.ts). Lambda prefixes text lines with time and request id, so the filter is a term pattern.
+ */
+export const FOLLOW_UP_FAILED_MARKER = "MCP_ROTATION_FOLLOW_UP_FAILED";
+/** Start of the line the function writes when it clears a stale AWSPENDING version; counted by a metric filter. */
+export const STALE_PENDING_MARKER = "MCP_ROTATION_STALE_PENDING_CLEARED";

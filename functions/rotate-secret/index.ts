@@ -23,6 +23,13 @@
  * and starts the tier's token rotations after it. A token's createSecret polls for the signer's value the same way as
  * a backstop, and the signer's first finishSecret re-mints nothing (a second RotateSecret would be refused).
  *
+ * Follow-ups are re-run until done: a version that became current carries the staging label MCPFOLLOWEDUP only once its
+ * tokens and services have followed. A retry of finishSecret (the version already current) or a `{ FollowUp: <ARN> }`
+ * invocation repeats what is missing, checking each token first (one already signed with the current key is left
+ * alone), and a failure is logged on a line starting with FOLLOW_UP_FAILED_MARKER. A pending version that can never pass
+ * testSecret (e.g. a token signed with a key that has moved since) loses its AWSPENDING label, on a line starting with
+ * STALE_PENDING_MARKER, so a later RotateSecret is not refused: docs/secrets.md, "When a rotation fails".
+ *
  * A secret tagged `mcp-secret-rotation=never` (the gateway's AUTH_ENCRYPTION_SECRET) is not rotated: Terraform invokes
  * the function once on apply with `{ GenerateOnce: <secret ARN> }` (aws_lambda_invocation), which puts a first
  * AWSCURRENT value when the secret has none and otherwise changes nothing. Rotation steps for it are refused.
@@ -38,7 +45,23 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
-import { AGENT_TOKEN_TAG_PREFIX, CLIENT_ID_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG } from "./contract";
+import {
+  AGENT_TOKEN_TAG_PREFIX,
+  CLIENT_ID_TAG,
+  FOLLOW_UP_FAILED_MARKER,
+  FOLLOWED_UP_STAGE,
+  GeneratedKind,
+  KIND_TAG,
+  LENGTH_TAG,
+  LIFETIME_TAG,
+  NEVER_ROTATED,
+  RESTART_SERVICE_TAG,
+  ROTATION_TAG,
+  SCOPES_TAG,
+  SIGNER_WAIT_SECONDS,
+  SIGNING_SECRET_TAG,
+  STALE_PENDING_MARKER,
+} from "./contract";
 import { jwtProblem, signHs256 } from "./jwt";
 
 export interface RotationEvent {
@@ -62,6 +85,43 @@ export interface WaitForCurrentEvent {
   /** ARN of the secret. */
   readonly WaitForCurrent: string;
 }
+
+/**
+ * An operator's re-run of the follow-ups of a secret's current version (docs/secrets.md, "When a rotation fails"):
+ * `aws lambda invoke --function-name mcp-<env>-rotate-secret --payload '{"FollowUp":"<secret ARN>"}'`. Does what
+ * finishSecret's retry would: nothing when they are done, otherwise the tokens and services that have not followed.
+ */
+export interface FollowUpEvent {
+  /** ARN of the secret. */
+  readonly FollowUp: string;
+}
+
+/** What the FollowUp invocation returns (never a value). */
+export interface FollowUpResult {
+  readonly secretId: string;
+  /** The current version, now followed up. */
+  readonly versionId: string;
+}
+
+/**
+ * The hourly re-check (an EventBridge rule, constructs/secrets.ts): follows up each listed secret's current version
+ * unless the label says it is done. A secret changed in the last FOLLOW_UP_SETTLE_MINUTES is left to the run that
+ * changed it, so the check does not race a finishSecret still at work.
+ */
+export interface FollowUpsEvent {
+  /** ARNs of the secrets that have follow-ups (tier signing secrets, secrets that restart a service). */
+  readonly FollowUps: readonly string[];
+}
+
+/** What the FollowUps invocation returns (never a value). */
+export interface FollowUpsResult {
+  readonly followedUp: readonly string[];
+  /** Not followed up this time: no current value yet, or changed too recently. */
+  readonly skipped: readonly string[];
+}
+
+/** Minutes a just-changed secret is left to the rotation that changed it before the hourly check follows it up. */
+export const FOLLOW_UP_SETTLE_MINUTES = 15;
 
 /** What the WaitForCurrent invocation returns (never a value). */
 export interface WaitForCurrentResult {
@@ -96,12 +156,15 @@ export type Spec =
       readonly lifetimeHours: number;
     };
 
-/** What else must happen when a secret's new version becomes current: the tokens it signs and the service holding it. */
+/** What else must happen when a secret's new version becomes current: the tokens it signs and the services holding it. */
 export interface Dependents {
   /** Names of the agent token secrets signed with this secret. */
   readonly agentTokens: readonly string[];
-  /** ARN of the ECS service whose tasks read this secret at start (tag `mcp-restart-service`). */
-  readonly service?: string;
+  /**
+   * ARNs of the ECS services whose tasks read this secret at start: tag `mcp-restart-service`, and one tag
+   * `mcp-restart-service:<id>` each where several services read it (the IBM i auth key pair, read by every tier).
+   */
+  readonly services: readonly string[];
 }
 
 /** Longest token lifetime accepted: the longest rotation interval (90 days) plus a week. */
@@ -110,22 +173,37 @@ const MAX_LIFETIME_HOURS = 97 * 24;
 export async function handler(event: RotationEvent): Promise<void>;
 export async function handler(event: GenerateOnceEvent): Promise<GenerateOnceResult>;
 export async function handler(event: WaitForCurrentEvent): Promise<WaitForCurrentResult>;
-export async function handler(event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent): Promise<void | GenerateOnceResult | WaitForCurrentResult> {
+export async function handler(event: FollowUpEvent): Promise<FollowUpResult>;
+export async function handler(event: FollowUpsEvent): Promise<FollowUpsResult>;
+export async function handler(
+  event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent | FollowUpEvent | FollowUpsEvent,
+): Promise<void | GenerateOnceResult | WaitForCurrentResult | FollowUpResult | FollowUpsResult> {
   if ("GenerateOnce" in event) return generateOnce(event.GenerateOnce);
   if ("WaitForCurrent" in event) return waitForCurrent(event.WaitForCurrent);
+  if ("FollowUp" in event) return followUpCurrent(event.FollowUp);
+  if ("FollowUps" in event) return followUpAll(event.FollowUps);
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
   const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  const tags = meta.Tags ?? [];
   // Before anything else: rotating it would make what the gateway encrypted with it unreadable.
-  if (neverRotated(meta.Tags ?? [])) throw new Error(`${secretId} is tagged ${ROTATION_TAG}=${NEVER_ROTATED}: it is generated once and never rotated (docs/secrets.md)`);
+  if (neverRotated(tags)) throw new Error(`${secretId} is tagged ${ROTATION_TAG}=${NEVER_ROTATED}: it is generated once and never rotated (docs/secrets.md)`);
   if (!meta.RotationEnabled) throw new Error(`rotation is not enabled for ${secretId}`);
   const stages = meta.VersionIdsToStages ?? {};
   if (!stages[token]) throw new Error(`version ${token} is not a version of ${secretId}`);
   if (stages[token].includes("AWSCURRENT")) {
+    // Secrets Manager's retry of a finishSecret that moved the stage and then failed: what hangs off the new value
+    // (re-minted tokens, restarted services) is repeated until it is done, recorded by the FOLLOWED_UP_STAGE label.
+    if (step === "finishSecret") return followUp(secretId, token, tags, stages);
     log("already-current", secretId, step);
     return;
   }
-  if (!stages[token].includes("AWSPENDING")) throw new Error(`version ${token} of ${secretId} is not AWSPENDING`);
-  const spec = specFromTags(meta.Tags ?? [], secretId);
+  if (!stages[token].includes("AWSPENDING")) {
+    // No label at all: the function cleared it as stale (below), or someone removed it. This rotation cannot go on
+    // (a version's value cannot change); a new RotateSecret is accepted, as no other version holds AWSPENDING.
+    if (!stages[token].length) throw new Error(`version ${token} of ${secretId} has no staging label (cleared as stale, or abandoned): start a new rotation with aws secretsmanager rotate-secret --secret-id ${secretId}`);
+    throw new Error(`version ${token} of ${secretId} is not AWSPENDING`);
+  }
+  const spec = specFromTags(tags, secretId);
 
   switch (step) {
     case "createSecret":
@@ -138,7 +216,7 @@ export async function handler(event: RotationEvent | GenerateOnceEvent | WaitFor
       return testSecret(secretId, token, spec);
     case "finishSecret":
       await finishSecret(secretId, token, stages);
-      return afterFinish(secretId, dependentsFromTags(meta.Tags ?? []), !Object.values(stages).some((s) => s.includes("AWSCURRENT")));
+      return followUp(secretId, token, tags, stages);
     default:
       throw new Error(`unknown rotation step ${String(step)}`);
   }
@@ -192,23 +270,72 @@ export function specFromTags(tags: Tags, secretId: string): Spec {
 }
 
 async function createSecret(secretId: string, token: string, spec: Spec): Promise<void> {
-  try {
-    await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: "AWSPENDING" }));
+  const existing = await valueOf(secretId, token, "AWSPENDING");
+  if (existing.found) {
+    // A retry of a rotation that already stored its value (Secrets Manager reuses the pending version). A value that
+    // can no longer pass testSecret (an agent JWT signed with a key that has moved since) would fail every retry:
+    // clear it so a new rotation can start.
+    const problem = await pendingProblem(spec, existing.value, secretId);
+    if (problem) await refuseStalePending(secretId, token, problem, "createSecret");
     log("pending-exists", secretId, "createSecret");
     return;
-  } catch (e) {
-    if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
   }
   const value = await generate(spec, token, secretId);
-  await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: value, VersionStages: ["AWSPENDING"] }));
+  try {
+    await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: value, VersionStages: ["AWSPENDING"] }));
+  } catch (e) {
+    // Two createSecret runs for one token (a retry while the first still ran): the first value stored wins, and a
+    // version's value never changes, so the second put is refused. The stored value is as good as ours.
+    if (errorName(e) !== "ResourceExistsException") throw e;
+    log("pending-created-concurrently", secretId, "createSecret");
+    return;
+  }
   log("created", secretId, "createSecret");
 }
 
-/** The agent token secrets and the ECS service a secret's tags name. */
+/** A version's value, or found=false when the version (with that stage) does not exist or holds no value. */
+async function valueOf(secretId: string, versionId: string, stage?: string): Promise<{ found: boolean; value?: string }> {
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId, VersionStage: stage }));
+    return { found: true, value: out.SecretString };
+  } catch (e) {
+    if (errorName(e) !== "ResourceNotFoundException") throw e;
+    return { found: false };
+  }
+}
+
+/** Why a pending value would fail testSecret, or undefined. Never includes the value. */
+async function pendingProblem(spec: Spec, value: string | undefined, secretId: string): Promise<string | undefined> {
+  if (spec.kind !== "agent-jwt") return checkValue(spec, value);
+  if (value === undefined) return "is missing";
+  return jwtProblem(value, await signingKey(spec.signingSecret, secretId), Math.floor(Date.now() / 1000));
+}
+
+/**
+ * A pending version that can never pass testSecret: Secrets Manager retries the rotation with the same version, and
+ * RotateSecret refuses a new one while it holds AWSPENDING ("A previous rotation isn't complete"). So the label is
+ * removed (the version is left without label, as AWS's own templates leave failed ones), a line with
+ * STALE_PENDING_MARKER is counted by a metric, and the step fails saying so; the next rotation (a new RotateSecret, by
+ * schedule, by a signing secret's follow-up or by hand) starts from a fresh version.
+ */
+async function refuseStalePending(secretId: string, version: string, problem: string, step: string): Promise<never> {
+  await clearStalePending(secretId, version, problem, step);
+  throw new Error(`pending value of ${secretId} ${problem}; its version ${version} can never pass, so its AWSPENDING label was removed: a new rotation starts afresh (aws secretsmanager rotate-secret --secret-id ${secretId}, or the next scheduled one)`);
+}
+
+async function clearStalePending(secretId: string, version: string, problem: string, step: string): Promise<void> {
+  await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: "AWSPENDING", RemoveFromVersionId: version }));
+  console.log(`${STALE_PENDING_MARKER} ${JSON.stringify({ event: "stale-pending-cleared", secretId, step, version, problem })}`);
+}
+
+const errorName = (e: unknown): string => (e as { name?: string }).name ?? "Error";
+
+/** The agent token secrets and the ECS services a secret's tags name. */
 export function dependentsFromTags(tags: Tags): Dependents {
+  const named = (match: (key: string) => boolean) => [...new Set(tags.filter((t) => t.Key && match(t.Key) && t.Value).map((t) => t.Value as string))].sort();
   return {
-    agentTokens: tags.filter((t) => t.Key?.startsWith(AGENT_TOKEN_TAG_PREFIX) && t.Value).map((t) => t.Value as string).sort(),
-    service: tags.find((t) => t.Key === RESTART_SERVICE_TAG)?.Value,
+    agentTokens: named((k) => k.startsWith(AGENT_TOKEN_TAG_PREFIX)),
+    services: named((k) => k === RESTART_SERVICE_TAG || k.startsWith(`${RESTART_SERVICE_TAG}:`)),
   };
 }
 
@@ -307,13 +434,9 @@ export async function generate(spec: Spec, token: string, secretId = "<the agent
 
 async function testSecret(secretId: string, token: string, spec: Spec): Promise<void> {
   const pending = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: "AWSPENDING" }));
-  const problem =
-    spec.kind === "agent-jwt"
-      ? pending.SecretString === undefined
-        ? "is missing"
-        : jwtProblem(pending.SecretString, await signingKey(spec.signingSecret, secretId), Math.floor(Date.now() / 1000))
-      : checkValue(spec, pending.SecretString);
-  if (problem) throw new Error(`pending value of ${secretId} ${problem}`);
+  const problem = await pendingProblem(spec, pending.SecretString, secretId);
+  // Deterministic: the same version fails every retry, and blocks every later rotation until it is cleared.
+  if (problem) await refuseStalePending(secretId, token, problem, "testSecret");
   log("tested", secretId, "testSecret");
 }
 
@@ -337,53 +460,161 @@ export function checkValue(spec: Extract<Spec, { length: number }>, value: strin
 }
 
 async function finishSecret(secretId: string, token: string, stages: Record<string, string[]>): Promise<void> {
-  const current = Object.entries(stages).find(([, s]) => s.includes("AWSCURRENT"))?.[0];
+  const current = holderOf(stages, "AWSCURRENT");
   if (current === token) return;
   await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: "AWSCURRENT", MoveToVersionId: token, RemoveFromVersionId: current }));
   log("finished", secretId, "finishSecret");
 }
 
+const holderOf = (stages: Record<string, string[]>, stage: string) => Object.entries(stages).find(([, s]) => s.includes(stage))?.[0];
+
 /**
- * After a secret's new version became current: re-mint every agent token it signs (a tier signing secret; their
- * createSecret reads the new AWSCURRENT), then restart the service whose tasks hold it (a tier, or the gateway) so they
- * load the new value. On the first value, and for a token whose rotation is not configured yet, nothing is re-minted:
- * the token's own first rotation signs with the current key. Every dependent is tried; then any
- * failure fails the step, which raises the rotation-error alarm (the new key is already current; rerun with
- * `aws secretsmanager rotate-secret` on the failed token, or `aws ecs update-service --force-new-deployment`).
+ * A version is a secret's first value when no other version is or was current (`stages` before or after
+ * finishSecret moved AWSCURRENT: the old current then holds AWSPREVIOUS).
  */
-async function afterFinish(secretId: string, dependents: Dependents, firstValue: boolean): Promise<void> {
-  if (firstValue && dependents.agentTokens.length) log("tokens-mint-their-own-first-value", secretId, "finishSecret");
+const isFirstValue = (stages: Record<string, string[]>, version: string) => !Object.entries(stages).some(([v, s]) => v !== version && (s.includes("AWSCURRENT") || s.includes("AWSPREVIOUS")));
+
+/** The FollowUp invocation: follows up the secret's current version (docs/secrets.md, "When a rotation fails"). */
+async function followUpCurrent(secretId: string): Promise<FollowUpResult> {
+  const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  const stages = meta.VersionIdsToStages ?? {};
+  const current = holderOf(stages, "AWSCURRENT");
+  if (!current) throw new Error(`${secretId} has no current version: nothing to follow up`);
+  await followUp(secretId, current, meta.Tags ?? [], stages, "followUp");
+  return { secretId, versionId: current };
+}
+
+/** The hourly check: every listed secret is tried; then the run fails naming those that did not follow (Errors alarm). */
+async function followUpAll(secretIds: readonly string[], now = Date.now()): Promise<FollowUpsResult> {
+  const followedUp: string[] = [];
+  const skipped: string[] = [];
   const failed: string[] = [];
-  // A first value (first apply): no token was minted with an older key, and each token's own first rotation mints
-  // with this one (createSecret waits for it). A RotateSecret now would be refused while that rotation runs.
-  for (const name of firstValue ? [] : dependents.agentTokens) {
+  for (const secretId of secretIds) {
     try {
-      const meta = await client.send(new DescribeSecretCommand({ SecretId: name }));
-      if (!meta.RotationEnabled) {
-        log("token-rotation-not-configured-yet", name, "finishSecret");
+      const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      const stages = meta.VersionIdsToStages ?? {};
+      const current = holderOf(stages, "AWSCURRENT");
+      const changed = meta.LastChangedDate?.getTime() ?? 0;
+      if (!current || now - changed < FOLLOW_UP_SETTLE_MINUTES * 60_000) {
+        log(current ? "follow-up-left-to-running-rotation" : "no-current-value-yet", secretId, "followUps");
+        skipped.push(secretId);
         continue;
       }
-      await client.send(new RotateSecretCommand({ SecretId: name }));
-      log("token-rotation-started", name, "finishSecret");
+      await followUp(secretId, current, meta.Tags ?? [], stages, "followUps");
+      followedUp.push(secretId);
     } catch (e) {
-      failed.push(`${name} (${(e as { name?: string }).name ?? "Error"})`);
+      failed.push(`${secretId} (${errorName(e)})`);
     }
   }
-  // A first value (first apply) has no predecessor any task could hold, and the service may not exist yet.
-  if (dependents.service && !firstValue) {
-    // service/<cluster>/<service>: UpdateService needs the cluster, or it assumes the account's "default" one.
-    const cluster = dependents.service.split(":service/")[1]?.split("/")[0];
+  if (failed.length) throw new Error(`follow-ups still missing for ${failed.join(", ")} (the ${FOLLOW_UP_FAILED_MARKER} lines above name each dependent); the next hourly check repeats them`);
+  return { followedUp, skipped };
+}
+
+/**
+ * What must follow `version` becoming current (the tokens the secret signs, the services holding it), unless the
+ * FOLLOWED_UP_STAGE label says it is done. Runs after finishSecret moves AWSCURRENT, on every retry of finishSecret
+ * and on a FollowUp invocation; each dependent is checked before it is touched, so a repeat re-mints only the tokens
+ * not yet signed with the current key. On success the label moves to `version`; on failure it stays where it was, a
+ * line starting with FOLLOW_UP_FAILED_MARKER names what did not follow (alarm secret-follow-ups-failed), and the step
+ * fails, so Secrets Manager retries it.
+ */
+async function followUp(secretId: string, version: string, tags: Tags, stages: Record<string, string[]>, step = "finishSecret"): Promise<void> {
+  const dependents = dependentsFromTags(tags);
+  if (!dependents.agentTokens.length && !dependents.services.length) return;
+  const done = stages[version]?.includes(FOLLOWED_UP_STAGE);
+  // Done means every dependent was started; a token rotation that then never ran (throttled: Lambda counts that as a
+  // throttle, not an error) still carries the old key. The hourly check therefore looks at the tokens of a followed-up
+  // version again (reads only, unless one is behind) and restarts nothing.
+  if (done && (step !== "followUps" || !dependents.agentTokens.length)) {
+    log("followed-up-already", secretId, step);
+    return;
+  }
+  const failed = await afterFinish(secretId, done ? { agentTokens: dependents.agentTokens, services: [] } : dependents, isFirstValue(stages, version));
+  if (failed.length) {
+    console.log(`${FOLLOW_UP_FAILED_MARKER} ${JSON.stringify({ event: "follow-up-failed", secretId, step, version, failed })}`);
+    throw new Error(
+      `${secretId}: version ${version} is current, but these did not follow it: ${failed.join(", ")}. Secrets Manager's retry of finishSecret repeats what is missing; to repeat it now: aws lambda invoke --function-name ${process.env.AWS_LAMBDA_FUNCTION_NAME ?? "mcp-<env>-rotate-secret"} --payload '{"FollowUp":"${secretId}"}' (docs/secrets.md)`,
+    );
+  }
+  if (done) return;
+  await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: FOLLOWED_UP_STAGE, MoveToVersionId: version, RemoveFromVersionId: holderOf(stages, FOLLOWED_UP_STAGE) }));
+  log("followed-up", secretId, step);
+}
+
+/** What a token's re-mint found: done already, under way with the current key, or started now. */
+type Remint = "not-configured" | "already-current-key" | "pending-current-key" | "started";
+
+/**
+ * Makes agent token `name` carry a JWT signed with the signing secret's current `key`: nothing when its current (or
+ * pending) version already verifies with it; otherwise RotateSecret, after clearing a pending version signed with an
+ * older key (it could never pass testSecret, and RotateSecret would be refused while it holds AWSPENDING).
+ */
+async function remint(name: string, key: () => Promise<string>): Promise<Remint> {
+  const meta = await client.send(new DescribeSecretCommand({ SecretId: name }));
+  if (!meta.RotationEnabled) return "not-configured";
+  const stages = meta.VersionIdsToStages ?? {};
+  const now = Math.floor(Date.now() / 1000);
+  const signedWithKey = async (version: string) => {
+    const { value } = await valueOf(name, version);
+    return value !== undefined && jwtProblem(value, await key(), now) === undefined;
+  };
+  const current = holderOf(stages, "AWSCURRENT");
+  if (current && (await signedWithKey(current))) return "already-current-key";
+  const pending = holderOf(stages, "AWSPENDING");
+  if (pending && pending !== current) {
+    if (await signedWithKey(pending)) return "pending-current-key";
+    await clearStalePending(name, pending, "was signed with a key that is no longer current", "finishSecret");
+  }
+  await client.send(new RotateSecretCommand({ SecretId: name }));
+  return "started";
+}
+
+/**
+ * After a secret's new version became current: re-mint every agent token it signs (a tier signing secret; their
+ * createSecret reads the new AWSCURRENT), then restart the services whose tasks hold it (a tier, the gateway, or every
+ * tier for the IBM i auth key pair) so they load the new value. On the first value nothing is re-minted or restarted:
+ * no token or task holds an older one, each token's own first rotation signs with the current key, and a RotateSecret
+ * would be refused while that rotation runs. Every dependent is tried; returns those that did not follow.
+ */
+async function afterFinish(secretId: string, dependents: Dependents, firstValue: boolean): Promise<string[]> {
+  if (firstValue) {
+    log("first-value-nothing-to-follow", secretId, "finishSecret");
+    return [];
+  }
+  const failed: string[] = [];
+  // The value that is now current, read once and only when a token has a version to check against it.
+  let read: Promise<string> | undefined;
+  const key = () =>
+    (read ??= client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: "AWSCURRENT" })).then((out) => {
+      if (!out?.SecretString) throw Object.assign(new Error(`${secretId} has no current value`), { name: "ResourceNotFoundException" });
+      return out.SecretString;
+    }));
+  for (const name of dependents.agentTokens) {
     try {
-      await ecs.send(new UpdateServiceCommand({ cluster, service: dependents.service, forceNewDeployment: true }));
-      log("service-redeployed", dependents.service, "finishSecret");
+      const outcome = await remint(name, key);
+      log(outcome === "not-configured" ? "token-rotation-not-configured-yet" : outcome === "started" ? "token-rotation-started" : `token-${outcome}`, name, "finishSecret");
     } catch (e) {
-      const name = (e as { name?: string }).name ?? "Error";
-      // No service, or one being deleted: no running task holds the old key.
-      if (name === "ServiceNotFoundException" || name === "ServiceNotActiveException") log("service-absent", dependents.service, "finishSecret");
-      else failed.push(`${dependents.service} (${name})`);
+      failed.push(`${name} (${errorName(e)})`);
     }
   }
-  if (failed.length) throw new Error(`${secretId} rotated, but these dependents did not follow: ${failed.join(", ")}`);
+  for (const service of dependents.services) {
+    // service/<cluster>/<service>: UpdateService needs the cluster, or it assumes the account's "default" one.
+    const cluster = /^arn:[\w-]+:ecs:[\w-]+:\d{12}:service\/([\w-]+)\/[\w-]+$/.exec(service)?.[1];
+    if (!cluster) {
+      failed.push(`${service} (not an ECS service ARN with its cluster: fix the ${RESTART_SERVICE_TAG} tag)`);
+      continue;
+    }
+    try {
+      await ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
+      log("service-redeployed", service, "finishSecret");
+    } catch (e) {
+      const name = errorName(e);
+      // No service, or one being deleted: no running task holds the old value.
+      if (name === "ServiceNotFoundException" || name === "ServiceNotActiveException") log("service-absent", service, "finishSecret");
+      else failed.push(`${service} (${name})`);
+    }
+  }
+  return failed;
 }
 
 /** One JSON line per step: secret ARN and step, never a value. */

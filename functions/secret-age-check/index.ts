@@ -12,9 +12,12 @@ const client = new SecretsManagerClient({});
 
 export interface Finding {
   readonly secretId: string;
-  readonly state: "fresh" | "stale" | "missing";
+  /** `error`: its metadata could not be read (the API error's name in `error`), so its age is unknown. */
+  readonly state: "fresh" | "stale" | "missing" | "error";
   /** Whole days since the current value was put; absent when there is none. */
   readonly ageDays?: number;
+  /** Name of the API error (e.g. AccessDeniedException), never its message: state "error" only. */
+  readonly error?: string;
 }
 
 /** The Lambda entry: Lambda calls it with (event, context), so the clock is read here, never taken as an argument. */
@@ -22,7 +25,11 @@ export async function handler(_event: unknown, _context?: unknown): Promise<Find
   return checkAll(new Date());
 }
 
-/** Checks every secret of SECRET_IDS against MAX_AGE_DAYS as of `now`, logging one line per secret. */
+/**
+ * Checks every secret of SECRET_IDS against MAX_AGE_DAYS as of `now`, logging one line per secret. A secret whose
+ * metadata cannot be read is logged with the marker too (state "error") and the others are still checked; then the
+ * run fails naming them, so the function's error alarm fires as well as the stale-secret one.
+ */
 export async function checkAll(now: Date): Promise<Finding[]> {
   const ids = JSON.parse(process.env.SECRET_IDS ?? "[]") as string[];
   const maxAgeDays = Number(process.env.MAX_AGE_DAYS);
@@ -30,11 +37,18 @@ export async function checkAll(now: Date): Promise<Finding[]> {
   if (!Number.isInteger(maxAgeDays) || maxAgeDays < 1) throw new Error(`MAX_AGE_DAYS ${process.env.MAX_AGE_DAYS} is not a whole number of days`);
   const findings: Finding[] = [];
   for (const secretId of ids) {
-    const finding = await check(secretId, maxAgeDays, now);
+    let finding: Finding;
+    try {
+      finding = await check(secretId, maxAgeDays, now);
+    } catch (e) {
+      finding = { secretId, state: "error", error: (e as { name?: string }).name ?? "Error" };
+    }
     findings.push(finding);
     const line = JSON.stringify({ ...finding, maxAgeDays });
     console.log(finding.state === "fresh" ? line : `${STALE_MARKER} ${line}`);
   }
+  const failed = findings.filter((f) => f.state === "error");
+  if (failed.length) throw new Error(`could not read the versions of ${failed.map((f) => `${f.secretId} (${f.error})`).join(", ")}; every other secret was checked (see the lines above)`);
   return findings;
 }
 

@@ -274,7 +274,11 @@ describe("Secrets", () => {
 
   it("checks daily that the secrets only people rotate are set and younger than rotationDays", () => {
     const fn = resourceAt(prod, "aws_lambda_function", "secrets/age-check/function");
-    expect(JSON.parse(fn.environment.variables.SECRET_IDS)).toEqual(["mcp/prod/model-api-key", "mcp/prod/ibmi-service-credentials"]);
+    // Every secret a person owns, the gateway admin password included: the kit seeds it, an operator changes it after.
+    const personOwned = prodStack.secrets.all.filter((s) => s.rotation.by === "person" || (s.rotation.by === "aws-once" && s.rotation.thenPerson)).map((s) => s.name);
+    expect(personOwned).toEqual(["mcp/prod/model-api-key", "mcp/prod/gateway-admin-password", "mcp/prod/ibmi-service-credentials"]);
+    expect(JSON.parse(fn.environment.variables.SECRET_IDS)).toEqual(personOwned);
+    expect(statements(prod, "secrets/age-check/role/policy").find((s) => s.Sid === "ReadVersionMetadata").Resource).toHaveLength(3);
     expect(fn.environment.variables.MAX_AGE_DAYS).toBe("30");
     expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     expect(statements(prod, "secrets/age-check/role/policy").find((s) => s.Sid === "ReadVersionMetadata")).toMatchObject({ Action: "secretsmanager:ListSecretVersionIds" });
@@ -284,6 +288,34 @@ describe("Secrets", () => {
     expect(resourceAt(prod, "aws_cloudwatch_log_metric_filter", "alerts/filter-stale-secrets").pattern).toBe('"MCP_SECRET_STALE"');
     expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-stale-secrets")).toMatchObject({ metric_name: "StaleSecrets", period: 86400, threshold: 1, treat_missing_data: "notBreaching" });
     expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-secret-rotation-errors")).toMatchObject({ namespace: "AWS/Lambda", metric_name: "Errors" });
+  });
+
+  it("re-checks hourly the follow-ups of every secret that has some (each tier signing secret, the gateway's JWT secret)", () => {
+    const target = resourceAt(prod, "aws_cloudwatch_event_target", "secrets/follow-up-target");
+    const signers = resources(prod, "aws_secretsmanager_secret").filter(([, r]) => String(r.name).includes("/tier-signing-secret/")).map(([id]) => `\${${id}.arn}`);
+    expect(signers.length).toBeGreaterThan(0);
+    const listed: string[] = JSON.parse(target.input).FollowUps;
+    expect(listed.filter((a) => !signers.includes(a))).toEqual([expect.stringMatching(ref("aws_secretsmanager_secret", "secrets_gateway-jwt-secret"))]);
+    expect(signers.filter((a) => !listed.includes(a))).toEqual([]);
+    expect(target.arn).toMatch(ref("aws_lambda_function", "secrets_rotation_function"));
+    expect(resourceAt(prod, "aws_cloudwatch_event_rule", "secrets/follow-up-schedule").schedule_expression).toBe("rate(1 hour)");
+    expect(resourceAt(prod, "aws_lambda_permission", "secrets/follow-up-invoke")).toMatchObject({ principal: "events.amazonaws.com", source_arn: expect.stringMatching(ref("aws_cloudwatch_event_rule", "secrets_follow-up-schedule")) });
+    // The alarm spans two hourly checks, so a follow-up that keeps failing keeps it raised.
+    expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-secret-follow-ups-failed").period).toBe(7200);
+  });
+
+  it("counts the rotation function's follow-up failures and cleared stale versions apart, each with its own alarm saying what failed", () => {
+    const rotationLogs = resourceAt(prod, "aws_lambda_function", "secrets/rotation/function").logging_config.log_group;
+    for (const [id, metric, marker] of [
+      ["secret-follow-ups-failed", "RotationFollowUpsFailed", "MCP_ROTATION_FOLLOW_UP_FAILED"],
+      ["secret-stale-pending-cleared", "StalePendingCleared", "MCP_ROTATION_STALE_PENDING_CLEARED"],
+    ]) {
+      const filter = resourceAt(prod, "aws_cloudwatch_log_metric_filter", `alerts/filter-${id}`);
+      expect(filter).toMatchObject({ pattern: `"${marker}"`, log_group_name: rotationLogs, metric_transformation: { name: metric } });
+      expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", `alerts/alarm-${id}`)).toMatchObject({ metric_name: metric, threshold: 1 });
+    }
+    expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-secret-follow-ups-failed").alarm_description).toContain(`aws lambda invoke --function-name mcp-prod-rotate-secret --payload '{"FollowUp":"<secret ARN>"}'`);
+    expect(resourceAt(prod, "aws_cloudwatch_metric_alarm", "alerts/alarm-secret-rotation-errors").alarm_description).not.toContain("keeps its old value");
   });
 
   it("outputs every secret's ARN and name, never a value", () => {
@@ -323,7 +355,13 @@ describe("Secrets", () => {
     const ibmi = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "ibmi")));
     const names = kitSecrets(ibmi.plan).map(([, s]) => s.name);
     expect(names).toContain("mcp/prod/ibmi-auth-key-pair");
-    expect(resourceAt(ibmi.plan, "aws_secretsmanager_secret", "secrets/ibmi-auth-key-pair").tags).toEqual({ "mcp-secret-kind": "rsa-key-pair" });
+    // Every tier loads the pair once per process (IBM/ibmi-mcp-server v0.5.1 packages/server/src/ibmi-mcp-server/auth/
+    // crypto.ts:32-63, loadKeyPair caches it; :167 refuses an envelope of another keyId): each rotation restarts them all.
+    const tierIds = ibmi.stack.mcp.tiers.map((t) => t.id);
+    expect(tierIds.length).toBeGreaterThan(1);
+    const restart = Object.fromEntries(tierIds.map((id) => [`mcp-restart-service:${id}`, `arn:aws:ecs:us-east-1:123456789012:service/mcp-prod/mcp-prod-${id}`]));
+    expect(resourceAt(ibmi.plan, "aws_secretsmanager_secret", "secrets/ibmi-auth-key-pair").tags).toEqual({ "mcp-secret-kind": "rsa-key-pair", ...restart });
+    expect(statements(ibmi.plan, "secrets/rotation/role/policy").find((s) => s.Sid === "RestartTiersOnSecretRotation")).toMatchObject({ Action: "ecs:UpdateService", Resource: Object.values(restart) });
     expect(resourceAt(ibmi.plan, "aws_secretsmanager_secret", "secrets/agent-token-ops").tags).toEqual({ "mcp-secret-kind": "token", "mcp-secret-length": "48" });
     // Built beside a dev stack's own Secrets: the service wiring takes no oauth mode yet.
     const stack = new McpStack(Testing.app(), cfg.dev);

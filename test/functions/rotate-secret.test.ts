@@ -301,7 +301,7 @@ describe("agent JWTs (jwt auth mode)", () => {
       sm.on(RotateSecretCommand, { SecretId: "mcp/dev/agent-token/monitoring" }).rejects(Object.assign(new Error("busy"), { name: "InvalidRequestException" }));
       ecsMock.on(UpdateServiceCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
       await expect(handler({ SecretId: SIGNING_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(
-        `${SIGNING_ARN} rotated, but these dependents did not follow: mcp/dev/agent-token/monitoring (InvalidRequestException), ${SERVICE_ARN} (AccessDeniedException)`,
+        `${SIGNING_ARN}: version ${TOKEN} is current, but these did not follow it: mcp/dev/agent-token/monitoring (InvalidRequestException), ${SERVICE_ARN} (AccessDeniedException)`,
       );
       expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(2);
     });
@@ -353,7 +353,11 @@ describe("the gateway's rotating secrets (JWT secret, admin password)", () => {
   it("makes the new value current, then forces a new deployment of exactly the gateway service in its cluster", async () => {
     gatewaySecret({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
     await handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
-    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: JWT_ARN, VersionStage: "AWSCURRENT", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD }]);
+    // Then, the redeploy done, the version is recorded as followed up.
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: JWT_ARN, VersionStage: "AWSCURRENT", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD },
+      { SecretId: JWT_ARN, VersionStage: "MCPFOLLOWEDUP", MoveToVersionId: TOKEN, RemoveFromVersionId: undefined },
+    ]);
     expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: "mcp-dev", service: GATEWAY_ARN, forceNewDeployment: true }]);
     expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
   });
@@ -371,7 +375,7 @@ describe("the gateway's rotating secrets (JWT secret, admin password)", () => {
   it("fails the step (rotation-error alarm) when the gateway cannot be redeployed", async () => {
     gatewaySecret({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
     ecsMock.on(UpdateServiceCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
-    await expect(handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`${JWT_ARN} rotated, but these dependents did not follow: ${GATEWAY_ARN} (AccessDeniedException)`);
+    await expect(handler({ SecretId: JWT_ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`${JWT_ARN}: version ${TOKEN} is current, but these did not follow it: ${GATEWAY_ARN} (AccessDeniedException)`);
   });
 });
 
@@ -418,5 +422,342 @@ describe("a never-rotated secret (the gateway's AUTH_ENCRYPTION_SECRET)", () => 
       expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
       expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
     }
+  });
+});
+
+/**
+ * The protocol's edges (issue 20): what Secrets Manager's retries, a timed-out or throttled run, a stale pending version
+ * and bad tags leave behind, and what the function then does. Every line the function logs is captured and checked for
+ * values.
+ */
+describe("the rotation protocol's edges", () => {
+  const SIGNER = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/tier-signing-secret/ro-61a3d8-GhIjKl";
+  const SERVICE = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-ro-61a3d8";
+  const OPS = "mcp/dev/agent-token/ops";
+  const MON = "mcp/dev/agent-token/monitoring";
+  const OPS_NEW = "22222222-3333-4444-8555-666666666666";
+  const SIGNER_TAGS = [
+    { Key: "mcp-secret-kind", Value: "token" },
+    { Key: "mcp-secret-length", Value: "64" },
+    { Key: "mcp-restart-service", Value: SERVICE },
+    { Key: "mcp-agent-token:ops", Value: OPS },
+    { Key: "mcp-agent-token:monitoring", Value: MON },
+  ];
+  const JWT_TAGS = (client: string) => [
+    { Key: "mcp-secret-kind", Value: "agent-jwt" },
+    { Key: "mcp-signing-secret", Value: SIGNER },
+    { Key: "mcp-token-client-id", Value: client },
+    { Key: "mcp-token-scopes", Value: "performance" },
+    { Key: "mcp-token-lifetime-hours", Value: "216" },
+  ];
+  // Made per run, never stored: the tier's key before and after the rotation.
+  const oldKey = randomBytes(32).toString("hex");
+  const newKey = randomBytes(32).toString("hex");
+  const jwtSpec = (client: string) => specFromTags(JWT_TAGS(client), "t") as Extract<Spec, { kind: "agent-jwt" }>;
+  /** Every value a test makes; no log line or error may contain one. */
+  const values: string[] = [oldKey, newKey];
+  const jwt = (client: string, key: string) => {
+    const v = mintAgentToken(jwtSpec(client), key);
+    values.push(v);
+    return v;
+  };
+  let lines: string[];
+  const error = (name: string, message = name) => Object.assign(new Error(message), { name });
+
+  beforeEach(() => {
+    sm.reset();
+    ecsMock.reset();
+    lines = [];
+    jest.spyOn(console, "log").mockImplementation((l: unknown) => void lines.push(String(l)));
+  });
+  afterEach(() => {
+    for (const v of values) for (const l of lines) expect(l).not.toContain(v);
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+  });
+
+  /** The signer after finishSecret moved AWSCURRENT: the new key is current, the old one previous. */
+  const signerMoved = (extra: string[] = []) => {
+    sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING", ...extra], [OLD]: ["AWSPREVIOUS"] }, Tags: SIGNER_TAGS });
+    sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
+  };
+  /** A token secret with its current (and pending) value signed with the given keys. */
+  const tokenState = (name: string, client: string, currentKey: string, pendingKey?: string) => {
+    const stages: Record<string, string[]> = { [`${client}-cur`]: ["AWSCURRENT"] };
+    if (pendingKey) stages[`${client}-pen`] = ["AWSPENDING"];
+    sm.on(DescribeSecretCommand, { SecretId: name }).resolves({ Name: name, RotationEnabled: true, VersionIdsToStages: stages });
+    sm.on(GetSecretValueCommand, { SecretId: name, VersionId: `${client}-cur` }).resolves({ SecretString: jwt(client, currentKey) });
+    if (pendingKey) sm.on(GetSecretValueCommand, { SecretId: name, VersionId: `${client}-pen` }).resolves({ SecretString: jwt(client, pendingKey) });
+  };
+  const stageMoves = () => sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input);
+
+  describe("follow-ups re-run until done", () => {
+    it("a retry of finishSecret after a throttled UpdateService repeats the restart, re-mints nothing already signed with the new key, then records the version as followed up", async () => {
+      // First run: the stage moves, both tokens re-mint, the restart is throttled.
+      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, Tags: SIGNER_TAGS });
+      sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
+      tokenState(OPS, "ops", oldKey);
+      tokenState(MON, "monitoring", oldKey);
+      ecsMock.on(UpdateServiceCommand).rejects(error("ThrottlingException", "Rate exceeded"));
+      await expect(handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(
+        `${SIGNER}: version ${TOKEN} is current, but these did not follow it: ${SERVICE} (ThrottlingException). Secrets Manager's retry of finishSecret repeats what is missing; to repeat it now: aws lambda invoke --function-name mcp-<env>-rotate-secret --payload '{"FollowUp":"${SIGNER}"}' (docs/secrets.md)`,
+      );
+      expect(stageMoves()).toEqual([{ SecretId: SIGNER, VersionStage: "AWSCURRENT", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD }]);
+      expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(2);
+      const failedLine = lines.find((l) => l.startsWith("MCP_ROTATION_FOLLOW_UP_FAILED "));
+      expect(JSON.parse(failedLine!.slice("MCP_ROTATION_FOLLOW_UP_FAILED ".length))).toEqual({ event: "follow-up-failed", secretId: SIGNER, step: "finishSecret", version: TOKEN, failed: [`${SERVICE} (ThrottlingException)`] });
+
+      // Retry: the version is current now; both tokens carry the new key (their rotations ran); only the restart is left.
+      sm.reset();
+      ecsMock.reset();
+      signerMoved();
+      tokenState(OPS, "ops", newKey);
+      tokenState(MON, "monitoring", newKey);
+      await handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
+      expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: "mcp-dev", service: SERVICE, forceNewDeployment: true }]);
+      expect(stageMoves()).toEqual([{ SecretId: SIGNER, VersionStage: "MCPFOLLOWEDUP", MoveToVersionId: TOKEN, RemoveFromVersionId: undefined }]);
+
+      // A third call (another retry, or an operator's FollowUp) finds the label and touches nothing.
+      sm.reset();
+      ecsMock.reset();
+      signerMoved(["MCPFOLLOWEDUP"]);
+      await handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      await expect(handler({ FollowUp: SIGNER })).resolves.toEqual({ secretId: SIGNER, versionId: TOKEN });
+      expect(sm.calls().map((c) => c.args[0].constructor.name)).toEqual(["DescribeSecretCommand", "DescribeSecretCommand"]);
+      expect(ecsMock.calls()).toHaveLength(0);
+    });
+
+    it("after a run that timed out mid-cascade, re-mints only the tokens still on the old key and moves the label from the previous version", async () => {
+      // The timed-out run moved the stage and started ops's re-mint (done since); monitoring was never reached.
+      signerMoved();
+      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING"], [OLD]: ["AWSPREVIOUS", "MCPFOLLOWEDUP"] }, Tags: SIGNER_TAGS });
+      tokenState(OPS, "ops", newKey);
+      tokenState(MON, "monitoring", oldKey);
+      await expect(handler({ FollowUp: SIGNER })).resolves.toEqual({ secretId: SIGNER, versionId: TOKEN });
+      expect(sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: MON }]);
+      expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+      expect(stageMoves()).toEqual([{ SecretId: SIGNER, VersionStage: "MCPFOLLOWEDUP", MoveToVersionId: TOKEN, RemoveFromVersionId: OLD }]);
+      // The key was read once for both tokens.
+      expect(sm.commandCalls(GetSecretValueCommand, { SecretId: SIGNER })).toHaveLength(1);
+    });
+
+    it("leaves a token whose pending version already carries the new key to its own rotation, and clears one signed with the old key before re-minting", async () => {
+      signerMoved();
+      tokenState(OPS, "ops", oldKey, newKey);
+      tokenState(MON, "monitoring", oldKey, oldKey);
+      await handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      expect(sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: MON }]);
+      expect(stageMoves()).toEqual([
+        { SecretId: MON, VersionStage: "AWSPENDING", RemoveFromVersionId: "monitoring-pen" },
+        { SecretId: SIGNER, VersionStage: "MCPFOLLOWEDUP", MoveToVersionId: TOKEN, RemoveFromVersionId: undefined },
+      ]);
+      expect(lines.filter((l) => l.startsWith("MCP_ROTATION_STALE_PENDING_CLEARED ")).map((l) => JSON.parse(l.split(" ").slice(1).join(" ")))).toEqual([
+        { event: "stale-pending-cleared", secretId: MON, step: "finishSecret", version: "monitoring-pen", problem: "was signed with a key that is no longer current" },
+      ]);
+    });
+
+    it("the hourly check follows up every listed secret not done, leaves a just-changed one to its own run, tries all and then fails naming the rest", async () => {
+      const GATEWAY_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/gateway-jwt-secret-MnOpQr";
+      const GATEWAY = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-gateway";
+      const FRESH = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/tier-signing-secret/rw-0b1c2d-MnOpQr";
+      const NEW = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/tier-signing-secret/new-0c1d2e-StUvWx";
+      const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+      // The signer: its restart failed an hour ago; its tokens carry the new key.
+      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, LastChangedDate: hoursAgo(1), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING"], [OLD]: ["AWSPREVIOUS"] }, Tags: SIGNER_TAGS });
+      sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
+      tokenState(OPS, "ops", newKey);
+      tokenState(MON, "monitoring", newKey);
+      // The gateway's secret: done already. Another signer: rotated a minute ago (its finishSecret may still run). A new
+      // tier's signer: no value yet (first apply).
+      sm.on(DescribeSecretCommand, { SecretId: GATEWAY_SECRET }).resolves({ LastChangedDate: hoursAgo(30), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "MCPFOLLOWEDUP"] }, Tags: [{ Key: "mcp-restart-service", Value: GATEWAY }] });
+      sm.on(DescribeSecretCommand, { SecretId: FRESH }).resolves({ LastChangedDate: new Date(Date.now() - 60_000), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT"] }, Tags: SIGNER_TAGS });
+      sm.on(DescribeSecretCommand, { SecretId: NEW }).resolves({ VersionIdsToStages: {}, Tags: SIGNER_TAGS });
+      ecsMock.on(UpdateServiceCommand).rejectsOnce(error("ThrottlingException")).resolves({});
+      await expect(handler({ FollowUps: [SIGNER, GATEWAY_SECRET, FRESH, NEW] })).rejects.toThrow(
+        `follow-ups still missing for ${SIGNER} (Error) (the MCP_ROTATION_FOLLOW_UP_FAILED lines above name each dependent); the next hourly check repeats them`,
+      );
+      expect(sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input.SecretId)).toEqual([SIGNER, MON, OPS, GATEWAY_SECRET, FRESH, NEW]);
+      expect(lines.some((l) => l.startsWith(`MCP_ROTATION_FOLLOW_UP_FAILED {"event":"follow-up-failed","secretId":"${SIGNER}","step":"followUps"`))).toBe(true);
+      // The next hour: the restart goes through and the version is recorded.
+      await expect(handler({ FollowUps: [SIGNER, GATEWAY_SECRET, FRESH, NEW] })).resolves.toEqual({ followedUp: [SIGNER, GATEWAY_SECRET], skipped: [FRESH, NEW] });
+      expect(stageMoves()).toEqual([{ SecretId: SIGNER, VersionStage: "MCPFOLLOWEDUP", MoveToVersionId: TOKEN, RemoveFromVersionId: undefined }]);
+      expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input.service)).toEqual([SERVICE, SERVICE]);
+    });
+
+    it("the hourly check re-mints a token of a followed-up version that is still on the old key (its rotation was throttled), restarting nothing", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, LastChangedDate: new Date(Date.now() - 3_600_000), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING", "MCPFOLLOWEDUP"], [OLD]: ["AWSPREVIOUS"] }, Tags: SIGNER_TAGS });
+      sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
+      tokenState(OPS, "ops", newKey);
+      tokenState(MON, "monitoring", oldKey);
+      await expect(handler({ FollowUps: [SIGNER] })).resolves.toEqual({ followedUp: [SIGNER], skipped: [] });
+      expect(sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: MON }]);
+      expect(ecsMock.calls()).toHaveLength(0);
+      expect(stageMoves()).toEqual([]);
+      // Retries of finishSecret and the operator's FollowUp trust the label.
+      sm.resetHistory();
+      await handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      await handler({ FollowUp: SIGNER });
+      expect(sm.commandCalls(RotateSecretCommand)).toHaveLength(0);
+    });
+
+    it("names a restart tag that holds no ECS service ARN as what did not follow, calling nothing with it", async () => {
+      sm.on(DescribeSecretCommand, { SecretId: ARN }).resolves({ ARN, RotationEnabled: true, VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, Tags: [...TOKEN_TAGS, { Key: "mcp-restart-service", Value: "mcp-dev-gateway" }] });
+      await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" })).rejects.toThrow(`but these did not follow it: mcp-dev-gateway (not an ECS service ARN with its cluster: fix the mcp-restart-service tag)`);
+      expect(ecsMock.calls()).toHaveLength(0);
+    });
+
+    it("restarts every service a secret names (the IBM i auth key pair: one mcp-restart-service:<tier> tag per tier)", async () => {
+      const TIER_B = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-rw-0b1c2d";
+      sm.on(DescribeSecretCommand, { SecretId: ARN }).resolves({
+        ARN,
+        RotationEnabled: true,
+        VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] },
+        Tags: [{ Key: "mcp-secret-kind", Value: "rsa-key-pair" }, { Key: "mcp-restart-service:ro-61a3d8", Value: SERVICE }, { Key: "mcp-restart-service:rw-0b1c2d", Value: TIER_B }],
+      });
+      await handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+      expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input.service)).toEqual([SERVICE, TIER_B]);
+      expect(stageMoves().map((m) => m.VersionStage)).toEqual(["AWSCURRENT", "MCPFOLLOWEDUP"]);
+    });
+  });
+
+  it("does nothing at any step for a version that is already current, but repeats unfinished follow-ups at finishSecret", async () => {
+    for (const Step of ["createSecret", "setSecret", "testSecret"] as const) {
+      sm.reset();
+      signerMoved();
+      await handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step });
+      expect(sm.calls()).toHaveLength(1);
+      expect(ecsMock.calls()).toHaveLength(0);
+    }
+    sm.reset();
+    signerMoved();
+    tokenState(OPS, "ops", newKey);
+    tokenState(MON, "monitoring", newKey);
+    await handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" });
+    expect(stageMoves().map((m) => m.VersionStage)).toEqual(["MCPFOLLOWEDUP"]);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    // A secret nothing hangs off needs no record.
+    sm.reset();
+    describe_({ [TOKEN]: ["AWSCURRENT", "AWSPENDING"], [OLD]: ["AWSPREVIOUS"] });
+    await handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
+    expect(sm.calls()).toHaveLength(1);
+  });
+
+  describe("a stale pending version", () => {
+    const TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/agent-token/ops-AbCdEf";
+    const pendingToken = (value: string) => {
+      sm.on(DescribeSecretCommand, { SecretId: TOKEN_ARN }).resolves({ ARN: TOKEN_ARN, RotationEnabled: true, VersionIdsToStages: { [OPS_NEW]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, Tags: JWT_TAGS("ops") });
+      sm.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).resolves({ SecretString: value });
+      sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
+    };
+    const cleared = `pending value of ${TOKEN_ARN} has a signature that does not verify with the tier's signing secret; its version ${OPS_NEW} can never pass, so its AWSPENDING label was removed: a new rotation starts afresh (aws secretsmanager rotate-secret --secret-id ${TOKEN_ARN}, or the next scheduled one)`;
+
+    it("testSecret of a token minted with the key that has since rotated: removes AWSPENDING, counts it, and says what happens next", async () => {
+      pendingToken(jwt("ops", oldKey));
+      await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: OPS_NEW, Step: "testSecret" })).rejects.toThrow(cleared);
+      expect(stageMoves()).toEqual([{ SecretId: TOKEN_ARN, VersionStage: "AWSPENDING", RemoveFromVersionId: OPS_NEW }]);
+      expect(lines.filter((l) => l.startsWith("MCP_ROTATION_STALE_PENDING_CLEARED "))).toHaveLength(1);
+    });
+
+    it("createSecret retried on such a version clears it too, instead of reporting it exists", async () => {
+      pendingToken(jwt("ops", oldKey));
+      await expect(handler({ SecretId: TOKEN_ARN, ClientRequestToken: OPS_NEW, Step: "createSecret" })).rejects.toThrow(cleared);
+      expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+      expect(stageMoves()).toHaveLength(1);
+    });
+
+    it("keeps a retried pending version that still verifies", async () => {
+      pendingToken(jwt("ops", newKey));
+      await handler({ SecretId: TOKEN_ARN, ClientRequestToken: OPS_NEW, Step: "createSecret" });
+      await handler({ SecretId: TOKEN_ARN, ClientRequestToken: OPS_NEW, Step: "testSecret" });
+      expect(stageMoves()).toEqual([]);
+      expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    });
+
+    it("clears a random value of the wrong shape the same way (an operator's put, or a changed length tag)", async () => {
+      describe_({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
+      sm.on(GetSecretValueCommand).resolves({ SecretString: "short-value" });
+      await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "testSecret" })).rejects.toThrow(`pending value of ${ARN} is not 48 letters and digits; its version ${TOKEN} can never pass`);
+      expect(stageMoves()).toEqual([{ SecretId: ARN, VersionStage: "AWSPENDING", RemoveFromVersionId: TOKEN }]);
+    });
+
+    it("refuses a retry of the cleared version with the command that starts a new rotation", async () => {
+      describe_({ [TOKEN]: [], [OLD]: ["AWSCURRENT"] });
+      for (const Step of ["createSecret", "testSecret", "finishSecret"] as const) {
+        await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step })).rejects.toThrow(
+          `version ${TOKEN} of ${ARN} has no staging label (cleared as stale, or abandoned): start a new rotation with aws secretsmanager rotate-secret --secret-id ${ARN}`,
+        );
+      }
+      expect(stageMoves()).toEqual([]);
+    });
+  });
+
+  it("two concurrent createSecret runs for one version: the second put is refused and the step still succeeds with the first value", async () => {
+    describe_({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] });
+    sm.on(GetSecretValueCommand).rejects(notFound());
+    sm.on(GetRandomPasswordCommand).resolves({ RandomPassword: FAKE_TOKEN });
+    sm.on(PutSecretValueCommand).rejects(error("ResourceExistsException", "You can't modify an existing version, you can only create new ones."));
+    await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).resolves.toBeUndefined();
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(["pending-created-concurrently"]);
+    values.push(FAKE_TOKEN);
+    // Anything else a put may answer still fails the step.
+    sm.on(PutSecretValueCommand).rejects(error("ThrottlingException"));
+    await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).rejects.toThrow("ThrottlingException");
+  });
+
+  it("refuses every step, before any write, when the tags do not say what to generate", async () => {
+    const bad: [{ Key: string; Value: string }[], string][] = [
+      [[{ Key: "mcp-secret-length", Value: "64" }], `${ARN} has no valid mcp-secret-kind tag (got undefined); this function rotates only secrets the kit generates`],
+      [[{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "12" }], `${ARN}: mcp-secret-length must be 32 to 4096`],
+      [JWT_TAGS("ops").filter((t) => t.Key !== "mcp-signing-secret"), `${ARN}: mcp-signing-secret must hold the ARN of the tier signing secret`],
+      [JWT_TAGS("ops").map((t) => (t.Key === "mcp-token-lifetime-hours" ? { ...t, Value: "forever" } : t)), `${ARN}: mcp-token-lifetime-hours must be 1 to 2328`],
+    ];
+    for (const [tags, message] of bad) {
+      for (const Step of ["createSecret", "setSecret", "testSecret", "finishSecret"] as const) {
+        sm.reset();
+        describe_({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, tags);
+        await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step })).rejects.toThrow(message);
+        expect(sm.calls()).toHaveLength(1);
+      }
+    }
+  });
+
+  it("never logs or throws a value: a full rotation of every kind, generate-once, follow-ups and a cleared version", async () => {
+    const messages: string[] = [];
+    const run = async (p: Promise<unknown>) => p.catch((e: Error) => void messages.push(e.message));
+    for (const [kind, length] of [["token", "48"], ["password", "32"], ["rsa-key-pair", undefined]] as const) {
+      const tags = [{ Key: "mcp-secret-kind", Value: kind }, ...(length ? [{ Key: "mcp-secret-length", Value: length }] : [])];
+      sm.reset();
+      const random = kind === "token" ? FAKE_TOKEN : "Ab3-".repeat(8);
+      values.push(random);
+      sm.on(GetRandomPasswordCommand).resolves({ RandomPassword: random });
+      describe_({ [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] }, tags);
+      sm.on(GetSecretValueCommand).rejects(notFound());
+      await run(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "createSecret" }));
+      const stored = sm.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString as string;
+      values.push(stored, ...(kind === "rsa-key-pair" ? Object.values(JSON.parse(stored) as Record<string, string>).filter((v) => v.includes("KEY")) : []));
+      sm.on(GetSecretValueCommand).resolves({ SecretString: stored });
+      await run(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "testSecret" }));
+      // And a broken one: a value one character short.
+      sm.on(GetSecretValueCommand).resolves({ SecretString: stored.slice(1) });
+      values.push(stored.slice(1));
+      await run(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "testSecret" }));
+      await run(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" }));
+    }
+    sm.reset();
+    const once = "c".repeat(32) + "D".repeat(16) + "5".repeat(16);
+    values.push(once);
+    sm.on(DescribeSecretCommand).resolves({ ARN, RotationEnabled: false, VersionIdsToStages: {}, Tags: [{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "64" }, { Key: "mcp-secret-rotation", Value: "never" }] });
+    sm.on(GetRandomPasswordCommand).resolves({ RandomPassword: once });
+    await run(handler({ GenerateOnce: ARN }));
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(1);
+    sm.reset();
+    signerMoved();
+    tokenState(OPS, "ops", oldKey, oldKey);
+    tokenState(MON, "monitoring", oldKey);
+    ecsMock.on(UpdateServiceCommand).rejects(error("AccessDeniedException"));
+    await run(handler({ SecretId: SIGNER, ClientRequestToken: TOKEN, Step: "finishSecret" }));
+    expect(lines.length).toBeGreaterThan(10);
+    expect(messages.length).toBeGreaterThan(3);
+    for (const v of values) for (const m of messages) expect(m).not.toContain(v);
   });
 });

@@ -47,6 +47,25 @@ describe("secret age check", () => {
     expect(findings[0]).toEqual({ secretId: "mcp/dev/model-api-key", state: "fresh", ageDays: 30 });
   });
 
+  it("reports every secret it cannot read and still checks the others, then fails naming them (error alarm too)", async () => {
+    process.env.SECRET_IDS = JSON.stringify(["mcp/dev/model-api-key", "mcp/dev/gateway-admin-password", "mcp/dev/ibmi-service-credentials"]);
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).rejects(Object.assign(new Error("User: arn:aws:sts::123456789012:assumed-role/x is not authorized"), { name: "AccessDeniedException" }));
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/gateway-admin-password" }).resolves({ Versions: [{ VersionId: "v", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(45) }] });
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/ibmi-service-credentials" }).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+    await expect(checkAll(NOW)).rejects.toThrow(
+      "could not read the versions of mcp/dev/model-api-key (AccessDeniedException), mcp/dev/ibmi-service-credentials (ThrottlingException); every other secret was checked (see the lines above)",
+    );
+    expect(sm.commandCalls(ListSecretVersionIdsCommand)).toHaveLength(3);
+    expect(lines.map((l) => JSON.parse(l.replace(/^MCP_SECRET_STALE /, "")))).toEqual([
+      { secretId: "mcp/dev/model-api-key", state: "error", error: "AccessDeniedException", maxAgeDays: 30 },
+      { secretId: "mcp/dev/gateway-admin-password", state: "stale", ageDays: 45, maxAgeDays: 30 },
+      { secretId: "mcp/dev/ibmi-service-credentials", state: "error", error: "ThrottlingException", maxAgeDays: 30 },
+    ]);
+    // Each is counted by the stale-secret filter; the API's message (which names principals) is not logged.
+    expect(lines.every((l) => matches(STALE_MARKER_TERM, `2026-11-26T00:00:01.000Z\tabc\tINFO\t${l}`))).toBe(true);
+    expect(lines.join("\n")).not.toContain("not authorized");
+  });
+
   it("fails loudly when misconfigured, so its error alarm fires", async () => {
     process.env.SECRET_IDS = "[]";
     await expect(checkAll(NOW)).rejects.toThrow("SECRET_IDS lists no secret");
