@@ -354,8 +354,11 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
   const tierFindings = tierChecks(cfg.agents, catalogue, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
   for (const f of tierFindings) add(f.path, f.problem, f.fix);
+  // A jwt tier's key rotation re-mints all its groups' tokens at once: one execution each, plus the rotation itself.
+  let largestJwtTier = 0;
   if (srv.authMode === "jwt" && tierFindings.length === 0) {
     for (const tier of planTiers(cfg.agents, catalogue)) {
+      largestJwtTier = Math.max(largestJwtTier, tier.agents.length);
       if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) add(["agents"], `gives ${tier.agents.length} agent groups the same grant (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}); in jwt mode one tier serves at most ${MAX_AGENTS_PER_JWT_TIER}, because its signing secret lists their tokens in its tags`, `merge groups whose hosts can share a token, or split them across grants of at most ${MAX_AGENTS_PER_JWT_TIER} groups`);
     }
   }
@@ -375,12 +378,13 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (lock && lock.days > days) add(["logs", "objectLock", "days"], `locks archived logs ${lock.days} days, longer than logs.retentionDays ${days}, so the lifecycle could not expire them`, `set ${days} or fewer, or raise logs.retentionDays`);
   if (cfg.secrets.rotationDays > 90) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is 90`, "set 90 or fewer (30 is the default)");
   const reserved = cfg.functions.reservedConcurrency;
-  if (reserved > 0 && reserved < MIN_RESERVED_CONCURRENCY) {
-    add(
-      ["functions", "reservedConcurrency"],
-      `reserves ${reserved} executions per function, fewer than the first apply needs at once: Terraform runs up to ${TERRAFORM_PARALLELISM} synchronous invocations of the rotation function in parallel (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own; throttled, the waits time out and the apply fails`,
-      `set 0 (no reservation, the default) or ${MIN_RESERVED_CONCURRENCY} or more`,
-    );
+  const needed = Math.max(MIN_RESERVED_CONCURRENCY, largestJwtTier + 1);
+  if (reserved > 0 && reserved < needed) {
+    const why =
+      needed > MIN_RESERVED_CONCURRENCY
+        ? `a tier signing key's rotation re-mints its ${largestJwtTier} agent tokens at once, one execution each besides its own`
+        : `Terraform runs up to ${TERRAFORM_PARALLELISM} synchronous invocations of the rotation function in parallel on the first apply (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own`;
+    add(["functions", "reservedConcurrency"], `reserves ${reserved} executions per function, fewer than the rotation function needs at once: ${why}; throttled, rotations fail or the apply does`, `set 0 (no reservation, the default) or ${needed} or more`);
   }
 
   out.push(...accessChecks(cfg));

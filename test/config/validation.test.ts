@@ -68,7 +68,7 @@ describe("each bad input is reported with file, path, value and fix", () => {
       "a reservation too small for the first apply's parallel first-value waits",
       "dev",
       (c) => (c.functions = { reservedConcurrency: 3 }),
-      "config/dev.json: functions.reservedConcurrency: reserves 3 executions per function, fewer than the first apply needs at once: Terraform runs up to 10 synchronous invocations of the rotation function in parallel (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own; throttled, the waits time out and the apply fails (got 3). Fix: set 0 (no reservation, the default) or 11 or more.",
+      "config/dev.json: functions.reservedConcurrency: reserves 3 executions per function, fewer than the rotation function needs at once: Terraform runs up to 10 synchronous invocations of the rotation function in parallel on the first apply (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own; throttled, rotations fail or the apply does (got 3). Fix: set 0 (no reservation, the default) or 11 or more.",
     ],
     ["not a Fargate size", "dev", (c) => (c.mcpServer.memory = 1536), "config/dev.json: mcpServer.memory: 1536 MiB is not accepted by Fargate with cpu 512 (got 1536). Fix: use one of 1024, 2048, 3072, 4096."],
     ["certificate in another region", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), 'config/staging.json: tls.certificateArn: is in region eu-west-1 but the stack deploys to us-east-1; a load balancer can use only certificates of its own region (got "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"). Fix: import or request the certificate in us-east-1.'],
@@ -215,5 +215,15 @@ describe("functions.reservedConcurrency", () => {
     expect(problems("dev", (c) => (c.functions = { reservedConcurrency: 0 }))).toEqual([]);
     expect(problems("dev", (c) => (c.functions = { reservedConcurrency: 11 }))).toEqual([]);
     expect(problems("dev", (c) => (c.functions = { reservedConcurrency: 10 }))).toHaveLength(1);
+  });
+
+  it("asks a jwt estate for the largest tier's re-mint cascade: its groups plus one", () => {
+    const big = (c: any) => {
+      c.agents = Array.from({ length: 30 }, (_, i) => ({ ...c.agents[0], name: `agent-${i}`, cidrs: [`10.99.${i}.0/28`], toolsets: ["performance"], readOnly: true, tokenReader: undefined }));
+    };
+    expect(problems("dev", (c) => (big(c), (c.functions = { reservedConcurrency: 31 })))).toEqual([]);
+    expect(problems("dev", (c) => (big(c), (c.functions = { reservedConcurrency: 20 })))).toEqual([
+      "config/dev.json: functions.reservedConcurrency: reserves 20 executions per function, fewer than the rotation function needs at once: a tier signing key's rotation re-mints its 30 agent tokens at once, one execution each besides its own; throttled, rotations fail or the apply does (got 20). Fix: set 0 (no reservation, the default) or 31 or more.",
+    ]);
   });
 });
