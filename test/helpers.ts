@@ -12,9 +12,11 @@ export { resourceAt, resources } from "./plans";
 /**
  * Synthesizes one stack (aspects and validations run) and returns it with its Terraform JSON exactly as
  * `cdk.tf.json` would hold it, `//` metadata included (Testing.synth strips it, and suppressions live there).
+ * `extend` adds to the stack before synthesis (e.g. a role granted a secret).
  */
-export function synthStack(config: McpConfig): { stack: McpStack; plan: TerraformJson } {
+export function synthStack(config: McpConfig, extend: (stack: McpStack) => void = () => undefined): { stack: McpStack; plan: TerraformJson } {
   const stack = new McpStack(Testing.app(), config);
+  extend(stack);
   invokeAspects(stack);
   stack.runAllValidations();
   const plan = JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson;

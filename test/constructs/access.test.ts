@@ -1,5 +1,3 @@
-import { Testing } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { McpConfig } from "../../config/schema";
 import { AgentTokenReader } from "../../constructs/agent-token-readers";
 import { EncryptionKey } from "../../constructs/encryption-key";
@@ -20,13 +18,7 @@ const sid = (statements: any[], id: string) => {
 const roleArnRef = (plan: TerraformJson, pathSuffix: string) => `\${aws_iam_role.${resources(plan, "aws_iam_role").find(([, r]) => String(r["//"].metadata.path).endsWith(pathSuffix))![0].split(".")[1]}.arn}`;
 const secretArnRef = (plan: TerraformJson, key: string) => `\${aws_secretsmanager_secret.${resources(plan, "aws_secretsmanager_secret").find(([, r]) => String(r["//"].metadata.path).endsWith(`secrets/${key}`))![0].split(".")[1]}.arn}`;
 
-function synthWith(config: McpConfig, extend: (stack: McpStack) => void): TerraformJson {
-  const stack = new McpStack(Testing.app(), config);
-  extend(stack);
-  invokeAspects(stack);
-  stack.runAllValidations();
-  return JSON.parse(JSON.stringify(stack.toTerraform()));
-}
+const synthWith = (config: McpConfig, extend: (stack: McpStack) => void): TerraformJson => synthStack(config, extend).plan;
 
 describe("who may use the key and the secrets (config access)", () => {
   let prod: TerraformJson;

@@ -73,20 +73,3 @@ describe("ImageRepositories (stack mcp-<env>-images)", () => {
     expect(() => new ImageRepositories(bareStack(env), "repos", { env, images: [], keepImages: 1 })).toThrow("t/repos: keepImages 1 must be an integer from 2 to 1000 (the running image and its predecessor at least)");
   });
 });
-
-describe("ImagesStack", () => {
-  it("skips cdktf's prepare pass, which would add nothing to it (no cross-stack reference)", () => {
-    const { App, TerraformStack } = require("cdktf") as typeof import("cdktf");
-    const { invokeAspects } = require("cdktf/lib/synthesize/synthesizer");
-    const { ImagesStack } = require("../../stacks/images-stack") as typeof import("../../stacks/images-stack");
-    const app = new App({ outdir: "unused" });
-    const stacks = Object.values(shippedConfigs()).map((c) => new ImagesStack(app, c));
-    stacks.forEach((s) => invokeAspects(s));
-    const before = stacks.map((s) => JSON.stringify(s.toTerraform()));
-    const constructs = app.node.findAll().length;
-    stacks.forEach((s) => TerraformStack.prototype.prepareStack.call(s));
-    expect(app.node.findAll().length).toBe(constructs);
-    expect(stacks.map((s) => JSON.stringify(s.toTerraform()))).toEqual(before);
-    expect(stacks.map((s) => s.node.id)).toEqual(["mcp-dev-images", "mcp-prod-images", "mcp-staging-images"]);
-  });
-});

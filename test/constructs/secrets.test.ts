@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { formatProblem, validateConfig } from "../../config/load";
 import { McpConfig } from "../../config/schema";
 import { SecurityAlerts } from "../../constructs/alerts";
@@ -20,14 +19,7 @@ const ref = (type: string, pathPart: string, attr = "arn") => new RegExp(`^\\$\\
 /** The secrets this construct makes (other constructs add their own). */
 const kitSecrets = (plan: TerraformJson) => resources(plan, "aws_secretsmanager_secret").filter(([, s]) => String(s["//"]?.metadata?.path).includes("/secrets/"));
 
-/** Synthesizes a stack after `extend` has added to it (e.g. a role granted a secret). */
-function synthWith(config: McpConfig, extend: (stack: McpStack) => void): TerraformJson {
-  const stack = new McpStack(Testing.app(), config);
-  extend(stack);
-  invokeAspects(stack);
-  stack.runAllValidations();
-  return JSON.parse(JSON.stringify(stack.toTerraform()));
-}
+const synthWith = (config: McpConfig, extend: (stack: McpStack) => void): TerraformJson => synthStack(config, extend).plan;
 
 function statements(plan: TerraformJson, pathSuffix: string): any[] {
   return JSON.parse(resourceAt(plan, "aws_iam_role_policy", pathSuffix).policy).Statement;
