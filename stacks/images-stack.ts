@@ -6,7 +6,6 @@ import { AwsEnv } from "../lib/aws-env";
 import { imagesStackName, kitImages } from "../lib/images";
 import { environmentOf } from "./environment";
 
-export { imagesStackName };
 
 /**
  * An environment's image repositories, in a stack of their own so the first deploy works: apply this stack, push the
