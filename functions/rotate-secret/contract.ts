@@ -60,3 +60,31 @@ export const FOLLOWED_UP_STAGE = "MCPFOLLOWEDUP";
 export const FOLLOW_UP_FAILED_MARKER = "MCP_ROTATION_FOLLOW_UP_FAILED";
 /** Start of the line the function writes when it clears a stale AWSPENDING version; counted by a metric filter. */
 export const STALE_PENDING_MARKER = "MCP_ROTATION_STALE_PENDING_CLEARED";
+
+/*
+ * Issue 16's token model (MCP_AUTH_MODE=oauth): an agent-jwt secret whose tags carry SIGNING_KEY_TAG is an ES256 JWT
+ * signed through kms:Sign with that asymmetric key (functions/shared/es256.ts), with `aud` and `iss` from its tags.
+ */
+/** On an agent-jwt secret in oauth mode: ARN of the asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs it. */
+export const SIGNING_KEY_TAG = "mcp-signing-key";
+/** On an agent-jwt secret in oauth mode: the `aud` claim, the tier's canonical resource URI (that tier's OAUTH_AUDIENCE). */
+export const AUDIENCE_TAG = "mcp-token-audience";
+/** On an agent-jwt secret in oauth mode: the `iss` claim, the environment's issuer (OAUTH_ISSUER_URL of every tier). */
+export const ISSUER_TAG = "mcp-token-issuer";
+
+/**
+ * Invocation that (re)writes the environment's JSON Web Key Set: the public keys (kms:GetPublicKey) of every KMS key
+ * a live token may be signed with, as `{ "keys": [...] }` at s3://bucket/objectKey. Invoked by Terraform whenever
+ * the set changes (a group added, revoked or rolled over), before any token is signed with a new key.
+ */
+export interface PublishJwksInput {
+  readonly PublishJwks: { readonly bucket: string; readonly objectKey: string; readonly keyArns: readonly string[] };
+}
+
+/**
+ * Invocation that re-mints one token secret now (RotateSecret) and returns once the new version is current: used when
+ * what a token is signed with or says changes (a key rollover, a new audience), after the JWKS holds the new key.
+ */
+export interface RemintInput {
+  readonly Remint: string;
+}
