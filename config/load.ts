@@ -67,6 +67,11 @@ function closest(word: string, candidates: string[]): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
 }
 
+/** "an array", "a string": the article English asks for. */
+function article(word: string): string {
+  return `${/^[aeiou]/.test(word) ? "an" : "a"} ${word}`;
+}
+
 function describeType(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
@@ -95,7 +100,7 @@ function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigP
     case "invalid_type":
       return value === undefined
         ? [{ file, path: at, value, problem: "is required", fix: `add ${at} (${issue.expected})` }]
-        : [{ file, path: at, value, problem: `is a ${describeType(value)}, not a ${issue.expected}`, fix: `write a ${issue.expected}` }];
+        : [{ file, path: at, value, problem: `is ${article(describeType(value))}, not ${article(issue.expected)}`, fix: `write ${article(issue.expected)}` }];
     case "invalid_value":
       return [{ file, path: at, value, problem: "is not an accepted value", fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
     case "too_small":
@@ -114,11 +119,75 @@ function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigP
 export function validateConfig(raw: unknown, file: string, catalogue?: ToolCatalogue): { config?: McpConfig; problems: ConfigProblem[] } {
   const env = path.basename(file, ".json");
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => fromIssue(file, raw, i)) };
-  const problems = crossFieldChecks(parsed.data, env, catalogue).map((f) => ({ file, path: jsonPath(f.path), value: valueAt(raw, f.path), problem: f.problem, fix: f.fix }));
-  if (problems.length) return { problems };
-  const stage = (parsed.data.stage ?? parsed.data.environment) as Stage;
-  return { config: { ...parsed.data, stage: STAGES.includes(stage) ? stage : "dev" }, problems };
+  if (parsed.success) {
+    const problems = crossFieldChecks(parsed.data, env, catalogue).map((f) => ({ file, path: jsonPath(f.path), value: valueAt(raw, f.path), problem: f.problem, fix: f.fix }));
+    if (problems.length) return { problems };
+    const stage = (parsed.data.stage ?? parsed.data.environment) as Stage;
+    return { config: { ...parsed.data, stage: STAGES.includes(stage) ? stage : "dev" }, problems };
+  }
+  const problems = parsed.error.issues.flatMap((i) => fromIssue(file, raw, i));
+  // Every problem at once: without its badly shaped values the file is checked again across fields, so fixing the
+  // shape errors does not reveal a second round of errors. What depended on a dropped value is not reported.
+  const repaired = withoutBadValues(raw, parsed.error.issues);
+  if (!repaired) return { problems };
+  const near = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length >= 2 && b.length >= 2 && a.slice(0, Math.min(a.length, b.length)).every((k, i) => k === b[i]);
+  for (const f of crossFieldChecks(repaired.config, env, catalogue)) {
+    const at = repaired.originalPath(f.path);
+    if (repaired.dropped.some((d) => near(d, at))) continue;
+    problems.push({ file, path: jsonPath(at), value: valueAt(raw, at), problem: f.problem, fix: f.fix });
+  }
+  return { problems };
+}
+
+/**
+ * `raw` with every value a zod issue points at removed (an array element spliced out, an object key deleted), parsed
+ * again, up to three rounds; undefined when it still does not parse (a required value was bad). `originalPath` maps a
+ * path of the repaired document back to `raw`, where spliced elements shifted later indices.
+ */
+function withoutBadValues(raw: unknown, issues: readonly z.core.$ZodIssue[]): { config: z.infer<typeof configSchema>; dropped: PropertyKey[][]; originalPath: (p: readonly PropertyKey[]) => PropertyKey[] } | undefined {
+  if (raw === null || typeof raw !== "object") return undefined;
+  const doc = structuredClone(raw) as Record<PropertyKey, unknown>;
+  const dropped: PropertyKey[][] = [];
+  /** Spliced indices per array path (as in `raw`), to map repaired indices back. */
+  const spliced = new Map<string, number[]>();
+  let pending = issues;
+  for (let round = 0; round < 3; round++) {
+    const paths = pending.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys.map((k) => [...(i.path as PropertyKey[]), k]) : [i.path as PropertyKey[]]));
+    // Deepest and last first, so removing one never moves another that is still to go.
+    paths.sort((a, b) => b.length - a.length || String(b[b.length - 1]).localeCompare(String(a[a.length - 1]), undefined, { numeric: true }));
+    for (const p of paths) {
+      if (p.length === 0) return undefined;
+      const parent = valueAt(doc, p.slice(0, -1));
+      const last = p[p.length - 1];
+      if (Array.isArray(parent) && typeof last === "number" && last < parent.length) {
+        parent.splice(last, 1);
+        const orig = mapBack(p, spliced);
+        const key = JSON.stringify(orig.slice(0, -1));
+        spliced.set(key, [...(spliced.get(key) ?? []), orig[orig.length - 1] as number].sort((x, y) => x - y));
+        dropped.push(orig);
+      } else if (parent !== null && typeof parent === "object" && last in (parent as object)) {
+        dropped.push(mapBack(p, spliced));
+        delete (parent as Record<PropertyKey, unknown>)[last];
+      }
+    }
+    const again = configSchema.safeParse(doc);
+    if (again.success) return { config: again.data, dropped, originalPath: (p) => mapBack(p, spliced) };
+    pending = again.error.issues;
+  }
+  return undefined;
+}
+
+/** A path of the repaired document as it reads in the original, index by index. */
+function mapBack(p: readonly PropertyKey[], spliced: ReadonlyMap<string, readonly number[]>): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (const k of p) {
+    if (typeof k === "number") {
+      let i = k;
+      for (const r of spliced.get(JSON.stringify(out)) ?? []) if (r <= i) i++;
+      out.push(i);
+    } else out.push(k);
+  }
+  return out;
 }
 
 /** Parses JSON text, turning a syntax error into a problem with line and column. */
