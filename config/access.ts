@@ -18,23 +18,23 @@ export const tokenReaderSchema = z.strictObject({
    * Agent hosts on AWS: IAM role ARNs (e.g. the hosts' instance role) or 12-digit account ids that may assume the
    * group's token-reader role. @default none
    */
-  assumedBy: z.array(z.string()).default([]),
+  assumedBy: z.array(z.string()).default([]).meta({ description: "IAM role ARNs or account ids of hosts on AWS that read the group's token with its own role `mcp-<env>-token-<group>` (docs/secrets.md \"Token delivery\")" }),
   /** Hosts outside AWS: subject common names of their X.509 certificates (IAM Roles Anywhere). @default none */
-  certificateCommonNames: z.array(z.string()).default([]),
+  certificateCommonNames: z.array(z.string()).default([]).meta({ description: "subject CNs of the certificates of hosts outside AWS that read the group's token through IAM Roles Anywhere; a CN belongs to one group" }),
 });
 
 export const accessSchema = z.strictObject({
   /** IAM role ARNs of the people or automation that put the people-rotated secrets and hand agent tokens out. */
-  operators: z.array(z.string()).default([]),
+  operators: z.array(z.string()).default([]).meta({ description: "IAM role ARNs (this account) that put `model-api-key` and `ibmi-service-credentials`, replace `gateway-encryption-secret` and `gateway-admin-password` deliberately, read agent tokens to hand them out and the gateway admin password to sign in; the only principals the key and the secrets' policies let do so" }),
   /** IAM role ARNs that read the audit archive (its objects are encrypted with the environment key). @default none */
-  auditors: z.array(z.string()).default([]),
+  auditors: z.array(z.string()).default([]).meta({ description: "IAM role ARNs (this account) that may decrypt the audit archive (through S3, that bucket only)" }),
   /** The organisation's CA for agent hosts outside AWS (IAM Roles Anywhere trust anchor): exactly one source. */
   rolesAnywhere: z
     .strictObject({
       /** PEM of the CA certificate (public part only). */
-      caCertificatePem: z.string().optional(),
+      caCertificatePem: z.string().optional().meta({ description: "PEM of the CA that issues the certificates of agent hosts outside AWS (the IAM Roles Anywhere trust anchor; no private key); exactly one of it and `acmPcaArn`", required: "with `certificateCommonNames`" }),
       /** ARN of an AWS Private CA. */
-      acmPcaArn: z.string().optional(),
+      acmPcaArn: z.string().optional().meta({ description: "AWS Private CA that issues the certificates of agent hosts outside AWS (the IAM Roles Anywhere trust anchor); exactly one of it and `caCertificatePem`", required: "with `certificateCommonNames`" }),
     })
     .optional(),
 });
