@@ -11,8 +11,11 @@
  * without a RemoveFromVersionId (see getmoto/moto#9474 for the same behaviour emulated).
  *
  * What to generate comes from the secret's tags: `mcp-secret-kind` (token | password | rsa-key-pair | agent-jwt) and
- * `mcp-secret-length` (characters, for token and password). An agent-jwt secret also names its tier signing secret,
- * client id, scopes and lifetime (contract.ts); its value is an HS256 JWT signed with that secret's AWSCURRENT value.
+ * `mcp-secret-length` (characters, for token and password). An agent-jwt secret also names its client id, scopes and
+ * lifetime (contract.ts), and either its tier signing secret (jwt mode: an HS256 JWT signed with that secret's
+ * AWSCURRENT value) or its group's KMS key, audience and issuer (oauth mode: an ES256 JWT signed through kms:Sign).
+ * In oauth mode Terraform also invokes `{ PublishJwks }` (the key set the tiers verify with) and `{ Remint }` (a token
+ * re-minted now, after a key rollover): docs/secrets.md, "Agent tokens (oauth mode)".
  *
  * Ordering: a tier's tasks read their signing secret only when they start. So when a signing secret's finishSecret
  * moves AWSCURRENT, the function starts a rotation of every agent token signed with it (they re-mint with the new key)
@@ -754,7 +757,11 @@ async function publishJwks(input: PublishJwksInput["PublishJwks"]): Promise<Publ
   const { bucket, objectKey } = input;
   const arns = [...new Set(input.keyArns)];
   const read = await Promise.allSettled(arns.map(async (arn) => ({ arn, kid: kidOf(arn), key: await readPublicKey(arn) })));
-  const problems = read.flatMap((r, i) => (r.status === "rejected" ? [`${arns[i]}: ${(r.reason as Error).message ?? errorName(r.reason)}`] : (keyProblem(r.value.key, r.value.arn) ?? []) as string[]));
+  const problems = read.flatMap((r, i) => {
+    if (r.status === "rejected") return [`${arns[i]}: ${(r.reason as Error).message ?? errorName(r.reason)}`];
+    const problem = keyProblem(r.value.key, r.value.arn);
+    return problem ? [problem] : [];
+  });
   if (problems.length) throw new Error(`JWKS s3://${bucket}/${objectKey} not written: ${problems.join("; ")}`);
   const keys = read
     .map((r) => (r as PromiseFulfilledResult<{ arn: string; kid: string; key: { spki: Uint8Array } }>).value)

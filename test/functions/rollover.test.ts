@@ -35,6 +35,9 @@ const CALL_EVERY_MS = 10_000;
 const MIN = 60_000;
 const START = Date.parse("2026-12-01T12:00:00Z");
 
+// About 2,000 ES256 verifications per run: seconds alone, more while other suites share the two cores.
+jest.setTimeout(60_000);
+
 const realSleep = waiting.sleep;
 const realStep = waiting.stepMs;
 beforeEach(() => {
