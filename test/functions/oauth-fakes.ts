@@ -2,7 +2,7 @@
  * In-memory stand-ins for what the rotation function talks to in oauth mode (KMS, S3, Secrets Manager), wired into
  * aws-sdk-client-mock, plus the verifier exactly as the IBM i MCP server configures it. Test support only.
  */
-import { createECDH, createHash, createPublicKey, generateKeyPairSync, KeyObject, randomUUID } from "node:crypto";
+import { createECDH, generateKeyPairSync, KeyObject, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { GetPublicKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
@@ -240,6 +240,3 @@ export function upstreamVerify(keys: JWTVerifyGetKey, issuer: string, audience: 
 
 /** upstream's key set: oauthStrategy.ts:45-48. jose's cacheMaxAge stays at its default, 600000 ms (jose 6.2.2). */
 export const upstreamKeySet = (url: URL) => createRemoteJWKSet(url, { cooldownDuration: 300000, timeoutDuration: 5000 });
-
-export const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest();
-export const spkiOf = (k: KeyObject) => createPublicKey(k).export({ format: "der", type: "spki" });
