@@ -88,3 +88,34 @@ export interface PublishJwksInput {
 export interface RemintInput {
   readonly Remint: string;
 }
+
+/*
+ * The verifier's clock, from jose 6.2.2 (the version IBM/ibmi-mcp-server v0.5.1's package-lock.json resolves), as
+ * packages/server/src/mcp-server/transports/auth/strategies/oauthStrategy.ts:45-48 configures it:
+ * createRemoteJWKSet(url, { cooldownDuration: 300000, timeoutDuration: 5000 }), cacheMaxAge left at jose's default
+ * 600000 (node_modules/jose/dist/webapi/jwks/remote.js, constructor). A task re-reads the JWKS when its copy is older
+ * than cacheMaxAge, or on a token whose kid it does not know unless it read the set less than cooldownDuration ago.
+ */
+/** jose's cooldownDuration as upstream sets it: a task that read the JWKS less than this ago refuses an unknown kid. */
+export const JOSE_COOLDOWN_SECONDS = 300;
+/** jose's default cacheMaxAge (upstream keeps it): a key dropped from the JWKS is accepted at most this long after. */
+export const JOSE_CACHE_MAX_AGE_SECONDS = 600;
+/**
+ * Cache-Control of the JWKS object. jose keeps no HTTP cache (it fetches on its own schedule, above) and S3 caches
+ * nothing, so this binds only a cache someone puts in the path (a proxy, another client): it can delay a revocation
+ * by at most this beyond jose's own JOSE_CACHE_MAX_AGE_SECONDS, and a new key by at most this beyond the cooldown.
+ */
+export const JWKS_CACHE_CONTROL_SECONDS = 60;
+export const JWKS_CACHE_CONTROL = `max-age=${JWKS_CACHE_CONTROL_SECONDS}`;
+/**
+ * Seconds from a JWKS that adds a key to the moment every task accepts that key: a task that read the old set just
+ * before the write refuses the new kid until its cooldown ends (plus what a cache in the path may hold). PublishJwks
+ * returns only after this when it added a key to an existing set, so whatever Terraform orders after it (a Remint,
+ * a new group's first token) signs with a key every task already accepts. The rotation function's timeout must exceed
+ * it (constructs/secrets.ts).
+ */
+export const JWKS_PROPAGATION_SECONDS = JOSE_COOLDOWN_SECONDS + JWKS_CACHE_CONTROL_SECONDS;
+/** Seconds a Remint invocation waits for the token's new version to become current before it fails saying what to do. */
+export const REMINT_WAIT_SECONDS = 120;
+/** The rotation function's timeout must exceed its longest wait (PublishJwks, Remint, WaitForCurrent) by a margin. */
+export const ROTATION_FUNCTION_MIN_TIMEOUT_SECONDS = Math.max(SIGNER_WAIT_SECONDS, JWKS_PROPAGATION_SECONDS, REMINT_WAIT_SECONDS) + 30;

@@ -11,8 +11,11 @@
  * without a RemoveFromVersionId (see getmoto/moto#9474 for the same behaviour emulated).
  *
  * What to generate comes from the secret's tags: `mcp-secret-kind` (token | password | rsa-key-pair | agent-jwt) and
- * `mcp-secret-length` (characters, for token and password). An agent-jwt secret also names its tier signing secret,
- * client id, scopes and lifetime (contract.ts); its value is an HS256 JWT signed with that secret's AWSCURRENT value.
+ * `mcp-secret-length` (characters, for token and password). An agent-jwt secret also names its client id, scopes and
+ * lifetime (contract.ts), and either its tier signing secret (jwt mode: an HS256 JWT signed with that secret's
+ * AWSCURRENT value) or its group's KMS key, audience and issuer (oauth mode: an ES256 JWT signed through kms:Sign).
+ * In oauth mode Terraform also invokes `{ PublishJwks }` (the key set the tiers verify with) and `{ Remint }` (a token
+ * re-minted now, after a key rollover): docs/secrets.md, "Agent tokens (oauth mode)".
  *
  * Ordering: a tier's tasks read their signing secret only when they start. So when a signing secret's finishSecret
  * moves AWSCURRENT, the function starts a rotation of every agent token signed with it (they re-mint with the new key)
@@ -36,6 +39,8 @@
  */
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { GetPublicKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
@@ -47,22 +52,31 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import {
   AGENT_TOKEN_TAG_PREFIX,
+  AUDIENCE_TAG,
   CLIENT_ID_TAG,
   FOLLOW_UP_FAILED_MARKER,
   FOLLOWED_UP_STAGE,
   GeneratedKind,
+  ISSUER_TAG,
+  JWKS_CACHE_CONTROL,
+  JWKS_PROPAGATION_SECONDS,
   KIND_TAG,
   LENGTH_TAG,
   LIFETIME_TAG,
   NEVER_ROTATED,
+  PublishJwksInput,
+  REMINT_WAIT_SECONDS,
+  RemintInput,
   RESTART_SERVICE_TAG,
   ROTATION_TAG,
   SCOPES_TAG,
   SIGNER_WAIT_SECONDS,
+  SIGNING_KEY_TAG,
   SIGNING_SECRET_TAG,
   STALE_PENDING_MARKER,
 } from "./contract";
 import { jwtProblem, signHs256 } from "./jwt";
+import { es256Problem, jwkFromSpki, kidOf, kmsSignRequest, signEs256 } from "../shared/es256";
 
 export interface RotationEvent {
   readonly SecretId: string;
@@ -143,6 +157,8 @@ const MIN_LENGTH = 32;
 
 const client = new SecretsManagerClient({});
 const ecs = new ECSClient({});
+const kms = new KMSClient({});
+const s3 = new S3Client({});
 
 /** What to generate. */
 export type Spec =
@@ -154,7 +170,24 @@ export type Spec =
       readonly clientId: string;
       readonly scopes: readonly string[];
       readonly lifetimeHours: number;
-    };
+    }
+  | KmsTokenSpec;
+
+/** An agent-jwt secret in oauth mode: an ES256 JWT signed through kms:Sign (functions/shared/es256.ts). */
+export interface KmsTokenSpec {
+  readonly kind: "agent-jwt";
+  /** ARN of the group's asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY); its key id is the token's `kid`. */
+  readonly signingKey: string;
+  /** `aud`: the tier's canonical resource URI (its OAUTH_AUDIENCE). */
+  readonly audience: string;
+  /** `iss`: the environment's issuer (OAUTH_ISSUER_URL). */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly lifetimeHours: number;
+}
+
+const isKmsToken = (spec: Spec): spec is KmsTokenSpec => "signingKey" in spec;
 
 /** What else must happen when a secret's new version becomes current: the tokens it signs and the services holding it. */
 export interface Dependents {
@@ -175,9 +208,15 @@ export async function handler(event: GenerateOnceEvent): Promise<GenerateOnceRes
 export async function handler(event: WaitForCurrentEvent): Promise<WaitForCurrentResult>;
 export async function handler(event: FollowUpEvent): Promise<FollowUpResult>;
 export async function handler(event: FollowUpsEvent): Promise<FollowUpsResult>;
+export async function handler(event: PublishJwksInput): Promise<PublishJwksResult>;
+export async function handler(event: RemintInput): Promise<RemintResult>;
 export async function handler(
-  event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent | FollowUpEvent | FollowUpsEvent,
-): Promise<void | GenerateOnceResult | WaitForCurrentResult | FollowUpResult | FollowUpsResult> {
+  event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent | FollowUpEvent | FollowUpsEvent | PublishJwksInput | RemintInput,
+): Promise<void | GenerateOnceResult | WaitForCurrentResult | FollowUpResult | FollowUpsResult | PublishJwksResult | RemintResult> {
+  // Public keys are read once per invocation: a key's material never changes, but a key disabled since must show.
+  publicKeys.clear();
+  if ("PublishJwks" in event) return publishJwks(event.PublishJwks);
+  if ("Remint" in event) return remintNow(event.Remint);
   if ("GenerateOnce" in event) return generateOnce(event.GenerateOnce);
   if ("WaitForCurrent" in event) return waitForCurrent(event.WaitForCurrent);
   if ("FollowUp" in event) return followUpCurrent(event.FollowUp);
@@ -254,13 +293,24 @@ export function specFromTags(tags: Tags, secretId: string): Spec {
   const kind = tag(KIND_TAG);
   if (kind === "agent-jwt") {
     const signingSecret = tag(SIGNING_SECRET_TAG);
+    const signingKey = tag(SIGNING_KEY_TAG);
     const clientId = tag(CLIENT_ID_TAG);
     const scopes = (tag(SCOPES_TAG) ?? "").split(" ").filter(Boolean);
     const lifetimeHours = Number(tag(LIFETIME_TAG));
-    if (!signingSecret?.startsWith("arn:")) throw new Error(`${secretId}: ${SIGNING_SECRET_TAG} must hold the ARN of the tier signing secret`);
     if (!clientId) throw new Error(`${secretId}: ${CLIENT_ID_TAG} is missing`);
     if (!scopes.length) throw new Error(`${secretId}: ${SCOPES_TAG} is empty; the server refuses tokens without scopes`);
     if (!Number.isInteger(lifetimeHours) || lifetimeHours < 1 || lifetimeHours > MAX_LIFETIME_HOURS) throw new Error(`${secretId}: ${LIFETIME_TAG} must be 1 to ${MAX_LIFETIME_HOURS}`);
+    if (signingKey !== undefined) {
+      // One token is verified one way: a tier runs jwt or oauth mode, never both (MCP_AUTH_MODE).
+      if (signingSecret !== undefined) throw new Error(`${secretId}: carries both ${SIGNING_SECRET_TAG} (jwt mode) and ${SIGNING_KEY_TAG} (oauth mode); keep the one of its tier's MCP_AUTH_MODE`);
+      kidOf(signingKey); // throws naming the value when it is not a KMS key ARN
+      const audience = tag(AUDIENCE_TAG);
+      const issuer = tag(ISSUER_TAG);
+      if (!audience) throw new Error(`${secretId}: ${AUDIENCE_TAG} is missing; it is the aud claim, the tier's OAUTH_AUDIENCE`);
+      if (!issuer) throw new Error(`${secretId}: ${ISSUER_TAG} is missing; it is the iss claim, the environment's OAUTH_ISSUER_URL`);
+      return { kind, signingKey, audience, issuer, clientId, scopes, lifetimeHours };
+    }
+    if (!signingSecret?.startsWith("arn:")) throw new Error(`${secretId}: ${SIGNING_SECRET_TAG} must hold the ARN of the tier signing secret (jwt mode), or ${SIGNING_KEY_TAG} the ARN of its KMS key (oauth mode)`);
     return { kind, signingSecret, clientId, scopes, lifetimeHours };
   }
   if (kind !== "token" && kind !== "password" && kind !== "rsa-key-pair") throw new Error(`${secretId} has no valid ${KIND_TAG} tag (got ${JSON.stringify(kind)}); this function rotates only secrets the kit generates`);
@@ -308,6 +358,7 @@ async function valueOf(secretId: string, versionId: string, stage?: string): Pro
 async function pendingProblem(spec: Spec, value: string | undefined, secretId: string): Promise<string | undefined> {
   if (spec.kind !== "agent-jwt") return checkValue(spec, value);
   if (value === undefined) return "is missing";
+  if (isKmsToken(spec)) return es256Problem(value, await publicKey(spec.signingKey), expectedToken(spec), Math.floor(Date.now() / 1000));
   return jwtProblem(value, await signingKey(spec.signingSecret, secretId), Math.floor(Date.now() / 1000));
 }
 
@@ -353,11 +404,11 @@ export const waiting = {
  * Polls `look` every `waiting.stepMs` until it returns a value, at most `waiting.totalMs`; then throws `timeout(seconds
  * waited)`. Logs `event` once when it has to wait.
  */
-async function poll<T>(look: () => Promise<T | undefined>, secretId: string, event: string, step: string, timeout: (seconds: number) => string): Promise<T> {
+async function poll<T>(look: () => Promise<T | undefined>, secretId: string, event: string, step: string, timeout: (seconds: number) => string, budget: { totalMs: number } = waiting): Promise<T> {
   for (let waited = 0; ; waited += waiting.stepMs) {
     const found = await look();
     if (found !== undefined) return found;
-    if (waited + waiting.stepMs > waiting.totalMs) throw new Error(timeout(Math.round(waited / 1000)));
+    if (waited + waiting.stepMs > budget.totalMs) throw new Error(timeout(Math.round(waited / 1000)));
     if (waited === 0) log(event, secretId, step);
     await waiting.sleep(waiting.stepMs);
   }
@@ -404,13 +455,13 @@ async function waitForCurrent(secretId: string): Promise<WaitForCurrentResult> {
 }
 
 /** An HS256 JWT for one agent group: `cid`/`sub` = the group, `scp` = its tier's toolsets, `exp` = now + lifetime. */
-export function mintAgentToken(spec: Extract<Spec, { kind: "agent-jwt" }>, key: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function mintAgentToken(spec: Extract<Spec, { signingSecret: string }>, key: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
   return signHs256({ cid: spec.clientId, sub: spec.clientId, scp: spec.scopes, iat: nowSeconds, exp: nowSeconds + spec.lifetimeHours * 3600 }, key);
 }
 
 /** A new value for `spec`; `secretId` (the secret being rotated) names it in a signer-wait error. */
 export async function generate(spec: Spec, token: string, secretId = "<the agent token secret>"): Promise<string> {
-  if (spec.kind === "agent-jwt") return mintAgentToken(spec, await signingKey(spec.signingSecret, secretId));
+  if (spec.kind === "agent-jwt") return isKmsToken(spec) ? mintKmsToken(spec) : mintAgentToken(spec, await signingKey(spec.signingSecret, secretId));
   if (spec.kind === "rsa-key-pair") {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", {
       modulusLength: spec.length,
@@ -620,4 +671,204 @@ async function afterFinish(secretId: string, dependents: Dependents, firstValue:
 /** One JSON line per step: secret ARN and step, never a value. */
 function log(event: string, secretId: string, step: string): void {
   console.log(JSON.stringify({ event, secretId, step }));
+}
+
+/** Public keys (SubjectPublicKeyInfo DER) read with kms:GetPublicKey in this invocation, by key ARN. */
+const publicKeys = new Map<string, Promise<{ spki: Uint8Array; keySpec?: string; keyUsage?: string }>>();
+
+function readPublicKey(keyArn: string) {
+  let found = publicKeys.get(keyArn);
+  if (!found) {
+    found = kms.send(new GetPublicKeyCommand({ KeyId: keyArn })).then((out) => {
+      if (!out.PublicKey) throw new Error(`kms:GetPublicKey returned no public key for ${keyArn}`);
+      return { spki: out.PublicKey, keySpec: out.KeySpec, keyUsage: out.KeyUsage };
+    });
+    publicKeys.set(keyArn, found);
+  }
+  return found;
+}
+
+/** Why `keyArn` cannot sign the kit's ES256 tokens, or undefined. */
+const keyProblem = (k: { keySpec?: string; keyUsage?: string }, keyArn: string) =>
+  k.keySpec === "ECC_NIST_P256" && k.keyUsage === "SIGN_VERIFY" ? undefined : `${keyArn} is ${k.keySpec ?? "?"}/${k.keyUsage ?? "?"}, not ECC_NIST_P256/SIGN_VERIFY: ES256 needs a P-256 signing key (KeySpec ECC_NIST_P256, KeyUsage SIGN_VERIFY)`;
+
+async function publicKey(keyArn: string): Promise<Uint8Array> {
+  const k = await readPublicKey(keyArn);
+  const problem = keyProblem(k, keyArn);
+  if (problem) throw new Error(problem);
+  return k.spki;
+}
+
+const expectedToken = (spec: KmsTokenSpec) => ({
+  kid: kidOf(spec.signingKey),
+  iss: spec.issuer,
+  aud: spec.audience,
+  client_id: spec.clientId,
+  scp: spec.scopes,
+  maxLifetimeSeconds: spec.lifetimeHours * 3600,
+});
+
+/**
+ * An ES256 JWT for one agent group, signed by kms:Sign with the group's key (the private key never leaves KMS):
+ * `iss`/`aud` from the tags, `sub` = `client_id` = the group, `scp` = the tier's toolsets, `exp` = now + lifetime,
+ * `kid` = the key id. The server's checks: oauthStrategy.ts:77-122 (IBM/ibmi-mcp-server v0.5.1).
+ */
+export async function mintKmsToken(spec: KmsTokenSpec, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
+  await publicKey(spec.signingKey); // a key of the wrong kind is named before anything is signed with it
+  const claims = {
+    iss: spec.issuer,
+    aud: spec.audience,
+    sub: spec.clientId,
+    client_id: spec.clientId,
+    scp: spec.scopes,
+    iat: nowSeconds,
+    nbf: nowSeconds,
+    exp: nowSeconds + spec.lifetimeHours * 3600,
+    jti: randomUUID(),
+  };
+  return signEs256(claims, kidOf(spec.signingKey), async (input) => {
+    const out = await kms.send(new SignCommand(kmsSignRequest(spec.signingKey, input)));
+    if (!out.Signature) throw new Error(`kms:Sign returned no signature for ${spec.signingKey}`);
+    return out.Signature;
+  });
+}
+
+/** What the PublishJwks invocation returns (key ids only: nothing secret is ever in a JWKS). */
+export interface PublishJwksResult {
+  readonly bucket: string;
+  readonly objectKey: string;
+  /** Key ids in the published set, in its order. */
+  readonly kids: readonly string[];
+  /** Key ids the set gained and lost with this invocation (both empty on a re-run that changed nothing). */
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Seconds waited so every task accepts an added key before anything is signed with it (JWKS_PROPAGATION_SECONDS). */
+  readonly waitedSeconds: number;
+}
+
+/**
+ * Writes the JWKS: `{ keys: [...] }` of every listed key (kms:GetPublicKey), sorted by kid so the same set always
+ * gives the same bytes. A key that is not ECC_NIST_P256/SIGN_VERIFY fails the invocation naming it, and nothing is
+ * written. An unchanged set is not rewritten. When the set gains a key while tasks may hold the previous set, the
+ * invocation returns only once jose's cooldown has passed since the write (JWKS_PROPAGATION_SECONDS): from then on
+ * every task accepts the new kid. A re-run within that time (a timed-out first run) waits out the rest.
+ */
+async function publishJwks(input: PublishJwksInput["PublishJwks"]): Promise<PublishJwksResult> {
+  const { bucket, objectKey } = input;
+  const arns = [...new Set(input.keyArns)];
+  const read = await Promise.allSettled(arns.map(async (arn) => ({ arn, kid: kidOf(arn), key: await readPublicKey(arn) })));
+  const problems = read.flatMap((r, i) => {
+    if (r.status === "rejected") return [`${arns[i]}: ${(r.reason as Error).message ?? errorName(r.reason)}`];
+    const problem = keyProblem(r.value.key, r.value.arn);
+    return problem ? [problem] : [];
+  });
+  if (problems.length) throw new Error(`JWKS s3://${bucket}/${objectKey} not written: ${problems.join("; ")}`);
+  const keys = read
+    .map((r) => (r as PromiseFulfilledResult<{ arn: string; kid: string; key: { spki: Uint8Array } }>).value)
+    .sort((a, b) => (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0))
+    .map((k) => jwkFromSpki(k.key.spki, k.kid));
+  const body = JSON.stringify({ keys });
+  const kids = keys.map((k) => k.kid);
+
+  const previous = await currentObject(bucket, objectKey);
+  const before = previous ? kidsIn(previous.body) : [];
+  const added = kids.filter((k) => !before.includes(k));
+  const removed = before.filter((k) => !kids.includes(k));
+  let writtenAt: number | undefined;
+  if (previous?.body !== body) {
+    // SSE-S3: a JWKS holds public keys only; a customer key would make every reader need kms:Decrypt on it too.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: body, ContentType: "application/json", CacheControl: JWKS_CACHE_CONTROL, ServerSideEncryption: "AES256" }));
+    writtenAt = Date.now();
+    log(previous ? "jwks-rewritten" : "jwks-created", `s3://${bucket}/${objectKey}`, "publishJwks");
+  }
+  // Tasks may hold the previous set only when there was one; the first set needs no wait (a task that found no set
+  // has no cooldown running: jose sets it only after a successful read).
+  const since = writtenAt ?? (previous?.lastModified ?? 0);
+  const mustWait = writtenAt ? previous !== undefined && added.length > 0 : Date.now() - since < JWKS_PROPAGATION_SECONDS * 1000;
+  let waitedSeconds = 0;
+  if (mustWait) {
+    const ms = Math.max(0, since + JWKS_PROPAGATION_SECONDS * 1000 - Date.now());
+    log("jwks-waiting-for-tasks-to-accept-new-keys", `s3://${bucket}/${objectKey}`, "publishJwks");
+    await waiting.sleep(ms);
+    waitedSeconds = Math.round(ms / 1000);
+  }
+  return { bucket, objectKey, kids, added, removed, waitedSeconds };
+}
+
+function kidsIn(body: string): string[] {
+  try {
+    const set = JSON.parse(body) as { keys?: { kid?: unknown }[] };
+    return (set.keys ?? []).map((k) => k.kid).filter((k): k is string => typeof k === "string");
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The JWKS object now in place, or undefined when there is none. S3 answers a missing key with NoSuchKey only to a
+ * caller allowed s3:ListBucket on the bucket; without it the answer is AccessDenied, which is not taken for "missing".
+ */
+async function currentObject(bucket: string, key: string): Promise<{ body: string; lastModified: number } | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return { body: (await out.Body?.transformToString("utf-8")) ?? "", lastModified: out.LastModified?.getTime() ?? 0 };
+  } catch (e) {
+    if (errorName(e) === "NoSuchKey" || errorName(e) === "NotFound") return undefined;
+    throw e;
+  }
+}
+
+/** What the Remint invocation returns (never a value). */
+export interface RemintResult {
+  readonly secretId: string;
+  /** The new version, now AWSCURRENT. */
+  readonly versionId: string;
+}
+
+/**
+ * Re-mints one token now: waits out a rotation already under way (RotateSecret would be refused while it holds
+ * AWSPENDING), starts one (RotateSecret; Secrets Manager then runs the four steps, whose testSecret checks the token
+ * against the key its tags name) and returns once the new version is AWSCURRENT, at most REMINT_WAIT_SECONDS.
+ */
+async function remintNow(secretId: string): Promise<RemintResult> {
+  const fix = `see the rotate-secret log group (rotation-error alarm) for the step that failed, fix it, then run again: aws lambda invoke --function-name ${process.env.AWS_LAMBDA_FUNCTION_NAME ?? "mcp-<env>-rotate-secret"} --payload '{"Remint":"${secretId}"}' (docs/secrets.md)`;
+  const budget = { totalMs: REMINT_WAIT_SECONDS * 1000 };
+  const stagesOf = async () => {
+    const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+    if (!meta.RotationEnabled) throw new Error(`${secretId}: rotation is not enabled, so it cannot be re-minted; its rotation is configured by the apply (constructs/secrets.ts)`);
+    return meta.VersionIdsToStages ?? {};
+  };
+  await poll(
+    async () => {
+      const stages = await stagesOf();
+      const pending = holderOf(stages, "AWSPENDING");
+      return !pending || pending === holderOf(stages, "AWSCURRENT") ? true : undefined;
+    },
+    secretId,
+    "remint-waiting-for-running-rotation",
+    "remint",
+    (s) => `${secretId}: a rotation was still under way after ${s} s, so no new one could start; ${fix}`,
+    budget,
+  );
+  const started = await client.send(new RotateSecretCommand({ SecretId: secretId }));
+  const versionId = started.VersionId;
+  if (!versionId) throw new Error(`${secretId}: RotateSecret returned no version id`);
+  log("remint-started", secretId, "remint");
+  await poll(
+    async () => {
+      const stages = await stagesOf();
+      const labels = stages[versionId];
+      if (labels?.includes("AWSCURRENT")) return true;
+      // A version cleared as stale (testSecret found it unfit) never becomes current: no point in waiting.
+      if (labels && !labels.length) throw new Error(`${secretId}: the new version ${versionId} failed its test and was cleared; ${fix}`);
+      return undefined;
+    },
+    secretId,
+    "remint-waiting-for-current",
+    "remint",
+    (s) => `${secretId}: the new version ${versionId} is not current after ${s} s; ${fix}`,
+    budget,
+  );
+  log("reminted", secretId, "remint");
+  return { secretId, versionId };
 }

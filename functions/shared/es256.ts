@@ -8,7 +8,7 @@
  * createRemoteJWKSet(OAUTH_JWKS_URI), { issuer: OAUTH_ISSUER_URL, audience: OAUTH_AUDIENCE })`, then a non-empty `scp`
  * string array (or space-separated `scope`) and a string `client_id`. jose picks the JWK by the header's `kid`.
  */
-import { createHash, createPublicKey, JsonWebKey } from "node:crypto";
+import { createHash, createPublicKey, JsonWebKey, verify } from "node:crypto";
 
 /** The claims the kit mints. */
 export interface TokenClaims {
@@ -96,4 +96,50 @@ export function kidOf(keyArn: string): string {
   const m = /:key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/.exec(keyArn);
   if (!m) throw new Error(`${keyArn} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)`);
   return m[1];
+}
+
+/** What a minted token must say, as checked by `es256Problem` (the time claims are checked against `nowSeconds`). */
+export interface ExpectedToken {
+  readonly kid: string;
+  readonly iss: string;
+  readonly aud: string;
+  readonly client_id: string;
+  readonly scp: readonly string[];
+  /** Longest accepted `exp - iat`, seconds. */
+  readonly maxLifetimeSeconds: number;
+}
+
+/**
+ * Why `token` would not be what the kit minted for `expected` and signed with the P-256 key `spki` (kms:GetPublicKey's
+ * SubjectPublicKeyInfo), or undefined when it is. Checks what the server checks (signature, iss, aud, exp, nbf,
+ * client_id, scp) and what the kit means (kid, sub = client_id, the scopes, the lifetime). Never includes the token.
+ */
+export function es256Problem(token: string, spki: Uint8Array, expected: ExpectedToken, nowSeconds: number): string | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return "is not a JWT";
+  const [h, p, s] = parts;
+  let header: Record<string, unknown>;
+  let claims: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
+    claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
+  } catch {
+    return "is not a JWT";
+  }
+  if (header.alg !== "ES256") return `is signed with ${JSON.stringify(header.alg)}, not ES256`;
+  if (header.kid !== expected.kid) return `names key ${JSON.stringify(header.kid)}, not ${expected.kid}`;
+  const signature = Buffer.from(s, "base64url");
+  const key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+  if (signature.length !== 64 || !verify("sha256", Buffer.from(`${h}.${p}`, "ascii"), { key, dsaEncoding: "ieee-p1363" }, signature)) return `has a signature that does not verify with key ${expected.kid}`;
+  if (claims.iss !== expected.iss) return `has issuer ${JSON.stringify(claims.iss)}, not ${expected.iss}`;
+  if (claims.aud !== expected.aud) return `has audience ${JSON.stringify(claims.aud)}, not ${expected.aud}`;
+  if (claims.client_id !== expected.client_id || claims.sub !== expected.client_id) return `has client_id/sub other than ${expected.client_id}`;
+  const scp = claims.scp;
+  if (!Array.isArray(scp) || scp.length === 0 || scp.join(" ") !== expected.scp.join(" ")) return `has scp other than ${JSON.stringify(expected.scp)}`;
+  const { iat, nbf, exp } = claims;
+  if (typeof iat !== "number" || typeof nbf !== "number" || typeof exp !== "number") return "lacks iat, nbf or exp";
+  if (exp <= nowSeconds) return "has expired";
+  if (nbf > nowSeconds + 60 || exp - iat > expected.maxLifetimeSeconds) return "has times the kit does not mint (nbf in the future, or a lifetime beyond its tag)";
+  if (typeof claims.jti !== "string" || !claims.jti) return "has no jti";
+  return undefined;
 }

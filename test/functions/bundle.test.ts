@@ -57,6 +57,14 @@ describe("function bundles", () => {
       expect(js).toContain('require("@aws-sdk/client-secrets-manager")');
       expect(js).not.toContain("class SecretsManagerClient");
       expect(b.bytes).toBeLessThan(20_000);
+      if (name === "rotate-secret") {
+        // oauth mode: kms:Sign / kms:GetPublicKey and the JWKS object. Both clients come with the Lambda Node.js runtime
+        // (its AWS SDK for JavaScript v3, https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html), like the
+        // others; their versions in package.json are for types and tests. node:crypto does the ES256 encoding.
+        for (const sdk of ["client-kms", "client-s3"]) expect(js).toContain(`require("@aws-sdk/${sdk}")`);
+        expect(js).not.toContain("class KMSClient");
+        expect(js).not.toMatch(/from "jose"|require\("jose"\)/);
+      }
       // Load it the way the runtime does: a CommonJS module whose only outside dependency is the SDK.
       const mod = { exports: {} as Record<string, unknown> };
       new Function("require", "module", "exports", js)((id: string) => require(id), mod, mod.exports);

@@ -157,7 +157,7 @@ describe("agent JWTs (jwt auth mode)", () => {
   // Made per run, never stored: the signing key a tier's tasks would hold, and another tier's.
   const tierKey = randomBytes(32).toString("hex");
   const otherKey = randomBytes(32).toString("hex");
-  const spec = specFromTags(JWT_TAGS, TOKEN_ARN) as Extract<Spec, { kind: "agent-jwt" }>;
+  const spec = specFromTags(JWT_TAGS, TOKEN_ARN) as Extract<Spec, { signingSecret: string }>;
   const verifies = (jwt: string, key: string) => {
     const [h, p, sig] = jwt.split(".");
     return createHmac("sha256", key).update(`${h}.${p}`).digest("base64url") === sig;
@@ -453,7 +453,7 @@ describe("the rotation protocol's edges", () => {
   // Made per run, never stored: the tier's key before and after the rotation.
   const oldKey = randomBytes(32).toString("hex");
   const newKey = randomBytes(32).toString("hex");
-  const jwtSpec = (client: string) => specFromTags(JWT_TAGS(client), "t") as Extract<Spec, { kind: "agent-jwt" }>;
+  const jwtSpec = (client: string) => specFromTags(JWT_TAGS(client), "t") as Extract<Spec, { signingSecret: string }>;
   /** Every value a test makes; no log line or error may contain one. */
   const values: string[] = [oldKey, newKey];
   const jwt = (client: string, key: string) => {
