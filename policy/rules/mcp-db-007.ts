@@ -39,6 +39,7 @@ export const rule = defineRule(
           const where = `${r.resource.address}${r.where ? ` ${r.where}` : ""}`;
           if (r.unknown) report(t.address, `${g.address}: ${where} is ${show(r.unknown)}, which is only known at apply time and cannot be verified`);
           for (const c of r.cidrs) report(t.address, `${g.address} admits the address range ${show(c)} (${where}); admit the gateway's security group instead`);
+          for (const src of r.groups) if (!plan.target(src, "aws_security_group")) report(t.address, `${g.address} admits ${show(src)} (${where}), a security group outside the plan: who is in it cannot be verified`);
           for (const p of r.prefixLists) report(t.address, `${g.address} admits the prefix list ${show(p)} (${where}); admit the gateway's security group instead`);
         }
       }
