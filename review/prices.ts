@@ -3,6 +3,9 @@
  * AWS's pricing pages showed them when this table was dated. Not a quote: no free tier, no Savings Plans or reserved
  * capacity, no taxes, and other Regions cost more. Change a price here and the estimate follows; a resource whose
  * type or size is not in this table is shown as "not priced", never as $0.
+ * Checked on the date below: the KMS key price and the PrivateLink data price read on AWS's own pages; the other rates
+ * as published summaries of those pages quote them (the KMS asymmetric request rate as "5× the symmetric rate");
+ * re-check each against its page before relying on a number.
  */
 export const PRICE_REGION = "us-east-1";
 export const PRICES_DATED = "2026-12-01";
