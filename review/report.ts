@@ -10,6 +10,7 @@ import { minTlsVersion } from "./tls-policies";
 import { OTHERS } from "./secret-access";
 import { isImagesPlan, linkTo, reviewImagesStack } from "./images-report";
 import { policyCounts, policySection } from "./policy-section";
+import { costSection } from "./cost";
 
 export interface ReportOptions {
   /** The policy engine's result for this stack; without it the report says the check did not run. */
@@ -172,6 +173,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
 
   // 6. Policy
   out.push(...policySection(opts.policy));
+  out.push(...costSection(plan));
 
   const summary: StackSummary = {
     stack,

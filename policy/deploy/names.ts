@@ -21,6 +21,10 @@ const TG_DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIRefer
 const ELB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const ELB_ALLOWED = "letters, digits and hyphens, not starting or ending with a hyphen";
 
+const RDS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/";
+const CACHE_DOC = "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/";
+const dbNameExtra = (n: string) => (n.includes("--") ? "must not contain two consecutive hyphens" : n.endsWith("-") ? "must not end with a hyphen" : undefined);
+
 export const NAME_LIMITS: readonly NameLimit[] = [
   { type: "aws_lb", attr: "name", min: 1, max: 32, pattern: ELB_NAME, allowed: ELB_ALLOWED, extra: (n) => (n.startsWith("internal-") ? 'must not start with "internal-"' : undefined), doc: LB_DOC },
   { type: "aws_alb", attr: "name", min: 1, max: 32, pattern: ELB_NAME, allowed: ELB_ALLOWED, extra: (n) => (n.startsWith("internal-") ? 'must not start with "internal-"' : undefined), doc: LB_DOC },
@@ -57,6 +61,17 @@ export const NAME_LIMITS: readonly NameLimit[] = [
   { type: "aws_kinesis_firehose_delivery_stream", attr: "name", min: 1, max: 64, pattern: /^[A-Za-z0-9_.-]+$/, allowed: "letters, digits and _.-", doc: "https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html" },
   { type: "aws_cloudwatch_event_rule", attr: "name", min: 1, max: 64, pattern: /^[.\-_A-Za-z0-9]+$/, allowed: "letters, digits and ._-", doc: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html" },
   { type: "aws_cloudwatch_log_subscription_filter", attr: "name", min: 1, max: 512, pattern: /^[^:*]+$/, allowed: "any characters but : and *", doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html" },
+  // RDS and ElastiCache identifiers: a letter first, letters, digits and hyphens, no "--", no trailing hyphen (stored lowercase).
+  ...[
+    ["aws_db_instance", "identifier", 63, `${RDS_DOC}API_CreateDBInstance.html`],
+    ["aws_rds_cluster_instance", "identifier", 63, `${RDS_DOC}API_CreateDBInstance.html`],
+    ["aws_rds_cluster", "cluster_identifier", 63, `${RDS_DOC}API_CreateDBCluster.html`],
+    ["aws_db_parameter_group", "name", 255, `${RDS_DOC}API_CreateDBParameterGroup.html`],
+    ["aws_rds_cluster_parameter_group", "name", 255, `${RDS_DOC}API_CreateDBClusterParameterGroup.html`],
+    ["aws_db_subnet_group", "name", 255, `${RDS_DOC}API_CreateDBSubnetGroup.html`],
+    ["aws_elasticache_replication_group", "replication_group_id", 40, `${CACHE_DOC}API_CreateReplicationGroup.html`],
+    ["aws_elasticache_cluster", "cluster_id", 50, `${CACHE_DOC}API_CreateCacheCluster.html`],
+  ].map(([type, attr, max, doc]): NameLimit => ({ type: type as string, attr: attr as string, min: 1, max: max as number, pattern: /^[A-Za-z][A-Za-z0-9-]*$/, allowed: "letters, digits and hyphens, starting with a letter", extra: dbNameExtra, doc: doc as string })),
   {
     type: "aws_ecr_pull_through_cache_rule",
     attr: "ecr_repository_prefix",

@@ -1,9 +1,21 @@
 /**
  * The security pack: one rule per invariant of the design brief (docs/policy.md lists them, generated from here).
- * Order is the report order: network, load balancer, containers, secrets and keys, logs, buckets, topics, IAM,
+ * Order is the report order: network, load balancer, containers, secrets and keys, logs, buckets, topics, ECR, databases and caches, IAM,
  * production-only.
  */
 import { Rule, RulePack } from "../types";
+import { rule as db001 } from "./mcp-db-001";
+import { rule as db002 } from "./mcp-db-002";
+import { rule as db003 } from "./mcp-db-003";
+import { rule as db004 } from "./mcp-db-004";
+import { rule as db005 } from "./mcp-db-005";
+import { rule as db006 } from "./mcp-db-006";
+import { rule as db007 } from "./mcp-db-007";
+import { rule as db008 } from "./mcp-db-008";
+import { rule as db009 } from "./mcp-db-009";
+import { rule as cache001 } from "./mcp-cache-001";
+import { rule as cache002 } from "./mcp-cache-002";
+import { rule as cache003 } from "./mcp-cache-003";
 import { rule as ecs001 } from "./mcp-ecs-001";
 import { rule as ecs002 } from "./mcp-ecs-002";
 import { rule as ecs003 } from "./mcp-ecs-003";
@@ -56,6 +68,8 @@ export const SECURITY_PACK: RulePack = {
     s3001, s3002, s3003, s3004, s3005,
     sns001,
     ecr001,
+    db001, db002, db003, db004, db005, db006, db007, db008, db009,
+    cache001, cache002, cache003,
     iam001, iam002,
     prod001, prod002, prod003, prod004, prod005,
   ],

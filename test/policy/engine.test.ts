@@ -33,7 +33,13 @@ describe("the engine on every shipped environment", () => {
     const prod = results.find((r) => r.stack === "prod")!;
     const security = new Set(SECURITY_PACK.rules.map((r) => r.id));
     // The image repositories are in their own stack (stacks/images-stack.ts), which every rule that sees them passes.
-    expect(prod.results.filter((r) => security.has(r.rule.id) && r.verdict === "not-applicable").map((r) => r.rule.id)).toEqual(["MCP-ECR-001"]);
+    // Database and cache rules apply exactly when the plan holds an RDS database or an ElastiCache group.
+    const data = (prefix: string, types: string[]) => (types.some((t) => shippedPlan("prod").resource?.[t]) ? [] : SECURITY_PACK.rules.map((r) => r.id).filter((id) => id.startsWith(prefix)));
+    const dbIds = data("MCP-DB-", ["aws_db_instance", "aws_rds_cluster"]);
+    const cacheIds = data("MCP-CACHE-", ["aws_elasticache_replication_group", "aws_elasticache_cluster"]);
+    // MCP-DB-007 and MCP-DB-009 judge caches too.
+    const dbNotApplicable = cacheIds.length === 0 ? dbIds.filter((id) => !["MCP-DB-007", "MCP-DB-009"].includes(id)) : dbIds;
+    expect(prod.results.filter((r) => security.has(r.rule.id) && r.verdict === "not-applicable").map((r) => r.rule.id)).toEqual(["MCP-ECR-001", ...dbNotApplicable, ...cacheIds]);
     const images = results.find((r) => r.stack === "prod-images")!;
     expect(images.results.filter((r) => ["MCP-ECR-001", "MCP-PROD-001"].includes(r.rule.id)).map((r) => [r.rule.id, r.verdict])).toEqual([["MCP-ECR-001", "pass"], ["MCP-PROD-001", "pass"]]);
     expect(prod.results.flatMap((r) => r.suppressed.map((s) => `${r.rule.id} ${s.address} (${s.source})`))).toEqual([
@@ -146,7 +152,7 @@ describe("engine", () => {
     const ids = SECURITY_PACK.rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of SECURITY_PACK.rules) {
-      expect(r.id).toMatch(/^MCP-(NET|LB|ECS|ECR|SEC|LOG|S3|SNS|IAM|PROD)-\d{3}$/);
+      expect(r.id).toMatch(/^MCP-(NET|LB|ECS|ECR|SEC|LOG|S3|SNS|DB|CACHE|IAM|PROD)-\d{3}$/);
       expect(r.title.length).toBeGreaterThan(10);
       expect(r.remediation.length).toBeGreaterThan(10);
     }

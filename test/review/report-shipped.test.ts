@@ -8,7 +8,7 @@ import { shippedConfigs, variant } from "../configs";
 import { synthStack } from "../helpers";
 import { resources, shippedPlan } from "../plans";
 
-const SECTIONS = ["## At a glance", "## 1. Reachability", "### Into the system", "### Out of the system (egress)", "### Diagram", "## 2. Secrets", "## 3. TLS", "## 4. Logs and retention", "### Where alerts go", "## 5. Seed checklist", "## 6. Policy result"];
+const SECTIONS = ["## At a glance", "## 1. Reachability", "### Into the system", "### Out of the system (egress)", "### Diagram", "## 2. Secrets", "## 3. TLS", "## 4. Logs and retention", "### Where alerts go", "## 5. Seed checklist", "## 6. Policy result", "## 7. Cost estimate"];
 
 describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s environment", (env) => {
   let config: McpConfig;

@@ -51,4 +51,21 @@ describe("MCP-DEPLOY-008 names AWS accepts", () => {
     expect(nameProblem(limit("aws_lb", "name"), `${"x".repeat(33)}\${var.env}`)).toMatch(/longer than 32 characters even before/);
     expect(nameProblem(limit("aws_kms_alias", "name"), "alias/aws/mcp")).toBe('name "alias/aws/mcp" must not start with alias/aws/ (reserved for AWS managed keys)');
   });
+  it("holds RDS and ElastiCache identifiers to AWS's rules (a letter first, no double or trailing hyphen, 63 / 40 / 50 characters)", () => {
+    const r = judge(
+      rule,
+      plan({
+        aws_db_instance: { db: { identifier: "1-mcp-prod" }, ok: { identifier: `m${"x".repeat(62)}` } },
+        aws_rds_cluster: { c: { cluster_identifier: "mcp--prod" } },
+        aws_elasticache_replication_group: { rg: { replication_group_id: `mcp-${"abcdefghijkl"}-gateway-cache-abcdefghij` }, end: { replication_group_id: "mcp-prod-" } },
+        aws_elasticache_cluster: { ok: { cluster_id: `m${"x".repeat(49)}` } },
+      }),
+    );
+    expect(lines(r)).toEqual([
+      'aws_db_instance.db: identifier "1-mcp-prod" has characters AWS refuses; allowed: letters, digits and hyphens, starting with a letter (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html)',
+      'aws_rds_cluster.c: cluster_identifier "mcp--prod" must not contain two consecutive hyphens (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html)',
+      'aws_elasticache_replication_group.rg: replication_group_id "mcp-abcdefghijkl-gateway-cache-abcdefghij" has 41 characters; AWS accepts 1–40 (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html)',
+      'aws_elasticache_replication_group.end: replication_group_id "mcp-prod-" must not end with a hyphen (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html)',
+    ]);
+  });
 });
