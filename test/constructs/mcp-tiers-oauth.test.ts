@@ -15,9 +15,11 @@ import { MAX_FIXED_RESPONSE_BODY, PRM_PATH, resourceMetadata } from "../../lib/t
 import { TierAgent } from "../../lib/tiers";
 import { rule as limits } from "../../policy/deploy/mcp-deploy-019";
 import { rule as metadataRule } from "../../policy/deploy/mcp-deploy-020";
+import { rule as tierRouting } from "../../policy/rules/mcp-lb-006";
+import { policyContextOf } from "../../policy/synth-hook";
 import { TerraformJson } from "../../policy/types";
 import { McpStack } from "../../stacks/mcp-stack";
-import { judge } from "../policy/fixtures";
+import { judge, lines } from "../policy/fixtures";
 import { resources, shippedConfigs, synthStack } from "../helpers";
 import { albRoute } from "../support/alb-route";
 
@@ -115,6 +117,12 @@ describe("McpTiers during a jwt-to-oauth migration", () => {
       expect(l.condition.find((c: any) => c.http_header).http_header).toEqual({ http_header_name: "Authorization", values: ["Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.*"] });
     }
     expect(judge(limits, plan).verdict).toBe("pass");
+    expect(judge(metadataRule, plan).verdict).toBe("pass");
+  });
+
+  it("passes the tier routing policy (MCP-LB-006) with its metadata and legacy rules", () => {
+    const r = judge(tierRouting, built.plan, policyContextOf(shippedConfigs().dev));
+    expect([r.verdict, lines(r)]).toEqual(["pass", []]);
   });
 
   it("answers the metadata path from each range with the tier's audience and the issuer", () => {
