@@ -11,6 +11,7 @@ import { assessAuthorization, AuthPoint, authorizationSection } from "../../revi
 import { extractFacts } from "../../review/facts";
 import { reviewStack } from "../../review/report";
 import { shippedPlan } from "../plans";
+import { shippedConfigs } from "../configs";
 
 const ISSUER = "https://mcp-dev-jwks-123456789012.s3.eu-central-1.amazonaws.com";
 const statusOf = (points: readonly AuthPoint[], start: string) => points.find((p) => p.point.startsWith(start))!.status;
@@ -38,7 +39,7 @@ function asOauth(opts: { keepJwt?: number; metadata?: boolean } = {}): Terraform
     td.container_definitions = JSON.stringify(cs);
     if (opts.metadata !== false) {
       const body = resourceMetadata({ resource: audience, issuer: ISSUER, tier: { id: td.family, toolsets: ["performance"], readOnly: true } }).body;
-      plan.resource.aws_lb_listener_rule[`metadata_${name}`] = { listener_arn: "${aws_lb_listener.x.arn}", priority: 800 + i, condition: [{ source_ip: { values: ["10.0.0.0/28"] } }, { path_pattern: { values: [PRM_PATH_PATTERN] } }], action: [{ type: "fixed-response", fixed_response: { status_code: "200", content_type: "application/json", message_body: body } }] };
+      plan.resource.aws_lb_listener_rule[`metadata_${name}`] = { listener_arn: "${aws_lb_listener.x.arn}", priority: 800 + i, condition: [{ source_ip: { values: [shippedConfigs().dev.agents[0].cidrs[0]] } }, { path_pattern: { values: [PRM_PATH_PATTERN] } }], action: [{ type: "fixed-response", fixed_response: { status_code: "200", content_type: "application/json", message_body: body } }] };
     }
   });
   for (const s of Object.values<any>(plan.resource.aws_secretsmanager_secret)) if (s.tags?.[LIFETIME_TAG]) s.tags[LIFETIME_TAG] = "1";
@@ -88,6 +89,13 @@ describe("MCP authorization and CoSAI verdicts", () => {
     expect(points[0].evidence).toMatch(/still run jwt .* reached by 1 HS256 listener rules of a jwt-to-oauth migration/);
     const bare = asOauth({ metadata: false });
     expect(statusOf(assessAuthorization(bare, extractFacts("mcp-dev", bare)), "Protected resource metadata")).toBe("not met");
+  });
+
+  it("lists the metadata rules among the tier rules without a flag: they answer themselves and reach no tool", () => {
+    const plan = asOauth();
+    const rows = extractFacts("mcp-dev", plan).tiers.filter((t) => t.address.startsWith("aws_lb_listener_rule.metadata_"));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((t) => [t.targetGroup, t.toolsets, t.flags])).toEqual(rows.map(() => ["fixed response 200", [], []]));
   });
 
   it("is a section of the stack report, and absent where no MCP server runs", () => {
