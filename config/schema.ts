@@ -158,6 +158,13 @@ export const configSchema = z.strictObject({
     cpu: z.number().int().default(512).meta({ description: "Fargate cpu units of one MCP server task; with `memory`, a pair Fargate accepts" }),
     memory: z.number().int().default(1024).meta({ description: "memory (MiB) of one MCP server task; with `cpu`, a pair Fargate accepts" }),
     authMode: z.enum(["jwt", "ibmi", "oauth"]).default("jwt").meta({ description: "`jwt` (per-tier signing secrets) or `ibmi` (IBM i credentials, sticky sessions); `oauth` is refused" }),
+    /**
+     * With authMode oauth: each tier also runs today's jwt service, and the load balancer sends HS256 bearer tokens to
+     * it until the last one expires (docs/service.md, "Migrating from jwt to oauth"). @default none
+     */
+    authMigration: z.enum(["jwt-to-oauth"]).optional().meta({ description: "`jwt-to-oauth` (with `authMode` oauth): each tier also runs its jwt service, and the load balancer sends HS256 bearer tokens to it until the last one expires (docs/service.md, \"Migrating from jwt to oauth\")" }),
+    /** With authMode oauth: the load balancer answers RFC 9728 metadata on each tier's ranges (one rule per chunk of ranges). @default true */
+    protectedResourceMetadata: z.boolean().default(true).meta({ description: "with `authMode` oauth, the load balancer answers RFC 9728 protected resource metadata (`/.well-known/oauth-protected-resource`) on each tier's ranges" }),
     logLevel: z.enum(["debug", "info", "notice", "warning", "error", "crit", "alert", "emerg"]).default("info").meta({ description: "not `debug` in prod" }),
     /**
      * MCP_SESSION_MODE. "stateless" needs no affinity between requests, so any task of a tier can answer; "stateful"
@@ -352,6 +359,7 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
   if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
+  if (srv.authMigration && srv.authMode !== "oauth") add(["mcpServer", "authMigration"], `is ${srv.authMigration}, but mcpServer.authMode is "${srv.authMode}": a migration runs oauth services beside today's jwt ones`, 'set mcpServer.authMode to "oauth" to start the migration, or remove authMigration');
   const tierFindings = tierChecks(cfg.agents, catalogue, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
   for (const f of tierFindings) add(f.path, f.problem, f.fix);
   // A jwt tier's key rotation re-mints all its groups' tokens at once: one execution each, plus the rotation itself.

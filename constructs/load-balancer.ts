@@ -1,10 +1,11 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbListenerRule, LbListenerRuleAction, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
+import { MAX_CONDITION_VALUES_PER_RULE, MAX_FIXED_RESPONSE_BODY, MAX_HEADER_VALUE_CHARS, MAX_WILDCARDS_PER_RULE, TierRule } from "../lib/tier-routes";
 import { MAX_SOURCE_IPS_PER_RULE, RoutingRule } from "../lib/tiers";
 import type { AlarmSpec } from "./alerts";
 import { Network } from "./network";
@@ -180,22 +181,49 @@ export class LoadBalancer extends Construct {
    * them. The id names the rule's first range and its group, as when every rule served one group: a rule whose first
    * range stays keeps its address when other groups' ranges join it.
    */
-  route(rule: RoutingRule, target: LbTargetGroup): LbListenerRule {
+  route(rule: RoutingRule | TierRule, target: LbTargetGroup): LbListenerRule {
+    const rules = this.rulesByTarget.get(target);
+    if (!rules) throw new Error(`${this.node.path}: route to a target group this load balancer did not create`);
+    if ("kind" in rule && rule.kind === "metadata") throw new Error(`${this.node.path}: a metadata rule answers itself (respond), it forwards nowhere`);
+    const legacy = "kind" in rule && rule.kind === "legacy-jwt";
+    const r = this.mcpRule(legacy ? `route-jwt-${ruleKey(rule)}` : `route-${ruleKey(rule)}`, rule, [{ type: "forward", targetGroupArn: target.arn }]);
+    rules.push(r);
+    return r;
+  }
+
+  /**
+   * A rule of the MCP listener that answers `rule`'s requests itself (RFC 9728 metadata): 200, `contentType`, `body`
+   * (at most 1,024 characters, FixedResponseActionConfig.MessageBody).
+   */
+  respond(rule: TierRule, response: { readonly contentType: "application/json" | "text/plain"; readonly body: string }): LbListenerRule {
+    if (response.body.length > MAX_FIXED_RESPONSE_BODY) throw new Error(`${this.node.path}: a fixed response holds at most ${MAX_FIXED_RESPONSE_BODY} characters, got ${response.body.length} for the rule of ${rule.cidrs.join(", ")}`);
+    return this.mcpRule(`${rule.kind}-${ruleKey(rule)}`, rule, [{ type: "fixed-response", fixedResponse: { statusCode: "200", contentType: response.contentType, messageBody: response.body } }]);
+  }
+
+  /** One rule of the MCP listener: its source ranges, any path or header match, AWS's per-rule limits checked. */
+  private mcpRule(id: string, rule: RoutingRule | TierRule, action: LbListenerRuleAction[]): LbListenerRule {
     if (rule.cidrs.length === 0 || rule.cidrs.length > MAX_SOURCE_IPS_PER_RULE) throw new Error(`${this.node.path}: a rule takes 1 to ${MAX_SOURCE_IPS_PER_RULE} source ranges, got ${rule.cidrs.length}`);
     if (rule.agents.length === 0) throw new Error(`${this.node.path}: the rule for ${rule.cidrs.join(", ")} names no agent group`);
     if (rule.priority < 1 || rule.priority > 50000 || this.priorities.has(rule.priority)) throw new Error(`${this.node.path}: priority ${rule.priority} is taken or outside 1–50000`);
+    const match = "match" in rule ? rule.match : undefined;
+    const patterns = [match?.pathPattern, match?.authorization].filter((x): x is string => x !== undefined);
+    const values = rule.cidrs.length + patterns.length;
+    if (values > MAX_CONDITION_VALUES_PER_RULE) throw new Error(`${this.node.path}: the rule for ${rule.cidrs.join(", ")} matches ${values} condition values; AWS allows ${MAX_CONDITION_VALUES_PER_RULE} per rule`);
+    const wildcards = patterns.reduce((n, p) => n + (p.match(/[*?]/g)?.length ?? 0), 0);
+    if (wildcards > MAX_WILDCARDS_PER_RULE) throw new Error(`${this.node.path}: the rule for ${rule.cidrs.join(", ")} holds ${wildcards} wildcards; AWS allows ${MAX_WILDCARDS_PER_RULE} per rule`);
+    const long = patterns.find((p) => p.length > MAX_HEADER_VALUE_CHARS);
+    if (long) throw new Error(`${this.node.path}: "${long}" is longer than the ${MAX_HEADER_VALUE_CHARS} characters AWS allows in a match value`);
     this.priorities.add(rule.priority);
-    const rules = this.rulesByTarget.get(target);
-    if (!rules) throw new Error(`${this.node.path}: route to a target group this load balancer did not create`);
-    const r = new LbListenerRule(this, `route-${rule.agents[0]}-${rule.cidrs[0].replace(/[./]/g, "-")}`, {
+    const condition: LbListenerRuleCondition[] = [{ sourceIp: { values: [...rule.cidrs] } }];
+    if (match?.pathPattern) condition.push({ pathPattern: { values: [match.pathPattern] } });
+    if (match?.authorization) condition.push({ httpHeader: { httpHeaderName: "Authorization", values: [match.authorization] } });
+    return new LbListenerRule(this, id, {
       listenerArn: this.mcpListener.arn,
       priority: rule.priority,
-      condition: [{ sourceIp: { values: [...rule.cidrs] } }],
-      action: [{ type: "forward", targetGroupArn: target.arn }],
+      condition,
+      action,
       tags: routeTags(prefix(this.props.env), rule),
     });
-    rules.push(r);
-    return r;
   }
 
   /** The gateway listener: every request that reaches it (the security group admits operators only) goes to `target`. */
@@ -222,6 +250,11 @@ export class LoadBalancer extends Construct {
     const rules = this.rulesByTarget.get(target) ?? [];
     return rules.length ? rules : [this.mcpListener];
   }
+}
+
+/** A rule's construct id names its first range and that range's group, as when every rule served one group. */
+function ruleKey(rule: Pick<RoutingRule, "agents" | "cidrs">): string {
+  return `${rule.agents[0]}-${rule.cidrs[0].replace(/[./]/g, "-")}`;
 }
 
 /** ELB tag values: at most 256 characters (API reference, Tag). */

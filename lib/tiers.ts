@@ -123,7 +123,9 @@ export function tierOf(agent: Pick<TierAgent, "toolsets" | "readOnly">): string 
  * validation refuses equal ranges in two groups), so there the order cannot change which rule matches; it follows
  * each rule's first range, so priorities depend on the ranges alone, not on config order.
  */
-export function routingRules(agents: readonly TierAgent[], opts: { readonly firstPriority?: number } = {}): RoutingRule[] {
+export function routingRules(agents: readonly TierAgent[], opts: { readonly firstPriority?: number; /** Ranges per rule, fewer when another condition takes a value slot. @default 5 */ readonly sourcesPerRule?: number } = {}): RoutingRule[] {
+  const per = opts.sourcesPerRule ?? MAX_SOURCE_IPS_PER_RULE;
+  if (!Number.isInteger(per) || per < 1 || per > MAX_SOURCE_IPS_PER_RULE) throw new Error(`sourcesPerRule ${per} is outside 1–${MAX_SOURCE_IPS_PER_RULE}`);
   // (prefix length, tier) → range → the groups listing it (one, unless validation was bypassed).
   const buckets = new Map<string, { prefix: number; tierId: string; ranges: Map<string, { network: number; agents: string[] }> }>();
   for (const a of agents) {
@@ -142,8 +144,8 @@ export function routingRules(agents: readonly TierAgent[], opts: { readonly firs
   const chunks: { prefix: number; tierId: string; network: number; cidrs: string[]; agents: string[] }[] = [];
   for (const b of buckets.values()) {
     const sorted = [...b.ranges].sort(([x, rx], [y, ry]) => rx.network - ry.network || (x < y ? -1 : x > y ? 1 : 0));
-    for (let i = 0; i < sorted.length; i += MAX_SOURCE_IPS_PER_RULE) {
-      const part = sorted.slice(i, i + MAX_SOURCE_IPS_PER_RULE);
+    for (let i = 0; i < sorted.length; i += per) {
+      const part = sorted.slice(i, i + per);
       chunks.push({ prefix: b.prefix, tierId: b.tierId, network: part[0][1].network, cidrs: part.map(([c]) => c), agents: [...new Set(part.flatMap(([, r]) => r.agents))] });
     }
   }

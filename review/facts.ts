@@ -602,7 +602,8 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
         const a = ctx.agents?.find((x) => x.name === g);
         if (a && toolsets.length && [...new Set(a.toolsets)].sort().join(",") !== toolsets.join(",")) flags.push({ severity: "high", text: `config grants ${g} ${[...new Set(a.toolsets)].sort().join(", ")}` });
       }
-      if (toolsets.length === 0) flags.push({ severity: "medium", text: "target runs no task with SELECTED_TOOLSETS (all toolsets?)" });
+      // A rule that answers itself (RFC 9728 metadata, lib/tier-routes.ts) reaches no task, so no tool.
+      if (toolsets.length === 0 && !blocks(rule.body.action).every((a) => a.type === "fixed-response")) flags.push({ severity: "medium", text: "target runs no task with SELECTED_TOOLSETS (all toolsets?)" });
       if (tdContainers.length && !toolsYaml) flags.push({ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" });
       const unknownToolsets = catalogue ? toolsets.filter((t) => !recorded!.toolsets[t]) : [];
       if (unknownToolsets.length) flags.push({ severity: "high", text: `${unknownToolsets.join(", ")} ${unknownToolsets.length > 1 ? "are" : "is"} in no tools YAML file the stack was built with, so the server drops ${unknownToolsets.length > 1 ? "them" : "it"} silently` });

@@ -11,6 +11,7 @@ import { OTHERS } from "./secret-access";
 import { isImagesPlan, linkTo, reviewImagesStack } from "./images-report";
 import { policyCounts, policySection } from "./policy-section";
 import { costSection } from "./cost";
+import { authorizationSection } from "./authorization";
 
 export interface ReportOptions {
   /** The policy engine's result for this stack; without it the report says the check did not run. */
@@ -163,6 +164,8 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   out.push("");
   out.push(table(["Alarm", "Metric", "Fires when", "Source", "Notifies"], f.alarms.map((x) => [code(x.name), x.metric, x.condition, x.source, list(x.topics.map(code))]), "_No alarm in this plan._"));
   out.push("");
+
+  out.push(...authorizationSection(plan, f));
 
   // 5. Seed checklist
   out.push("## 5. Seed checklist", "", "Each item of the Security Checklist in IBM's *Security Best Practices for IBM i Agents*, judged from this plan.", "");

@@ -227,3 +227,19 @@ describe("functions.reservedConcurrency", () => {
     ]);
   });
 });
+
+describe("mcpServer.authMigration", () => {
+  it("is refused unless authMode is oauth, naming the mode and the fix", () => {
+    expect(problems("dev", (c) => (c.mcpServer.authMigration = "jwt-to-oauth"))).toEqual([
+      'config/dev.json: mcpServer.authMigration: is jwt-to-oauth, but mcpServer.authMode is "jwt": a migration runs oauth services beside today\'s jwt ones (got "jwt-to-oauth"). Fix: set mcpServer.authMode to "oauth" to start the migration, or remove authMigration.',
+    ]);
+  });
+
+  it("takes only jwt-to-oauth, and protectedResourceMetadata only a boolean", () => {
+    const got = problems("dev", (c) => {
+      c.mcpServer.authMigration = "oauth-to-jwt";
+      c.mcpServer.protectedResourceMetadata = "yes";
+    });
+    expect(got.map((p) => p.split(":").slice(0, 2).join(":"))).toEqual(["config/dev.json: mcpServer.authMigration", "config/dev.json: mcpServer.protectedResourceMetadata"]);
+  });
+});

@@ -4,7 +4,7 @@
  * high or critical toolset; no agent range reaches the gateway or the tasks by any other path.
  */
 import { McpConfig } from "../../config/schema";
-import { contains, formatIp, overlaps, toCidr } from "../../lib/cidr";
+import { formatIp, overlaps, toCidr } from "../../lib/cidr";
 import { loadToolCatalogue } from "../../lib/tool-catalogue";
 import { judge } from "../policy/fixtures";
 import { rule as tierRouting } from "../../policy/rules/mcp-lb-006";
@@ -12,21 +12,21 @@ import { policyContextOf } from "../../policy/synth-hook";
 import { TerraformJson } from "../../policy/types";
 import { shippedConfigs } from "../configs";
 import { resources, shippedPlan } from "../plans";
+import { albRoute } from "../support/alb-route";
 
 /** `${aws_x.name.attr}` → `aws_x.name` */
 const addressOf = (ref: string) => /^\$\{([\w-]+\.[\w-]+)\.\w+\}$/.exec(ref)?.[1];
 
-/** Where the MCP listener sends a request from `ip`: the tier's toolsets and read-only flag, or "403". */
+/** Where the MCP listener sends an MCP request from `ip`: the tier's toolsets and read-only flag, or "403". */
 function route(plan: TerraformJson, ip: string) {
   const [mcpListener] = resources(plan, "aws_lb_listener").find(([, l]) => l.port === 3010)!;
-  const rules = resources(plan, "aws_lb_listener_rule")
-    .map(([, r]) => r)
-    .filter((r) => addressOf(r.listener_arn) === mcpListener)
-    .sort((a, b) => a.priority - b.priority);
-  const address = toCidr(`${ip}/32`)!;
-  const hit = rules.find((r) => r.condition.some((c: any) => c.source_ip?.values.some((v: string) => contains(toCidr(v)!, address))));
-  if (!hit) return "403";
-  const tg = addressOf(hit.action[0].target_group_arn);
+  // Every condition counts (metadata and legacy-jwt rules of oauth mode hold a path or a header): test/support/alb-route.ts.
+  const hit = albRoute(plan, mcpListener, { ip, path: "/mcp" });
+  if (hit.fixed) {
+    expect(hit.fixed.status).toBe("403");
+    return "403" as const;
+  }
+  const tg = hit.targetGroup;
   const services = resources(plan, "aws_ecs_service").filter(([, s]) => s.load_balancer.some((lb: any) => addressOf(lb.target_group_arn) === tg));
   expect(services).toHaveLength(1);
   const td = resources(plan, "aws_ecs_task_definition").find(([a]) => a === addressOf(services[0][1].task_definition))![1];
