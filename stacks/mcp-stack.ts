@@ -144,7 +144,7 @@ export class McpStack extends TerraformStack {
       services: this.mcp.tiers.map((t) => this.mcp.services[t.id]),
       taskGroup: this.access.taskGroup,
       port: config.mcpServer.port,
-      agentTokens: config.mcpServer.authMode === "jwt" ? this.secrets.agentTokens : undefined,
+      agentTokens: config.mcpServer.authMode === "jwt" || config.mcpServer.authMode === "oauth" ? this.secrets.agentTokens : undefined,
       intervalMinutes: config.alerts.authCanaryMinutes,
       reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
