@@ -118,7 +118,7 @@ export const agentSchema = z.strictObject({
   /**
    * oauth mode: generation of the group's signing key. Raising it by one makes a new key that signs from then on; the
    * previous generation stays in the JWKS only (tokens it signed stay valid until they expire); older ones are
-   * scheduled for deletion. @default 1
+   * scheduled for deletion. Never lower it: the keys it would name again were scheduled for deletion. @default 1
    */
   keyGeneration: z.number().int({ error: msg("is not a whole number", "write 1, 2, 3 …") }).min(1, { error: msg("is below 1", "start at 1 and raise it by one for each rollover") }).default(1),
 });
@@ -406,6 +406,7 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   else if (tok.lifetimeHours < 2 * tok.rotationHours) add(["agentTokens", "lifetimeHours"], `is ${tok.lifetimeHours} hours, less than twice agentTokens.rotationHours (${tok.rotationHours}): a failed re-mint would have no whole interval to be retried before agents hold an expired token`, `write ${2 * tok.rotationHours} or more, or lower agentTokens.rotationHours`);
   if (tok.keyDeletionDays !== undefined && (tok.keyDeletionDays < 7 || tok.keyDeletionDays > 30)) add(["agentTokens", "keyDeletionDays"], `is ${tok.keyDeletionDays}; AWS KMS waits 7 to 30 days before deleting a key`, "write 7 to 30, or remove it (30; 7 in dev)");
   cfg.agents.forEach((a, i) => {
+    if (srv.authMode === "oauth" && (a.name === "gateway" || a.name.startsWith("gateway-"))) add(["agents", i, "name"], `is "${a.name}", but in oauth mode client id "gateway" and the key names gateway-<tier> belong to the gateway's own tokens`, "rename the group, e.g. \"gateway-operators\" → \"operators\"");
     if (a.keyGeneration > 1 && srv.authMode !== "oauth") add(["agents", i, "keyGeneration"], `is ${a.keyGeneration}, but signing keys exist only in oauth mode (mcpServer.authMode is ${srv.authMode})`, 'remove it, or set mcpServer.authMode "oauth"');
   });
   if (cfg.agents.every((a) => a.revoked) && srv.authMode === "oauth") add(["agents"], "revokes every agent group, so no tier could be called", "keep at least one group unrevoked, or remove the environment");

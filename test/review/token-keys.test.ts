@@ -6,7 +6,7 @@ describe("review: token signing keys (oauth)", () => {
   it("lists each signing key, each tier's own audience, the revocation bound and the keys' cost in prod", () => {
     const plan = shippedPlan("prod");
     const lines = tokenKeysSection(plan);
-    const keys = Object.values(plan.resource.aws_kms_key).filter((k: any) => k.key_usage === "SIGN_VERIFY");
+    const keys = Object.values(plan.resource?.aws_kms_key ?? {}).filter((k: any) => k.key_usage === "SIGN_VERIFY");
     const md = lines.join("\n");
     expect(md.match(/\| `aws_kms_key\.token-signing-keys_/g)).toHaveLength(keys.length);
     expect(md).toContain("http://ro-");
