@@ -193,6 +193,15 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
     expect(() => s.signingKeys!.gatewayKeyFor("no-such-tier")).toThrow(/no gateway key for tier no-such-tier/);
   });
 
+  it("mints each token with one key only, and only from tag-safe claims", () => {
+    const opts = { keyArn: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000", audience: "http://x.mcp-prod.internal:3010/mcp", issuer: "https://i.example.com", scopes: ["performance"], after: [] };
+    expect(() => synthStack(cfg.prod, (st) => st.secrets.mintAgentToken(cfg.prod.agents[0].name, opts))).toThrow(/already has a signing key/);
+    expect(() => synthStack(cfg.prod, (st) => st.secrets.mintAgentToken("nobody", opts))).toThrow(/nobody has no agent token to mint with a key/);
+    const { stack: dev } = synthStack(variant("dev", (c) => (c.mcpServer.authMode = "oauth")));
+    expect(dev.secrets.agentTokenHours).toEqual({ rotation: 4, lifetime: 12 });
+    expect(() => synthStack(cfg.dev, (st) => st.secrets.mintAgentToken(cfg.dev.agents[0].name, opts))).toThrow(/no agent token to mint with a key \(oauth auth mode/);
+  });
+
   it("refuses a deletion window KMS does not accept, and a tier it was not given", () => {
     const st = bareStack();
     const env = bareEnv();
