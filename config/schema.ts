@@ -109,7 +109,45 @@ export const agentSchema = z.strictObject({
   reason: z.string().min(10, { error: msg("is too short to explain anything", "say in a sentence why this group needs critical toolsets") }).max(300).optional().meta({ description: "why the group needs critical toolsets (10–300 characters), shown in the review report", required: "with `allowCritical`" }),
   /** Who may read the group's token and how (config/access.ts, docs/secrets.md "Token delivery"). @default nobody but operators */
   tokenReader: tokenReaderSchema.optional(),
+  /**
+   * oauth mode: the group's token secret is removed, and (with agentTokens.keyPer "group") its signing key leaves the
+   * JWKS and is scheduled for deletion, so its tokens are refused within jose's JWKS cache age (docs/service.md,
+   * "Revoking one group"). @default false
+   */
+  revoked: z.boolean().default(false).meta({ description: "oauth: the group's token secret is removed and (keyPer `group`) its key leaves the JWKS and is scheduled for deletion; its tokens are refused within 10 minutes of the apply" }),
+  /**
+   * oauth mode: generation of the group's signing key. Raising it by one makes a new key that signs from then on; the
+   * previous generation stays in the JWKS only (tokens it signed stay valid until they expire); older ones are
+   * scheduled for deletion. Never lower it: the keys it would name again were scheduled for deletion. @default 1
+   */
+  keyGeneration: z.number().int({ error: msg("is not a whole number", "write 1, 2, 3 …") }).min(1, { error: msg("is below 1", "start at 1 and raise it by one for each rollover") }).default(1).meta({ description: "oauth: raise by one to roll the group's signing key; the previous generation stays in the JWKS until its tokens expire" }),
 });
+
+/** Agent tokens in oauth mode: ES256 JWTs minted through kms:Sign (docs/service.md, "Token scoping"). */
+export const agentTokensSchema = z.strictObject({
+  /** Hours from minting to `exp`: short, so a revoked or leaked token dies soon. @default 12 */
+  lifetimeHours: z.number().int({ error: msg("is not a whole number of hours", "write e.g. 12") }).default(12).meta({ description: "oauth: hours from minting to `exp`, 1 to 24, at least twice `rotationHours`" }),
+  /**
+   * Hours between re-mints (Secrets Manager `rate(N hours)`: 4 to 23). At most half the lifetime, so a failed rotation
+   * has a whole interval to be retried before agents hold an expired token. @default 4
+   */
+  rotationHours: z.number().int({ error: msg("is not a whole number of hours", "write e.g. 4") }).default(4).meta({ description: "oauth: hours between re-mints, 4 to 23 (Secrets Manager `rate(N hours)`)" }),
+  /**
+   * "group": one KMS key per agent group (about $1 a month each), so one group is revoked alone. "tier": one key per
+   * tier for large estates; revoking a group then removes its token secret only, and the tokens it already holds stay
+   * valid until they expire (lifetimeHours), unless the whole tier's key is rolled (keyGeneration). @default "group"
+   */
+  keyPer: z.enum(["group", "tier"]).default("group").meta({ description: "oauth: `group` (a key per group, about $1 a month each, revocation per group) or `tier` (fewer keys; revoking a group leaves its tokens valid until they expire)" }),
+  /** Days a removed signing key waits in PendingDeletion (AWS KMS: 7 to 30). @default 30 (7 in dev) */
+  keyDeletionDays: z.number().int().optional().meta({ description: "oauth: days a removed signing key waits in PendingDeletion, 7 to 30", default: "30 (7 in dev)" }),
+});
+export type AgentTokensConfig = z.output<typeof agentTokensSchema>;
+export const AGENT_TOKENS_DEFAULT: AgentTokensConfig = { lifetimeHours: 12, rotationHours: 4, keyPer: "group" };
+/** Secrets Manager rotates as often as every four hours; rate() in hours beyond 23 is a rate in days. https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html */
+export const MIN_ROTATION_HOURS = 4;
+export const MAX_ROTATION_HOURS = 23;
+/** "Short": a token outlives its successor's schedule but never a day. */
+export const MAX_TOKEN_LIFETIME_HOURS = 24;
 
 export const configSchema = z.strictObject({
   /** Short name of the environment; must equal the config file's name. */
@@ -157,7 +195,12 @@ export const configSchema = z.strictObject({
     /** Fargate task cpu units and memory (MiB) for one MCP server task. */
     cpu: z.number().int().default(512).meta({ description: "Fargate cpu units of one MCP server task; with `memory`, a pair Fargate accepts" }),
     memory: z.number().int().default(1024).meta({ description: "memory (MiB) of one MCP server task; with `cpu`, a pair Fargate accepts" }),
-    authMode: z.enum(["jwt", "ibmi", "oauth"]).default("jwt").meta({ description: "`jwt` (per-tier signing secrets) or `ibmi` (IBM i credentials, sticky sessions); `oauth` is refused" }),
+    /**
+     * How tiers verify bearer tokens. "oauth": ES256 tokens checked against the environment's JWKS with audience and
+     * issuer (docs/service.md, "Token scoping"); "jwt": HS256 with one signing secret per tier, no audience check (dev,
+     * and migration); "ibmi" and "none" only in dev. @default "oauth"
+     */
+    authMode: z.enum(["oauth", "jwt", "ibmi", "none"]).default("oauth").meta({ description: "`oauth`: ES256 tokens signed by KMS keys, checked by each tier against the environment's JWKS with its own audience and the issuer; `jwt`: HS256, one signing secret per tier, no audience check (dev, and migration); `ibmi` and `none` only in dev" }),
     /**
      * With authMode oauth: each tier also runs today's jwt service, and the load balancer sends HS256 bearer tokens to
      * it until the last one expires (docs/service.md, "Migrating from jwt to oauth"). @default none
@@ -184,6 +227,8 @@ export const configSchema = z.strictObject({
       })
       .default(RATE_LIMIT_DEFAULT),
   }),
+  /** Agent tokens in oauth mode. @default 12-hour tokens re-minted every 4 hours, one key per group */
+  agentTokens: agentTokensSchema.default(AGENT_TOKENS_DEFAULT),
   gateway: z.strictObject({
     image: image.meta({ description: "the upstream MCP Context Forge image the kit's gateway image is built FROM, e.g. `ghcr.io/ibm/mcp-context-forge:v0.7.0`; `@sha256:` digest required in prod" }),
     port: z.literal(4444, { error: msg("is not 4444, the MCP gateway's port", "set gateway.port to 4444") }).default(4444).meta({ description: "must be 4444" }),
@@ -358,8 +403,21 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const gwMem = FARGATE_SIZES[gw.cpu];
   if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
-  if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
   if (srv.authMigration && srv.authMode !== "oauth") add(["mcpServer", "authMigration"], `is ${srv.authMigration}, but mcpServer.authMode is "${srv.authMode}": a migration runs oauth services beside today's jwt ones`, 'set mcpServer.authMode to "oauth" to start the migration, or remove authMigration');
+  // ibmi: upstream issue #190 (IBM/ibmi-mcp-server): built-in tools run with the server's own IBM i credentials whoever
+  // signed in, and the auth endpoint takes an unvalidated host field, so a caller can mint tokens the server accepts.
+  if (srv.authMode === "ibmi" && stage !== "dev") add(["mcpServer", "authMode"], `is ibmi in ${stage ?? "a non-dev"} environment: built-in tools run with the server's own IBM i credentials whoever signed in, and the auth endpoint's unvalidated host field lets a caller mint tokens the server accepts (IBM/ibmi-mcp-server issue #190)`, 'use "oauth" (the default), or "jwt" while migrating');
+  if (srv.authMode === "none" && stage !== "dev") add(["mcpServer", "authMode"], `is none in ${stage ?? "a non-dev"} environment: every caller that reaches a tier could run its tools unauthenticated`, 'use "oauth" (the default), or "jwt" while migrating');
+  const tok = cfg.agentTokens;
+  if (tok.rotationHours < MIN_ROTATION_HOURS || tok.rotationHours > MAX_ROTATION_HOURS) add(["agentTokens", "rotationHours"], `is ${tok.rotationHours}; Secrets Manager rotates as often as every ${MIN_ROTATION_HOURS} hours, and a rate of 24 hours or more is a rate in days`, `write ${MIN_ROTATION_HOURS} to ${MAX_ROTATION_HOURS}`);
+  if (tok.lifetimeHours < 1 || tok.lifetimeHours > MAX_TOKEN_LIFETIME_HOURS) add(["agentTokens", "lifetimeHours"], `is ${tok.lifetimeHours}; tokens must be short-lived (1 to ${MAX_TOKEN_LIFETIME_HOURS} hours)`, "write e.g. 12");
+  else if (tok.lifetimeHours < 2 * tok.rotationHours) add(["agentTokens", "lifetimeHours"], `is ${tok.lifetimeHours} hours, less than twice agentTokens.rotationHours (${tok.rotationHours}): a failed re-mint would have no whole interval to be retried before agents hold an expired token`, `write ${2 * tok.rotationHours} or more, or lower agentTokens.rotationHours`);
+  if (tok.keyDeletionDays !== undefined && (tok.keyDeletionDays < 7 || tok.keyDeletionDays > 30)) add(["agentTokens", "keyDeletionDays"], `is ${tok.keyDeletionDays}; AWS KMS waits 7 to 30 days before deleting a key`, "write 7 to 30, or remove it (30; 7 in dev)");
+  cfg.agents.forEach((a, i) => {
+    if (srv.authMode === "oauth" && (a.name === "gateway" || a.name.startsWith("gateway-"))) add(["agents", i, "name"], `is "${a.name}", but in oauth mode client id "gateway" and the key names gateway-<tier> belong to the gateway's own tokens`, "rename the group, e.g. \"gateway-operators\" → \"operators\"");
+    if (a.keyGeneration > 1 && srv.authMode !== "oauth") add(["agents", i, "keyGeneration"], `is ${a.keyGeneration}, but signing keys exist only in oauth mode (mcpServer.authMode is ${srv.authMode})`, 'remove it, or set mcpServer.authMode "oauth"');
+  });
+  if (cfg.agents.every((a) => a.revoked) && srv.authMode === "oauth") add(["agents"], "revokes every agent group, so no tier could be called", "keep at least one group unrevoked, or remove the environment");
   const tierFindings = tierChecks(cfg.agents, catalogue, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
   for (const f of tierFindings) add(f.path, f.problem, f.fix);
   // A jwt tier's key rotation re-mints all its groups' tokens at once: one execution each, plus the rotation itself.

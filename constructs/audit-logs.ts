@@ -110,13 +110,14 @@ export class AuditLogs extends Construct {
       const statements: Statement[] = [{ sid: "LoadBalancerLogDelivery", principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, actions: ["s3:PutObject"], resources: [objects] }];
       const legacy = LEGACY_ELB_LOG_ACCOUNTS[env.region];
       if (legacy) statements.push({ sid: "LegacyRegionLoadBalancerLogDelivery", principal: { AWS: `arn:${env.partition}:iam::${legacy}:root` }, actions: ["s3:PutObject"], resources: [objects] });
-      // S3 server access logging writes as this service principal; only for the audit bucket of this account.
+      // S3 server access logging writes as this service principal; only for the environment's own buckets in this
+      // account (the audit bucket, the JWKS bucket: constructs/jwks-bucket.ts), all named mcp-<env>-<what>-<account>-<region>.
       statements.push({
         sid: "AuditBucketAccessLogDelivery",
         principal: { Service: "logging.s3.amazonaws.com" },
         actions: ["s3:PutObject"],
         resources: [`${bucketArn}/${S3_ACCESS_LOGS_PREFIX}/*`],
-        condition: { ArnLike: { "aws:SourceArn": `arn:${env.partition}:s3:::${auditBucketName}` }, StringEquals: { "aws:SourceAccount": env.accountId } },
+        condition: { ArnLike: { "aws:SourceArn": [`arn:${env.partition}:s3:::${auditBucketName}`, `arn:${env.partition}:s3:::${name}-jwks-${env.accountId}-${env.region}`] }, StringEquals: { "aws:SourceAccount": env.accountId } },
       });
       return statements;
     }));

@@ -36,8 +36,8 @@ export interface AuthCanaryProps {
   /** The MCP port of the tasks. @default 3010 */
   readonly port?: number;
   /**
-   * jwt mode: the agent-token secrets by agent group. Each tier is shown a token of another tier's group, which it must
-   * refuse. @default none: each tier is shown a token the canary signs with a key of its own (ibmi mode, or a single tier)
+   * jwt and oauth mode: the agent-token secrets by agent group. Each tier is shown a token of another tier's group, which
+   * it must refuse (jwt: another signing secret; oauth: another audience). @default none: each tier is shown a token the canary signs with a key of its own (ibmi mode, or a single tier)
    */
   readonly agentTokens?: Readonly<Record<string, ManagedSecret>>;
   /** Minutes between scheduled runs (1–720); the alarm also fires when no result arrives for twice that long. @default 15 */
@@ -158,12 +158,17 @@ export class AuthCanary extends Construct {
     this.alarms = alarms;
   }
 
-  /** jwt mode with several tiers: the first agent group's token of the next tier (cyclic); otherwise none. */
+  /**
+   * jwt and oauth mode with several tiers: the first token of another tier's groups, the next tier with one (cyclic;
+   * a revoked group has none); otherwise none. In oauth mode the tier refuses it at the audience.
+   */
   private foreignToken(props: AuthCanaryProps, i: number): ManagedSecret | undefined {
     if (!props.agentTokens || props.services.length < 2) return undefined;
-    const other = props.services[(i + 1) % props.services.length].tier;
-    const token = props.agentTokens[other.agents[0]];
-    if (!token) throw new Error(`${this.node.path}: tier ${other.id}'s agent group ${other.agents[0]} has no token secret`);
-    return token;
+    for (let k = 1; k < props.services.length; k++) {
+      const other = props.services[(i + k) % props.services.length].tier;
+      const agent = other.agents.find((a) => props.agentTokens![a]);
+      if (agent) return props.agentTokens[agent];
+    }
+    return undefined;
   }
 }

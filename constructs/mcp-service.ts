@@ -3,6 +3,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { TOOLS_DIR_IN_IMAGE } from "../lib/images";
@@ -31,6 +32,14 @@ export const VERIFY_IBMI_CA_PATH = "/opt/ibmi-mcp/verify-ibmi-ca.cjs";
  */
 export type McpAuth =
   | { readonly mode: "jwt"; readonly signingSecret: ReadableSecret }
+  /**
+   * ES256 tokens verified against the environment's JWKS (oauthStrategy.ts: jose `jwtVerify` with issuer and audience);
+   * the audience is the tier's own `internalUrl`, so a token minted for one tier is refused by every other. `ready`:
+   * what must exist before the first task starts (the key set published).
+   */
+  | { readonly mode: "oauth"; readonly issuer: string; readonly jwksUri: string; readonly ready?: readonly ITerraformDependable[] }
+  /** No auth at all (dev only: config validation refuses it elsewhere). */
+  | { readonly mode: "none" }
   /** The IBM i auth endpoint's RSA key pair: one JSON secret with keyId, privateKey, publicKey. */
   | { readonly mode: "ibmi"; readonly keyPair: ReadableSecret };
 
@@ -112,6 +121,7 @@ export class McpService extends Construct {
     props.images.grantPull(this.executionRole, [props.image]);
     this.executionRole.addToPolicy({ sid: "WriteMcpServerLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${props.logGroup.arn}:log-stream:*`] });
 
+    this.internalUrl = `http://${tier.id}.${props.cluster.domain}:${port}/mcp`;
     const environment: Record<string, string> = {
       MCP_TRANSPORT_TYPE: "http",
       MCP_HTTP_HOST: "0.0.0.0",
@@ -150,7 +160,10 @@ export class McpService extends Construct {
     if (props.auth.mode === "jwt") {
       secrets.MCP_AUTH_SECRET_KEY = { secret: props.auth.signingSecret };
       readable.push(props.auth.signingSecret);
-    } else {
+    } else if (props.auth.mode === "oauth") {
+      // No MCP_AUTH_SECRET_KEY: only jwtStrategy reads it (test/constructs/oauth-tiers.test.ts traces each value).
+      Object.assign(environment, { OAUTH_ISSUER_URL: props.auth.issuer, OAUTH_AUDIENCE: this.internalUrl, OAUTH_JWKS_URI: props.auth.jwksUri });
+    } else if (props.auth.mode === "ibmi") {
       // The server reads its RSA keys from files only; the entry script writes them to the scratch volume with
       // mode 600 and removes them from the environment before the server starts.
       Object.assign(environment, {
@@ -223,7 +236,6 @@ export class McpService extends Construct {
       dnsConfig: { namespaceId: props.cluster.namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
       tags: tierTags(tier),
     });
-    this.internalUrl = `http://${tier.id}.${props.cluster.domain}:${port}/mcp`;
 
     this.service = new EcsService(this, "service", {
       name,
@@ -247,7 +259,12 @@ export class McpService extends Construct {
       tags: tierTags(tier),
       // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
       // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
-      dependsOn: [...props.loadBalancer.attachmentsOf(this.targetGroup), ...firstValues(readable), ...props.network.readyFor(props.securityGroup)],
+      dependsOn: [
+        ...props.loadBalancer.attachmentsOf(this.targetGroup),
+        ...firstValues(readable),
+        ...props.network.readyFor(props.securityGroup),
+        ...(props.auth.mode === "oauth" ? (props.auth.ready ?? []) : []),
+      ],
     });
   }
 }

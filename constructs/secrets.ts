@@ -6,7 +6,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { ITerraformDependable, Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { CLIENT_ID_TAG, FOLLOW_UP_FAILED_MARKER, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG, STALE_PENDING_MARKER } from "../functions/rotate-secret/contract";
+import { AUDIENCE_TAG, CLIENT_ID_TAG, FOLLOW_UP_FAILED_MARKER, ISSUER_TAG, RemintInput, SIGNING_KEY_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG, STALE_PENDING_MARKER } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { suppress } from "../policy/suppress";
@@ -81,8 +81,17 @@ export interface SecretsProps {
   readonly alerts: SecurityAlerts;
   /** Days between rotations (1–90); also the age at which a person-rotated secret raises an alarm. */
   readonly rotationDays: number;
-  /** The MCP server's auth mode: "jwt" gets a signing secret, "ibmi" an RSA key pair, "oauth" neither. */
-  readonly authMode: "jwt" | "ibmi" | "oauth";
+  /**
+   * The MCP server's auth mode: "jwt" and "oauth" make each agent token a JWT the rotation function mints (signed with
+   * the tier's signing secret, or through kms:Sign with the group's key: `mintAgentToken`), "ibmi" adds an RSA key
+   * pair, "none" neither.
+   */
+  readonly authMode: "jwt" | "ibmi" | "oauth" | "none";
+  /**
+   * oauth mode: hours between re-mints of each agent token (Secrets Manager `rate(N hours)`, 4 to 23) and hours from
+   * minting to `exp` (at least twice the rotation). @default 4 and 12
+   */
+  readonly agentTokenHours?: { readonly rotation: number; readonly lifetime: number };
   /** One bearer token each, so a token can be revoked per agent group. */
   readonly agents: readonly AgentRef[];
   /** Days a deleted secret can be restored (7–30). @default 30 */
@@ -138,6 +147,8 @@ export class Secrets extends Construct {
   private readonly signed = new Set<string>();
   /** Days between re-mints of an agent JWT. */
   readonly agentTokenRotationDays: number;
+  /** oauth mode: hours between re-mints of an agent token, and its lifetime. */
+  readonly agentTokenHours: { readonly rotation: number; readonly lifetime: number };
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
@@ -152,6 +163,12 @@ export class Secrets extends Construct {
     if (!Number.isInteger(this.agentTokenRotationDays) || this.agentTokenRotationDays < 1 || this.agentTokenRotationDays > rotationDays) {
       throw new Error(`${this.node.path}: agentTokenRotationDays ${this.agentTokenRotationDays} must be 1 to rotationDays (${rotationDays})`);
     }
+    this.agentTokenHours = props.agentTokenHours ?? { rotation: 4, lifetime: 12 };
+    const h = this.agentTokenHours;
+    // Secrets Manager: rate(N hours) from 4 (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html).
+    if (!Number.isInteger(h.rotation) || h.rotation < 4 || h.rotation > 23 || !Number.isInteger(h.lifetime) || h.lifetime < 2 * h.rotation) {
+      throw new Error(`${this.node.path}: agentTokenHours rotation ${h.rotation} must be 4 to 23 and lifetime ${h.lifetime} at least twice that`);
+    }
 
     this.modelApiKey = this.add("model-api-key", "API key of the model provider (e.g. OpenAI) used by agents through the gateway", { by: "person" });
     if (props.authMode === "ibmi") this.ibmiAuthKeyPair = this.add("ibmi-auth-key-pair", "RSA key pair of the MCP server's IBM i auth endpoint (ibmi auth mode), JSON keyId/privateKey/publicKey", { by: "aws", kind: "rsa-key-pair" });
@@ -161,6 +178,8 @@ export class Secrets extends Construct {
         n,
         props.authMode === "jwt"
           ? this.add(`agent-token/${n}`, `Bearer JWT of agent group ${n} (cid ${n}), signed with its tier's signing secret`, { by: "aws", kind: "agent-jwt" })
+          : props.authMode === "oauth"
+          ? this.add(`agent-token/${n}`, `Bearer ES256 JWT of agent group ${n} (client_id ${n}), signed through kms:Sign with its group's key, audience its tier`, { by: "aws", kind: "agent-jwt" })
           : this.add(`agent-token/${n}`, `Bearer token of agent group ${n}; rotate or delete to revoke that group alone`, { by: "aws", kind: "token", length: 48 }),
       ]),
     );
@@ -201,6 +220,8 @@ export class Secrets extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       // An agent token's first rotation may wait this long for its signing secret's first value (functions/rotate-secret).
       timeoutSeconds: SIGNER_WAIT_SECONDS + 30,
+      // oauth mode: it writes the JWKS object (constructs/jwks-bucket.ts) through the S3 gateway endpoint.
+      reachesS3: props.authMode === "oauth",
     });
     // VpcFunction names it mcp-<env>-<name>. An ARN built from that name, for grants on the function's own role: its
     // policy is created before the function, so a reference to the function's arn attribute would be a cycle.
@@ -229,6 +250,18 @@ export class Secrets extends Construct {
       this.node.addValidation({
         validate: () => agentNames.filter((n) => !this.signed.has(n)).map((n) => `${this.node.path}: agent token ${n} has no tier signing secret (TierSigningSecrets signs every group's token)`),
       });
+    }
+    if (props.authMode === "oauth") {
+      this.node.addValidation({
+        validate: () => agentNames.filter((n) => !this.signed.has(n)).map((n) => `${this.node.path}: agent token ${n} has no signing key (mintAgentToken)`),
+      });
+      if (agentNames.length) {
+        // Remint (a key rollover) starts a rotation of the token now: RotateSecret on it, and the invoke permission
+        // RotateSecret needs on the rotation function (Secrets Manager API reference, RotateSecret). By name prefix, as
+        // above. Sids apart from TierSigningSecrets' own, which a jwt tier kept during migration adds to the same role.
+        rotationRole.addToPolicy({ sid: "RemintOauthAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: [this.agentTokenArns] });
+        rotationRole.addToPolicy({ sid: "InvokeOwnRotationToRemint", actions: ["lambda:InvokeFunction"], resources: [this.rotationFunctionArn] });
+      }
     }
 
     this.ageCheckFunction = new VpcFunction(this, "age-check", {
@@ -346,6 +379,50 @@ export class Secrets extends Construct {
   }
 
   /**
+   * oauth mode: makes agent group `agent`'s token an ES256 JWT the rotation function mints through kms:Sign with `key`,
+   * with `aud` = `audience` (its tier's canonical resource URI), `iss` = `issuer`, `client_id` and `sub` = the group, `scp`
+   * = `scopes`, `exp` = agentTokenHours.lifetime after minting; re-minted every agentTokenHours.rotation hours. Its
+   * first rotation starts after `after` (the JWKS holding the key: a key is published before anything is signed with it).
+   */
+  mintAgentToken(agent: string, opts: { readonly keyArn: string; readonly audience: string; readonly issuer: string; readonly scopes: readonly string[]; readonly after: readonly ITerraformDependable[] }): void {
+    const token = this.agentTokens[agent];
+    if (this.props.authMode !== "oauth" || !token || token.rotation.by !== "aws" || token.rotation.kind !== "agent-jwt") throw new Error(`${this.node.path}: ${agent} has no agent token to mint with a key (oauth auth mode, known agent groups only)`);
+    if (this.signed.has(agent)) throw new Error(`${this.node.path}: agent token ${agent} already has a signing key`);
+    const scp = opts.scopes.join(" ");
+    for (const [what, v] of [["scopes", scp], ["audience", opts.audience], ["issuer", opts.issuer]] as const) {
+      if (!tagValueOk(v)) throw new Error(`${this.node.path}: ${what} of ${agent} (${v}) must be 1 to 256 characters Secrets Manager allows in a tag value (letters, digits, spaces, _ . : / = + - @)`);
+    }
+    this.signed.add(agent);
+    const h = this.agentTokenHours;
+    token.secret.tags = {
+      ...this.tagsOf(token.rotation, agent),
+      [SIGNING_KEY_TAG]: opts.keyArn,
+      [AUDIENCE_TAG]: opts.audience,
+      [ISSUER_TAG]: opts.issuer,
+      [SCOPES_TAG]: scp,
+      [LIFETIME_TAG]: String(h.lifetime),
+    };
+    this.rotate(token, `rate(${h.rotation} hours)`, opts.after, false);
+  }
+
+  /**
+   * Re-mints agent group `agent`'s token once `after` exists (the JWKS holding its new key), again whenever `trigger`
+   * (its signing key's ARN) changes: a key rollover. Waits for the token's first value, so it never overlaps the
+   * first rotation (RotateSecret refuses while one is in progress).
+   */
+  remintOnKeyChange(agent: string, trigger: string, after: readonly ITerraformDependable[]): LambdaInvocation {
+    const token = this.agentTokens[agent];
+    if (!token || !this.signed.has(agent) || this.props.authMode !== "oauth") throw new Error(`${this.node.path}: ${agent} has no token minted with a key`);
+    const input: RemintInput = { Remint: token.arn };
+    return new LambdaInvocation(this, `remint-${agent}`, {
+      functionName: this.rotationFunction.functionName,
+      input: JSON.stringify(input),
+      triggers: { signingKey: trigger },
+      dependsOn: [...after, this.currentValueOf(token), ...this.rotationFunction.ready],
+    });
+  }
+
+  /**
    * Makes ECS services (ARNs built from names: ecsServiceArn) redeploy after each finished rotation of `secrets`,
    * whose values their tasks read only at start. One service (the gateway) is named by the secret's
    * `mcp-restart-service` tag, as for a tier signing secret; several (every tier reading the IBM i auth key pair), given
@@ -397,7 +474,8 @@ export class Secrets extends Construct {
     if (s.rotation.by === "aws-once") suppress(s.secret, "MCP-SEC-002", s.rotation.why);
   }
 
-  private rotate(s: ManagedSecret, days: number, after: readonly ITerraformDependable[] = [], waitForValue = true): void {
+  /** `schedule`: days between rotations, or a Secrets Manager schedule expression (`rate(4 hours)`). */
+  private rotate(s: ManagedSecret, schedule: number | string, after: readonly ITerraformDependable[] = [], waitForValue = true): void {
     const id = s.key.replace(/\//g, "-");
     // Secrets Manager invokes the function for this secret only; the rotation must wait for the permission,
     // or the immediate first rotation fails.
@@ -411,7 +489,7 @@ export class Secrets extends Construct {
     const rotation = new SecretsmanagerSecretRotation(this, `rotation-${id}`, {
       secretId: s.arn,
       rotationLambdaArn: this.rotationFunction.arn,
-      rotationRules: { automaticallyAfterDays: days },
+      rotationRules: typeof schedule === "number" ? { automaticallyAfterDays: schedule } : { scheduleExpression: schedule },
       // The first value is generated on apply, inside AWS; until then the secret has no version at all.
       rotateImmediately: true,
       // The function runs in the VPC: it waits for the endpoints it calls through (MCP-DEPLOY-018). `after`: what it
@@ -451,6 +529,8 @@ export class Secrets extends Construct {
   }
 
   private summary(r: Rotation): string {
+    if (r.by === "aws" && r.kind === "agent-jwt" && this.props.authMode === "oauth")
+      return `Minted in AWS every ${this.agentTokenHours.rotation} hours through kms:Sign with its group's key; expires ${this.agentTokenHours.lifetime} hours after minting`;
     if (r.by === "aws" && r.kind === "agent-jwt") return `Minted in AWS every ${this.agentTokenRotationDays} days and whenever its tier's signing secret rotates; expires ${this.agentTokenRotationDays + AGENT_TOKEN_GRACE_DAYS} days after minting`;
     return rotationSummary(r, this.props.rotationDays);
   }
@@ -512,6 +592,11 @@ export const AGENT_TOKEN_GRACE_DAYS = 2;
 function rotationSummary(r: Rotation, days: number): string {
   if (r.by === "aws-once") return "Generated once in AWS on apply, never rotated automatically (stored credentials would become unreadable; docs/secrets.md)";
   return r.by === "aws" ? `Generated and rotated in AWS every ${days} days` : `Put by a person; alarm when older than ${days} days`;
+}
+
+/** Secrets Manager tag values: at most 256 characters of letters, digits, spaces and _ . : / = + - @. */
+export function tagValueOk(v: string): boolean {
+  return v.length > 0 && v.length <= 256 && /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(v);
 }
 
 /** "agent-token/ops" → "AgentTokenOps": IAM statement ids are alphanumeric. */

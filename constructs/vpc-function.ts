@@ -33,6 +33,11 @@ export interface VpcFunctionProps {
   readonly reservedConcurrency?: number;
   /** What its security group allows, for readers of the plan (the group's description). @default "HTTPS to the VPC endpoints only" */
   readonly networkPurpose?: string;
+  /**
+   * Adds HTTPS to S3 through the VPC's gateway endpoint (its prefix list), e.g. to write an object; part of `ready`.
+   * @default false: the VPC endpoints' security group only
+   */
+  readonly reachesS3?: boolean;
   /** Active X-Ray tracing (the role gets the two X-Ray write actions). @default false */
   readonly tracing?: boolean;
 }
@@ -63,6 +68,7 @@ export class VpcFunction extends Construct {
     this.logGroup = props.logs.logGroup(`lambda-${props.name}`);
     this.securityGroup = new SecurityGroup(this, "security-group", { vpcId: props.network.vpc.id, name: fnName, description: `Lambda ${fnName}: ${props.networkPurpose ?? "HTTPS to the VPC endpoints only"}` });
     this.securityGroup.allowTo({ group: props.network.endpointSecurityGroup }, 443, `${props.name} to AWS APIs through the VPC endpoints`);
+    if (props.reachesS3) this.securityGroup.allowTo({ prefixListId: props.network.s3Endpoint.prefixListId, key: "s3" }, 443, `${props.name} to S3 through the gateway endpoint`);
 
     this.role = new ServiceRole(this, "role", { env: props.env, name: fnName, assumedBy: "lambda.amazonaws.com", description: props.description });
     this.role.addToPolicy({ sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] });

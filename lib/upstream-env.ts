@@ -162,6 +162,8 @@ export function upstreamEnvProblems(environment: Readonly<Record<string, string>
   const has = (n: string) => n in environment || secretNames.includes(n);
   // jwtStrategy.ts:25-34: in production without a key the server refuses to start; elsewhere it accepts any token.
   if (environment.MCP_AUTH_MODE === "jwt" && !has("MCP_AUTH_SECRET_KEY")) out.push("MCP_AUTH_MODE=jwt without MCP_AUTH_SECRET_KEY");
+  // oauthStrategy.ts:28-39 (v0.5.1): oauth mode without an issuer or an audience throws when the strategy is built.
+  if (environment.MCP_AUTH_MODE === "oauth") for (const n of ["OAUTH_ISSUER_URL", "OAUTH_AUDIENCE"]) if (!has(n)) out.push(`MCP_AUTH_MODE=oauth without ${n}`);
   // config/index.ts:737-754: IBM i HTTP auth without its key paths and key id throws at start.
   if (environment.IBMI_HTTP_AUTH_ENABLED === "true") {
     for (const n of ["IBMI_AUTH_PRIVATE_KEY_PATH", "IBMI_AUTH_PUBLIC_KEY_PATH", "IBMI_AUTH_KEY_ID"]) if (!has(n)) out.push(`IBMI_HTTP_AUTH_ENABLED=true without ${n}`);

@@ -160,14 +160,14 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
   for (const s of y.secrets) {
     const old = x.secrets.find((o) => o.address === s.address);
     if (!old) {
-      add("medium", `secret added: ${s.name}${s.rotation ? `, rotates every ${s.rotation.days ?? s.rotation.schedule} days` : s.alerts.length ? ", age alert" : ", not rotated"}`, s.address);
+      add("medium", `secret added: ${s.name}${s.rotation ? `, rotates every ${s.rotation.days !== undefined ? `${s.rotation.days} days` : s.rotation.schedule}` : s.alerts.length ? ", age alert" : ", not rotated"}`, s.address);
       continue;
     }
     if (old.customerKey && !s.customerKey) add("critical", `secret ${s.name} no longer encrypted with a customer key (${s.kmsKey})`, s.address);
     const od = old.rotation?.days;
     const nd = s.rotation?.days;
     if (old.rotation && !s.rotation) add("high", `rotation removed from ${s.name}${s.alerts.length ? " (age alert remains)" : ""}`, s.address);
-    else if (!old.rotation && s.rotation) add("low", `rotation added to ${s.name}: every ${nd ?? s.rotation.schedule} days`, s.address);
+    else if (!old.rotation && s.rotation) add("low", `rotation added to ${s.name}: every ${nd !== undefined ? `${nd} days` : s.rotation.schedule}`, s.address);
     else if (od !== nd || old.rotation?.schedule !== s.rotation?.schedule) add(nd !== undefined && od !== undefined && nd < od ? "low" : "high", `rotation of ${s.name} changed from ${od ?? old.rotation?.schedule} to ${nd ?? s.rotation?.schedule} days`, s.address);
     if (old.alerts.length && !s.alerts.length && !s.rotation) add("high", `age alert removed from ${s.name}`, s.address);
     const newReaders = s.readers.filter((r) => !old.readers.includes(r));

@@ -12,6 +12,7 @@ import { isImagesPlan, linkTo, reviewImagesStack } from "./images-report";
 import { policyCounts, policySection } from "./policy-section";
 import { costSection } from "./cost";
 import { authorizationSection } from "./authorization";
+import { tokenKeysSection } from "./token-keys";
 
 export interface ReportOptions {
   /** The policy engine's result for this stack; without it the report says the check did not run. */
@@ -147,6 +148,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   out.push(table(["Secret", "Purpose", "KMS key", "Rotation", "Read by", "IAM access", "Flags"], f.secrets.map((s) => [md(code(s.name), "\n", code(s.address)), s.description, s.kmsKey, rotationCell(s), list(s.readers.map(code)), list(s.grantees), flagsCell(secretFlagsOf(s))]), "_No Secrets Manager secret in this plan._"), "");
   out.push("Who can read and who can write each value, from IAM, resource and key policies together (a principal must pass all three; docs/secrets.md):", "");
   out.push(table(["Secret", "Can read", "Can write", "Allowed but blocked"], f.secrets.map((s) => [code(s.name), list(s.access.read.map(principalCell)), list(s.access.write.map(principalCell)), list(s.access.blocked)]), "_No Secrets Manager secret in this plan._"), "");
+  out.push(...tokenKeysSection(plan));
 
   // 3. TLS
   out.push("## 3. TLS", "");

@@ -20,9 +20,11 @@ import { McpTiers } from "../constructs/mcp-tiers";
 import { ServiceOutputs } from "../constructs/service-outputs";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { TierSigningSecrets, tierServiceArn } from "../constructs/tier-signing-secrets";
+import { JwksBucket } from "../constructs/jwks-bucket";
+import { TokenSigningKeys } from "../constructs/token-signing-keys";
 import { AwsEnv } from "../lib/aws-env";
 import { kitImages } from "../lib/images";
-import { planTiers } from "../lib/tiers";
+import { planTiers, tierOf } from "../lib/tiers";
 import { destructiveToolsOf, loadToolCatalogue } from "../lib/tool-catalogue";
 import { environmentOf } from "./environment";
 
@@ -62,6 +64,10 @@ export class McpStack extends TerraformStack {
   readonly secretPolicies: SecretPolicies;
   /** Per agent group with a tokenReader, the role its hosts read the token with (docs/secrets.md, "Token delivery"). */
   readonly tokenReaders: AgentTokenReaders;
+  /** oauth mode: the KMS keys that sign agent tokens (per group or tier) and the gateway's (per tier: gatewayKeyFor). */
+  readonly signingKeys?: TokenSigningKeys;
+  /** oauth mode: the environment's issuer and JSON Web Key Set, readable only through the VPC's S3 endpoint. */
+  readonly jwks?: JwksBucket;
 
   constructor(scope: Construct, config: McpConfig) {
     super(scope, stackName(config.environment));
@@ -120,12 +126,16 @@ export class McpStack extends TerraformStack {
       alerts: this.alerts,
       rotationDays: config.secrets.rotationDays,
       authMode: config.mcpServer.authMode,
-      agents: config.agents,
+      // A revoked group has no token secret (removing it deletes the token after the recovery window).
+      agents: liveAgents(config),
+      agentTokenHours: { rotation: config.agentTokens.rotationHours, lifetime: config.agentTokens.lifetimeHours },
       // A deleted secret's name stays taken for the whole window: short in dev, where stacks come and go.
       recoveryWindowDays: config.stage === "dev" ? 7 : 30,
       reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
+    if (config.mcpServer.authMode === "oauth") ({ signingKeys: this.signingKeys, jwks: this.jwks } = this.composeTokenKeys(config));
     ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway, tierSecrets: this.tierSecrets } = this.composeServices(config));
+    if (this.signingKeys && this.jwks) this.mintAgentTokens(config, this.signingKeys, this.jwks);
     this.authCanary = new AuthCanary(this, "auth-canary", {
       env: this.env,
       network: this.network,
@@ -134,18 +144,53 @@ export class McpStack extends TerraformStack {
       services: this.mcp.tiers.map((t) => this.mcp.services[t.id]),
       taskGroup: this.access.taskGroup,
       port: config.mcpServer.port,
-      agentTokens: config.mcpServer.authMode === "jwt" ? this.secrets.agentTokens : undefined,
+      agentTokens: config.mcpServer.authMode === "jwt" || config.mcpServer.authMode === "oauth" ? this.secrets.agentTokens : undefined,
       intervalMinutes: config.alerts.authCanaryMinutes,
       reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
     ({ secretPolicies: this.secretPolicies, tokenReaders: this.tokenReaders } = this.composeAccess(config));
   }
 
+  /**
+   * oauth mode: a KMS key per agent group (or tier) and per tier for the gateway, and the JWKS with every live key,
+   * published before anything is signed with them (docs/service.md, "Token scoping").
+   */
+  private composeTokenKeys(config: McpConfig) {
+    const tok = config.agentTokens;
+    const signingKeys = new TokenSigningKeys(this, "token-signing-keys", {
+      env: this.env,
+      groups: config.agents.map((a) => ({ name: a.name, tierId: tierOf(a), keyGeneration: a.keyGeneration, revoked: a.revoked })),
+      tierIds: planTiers(config.agents).map((t) => t.id),
+      signer: this.secrets.rotationFunction.role,
+      keyPer: tok.keyPer,
+      deletionWindowDays: tok.keyDeletionDays ?? (config.stage === "dev" ? 7 : 30),
+    });
+    const jwks = new JwksBucket(this, "jwks", {
+      env: this.env,
+      network: this.network,
+      publisher: this.secrets.rotationFunction,
+      accessLogs: { bucket: this.logs.accessLogsBucket, ready: [this.logs.accessLogsBucketPolicy] },
+    });
+    jwks.publish(signingKeys.liveKeyArns);
+    return { signingKeys, jwks };
+  }
+
+  /** oauth mode: each live group's token, bound to its tier's audience, first minted once the JWKS holds its key. */
+  private mintAgentTokens(config: McpConfig, keys: TokenSigningKeys, jwks: JwksBucket): void {
+    for (const a of liveAgents(config)) {
+      const service = this.mcp.services[tierOf(a)];
+      const key = keys.keyFor(a.name)!;
+      this.secrets.mintAgentToken(a.name, { keyArn: key.arn, audience: service.internalUrl, issuer: jwks.issuer, scopes: service.tier.toolsets, after: [jwks.published] });
+    }
+    // A new generation (agents[].keyGeneration): re-mint with it once it is published; the old one stays verifiable.
+    for (const r of keys.rolledOver) this.secrets.remintOnKeyChange(r.agent, r.key.arn, [jwks.published]);
+  }
+
   /** Who may read and write each secret: operators, auditors, agent token readers (config access, agents[].tokenReader). */
   private composeAccess(config: McpConfig) {
     const secrets = this.secrets;
     const secretPolicies = new SecretPolicies(this, "secret-policies", { secrets: [...secrets.all, ...Object.values(this.tierSecrets?.byTier ?? {})] });
-    const tokens = config.agents.map((a) => secrets.agentTokens[a.name]);
+    const tokens = liveAgents(config).map((a) => secrets.agentTokens[a.name]);
     new OperatorAccess(this, "operator-access", {
       env: this.env,
       key: this.key,
@@ -165,7 +210,7 @@ export class McpStack extends TerraformStack {
       key: this.key,
       tokens: secrets.agentTokens,
       policies: secretPolicies,
-      readers: config.agents.filter((a) => a.tokenReader).map((a) => ({ agent: a.name, ...a.tokenReader })),
+      readers: liveAgents(config).filter((a) => a.tokenReader).map((a) => ({ agent: a.name, ...a.tokenReader })),
       certificateAuthority: ra?.caCertificatePem ? { certificatePem: ra.caCertificatePem } : ra?.acmPcaArn ? { acmPcaArn: ra.acmPcaArn } : undefined,
     });
     return { secretPolicies, tokenReaders };
@@ -196,7 +241,8 @@ export class McpStack extends TerraformStack {
             env: this.env,
             key: this.key,
             secrets,
-            tiers: planTiers(config.agents),
+            // A revoked group's token is gone; its tier keeps its signing secret.
+            tiers: planTiers(config.agents).map((t) => ({ ...t, agents: t.agents.filter((n) => !config.agents.find((a) => a.name === n)?.revoked) })),
             rotationDays: config.secrets.rotationDays,
             recoveryWindowDays: config.stage === "dev" ? 7 : 30,
           })
@@ -215,7 +261,9 @@ export class McpStack extends TerraformStack {
       authFor: (tier) => {
         if (srv.authMode === "ibmi" && secrets.ibmiAuthKeyPair) return { mode: "ibmi", keyPair: secrets.ibmiAuthKeyPair };
         if (srv.authMode === "jwt" && tierSecrets) return { mode: "jwt", signingSecret: tierSecrets.of(tier.id) };
-        throw new Error(`${this.node.path}: mcpServer.authMode "${srv.authMode}" has no secret to verify tokens with (config validation refuses oauth)`);
+        if (srv.authMode === "oauth" && this.jwks) return { mode: "oauth", issuer: this.jwks.issuer, jwksUri: this.jwks.jwksUri, ready: [this.jwks.published] };
+        if (srv.authMode === "none") return { mode: "none" };
+        throw new Error(`${this.node.path}: mcpServer.authMode "${srv.authMode}" has nothing to verify tokens with`);
       },
       server: {
         port: srv.port,
@@ -269,4 +317,9 @@ export class McpStack extends TerraformStack {
    * stack does not declare. The backend is configured in the constructor (environmentOf), so nothing else here needs preparing.
    */
   override prepareStack(): void {}
+}
+
+/** The agent groups that are not revoked (agents[].revoked): only they have tokens. */
+function liveAgents(config: McpConfig) {
+  return config.agents.filter((a) => !a.revoked);
 }

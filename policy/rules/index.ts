@@ -23,6 +23,7 @@ import { rule as ecs004 } from "./mcp-ecs-004";
 import { rule as ecs005 } from "./mcp-ecs-005";
 import { rule as ecs006 } from "./mcp-ecs-006";
 import { rule as ecs007 } from "./mcp-ecs-007";
+import { rule as ecs008 } from "./mcp-ecs-008";
 import { rule as ecr001 } from "./mcp-ecr-001";
 import { rule as iam001 } from "./mcp-iam-001";
 import { rule as iam002 } from "./mcp-iam-002";
@@ -52,9 +53,11 @@ import { rule as s3002 } from "./mcp-s3-002";
 import { rule as s3003 } from "./mcp-s3-003";
 import { rule as s3004 } from "./mcp-s3-004";
 import { rule as s3005 } from "./mcp-s3-005";
+import { rule as s3006 } from "./mcp-s3-006";
 import { rule as sec001 } from "./mcp-sec-001";
 import { rule as sec002 } from "./mcp-sec-002";
 import { rule as sec003 } from "./mcp-sec-003";
+import { rule as sec004 } from "./mcp-sec-004";
 import { rule as sns001 } from "./mcp-sns-001";
 
 export const SECURITY_PACK: RulePack = {
@@ -62,10 +65,10 @@ export const SECURITY_PACK: RulePack = {
   rules: [
     net001, net002, net003, net004, net005, net006, net007, net008,
     lb001, lb002, lb003, lb004, lb005, lb006,
-    ecs001, ecs002, ecs003, ecs004, ecs005, ecs006, ecs007,
-    sec001, sec002, sec003,
+    ecs001, ecs002, ecs003, ecs004, ecs005, ecs006, ecs007, ecs008,
+    sec001, sec002, sec003, sec004,
     log001, log002,
-    s3001, s3002, s3003, s3004, s3005,
+    s3001, s3002, s3003, s3004, s3005, s3006,
     sns001,
     ecr001,
     db001, db002, db003, db004, db005, db006, db007, db008, db009,

@@ -18,6 +18,9 @@ function rotationDays(rules: Record<string, any> | undefined): number | "unknown
   if (expr === undefined) return undefined;
   const m = /^rate\((\d+) days?\)$/.exec(String(expr));
   if (m) return Number(m[1]);
+  // Secrets Manager also takes hours (oauth agent tokens: rate(4 hours)); a fraction of a day is within any limit here.
+  const h = /^rate\((\d+) hours?\)$/.exec(String(expr));
+  if (h) return Number(h[1]) / 24;
   // cron() runs at least monthly when its day-of-month and month fields are not restricted further; anything else is left unknown.
   return "unknown";
 }

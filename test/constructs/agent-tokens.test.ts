@@ -25,8 +25,8 @@ describe("agent tokens as tier-signed JWTs", () => {
   let plan: TerraformJson;
   let stack: McpStack;
   beforeAll(() => {
-    // staging: several tiers, two groups sharing one.
-    ({ plan, stack } = synthStack(cfg.staging));
+    // staging: several tiers, two groups sharing one; in jwt mode, as during a migration (oauth: oauth-tokens.test.ts).
+    ({ plan, stack } = synthStack(variant("staging", (c) => (c.mcpServer.authMode = "jwt"))));
   });
 
   it("tags each agent token with its own tier's signing secret, its group as client id, the tier's toolsets as scopes", () => {

@@ -132,7 +132,8 @@ describe("AuditLogs", () => {
           Principal: { Service: "logging.s3.amazonaws.com" },
           Action: "s3:PutObject",
           Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.audit-logs_access-logs-bucket_\w+\.arn\}\/s3-access\/\*$/),
-          Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::mcp-prod-audit-123456789012-us-east-1" }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+          // The audit bucket and the JWKS bucket (constructs/jwks-bucket.ts) log into it, no other.
+          Condition: { ArnLike: { "aws:SourceArn": ["arn:aws:s3:::mcp-prod-audit-123456789012-us-east-1", "arn:aws:s3:::mcp-prod-jwks-123456789012-us-east-1"] }, StringEquals: { "aws:SourceAccount": "123456789012" } },
         },
         expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny" }),
       ]);

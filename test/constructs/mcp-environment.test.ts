@@ -50,7 +50,18 @@ const ROWS: Record<string, { readonly line: number; readonly ok: (v: string, c: 
   // :156 z.enum(["stateless","stateful","auto"]).default("auto").
   MCP_SESSION_MODE: { line: 156, ok: (v) => ["stateless", "stateful", "auto"].includes(v), why: "a mode upstream knows" },
   // :179 z.enum(["jwt","oauth","ibmi","none"]).default("none").
-  MCP_AUTH_MODE: { line: 179, ok: (v) => v === "jwt" || v === "ibmi", why: "jwt or ibmi, never none" },
+  // authFactory.ts:29-45 picks the strategy by it: "oauth" → OauthStrategy, which needs no MCP_AUTH_SECRET_KEY (only
+  // jwtStrategy.ts:25-43 reads it), so oauth tiers hold no signing secret at all.
+  MCP_AUTH_MODE: { line: 179, ok: (v) => v === "oauth" || v === "jwt" || v === "ibmi", why: "oauth, jwt or ibmi, never none" },
+  // :180 z.string().url().optional(), config.oauthIssuerUrl (:596); oauthStrategy.ts:27 throws without it, :78 jwtVerify
+  // requires `iss` to equal it. The JWKS bucket's HTTPS origin, the same for every tier (constructs/jwks-bucket.ts).
+  OAUTH_ISSUER_URL: { line: 180, ok: (v) => /^https:\/\/mcp-[a-z0-9-]+-jwks-\d{12}-[a-z0-9-]+\.s3\.[a-z0-9-]+\.amazonaws\.com$/.test(v), why: "the JWKS bucket's virtual-hosted HTTPS origin" },
+  // :181 z.string().url().optional(), config.oauthJwksUri (:597); oauthStrategy.ts:41-48 createRemoteJWKSet(it, cooldown
+  // 300000 ms), falling back to issuer + /.well-known/jwks.json: the kit sets exactly that, so both agree.
+  OAUTH_JWKS_URI: { line: 181, ok: (v, c) => v === `${c.env.OAUTH_ISSUER_URL}/.well-known/jwks.json`, why: "issuer + /.well-known/jwks.json" },
+  // :182 z.string().optional(), config.oauthAudience (:598); oauthStrategy.ts:27 throws without it, :79 jwtVerify requires
+  // `aud` to hold it: the tier's own service-discovery URL, so another tier's token is refused.
+  OAUTH_AUDIENCE: { line: 182, ok: (v, c) => v === `http://${c.tier}.${c.plan === "dev-variant" ? "mcp-dev" : `mcp-${c.plan}`}.internal:3010/mcp`, why: "the tier's own internal URL" },
   // :148 z.string().optional(); names the pino logger (logger.ts:177), so log lines say which tier wrote them.
   MCP_SERVER_NAME: { line: 148, ok: (v, c) => v === `ibmi-mcp-${c.tier}`, why: "ibmi-mcp-<tier>" },
   // :150 z.string().default("debug"); logger.ts:30-39 maps debug…emerg to pino levels, anything else silently to info.
@@ -187,6 +198,7 @@ describe(`MCP server environment against ibmi-mcp-server ${UPSTREAM_SERVER_VERSI
     // MCP_ALLOWED_HOSTS arrived in 0.6.0: on the pinned v0.5.1 it would silently do nothing.
     expect(upstreamEnvProblems({ MCP_ALLOWED_HOSTS: "mcp.example.com" })).toEqual(["MCP_ALLOWED_HOSTS is not read by ibmi-mcp-server v0.5.1: the setting would be silently lost"]);
     expect(upstreamEnvProblems({ MCP_AUTH_MODE: "jwt" })).toEqual(["MCP_AUTH_MODE=jwt without MCP_AUTH_SECRET_KEY"]);
+    expect(upstreamEnvProblems({ MCP_AUTH_MODE: "oauth", OAUTH_ISSUER_URL: "https://issuer.example.com" })).toEqual(["MCP_AUTH_MODE=oauth without OAUTH_AUDIENCE"]);
     expect(upstreamEnvProblems({ MAPEPIRE_CA_PEM: SAMPLE_CA })).toEqual(["MAPEPIRE_CA_PEM and the NODE_OPTIONS preload of verify-ibmi-ca.cjs must be set together"]);
   });
 

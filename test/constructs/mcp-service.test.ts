@@ -18,7 +18,8 @@ describe("McpService (one per tier)", () => {
   let prod: TerraformJson;
   let dev: TerraformJson;
   beforeAll(() => {
-    prod = shippedPlan("prod");
+    // jwt mode, as during a migration; oauth tiers: test/constructs/oauth-tokens.test.ts.
+    prod = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "jwt"))).plan;
     dev = shippedPlan("dev");
   });
 

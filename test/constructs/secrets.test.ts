@@ -31,7 +31,8 @@ describe("Secrets", () => {
   let prodStack: McpStack;
   const cfg = shippedConfigs();
   beforeAll(() => {
-    ({ plan: prod, stack: prodStack } = synthStack(cfg.prod));
+    // jwt mode (as during a migration): its tier signing secrets are what several tests here look at; oauth-tokens.test.ts has oauth.
+    ({ plan: prod, stack: prodStack } = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "jwt"))));
     dev = shippedPlan("dev");
   });
 

@@ -116,7 +116,7 @@ test("a bucket that stops logging its access is a medium-severity change", () =>
   const after = clone(before);
   delete after.resource.aws_s3_bucket_logging;
   const { security } = diffPlans({ plans: { "mcp-prod": before } }, { plans: { "mcp-prod": after } });
-  expect(security.map((c) => `${c.severity}: ${c.text}`)).toEqual(["medium: bucket mcp-prod-audit-123456789012-us-east-1 no longer logs access"]);
+  expect(security.map((c) => `${c.severity}: ${c.text}`)).toEqual(["medium: bucket mcp-prod-audit-123456789012-us-east-1 no longer logs access", "medium: bucket mcp-prod-jwks-123456789012-us-east-1 no longer logs access"]);
 });
 
 test("a new operator is a new writer of the secrets people put and a new reader of every token", () => {

@@ -57,7 +57,7 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
     for (const [address, body] of secrets) expect(review.markdown).toContain(`| \`${body.name}\` \`${address}\` |`);
     for (const s of review.facts.secrets) {
       const row = review.markdown.split("\n").find((l) => l.startsWith(`| \`${s.name}\` `))!;
-      if (s.rotation) expect(row).toContain(`| every ${s.rotation.days} days (`);
+      if (s.rotation) expect(row).toContain(s.rotation.days !== undefined ? `| every ${s.rotation.days} days (` : `| every ${s.rotation.schedule} (`);
       else if (s.alerts.length) expect(row).toContain("| no automatic rotation; age alert ");
       else expect(row).toContain("| **none** |");
     }
