@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { CLIENT_ID_TAG, FOLLOW_UP_FAILED_MARKER, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG, STALE_PENDING_MARKER } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
-import { suppress } from "../policy/suppress";
+import { suppress } from "../lib/resource-meta";
 import { SecurityAlerts } from "./alerts";
 import { AuditLogs } from "./audit-logs";
 import { EncryptionKey } from "./encryption-key";
