@@ -7,6 +7,7 @@
 import { isPrivate, toCidr } from "../lib/cidr";
 import { RISKS } from "../lib/tiers";
 import { catalogueFromRecord, executeSqlFromEnv, GrantedTool, readRecordedCatalogue, toolsOfGrant } from "../lib/tool-catalogue";
+import { factsOf, FACTS_KEY, SecretPurpose } from "../lib/resource-meta";
 import { TerraformJson } from "../policy/types";
 import { byKey } from "./markdown";
 import { blocks, bool, literal, num, PlanIndex, refsIn, Res } from "./plan-index";
@@ -59,7 +60,10 @@ export interface FlowFact {
   readonly fromPort?: number;
   readonly toPort?: number;
   readonly description?: string;
-  /** The agent group the description names ("MCP from agent group ops" → ops). */
+  /**
+   * The agent group the rule admits: the `agentGroup` fact the kit records on it (lib/resource-meta.ts); for a plan
+   * written elsewhere (no facts at all), the group its description names ("MCP from agent group ops" → ops).
+   */
   readonly agentGroup?: string;
   readonly flags: readonly Flag[];
 }
@@ -82,6 +86,8 @@ export interface SecretFact {
   readonly address: string;
   readonly name: string;
   readonly description?: string;
+  /** What the secret holds, from the `secretPurpose` fact the kit records (lib/resource-meta.ts). */
+  readonly purpose?: SecretPurpose;
   readonly kmsKey: string;
   readonly customerKey: boolean;
   readonly rotation?: { readonly address: string; readonly days?: number; readonly schedule?: string };
@@ -304,8 +310,10 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   const agentCidrs = new Map<string, string>();
   for (const a of ctx.agents ?? []) for (const c of a.cidrs) agentCidrs.set(c, a.name);
   const flows: FlowFact[] = [];
-  const addFlow = (f: Omit<FlowFact, "flags" | "agentGroup" | "groupLabel" | "ports">) => {
-    const agentGroup = /agent group ([A-Za-z0-9_.-]+)/.exec(f.description ?? "")?.[1];
+  // A plan the kit wrote carries facts: then descriptions are prose for people and never read for a finding.
+  const structured = idx.view.all().some((r) => FACTS_KEY in (r.body["//"] ?? {}));
+  const addFlow = (f: Omit<FlowFact, "flags" | "agentGroup" | "groupLabel" | "ports"> & { readonly agentGroup?: string }) => {
+    const agentGroup = structured ? f.agentGroup : /agent group ([A-Za-z0-9_.-]+)/.exec(f.description ?? "")?.[1];
     const ports = portsText(f.protocol, f.fromPort, f.toPort);
     const flags: Flag[] = [];
     const wideCidr = f.peerKind === "cidr" && (f.peer.endsWith("/0") || f.peer === "::/0");
@@ -349,7 +357,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       const dir = direction ?? (b.type === "egress" ? "egress" : "ingress");
       const g = idx.target(b.security_group_id, "aws_security_group");
       for (const p of peerOf(b)) {
-        addFlow({ address: r.address, direction: dir, group: g?.address ?? String(b.security_group_id), protocol: String(b.ip_protocol ?? b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), ...p });
+        addFlow({ address: r.address, direction: dir, group: g?.address ?? String(b.security_group_id), protocol: String(b.ip_protocol ?? b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), agentGroup: factsOf(b).agentGroup, ...p });
       }
     }
   };
@@ -447,6 +455,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       address: s.address,
       name,
       description: literal(s.body.description),
+      purpose: factsOf(s.body).secretPurpose,
       kmsKey: key.label,
       customerKey: key.customer,
       rotation: rot ? { address: rot.address, days: num(rules?.automatically_after_days), schedule: literal(rules?.schedule_expression) } : undefined,
