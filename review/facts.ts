@@ -34,7 +34,7 @@ export interface ReviewContext {
 }
 
 // Toolset risks come from the tool catalogue the stack recorded in the plan (`//.policy.toolCatalogue`, written by
-// policy/synth-hook.ts from lib/tool-catalogue.ts): the grant the review shows is the one the config validation, the
+// app/policy-step.ts from lib/tool-catalogue.ts): the grant the review shows is the one the config validation, the
 // constructs and MCP-LB-006 enforce.
 const RISK_ORDER: readonly string[] = RISKS;
 
