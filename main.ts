@@ -2,7 +2,7 @@
  * Entry point of `npm run synth` and `npx cdktf synth|diff|deploy`: synthesizes one stack per config file.
  * MCP_CONFIG_DIR picks the config directory (default config/), CDKTF_OUTDIR the output (default cdktf.out).
  */
-import { disableTokenTraces } from "./lib/token-traces";
+import { disableTokenTraces } from "./lib/cdktf-compat";
 disableTokenTraces();
 import { ConfigError } from "./config/load";
 import { synthesize } from "./app/synth";

@@ -5,7 +5,7 @@
  *   npx cdktf deploy --app "node scripts/run.cjs bootstrap" --output cdktf.bootstrap.out ci-bootstrap
  * It never writes into the environments' output: `npm run synth` replaces that folder whole.
  */
-import { disableTokenTraces } from "../lib/token-traces";
+import { disableTokenTraces } from "../lib/cdktf-compat";
 disableTokenTraces();
 import * as fs from "node:fs";
 import * as os from "node:os";

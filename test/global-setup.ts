@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesize } from "../app/synth";
-import { disableTokenTraces } from "../lib/token-traces";
+import { disableTokenTraces } from "../lib/cdktf-compat";
 import { CONFIG_DIR } from "./paths";
 
 export default function globalSetup(): void {
