@@ -269,37 +269,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   const { groups, flows, ingress, egress } = networkFacts(idx, ctx, mcpPort, gatewayPort);
 
 
-  // --- containers
-  const containers: ContainerFact[] = [];
-  for (const td of idx.all("aws_ecs_task_definition")) {
-    let defs: any[] = [];
-    const raw = td.body.container_definitions;
-    try {
-      defs = typeof raw === "string" ? JSON.parse(raw) : Array.isArray(raw) ? raw : [];
-    } catch {
-      defs = [];
-    }
-    const family = literal(td.body.family) ?? td.address;
-    for (const c of defs) {
-      const env: Record<string, string> = {};
-      for (const e of c.environment ?? []) if (e && typeof e.name === "string") env[e.name] = String(e.value ?? "");
-      const lg = c.logConfiguration?.options?.["awslogs-group"];
-      const lgRes = idx.target(lg, "aws_cloudwatch_log_group");
-      containers.push({
-        task: td.address,
-        family,
-        name: String(c.name ?? "?"),
-        image: typeof c.image === "string" ? c.image : undefined,
-        env,
-        secrets: (c.secrets ?? []).map((s: any) => ({ name: String(s.name), valueFrom: String(s.valueFrom), secret: idx.target(s.valueFrom, "aws_secretsmanager_secret")?.address })),
-        readonlyRootFilesystem: c.readonlyRootFilesystem,
-        privileged: c.privileged,
-        user: c.user,
-        logGroup: lgRes?.address ?? (typeof lg === "string" ? lg : undefined),
-        healthCheck: !!c.healthCheck,
-      });
-    }
-  }
+  const containers = containerFacts(idx);
 
   // --- IAM: who may read what, and wildcards
   const roles = idx.all("aws_iam_role");
@@ -783,4 +753,39 @@ function networkFacts(idx: PlanIndex, ctx: ReviewContext, mcpPort: number, gatew
   }
   const flowOrder = byKey<FlowFact>((f) => `${f.groupLabel}\u0000${String(f.fromPort ?? 0).padStart(5, "0")}\u0000${f.peer}\u0000${f.address}`);
   return { groups, flows, ingress: flows.filter((f) => f.direction === "ingress").sort(flowOrder), egress: flows.filter((f) => f.direction === "egress").sort(flowOrder) };
+}
+
+/** Every container of every task definition: image, environment, secrets, hardening and log group. */
+function containerFacts(idx: PlanIndex): ContainerFact[] {
+  const containers: ContainerFact[] = [];
+  for (const td of idx.all("aws_ecs_task_definition")) {
+    let defs: any[] = [];
+    const raw = td.body.container_definitions;
+    try {
+      defs = typeof raw === "string" ? JSON.parse(raw) : Array.isArray(raw) ? raw : [];
+    } catch {
+      defs = [];
+    }
+    const family = literal(td.body.family) ?? td.address;
+    for (const c of defs) {
+      const env: Record<string, string> = {};
+      for (const e of c.environment ?? []) if (e && typeof e.name === "string") env[e.name] = String(e.value ?? "");
+      const lg = c.logConfiguration?.options?.["awslogs-group"];
+      const lgRes = idx.target(lg, "aws_cloudwatch_log_group");
+      containers.push({
+        task: td.address,
+        family,
+        name: String(c.name ?? "?"),
+        image: typeof c.image === "string" ? c.image : undefined,
+        env,
+        secrets: (c.secrets ?? []).map((s: any) => ({ name: String(s.name), valueFrom: String(s.valueFrom), secret: idx.target(s.valueFrom, "aws_secretsmanager_secret")?.address })),
+        readonlyRootFilesystem: c.readonlyRootFilesystem,
+        privileged: c.privileged,
+        user: c.user,
+        logGroup: lgRes?.address ?? (typeof lg === "string" ? lg : undefined),
+        healthCheck: !!c.healthCheck,
+      });
+    }
+  }
+  return containers;
 }
