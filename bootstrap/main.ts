@@ -5,7 +5,7 @@
  *   npx cdktf deploy --app "node scripts/run.cjs bootstrap" --output cdktf.bootstrap.out ci-bootstrap
  * It never writes into the environments' output: `npm run synth` replaces that folder whole.
  */
-import { disableTokenTraces } from "../lib/token-traces";
+import { disableTokenTraces } from "../lib/cdktf-compat";
 disableTokenTraces();
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,7 +15,7 @@ import { ConfigError } from "../config/load";
 import { checkStack, PolicyError } from "../policy/engine";
 import { TerraformJson } from "../policy/types";
 import { ImagesStack } from "../stacks/images-stack";
-import { McpStack } from "../stacks/mcp-stack";
+import { McpStack, REQUIRED_TERRAFORM_VERSION } from "../stacks/mcp-stack";
 import { BOOTSTRAP_STACK, CiBootstrapStack, CiEnvironment, CiStack } from "../stacks/ci-bootstrap-stack";
 import { assertKnown, backendState, typesOf } from "../lib/deploy-permissions";
 import { swapInto, writeVersionsFile } from "../lib/synth";
@@ -69,7 +69,7 @@ export function synthesizeBootstrap(opts: { file: string; configDir: string; out
     new CiBootstrapStack(app, config, ciEnvironments(environments));
     app.synth();
     const dir = path.join(tmp, "stacks", BOOTSTRAP_STACK);
-    writeVersionsFile(dir);
+    writeVersionsFile(dir, REQUIRED_TERRAFORM_VERSION);
     const plan = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as TerraformJson;
     // The strictest stage: no rule may be relaxed for the roles that deploy production.
     const result = checkStack(BOOTSTRAP_STACK, plan, { stage: "prod" });

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
+import { ResourceFacts } from "../lib/resource-meta";
 import { Network } from "./network";
 import { Peer, SecurityGroup } from "./security-group";
 
@@ -106,10 +107,10 @@ export class AgentAccess extends Construct {
   private admitAgents(props: AgentAccessProps, name: string, vpcId: string): SecurityGroup[] {
     const perGroup = props.rulesPerSecurityGroup ?? DEFAULT_RULES_PER_SECURITY_GROUP;
     if (!Number.isInteger(perGroup) || perGroup < 1) throw new Error(`${this.node.path}: rulesPerSecurityGroup ${perGroup} must be a whole number ≥ 1`);
-    const rules = [
+    const rules: { peer: Peer; port: number; description: string; facts?: ResourceFacts }[] = [
       ...props.agents.flatMap((agent) => [
-        ...agent.cidrs.map((cidr) => ({ peer: { cidr } as Peer, port: this.mcpPort, description: `MCP from agent group ${agent.name}` })),
-        ...agent.securityGroupIds.map((groupId) => ({ peer: { groupId, key: groupId } as Peer, port: this.mcpPort, description: `MCP from agent group ${agent.name} (security group)` })),
+        ...agent.cidrs.map((cidr) => ({ peer: { cidr } as Peer, port: this.mcpPort, description: `MCP from agent group ${agent.name}`, facts: { agentGroup: agent.name } })),
+        ...agent.securityGroupIds.map((groupId) => ({ peer: { groupId, key: groupId } as Peer, port: this.mcpPort, description: `MCP from agent group ${agent.name} (security group)`, facts: { agentGroup: agent.name } })),
       ]),
       ...(props.gatewayClientCidrs ?? []).map((cidr) => ({ peer: { cidr } as Peer, port: this.gatewayPort, description: "MCP gateway from operators" })),
     ];
@@ -126,7 +127,7 @@ export class AgentAccess extends Construct {
         const n = extra.length + 2;
         extra.push(new SecurityGroup(this, `load-balancer-${n}`, { vpcId, name: `${name}-alb-${n}`, description: `Internal load balancer: MCP from agent hosts (ranges beyond the first group's quota, part ${n})` }));
       }
-      (slot === 0 ? this.loadBalancerGroup : extra[slot - 1]).allowFrom(rule.peer, rule.port, rule.description);
+      (slot === 0 ? this.loadBalancerGroup : extra[slot - 1]).allowFrom(rule.peer, rule.port, rule.description, rule.facts);
     });
     return extra;
   }

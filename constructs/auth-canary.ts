@@ -7,7 +7,7 @@ import { dependable } from "cdktf";
 import { Construct } from "constructs";
 import { CanaryEvent, CanaryTarget, FAILURES_METRIC, TIER_DIMENSION } from "../functions/auth-canary/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
-import { suppress } from "../policy/suppress";
+import { suppress } from "../lib/resource-meta";
 import { SecurityAlerts } from "./alerts";
 import { AuditLogs } from "./audit-logs";
 import { McpService } from "./mcp-service";

@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { policyDocument, Statement } from "../lib/iam";
-import { suppress } from "../policy/suppress";
+import { suppress } from "../lib/resource-meta";
 
 /** IAM's size limit of one customer managed policy, whitespace not counted (IAM and AWS STS quotas). */
 export const MAX_MANAGED_POLICY_CHARS = 6144;

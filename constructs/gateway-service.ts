@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
 import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
 import { policyDocument } from "../lib/iam";
-import { suppress } from "../policy/suppress";
+import { suppress } from "../lib/resource-meta";
 import { ContainerImage, ContainerImages } from "./container-images";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";

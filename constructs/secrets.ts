@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { AUDIENCE_TAG, CLIENT_ID_TAG, FOLLOW_UP_FAILED_MARKER, ISSUER_TAG, RemintInput, SIGNING_KEY_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG, STALE_PENDING_MARKER } from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
-import { suppress } from "../policy/suppress";
+import { recordFacts, SecretPurpose, suppress } from "../lib/resource-meta";
 import { SecurityAlerts } from "./alerts";
 import { AuditLogs } from "./audit-logs";
 import { EncryptionKey } from "./encryption-key";
@@ -577,10 +577,18 @@ export class Secrets extends Construct {
       recoveryWindowInDays: this.props.recoveryWindowDays ?? 30,
       tags,
     });
+    recordFacts(secret, { secretPurpose: purposeOf(key) });
     const managed = new ManagedSecret(secret, key, name, rotation, this);
     this.secrets.push(managed);
     return managed;
   }
+}
+
+/** What the report's checklist asks about a secret for (lib/resource-meta.ts), from its key, never from its description. */
+function purposeOf(key: string): SecretPurpose | undefined {
+  if (key === "ibmi-service-credentials") return "ibmi-credentials";
+  if (key === "model-api-key") return "model-api-key";
+  return key.startsWith("agent-token/") ? "agent-token" : undefined;
 }
 
 /**

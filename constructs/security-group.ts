@@ -3,6 +3,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { canonicalCidr } from "../lib/cidr";
+import { recordFacts, ResourceFacts } from "../lib/resource-meta";
 
 /** Where traffic comes from or goes to. `key` names the peer in construct ids, so it must be stable. */
 export type Peer =
@@ -44,8 +45,10 @@ export class SecurityGroup extends Construct {
     return this.group.id;
   }
 
-  allowFrom(peer: Peer, port: number, description: string): VpcSecurityGroupIngressRule {
+  /** `facts` are what readers of the plan learn from the rule (lib/resource-meta.ts), never from its description. */
+  allowFrom(peer: Peer, port: number, description: string, facts?: ResourceFacts): VpcSecurityGroupIngressRule {
     const rule = new VpcSecurityGroupIngressRule(this, `in-${port}-${peerKey(peer)}`, { securityGroupId: this.group.id, ...ruleBody(peer, port, description) });
+    if (facts) recordFacts(rule, facts);
     this.ingressRules.push(rule);
     return rule;
   }

@@ -4,6 +4,7 @@
  * `secrets`, logs to an encrypted CloudWatch group. Checked by CKV_AWS_336/334, AWS-0036, cdk-nag ECS2/ECS7.
  */
 import type { ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
 
 /** A Secrets Manager secret a role can be allowed to read (constructs/secrets.ts ManagedSecret fits). */
 export interface ReadableSecret {
@@ -14,7 +15,8 @@ export interface ReadableSecret {
    * secret a person puts (docs/deploy.md: put it, then force a new deployment).
    */
   readonly firstValue: readonly ITerraformDependable[];
-  grantRead(role: import("../constructs/service-role").ServiceRole): void;
+  /** `role` is the task's role construct (constructs/service-role.ts ServiceRole); lib/ names no construct of ours. */
+  grantRead(role: Construct): void;
 }
 
 /** One value injected from Secrets Manager: the whole secret, or one key of its JSON. */

@@ -10,13 +10,13 @@
  * (renderTerraform passes the key list instead of the attributes), which Terraform rejects; and it escapes
  * strings wrongly: not at all when they contain `${` (IAM policies and container definitions that reference
  * other resources), and never their backslashes (JSON inside a string). Seen in
- * node_modules/cdktf/lib/synthesize/synthesizer.js and lib/hcl/render.js. We keep cdktf's renderer for the
+ * node_modules/cdktf/lib/synthesize/synthesizer.js and lib/hcl/render.js (the internals used: lib/cdktf-compat.ts). We keep cdktf's renderer for the
  * structure (it knows blocks from attributes) and re-quote every string it got wrong, from the JSON plan's values.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformStack } from "cdktf";
-import { renderSimpleAttributes } from "cdktf/lib/hcl/render";
+import { cdktfRenderedString, renderHclAttributes } from "./cdktf-compat";
 
 export const HCL_DIR = "hcl";
 const BLOCK_ATTRIBUTES = ["required_providers", "backend", "cloud"];
@@ -26,21 +26,14 @@ export function stackHcl(stack: TerraformStack, terraformBlock: Record<string, u
   const { hcl } = stack.toHclTerraform();
   const others = Object.fromEntries(Object.entries(terraformBlock ?? {}).filter(([k]) => !BLOCK_ATTRIBUTES.includes(k)));
   if (Object.keys(others).length === 0) return hcl;
-  const bad = `\n${renderSimpleAttributes(Object.keys(others))}\n}`;
+  const bad = `\n${renderHclAttributes(Object.keys(others))}\n}`;
   const at = hcl.indexOf(bad);
   // The terraform block comes first; the broken attributes must sit inside it, before any provider or resource.
   const firstBlock = hcl.search(/\n(provider|resource|data|module|output|variable|locals) /);
   if (!hcl.startsWith("terraform {") || at < 0 || (firstBlock >= 0 && at > firstBlock)) {
     throw new Error(`${stack.node.id}: unexpected terraform block from cdktf's HCL renderer; cannot patch it (cdktf version changed?)`);
   }
-  return `${hcl.slice(0, at)}\n${renderSimpleAttributes(others)}\n}${hcl.slice(at + bad.length)}`;
-}
-
-/** How cdktf 0.21 renders a string (render.js renderString/escapeQuotes), bugs included. */
-function cdktfString(str: string): string {
-  const lines = str.split(/\r\n|[\n\r]/);
-  if (lines.length > 1) return `<<EOF\n${lines.join("\n")}\nEOF`;
-  return `"${/\$\{/.test(str) ? str : str.replace(/(?<!\\)"/g, '\\"')}"`;
+  return `${hcl.slice(0, at)}\n${renderHclAttributes(others)}\n}${hcl.slice(at + bad.length)}`;
 }
 
 /**
@@ -88,7 +81,7 @@ export function requoteStrings(hcl: string, plan: Record<string, unknown>): stri
   const strings = [...stringsIn(plan, new Set())].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   let out = hcl;
   for (const s of strings) {
-    const bad = cdktfString(s);
+    const bad = cdktfRenderedString(s);
     const good = hclQuote(s);
     if (bad !== good && out.includes(bad)) out = out.split(bad).join(good);
   }

@@ -5,16 +5,8 @@
 import type { TierAgent } from "../lib/tiers";
 import type { RecordedCatalogue } from "../lib/tool-catalogue";
 
-/** A synthesized Terraform JSON document (cdk.tf.json), as parsed. */
-export interface TerraformJson {
-  readonly terraform?: Record<string, unknown>;
-  readonly provider?: Record<string, unknown>;
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly output?: Record<string, unknown>;
-  readonly locals?: Record<string, unknown>;
-  readonly variable?: Record<string, unknown>;
-}
+import type { TerraformJson } from "../plan/terraform";
+export type { TerraformJson };
 
 export type Severity = "critical" | "high" | "medium" | "low";
 export type Verdict = "pass" | "fail" | "not-applicable";

@@ -1,6 +1,6 @@
 /** Reads what the preflight needs from a synthesized stack (cdk.tf.json): pure functions, no AWS. */
 import * as fs from "node:fs";
-import type { TerraformJson } from "../policy/types";
+import { parseReference, TerraformJson, view, withAliases } from "../plan/terraform";
 
 /** The stack's synthesized plan, or undefined when it was not synthesized yet. */
 export function readPlan(file: string): TerraformJson | undefined {
@@ -8,15 +8,15 @@ export function readPlan(file: string): TerraformJson | undefined {
   return JSON.parse(fs.readFileSync(file, "utf8")) as TerraformJson;
 }
 
-/** Every resource of one type as [name, body]. */
+/** Every resource of one type (and its older aliases: aws_alb for aws_lb) as [name, body], read by plan/terraform.ts. */
 export function planResources(plan: TerraformJson | undefined, type: string): [string, Record<string, any>][] {
-  return Object.entries(plan?.resource?.[type] ?? {});
+  return plan ? view(plan).resources(...withAliases(type)).map((r) => [r.name, r.body]) : [];
 }
 
-/** `${aws_lb.x.arn}` → "x" when the reference is to a resource of `type`; undefined otherwise. */
+/** `${aws_lb.x.arn}` → "x" when the whole value references an attribute of a resource of `type` (or an alias); undefined otherwise. */
 export function refName(value: unknown, type: string): string | undefined {
-  const m = typeof value === "string" ? /^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(value) : null;
-  return m && m[1] === type ? m[2] : undefined;
+  const ref = parseReference(value);
+  return ref && ref.mode === "managed" && ref.attr !== "" && withAliases(type).includes(ref.type) ? ref.name : undefined;
 }
 
 /** True when a value is (or contains) a Terraform expression, i.e. unknown until apply. */

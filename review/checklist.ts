@@ -4,6 +4,7 @@
  * the seed is present). Each item is assessed from the plan's facts: met, partly, not met, or outside this kit, with
  * evidence (resource addresses, policy rule ids) and, where the kit cannot do it, what the operator must do.
  */
+import type { SecretPurpose } from "../lib/resource-meta";
 import { RuleResult, StackResult } from "../policy/types";
 import { Facts } from "./facts";
 import { code, Md } from "./markdown";
@@ -56,7 +57,9 @@ export function toolsByGroup(f: Facts): { groups: string; tools: Facts["tiers"][
 const mcpPort = 3010;
 const mcpListeners = (f: Facts) => f.listeners.filter((l) => l.port === mcpPort);
 const mcpContainers = (f: Facts) => f.containers.filter((c) => c.env.MCP_TRANSPORT_TYPE !== undefined || /ibmi-mcp|mcp-server/.test(c.name));
-const secretsMatching = (f: Facts, re: RegExp) => f.secrets.filter((s) => re.test(`${s.name} ${s.description ?? ""}`));
+/** Secrets of a purpose: by the kit's `secretPurpose` fact; in a plan written elsewhere (no purposes), by name and description. */
+const secretsMatching = (f: Facts, purpose: SecretPurpose, re: RegExp) =>
+  f.secrets.some((s) => s.purpose) ? f.secrets.filter((s) => s.purpose === purpose) : f.secrets.filter((s) => re.test(`${s.name} ${s.description ?? ""}`));
 const prod = (f: Facts) => f.stage === "prod";
 
 const items: ChecklistItem[] = [
@@ -154,7 +157,7 @@ const items: ChecklistItem[] = [
     item: "Dedicated IBM i user profile for MCP server",
     refs: [],
     assess: (f) => {
-      const cred = secretsMatching(f, /ibm ?i|db2i/i);
+      const cred = secretsMatching(f, "ibmi-credentials", /ibm ?i|db2i/i);
       return {
         status: "outside this kit",
         evidence: cred.length ? [`credentials kept in ${cred.map((s) => s.name).join(", ")}`] : [],
@@ -221,7 +224,7 @@ const items: ChecklistItem[] = [
     item: "OpenAI API keys stored in environment variables",
     refs: [],
     assess: (f) => {
-      const keys = secretsMatching(f, /openai|model|api[- ]?key/i);
+      const keys = secretsMatching(f, "model-api-key", /openai|model|api[- ]?key/i);
       if (keys.length === 0) return { status: "not met", evidence: ["no model API key secret in this plan"], operator: "keep the key in Secrets Manager and inject it as an environment variable" };
       const read = keys.filter((k) => k.readers.length);
       return {
@@ -236,7 +239,7 @@ const items: ChecklistItem[] = [
     item: "MCP server requires authentication tokens",
     refs: [],
     assess: (f) => {
-      const tokens = secretsMatching(f, /token/i);
+      const tokens = secretsMatching(f, "agent-token", /token/i);
       const modes = mcpContainers(f).map((c) => c.env.MCP_AUTH_MODE).filter(Boolean);
       if (modes.includes("none")) return { status: "not met", evidence: ["MCP_AUTH_MODE=none"] };
       // The auth canary (constructs/auth-canary.ts) proves it at run time: each tier must answer 401 without its own token.
@@ -330,7 +333,7 @@ const items: ChecklistItem[] = [
     item: "User attribution for all operations",
     refs: [],
     assess: (f) => {
-      const tokens = secretsMatching(f, /token/i);
+      const tokens = secretsMatching(f, "agent-token", /token/i);
       return {
         status: tokens.length ? "partly" : "outside this kit",
         evidence: tokens.length ? [`one token per agent group: ${tokens.map((t) => t.name).join(", ")}`] : [],

@@ -89,15 +89,26 @@ const flowText = (f: FlowFact) => `${f.peer} → ${f.groupLabel} on ${f.ports}/$
 const egressText = (f: FlowFact) => `${f.groupLabel} → ${f.peer} on ${f.ports}/${f.protocol === "-1" ? "all" : f.protocol}`;
 const tlsRank = (policy?: string) => (policy && minTlsVersion(policy) ? Number(minTlsVersion(policy)!.split(".")[1]) : -1);
 
+/** Records one change; its kind is the section's unless the text is about encryption. */
+type Add = (severity: ChangeSeverity, text: string, address?: string) => void;
+
+/** What changed for security between two plans of one stack, section by section. */
 function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py?: StackResult): SecurityChange[] {
   const out: SecurityChange[] = [];
-  let kind: ChangeKind = "reachability";
-  const add = (severity: ChangeSeverity, text: string, address?: string) => {
+  const adder = (kind: ChangeKind): Add => (severity, text, address) => {
     const k: ChangeKind = /encrypt|customer key/.test(text) ? "encryption" : kind;
     out.push(address === undefined ? { severity, kind: k, stack, text } : { severity, kind: k, stack, text, address });
   };
+  reachabilityChanges(x, y, adder("reachability"));
+  tlsChanges(x, y, adder("tls"));
+  secretChanges(x, y, adder("secrets"));
+  logChanges(x, y, adder("logs"));
+  iamChanges(x, y, adder("iam"));
+  policyChanges(adder("policy"), px, py);
+  return out;
+}
 
-  // Reachability
+function reachabilityChanges(x: Facts, y: Facts, add: Add): void {
   const beforeFlows = new Map([...x.ingress, ...x.egress].map((f) => [flowKey(f), f]));
   const afterFlows = new Map([...y.ingress, ...y.egress].map((f) => [flowKey(f), f]));
   const byAddressBefore = new Map([...x.ingress, ...x.egress].map((f) => [f.address, f]));
@@ -141,8 +152,9 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (old.targetGroup !== t.targetGroup) add("high", `tier route ${t.sources.join(", ")} moved from ${old.targetGroup} to ${t.targetGroup}`, t.address);
     if (old.toolsets.join(",") !== t.toolsets.join(",")) add(["high", "critical"].includes(t.risk) && t.risk !== old.risk ? "critical" : "high", `toolsets for ${t.agentGroups.join(", ")} changed from ${old.toolsets.join(", ") || "none"} to ${t.toolsets.join(", ") || "none"} (risk ${old.risk} → ${t.risk})`, t.address);
   }
+}
 
-  kind = "tls";
+function tlsChanges(x: Facts, y: Facts, add: Add): void {
   for (const l of y.listeners) {
     const old = x.listeners.find((o) => o.address === l.address);
     if (!old) {
@@ -155,8 +167,9 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (old.certificate !== l.certificate) add("medium", `certificate changed: ${l.certificate}`, l.address);
   }
   for (const l of x.listeners) if (!y.listeners.some((o) => o.address === l.address)) add("medium", `listener removed: ${l.loadBalancer}:${l.port} ${l.protocol}`, l.address);
+}
 
-  kind = "secrets";
+function secretChanges(x: Facts, y: Facts, add: Add): void {
   for (const s of y.secrets) {
     const old = x.secrets.find((o) => o.address === s.address);
     if (!old) {
@@ -185,8 +198,9 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     const old = x.keys.find((o) => o.address === k.address);
     if (old?.rotation === true && k.rotation !== true) add("high", `KMS key ${k.label} rotation turned off`, k.address);
   }
+}
 
-  kind = "logs";
+function logChanges(x: Facts, y: Facts, add: Add): void {
   for (const g of y.logGroups) {
     const old = x.logGroups.find((o) => o.address === g.address);
     if (!old) {
@@ -227,13 +241,15 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
     if (old && old.condition !== al.condition) add("medium", `alarm ${al.name} now fires when ${al.condition} (was ${old.condition})`, al.address);
     if (old && old.topics.length && !al.topics.length) add("high", `alarm ${al.name} notifies no one`, al.address);
   }
+}
 
-  kind = "iam";
+function iamChanges(x: Facts, y: Facts, add: Add): void {
   const wkey = (w: { address: string; sid: string; what: string }) => `${w.address}|${w.sid}|${w.what}`;
   for (const w of y.iam.wildcardActions) if (!x.iam.wildcardActions.some((o) => wkey(o) === wkey(w))) add("critical", `IAM wildcard action added: ${w.what} in ${w.sid}`, w.address);
   for (const w of y.iam.wildcardResources) if (!x.iam.wildcardResources.some((o) => wkey(o) === wkey(w))) add("medium", `IAM statement ${w.sid} on every resource ("*"): ${w.what}`, w.address);
+}
 
-  kind = "policy";
+function policyChanges(add: Add, px?: StackResult, py?: StackResult): void {
   if (px && py) {
     for (const r of py.results) {
       const old = px.results.find((o) => o.rule.id === r.rule.id);
@@ -246,7 +262,6 @@ function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py
   } else if (py && !py.passed) {
     for (const r of py.results.filter((o) => o.verdict === "fail")) add("critical", `policy rule ${r.rule.id} fails: ${r.violations.map((v) => v.address).join(", ")}`);
   }
-  return out;
 }
 
 export function diffPlans(before: DiffInput, after: DiffInput): DiffResult {

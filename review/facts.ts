@@ -7,6 +7,7 @@
 import { isPrivate, toCidr } from "../lib/cidr";
 import { RISKS } from "../lib/tiers";
 import { catalogueFromRecord, executeSqlFromEnv, GrantedTool, readRecordedCatalogue, toolsOfGrant } from "../lib/tool-catalogue";
+import { factsOf, FACTS_KEY, SecretPurpose } from "../lib/resource-meta";
 import { TerraformJson } from "../policy/types";
 import { byKey } from "./markdown";
 import { blocks, bool, literal, num, PlanIndex, refsIn, Res } from "./plan-index";
@@ -33,7 +34,7 @@ export interface ReviewContext {
 }
 
 // Toolset risks come from the tool catalogue the stack recorded in the plan (`//.policy.toolCatalogue`, written by
-// policy/synth-hook.ts from lib/tool-catalogue.ts): the grant the review shows is the one the config validation, the
+// app/policy-step.ts from lib/tool-catalogue.ts): the grant the review shows is the one the config validation, the
 // constructs and MCP-LB-006 enforce.
 const RISK_ORDER: readonly string[] = RISKS;
 
@@ -59,7 +60,10 @@ export interface FlowFact {
   readonly fromPort?: number;
   readonly toPort?: number;
   readonly description?: string;
-  /** The agent group the description names ("MCP from agent group ops" → ops). */
+  /**
+   * The agent group the rule admits: the `agentGroup` fact the kit records on it (lib/resource-meta.ts); for a plan
+   * written elsewhere (no facts at all), the group its description names ("MCP from agent group ops" → ops).
+   */
   readonly agentGroup?: string;
   readonly flags: readonly Flag[];
 }
@@ -82,6 +86,8 @@ export interface SecretFact {
   readonly address: string;
   readonly name: string;
   readonly description?: string;
+  /** What the secret holds, from the `secretPurpose` fact the kit records (lib/resource-meta.ts). */
+  readonly purpose?: SecretPurpose;
   readonly kmsKey: string;
   readonly customerKey: boolean;
   readonly rotation?: { readonly address: string; readonly days?: number; readonly schedule?: string };
@@ -260,142 +266,10 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   const mcpPort = ctx.mcpPort ?? 3010;
   const gatewayPort = ctx.gatewayPort ?? 4444;
 
-  // --- security groups and what they are attached to
-  const attach = new Map<string, string[]>();
-  const addAttach = (groupRefs: unknown, what: string) => {
-    for (const r of refsIn(groupRefs)) if (r.type === "aws_security_group") attach.set(r.address, [...(attach.get(r.address) ?? []), what]);
-  };
-  for (const lb of idx.all("aws_lb")) addAttach(lb.body.security_groups, `load balancer ${labelOf(lb, lb.address)}`);
-  for (const svc of idx.all("aws_ecs_service")) for (const nc of blocks(svc.body.network_configuration)) addAttach(nc.security_groups, `ECS service ${labelOf(svc, svc.address)}`);
-  for (const ep of idx.all("aws_vpc_endpoint")) addAttach(ep.body.security_group_ids, `VPC endpoint ${String(literal(ep.body.service_name) ?? ep.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "")}`);
-  for (const fn of idx.all("aws_lambda_function")) for (const vc of blocks(fn.body.vpc_config)) addAttach(vc.security_group_ids, `Lambda ${labelOf(fn, fn.address)}`);
-  // Anything else that places network interfaces in a group (EFS mount targets, databases, caches…), named by its type.
-  const named = new Set(["aws_lb", "aws_alb", "aws_ecs_service", "aws_vpc_endpoint", "aws_lambda_function"]);
-  const seenGroups = new Map<string, Set<string>>();
-  for (const type of idx.types().filter((t) => !named.has(t))) {
-    for (const r of idx.all(type)) {
-      const refs = [r.body.security_groups, r.body.vpc_security_group_ids, r.body.security_group_ids].filter((x) => x !== undefined);
-      for (const ref of refsIn(refs)) {
-        if (ref.type !== "aws_security_group") continue;
-        const what = type.replace(/^aws_/, "").replace(/_/g, " ").replace(/\b(efs|db|rds|ec2|msk|mq)\b/g, (m) => m.toUpperCase());
-        if (!seenGroups.has(ref.address)) seenGroups.set(ref.address, new Set());
-        seenGroups.get(ref.address)!.add(what);
-      }
-    }
-  }
-  for (const [group, whats] of seenGroups) for (const what of [...whats].sort()) attach.set(group, [...(attach.get(group) ?? []), what]);
-  const groups: GroupFact[] = idx.all("aws_security_group").map((g) => {
-    const raw = attach.get(g.address) ?? [];
-    const endpoints = raw.filter((a) => a.startsWith("VPC endpoint "));
-    const others = raw.filter((a) => !a.startsWith("VPC endpoint ")).sort();
-    const attachedTo = endpoints.length > 2 ? [...others, `${endpoints.length} VPC endpoints`] : [...others, ...endpoints.sort()];
-    return { address: g.address, label: labelOf(g, g.address), description: literal(g.body.description), attachedTo };
-  });
-  const groupLabel = (address: string) => groups.find((g) => g.address === address)?.label ?? address;
-  const groupIsTasks = (address: string) => (attach.get(address) ?? []).some((a) => a.startsWith("ECS service "));
+  const { groups, flows, ingress, egress } = networkFacts(idx, ctx, mcpPort, gatewayPort);
 
-  const prefixListLabel = (value: unknown) => {
-    const ep = idx.target(value, "aws_vpc_endpoint");
-    if (ep) return `${String(literal(ep.body.service_name) ?? ep.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "").toUpperCase()} prefix list (${ep.address})`;
-    return literal(value) ?? String(value);
-  };
 
-  // --- flows: the separate rule resources (what this kit writes) and the older inline / aws_security_group_rule forms
-  const agentCidrs = new Map<string, string>();
-  for (const a of ctx.agents ?? []) for (const c of a.cidrs) agentCidrs.set(c, a.name);
-  const flows: FlowFact[] = [];
-  const addFlow = (f: Omit<FlowFact, "flags" | "agentGroup" | "groupLabel" | "ports">) => {
-    const agentGroup = /agent group ([A-Za-z0-9_.-]+)/.exec(f.description ?? "")?.[1];
-    const ports = portsText(f.protocol, f.fromPort, f.toPort);
-    const flags: Flag[] = [];
-    const wideCidr = f.peerKind === "cidr" && (f.peer.endsWith("/0") || f.peer === "::/0");
-    if (f.direction === "ingress") {
-      if (wideCidr) flags.push({ severity: "critical", text: `open to every address (${f.peer})` });
-      else if (f.peerKind === "cidr" && !f.peer.includes(":") && toCidr(f.peer) && !isPrivate(toCidr(f.peer)!)) flags.push({ severity: "high", text: "public source range" });
-      if (ports === "all" || (f.fromPort !== undefined && f.toPort !== undefined && f.fromPort !== f.toPort)) flags.push({ severity: "high", text: `more than one port (${ports})` });
-      const onMcp = f.fromPort !== undefined && f.fromPort <= mcpPort && (f.toPort ?? f.fromPort) >= mcpPort;
-      if (onMcp && !groupIsTasks(f.group) && f.peerKind !== "security-group" && !agentGroup) flags.push({ severity: "medium", text: "names no agent group in its description" });
-      if (groupIsTasks(f.group) && f.peerKind === "cidr") flags.push({ severity: "high", text: "reaches the tasks directly, bypassing the load balancer" });
-      if (ctx.agents && onMcp && f.peerKind === "cidr" && !groupIsTasks(f.group)) {
-        const owner = agentCidrs.get(f.peer);
-        if (!owner) flags.push({ severity: "high", text: "not an agent range in the config" });
-        else if (agentGroup && owner !== agentGroup) flags.push({ severity: "medium", text: `config grants this range to agent group ${owner}, the description says ${agentGroup}` });
-      }
-      const onGateway = f.fromPort !== undefined && f.fromPort <= gatewayPort && (f.toPort ?? f.fromPort) >= gatewayPort;
-      if (ctx.gatewayClientCidrs && onGateway && f.peerKind === "cidr" && !groupIsTasks(f.group) && !ctx.gatewayClientCidrs.includes(f.peer)) flags.push({ severity: "high", text: "not a gateway client range in the config" });
-    } else {
-      if (wideCidr) flags.push({ severity: "high", text: `to every address (${f.peer})` });
-      else if (f.peerKind === "cidr" && !f.peer.includes(":") && toCidr(f.peer) && !isPrivate(toCidr(f.peer)!)) flags.push({ severity: "medium", text: "public destination" });
-      if (ports === "all") flags.push({ severity: "medium", text: "all ports and protocols" });
-      if (ctx.egressCidrs && f.peerKind === "cidr" && !wideCidr && !ctx.egressCidrs.includes(f.peer)) flags.push({ severity: "medium", text: "destination not in the config (network.ibmi.cidr)" });
-    }
-    flows.push({ ...f, groupLabel: groupLabel(f.group), ports, agentGroup, flags });
-  };
-  const peerOf = (b: Record<string, any>): { peerKind: FlowFact["peerKind"]; peer: string; peerAddress?: string }[] => {
-    const out: { peerKind: FlowFact["peerKind"]; peer: string; peerAddress?: string }[] = [];
-    for (const c of [b.cidr_ipv4, b.cidr_ipv6].filter((x) => x !== undefined)) out.push({ peerKind: "cidr", peer: literal(c) ?? String(c) });
-    for (const c of [...(b.cidr_blocks ?? []), ...(b.ipv6_cidr_blocks ?? [])]) out.push({ peerKind: "cidr", peer: literal(c) ?? String(c) });
-    for (const s of [b.referenced_security_group_id, b.source_security_group_id, ...(b.security_groups ?? [])].filter((x) => x !== undefined)) {
-      const g = idx.target(s, "aws_security_group");
-      out.push(g ? { peerKind: "security-group", peer: groupLabel(g.address), peerAddress: g.address } : { peerKind: "security-group", peer: literal(s) ?? String(s) });
-    }
-    for (const p of [b.prefix_list_id, ...(b.prefix_list_ids ?? [])].filter((x) => x !== undefined)) out.push({ peerKind: "prefix-list", peer: prefixListLabel(p) });
-    if (b.self === true) out.push({ peerKind: "security-group", peer: "itself" });
-    return out.length ? out : [{ peerKind: "unknown", peer: "?" }];
-  };
-  const ruleFlows = (type: string, direction: "ingress" | "egress" | undefined) => {
-    for (const r of idx.all(type)) {
-      const b = r.body;
-      const dir = direction ?? (b.type === "egress" ? "egress" : "ingress");
-      const g = idx.target(b.security_group_id, "aws_security_group");
-      for (const p of peerOf(b)) {
-        addFlow({ address: r.address, direction: dir, group: g?.address ?? String(b.security_group_id), protocol: String(b.ip_protocol ?? b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), ...p });
-      }
-    }
-  };
-  ruleFlows("aws_vpc_security_group_ingress_rule", "ingress");
-  ruleFlows("aws_vpc_security_group_egress_rule", "egress");
-  ruleFlows("aws_security_group_rule", undefined);
-  for (const g of idx.all("aws_security_group")) {
-    for (const dir of ["ingress", "egress"] as const) {
-      for (const b of blocks(g.body[dir])) {
-        for (const p of peerOf(b)) addFlow({ address: `${g.address} (inline ${dir})`, direction: dir, group: g.address, protocol: String(b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), ...p });
-      }
-    }
-  }
-  const flowOrder = byKey<FlowFact>((f) => `${f.groupLabel}\u0000${String(f.fromPort ?? 0).padStart(5, "0")}\u0000${f.peer}\u0000${f.address}`);
-
-  // --- containers
-  const containers: ContainerFact[] = [];
-  for (const td of idx.all("aws_ecs_task_definition")) {
-    let defs: any[] = [];
-    const raw = td.body.container_definitions;
-    try {
-      defs = typeof raw === "string" ? JSON.parse(raw) : Array.isArray(raw) ? raw : [];
-    } catch {
-      defs = [];
-    }
-    const family = literal(td.body.family) ?? td.address;
-    for (const c of defs) {
-      const env: Record<string, string> = {};
-      for (const e of c.environment ?? []) if (e && typeof e.name === "string") env[e.name] = String(e.value ?? "");
-      const lg = c.logConfiguration?.options?.["awslogs-group"];
-      const lgRes = idx.target(lg, "aws_cloudwatch_log_group");
-      containers.push({
-        task: td.address,
-        family,
-        name: String(c.name ?? "?"),
-        image: typeof c.image === "string" ? c.image : undefined,
-        env,
-        secrets: (c.secrets ?? []).map((s: any) => ({ name: String(s.name), valueFrom: String(s.valueFrom), secret: idx.target(s.valueFrom, "aws_secretsmanager_secret")?.address })),
-        readonlyRootFilesystem: c.readonlyRootFilesystem,
-        privileged: c.privileged,
-        user: c.user,
-        logGroup: lgRes?.address ?? (typeof lg === "string" ? lg : undefined),
-        healthCheck: !!c.healthCheck,
-      });
-    }
-  }
+  const containers = containerFacts(idx);
 
   // --- IAM: who may read what, and wildcards
   const roles = idx.all("aws_iam_role");
@@ -447,6 +321,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       address: s.address,
       name,
       description: literal(s.body.description),
+      purpose: factsOf(s.body).secretPurpose,
       kmsKey: key.label,
       customerKey: key.customer,
       rotation: rot ? { address: rot.address, days: num(rules?.automatically_after_days), schedule: literal(rules?.schedule_expression) } : undefined,
@@ -737,8 +612,8 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     stage,
     resourceCount: Object.values(plan.resource ?? {}).reduce((n, r) => n + Object.keys(r ?? {}).length, 0),
     groups,
-    ingress: flows.filter((f) => f.direction === "ingress").sort(flowOrder),
-    egress: flows.filter((f) => f.direction === "egress").sort(flowOrder),
+    ingress,
+    egress,
     loadBalancers,
     listeners,
     tiers,
@@ -768,4 +643,150 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     variablesWithDefaults,
     secretVersionsWithValue: idx.all("aws_secretsmanager_secret_version").filter((v) => v.body.secret_string !== undefined || v.body.secret_binary !== undefined).map((v) => v.address),
   };
+}
+
+/** Security groups, what each is attached to, and every flow in and out with its flags. */
+function networkFacts(idx: PlanIndex, ctx: ReviewContext, mcpPort: number, gatewayPort: number): { groups: GroupFact[]; flows: FlowFact[]; ingress: FlowFact[]; egress: FlowFact[] } {
+  // --- security groups and what they are attached to
+  const attach = new Map<string, string[]>();
+  const addAttach = (groupRefs: unknown, what: string) => {
+    for (const r of refsIn(groupRefs)) if (r.type === "aws_security_group") attach.set(r.address, [...(attach.get(r.address) ?? []), what]);
+  };
+  for (const lb of idx.all("aws_lb")) addAttach(lb.body.security_groups, `load balancer ${labelOf(lb, lb.address)}`);
+  for (const svc of idx.all("aws_ecs_service")) for (const nc of blocks(svc.body.network_configuration)) addAttach(nc.security_groups, `ECS service ${labelOf(svc, svc.address)}`);
+  for (const ep of idx.all("aws_vpc_endpoint")) addAttach(ep.body.security_group_ids, `VPC endpoint ${String(literal(ep.body.service_name) ?? ep.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "")}`);
+  for (const fn of idx.all("aws_lambda_function")) for (const vc of blocks(fn.body.vpc_config)) addAttach(vc.security_group_ids, `Lambda ${labelOf(fn, fn.address)}`);
+  // Anything else that places network interfaces in a group (EFS mount targets, databases, caches…), named by its type.
+  const named = new Set(["aws_lb", "aws_alb", "aws_ecs_service", "aws_vpc_endpoint", "aws_lambda_function"]);
+  const seenGroups = new Map<string, Set<string>>();
+  for (const type of idx.types().filter((t) => !named.has(t))) {
+    for (const r of idx.all(type)) {
+      const refs = [r.body.security_groups, r.body.vpc_security_group_ids, r.body.security_group_ids].filter((x) => x !== undefined);
+      for (const ref of refsIn(refs)) {
+        if (ref.type !== "aws_security_group") continue;
+        const what = type.replace(/^aws_/, "").replace(/_/g, " ").replace(/\b(efs|db|rds|ec2|msk|mq)\b/g, (m) => m.toUpperCase());
+        if (!seenGroups.has(ref.address)) seenGroups.set(ref.address, new Set());
+        seenGroups.get(ref.address)!.add(what);
+      }
+    }
+  }
+  for (const [group, whats] of seenGroups) for (const what of [...whats].sort()) attach.set(group, [...(attach.get(group) ?? []), what]);
+  const groups: GroupFact[] = idx.all("aws_security_group").map((g) => {
+    const raw = attach.get(g.address) ?? [];
+    const endpoints = raw.filter((a) => a.startsWith("VPC endpoint "));
+    const others = raw.filter((a) => !a.startsWith("VPC endpoint ")).sort();
+    const attachedTo = endpoints.length > 2 ? [...others, `${endpoints.length} VPC endpoints`] : [...others, ...endpoints.sort()];
+    return { address: g.address, label: labelOf(g, g.address), description: literal(g.body.description), attachedTo };
+  });
+  const groupLabel = (address: string) => groups.find((g) => g.address === address)?.label ?? address;
+  const groupIsTasks = (address: string) => (attach.get(address) ?? []).some((a) => a.startsWith("ECS service "));
+
+  const prefixListLabel = (value: unknown) => {
+    const ep = idx.target(value, "aws_vpc_endpoint");
+    if (ep) return `${String(literal(ep.body.service_name) ?? ep.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "").toUpperCase()} prefix list (${ep.address})`;
+    return literal(value) ?? String(value);
+  };
+
+  // --- flows: the separate rule resources (what this kit writes) and the older inline / aws_security_group_rule forms
+  const agentCidrs = new Map<string, string>();
+  for (const a of ctx.agents ?? []) for (const c of a.cidrs) agentCidrs.set(c, a.name);
+  const flows: FlowFact[] = [];
+  // A plan the kit wrote carries facts: then descriptions are prose for people and never read for a finding.
+  const structured = idx.view.all().some((r) => FACTS_KEY in (r.body["//"] ?? {}));
+  const addFlow = (f: Omit<FlowFact, "flags" | "agentGroup" | "groupLabel" | "ports"> & { readonly agentGroup?: string }) => {
+    const agentGroup = structured ? f.agentGroup : /agent group ([A-Za-z0-9_.-]+)/.exec(f.description ?? "")?.[1];
+    const ports = portsText(f.protocol, f.fromPort, f.toPort);
+    const flags: Flag[] = [];
+    const wideCidr = f.peerKind === "cidr" && (f.peer.endsWith("/0") || f.peer === "::/0");
+    if (f.direction === "ingress") {
+      if (wideCidr) flags.push({ severity: "critical", text: `open to every address (${f.peer})` });
+      else if (f.peerKind === "cidr" && !f.peer.includes(":") && toCidr(f.peer) && !isPrivate(toCidr(f.peer)!)) flags.push({ severity: "high", text: "public source range" });
+      if (ports === "all" || (f.fromPort !== undefined && f.toPort !== undefined && f.fromPort !== f.toPort)) flags.push({ severity: "high", text: `more than one port (${ports})` });
+      const onMcp = f.fromPort !== undefined && f.fromPort <= mcpPort && (f.toPort ?? f.fromPort) >= mcpPort;
+      if (onMcp && !groupIsTasks(f.group) && f.peerKind !== "security-group" && !agentGroup) flags.push({ severity: "medium", text: "names no agent group in its description" });
+      if (groupIsTasks(f.group) && f.peerKind === "cidr") flags.push({ severity: "high", text: "reaches the tasks directly, bypassing the load balancer" });
+      if (ctx.agents && onMcp && f.peerKind === "cidr" && !groupIsTasks(f.group)) {
+        const owner = agentCidrs.get(f.peer);
+        if (!owner) flags.push({ severity: "high", text: "not an agent range in the config" });
+        else if (agentGroup && owner !== agentGroup) flags.push({ severity: "medium", text: `config grants this range to agent group ${owner}, the description says ${agentGroup}` });
+      }
+      const onGateway = f.fromPort !== undefined && f.fromPort <= gatewayPort && (f.toPort ?? f.fromPort) >= gatewayPort;
+      if (ctx.gatewayClientCidrs && onGateway && f.peerKind === "cidr" && !groupIsTasks(f.group) && !ctx.gatewayClientCidrs.includes(f.peer)) flags.push({ severity: "high", text: "not a gateway client range in the config" });
+    } else {
+      if (wideCidr) flags.push({ severity: "high", text: `to every address (${f.peer})` });
+      else if (f.peerKind === "cidr" && !f.peer.includes(":") && toCidr(f.peer) && !isPrivate(toCidr(f.peer)!)) flags.push({ severity: "medium", text: "public destination" });
+      if (ports === "all") flags.push({ severity: "medium", text: "all ports and protocols" });
+      if (ctx.egressCidrs && f.peerKind === "cidr" && !wideCidr && !ctx.egressCidrs.includes(f.peer)) flags.push({ severity: "medium", text: "destination not in the config (network.ibmi.cidr)" });
+    }
+    flows.push({ ...f, groupLabel: groupLabel(f.group), ports, agentGroup, flags });
+  };
+  const peerOf = (b: Record<string, any>): { peerKind: FlowFact["peerKind"]; peer: string; peerAddress?: string }[] => {
+    const out: { peerKind: FlowFact["peerKind"]; peer: string; peerAddress?: string }[] = [];
+    for (const c of [b.cidr_ipv4, b.cidr_ipv6].filter((x) => x !== undefined)) out.push({ peerKind: "cidr", peer: literal(c) ?? String(c) });
+    for (const c of [...(b.cidr_blocks ?? []), ...(b.ipv6_cidr_blocks ?? [])]) out.push({ peerKind: "cidr", peer: literal(c) ?? String(c) });
+    for (const s of [b.referenced_security_group_id, b.source_security_group_id, ...(b.security_groups ?? [])].filter((x) => x !== undefined)) {
+      const g = idx.target(s, "aws_security_group");
+      out.push(g ? { peerKind: "security-group", peer: groupLabel(g.address), peerAddress: g.address } : { peerKind: "security-group", peer: literal(s) ?? String(s) });
+    }
+    for (const p of [b.prefix_list_id, ...(b.prefix_list_ids ?? [])].filter((x) => x !== undefined)) out.push({ peerKind: "prefix-list", peer: prefixListLabel(p) });
+    if (b.self === true) out.push({ peerKind: "security-group", peer: "itself" });
+    return out.length ? out : [{ peerKind: "unknown", peer: "?" }];
+  };
+  const ruleFlows = (type: string, direction: "ingress" | "egress" | undefined) => {
+    for (const r of idx.all(type)) {
+      const b = r.body;
+      const dir = direction ?? (b.type === "egress" ? "egress" : "ingress");
+      const g = idx.target(b.security_group_id, "aws_security_group");
+      for (const p of peerOf(b)) {
+        addFlow({ address: r.address, direction: dir, group: g?.address ?? String(b.security_group_id), protocol: String(b.ip_protocol ?? b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), agentGroup: factsOf(b).agentGroup, ...p });
+      }
+    }
+  };
+  ruleFlows("aws_vpc_security_group_ingress_rule", "ingress");
+  ruleFlows("aws_vpc_security_group_egress_rule", "egress");
+  ruleFlows("aws_security_group_rule", undefined);
+  for (const g of idx.all("aws_security_group")) {
+    for (const dir of ["ingress", "egress"] as const) {
+      for (const b of blocks(g.body[dir])) {
+        for (const p of peerOf(b)) addFlow({ address: `${g.address} (inline ${dir})`, direction: dir, group: g.address, protocol: String(b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), ...p });
+      }
+    }
+  }
+  const flowOrder = byKey<FlowFact>((f) => `${f.groupLabel}\u0000${String(f.fromPort ?? 0).padStart(5, "0")}\u0000${f.peer}\u0000${f.address}`);
+  return { groups, flows, ingress: flows.filter((f) => f.direction === "ingress").sort(flowOrder), egress: flows.filter((f) => f.direction === "egress").sort(flowOrder) };
+}
+
+/** Every container of every task definition: image, environment, secrets, hardening and log group. */
+function containerFacts(idx: PlanIndex): ContainerFact[] {
+  const containers: ContainerFact[] = [];
+  for (const td of idx.all("aws_ecs_task_definition")) {
+    let defs: any[] = [];
+    const raw = td.body.container_definitions;
+    try {
+      defs = typeof raw === "string" ? JSON.parse(raw) : Array.isArray(raw) ? raw : [];
+    } catch {
+      defs = [];
+    }
+    const family = literal(td.body.family) ?? td.address;
+    for (const c of defs) {
+      const env: Record<string, string> = {};
+      for (const e of c.environment ?? []) if (e && typeof e.name === "string") env[e.name] = String(e.value ?? "");
+      const lg = c.logConfiguration?.options?.["awslogs-group"];
+      const lgRes = idx.target(lg, "aws_cloudwatch_log_group");
+      containers.push({
+        task: td.address,
+        family,
+        name: String(c.name ?? "?"),
+        image: typeof c.image === "string" ? c.image : undefined,
+        env,
+        secrets: (c.secrets ?? []).map((s: any) => ({ name: String(s.name), valueFrom: String(s.valueFrom), secret: idx.target(s.valueFrom, "aws_secretsmanager_secret")?.address })),
+        readonlyRootFilesystem: c.readonlyRootFilesystem,
+        privileged: c.privileged,
+        user: c.user,
+        logGroup: lgRes?.address ?? (typeof lg === "string" ? lg : undefined),
+        healthCheck: !!c.healthCheck,
+      });
+    }
+  }
+  return containers;
 }

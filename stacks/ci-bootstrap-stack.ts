@@ -20,7 +20,7 @@ export interface CiStack {
   readonly state?: StateLocation;
 }
 
-/** One environment CI deploys: its config and its stacks, the images stack first (lib/synth.ts order). */
+/** One environment CI deploys: its config and its stacks, the images stack first (app/synth.ts order). */
 export interface CiEnvironment {
   readonly config: McpConfig;
   readonly stacks: readonly CiStack[];

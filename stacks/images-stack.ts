@@ -1,7 +1,7 @@
-import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
 import { ImageRepositories } from "../constructs/image-repositories";
+import { SelfContainedStack } from "../lib/cdktf-compat";
 import { AwsEnv } from "../lib/aws-env";
 import { imagesStackName, kitImages } from "../lib/images";
 import { environmentOf } from "./environment";
@@ -12,7 +12,7 @@ import { environmentOf } from "./environment";
  * images (`npm run images -- <env> --push`), then apply `mcp-<env>`, whose plan reads the pushed images. Its state
  * sits beside the environment's: the same bucket, the key with `-images` before `.tfstate`.
  */
-export class ImagesStack extends TerraformStack {
+export class ImagesStack extends SelfContainedStack {
   readonly config: McpConfig;
   readonly env: AwsEnv;
   readonly repositories: ImageRepositories;
@@ -23,7 +23,4 @@ export class ImagesStack extends TerraformStack {
     this.env = environmentOf(this, config, "-images");
     this.repositories = new ImageRepositories(this, "repositories", { env: this.env, images: kitImages(config) });
   }
-
-  /** Self-contained like McpStack: no cross-stack references to prepare (see McpStack.prepareStack). */
-  override prepareStack(): void {}
 }

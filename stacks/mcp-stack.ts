@@ -1,7 +1,7 @@
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpConfig } from "../config/schema";
+import { SelfContainedStack } from "../lib/cdktf-compat";
 import { AgentAccess } from "../constructs/agent-access";
 import { AgentTokenReaders } from "../constructs/agent-token-readers";
 import { OperatorAccess } from "../constructs/operator-access";
@@ -41,7 +41,7 @@ export function stackName(environment: string): string {
 }
 
 /** One environment: providers, state backend, and the constructs composed from its config. No raw resources. */
-export class McpStack extends TerraformStack {
+export class McpStack extends SelfContainedStack {
   readonly config: McpConfig;
   readonly env: AwsEnv;
   readonly key: EncryptionKey;
@@ -309,14 +309,6 @@ export class McpStack extends TerraformStack {
     });
     return { images, cluster, loadBalancer, mcp, gateway, tierSecrets };
   }
-
-  /**
-   * cdktf's prepare pass resolves every element once before synthesis only to find references to other stacks
-   * and add outputs and remote state for them: about a sixth of a synth. An environment's stack is self-contained
-   * by design, so the pass is skipped; MCP-DEPLOY-016 fails the synth if a reference ever names an address the
-   * stack does not declare. The backend is configured in the constructor (environmentOf), so nothing else here needs preparing.
-   */
-  override prepareStack(): void {}
 }
 
 /** The agent groups that are not revoked (agents[].revoked): only they have tokens. */

@@ -6,16 +6,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthesize } from "../lib/synth";
-import { disableTokenTraces } from "../lib/token-traces";
-import { policyHook } from "../policy/synth-hook";
+import { synthesize } from "../app/synth";
+import { disableTokenTraces } from "../lib/cdktf-compat";
 import { CONFIG_DIR } from "./paths";
 
 export default function globalSetup(): void {
   disableTokenTraces();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-kit-tests-"));
   const outdir = path.join(root, "cdktf.out");
-  synthesize({ configDir: CONFIG_DIR, outdir, afterSynth: [policyHook({ log: () => undefined })] });
+  synthesize({ configDir: CONFIG_DIR, outdir, policy: { log: () => undefined } });
   // Workers are started after global setup and inherit the environment.
   process.env.MCP_TEST_ROOT = root;
 }

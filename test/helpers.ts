@@ -1,6 +1,6 @@
 /** Shared test helpers: synthesize a stack in memory; re-exports the config and plan helpers. */
 import { Testing } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../lib/cdktf-compat";
 import { McpConfig } from "../config/schema";
 import { McpStack } from "../stacks/mcp-stack";
 import { TerraformJson } from "../policy/types";

@@ -1,4 +1,4 @@
-// Tests synthesize as the synth entry does: without cdktf's per-token stack traces (lib/token-traces.ts).
-import { disableTokenTraces } from "../lib/token-traces";
+// Tests synthesize as the synth entry does: without cdktf's per-token stack traces (lib/cdktf-compat.ts).
+import { disableTokenTraces } from "../lib/cdktf-compat";
 
 disableTokenTraces();

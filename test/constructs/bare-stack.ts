@@ -1,7 +1,7 @@
 /** A stack with only an AWS provider, for testing one construct's options and errors outside McpStack. */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../../lib/cdktf-compat";
 import { AwsEnv } from "../../lib/aws-env";
 import { TerraformJson } from "../../policy/types";
 

@@ -5,7 +5,7 @@ import { McpConfig } from "../../config/schema";
 import { routeTags } from "../../constructs/load-balancer";
 import { planTiers, tierOf } from "../../lib/tiers";
 import { checkStack, formatViolations } from "../../policy/engine";
-import { policyContextOf } from "../../policy/synth-hook";
+import { policyContextOf } from "../../app/policy-step";
 import { TerraformJson } from "../../policy/types";
 import { CONFIG_DIR, shippedConfigs, synthStack, variant } from "../helpers";
 import { resourceAt, resources, shippedPlan } from "../plans";
@@ -167,7 +167,7 @@ describe("LoadBalancer at the benchmark's scale", () => {
     expect(planTiers(config.agents)).toHaveLength(10);
     expect(all).toHaveLength(40);
     expect(all.map((r) => r.condition[0].source_ip.values.length)).toEqual(all.map(() => 5));
-    // The context synth judges with (policy/synth-hook.ts): the config's grants and suppressions, none here.
+    // The context synth judges with (app/policy-step.ts): the config's grants and suppressions, none here.
     const result = checkStack("mcp-bench00", plan, policyContextOf(config));
     const verdict = (id: string) => result.results.find((r) => r.rule.id === id)!.verdict;
     expect([verdict("MCP-DEPLOY-019"), verdict("MCP-LB-006")]).toEqual(["pass", "pass"]);

@@ -16,7 +16,7 @@ import { TierAgent } from "../../lib/tiers";
 import { rule as limits } from "../../policy/deploy/mcp-deploy-019";
 import { rule as metadataRule } from "../../policy/deploy/mcp-deploy-021";
 import { rule as tierRouting } from "../../policy/rules/mcp-lb-006";
-import { policyContextOf } from "../../policy/synth-hook";
+import { policyContextOf } from "../../app/policy-step";
 import { TerraformJson } from "../../policy/types";
 import { McpStack } from "../../stacks/mcp-stack";
 import { judge, lines } from "../policy/fixtures";

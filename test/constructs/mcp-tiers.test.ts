@@ -8,7 +8,7 @@ import { formatIp, overlaps, toCidr } from "../../lib/cidr";
 import { loadToolCatalogue } from "../../lib/tool-catalogue";
 import { judge } from "../policy/fixtures";
 import { rule as tierRouting } from "../../policy/rules/mcp-lb-006";
-import { policyContextOf } from "../../policy/synth-hook";
+import { policyContextOf } from "../../app/policy-step";
 import { TerraformJson } from "../../policy/types";
 import { shippedConfigs } from "../configs";
 import { resources, shippedPlan } from "../plans";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../../config/load";
-import { synthesize } from "../../lib/synth";
+import { synthesize } from "../../app/synth";
 import { CONFIG_DIR } from "../paths";
 import { shippedOutdir } from "../plans";
 import { readTree } from "../files";

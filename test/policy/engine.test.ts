@@ -4,7 +4,7 @@ import { SECURITY_PACK } from "../../policy/rules/index";
 import { rule as net001 } from "../../policy/rules/mcp-net-001";
 import { rule as net004 } from "../../policy/rules/mcp-net-004";
 import { suppress } from "../../policy/suppress";
-import { policyContextOf } from "../../policy/synth-hook";
+import { policyContextOf } from "../../app/policy-step";
 import { Rule, TerraformJson } from "../../policy/types";
 import { validateConfig } from "../../config/load";
 import { McpStack } from "../../stacks/mcp-stack";

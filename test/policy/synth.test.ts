@@ -8,8 +8,7 @@ import * as path from "node:path";
 import { TerraformResource } from "cdktf";
 import { IConstruct } from "constructs";
 import { PolicyError } from "../../policy/engine";
-import { policyHook } from "../../policy/synth-hook";
-import { synthesize } from "../../lib/synth";
+import { synthesize } from "../../app/synth";
 import type { McpStack } from "../../stacks/mcp-stack";
 import { ServiceRole } from "../../constructs/service-role";
 import { CONFIG_DIR } from "../helpers";
@@ -46,7 +45,7 @@ describe("synth with the policy", () => {
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "policy-synth-"));
     outdir = path.join(work, "cdktf.out");
-    synthesize({ configDir: CONFIG_DIR, outdir, afterSynth: [policyHook({ log: (l) => log.push(l) })] });
+    synthesize({ configDir: CONFIG_DIR, outdir, policy: { log: (l) => log.push(l) } });
     before = readTree(outdir);
     prodOnly = path.join(work, "prod-only");
     fs.mkdirSync(prodOnly);
@@ -120,7 +119,7 @@ describe("synth with the policy", () => {
     let error: unknown;
     try {
       // Every break is in mcp-prod: synthesizing prod alone keeps the test to one stack per case.
-      synthesize({ configDir: prodOnly, outdir, afterSynth: [policyHook()] });
+      synthesize({ configDir: prodOnly, outdir, policy: {} });
     } catch (e) {
       error = e;
     }

@@ -125,7 +125,7 @@ describe("report of a plan whose tiers load the tools YAML", () => {
   let review: StackReview;
   beforeAll(() => {
     const { plan } = synthStack(config);
-    // As policy/synth-hook.ts records it in every synthesized plan.
+    // As app/policy-step.ts records it in every synthesized plan.
     const recorded = { ...plan, "//": { ...((plan as any)["//"] ?? {}), policy: { toolCatalogue: recordCatalogue(loadToolCatalogue()) } } };
     review = reviewStack("mcp-prod", recorded, { context: contextFromConfig(config) });
   });

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 // A dependency of cdktf-cli (pinned devDependency): HashiCorp's HCL parser compiled to wasm.
 import { parse } from "@cdktf/hcl2json";
-import { synthesize } from "../../lib/synth";
+import { synthesize } from "../../app/synth";
 import { CONFIG_DIR } from "../paths";
 
 /** Every scalar of a Terraform JSON value with its path, blocks written either as objects or as one-element lists. */

@@ -5,7 +5,7 @@
  * state) and changes no byte of any plan.
  */
 import { App, TerraformStack } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "../../lib/cdktf-compat";
 import { ImagesStack } from "../../stacks/images-stack";
 import { McpStack } from "../../stacks/mcp-stack";
 import { shippedConfigs, variant } from "../configs";

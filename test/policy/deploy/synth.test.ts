@@ -6,9 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformResource } from "cdktf";
-import { synthesize } from "../../../lib/synth";
+import { synthesize } from "../../../app/synth";
 import { PolicyError } from "../../../policy/engine";
-import { policyHook } from "../../../policy/synth-hook";
 import type { McpStack } from "../../../stacks/mcp-stack";
 import { CONFIG_DIR } from "../../helpers";
 
@@ -56,7 +55,7 @@ describe("synth with the deployability pack", () => {
 
   it("synthesizes the unbroken stack", () => {
     const log: string[] = [];
-    synthesize({ configDir, outdir, afterSynth: [policyHook({ log: (l) => log.push(l) })] });
+    synthesize({ configDir, outdir, policy: { log: (l) => log.push(l) } });
     expect(log).toEqual([expect.stringMatching(/^policy mcp-prod-images: \d+ passed, 0 failed, /), expect.stringMatching(/^policy mcp-prod: \d+ passed, 0 failed, /)]);
   });
 
@@ -66,7 +65,7 @@ describe("synth with the deployability pack", () => {
     mockBreak = (stack) => BREAKS.forEach(([, brk]) => brk(stack));
     let error: unknown;
     try {
-      synthesize({ configDir, outdir, afterSynth: [policyHook({ log: () => undefined })] });
+      synthesize({ configDir, outdir, policy: { log: () => undefined } });
     } catch (e) {
       error = e;
     }
