@@ -8,6 +8,7 @@ import { z } from "zod";
 import { accessChecks, accessSchema, tokenReaderSchema } from "./access";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
 import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
+import { UPSTREAM_GATEWAY_VERSION } from "../lib/gateway-env";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 
@@ -41,6 +42,7 @@ function range(from: number, to: number, step: number): number[] {
 }
 
 export const STAGES = ["dev", "staging", "prod"] as const;
+export const GATEWAY_STATES = ["managed", "sqlite-efs"] as const;
 export type Stage = (typeof STAGES)[number];
 
 const cidr = z.string().superRefine((value, ctx) => {
@@ -189,6 +191,26 @@ export const configSchema = z.strictObject({
     adminUi: z.boolean().default(false),
     /** PLATFORM_ADMIN_EMAIL, the gateway's first administrator. @default "admin@" + tls.domainName */
     adminEmail: z.email({ error: msg("is not an e-mail address", 'write e.g. "mcp-admins@example.com"') }).optional(),
+    /**
+     * Where the gateway keeps its state: "managed" (RDS PostgreSQL and ElastiCache Valkey, shared by several tasks) or
+     * "sqlite-efs" (SQLite on EFS, one task). @default "sqlite-efs" in dev, "managed" in staging and prod (gatewayStateOf)
+     */
+    state: z.enum(GATEWAY_STATES, { error: msg("is not a gateway state", 'use "managed" (PostgreSQL and Valkey) or "sqlite-efs" (dev only, one task)') }).optional(),
+    /** Gateway tasks. @default 2 with managed state, 1 with sqlite-efs (gatewayDesiredCountOf) */
+    desiredCount: z.number().int({ error: msg("is not a whole number", "write e.g. 2") }).min(1, { error: msg("runs no gateway at all", "write 1 or more") }).optional(),
+    /** The RDS PostgreSQL instance of managed state. */
+    database: z
+      .strictObject({
+        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an RDS instance class", 'write e.g. "db.t4g.small"') }).default("db.t4g.small"),
+        storageGiB: z.number().int().min(20, { error: msg("is below RDS gp3's 20 GiB", "write 20 or more") }).max(6144, { error: msg("is above RDS gp3's 6144 GiB", "write 6144 or less") }).default(20),
+      })
+      .default({ instanceClass: "db.t4g.small", storageGiB: 20 }),
+    /** The ElastiCache Valkey nodes of managed state. */
+    cache: z
+      .strictObject({
+        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an ElastiCache node type", 'write e.g. "cache.t4g.micro"') }).default("cache.t4g.micro"),
+      })
+      .default({ nodeType: "cache.t4g.micro" }),
   }),
   logs: z
     .strictObject({
@@ -259,6 +281,16 @@ export const configSchema = z.strictObject({
     )
     .default([]),
 });
+
+/** Where the gateway keeps its state: as configured, else SQLite on EFS in dev and managed PostgreSQL and Valkey elsewhere. */
+export function gatewayStateOf(cfg: { readonly stage?: Stage; readonly gateway: { readonly state?: (typeof GATEWAY_STATES)[number] } }): (typeof GATEWAY_STATES)[number] {
+  return cfg.gateway.state ?? (cfg.stage === "dev" ? "sqlite-efs" : "managed");
+}
+
+/** Gateway tasks: as configured, else 2 with managed state and 1 on SQLite. */
+export function gatewayDesiredCountOf(cfg: Parameters<typeof gatewayStateOf>[0] & { readonly gateway: { readonly desiredCount?: number } }): number {
+  return cfg.gateway.desiredCount ?? (gatewayStateOf(cfg) === "managed" ? 2 : 1);
+}
 
 /** A validated config, defaults applied, `stage` resolved. */
 export type McpConfig = z.output<typeof configSchema> & { readonly stage: Stage };
@@ -351,6 +383,13 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const gwMem = FARGATE_SIZES[gw.cpu];
   if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
+  const gwState = gatewayStateOf({ stage, gateway: gw });
+  const gwTasks = gatewayDesiredCountOf({ stage, gateway: gw });
+  if (gwState === "sqlite-efs" && gwTasks > 1) add(["gateway", "desiredCount"], `runs ${gwTasks} tasks on SQLite over EFS; SQLite allows one writer (tasks would corrupt or lock each other's database) and Context Forge advises against SQLite on network shares`, 'set gateway.state to "managed" (PostgreSQL and Valkey shared by the tasks), or desiredCount to 1');
+  if (prod && gwState === "sqlite-efs") add(["gateway", "state"], "is sqlite-efs in production: one task, no failover, a gap in service on every deployment", 'remove it (production defaults to "managed") or set "managed"');
+  else if (prod && gwTasks < 2) add(["gateway", "desiredCount"], `runs ${gwTasks} gateway task; production needs 2 or more across zones`, "set 2 or more (the default with managed state)");
+  const gwTag = /^ghcr\.io\/ibm\/mcp-context-forge:([^@]+)(@|$)/.exec(gw.image);
+  if (gwTag && gwTag[1] !== UPSTREAM_GATEWAY_VERSION) add(["gateway", "image"], `uses tag "${gwTag[1]}", but the kit's gateway settings, entry script and user (uid 10001) are checked against Context Forge ${UPSTREAM_GATEWAY_VERSION}`, `write "ghcr.io/ibm/mcp-context-forge:${UPSTREAM_GATEWAY_VERSION}" (with @sha256:<digest> in prod), or re-check lib/gateway-env.ts against the new tag first`);
   if (srv.authMode === "oauth") add(["mcpServer", "authMode"], "is oauth, which this kit cannot deploy: the isolated tasks have no route to an identity provider's JWKS endpoint", 'use "jwt" (one signing secret per tier) or "ibmi"');
   const tierFindings = tierChecks(cfg.agents, catalogue, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
   for (const f of tierFindings) add(f.path, f.problem, f.fix);
