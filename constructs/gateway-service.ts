@@ -7,6 +7,7 @@ import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
 import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
 import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
@@ -103,6 +104,12 @@ export class GatewayService extends Construct {
   readonly accessPoint?: EfsAccessPoint;
   readonly storageGroup?: SecurityGroup;
   readonly container: Record<string, unknown>;
+  /** Cloud Map name of the gateway's tasks, for callers inside the VPC (see allowFrom). */
+  readonly discovery: ServiceDiscoveryService;
+  /** `http://gateway.<namespace>:4444`: the gateway's admin and MCP API from inside the VPC, without the load balancer. */
+  readonly internalUrl: string;
+  private readonly securityGroup: SecurityGroup;
+  private readonly port: number;
 
   constructor(scope: Construct, id: string, props: GatewayServiceProps) {
     super(scope, id);
@@ -110,6 +117,8 @@ export class GatewayService extends Construct {
     const name = `${prefix(env)}-gateway`;
     this.serviceArn = ecsServiceArn(env, name);
     const port = props.port ?? 4444;
+    this.port = port;
+    this.securityGroup = props.securityGroup;
     const uid = props.uid ?? GATEWAY_UID;
     const adminUi = props.adminUi ?? false;
     const managed = props.managedState;
@@ -243,6 +252,13 @@ export class GatewayService extends Construct {
     this.targetGroup = props.loadBalancer.addTarget("gateway", { name, port, healthCheckPath: "/health", label: "MCP gateway" });
     const listener = props.loadBalancer.serveGateway(this.targetGroup);
 
+    this.discovery = new ServiceDiscoveryService(this, "discovery", {
+      name: "gateway",
+      description: "The MCP gateway's tasks, for callers inside the VPC (e.g. the tier registration)",
+      dnsConfig: { namespaceId: props.cluster.namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+    });
+    this.internalUrl = `http://gateway.${props.cluster.domain}:${port}`;
+
     this.service = new EcsService(this, "service", {
       name,
       cluster: props.cluster.cluster.arn,
@@ -261,10 +277,17 @@ export class GatewayService extends Construct {
       enableEcsManagedTags: true,
       networkConfiguration: { subnets: props.network.subnetIds, securityGroups: [props.securityGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "mcp-gateway", containerPort: port }],
+      serviceRegistries: { registryArn: this.discovery.arn },
       // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
       // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
       dependsOn: [listener, ...mountTargets, ...firstValues(readable), ...props.network.readyFor(props.securityGroup)],
     });
+  }
+
+  /** Lets `group` (e.g. a function in the VPC) call the gateway's tasks on its port (internalUrl), and them be reached from it. */
+  allowFrom(group: SecurityGroup, description: string): void {
+    this.securityGroup.allowFrom({ group }, this.port, description);
+    group.allowTo({ group: this.securityGroup }, this.port, description);
   }
 
   /** SQLite on EFS (dev): the file system, its mount targets, access point, policy and the task role's grant. */

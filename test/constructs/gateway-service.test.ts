@@ -164,6 +164,18 @@ describe("GatewayService", () => {
     expect(envOf(container(on))).toMatchObject({ MCPGATEWAY_UI_ENABLED: "true", MCPGATEWAY_ADMIN_API_ENABLED: "true" });
   });
 
+  it("registers its tasks in Cloud Map as gateway.<namespace>, reachable on 4444 only from groups it is opened to", () => {
+    const d = resourceAt(prod, "aws_service_discovery_service", "gateway/discovery");
+    expect(d).toMatchObject({ name: "gateway", dns_config: { namespace_id: ref(prod, "aws_service_discovery_private_dns_namespace", "cluster/namespace", "id"), routing_policy: "MULTIVALUE", dns_records: [{ type: "A", ttl: 10 }] } });
+    expect(resourceAt(prod, "aws_ecs_service", "gateway/service").service_registries).toEqual({ registry_arn: ref(prod, "aws_service_discovery_service", "gateway/discovery") });
+    const { stack, plan } = synthStack(cfg.staging, (st) => st.gateway.allowFrom(st.authCanary.function.securityGroup, "test caller to the gateway API"));
+    expect(stack.gateway.internalUrl).toBe("http://gateway.mcp-staging.internal:4444");
+    const gw = ref(plan, "aws_security_group", "agent-access/gateway/group", "id");
+    const caller = ref(plan, "aws_security_group", "auth-canary/function/security-group/group", "id");
+    expect(resources(plan, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.security_group_id === gw && r.referenced_security_group_id === caller)).toEqual([expect.objectContaining({ from_port: 4444, to_port: 4444, description: "test caller to the gateway API" })]);
+    expect(resources(plan, "aws_vpc_security_group_egress_rule").map(([, r]) => r).filter((r) => r.security_group_id === caller && r.referenced_security_group_id === gw)).toHaveLength(1);
+  });
+
   it("runs the configured number of tasks", () => {
     const three = synthStack(variant("prod", (c) => (c.gateway.desiredCount = 3))).plan;
     expect(resourceAt(three, "aws_ecs_service", "gateway/service").desired_count).toBe(3);
