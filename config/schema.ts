@@ -8,6 +8,7 @@ import { z } from "zod";
 import { accessChecks, accessSchema, tokenReaderSchema } from "./access";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
 import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
+import { UPSTREAM_GATEWAY_VERSION } from "../lib/gateway-env";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 
@@ -28,6 +29,7 @@ export { FARGATE_SIZES } from "../lib/fargate-sizes";
 import { FARGATE_SIZES } from "../lib/fargate-sizes";
 
 export const STAGES = ["dev", "staging", "prod"] as const;
+export const GATEWAY_STATES = ["managed", "sqlite-efs"] as const;
 export type Stage = (typeof STAGES)[number];
 
 const cidr = z.string().superRefine((value, ctx) => {
@@ -217,7 +219,7 @@ export const configSchema = z.strictObject({
   /** Agent tokens in oauth mode. @default 12-hour tokens re-minted every 4 hours, one key per group */
   agentTokens: agentTokensSchema.default(AGENT_TOKENS_DEFAULT),
   gateway: z.strictObject({
-    image: image.meta({ description: "the upstream MCP Context Forge image the kit's gateway image is built FROM, e.g. `ghcr.io/ibm/mcp-context-forge:v0.7.0`; `@sha256:` digest required in prod" }),
+    image: image.meta({ description: "the upstream MCP Context Forge image the kit's gateway image is built FROM: `ghcr.io/ibm/mcp-context-forge:v1.0.8` (the release the kit's gateway settings are checked against, lib/gateway-env.ts); `@sha256:` digest required in prod" }),
     port: z.literal(4444, { error: msg("is not 4444, the MCP gateway's port", "set gateway.port to 4444") }).default(4444).meta({ description: "must be 4444" }),
     /** Operator ranges allowed to reach the gateway; empty means no one outside the VPC. */
     clientCidrs: z.array(cidr).default([]).meta({ description: "operator ranges allowed to reach the gateway; must not overlap agent ranges" }),
@@ -228,6 +230,26 @@ export const configSchema = z.strictObject({
     adminUi: z.boolean().default(false).meta({ description: "the gateway's admin UI and admin API" }),
     /** PLATFORM_ADMIN_EMAIL, the gateway's first administrator. @default "admin@" + tls.domainName */
     adminEmail: z.email({ error: msg("is not an e-mail address", 'write e.g. "mcp-admins@example.com"') }).optional().meta({ description: "the gateway's first administrator", default: "`admin@<domainName>`" }),
+    /**
+     * Where the gateway keeps its state: "managed" (RDS PostgreSQL and ElastiCache Valkey, shared by several tasks) or
+     * "sqlite-efs" (SQLite on EFS, one task). @default "sqlite-efs" in dev, "managed" in staging and prod (gatewayStateOf)
+     */
+    state: z.enum(GATEWAY_STATES, { error: msg("is not a gateway state", 'use "managed" (PostgreSQL and Valkey) or "sqlite-efs" (dev only, one task)') }).optional().meta({ description: "`managed`: RDS PostgreSQL and ElastiCache Valkey shared by the gateway's tasks; `sqlite-efs`: SQLite on EFS, one task (refused in prod)", default: "`sqlite-efs` in dev, `managed` elsewhere" }),
+    /** Gateway tasks. @default 2 with managed state, 1 with sqlite-efs (gatewayDesiredCountOf) */
+    desiredCount: z.number().int({ error: msg("is not a whole number", "write e.g. 2") }).min(1, { error: msg("runs no gateway at all", "write 1 or more") }).optional().meta({ description: "gateway tasks; more than 1 needs `managed`, 2 or more in prod", default: "2 (managed) / 1 (sqlite-efs)" }),
+    /** The RDS PostgreSQL instance of managed state. */
+    database: z
+      .strictObject({
+        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an RDS instance class", 'write e.g. "db.t4g.small"') }).default("db.t4g.small").meta({ description: "the gateway's RDS PostgreSQL instance class (managed state); Performance Insights on from `db.t4g.medium`" }),
+        storageGiB: z.number().int().min(20, { error: msg("is below RDS gp3's 20 GiB", "write 20 or more") }).max(6144, { error: msg("is above RDS gp3's 6144 GiB", "write 6144 or less") }).default(20).meta({ description: "the gateway database's gp3 storage (GiB, managed state); it grows to 10× by itself" }),
+      })
+      .default({ instanceClass: "db.t4g.small", storageGiB: 20 }),
+    /** The ElastiCache Valkey nodes of managed state. */
+    cache: z
+      .strictObject({
+        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an ElastiCache node type", 'write e.g. "cache.t4g.micro"') }).default("cache.t4g.micro").meta({ description: "the gateway's ElastiCache Valkey node type (managed state; 2 nodes in prod)" }),
+      })
+      .default({ nodeType: "cache.t4g.micro" }),
   }),
   logs: z
     .strictObject({
@@ -298,6 +320,16 @@ export const configSchema = z.strictObject({
     )
     .default([]),
 });
+
+/** Where the gateway keeps its state: as configured, else SQLite on EFS in dev and managed PostgreSQL and Valkey elsewhere. */
+export function gatewayStateOf(cfg: { readonly stage?: Stage; readonly gateway: { readonly state?: (typeof GATEWAY_STATES)[number] } }): (typeof GATEWAY_STATES)[number] {
+  return cfg.gateway.state ?? (cfg.stage === "dev" ? "sqlite-efs" : "managed");
+}
+
+/** Gateway tasks: as configured, else 2 with managed state and 1 on SQLite. */
+export function gatewayDesiredCountOf(cfg: Parameters<typeof gatewayStateOf>[0] & { readonly gateway: { readonly desiredCount?: number } }): number {
+  return cfg.gateway.desiredCount ?? (gatewayStateOf(cfg) === "managed" ? 2 : 1);
+}
 
 /** A validated config, defaults applied, `stage` resolved. */
 export type McpConfig = z.output<typeof configSchema> & { readonly stage: Stage };
@@ -405,6 +437,13 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
     if (a.keyGeneration > 1 && srv.authMode !== "oauth") add(["agents", i, "keyGeneration"], `is ${a.keyGeneration}, but signing keys exist only in oauth mode (mcpServer.authMode is ${srv.authMode})`, 'remove it, or set mcpServer.authMode "oauth"');
   });
   if (cfg.agents.every((a) => a.revoked) && srv.authMode === "oauth") add(["agents"], "revokes every agent group, so no tier could be called", "keep at least one group unrevoked, or remove the environment");
+  const gwState = gatewayStateOf({ stage, gateway: gw });
+  const gwTasks = gatewayDesiredCountOf({ stage, gateway: gw });
+  if (gwState === "sqlite-efs" && gwTasks > 1) add(["gateway", "desiredCount"], `runs ${gwTasks} tasks on SQLite over EFS; SQLite allows one writer (tasks would corrupt or lock each other's database) and Context Forge advises against SQLite on network shares`, 'set gateway.state to "managed" (PostgreSQL and Valkey shared by the tasks), or desiredCount to 1');
+  if (prod && gwState === "sqlite-efs") add(["gateway", "state"], "is sqlite-efs in production: one task, no failover, a gap in service on every deployment", 'remove it (production defaults to "managed") or set "managed"');
+  else if (prod && gwTasks < 2) add(["gateway", "desiredCount"], `runs ${gwTasks} gateway task; production needs 2 or more across zones`, "set 2 or more (the default with managed state)");
+  const gwTag = /^ghcr\.io\/ibm\/mcp-context-forge:([^@]+)(@|$)/.exec(gw.image);
+  if (gwTag && gwTag[1] !== UPSTREAM_GATEWAY_VERSION) add(["gateway", "image"], `uses tag "${gwTag[1]}", but the kit's gateway settings, entry script and user (uid 10001) are checked against Context Forge ${UPSTREAM_GATEWAY_VERSION}`, `write "ghcr.io/ibm/mcp-context-forge:${UPSTREAM_GATEWAY_VERSION}" (with @sha256:<digest> in prod), or re-check lib/gateway-env.ts against the new tag first`);
   const tierFindings = tierChecks(cfg.agents, catalogue, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
   for (const f of tierFindings) add(f.path, f.problem, f.fix);
   // A jwt tier's key rotation re-mints all its groups' tokens at once: one execution each, plus the rotation itself.

@@ -30,20 +30,19 @@ const MCP_TOOL_FINISHED = "Tool execution finished.";
 const MCP_AUTH_DISABLED = "No authentication strategy found, auth middleware disabled.";
 
 /*
- * What the gateway writes, checked against IBM/mcp-context-forge v0.7.0: run-gunicorn.sh:336-347 starts gunicorn with
- * uvicorn workers; at start-up mcpgateway/services/logging_service.py:194-218 (LoggingService.initialize, called from
- * main.py:277) gives the root logger one stderr StreamHandler with the text format
- * `%(asctime)s - %(name)s - %(levelname)s - %(message)s` (logging_service.py:36, 82-91) and makes the uvicorn loggers
- * propagate to it (:532-555); LOG_FORMAT (config.py:357) is not read there, so the console is always text. Token
- * checks raise HTTPException 401 (utils/verify_credentials.py:120-133) with no line of their own, and only some
- * denials log one (middleware/rbac.py:227, :305, :402): the one line every refused request has is uvicorn's access
- * line, `'%s - "%s %s HTTP/%s" %d'` (uvicorn/protocols/http/h11_impl.py and httptools_impl.py, uvicorn >= 0.35 per
- * the gateway's pyproject.toml:78), at INFO (the kit's LOG_LEVEL):
- *   2026-12-01 13:00:00,123 - uvicorn.access - INFO - 10.0.1.5:41234 - "POST /rpc HTTP/1.1" 401
+ * What the gateway writes, checked against IBM/mcp-context-forge v1.0.8: run-gunicorn.sh starts gunicorn with uvicorn
+ * workers, its access lines on only with DISABLE_ACCESS_LOG=false (:380-385; the kit sets it); at start-up
+ * mcpgateway/services/logging_service.py gives the root logger one console handler, the text formatter
+ * `%(asctime)s - %(name)s - %(levelname)s - %(message)s` with dates `%Y-%m-%dT%H:%M:%S` (:48-49, :90) when LOG_FORMAT
+ * is text (:328-332; config.py:1977 defaults to json, the kit sets text), and makes the uvicorn loggers propagate to it
+ * (:728-751). Token checks raise HTTPException 401 with no line of their own: the one line every refused request has is
+ * uvicorn's access line, `'%s - "%s %s HTTP/%s" %d'` (uvicorn/protocols/http/h11_impl.py and httptools_impl.py,
+ * uvicorn >= 0.51 per the gateway's pyproject.toml:116), at INFO (the kit's LOG_LEVEL):
+ *   2026-12-01T13:00:00 - uvicorn.access - INFO - 10.0.1.5:41234 - "POST /rpc HTTP/1.1" 401
  * No reason phrase: that is uvicorn's colouring AccessFormatter, which this handler does not use. A space-delimited
- * pattern reads its eleven fields (the request in double quotes is one).
+ * pattern reads its ten fields (the request in double quotes is one).
  */
-const gatewayStatusPattern = (status: number) => `[date, time, dash1, logger = "uvicorn.access", dash2, level, dash3, client, dash4, request, status = ${status}]`;
+const gatewayStatusPattern = (status: number) => `[timestamp, dash1, logger = "uvicorn.access", dash2, level, dash3, client, dash4, request, status = ${status}]`;
 
 /** CloudWatch Logs refuses filter patterns longer than this (PutMetricFilter, filterPattern). */
 export const MAX_FILTER_PATTERN_LENGTH = 1024;

@@ -103,15 +103,16 @@ export class EncryptionKey extends Construct {
 
   /**
    * Lets principals of this account use the key only through one AWS service (`kms:ViaService`), with their own IAM
-   * permissions deciding who: e.g. whoever creates an ECR repository lets ECR create its grants on the key.
+   * permissions deciding who: e.g. whoever creates an ECR repository lets ECR create its grants on the key. `extra`
+   * narrows it further (e.g. to one kind of secret by encryption context).
    */
-  allowAccountThroughService(sid: string, service: string, actions: readonly string[]): void {
+  allowAccountThroughService(sid: string, service: string, actions: readonly string[], extra?: Condition): void {
     this.add({
       sid,
       principal: { AWS: `arn:${this.env.partition}:iam::${this.env.accountId}:root` },
       actions,
       resources: ["*"],
-      condition: { StringEquals: { "kms:ViaService": `${service}.${this.env.region}.amazonaws.com`, "kms:CallerAccount": this.env.accountId } },
+      condition: merge({ StringEquals: { "kms:ViaService": `${service}.${this.env.region}.amazonaws.com`, "kms:CallerAccount": this.env.accountId } }, extra),
       why: KEY_POLICY_RESOURCE,
     });
   }

@@ -7,12 +7,15 @@ import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
 import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
 import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
 import { policyDocument } from "../lib/iam";
-import { suppress } from "../lib/resource-meta";
+import { GATEWAY_UID, gatewayEnvProblems } from "../lib/gateway-env";
 import { ContainerImage, ContainerImages } from "./container-images";
+import { GatewayCache } from "./gateway-cache";
+import { GatewayDatabase } from "./gateway-database";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
@@ -20,6 +23,16 @@ import { ServiceCluster } from "./service-cluster";
 import { ServiceRole } from "./service-role";
 
 const DATA_DIR = "/data";
+/** Gunicorn workers per task (run-gunicorn.sh:229 would start 2 × CPUs + 1): the database pool below is per worker. */
+const WORKERS = 2;
+/** Per worker: DB_POOL_SIZE + DB_MAX_OVERFLOW connections at most (upstream defaults 200 + 10, config.py:2830-2831). */
+const DB_POOL = { size: 5, overflow: 5 };
+
+/** Where the gateway keeps its state: SQLite on EFS (one task), or PostgreSQL and Valkey shared by many tasks. */
+export interface ManagedState {
+  readonly database: GatewayDatabase;
+  readonly cache: GatewayCache;
+}
 
 export interface GatewayServiceProps {
   readonly env: AwsEnv;
@@ -57,17 +70,26 @@ export interface GatewayServiceProps {
   /** LOG_LEVEL. @default "INFO" */
   readonly logLevel?: string;
   /**
-   * uid the image runs as: 1001 up to Context Forge 0.7 (`USER 1001` in its Containerfile), 10001 in 1.x.
-   * The database directory on EFS is owned by it. @default 1001
+   * uid (and gid) the image runs as: 10001 in Context Forge 1.x (lib/gateway-env.ts GATEWAY_UID; 1001 up to 0.7).
+   * The SQLite directory on EFS is owned by it. @default 10001
    */
   readonly uid?: number;
+  /**
+   * Shared PostgreSQL and Valkey: the gateway runs `desiredCount` tasks and deploys without a gap. Without it, its
+   * database is SQLite on EFS, which allows one writer: one task, stopped before the next starts. @default SQLite on EFS
+   */
+  readonly managedState?: ManagedState;
+  /** Tasks; more than 1 needs managedState. @default 2 with managedState, else 1 */
+  readonly desiredCount?: number;
 }
 
 /**
- * The MCP gateway (IBM MCP Context Forge) in a Fargate service of its own, behind the 4444 listener. Its database is
- * SQLite on an encrypted EFS file system, mounted over TLS with IAM authorization through an access point, so
- * virtual servers, registered tiers and issued tokens survive task restarts. One task at a time: SQLite has a
- * single writer, so deployments stop the old task before starting the new one.
+ * The MCP gateway (IBM MCP Context Forge 1.x) in a Fargate service of its own, behind the 4444 listener. With managed
+ * state (staging, prod) it keeps everything in PostgreSQL and Valkey shared by two or more tasks across zones, which
+ * deploy without a gap (upstream's scaling guide, docs/docs/manage/scale.md: shared PostgreSQL, and Redis for cache,
+ * sessions and leader election). Without it (dev) its database is SQLite on an encrypted EFS file system, mounted over
+ * TLS with IAM authorization through an access point; SQLite has a single writer, so one task runs and deployments
+ * stop the old task before starting the new one.
  */
 export class GatewayService extends Construct {
   readonly targetGroup: LbTargetGroup;
@@ -77,10 +99,17 @@ export class GatewayService extends Construct {
   readonly serviceArn: string;
   readonly executionRole: ServiceRole;
   readonly taskRole: ServiceRole;
-  readonly fileSystem: EfsFileSystem;
-  readonly accessPoint: EfsAccessPoint;
-  readonly storageGroup: SecurityGroup;
+  /** The SQLite file system (without managed state only). */
+  readonly fileSystem?: EfsFileSystem;
+  readonly accessPoint?: EfsAccessPoint;
+  readonly storageGroup?: SecurityGroup;
   readonly container: Record<string, unknown>;
+  /** Cloud Map name of the gateway's tasks, for callers inside the VPC (see allowFrom). */
+  readonly discovery: ServiceDiscoveryService;
+  /** `http://gateway.<namespace>:4444`: the gateway's admin and MCP API from inside the VPC, without the load balancer. */
+  readonly internalUrl: string;
+  private readonly securityGroup: SecurityGroup;
+  private readonly port: number;
 
   constructor(scope: Construct, id: string, props: GatewayServiceProps) {
     super(scope, id);
@@ -88,48 +117,22 @@ export class GatewayService extends Construct {
     const name = `${prefix(env)}-gateway`;
     this.serviceArn = ecsServiceArn(env, name);
     const port = props.port ?? 4444;
-    const uid = props.uid ?? 1001;
+    this.port = port;
+    this.securityGroup = props.securityGroup;
+    const uid = props.uid ?? GATEWAY_UID;
     const adminUi = props.adminUi ?? false;
-
-    // The AWS managed EFS key: the environment key's policy gives the account no kms:CreateGrant, which EFS needs
-    // from whoever creates the file system with a customer key.
-    this.fileSystem = new EfsFileSystem(this, "storage", {
-      creationToken: name,
-      encrypted: true,
-      performanceMode: "generalPurpose",
-      throughputMode: "elastic",
-      tags: { Name: name },
-    });
-    new EfsBackupPolicy(this, "backup", { fileSystemId: this.fileSystem.id, backupPolicy: { status: "ENABLED" } });
-    this.storageGroup = new SecurityGroup(this, "storage-group", { vpcId: props.network.vpc.id, name: `${name}-storage`, description: "Gateway database file system: NFS from the gateway tasks only" });
-    this.storageGroup.allowFrom({ group: props.securityGroup }, 2049, "NFS from the gateway tasks");
-    props.securityGroup.allowTo({ group: this.storageGroup }, 2049, "Gateway to its database file system (NFS over TLS)");
-    // Named by the subnet's construct id (its zone), so adding a zone never renumbers the others.
-    const mountTargets = props.network.subnets.map(
-      (s) => new EfsMountTarget(this, `mount-${s.node.id}`, { fileSystemId: this.fileSystem.id, subnetId: s.id, securityGroups: [this.storageGroup.id] }),
-    );
-    this.accessPoint = new EfsAccessPoint(this, "access-point", {
-      fileSystemId: this.fileSystem.id,
-      posixUser: { uid, gid: uid },
-      rootDirectory: { path: "/gateway", creationInfo: { ownerUid: uid, ownerGid: uid, permissions: "0700" } },
-      tags: { Name: name },
-    });
+    const managed = props.managedState;
+    const desiredCount = props.desiredCount ?? (managed ? 2 : 1);
+    if (!managed && desiredCount !== 1) throw new Error(`${this.node.path}: desiredCount ${desiredCount} with SQLite on EFS; SQLite allows one writer (and upstream advises against it on network shares), so more tasks need managedState (PostgreSQL and Valkey)`);
+    if (desiredCount < 1) throw new Error(`${this.node.path}: desiredCount ${desiredCount} must be 1 or more`);
 
     // Not "task-role": secret scanners read "…sk-role_policy…" in its Terraform address as an API key.
-    this.taskRole = new ServiceRole(this, "app-role", { env, name: `${name}-task`, assumedBy: "ecs-tasks.amazonaws.com", description: "The MCP gateway's tasks: mount and write their database file system, nothing else" });
-    this.taskRole.addToPolicy({
-      sid: "MountGatewayDatabase",
-      actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-      resources: [this.fileSystem.arn],
-      condition: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPoint.arn } },
-    });
-    new EfsFileSystemPolicy(this, "storage-policy", {
-      fileSystemId: this.fileSystem.id,
-      policy: policyDocument([
-        { sid: "GatewayTasksThroughAccessPoint", principal: { AWS: this.taskRole.arn }, actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], resources: [this.fileSystem.arn], condition: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPoint.arn } } },
-        { sid: "DenyWithoutTls", effect: "Deny", principal: "*", actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"], resources: [this.fileSystem.arn], condition: { Bool: { "aws:SecureTransport": "false" } } },
-      ]),
-    });
+    this.taskRole = new ServiceRole(this, "app-role", { env, name: `${name}-task`, assumedBy: "ecs-tasks.amazonaws.com", description: managed ? "The MCP gateway's tasks: no AWS permissions (PostgreSQL and Valkey authenticate with passwords)" : "The MCP gateway's tasks: mount and write their database file system, nothing else" });
+    const efs = managed ? undefined : this.sqliteOnEfs(props, name, uid);
+    this.fileSystem = efs?.fileSystem;
+    this.accessPoint = efs?.accessPoint;
+    this.storageGroup = efs?.storageGroup;
+    const mountTargets = efs?.mountTargets ?? [];
 
     this.executionRole = new ServiceRole(this, "execution-role", { env, name: `${name}-execution`, assumedBy: "ecs-tasks.amazonaws.com", description: "Starts the MCP gateway tasks: pulls its image, writes its logs, reads its secrets" });
     props.images.grantPull(this.executionRole, [props.image]);
@@ -140,21 +143,46 @@ export class GatewayService extends Construct {
       PLATFORM_ADMIN_PASSWORD: { secret: props.adminPassword },
       BASIC_AUTH_PASSWORD: { secret: props.adminPassword },
       AUTH_ENCRYPTION_SECRET: { secret: props.encryptionSecret },
+      // The entry script composes DATABASE_URL and REDIS_URL with them (runtime/gateway/compose-urls.sh).
+      ...(managed ? { KIT_DATABASE_PASSWORD: { secret: managed.database.masterSecret, jsonKey: "password" }, KIT_REDIS_PASSWORD: { secret: managed.cache.password } } : {}),
     };
-    const readable = [props.jwtSecret, props.adminPassword, props.encryptionSecret];
+    const readable = [props.jwtSecret, props.adminPassword, props.encryptionSecret, ...(managed ? [managed.database.masterSecret, managed.cache.password] : [])];
     for (const s of new Set(readable)) s.grantRead(this.executionRole);
 
-    // Context Forge 0.7 settings (mcpgateway/config.py, .env.example of the v0.7.0 tag).
+    // Context Forge v1.0.8 settings: every name and value is checked against its config.py (lib/gateway-env.ts).
+    const origin = `https://${props.publicHost}:${port}`;
     const environment: Record<string, string> = {
       HOST: "0.0.0.0",
       PORT: String(port),
       ENVIRONMENT: env.stage === "dev" ? "development" : "production",
-      // A host name: the gateway prefixes https:// itself (mcpgateway/config.py).
-      APP_DOMAIN: props.publicHost,
-      ALLOWED_ORIGINS: JSON.stringify([`https://${props.publicHost}:${port}`]),
-      DATABASE_URL: `sqlite:///${DATA_DIR}/mcp.db`,
-      // Cache entries in the database, not in one worker's memory.
-      CACHE_TYPE: "database",
+      // An http(s) URL since 1.0 (pydantic HttpUrl); 0.7 took a bare host name.
+      APP_DOMAIN: origin,
+      ALLOWED_ORIGINS: JSON.stringify([origin]),
+      ...(managed
+        ? {
+            // Shared by every task: cache, sessions, the gateway service's leader (gateway_service.py:698-705, with
+            // CACHE_TYPE=redis) and the one primary worker across tasks (primary_worker.py, backend "redis").
+            CACHE_TYPE: "redis",
+            REDIS_SSL: "true",
+            PRIMARY_WORKER_ELECTION_BACKEND: "redis",
+            KIT_DATABASE_HOST: managed.database.host,
+            KIT_DATABASE_PORT: String(managed.database.port),
+            KIT_DATABASE_NAME: managed.database.databaseName,
+            KIT_DATABASE_USER: managed.database.username,
+            // TLS, not verify-full: RDS's CA is not in the image's trust store (docs/service.md, "Gateway state").
+            KIT_DATABASE_SSLMODE: "require",
+            KIT_REDIS_HOST: managed.cache.host,
+            KIT_REDIS_PORT: String(managed.cache.port),
+            KIT_REDIS_USER: managed.cache.userName,
+            DB_POOL_SIZE: String(DB_POOL.size),
+            DB_MAX_OVERFLOW: String(DB_POOL.overflow),
+          }
+        : {
+            DATABASE_URL: `sqlite:///${DATA_DIR}/mcp.db`,
+            // Cache entries in the database, not in one worker's memory.
+            CACHE_TYPE: "database",
+          }),
+      GUNICORN_WORKERS: String(WORKERS),
       AUTH_REQUIRED: "true",
       EMAIL_AUTH_ENABLED: "true",
       PLATFORM_ADMIN_EMAIL: props.adminEmail,
@@ -167,25 +195,25 @@ export class GatewayService extends Construct {
       MCPGATEWAY_UI_ENABLED: String(adminUi),
       MCPGATEWAY_ADMIN_API_ENABLED: String(adminUi),
       MCPGATEWAY_BULK_IMPORT_ENABLED: "false",
-      // Peers are registered by operators, never discovered on the network.
-      FEDERATION_DISCOVERY: "false",
       DEV_MODE: "false",
       LOG_LEVEL: props.logLevel ?? "INFO",
+      // Text lines and uvicorn's access lines: the 401/403 metric filters read them (constructs/alerts.ts).
+      LOG_FORMAT: "text",
+      DISABLE_ACCESS_LOG: "false",
       LOG_TO_FILE: "false",
       HOME: "/tmp",
     };
+    const envProblems = gatewayEnvProblems(environment, Object.keys(secrets));
+    if (envProblems.length) throw new Error(`${this.node.path}: the gateway's environment would not hold:\n  - ${envProblems.join("\n  - ")}`);
 
     this.container = containerDefinition({
       name: "mcp-gateway",
       image: props.image.uri,
-      user: String(uid),
+      user: `${uid}:${uid}`,
       port,
       environment,
       secrets,
-      scratch: [
-        { volume: "tmp", path: "/tmp" },
-        { volume: "database", path: DATA_DIR },
-      ],
+      scratch: [{ volume: "tmp", path: "/tmp" }, ...(managed ? [] : [{ volume: "database", path: DATA_DIR }])],
       // The image has python3 (it is a Python app) but no guarantee of curl; the standard library is enough.
       healthCheck: ["python3", "-c", `import sys,urllib.request;sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${port}/health',timeout=4).status==200 else 1)`],
       startPeriodSeconds: 120,
@@ -205,14 +233,18 @@ export class GatewayService extends Construct {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       volume: [
         { name: "tmp" },
-        {
-          name: "database",
-          efsVolumeConfiguration: {
-            fileSystemId: this.fileSystem.id,
-            transitEncryption: "ENABLED",
-            authorizationConfig: { accessPointId: this.accessPoint.id, iam: "ENABLED" },
-          },
-        },
+        ...(this.fileSystem && this.accessPoint
+          ? [
+              {
+                name: "database",
+                efsVolumeConfiguration: {
+                  fileSystemId: this.fileSystem.id,
+                  transitEncryption: "ENABLED",
+                  authorizationConfig: { accessPointId: this.accessPoint.id, iam: "ENABLED" },
+                },
+              },
+            ]
+          : []),
       ],
       containerDefinitions: JSON.stringify([this.container]),
     });
@@ -220,16 +252,24 @@ export class GatewayService extends Construct {
     this.targetGroup = props.loadBalancer.addTarget("gateway", { name, port, healthCheckPath: "/health", label: "MCP gateway" });
     const listener = props.loadBalancer.serveGateway(this.targetGroup);
 
+    this.discovery = new ServiceDiscoveryService(this, "discovery", {
+      name: "gateway",
+      description: "The MCP gateway's tasks, for callers inside the VPC (e.g. the tier registration)",
+      dnsConfig: { namespaceId: props.cluster.namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+    });
+    this.internalUrl = `http://gateway.${props.cluster.domain}:${port}`;
+
     this.service = new EcsService(this, "service", {
       name,
       cluster: props.cluster.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       launchType: "FARGATE",
       platformVersion: "LATEST",
-      desiredCount: 1,
-      // One SQLite writer: stop the old task before the new one starts (a short gap in gateway service).
-      deploymentMinimumHealthyPercent: 0,
-      deploymentMaximumPercent: 100,
+      desiredCount,
+      // Shared state: new tasks start and turn healthy before old ones stop. One SQLite writer: stop the old task
+      // before the new one starts (a short gap in gateway service).
+      deploymentMinimumHealthyPercent: managed ? 100 : 0,
+      deploymentMaximumPercent: managed ? 200 : 100,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: 180,
       enableExecuteCommand: false,
@@ -237,10 +277,59 @@ export class GatewayService extends Construct {
       enableEcsManagedTags: true,
       networkConfiguration: { subnets: props.network.subnetIds, securityGroups: [props.securityGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "mcp-gateway", containerPort: port }],
+      serviceRegistries: { registryArn: this.discovery.arn },
       // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
       // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
       dependsOn: [listener, ...mountTargets, ...firstValues(readable), ...props.network.readyFor(props.securityGroup)],
     });
-    suppress(this.service, "MCP-PROD-004", "the gateway keeps its state in one SQLite file on EFS, which allows one writer; the MCP services behind it run 2 or more tasks");
+  }
+
+  /** Lets `group` (e.g. a function in the VPC) call the gateway's tasks on its port (internalUrl), and them be reached from it. */
+  allowFrom(group: SecurityGroup, description: string): void {
+    this.securityGroup.allowFrom({ group }, this.port, description);
+    group.allowTo({ group: this.securityGroup }, this.port, description);
+  }
+
+  /** SQLite on EFS (dev): the file system, its mount targets, access point, policy and the task role's grant. */
+  private sqliteOnEfs(props: GatewayServiceProps, name: string, uid: number): { fileSystem: EfsFileSystem; accessPoint: EfsAccessPoint; storageGroup: SecurityGroup; mountTargets: EfsMountTarget[] } {
+    // The AWS managed EFS key: the environment key's policy gives the account no kms:CreateGrant, which EFS needs
+    // from whoever creates the file system with a customer key.
+    const fileSystem = new EfsFileSystem(this, "storage", {
+      creationToken: name,
+      encrypted: true,
+      performanceMode: "generalPurpose",
+      throughputMode: "elastic",
+      tags: { Name: name },
+    });
+    new EfsBackupPolicy(this, "backup", { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } });
+    const storageGroup = new SecurityGroup(this, "storage-group", { vpcId: props.network.vpc.id, name: `${name}-storage`, description: "Gateway database file system: NFS from the gateway tasks only" });
+    storageGroup.allowFrom({ group: props.securityGroup }, 2049, "NFS from the gateway tasks");
+    props.securityGroup.allowTo({ group: storageGroup }, 2049, "Gateway to its database file system (NFS over TLS)");
+    // Named by the subnet's construct id (its zone), so adding a zone never renumbers the others.
+    const mountTargets = props.network.subnets.map(
+      (s) => new EfsMountTarget(this, `mount-${s.node.id}`, { fileSystemId: fileSystem.id, subnetId: s.id, securityGroups: [storageGroup.id] }),
+    );
+    const accessPoint = new EfsAccessPoint(this, "access-point", {
+      fileSystemId: fileSystem.id,
+      posixUser: { uid, gid: uid },
+      // Not 0.7's "/gateway" (owned by uid 1001, mode 0700, unreadable to 10001): 1.x starts a new database (docs/service.md, "Upgrading from 0.7").
+      rootDirectory: { path: "/context-forge", creationInfo: { ownerUid: uid, ownerGid: uid, permissions: "0700" } },
+      tags: { Name: name },
+    });
+
+    this.taskRole.addToPolicy({
+      sid: "MountGatewayDatabase",
+      actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      resources: [fileSystem.arn],
+      condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+    });
+    new EfsFileSystemPolicy(this, "storage-policy", {
+      fileSystemId: fileSystem.id,
+      policy: policyDocument([
+        { sid: "GatewayTasksThroughAccessPoint", principal: { AWS: this.taskRole.arn }, actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], resources: [fileSystem.arn], condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } } },
+        { sid: "DenyWithoutTls", effect: "Deny", principal: "*", actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"], resources: [fileSystem.arn], condition: { Bool: { "aws:SecureTransport": "false" } } },
+      ]),
+    });
+    return { fileSystem, accessPoint, storageGroup, mountTargets };
   }
 }

@@ -11,17 +11,14 @@ import { Construct } from "constructs";
 import { PublishJwksInput } from "../functions/rotate-secret/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { policyDocument } from "../lib/iam";
-import { suppress } from "../policy/suppress";
+import { suppress } from "../lib/resource-meta";
+import { JOSE_CACHE_MAX_AGE_SECONDS } from "../functions/rotate-secret/contract";
 import { S3_ACCESS_LOGS_PREFIX } from "./audit-logs";
 import { Network } from "./network";
 import { VpcFunction } from "./vpc-function";
 
-/**
- * How long a tier may keep using a key set it fetched: jose's createRemoteJWKSet default cacheMaxAge (600000 ms; upstream
- * oauthStrategy.ts:45-48 sets only cooldownDuration 300000 and timeoutDuration). A stale cache is reloaded before the
- * next verification, so a key removed from the set is refused at the latest this long after the object is rewritten.
- */
-export const JWKS_CACHE_MAX_AGE_MS = 600_000;
+/** How long a tier may keep using a key set it fetched (functions/rotate-secret/contract.ts, JOSE_CACHE_MAX_AGE_SECONDS). */
+export const JWKS_CACHE_MAX_AGE_MS = JOSE_CACHE_MAX_AGE_SECONDS * 1000;
 
 /** Where the key set lives in the bucket: the issuer's `/.well-known/jwks.json`, upstream's derived default. */
 export const JWKS_OBJECT_KEY = ".well-known/jwks.json";

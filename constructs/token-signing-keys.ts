@@ -5,8 +5,9 @@ import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
 import { Grantee, policyDocument, Statement } from "../lib/iam";
 
-/** Tag on every token signing key: the IAM side of a grant names the keys by it (one statement for any number of keys). */
-export const TOKEN_KEY_TAG = "mcp-token-signing-key";
+import { TOKEN_KEY_TAG } from "../functions/rotate-secret/contract";
+
+export { TOKEN_KEY_TAG };
 /** The client id (and `sub`) of the gateway's tokens, one per tier audience. */
 export const GATEWAY_CLIENT_ID = "gateway";
 

@@ -43,6 +43,16 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_cloudwatch_metric_alarm: { read: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], write: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"] },
   aws_default_security_group: { read: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"], write: [...SG_RULES, ...EC2_TAGS] },
   aws_ec2_transit_gateway_vpc_attachment: { read: ["ec2:DescribeTransitGatewayVpcAttachments"], write: ["ec2:CreateTransitGatewayVpcAttachment", "ec2:ModifyTransitGatewayVpcAttachment", "ec2:DeleteTransitGatewayVpcAttachment", ...EC2_TAGS] },
+  // The gateway's managed state (constructs/gateway-database.ts): RDS makes grants on the environment key as the caller
+  // (storage, Performance Insights) and, with manage_master_user_password, creates and tags its rds!db-… secret and
+  // encrypts it with the key through Secrets Manager, also as the caller (RDS user guide, "Password management with
+  // Amazon RDS and AWS Secrets Manager", "Required permissions").
+  aws_db_instance: {
+    read: ["rds:DescribeDBInstances", "rds:ListTagsForResource"],
+    write: ["rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:RotateSecret", "secretsmanager:DeleteSecret", "iam:CreateServiceLinkedRole"],
+  },
+  aws_db_parameter_group: { read: ["rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:ListTagsForResource"], write: ["rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup", "rds:DeleteDBParameterGroup", "rds:AddTagsToResource", "rds:RemoveTagsFromResource"] },
+  aws_db_subnet_group: { read: ["rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"], write: ["rds:CreateDBSubnetGroup", "rds:ModifyDBSubnetGroup", "rds:DeleteDBSubnetGroup", "rds:AddTagsToResource", "rds:RemoveTagsFromResource"] },
   aws_ecr_lifecycle_policy: { read: ["ecr:GetLifecyclePolicy"], write: ["ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy"] },
   // Encrypted with the images stack's key: ECR makes two grants on it as the caller when it creates a repository and
   // retires them when it deletes one; the caller needs CreateGrant, RetireGrant and DescribeKey (ECR user guide,
@@ -54,6 +64,16 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_ecs_cluster: { read: ["ecs:DescribeClusters", "ecs:ListTagsForResource"], write: ["ecs:CreateCluster", "ecs:UpdateCluster", "ecs:DeleteCluster", "ecs:TagResource", "ecs:UntagResource"] },
   aws_ecs_service: { read: ["ecs:DescribeServices", "ecs:ListTagsForResource"], write: ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource", "iam:CreateServiceLinkedRole"] },
   aws_ecs_task_definition: { read: ["ecs:DescribeTaskDefinition", "ecs:ListTagsForResource"], write: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions", "ecs:TagResource", "ecs:UntagResource", "iam:PassRole"] },
+  // The gateway's cache (constructs/gateway-cache.ts): grants on the key for encryption at rest, and CloudWatch Logs
+  // log deliveries for its slow and engine logs, which ElastiCache sets up as the caller (ElastiCache user guide, "Log
+  // delivery", permissions).
+  aws_elasticache_replication_group: {
+    read: ["elasticache:DescribeReplicationGroups", "elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource"],
+    write: ["elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup", "elasticache:DeleteReplicationGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "kms:DescribeKey", "kms:CreateGrant", "iam:CreateServiceLinkedRole", "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies"],
+  },
+  aws_elasticache_subnet_group: { read: ["elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"], write: ["elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup", "elasticache:DeleteCacheSubnetGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"] },
+  aws_elasticache_user: { read: ["elasticache:DescribeUsers", "elasticache:ListTagsForResource"], write: ["elasticache:CreateUser", "elasticache:ModifyUser", "elasticache:DeleteUser", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"] },
+  aws_elasticache_user_group: { read: ["elasticache:DescribeUserGroups", "elasticache:ListTagsForResource"], write: ["elasticache:CreateUserGroup", "elasticache:ModifyUserGroup", "elasticache:DeleteUserGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"] },
   aws_efs_access_point: { read: ["elasticfilesystem:DescribeAccessPoints", "elasticfilesystem:ListTagsForResource"], write: ["elasticfilesystem:CreateAccessPoint", "elasticfilesystem:DeleteAccessPoint", "elasticfilesystem:TagResource", "elasticfilesystem:UntagResource"] },
   aws_efs_backup_policy: { read: ["elasticfilesystem:DescribeBackupPolicy"], write: ["elasticfilesystem:PutBackupPolicy"] },
   aws_efs_file_system: {
@@ -173,6 +193,8 @@ export const IMAGE_PUSH_ACTIONS: readonly string[] = [
  */
 export const KMS_GRANTS_VIA: Readonly<Record<string, string>> = {
   aws_efs_file_system: "elasticfilesystem",
+  aws_db_instance: "rds",
+  aws_elasticache_replication_group: "elasticache",
   aws_ecr_repository: "ecr",
 };
 
@@ -218,6 +240,13 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   "route53:CreateHostedZone": "the hosted zone has no ARN before it is created",
   "route53:ListHostedZonesByName": "lists the account's hosted zones",
   "route53:AssociateVPCWithHostedZone": "the private DNS zone of an interface endpoint is owned by AWS; its id is not known in advance",
+  "logs:CreateLogDelivery": "vended log deliveries (ElastiCache's slow and engine logs) have no resource type",
+  "logs:GetLogDelivery": "vended log deliveries have no resource type",
+  "logs:UpdateLogDelivery": "vended log deliveries have no resource type",
+  "logs:DeleteLogDelivery": "vended log deliveries have no resource type",
+  "logs:ListLogDeliveries": "lists the account's log deliveries",
+  "logs:PutResourcePolicy": "CloudWatch Logs resource policies belong to the account and region, not to a log group",
+  "logs:DescribeResourcePolicies": "lists the account's CloudWatch Logs resource policies",
 };
 
 /** EC2's Describe calls take no resource (Service Authorization Reference, Amazon EC2). */
@@ -235,7 +264,8 @@ export function scopeOf(service: string, env: AwsEnv): readonly string[] {
   switch (service) {
     case "acm": return [at("acm", "certificate/*")];
     case "events": return [at("events", `rule/${name}-*`)];
-    case "logs": return [at("logs", `log-group:/mcp/${env.environment}/*`), at("logs", `log-group:/mcp/${env.environment}/*:*`)];
+    // The kit's own groups, and those RDS and ElastiCache write to by name (constructs/gateway-database.ts, gateway-cache.ts).
+    case "logs": return [`/mcp/${env.environment}/`, `/aws/rds/instance/${name}-`, `/aws/elasticache/${name}-`].flatMap((g) => [at("logs", `log-group:${g}*`), at("logs", `log-group:${g}*:*`)]);
     case "cloudwatch": return [at("cloudwatch", `alarm:${name}-*`)];
     case "ec2": return [at("ec2", "*")];
     case "ecr": return [at("ecr", `repository/${name}/*`)];
@@ -249,7 +279,11 @@ export function scopeOf(service: string, env: AwsEnv): readonly string[] {
     case "lambda": return [at("lambda", `function:${name}-*`)];
     case "elasticloadbalancing": return [at("elasticloadbalancing", `loadbalancer/app/${name}/*`), at("elasticloadbalancing", `listener/app/${name}/*`), at("elasticloadbalancing", `listener-rule/app/${name}/*`), at("elasticloadbalancing", `targetgroup/${name}-*/*`)];
     case "s3": return [`arn:${p}:s3:::${name}-*`];
-    case "secretsmanager": return [at("secretsmanager", `secret:mcp/${env.environment}/*`)];
+    // rds!db-…: the master password secret RDS creates for the gateway database (its name is RDS's, not the kit's).
+    case "secretsmanager": return [at("secretsmanager", `secret:mcp/${env.environment}/*`), at("secretsmanager", "secret:rds!db-*")];
+    // The default option and parameter groups RDS and ElastiCache attach are AWS's (og:default:…, default.valkey8).
+    case "rds": return [at("rds", `db:${name}-*`), at("rds", `pg:${name}-*`), at("rds", `subgrp:${name}-*`), at("rds", `snapshot:${name}-*`), at("rds", "og:default:*")];
+    case "elasticache": return ["replicationgroup", "cluster", "subnetgroup", "user", "usergroup", "snapshot"].map((k) => at("elasticache", `${k}:${name}-*`)).concat(at("elasticache", "parametergroup:default.*"));
     case "servicediscovery": return [at("servicediscovery", "namespace/*"), at("servicediscovery", "service/*")];
     case "route53": return [`arn:${p}:route53:::hostedzone/*`];
     case "sns": return [at("sns", `${name}-*`)];
@@ -258,7 +292,7 @@ export function scopeOf(service: string, env: AwsEnv): readonly string[] {
 }
 
 /** The service-linked roles the kit's resources need on first use in an account. */
-export const SERVICE_LINKED_ROLES: readonly string[] = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "elasticfilesystem.amazonaws.com"];
+export const SERVICE_LINKED_ROLES: readonly string[] = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "elasticfilesystem.amazonaws.com", "rds.amazonaws.com", "elasticache.amazonaws.com"];
 
 export interface PlanTypes {
   readonly resources: readonly string[];

@@ -31,7 +31,7 @@ export interface KitImageSpec {
 
 export const KIT_IMAGES: readonly KitImageSpec[] = [
   { id: "ibmi-mcp-server", configKey: "mcpServer", inputs: ["tools", "runtime/mcp-server/verify-ibmi-ca.cjs"] },
-  { id: "mcp-gateway", configKey: "gateway", inputs: [] },
+  { id: "mcp-gateway", configKey: "gateway", inputs: ["runtime/gateway/compose-urls.sh"] },
 ];
 
 /** One kit image of one environment, as the stacks, the images command and the preflight use it. */

@@ -2,8 +2,7 @@
  * The review's "Token signing keys" part (oauth mode, docs/service.md "Token scoping"): which KMS keys sign tokens, each
  * tier's audience, where the JWKS is, how long a revoked group's token keeps working, and what the keys cost.
  */
-import { JWKS_CACHE_MAX_AGE_MS } from "../constructs/jwks-bucket";
-import { TOKEN_KEY_TAG } from "../constructs/token-signing-keys";
+import { JOSE_CACHE_MAX_AGE_SECONDS, TOKEN_KEY_TAG } from "../functions/rotate-secret/contract";
 import { TerraformJson } from "../policy/types";
 import { code, table } from "./markdown";
 
@@ -25,7 +24,7 @@ export function tokenKeysSection(plan: TerraformJson): string[] {
       }
     })
     .filter((t): t is { tier: string; audience: string; jwks: string } => !!t);
-  const minutes = JWKS_CACHE_MAX_AGE_MS / 60_000;
+  const minutes = JOSE_CACHE_MAX_AGE_SECONDS / 60;
   return [
     "### Token signing keys (oauth)",
     "",

@@ -1,6 +1,6 @@
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { Construct } from "constructs";
-import { McpConfig } from "../config/schema";
+import { gatewayDesiredCountOf, gatewayStateOf, McpConfig } from "../config/schema";
 import { SelfContainedStack } from "../lib/cdktf-compat";
 import { AgentAccess } from "../constructs/agent-access";
 import { AgentTokenReaders } from "../constructs/agent-token-readers";
@@ -14,11 +14,14 @@ import { DEFAULT_INTERFACE_ENDPOINTS, Network } from "../constructs/network";
 import { Secrets } from "../constructs/secrets";
 import { Certificate } from "../constructs/tls";
 import { ContainerImages } from "../constructs/container-images";
-import { GatewayService } from "../constructs/gateway-service";
+import { GatewayCache } from "../constructs/gateway-cache";
+import { GatewayDatabase } from "../constructs/gateway-database";
+import { GatewayService, ManagedState } from "../constructs/gateway-service";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { McpTiers } from "../constructs/mcp-tiers";
 import { ServiceOutputs } from "../constructs/service-outputs";
 import { ServiceCluster } from "../constructs/service-cluster";
+import { ServiceRole } from "../constructs/service-role";
 import { TierSigningSecrets, tierServiceArn } from "../constructs/tier-signing-secrets";
 import { JwksBucket } from "../constructs/jwks-bucket";
 import { TokenSigningKeys } from "../constructs/token-signing-keys";
@@ -88,7 +91,8 @@ export class McpStack extends SelfContainedStack {
       remoteCidrs: [net.ibmi.cidr, ...config.agents.flatMap((a) => a.cidrs), ...config.gateway.clientCidrs],
       // The rotation function restarts the gateway (and in jwt mode a tier) with ecs:UpdateService when a secret it holds rotates.
       // The auth canary publishes its results with cloudwatch:PutMetricData (the monitoring endpoint).
-      interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS, "ecs", "monitoring"],
+      // With managed gateway state, the cache-password function sets the cache user's password (elasticache:ModifyUser).
+      interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS, "ecs", "monitoring", ...(gatewayStateOf(config) === "managed" ? ["elasticache"] : [])],
     });
     this.access = new AgentAccess(this, "agent-access", {
       env: this.env,
@@ -278,6 +282,8 @@ export class McpStack extends SelfContainedStack {
       },
     });
     const gateway = new GatewayService(this, "gateway", {
+      managedState: gatewayStateOf(config) === "managed" ? this.gatewayState(config) : undefined,
+      desiredCount: gatewayDesiredCountOf(config),
       env: this.env,
       cluster,
       network: this.network,
@@ -308,6 +314,14 @@ export class McpStack extends SelfContainedStack {
       logGroups: { mcp_server: this.logs.mcpServer, gateway: this.logs.gateway },
     });
     return { images, cluster, loadBalancer, mcp, gateway, tierSecrets };
+  }
+
+  /** The gateway's PostgreSQL and Valkey (staging and prod by default; docs/service.md, "Gateway state"). */
+  private gatewayState(config: McpConfig): ManagedState {
+    const common = { env: this.env, network: this.network, key: this.key, clients: this.access.gatewayGroup, retentionDays: config.logs.retentionDays, grantDecrypt: (role: ServiceRole) => this.secrets.grantDecryptThroughSecretsManager(role) };
+    const database = new GatewayDatabase(this, "gateway-database", { ...common, instanceClass: config.gateway.database.instanceClass, storageGiB: config.gateway.database.storageGiB });
+    const cache = new GatewayCache(this, "gateway-cache", { ...common, logs: this.logs, nodeType: config.gateway.cache.nodeType, recoveryWindowDays: config.stage === "dev" ? 7 : 30 });
+    return { database, cache };
   }
 }
 

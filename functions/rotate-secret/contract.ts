@@ -119,3 +119,9 @@ export const JWKS_PROPAGATION_SECONDS = JOSE_COOLDOWN_SECONDS + JWKS_CACHE_CONTR
 export const REMINT_WAIT_SECONDS = 120;
 /** The rotation function's timeout must exceed its longest wait (PublishJwks, Remint, WaitForCurrent) by a margin. */
 export const ROTATION_FUNCTION_MIN_TIMEOUT_SECONDS = Math.max(SIGNER_WAIT_SECONDS, JWKS_PROPAGATION_SECONDS, REMINT_WAIT_SECONDS) + 30;
+
+/**
+ * Tag on every token signing key (KMS), valued with the environment: the rotation role's grants name the keys by it
+ * (one statement for any number of keys), and the review finds them by it.
+ */
+export const TOKEN_KEY_TAG = "mcp-token-signing-key";

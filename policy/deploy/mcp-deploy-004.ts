@@ -1,4 +1,5 @@
 import { defaultEncryption } from "../buckets";
+import { PolicyStatement } from "../documents";
 import { PlanResource, PlanView } from "../plan";
 import { defineRule } from "../rule";
 import { actionMatches, allowing, DOCS, keyOf, keyPolicy, referencesIn, rolePolicies } from "./support";
@@ -17,6 +18,20 @@ const IMPLIED: readonly { action: string; type: string; kms: readonly string[] }
   { action: "sns:Publish", type: "aws_sns_topic", kms: ["kms:GenerateDataKey", "kms:Decrypt"] },
 ];
 const KMS_USAGE = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"];
+
+/**
+ * Whether a key-policy statement for the account can cover a use of the key through `service` (secretsmanager, s3,
+ * sns; undefined for a direct grant on the key): not when it is limited to other services (kms:ViaService), nor when it
+ * is limited to certain encryption contexts (e.g. only RDS's own rds!db-… secrets), which the plan cannot match
+ * against the role's resources.
+ */
+function coversForAccount(s: PolicyStatement, service: string | undefined): boolean {
+  const conditions = Object.values(s.condition ?? {}) as Record<string, unknown>[];
+  if (conditions.some((c) => Object.keys(c ?? {}).some((k) => k.toLowerCase().startsWith("kms:encryptioncontext:")))) return false;
+  if (!service) return true;
+  const via = conditions.flatMap((c) => Object.entries(c ?? {}).filter(([k]) => k.toLowerCase() === "kms:viaservice").flatMap(([, v]) => [v].flat().map(String)));
+  return via.length === 0 || via.some((v) => v.startsWith(`${service}.`));
+}
 
 /** The customer key a resource is encrypted with, when the plan names it. */
 function resourceKey(plan: PlanView, r: PlanResource): PlanResource | undefined {
@@ -48,11 +63,11 @@ export const rule = defineRule(
     let applicable = false;
     for (const [role, statements] of rolePolicies(plan)) {
       // key → kms actions the role needs on it, with why; and the kms actions its IAM policy grants on it.
-      const needs = new Map<PlanResource, Map<string, string>>();
+      const needs = new Map<PlanResource, Map<string, { why: string; service?: string }>>();
       const granted = new Map<PlanResource, Set<string>>();
-      const need = (key: PlanResource, action: string, why: string) => {
+      const need = (key: PlanResource, action: string, why: string, service?: string) => {
         if (!needs.has(key)) needs.set(key, new Map());
-        if (!needs.get(key)!.has(action)) needs.get(key)!.set(action, why);
+        if (!needs.get(key)!.has(action)) needs.get(key)!.set(action, { why, service });
       };
       for (const s of statements.filter((x) => x.effect === "Allow")) {
         const targets = s.resources.flatMap(referencesIn).map((a) => plan.get(a)).filter((r): r is PlanResource => !!r);
@@ -69,7 +84,7 @@ export const rule = defineRule(
           for (const imp of IMPLIED) {
             if (t.type !== imp.type || !s.actions.some((x) => actionMatches(x, imp.action))) continue;
             const key = resourceKey(plan, t);
-            if (key) imp.kms.forEach((k) => need(key, k, `${imp.action} on ${t.address}, which is encrypted with the key`));
+            if (key) imp.kms.forEach((k) => need(key, k, `${imp.action} on ${t.address}, which is encrypted with the key`, imp.action.split(":")[0]));
           }
         }
       }
@@ -77,9 +92,9 @@ export const rule = defineRule(
         applicable = true;
         const policy = keyPolicy(plan, key);
         if (!policy.ok) continue; // The default key policy delegates everything to IAM.
-        for (const [action, why] of actions) {
+        for (const [action, { why, service }] of actions) {
           const direct = allowing(plan, policy.statements, { role }, action).length > 0;
-          const viaAccount = allowing(plan, policy.statements, { accountRoot: true }, action).length > 0 && !!granted.get(key)?.has(action);
+          const viaAccount = allowing(plan, policy.statements, { accountRoot: true }, action).some((st) => coversForAccount(st, service)) && !!granted.get(key)?.has(action);
           if (!direct && !viaAccount) report(role.address, `needs ${action} on ${key.address} (${why}), but the key policy allows it neither to the role nor to the account for IAM to grant`);
         }
       }

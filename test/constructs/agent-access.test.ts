@@ -47,7 +47,7 @@ describe("AgentAccess", () => {
     expect(rules).toEqual(expect.arrayContaining([[3010, alb, undefined], [3010, gateway, undefined], [3010, canary, undefined]]));
   });
 
-  it("gives the gateway its own group: 4444 from the load balancer only; out to the MCP tasks, endpoints and S3, never IBM i", () => {
+  it("gives the gateway its own group: 4444 from the load balancer only; out to the MCP tasks, endpoints, S3 and its own database and cache, never IBM i", () => {
     const gateway = groupOf(plan, "mcp-prod-gateway");
     const alb = groupOf(plan, "mcp-prod-alb");
     expect(ingress(plan).filter((r) => r.security_group_id === gateway).map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4])).toEqual([[4444, alb, undefined]]);
@@ -57,9 +57,12 @@ describe("AgentAccess", () => {
         [3010, groupOf(plan, "mcp-prod-tasks")],
         [443, groupOf(plan, "mcp-prod-endpoints")],
         [443, expect.stringMatching(/prefix_list_id\}$/)],
+        // Managed gateway state (constructs/gateway-database.ts, gateway-cache.ts); EFS's 2049 in dev instead.
+        [5432, groupOf(plan, "mcp-prod-gateway-database")],
+        [6379, groupOf(plan, "mcp-prod-gateway-cache")],
       ]),
     );
-    expect(out.filter(([port]) => port !== 2049)).toHaveLength(3);
+    expect(out).toHaveLength(5);
   });
 
   it("lists the tasks' egress: IBM i Mapepire, the endpoints and S3 only", () => {

@@ -25,11 +25,12 @@ const toolFinished = (toolName: string, isSuccess = true) =>
   pinoLine(30, "Tool execution finished.", { operation: `tool:${toolName}`, toolName, performance: { toolName, durationMs: 41.07, isSuccess, inputBytes: 2, outputBytes: 380 } });
 
 /*
- * The gateway (IBM/mcp-context-forge v0.7.0): uvicorn's access line `'%s - "%s %s HTTP/%s" %d'` (client, method,
- * path, HTTP version, status; uvicorn/protocols/http/h11_impl.py) through the root handler that
- * mcpgateway/services/logging_service.py:36 and :194-218 install: `%(asctime)s - %(name)s - %(levelname)s - %(message)s`.
+ * The gateway (IBM/mcp-context-forge v1.0.8, LOG_FORMAT=text as the kit sets it): uvicorn's access line
+ * `'%s - "%s %s HTTP/%s" %d'` (client, method, path, HTTP version, status; uvicorn/protocols/http/h11_impl.py) through
+ * the root console handler of mcpgateway/services/logging_service.py:328-332, formatter :48-49 and :90:
+ * `%(asctime)s - %(name)s - %(levelname)s - %(message)s` with `%Y-%m-%dT%H:%M:%S` dates (no space, no milliseconds).
  */
-const accessLine = (method: string, path: string, status: number) => `2026-12-01 13:00:00,123 - uvicorn.access - INFO - 10.21.1.5:51234 - "${method} ${path} HTTP/1.1" ${status}`;
+const accessLine = (method: string, path: string, status: number) => `2026-12-01T13:00:00 - uvicorn.access - INFO - 10.21.1.5:51234 - "${method} ${path} HTTP/1.1" ${status}`;
 
 describe("SecurityAlerts", () => {
   let prod: TerraformJson;
@@ -177,9 +178,11 @@ describe("SecurityAlerts", () => {
     expect(matches(auth, accessLine("POST", "/rpc", 403))).toBe(false);
     expect(matches(denied, accessLine("GET", "/health", 200))).toBe(false);
     // mcpgateway/middleware/rbac.py:227, another logger's line (its own words, not a status).
-    expect(matches(denied, "2026-12-01 13:00:00,123 - mcpgateway.middleware.rbac - WARNING - Permission denied: user=ops@example.com, permission=tools.execute, resource_type=tools")).toBe(false);
+    expect(matches(denied, "2026-12-01T13:00:00 - mcpgateway.middleware.rbac - WARNING - Permission denied: user=ops@example.com, permission=tools.execute, resource_type=tools")).toBe(false);
     // gunicorn.config.py:60-61, the master's own line, ending in a number.
-    expect(matches(auth, "2026-12-01 13:00:00,123 - gunicorn.error - INFO - Worker spawned (pid: 401)")).toBe(false);
+    expect(matches(auth, "2026-12-01T13:00:00 - gunicorn.error - INFO - Worker spawned (pid: 401)")).toBe(false);
+    // The 0.7 format (date and time apart) no longer matches: the pattern follows the pinned release.
+    expect(matches(auth, '2026-12-01 13:00:00,123 - uvicorn.access - INFO - 10.21.1.5:51234 - "POST /rpc HTTP/1.1" 401')).toBe(false);
   });
 
   it("alarms on authentication failures the canary did not cause, above authFailuresPerHour in one hour", () => {

@@ -207,7 +207,7 @@ describe("Secrets", () => {
   it("starts every run of its functions during apply only after the VPC endpoints, their rules and routes exist", () => {
     const endpoints = resources(prod, "aws_vpc_endpoint").map(([a]) => a);
     const associations = resources(prod, "aws_route_table_association").map(([a]) => a);
-    expect(endpoints).toHaveLength(9); // the six defaults, ecs, monitoring (the auth canary), the S3 gateway
+    expect(endpoints).toHaveLength(10); // the six defaults, ecs, monitoring (the auth canary), elasticache (the gateway cache-password function), the S3 gateway
     expect(associations).toHaveLength(3);
     const runs = [
       ...resources(prod, "aws_secretsmanager_secret_rotation"),

@@ -20,7 +20,7 @@ describe("imagesScript", () => {
     expect(imagesScript(config).lines).toEqual([
       `aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin ${reg}`,
       `if aws ecr describe-images --region us-east-1 --repository-name mcp-prod/ibmi-mcp-server --image-ids imageTag=${server.tag} >/dev/null 2>&1; then echo 'mcp-prod/ibmi-mcp-server:${server.tag} is already in ECR'; else docker build --pull --platform linux/amd64 --build-arg BASE_IMAGE=ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${FAKE_DIGEST} -t ${reg}/mcp-prod/ibmi-mcp-server:${server.tag} -f images/mcp-server/Dockerfile .; docker push ${reg}/mcp-prod/ibmi-mcp-server:${server.tag}; fi`,
-      `if aws ecr describe-images --region us-east-1 --repository-name mcp-prod/mcp-gateway --image-ids imageTag=${gateway.tag} >/dev/null 2>&1; then echo 'mcp-prod/mcp-gateway:${gateway.tag} is already in ECR'; else docker build --pull --platform linux/amd64 --build-arg BASE_IMAGE=ghcr.io/ibm/mcp-context-forge:v0.7.0@${FAKE_DIGEST} -t ${reg}/mcp-prod/mcp-gateway:${gateway.tag} -f images/gateway/Dockerfile .; docker push ${reg}/mcp-prod/mcp-gateway:${gateway.tag}; fi`,
+      `if aws ecr describe-images --region us-east-1 --repository-name mcp-prod/mcp-gateway --image-ids imageTag=${gateway.tag} >/dev/null 2>&1; then echo 'mcp-prod/mcp-gateway:${gateway.tag} is already in ECR'; else docker build --pull --platform linux/amd64 --build-arg BASE_IMAGE=ghcr.io/ibm/mcp-context-forge:v1.0.8@${FAKE_DIGEST} -t ${reg}/mcp-prod/mcp-gateway:${gateway.tag} -f images/gateway/Dockerfile .; docker push ${reg}/mcp-prod/mcp-gateway:${gateway.tag}; fi`,
     ]);
   });
 

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MCP_SERVER_USER, VERIFY_IBMI_CA_PATH } from "../../constructs/mcp-service";
+import { GATEWAY_UID } from "../../lib/gateway-env";
 import { KIT_IMAGES, dockerfileOf, kitRoot, TOOLS_DIR_IN_IMAGE } from "../../lib/images";
 import { resources, shippedPlan } from "../plans";
 
@@ -116,27 +117,39 @@ describe("the gateway image", () => {
   const ins = parse("images/gateway/Dockerfile");
   const { container } = containerOf("mcp-gateway");
 
-  it("runs as uid 1001 and adds nothing but the VOLUME (the upstream image is FROM scratch: no shell is assumed)", () => {
-    // IBM/mcp-context-forge v0.7.0 Containerfile.lite (the file its docker-image.yml builds): :209 FROM scratch,
-    // :187 /etc/passwd holds only app (uid 1001), :256 USER 1001.
-    expect(lastUser(ins)).toBe("1001");
-    expect(container.user).toBe("1001");
-    expect(ins.map((i) => i.op)).toEqual(["ARG", "FROM", "VOLUME", "USER"]);
+  it("runs as the upstream image's uid 10001, root only to place the entry script", () => {
+    // IBM/mcp-context-forge v1.0.8 Containerfile (the file docker-multiplatform.yml builds): :361 FROM ubi-minimal,
+    // :404 useradd --uid 10001 --gid 10001 app, :494 USER 10001:10001 (0.7.0's Containerfile.lite ran uid 1001).
+    expect(lastUser(ins)).toBe(`${GATEWAY_UID}:${GATEWAY_UID}`);
+    expect(container.user).toBe("10001:10001");
+    expect(ins.map((i) => i.op)).toEqual(["ARG", "FROM", "USER", "COPY", "RUN", "VOLUME", "USER", "ENTRYPOINT", "CMD"]);
+    expect(ins.find((i) => i.op === "RUN")!.args).toBe("chmod 0555 /opt/kit/compose-urls.sh");
   });
 
-  it("declares /tmp, which the upstream image already gives uid 1001, for the lock file its start script writes", () => {
-    // v0.7.0 Containerfile.lite:194-195 chmod 1777 and chown 1001:1001 /tmp; run-gunicorn.sh:44 `set -euo pipefail`,
-    // :63 LOCK_FILE="/tmp/mcpgateway-gunicorn.lock", :112 writes it: without a writable /tmp the gateway exits at start.
+  it("runs the kit's entry script first and then exactly upstream's command", () => {
+    // v1.0.8 Containerfile:432 WORKDIR /app, :506 CMD ["./docker-entrypoint.sh"] and no ENTRYPOINT: a derived image
+    // that sets ENTRYPOINT loses the inherited CMD (Dockerfile reference, "Understand how CMD and ENTRYPOINT interact"),
+    // so it is repeated; the script ends with exec "$@".
+    expect(JSON.parse(ins.find((i) => i.op === "ENTRYPOINT")!.args)).toEqual(["/opt/kit/compose-urls.sh"]);
+    expect(JSON.parse(ins.find((i) => i.op === "CMD")!.args)).toEqual(["./docker-entrypoint.sh"]);
+    expect(ins.find((i) => i.op === "COPY")!.args).toBe("runtime/gateway/compose-urls.sh /opt/kit/compose-urls.sh");
+    expect(container.entryPoint).toBeUndefined();
+    expect(container.command).toBeUndefined();
+  });
+
+  it("declares /tmp for the lock file its start script writes", () => {
+    // v1.0.8 run-gunicorn.sh:1 bash with `set -euo pipefail`, :75 LOCK_FILE="/tmp/mcpgateway-gunicorn.lock", written
+    // at :123: without a writable /tmp the gateway exits at start. The UBI base's /tmp is 1777, which ECS copies.
     expect(volumes(ins)).toEqual(["/tmp"]);
     expect(Object.fromEntries(container.environment.map((e: any) => [e.name, e.value])).HOME).toBe("/tmp");
   });
 });
 
 describe("the build context", () => {
-  it("sends only tools/ and the CA check (the repository root is the context; node_modules and cdktf.out stay out)", () => {
+  it("sends only tools/, the CA check and the gateway's entry script (the repository root is the context; node_modules and cdktf.out stay out)", () => {
     // The Dockerfile itself is sent apart from the context (-f), so .dockerignore need not list it.
     const rules = fs.readFileSync(path.join(kitRoot(), ".dockerignore"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(rules).toEqual(["*", "!tools/", "!runtime/mcp-server/verify-ibmi-ca.cjs"]);
+    expect(rules).toEqual(["*", "!tools/", "!runtime/mcp-server/verify-ibmi-ca.cjs", "!runtime/gateway/compose-urls.sh"]);
     // What the images COPY is what the kit tag hashes (lib/images.ts KIT_IMAGES inputs).
     const copied = KIT_IMAGES.flatMap((s) => parse(dockerfileOf(s)).filter((i) => i.op === "COPY").map((i) => i.args.split(" ")[0].replace(/\/$/, "")));
     expect(copied).toEqual(KIT_IMAGES.flatMap((s) => s.inputs));

@@ -58,14 +58,15 @@ describe("the shipped configs", () => {
   it("build from tags upstream publishes, and prod from the plainly fake all-zero digest", () => {
     // IBM/ibmi-mcp-server v0.5.1 .github/workflows/docker-multiplatform.yml:22-23 (on tags v*), :70
     // TAG=${GITHUB_REF#refs/tags/}, :158 --tag "${IMAGE}:${TAG}": v0.5.1 (the git tag), never 0.5.1.
-    // IBM/mcp-context-forge v0.7.0 .github/workflows/docker-release.yml:38 (release tag_name starts with "v"), :58
-    // TAG=<tag_name>, :118-119 docker tag "$IMAGE:<sha>" "$IMAGE:<tag>": v0.7.0. (Its README.md:451 shows ":0.7.0"; the
-    // workflow is what pushes, and the preflight asks ghcr.io for the pinned digest before a deploy.)
+    // IBM/mcp-context-forge v1.0.8 .github/workflows/docker-multiplatform.yml:32 (on tags v*), :474 REF_NAME=<git tag>,
+    // :493 imagetools create --tag "${IMAGE}:${REF_NAME}": v1.0.8; its charts/mcp-stack/values.yaml:88 pins
+    // tag "v1.0.8". (Its README.md:592 still shows ":1.0.0-RC-3"; the workflow is what pushes, and the preflight asks
+    // ghcr.io for the pinned digest before a deploy.)
     for (const env of ["dev", "staging"]) {
-      expect([cfg[env].mcpServer.image, cfg[env].gateway.image]).toEqual(["ghcr.io/ibm/ibmi-mcp-server:v0.5.1", "ghcr.io/ibm/mcp-context-forge:v0.7.0"]);
+      expect([cfg[env].mcpServer.image, cfg[env].gateway.image]).toEqual(["ghcr.io/ibm/ibmi-mcp-server:v0.5.1", "ghcr.io/ibm/mcp-context-forge:v1.0.8"]);
     }
     // No digest could be verified offline: prod carries a value nobody can take for a real one (npm run images and
     // the preflight refuse it).
-    expect([cfg.prod.mcpServer.image, cfg.prod.gateway.image]).toEqual([`ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${PLACEHOLDER_DIGEST}`, `ghcr.io/ibm/mcp-context-forge:v0.7.0@${PLACEHOLDER_DIGEST}`]);
+    expect([cfg.prod.mcpServer.image, cfg.prod.gateway.image]).toEqual([`ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${PLACEHOLDER_DIGEST}`, `ghcr.io/ibm/mcp-context-forge:v1.0.8@${PLACEHOLDER_DIGEST}`]);
   });
 });

@@ -147,11 +147,12 @@ describe("permissions", () => {
     expect(script).not.toMatch(/--build-arg BASE_IMAGE=[^ ]*dkr\.ecr/);
   });
 
-  it("lets ECR and EFS, and nothing else, make and retire grants on the environment's keys", () => {
+  it("lets ECR, RDS and ElastiCache (EFS in dev), and nothing else, make and retire grants on the environment's keys", () => {
     const statements = statementsOf(plan, "ci-mcp-prod-apply");
     const grant = (action: string) => statements.filter((s) => [].concat(s.Action).includes(action as never));
     expect(grant("kms:CreateGrant").map((s) => [s.Resource, s.Condition])).toEqual([
-      ["arn:aws:kms:us-east-1:123456789012:key/*", { StringEquals: { "kms:ViaService": ["ecr.us-east-1.amazonaws.com", "elasticfilesystem.us-east-1.amazonaws.com"] }, Bool: { "kms:GrantIsForAWSResource": "true" } }],
+      // prod keeps the gateway's state in RDS and ElastiCache (constructs/gateway-database.ts, gateway-cache.ts), not EFS.
+      ["arn:aws:kms:us-east-1:123456789012:key/*", { StringEquals: { "kms:ViaService": ["ecr.us-east-1.amazonaws.com", "elasticache.us-east-1.amazonaws.com", "rds.us-east-1.amazonaws.com"] }, Bool: { "kms:GrantIsForAWSResource": "true" } }],
     ]);
     // ECR retires its grants when a repository is deleted; the deleting principal needs RetireGrant in its IAM policy.
     expect(grant("kms:RetireGrant").map((s) => [s.Resource, s.Condition])).toEqual([
@@ -170,14 +171,15 @@ describe("permissions", () => {
   it("derives the actions from the plans: a type the plans lack grants nothing", () => {
     const prod = prodEnv();
     const without = (drop: (t: string) => boolean, stacks = prod.stacks) => ({ ...prod, stacks: stacks.map((st) => ({ ...st, types: { ...st.types, resources: st.types.resources.filter((t) => !drop(t)) } })) });
-    const p = synth(loaded.config, [without((t) => t.startsWith("aws_efs_"))]);
-    expect(actionsOf(p, "ci-mcp-prod-apply").filter((a) => a.startsWith("elasticfilesystem:"))).toEqual([]);
-    expect(actionsOf(plan, "ci-mcp-prod-apply")).toContain("elasticfilesystem:CreateFileSystem");
-    // Without the images stack: no repository calls, no push, no registry login, grants only through EFS.
+    const p = synth(loaded.config, [without((t) => t.startsWith("aws_db_"))]);
+    expect(actionsOf(p, "ci-mcp-prod-apply").filter((a) => a.startsWith("rds:"))).toEqual([]);
+    expect(actionsOf(plan, "ci-mcp-prod-apply")).toContain("rds:CreateDBInstance");
+    expect(actionsOf(plan, "ci-mcp-prod-apply").filter((a) => a.startsWith("elasticfilesystem:"))).toEqual([]);
+    // Without the images stack: no repository calls, no push, no registry login, grants only through RDS and ElastiCache.
     const mainOnly = synth(loaded.config, [{ ...prod, stacks: prod.stacks.filter((st) => st.name === "mcp-prod") }]);
     const apply = actionsOf(mainOnly, "ci-mcp-prod-apply");
     expect(apply.filter((a) => a.startsWith("ecr:"))).toEqual(["ecr:DescribeImages"]);
-    expect(statementsOf(mainOnly, "ci-mcp-prod-apply").find((s) => [].concat(s.Action).includes("kms:CreateGrant" as never)).Condition.StringEquals["kms:ViaService"]).toBe("elasticfilesystem.us-east-1.amazonaws.com");
+    expect(statementsOf(mainOnly, "ci-mcp-prod-apply").find((s) => [].concat(s.Action).includes("kms:CreateGrant" as never)).Condition.StringEquals["kms:ViaService"]).toEqual(["elasticache.us-east-1.amazonaws.com", "rds.us-east-1.amazonaws.com"]);
     expect(apply).not.toContain("kms:RetireGrant");
     expect(statementsOf(mainOnly, "ci-mcp-prod-plan").find((s) => s.Sid === "StateRead").Resource).toBe("arn:aws:s3:::acme-terraform-state-123456789012/ibmi-mcp/prod.tfstate");
     expect(deployActions(typesOfEnv(prod))).toEqual(expect.arrayContaining([...IMAGE_PUSH_ACTIONS]));
@@ -202,6 +204,8 @@ describe("permissions", () => {
     expect(JSON.stringify(statements)).not.toContain("mcp-staging");
     expect(scopeOf("secretsmanager", { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" })).toEqual([
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/prod/*",
+      // The gateway database's master password secret, named by RDS (manage_master_user_password).
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-*",
     ]);
   });
 

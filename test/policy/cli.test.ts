@@ -52,8 +52,8 @@ describe("npm run check", () => {
     const out = r.stdout.split("\n");
     expect(out[0]).toMatch(/^rule +severity +mcp-dev +mcp-dev-images +mcp-prod +mcp-prod-images +mcp-staging +mcp-staging-images +title$/);
     expect(out.find((l) => l.startsWith("MCP-PROD-001"))).toMatch(/^MCP-PROD-001 +high +n\/a +n\/a +pass +pass +n\/a +n\/a +Production containers run exactly one reviewed image: pinned by @sha256 digest, or a kit tag of an immutable repository$/);
-    expect(out.find((l) => l.startsWith("MCP-PROD-004"))).toMatch(/pass \(1 suppressed\)/);
-    expect(r.stdout).toContain("(suppressed in resource: the gateway keeps its state in one SQLite file on EFS");
+    expect(out.find((l) => l.startsWith("MCP-PROD-004"))).toMatch(/^MCP-PROD-004 +medium +n\/a +n\/a +pass +n\/a +n\/a +n\/a /);
+    expect(r.stdout).toContain("(suppressed in resource: generated once inside AWS by the cache-password function");
     expect(out.filter(Boolean).pop()).toBe("passed: mcp-dev, mcp-dev-images, mcp-prod, mcp-prod-images, mcp-staging, mcp-staging-images");
   });
 
@@ -141,9 +141,9 @@ describe("npm run check", () => {
     const run0 = sarif.runs[0];
     expect(run0.tool.driver.rules.map((x: any) => x.id)).toEqual(rulesOf(DEFAULT_PACKS).map((x) => x.id));
     expect(run0.results.every((x: any) => x.suppressions?.[0]?.kind === "inSource")).toBe(true);
-    expect(run0.results.find((x: any) => x.ruleId === "MCP-PROD-004").locations[0]).toEqual({
+    expect(run0.results.find((x: any) => x.ruleId === "MCP-SEC-002" && x.locations[0].physicalLocation.artifactLocation.uri.endsWith("stacks/mcp-prod/cdk.tf.json") && x.locations[0].logicalLocations[0].name.includes("gateway-cache")).locations[0]).toEqual({
       physicalLocation: { artifactLocation: { uri: expect.stringMatching(/stacks\/mcp-prod\/cdk\.tf\.json$/) } },
-      logicalLocations: [{ name: "aws_ecs_service.gateway_service_0B098E79", fullyQualifiedName: "mcp-prod/aws_ecs_service.gateway_service_0B098E79", kind: "resource" }],
+      logicalLocations: [{ name: "aws_secretsmanager_secret.gateway-cache_password_4B76CA9D", fullyQualifiedName: "mcp-prod/aws_secretsmanager_secret.gateway-cache_password_4B76CA9D", kind: "resource" }],
     });
   });
 

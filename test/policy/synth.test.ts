@@ -65,15 +65,16 @@ describe("synth with the policy", () => {
     ]);
     // Each environment's image repositories come first (they are applied first); every rule that sees them passes.
     // The auth canary's 3010 rule on the tasks' group is one suppressed MCP-NET-002 finding per stack (constructs/auth-canary.ts),
-    // the two generated-once gateway secrets one MCP-SEC-002 each; in oauth mode (staging, prod) the JWKS bucket's SSE-S3
-    // one MCP-S3-003 (constructs/jwks-bucket.ts: anonymous readers cannot use KMS).
+    // the two generated-once gateway secrets one MCP-SEC-002 each, and in staging and prod the gateway cache's password;
+    // in oauth mode (staging, prod) the JWKS bucket's SSE-S3 one MCP-S3-003 (constructs/jwks-bucket.ts: anonymous
+    // readers cannot use KMS).
     expect(log.map((l) => l.replace(/\d+ passed/, "N passed").replace(/\d+ not applicable/, "M not applicable"))).toEqual([
       "policy mcp-dev-images: N passed, 0 failed, M not applicable",
       "policy mcp-dev: N passed, 0 failed, M not applicable, 3 suppressed",
       "policy mcp-prod-images: N passed, 0 failed, M not applicable",
       "policy mcp-prod: N passed, 0 failed, M not applicable, 5 suppressed",
       "policy mcp-staging-images: N passed, 0 failed, M not applicable",
-      "policy mcp-staging: N passed, 0 failed, M not applicable, 4 suppressed",
+      "policy mcp-staging: N passed, 0 failed, M not applicable, 5 suppressed",
     ]);
   });
 

@@ -217,7 +217,7 @@ describe("images", () => {
     const fails = find(report, "images", "FAIL");
     expect(fails.map((f) => [f.check, f.detail])).toEqual([
       ["mcpServer.image base", `ghcr.io/ibm/ibmi-mcp-server:v0.5.1@${PLACEHOLDER_DIGEST} carries the placeholder digest of the example config, not the reviewed image's`],
-      ["gateway.image base", `ghcr.io/ibm/mcp-context-forge:v0.7.0@${PLACEHOLDER_DIGEST} carries the placeholder digest of the example config, not the reviewed image's`],
+      ["gateway.image base", `ghcr.io/ibm/mcp-context-forge:v1.0.8@${PLACEHOLDER_DIGEST} carries the placeholder digest of the example config, not the reviewed image's`],
     ]);
     expect(fails[0].fix).toBe("replace it with the digest of the reviewed upstream image (docker buildx imagetools inspect ghcr.io/ibm/ibmi-mcp-server:v0.5.1)");
     expect(fetch).not.toHaveBeenCalled();
@@ -422,11 +422,12 @@ describe("quotas", () => {
     const plan = shippedPlan("prod");
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
     const usage = plannedUsage(plan);
-    // Endpoints: the six defaults, ecs (jwt mode restarts tiers) and monitoring (the auth canary's metrics). Rules: the load balancer group's inbound ones.
+    // Endpoints: the six defaults, ecs (jwt mode restarts tiers), monitoring (the auth canary's metrics) and elasticache
+    // (the cache-password function of managed gateway state). vCPU: 0.5 per task, the gateway's 2 included. Rules: the load balancer group's inbound ones.
     expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count, securityGroupRules: usage.securityGroupRules.count, securityGroupsPerInterface: usage.securityGroupsPerInterface.count }).toEqual({
       vpcs: 1,
-      interfaceEndpointsPerVpc: 8,
-      fargateVcpu: 4.5,
+      interfaceEndpointsPerVpc: 9,
+      fargateVcpu: 5,
       albRules: 2,
       albListeners: 2,
       securityGroupRules: expect.any(Number),

@@ -93,5 +93,5 @@ it("records a source saved while the bundle was being built as changed, so the n
 it("refuses an unknown entry with the list of entries", () => {
   const r = run("mian");
   expect(r.status).toBe(2);
-  expect(r.stderr).toBe("usage: node scripts/run.cjs <entry> [args...]; entries: main, preflight, review, check, docs-rules, images, bootstrap, drift\n");
+  expect(r.stderr).toBe("usage: node scripts/run.cjs <entry> [args...]; entries: main, preflight, review, check, docs-rules, docs-config, images, bootstrap, drift\n");
 });

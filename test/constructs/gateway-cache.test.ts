@@ -1,0 +1,91 @@
+import { TerraformJson } from "../../policy/types";
+import { resourceAt, resources, shippedConfigs } from "../helpers";
+import { shippedPlan } from "../plans";
+
+const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
+const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
+const keyArn = (plan: TerraformJson) => ref(plan, "aws_kms_key", "encryption-key/key");
+const everyString = (v: unknown): string[] => (typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(everyString) : v && typeof v === "object" ? Object.values(v).flatMap(everyString) : []);
+
+describe("GatewayCache", () => {
+  const cfg = shippedConfigs();
+  let prod: TerraformJson;
+  let staging: TerraformJson;
+  beforeAll(() => {
+    prod = shippedPlan("prod");
+    staging = shippedPlan("staging");
+  });
+
+  it("is a Valkey replication group with TLS required and encryption at rest with the environment key", () => {
+    for (const plan of [prod, staging]) {
+      expect(resourceAt(plan, "aws_elasticache_replication_group", "gateway-cache/cache")).toMatchObject({
+        engine: "valkey",
+        port: 6379,
+        transit_encryption_enabled: true,
+        transit_encryption_mode: "required",
+        at_rest_encryption_enabled: "true",
+        kms_key_id: keyArn(plan),
+        subnet_group_name: ref(plan, "aws_elasticache_subnet_group", "gateway-cache/subnets", "name"),
+        security_group_ids: [ref(plan, "aws_security_group", "gateway-cache/group/group", "id")],
+        user_group_ids: [ref(plan, "aws_elasticache_user_group", "gateway-cache/users", "user_group_id")],
+      });
+    }
+  });
+
+  it("keeps a replica in another zone with automatic failover and 7 days of snapshots in prod", () => {
+    expect(resourceAt(prod, "aws_elasticache_replication_group", "gateway-cache/cache")).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true, snapshot_retention_limit: 7 });
+    expect(resourceAt(staging, "aws_elasticache_replication_group", "gateway-cache/cache")).toMatchObject({ num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false, snapshot_retention_limit: 1 });
+  });
+
+  it("delivers slow and engine logs to log groups with the kit's retention and key", () => {
+    const rg = resourceAt(prod, "aws_elasticache_replication_group", "gateway-cache/cache");
+    expect(rg.log_delivery_configuration.map((l: any) => [l.log_type, l.destination_type, l.destination])).toEqual([
+      ["slow-log", "cloudwatch-logs", ref(prod, "aws_cloudwatch_log_group", "gateway-cache/slow-log", "name")],
+      ["engine-log", "cloudwatch-logs", ref(prod, "aws_cloudwatch_log_group", "gateway-cache/engine-log", "name")],
+    ]);
+    for (const kind of ["slow-log", "engine-log"]) expect(resourceAt(prod, "aws_cloudwatch_log_group", `gateway-cache/${kind}`)).toMatchObject({ retention_in_days: cfg.prod.logs.retentionDays, kms_key_id: keyArn(prod) });
+  });
+
+  it("authenticates with RBAC: the gateway's user starts on IAM (no password in the plan), the default user is off", () => {
+    const user = resourceAt(prod, "aws_elasticache_user", "gateway-cache/gateway-user");
+    expect(user).toMatchObject({ engine: "valkey", user_id: "mcp-prod-gateway", user_name: "mcp-prod-gateway", authentication_mode: { type: "iam" }, lifecycle: { ignore_changes: ["authentication_mode"] } });
+    expect(resourceAt(prod, "aws_elasticache_user", "gateway-cache/default-user")).toMatchObject({ user_name: "default", access_string: "off -@all" });
+    expect(resourceAt(prod, "aws_elasticache_user_group", "gateway-cache/users").user_ids).toEqual([ref(prod, "aws_elasticache_user", "gateway-cache/default-user", "user_id"), ref(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id")]);
+    // Nothing in the cache's resources carries a password or token.
+    for (const type of ["aws_elasticache_user", "aws_elasticache_user_group", "aws_elasticache_replication_group"]) {
+      for (const [, r] of resources(prod, type)) {
+        expect(r).not.toHaveProperty("auth_token");
+        expect(r).not.toHaveProperty("passwords");
+        expect(r.authentication_mode?.passwords).toBeUndefined();
+      }
+    }
+  });
+
+  it("has its password generated inside AWS on apply by the cache-password function, into an empty secret the tasks read", () => {
+    const secret = resourceAt(prod, "aws_secretsmanager_secret", "gateway-cache/password");
+    expect(secret).toMatchObject({ name: "mcp/prod/gateway-cache-password", kms_key_id: keyArn(prod) });
+    expect(resources(prod, "aws_secretsmanager_secret_version").filter(([, v]) => v.secret_id === ref(prod, "aws_secretsmanager_secret", "gateway-cache/password", "id"))).toEqual([]);
+    const fn = resourceAt(prod, "aws_lambda_function", "gateway-cache/password-function/function");
+    expect(fn.environment.variables).toEqual({ SECRET_ID: ref(prod, "aws_secretsmanager_secret", "gateway-cache/password"), USER_ID: ref(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id"), ACCESS_STRING: "on ~* &* +@all" });
+    const invocation = resourceAt(prod, "aws_lambda_invocation", "gateway-cache/set-password");
+    expect(invocation).toMatchObject({ function_name: ref(prod, "aws_lambda_function", "gateway-cache/password-function/function", "function_name"), lifecycle_scope: "CREATE_ONLY", input: "{}" });
+    expect(invocation.depends_on).toContain(addressOf(prod, "aws_elasticache_replication_group", "gateway-cache/cache"));
+    // The function reaches ElastiCache's API through its own interface endpoint (no internet in the VPC).
+    expect(resources(prod, "aws_vpc_endpoint").map(([, e]) => e.service_name)).toContain("com.amazonaws.us-east-1.elasticache");
+    const policy = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "gateway-cache/password-function/role/policy").policy);
+    expect(policy.Statement.find((s: any) => s.Sid === "SetCacheUserPassword")).toMatchObject({ Action: ["elasticache:DescribeUsers", "elasticache:ModifyUser"], Resource: "arn:aws:elasticache:us-east-1:123456789012:user:mcp-prod-gateway" });
+    expect(policy.Statement.find((s: any) => s.Sid === "PutCachePassword")).toMatchObject({ Resource: ref(prod, "aws_secretsmanager_secret", "gateway-cache/password") });
+  });
+
+  it("admits Valkey only from the gateway tasks", () => {
+    const group = ref(prod, "aws_security_group", "gateway-cache/group/group", "id");
+    const ingress = resources(prod, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.security_group_id === group);
+    expect(ingress).toEqual([expect.objectContaining({ from_port: 6379, to_port: 6379, ip_protocol: "tcp", referenced_security_group_id: ref(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
+  });
+
+  it("lets no password or token into the synthesized plan", () => {
+    // The values exist only in Secrets Manager; the plan holds ARNs and references.
+    const strings = everyString(prod);
+    expect(strings.filter((s) => /^(redis|rediss|postgresql(\+psycopg)?):\/\/[^/]*:[^/]*@/.test(s))).toEqual([]);
+  });
+});
