@@ -10,9 +10,11 @@ import { FAILURE_MARKER, RegisterEvent, RegistrationConfig, SUCCESS_MARKER } fro
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { SecurityAlerts } from "./alerts";
 import { AuditLogs } from "./audit-logs";
+import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { ManagedSecret } from "./secrets";
 import { SecurityGroup } from "./security-group";
+import { Certificate } from "./tls";
 import { VpcFunction } from "./vpc-function";
 
 /** Lambda's limit for one run. */
@@ -47,20 +49,14 @@ export interface TierRegistrationProps {
   /** The environment's issuer (OAUTH_ISSUER_URL of every tier). */
   readonly issuer: string;
   /**
-   * The gateway as the function reaches it: through the internal load balancer's gateway listener (HTTPS), whose
-   * security group admits the function on `port`.
+   * The gateway as the function reaches it: the internal load balancer's gateway listener (HTTPS), by the load
+   * balancer's DNS name, the certificate's name checked (and in self-signed mode the certificate trusted).
    */
   readonly gateway: {
-    /** `https://<load balancer DNS name>:<port>`. */
-    readonly url: string;
-    /** The certificate's name, checked by TLS and sent as Host (the load balancer's own name is not on it). */
-    readonly tlsServerName: string;
-    /** PEM to trust besides the public CAs: the certificate itself in self-signed mode. @default public CAs only */
-    readonly caCertificatePem?: string;
-    /** The load balancer's security group. */
+    readonly loadBalancer: LoadBalancer;
+    readonly certificate: Certificate;
+    /** The load balancer's security group (AgentAccess.loadBalancerGroup): it admits the function on the gateway port. */
     readonly securityGroup: SecurityGroup;
-    /** The gateway listener's port. @default 4444 */
-    readonly port?: number;
   };
   /** PLATFORM_ADMIN_EMAIL: the user the admin JWT names. */
   readonly adminEmail: string;
@@ -97,7 +93,8 @@ export class TierRegistration extends Construct {
     super(scope, id);
     const { env, alerts } = props;
     const lifetime = props.tokenLifetimeHours ?? 24;
-    const port = props.gateway.port ?? 4444;
+    const { loadBalancer, certificate } = props.gateway;
+    const port = loadBalancer.gatewayPort;
     // rate() in minutes (a third of the lifetime); the stale alarm watches two intervals, and CloudWatch periods end at one day.
     if (!Number.isInteger(lifetime) || lifetime < 3 || lifetime > 36) throw new Error(`${this.node.path}: tokenLifetimeHours ${lifetime} must be a whole number from 3 to 36 (it runs every third of it; the stale alarm watches two thirds, at most one day)`);
     if (!props.tiers.length) throw new Error(`${this.node.path}: no tier to register`);
@@ -105,15 +102,14 @@ export class TierRegistration extends Construct {
     if (missing.length) throw new Error(`${this.node.path}: no gateway key for tier(s) ${missing.join(", ")}; gatewayKeyArns needs one ARN per tier id`);
     const empty = props.tiers.filter((t) => !t.scopes.length).map((t) => t.id);
     if (empty.length) throw new Error(`${this.node.path}: tier(s) ${empty.join(", ")} have no scopes; the MCP server refuses a token with an empty scp`);
-    if (!/^https:\/\//.test(props.gateway.url) && !props.gateway.url.startsWith("${")) throw new Error(`${this.node.path}: gateway.url ${props.gateway.url} must be https:// (the admin JWT and the tier tokens cross the network)`);
 
     const config: RegistrationConfig = {
       namePrefix: prefix(env),
       issuer: props.issuer,
       tokenLifetimeHours: lifetime,
-      gatewayUrl: props.gateway.url,
-      tlsServerName: props.gateway.tlsServerName,
-      ...(props.gateway.caCertificatePem ? { caCertificatePem: props.gateway.caCertificatePem } : {}),
+      gatewayUrl: `https://${loadBalancer.dnsName}:${port}`,
+      tlsServerName: tlsServerName(certificate.domainName),
+      ...(certificate.certificatePem ? { caCertificatePem: certificate.certificatePem } : {}),
       admin: { email: props.adminEmail, jwtSecretArn: props.adminJwtSecret.arn, ...props.adminJwt },
       tiers: props.tiers.map((t) => ({ id: t.id, url: t.url, audience: t.audience, gatewayKeyArn: props.gatewayKeyArns[t.id], scopes: [...t.scopes] })),
     };
@@ -212,4 +208,9 @@ export class TierRegistration extends Construct {
     stale.dependsOn = [dependable(this.invocation)];
     this.alarms = { failed, errors, stale };
   }
+}
+
+/** The name to check the gateway's certificate against: its domain, or for a wildcard one name it covers. */
+export function tlsServerName(domainName: string): string {
+  return domainName.replace(/^\*\./, "gateway.");
 }

@@ -284,11 +284,11 @@ function failure(step: string, a: Answer | Failure): { error: string; status?: n
 }
 
 /**
- * One HTTPS (or, in tests, HTTP) request to the gateway. `tlsServerName` is both the SNI name the certificate is
- * checked against and the Host header, so the function can call the load balancer by its own DNS name and still
- * verify the certificate's name.
+ * What one request to the gateway is sent with. `tlsServerName` is both the SNI name the certificate is checked
+ * against and the Host header, so the function can call the load balancer by its own DNS name and still verify the
+ * certificate's name.
  */
-function request(config: RegistrationConfig, method: string, path: string, bearer: string, body?: object): Promise<Answer> {
+export function requestOptions(config: RegistrationConfig, method: string, path: string, bearer: string, body?: object): { url: URL; options: https.RequestOptions; payload?: Buffer } {
   const url = new URL(path, config.gatewayUrl);
   const payload = body ? Buffer.from(JSON.stringify(body)) : undefined;
   const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, accept: "application/json" };
@@ -299,6 +299,13 @@ function request(config: RegistrationConfig, method: string, path: string, beare
   if (secure && config.tlsServerName) options.servername = config.tlsServerName;
   // Node replaces its default trust with `ca`: keep the public roots beside the kit's own certificate.
   if (secure && config.caCertificatePem) options.ca = [...rootCertificates, config.caCertificatePem];
+  return { url, options, payload };
+}
+
+/** One HTTPS (in tests, HTTP) request to the gateway; the body is read up to MAX_BODY_BYTES and never logged. */
+function request(config: RegistrationConfig, method: string, path: string, bearer: string, body?: object): Promise<Answer> {
+  const { url, options, payload } = requestOptions(config, method, path, bearer, body);
+  const secure = url.protocol === "https:";
   return new Promise<Answer>((resolve, reject) => {
     const req = (secure ? https : http).request(url, options, (res) => {
       const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { APPLY_SETTLE_SECONDS, SCHEDULE_SETTLE_SECONDS, TierRegistration, TierRegistrationProps } from "../../constructs/tier-registration";
+import { APPLY_SETTLE_SECONDS, SCHEDULE_SETTLE_SECONDS, TierRegistration, TierRegistrationProps, tlsServerName } from "../../constructs/tier-registration";
 import { FAILURE_MARKER, RegistrationConfig, SUCCESS_MARKER } from "../../functions/register-tiers/contract";
 import { evaluate } from "../../policy/engine";
 import { policyContextOf } from "../../policy/synth-hook";
@@ -19,7 +19,7 @@ function props(stack: McpStack, over: Partial<TierRegistrationProps> = {}): Tier
     tiers,
     gatewayKeyArns: Object.fromEntries(tiers.map((t, i) => [t.id, keyOf(i)])),
     issuer: "https://issuer.mcp-prod.example.internal",
-    gateway: { url: `https://${stack.loadBalancer.dnsName}:4444`, tlsServerName: "mcp.example.internal", securityGroup: stack.access.loadBalancerGroup },
+    gateway: { loadBalancer: stack.loadBalancer, certificate: stack.tls, securityGroup: stack.access.loadBalancerGroup },
     adminEmail: "admin@mcp.example.internal",
     adminJwtSecret: stack.secrets.gatewayJwtSecret,
     after: [stack.gateway.service, ...stack.mcp.tiers.map((t) => stack.mcp.services[t.id].service)],
@@ -28,8 +28,8 @@ function props(stack: McpStack, over: Partial<TierRegistrationProps> = {}): Tier
   };
 }
 
-function build(over: (s: McpStack) => Partial<TierRegistrationProps> = () => ({})) {
-  return synthStack(variant("prod", () => undefined), (s) => void new TierRegistration(s, "tier-registration", props(s, over(s))));
+function build(over: (s: McpStack) => Partial<TierRegistrationProps> = () => ({}), env = "prod") {
+  return synthStack(variant(env, () => undefined), (s) => void new TierRegistration(s, "tier-registration", props(s, over(s))));
 }
 
 const policyOf = (plan: TerraformJson) => JSON.parse(resourceAt(plan, "aws_iam_role_policy", "tier-registration/function/role/policy").policy).Statement as any[];
@@ -52,7 +52,9 @@ describe("TierRegistration", () => {
     expect(cfg.namePrefix).toBe("mcp-prod");
     expect(cfg.tokenLifetimeHours).toBe(24);
     expect(cfg.gatewayUrl).toMatch(/^https:\/\/\$\{aws_lb\.load-balancer_\w+\.dns_name\}:4444$/);
-    expect(cfg.tlsServerName).toBe("mcp.example.internal");
+    // acm mode: the certificate's name (tls.domainName) and the public CAs only.
+    expect(cfg.tlsServerName).toBe("mcp.example.com");
+    expect(cfg.caCertificatePem).toBeUndefined();
     expect(cfg.admin).toEqual({ email: "admin@mcp.example.internal", jwtSecretArn: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_gateway-jwt-secret_\w+\.arn\}$/) });
     expect(cfg.tiers.map((t) => t.id)).toEqual(stack.mcp.tiers.map((t) => t.id));
     cfg.tiers.forEach((t, i) => {
@@ -61,6 +63,14 @@ describe("TierRegistration", () => {
     });
     // Never a secret value in its environment: the admin secret by ARN only.
     expect(fn.environment.variables.REGISTRATION).not.toMatch(/password|BEGIN .*PRIVATE/i);
+  });
+
+  it("in self-signed mode (dev) trusts the certificate the kit made, by its name; a wildcard name is checked as gateway.<domain>", () => {
+    const dev = build(() => ({}), "dev").plan;
+    const devCfg: RegistrationConfig = JSON.parse(resourceAt(dev, "aws_lambda_function", "tier-registration/function/function").environment.variables.REGISTRATION);
+    expect(devCfg.tlsServerName).toBe("mcp.dev.example.com");
+    expect(devCfg.caCertificatePem).toMatch(/^\$\{tls_self_signed_cert\.tls_self-signed-cert_\w+\.cert_pem\}$/);
+    expect(tlsServerName("*.mcp.example.com")).toBe("gateway.mcp.example.com");
   });
 
   it("may sign only with the tiers' gateway keys, only ES256 digests, and read only the gateway's JWT secret", () => {
@@ -131,7 +141,6 @@ describe("TierRegistration", () => {
     expect(() => build(() => ({ tokenLifetimeHours: 48 }))).toThrow("tier-registration: tokenLifetimeHours 48 must be a whole number from 3 to 36");
     expect(() => build((s) => ({ gatewayKeyArns: { [s.mcp.tiers[0].id]: keyOf(0) } }))).toThrow(/no gateway key for tier\(s\) .+; gatewayKeyArns needs one ARN per tier id/);
     expect(() => build((s) => ({ tiers: props(s).tiers.map((t) => ({ ...t, scopes: [] })) }))).toThrow(/have no scopes; the MCP server refuses a token with an empty scp/);
-    expect(() => build((s) => ({ gateway: { ...props(s).gateway, url: "http://gateway.example.internal:4444" } }))).toThrow("gateway.url http://gateway.example.internal:4444 must be https://");
     expect(() => build(() => ({ tiers: [] }))).toThrow("tier-registration: no tier to register");
   });
 });

@@ -22,9 +22,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash, createHmac, timingSafeEqual, verify } from "node:crypto";
 import * as http from "node:http";
+import { rootCertificates } from "node:tls";
 import { AddressInfo } from "node:net";
 import { FAILURE_MARKER, RegistrationConfig, SUCCESS_MARKER } from "../../functions/register-tiers/contract";
-import { adminToken, handler, readConfig, registerTiers } from "../../functions/register-tiers/index";
+import { adminToken, handler, readConfig, registerTiers, requestOptions } from "../../functions/register-tiers/index";
 import { LocalSigningKey, localP256Key } from "../support/kms-p256";
 
 const kms = mockClient(KMSClient);
@@ -343,6 +344,18 @@ describe("register-tiers function", () => {
     const derived = createHmac("sha256", JWT_SECRET).update("mcpgw-env:production").digest("hex");
     expect(s).toBe(createHmac("sha256", derived).update(`${h}.${p}`).digest("base64url"));
     expect(claimsOf(token).claims).toMatchObject({ sub: ADMIN, aud: "mcpgateway-api", iss: "mcpgateway", exp: 1_700_000_300, token_use: "session" });
+  });
+
+  it("calls the load balancer by its DNS name but checks the certificate's name (SNI and Host), trusting the kit's certificate beside the public CAs", () => {
+    const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+    const c = config({ gatewayUrl: "https://internal-mcp-prod-alb-1234567890.us-east-1.elb.amazonaws.com:4444", tlsServerName: "mcp.example.com", caCertificatePem: PEM });
+    const { url, options, payload } = requestOptions(c, "PUT", "/v1/gateways/gw-1", "bearer-value", { url: tiers[0].url });
+    expect(url.href).toBe("https://internal-mcp-prod-alb-1234567890.us-east-1.elb.amazonaws.com:4444/v1/gateways/gw-1");
+    expect(options.servername).toBe("mcp.example.com");
+    expect(options.headers).toMatchObject({ host: "mcp.example.com:4444", authorization: "Bearer bearer-value", "content-type": "application/json", "content-length": String(payload!.length) });
+    expect(options.ca).toEqual([...rootCertificates, PEM]);
+    // acm mode: Node's default trust (public CAs), nothing added.
+    expect(requestOptions({ ...c, caCertificatePem: undefined }, "GET", "/v1/gateways", "b").options.ca).toBeUndefined();
   });
 
   it("refuses a configuration it cannot use before calling anything", () => {
