@@ -239,13 +239,20 @@ class GatewayApi {
   private async call(method: string, path: string, body?: object): Promise<Answer | Failure> {
     const now = this.deps.now ?? Date.now;
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    try {
+      this.secret ??= await this.deps.readSecret(this.config.admin.jwtSecretArn, "AWSCURRENT");
+    } catch (err) {
+      // Not a gateway that is still starting: no retry.
+      return { error: `secret:${errorCode(err)}` };
+    }
+    if (!this.secret) return { error: "secret:NoValue" };
     let pause = FIRST_PAUSE_MS;
     for (;;) {
       let answer: Answer | Failure;
       try {
         answer = await this.send(method, path, body);
         if (answer.status === 401 && this.stage === "AWSCURRENT") {
-          const previous = await this.deps.readSecret(this.config.admin.jwtSecretArn, "AWSPREVIOUS");
+          const previous = await this.deps.readSecret(this.config.admin.jwtSecretArn, "AWSPREVIOUS").catch(() => undefined);
           if (previous && previous !== this.secret) {
             const retried = await this.send(method, path, body, previous);
             if (retried.status !== 401) {
@@ -266,9 +273,7 @@ class GatewayApi {
   }
 
   private async send(method: string, path: string, body: object | undefined, secret?: string): Promise<Answer> {
-    this.secret ??= await this.deps.readSecret(this.config.admin.jwtSecretArn, "AWSCURRENT");
-    if (!this.secret) throw Object.assign(new Error("no value"), { code: "NoAdminSecretValue" });
-    const jwt = adminToken(this.config, secret ?? this.secret, (this.deps.now ?? Date.now)());
+    const jwt = adminToken(this.config, secret ?? this.secret ?? "", Date.now());
     return request(this.config, method, path, jwt, body);
   }
 }

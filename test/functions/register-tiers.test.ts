@@ -313,6 +313,12 @@ describe("register-tiers function", () => {
     expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionStage)).toEqual(["AWSCURRENT", "AWSPREVIOUS"]);
   });
 
+  it("a JWT secret it may not read fails every tier at once, without waiting for a gateway that is up", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionStage: "AWSCURRENT" }).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    await expect(handler({ settleSeconds: 600 })).rejects.toThrow("tier registration failed: ro-f333ca (list:secret:AccessDeniedException), rw-a00124 (list:secret:AccessDeniedException)");
+    expect(gw.requests).toEqual([]);
+  });
+
   it("an entry created meanwhile by another run (409 on create) is updated instead", async () => {
     const deps = { sign: async (arn: string, input: Buffer) => keys[arn].signDigest(createHash("sha256").update(input).digest()), readSecret: async () => JWT_SECRET };
     // The list is taken before the other run creates the first tier's entry.
