@@ -7,7 +7,6 @@ import { generateKeyPairSync, KeyObject, randomBytes } from "node:crypto";
 
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const A = P - 3n;
 const G: Point = [0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n, 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n];
 type Point = readonly [bigint, bigint] | null;
 
@@ -20,18 +19,45 @@ function inv(a: bigint, m: bigint): bigint {
   }
   return mod(s0, m);
 }
-function add(p: Point, q: Point): Point {
+/** Jacobian coordinates (X, Y, Z) ~ (X/Z², Y/Z³): no inverse per step, so a signature takes milliseconds. */
+type Jac = readonly [bigint, bigint, bigint] | null;
+function dbl(p: Jac): Jac {
+  if (!p || p[1] === 0n) return null;
+  const [x, y, z] = p;
+  const delta = mod(z * z, P);
+  const gamma = mod(y * y, P);
+  const beta = mod(x * gamma, P);
+  const alpha = mod(3n * (x - delta) * (x + delta), P);
+  const x3 = mod(alpha * alpha - 8n * beta, P);
+  const z3 = mod((y + z) * (y + z) - gamma - delta, P);
+  return [x3, mod(alpha * (4n * beta - x3) - 8n * gamma * gamma, P), z3];
+}
+function add(p: Jac, q: Jac): Jac {
   if (!p) return q;
   if (!q) return p;
-  if (p[0] === q[0] && mod(p[1] + q[1], P) === 0n) return null;
-  const l = p[0] === q[0] ? mod((3n * p[0] * p[0] + A) * inv(2n * p[1], P), P) : mod((q[1] - p[1]) * inv(q[0] - p[0], P), P);
-  const x = mod(l * l - p[0] - q[0], P);
-  return [x, mod(l * (p[0] - x) - p[1], P)];
+  const [x1, y1, z1] = p;
+  const [x2, y2, z2] = q;
+  const z1z1 = mod(z1 * z1, P);
+  const z2z2 = mod(z2 * z2, P);
+  const u1 = mod(x1 * z2z2, P);
+  const u2 = mod(x2 * z1z1, P);
+  const s1 = mod(y1 * z2 * z2z2, P);
+  const s2 = mod(y2 * z1 * z1z1, P);
+  if (u1 === u2) return s1 === s2 ? dbl(p) : null;
+  const h = mod(u2 - u1, P);
+  const i = mod(4n * h * h, P);
+  const j = mod(h * i, P);
+  const r = mod(2n * (s2 - s1), P);
+  const v = mod(u1 * i, P);
+  const x3 = mod(r * r - j - 2n * v, P);
+  return [x3, mod(r * (v - x3) - 2n * s1 * j, P), mod(((z1 + z2) * (z1 + z2) - z1z1 - z2z2) * h, P)];
 }
 function mul(k: bigint, p: Point): Point {
-  let r: Point = null;
-  for (let b = p; k > 0n; k >>= 1n, b = add(b, b)) if (k & 1n) r = add(r, b);
-  return r;
+  let r: Jac = null;
+  for (let b: Jac = p && [p[0], p[1], 1n]; k > 0n; k >>= 1n, b = dbl(b)) if (k & 1n) r = add(r, b);
+  if (!r) return null;
+  const zi = inv(r[2], P);
+  return [mod(r[0] * zi * zi, P), mod(r[1] * zi * zi * zi, P)];
 }
 const big = (b: Buffer) => BigInt(`0x${b.toString("hex") || "0"}`);
 function derInt(v: bigint): Buffer {
