@@ -14,8 +14,9 @@
  *   utils/verify_credentials.py:304-322), `exp` required (config.py:379, verify_credentials.py:309-310), `jti` required
  *   (config.py:380, verify_credentials.py:331-336), the user from `sub` as an email (auth_context.py:337-354).
  * The minted tier token must pass IBM/ibmi-mcp-server v0.5.1 oauth mode
- * (packages/server/src/mcp-server/transports/auth/strategies/oauthStrategy.ts): ES256 with the header's kid, issuer
- * OAUTH_ISSUER_URL, audience OAUTH_AUDIENCE, a string client_id and a non-empty scp.
+ * (packages/server/src/mcp-server/transports/auth/strategies/oauthStrategy.ts): jose jwtVerify against the JWKS (the
+ * header's kid picks the key) with issuer OAUTH_ISSUER_URL and audience OAUTH_AUDIENCE (77-79), a non-empty string
+ * array `scp` (89-108) and a string `client_id` (113-120).
  */
 import { KMSClient, SignCommand } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
