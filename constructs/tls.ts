@@ -46,6 +46,8 @@ export class Certificate extends Construct {
   readonly minTlsVersion: MinTlsVersion;
   readonly source: "acm" | "self-signed";
   readonly domainName: string;
+  /** Self-signed mode: the certificate (PEM, public), for clients inside the VPC to trust it. @default none in acm mode */
+  readonly certificatePem?: string;
 
   constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
@@ -86,5 +88,6 @@ export class Certificate extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     this.certificateArn = imported.arn;
+    this.certificatePem = cert.certPem;
   }
 }
