@@ -61,6 +61,11 @@ export interface GatewayServiceProps {
   readonly publicHost: string;
   /** Admin UI and admin API (MCPGATEWAY_UI_ENABLED / MCPGATEWAY_ADMIN_API_ENABLED). @default false */
   readonly adminUi?: boolean;
+  /**
+   * Private ranges the gateway may call as federated servers (SSRF_ALLOWED_NETWORKS): the VPC, where the tiers are.
+   * Context Forge 1.x refuses private destinations otherwise, so registering a tier fails with 422. @default none
+   */
+  readonly allowedNetworks?: readonly string[];
   /** @default 4444 */
   readonly port?: number;
   /** @default 512 */
@@ -195,6 +200,8 @@ export class GatewayService extends Construct {
       MCPGATEWAY_UI_ENABLED: String(adminUi),
       MCPGATEWAY_ADMIN_API_ENABLED: String(adminUi),
       MCPGATEWAY_BULK_IMPORT_ENABLED: "false",
+      // SSRF protection stays on (config.py:683); only the VPC's range is allowed, not every private network (:718-727).
+      ...(props.allowedNetworks?.length ? { SSRF_ALLOWED_NETWORKS: JSON.stringify(props.allowedNetworks) } : {}),
       DEV_MODE: "false",
       LOG_LEVEL: props.logLevel ?? "INFO",
       // Text lines and uvicorn's access lines: the 401/403 metric filters read them (constructs/alerts.ts).

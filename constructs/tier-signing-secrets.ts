@@ -23,6 +23,12 @@ export interface TierSigningSecretsProps {
   readonly rotationDays: number;
   /** Days a deleted secret can be restored (7–30). @default 30 */
   readonly recoveryWindowDays?: number;
+  /**
+   * A jwt-to-oauth migration (mcpServer.authMigration): the secrets serve each tier's legacy jwt service
+   * (`<tier id>-jwt`, constructs/mcp-tiers.ts) and sign nothing new: agent tokens are ES256 by now, and the HS256 ones
+   * agents still hold were signed with the current value, so the kit re-mints none of them. @default false
+   */
+  readonly legacy?: boolean;
 }
 
 
@@ -80,7 +86,7 @@ export class TierSigningSecrets extends Construct {
     for (const tier of props.tiers) {
       if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) throw new Error(`${this.node.path}: tier ${tier.id} has ${tier.agents.length} agent groups; at most ${MAX_AGENTS_PER_JWT_TIER} fit in its signing secret's tags`);
       const name = `mcp/${env.environment}/tier-signing-secret/${tier.id}`;
-      const tokens = tier.agents.map((a) => {
+      const tokens = (props.legacy ? [] : tier.agents).map((a) => {
         const t = props.secrets.agentTokens[a];
         if (!t) throw new Error(`${this.node.path}: tier ${tier.id} names agent group ${a}, which has no token secret`);
         return [a, t] as const;
@@ -96,7 +102,7 @@ export class TierSigningSecrets extends Construct {
           [KIND_TAG]: "token",
           [LENGTH_TAG]: "64",
           tier: tier.id,
-          [RESTART_SERVICE_TAG]: tierServiceArn(env, tier.id),
+          [RESTART_SERVICE_TAG]: tierServiceArn(env, props.legacy ? `${tier.id}-jwt` : tier.id),
           ...Object.fromEntries(tokens.map(([a, t]) => [`${AGENT_TOKEN_TAG_PREFIX}${a}`, t.name])),
         },
       });
@@ -137,10 +143,12 @@ export class TierSigningSecrets extends Construct {
       });
       // finishSecret of a signing secret: re-mint its tokens and restart its tier (functions/rotate-secret).
       // By name prefix, like the rotation grant: one ARN per token would outgrow the role's inline policy (MCP-DEPLOY-019).
-      fn.role.addToPolicy({ sid: "RemintAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: [props.secrets.agentTokenArns] });
-      // RotateSecret also needs invoke permission on the rotation function (Secrets Manager API reference, RotateSecret).
-      fn.role.addToPolicy({ sid: "InvokeOwnRotation", actions: ["lambda:InvokeFunction"], resources: [props.secrets.rotationFunctionArn] });
-      fn.role.addToPolicy({ sid: "RestartTiersOnKeyRotation", actions: ["ecs:UpdateService"], resources: props.tiers.map((t) => tierServiceArn(env, t.id)) });
+      if (!props.legacy) {
+        fn.role.addToPolicy({ sid: "RemintAgentTokens", actions: ["secretsmanager:RotateSecret"], resources: [props.secrets.agentTokenArns] });
+        // RotateSecret also needs invoke permission on the rotation function (Secrets Manager API reference, RotateSecret).
+        fn.role.addToPolicy({ sid: "InvokeOwnRotation", actions: ["lambda:InvokeFunction"], resources: [props.secrets.rotationFunctionArn] });
+      }
+      fn.role.addToPolicy({ sid: "RestartTiersOnKeyRotation", actions: ["ecs:UpdateService"], resources: props.tiers.map((t) => tierServiceArn(env, props.legacy ? `${t.id}-jwt` : t.id)) });
     }
     this.byTier = byTier;
   }

@@ -53,6 +53,8 @@ export const GATEWAY_SETTINGS: Readonly<Record<string, { readonly line: number; 
   MCPGATEWAY_ADMIN_API_ENABLED: { line: 1070, check: flag },
   MCPGATEWAY_BULK_IMPORT_ENABLED: { line: 1112, check: flag },
   SKIP_SSL_VERIFY: { line: 1176, check: flag },
+  // List[str] without NoDecode: pydantic-settings decodes it as JSON. Checked at registration (validators.py:1530-1550).
+  SSRF_ALLOWED_NETWORKS: { line: 725, check: jsonStrings },
   ENVIRONMENT: { line: 1185, check: oneOf("development", "staging", "production") },
   // HttpUrl since 1.0 (0.7.0 took a bare host name, config.py:279 there): a host alone fails validation at start.
   APP_DOMAIN: { line: 1188, check: httpUrl },

@@ -24,6 +24,7 @@ import { ServiceCluster } from "../constructs/service-cluster";
 import { ServiceRole } from "../constructs/service-role";
 import { TierSigningSecrets, tierServiceArn } from "../constructs/tier-signing-secrets";
 import { JwksBucket } from "../constructs/jwks-bucket";
+import { TierRegistration } from "../constructs/tier-registration";
 import { TokenSigningKeys } from "../constructs/token-signing-keys";
 import { AwsEnv } from "../lib/aws-env";
 import { kitImages } from "../lib/images";
@@ -61,6 +62,8 @@ export class McpStack extends SelfContainedStack {
   readonly gateway: GatewayService;
   /** Proves after every deploy, and on a schedule, that each tier refuses requests without its own token. */
   readonly authCanary: AuthCanary;
+  /** oauth mode: keeps every tier registered with the gateway, with the gateway's own fresh token for it. */
+  readonly tierRegistration?: TierRegistration;
   /** One JWT signing secret per toolset tier (jwt auth mode only). */
   readonly tierSecrets?: TierSigningSecrets;
   /** Resource policies of every secret: read and write only by who was granted it. */
@@ -139,7 +142,10 @@ export class McpStack extends SelfContainedStack {
     });
     if (config.mcpServer.authMode === "oauth") ({ signingKeys: this.signingKeys, jwks: this.jwks } = this.composeTokenKeys(config));
     ({ images: this.images, cluster: this.cluster, loadBalancer: this.loadBalancer, mcp: this.mcp, gateway: this.gateway, tierSecrets: this.tierSecrets } = this.composeServices(config));
-    if (this.signingKeys && this.jwks) this.mintAgentTokens(config, this.signingKeys, this.jwks);
+    if (this.signingKeys && this.jwks) {
+      this.mintAgentTokens(config, this.signingKeys, this.jwks);
+      this.tierRegistration = this.registerTiers(config, this.signingKeys, this.jwks);
+    }
     this.authCanary = new AuthCanary(this, "auth-canary", {
       env: this.env,
       network: this.network,
@@ -188,6 +194,36 @@ export class McpStack extends SelfContainedStack {
     }
     // A new generation (agents[].keyGeneration): re-mint with it once it is published; the old one stays verifiable.
     for (const r of keys.rolledOver) this.secrets.remintOnKeyChange(r.agent, r.key.arn, [jwks.published]);
+  }
+
+  /**
+   * oauth mode: every tier registered with the gateway on apply and every third of a token's life, each with a token
+   * the gateway's own key for that tier signs (audience: the tier), so no manual gateway step remains.
+   */
+  private registerTiers(config: McpConfig, keys: TokenSigningKeys, jwks: JwksBucket): TierRegistration {
+    const tiers = this.mcp.tiers.map((t) => {
+      const service = this.mcp.services[t.id];
+      return { id: t.id, url: service.internalUrl, audience: service.internalUrl, scopes: t.toolsets };
+    });
+    const registration = new TierRegistration(this, "tier-registration", {
+      env: this.env,
+      network: this.network,
+      logs: this.logs,
+      alerts: this.alerts,
+      tiers,
+      gatewayKeyArns: Object.fromEntries(this.mcp.tiers.map((t) => [t.id, keys.gatewayKeyFor(t.id).arn])),
+      issuer: jwks.issuer,
+      gateway: { loadBalancer: this.loadBalancer, certificate: this.tls, securityGroup: this.access.loadBalancerGroup },
+      adminEmail: config.gateway.adminEmail ?? `admin@${config.tls.domainName.replace(/^\*\./, "")}`,
+      adminJwtSecret: this.secrets.gatewayJwtSecret,
+      // The gateway's stored tokens live as long as the agents' (at least 3 hours: it re-registers every third).
+      tokenLifetimeHours: Math.max(3, config.agentTokens.lifetimeHours),
+      after: [this.gateway.service, ...this.mcp.tiers.map((t) => this.mcp.services[t.id].service), jwks.published],
+      rerunWhen: { gateway: this.gateway.taskDefinition.arn },
+      reservedConcurrency: config.functions.reservedConcurrency || undefined,
+    });
+    for (const t of this.mcp.tiers) keys.gatewayKeyFor(t.id).grantSign(registration.function.role, `RegisterTiers${t.id.replace(/[^A-Za-z0-9]/g, "")}`);
+    return registration;
   }
 
   /** Who may read and write each secret: operators, auditors, agent token readers (config access, agents[].tokenReader). */
@@ -239,9 +275,12 @@ export class McpStack extends SelfContainedStack {
     });
     const secrets = this.secrets;
     // Each tier verifies tokens with its own key, so a group's token is refused by every other tier (docs/service.md).
+    // jwt mode, or a migration to oauth: each legacy jwt service keeps verifying with today's secret until its tokens expire.
+    const migrating = srv.authMode === "oauth" && !!srv.authMigration;
     const tierSecrets =
-      srv.authMode === "jwt"
+      srv.authMode === "jwt" || migrating
         ? new TierSigningSecrets(this, "tier-signing-secrets", {
+            legacy: migrating,
             env: this.env,
             key: this.key,
             secrets,
@@ -262,6 +301,14 @@ export class McpStack extends SelfContainedStack {
       image: images.of("ibmi-mcp-server"),
       logGroup: this.logs.mcpServer,
       ibmi: { host: config.network.ibmi.host, credentials: secrets.ibmiCredentials },
+      oauth:
+        srv.authMode === "oauth" && this.jwks
+          ? {
+              issuer: this.jwks.issuer,
+              protectedResourceMetadata: srv.protectedResourceMetadata,
+              legacyAuthFor: migrating && tierSecrets ? (tier) => ({ mode: "jwt", signingSecret: tierSecrets.of(tier.id) }) : undefined,
+            }
+          : undefined,
       authFor: (tier) => {
         if (srv.authMode === "ibmi" && secrets.ibmiAuthKeyPair) return { mode: "ibmi", keyPair: secrets.ibmiAuthKeyPair };
         if (srv.authMode === "jwt" && tierSecrets) return { mode: "jwt", signingSecret: tierSecrets.of(tier.id) };
@@ -298,6 +345,8 @@ export class McpStack extends SelfContainedStack {
       adminEmail: gw.adminEmail ?? `admin@${host}`,
       publicHost: host,
       adminUi: gw.adminUi,
+      // The tiers it federates live in the VPC (tier registration, constructs/tier-registration.ts).
+      allowedNetworks: [config.network.vpcCidr],
       cpu: gw.cpu,
       memoryMiB: gw.memory,
       logLevel: srv.logLevel === "debug" ? "DEBUG" : "INFO",

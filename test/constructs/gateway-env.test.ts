@@ -6,6 +6,7 @@
  *   355 jwt_secret_key · 363 jwt_audience_verification · 365 auth_required · 379 require_token_expiration ·
  *   632 auth_encryption_secret · 976 email_auth_enabled · 989 platform_admin_email · 990 platform_admin_password ·
  *   1069 mcpgateway_ui_enabled · 1070 mcpgateway_admin_api_enabled · 1112 mcpgateway_bulk_import_enabled ·
+ *   725 ssrf_allowed_networks (List[str], JSON; private destinations are refused unless listed, :718-727) ·
  *   1176 skip_ssl_verify · 1185 environment (Literal development/staging/production) · 1188 app_domain (HttpUrl) ·
  *   1234 secure_cookies · 1280 allowed_origins (NoDecode, JSON parsed by the validator at :1931) ·
  *   1975 log_level (Literal) · 1977 log_format (Literal json/text, default json) · 1978 log_to_file ·
@@ -28,7 +29,7 @@ const UPSTREAM_LINES: Record<string, number> = {
   JWT_SECRET_KEY: 355, JWT_AUDIENCE_VERIFICATION: 363, AUTH_REQUIRED: 365, REQUIRE_TOKEN_EXPIRATION: 379,
   AUTH_ENCRYPTION_SECRET: 632, EMAIL_AUTH_ENABLED: 976, PLATFORM_ADMIN_EMAIL: 989, PLATFORM_ADMIN_PASSWORD: 990,
   MCPGATEWAY_UI_ENABLED: 1069, MCPGATEWAY_ADMIN_API_ENABLED: 1070, MCPGATEWAY_BULK_IMPORT_ENABLED: 1112,
-  SKIP_SSL_VERIFY: 1176, ENVIRONMENT: 1185, APP_DOMAIN: 1188, SECURE_COOKIES: 1234, ALLOWED_ORIGINS: 1280,
+  SSRF_ALLOWED_NETWORKS: 725, SKIP_SSL_VERIFY: 1176, ENVIRONMENT: 1185, APP_DOMAIN: 1188, SECURE_COOKIES: 1234, ALLOWED_ORIGINS: 1280,
   LOG_LEVEL: 1975, LOG_FORMAT: 1977, LOG_TO_FILE: 1978, PRIMARY_WORKER_ELECTION_BACKEND: 2794, DB_POOL_SIZE: 2830,
   DB_MAX_OVERFLOW: 2831, CACHE_TYPE: 2874, REDIS_URL: 2875, REDIS_SSL: 2920, DEV_MODE: 3001,
 };
@@ -67,5 +68,17 @@ describe("the gateway's environment (lib/gateway-env.ts)", () => {
     // utils/redis_client.py:280: no Redis client unless CACHE_TYPE=redis, so a Redis election would have no Redis.
     expect(gatewayEnvProblems({ PRIMARY_WORKER_ELECTION_BACKEND: "redis", CACHE_TYPE: "database" })).toEqual(["PRIMARY_WORKER_ELECTION_BACKEND=redis without CACHE_TYPE=redis"]);
     expect(gatewayEnvProblems({ JWT_SECRET_KEY: "x" }, ["JWT_SECRET_KEY"])).toEqual(["JWT_SECRET_KEY is set both as a value and as a secret"]);
+  });
+});
+
+describe("the gateway may call the tiers it federates", () => {
+  it.each(["dev", "staging", "prod"] as const)("%s: SSRF_ALLOWED_NETWORKS is the VPC's range and nothing wider", (env) => {
+    // Context Forge 1.0.8 refuses a gateway URL in a private range unless it is listed here (config.py:718-727,
+    // validators.py:1530-1550): without it every tier registration ends in 422.
+    const plan = shippedPlan(env);
+    const env_ = Object.fromEntries(container(plan).environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+    const vpc = Object.values((plan.resource as any).aws_vpc)[0] as { cidr_block: string };
+    expect(JSON.parse(env_.SSRF_ALLOWED_NETWORKS)).toEqual([vpc.cidr_block]);
+    expect(env_.SSRF_ALLOW_PRIVATE_NETWORKS).toBeUndefined();
   });
 });
