@@ -71,6 +71,11 @@ function describeType(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
+/** "an array", "an object", "a string": the article English wants before a type name ("null" takes none). */
+function withArticle(type: string): string {
+  return type === "null" ? type : `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+}
+
 /** Turns one zod issue into problems in the kit's words (one per unknown key). */
 function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigProblem[] {
   const p = issue.path as PropertyKey[];
@@ -95,7 +100,7 @@ function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigP
     case "invalid_type":
       return value === undefined
         ? [{ file, path: at, value, problem: "is required", fix: `add ${at} (${issue.expected})` }]
-        : [{ file, path: at, value, problem: `is a ${describeType(value)}, not a ${issue.expected}`, fix: `write a ${issue.expected}` }];
+        : [{ file, path: at, value, problem: `is ${withArticle(describeType(value))}, not ${withArticle(issue.expected)}`, fix: `write ${withArticle(issue.expected)}` }];
     case "invalid_value":
       return [{ file, path: at, value, problem: "is not an accepted value", fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
     case "too_small":

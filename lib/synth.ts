@@ -11,6 +11,7 @@ import { reviewHook } from "../review/synth-hook";
 import { ImagesStack } from "../stacks/images-stack";
 import { McpStack, REQUIRED_TERRAFORM_VERSION } from "../stacks/mcp-stack";
 import { writeHcl } from "./hcl";
+import { makeScratchOutdir } from "./scratch-outdir";
 
 export interface SynthOptions {
   readonly configDir: string;
@@ -54,9 +55,8 @@ export function synthesize(opts: SynthOptions): SynthResult {
   };
   const configs = loadConfigs(opts.configDir, { warn });
   const outdir = path.resolve(opts.outdir);
-  fs.mkdirSync(path.dirname(outdir), { recursive: true });
   // Same parent directory, so the final rename is atomic on one file system.
-  const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
+  const tmp = makeScratchOutdir(outdir);
   try {
     const envHcl = process.env.SYNTH_HCL_OUTPUT;
     // `cdktf synth --hcl` says so through SYNTH_HCL_OUTPUT only; main.ts passes `--hcl` of `npm run synth`.
