@@ -5,14 +5,32 @@
 import { disableTokenTraces } from "./lib/cdktf-compat";
 disableTokenTraces();
 import { ConfigError } from "./config/load";
+import { wantsHelp } from "./lib/args";
 import { synthesize } from "./app/synth";
 import { PolicyError } from "./policy/engine";
 
-function main(): number {
+export const USAGE = [
+  "usage: npm run synth [-- --hcl]",
+  "  synthesizes one stack per config file (and its image repositories' stack), runs the policy packs and writes",
+  "  the review; nothing is written when a config or a rule fails. --hcl also writes plain Terraform to <outdir>/hcl.",
+  "  MCP_CONFIG_DIR picks the config directory (default config), CDKTF_OUTDIR the output (default cdktf.out).",
+].join("\n");
+
+function main(argv: readonly string[]): number {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
+  const unknown = argv.filter((a) => a !== "--hcl");
+  if (unknown.length) {
+    console.error(`synth: unknown argument ${unknown.join(" ")}\n${USAGE}`);
+    return 2;
+  }
   const configDir = process.env.MCP_CONFIG_DIR ?? "config";
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   try {
-    const result = synthesize({ configDir, outdir, hcl: process.argv.includes("--hcl"), policy: { log: (l) => console.error(l) }, warn: (w) => console.error(`warning: ${w}`) });
+    // The policy summaries go to standard output: the cdktf CLI shows an app's standard error as [ERROR] lines.
+    const result = synthesize({ configDir, outdir, hcl: argv.includes("--hcl"), policy: { log: (l) => console.log(l) }, warn: (w) => console.error(`warning: ${w}`) });
     console.log(`synthesized ${result.stacks.join(", ")} into ${outdir}`);
     return 0;
   } catch (e) {
@@ -24,4 +42,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+process.exitCode = main(process.argv.slice(2));

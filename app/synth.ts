@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { App, TerraformBackend, TerraformStack } from "cdktf";
 import { ConfigError, ConfigProblem, loadConfigs, sourceFile } from "../config/load";
 import { McpConfig } from "../config/schema";
+import { makeScratchOutdir } from "../lib/scratch-outdir";
 import { writeHcl } from "../lib/hcl";
 import { stateLocation, swapInto, writeVersionsFile } from "../lib/synth";
 import { StackResult } from "../policy/types";
@@ -64,7 +65,7 @@ export function synthesize(opts: SynthOptions): SynthResult {
   const outdir = path.resolve(opts.outdir);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   // Same parent directory, so the final rename is atomic on one file system.
-  const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
+  const tmp = makeScratchOutdir(outdir);
   try {
     const envHcl = process.env.SYNTH_HCL_OUTPUT;
     // `cdktf synth --hcl` says so through SYNTH_HCL_OUTPUT only; main.ts passes `--hcl` of `npm run synth`.

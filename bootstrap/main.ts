@@ -17,7 +17,9 @@ import { TerraformJson } from "../policy/types";
 import { ImagesStack } from "../stacks/images-stack";
 import { McpStack, REQUIRED_TERRAFORM_VERSION } from "../stacks/mcp-stack";
 import { BOOTSTRAP_STACK, CiBootstrapStack, CiEnvironment, CiStack } from "../stacks/ci-bootstrap-stack";
+import { isMain, wantsHelp } from "../lib/args";
 import { assertKnown, backendState, typesOf } from "../lib/deploy-permissions";
+import { makeScratchOutdir } from "../lib/scratch-outdir";
 import { swapInto, writeVersionsFile } from "../lib/synth";
 import { BootstrapConfig, loadBootstrap } from "./config";
 import { McpConfig } from "../config/schema";
@@ -62,8 +64,7 @@ export function synthesizeBootstrap(opts: { file: string; configDir: string; out
   const { config, environments } = loadBootstrap(opts.file, opts.configDir);
   checkOutdir(opts.outdir);
   const outdir = path.resolve(opts.outdir);
-  fs.mkdirSync(path.dirname(outdir), { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
+  const tmp = makeScratchOutdir(outdir);
   try {
     const app = new App({ outdir: tmp, hclOutput: false, skipValidation: false });
     new CiBootstrapStack(app, config, ciEnvironments(environments));
@@ -74,7 +75,8 @@ export function synthesizeBootstrap(opts: { file: string; configDir: string; out
     // The strictest stage: no rule may be relaxed for the roles that deploy production.
     const result = checkStack(BOOTSTRAP_STACK, plan, { stage: "prod" });
     const suppressed = result.results.reduce((n, r) => n + r.suppressed.length, 0);
-    console.error(`policy ${BOOTSTRAP_STACK}: ${result.results.filter((r) => r.verdict === "pass").length} passed, ${result.results.filter((r) => r.verdict === "fail").length} failed${suppressed ? `, ${suppressed} suppressed` : ""}`);
+    // Standard output: the cdktf CLI shows an app's standard error as [ERROR] lines.
+    console.log(`policy ${BOOTSTRAP_STACK}: ${result.results.filter((r) => r.verdict === "pass").length} passed, ${result.results.filter((r) => r.verdict === "fail").length} failed${suppressed ? `, ${suppressed} suppressed` : ""}`);
     if (!result.passed) throw new PolicyError([result]);
     swapInto(tmp, outdir);
     return { config, plan };
@@ -84,7 +86,21 @@ export function synthesizeBootstrap(opts: { file: string; configDir: string; out
   }
 }
 
-function main(): number {
+export const USAGE = [
+  "usage: npm run bootstrap",
+  "  synthesizes the CI bootstrap stack from bootstrap/ci.json (MCP_BOOTSTRAP_CONFIG) and the environments it names",
+  `  in config/ (MCP_CONFIG_DIR) into ${DEFAULT_BOOTSTRAP_OUTDIR} (CDKTF_OUTDIR), after the policy check.`,
+].join("\n");
+
+function main(argv: readonly string[]): number {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (argv.length) {
+    console.error(`bootstrap: unknown argument ${argv.join(" ")}\n${USAGE}`);
+    return 2;
+  }
   const file = process.env.MCP_BOOTSTRAP_CONFIG ?? path.join("bootstrap", "ci.json");
   const configDir = process.env.MCP_CONFIG_DIR ?? "config";
   const outdir = process.env.CDKTF_OUTDIR ?? DEFAULT_BOOTSTRAP_OUTDIR;
@@ -102,4 +118,4 @@ function main(): number {
   }
 }
 
-if (require.main === module) process.exitCode = main();
+if (isMain(module)) process.exitCode = main(process.argv.slice(2));

@@ -76,6 +76,7 @@ function describeType(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
+
 /** Turns one zod issue into problems in the kit's words (one per unknown key). */
 function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigProblem[] {
   const p = issue.path as PropertyKey[];

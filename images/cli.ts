@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { loadEnvironment } from "../config/load";
+import { isMain, wantsHelp } from "../lib/args";
 import { kitRoot } from "../lib/images";
 import { imagesScript } from "./commands";
 
@@ -16,7 +17,7 @@ export const USAGE = [
 ].join("\n");
 
 export function main(argv: readonly string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }, run = runScript): number {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (wantsHelp(argv)) {
     io.out(USAGE);
     return 0;
   }
@@ -65,4 +66,4 @@ function runScript(lines: readonly string[], cwd: string): number {
   return r.status ?? 1;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (isMain(module)) process.exitCode = main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 /**
- * `npm run check -- <cdk.tf.json | directory> [--json] [--sarif <file|->] [--stage dev|staging|prod] [--agent-cidr <cidr>]…`
+ * `npm run check -- <plan | stack folder | folder of stack folders | cdktf.out> [--json] [--sarif <file|->] [--stage dev|staging|prod] [--agent-cidr <cidr>]…`
  * Judges any synthesized Terraform JSON plan (ours or another project's) with the default rule packs.
  * Exit codes: 0 every rule passes, 1 a rule fails, 2 bad input (missing file, not JSON, not Terraform, bad flag).
  */
@@ -7,10 +7,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkStack, formatViolations } from "./engine";
 import { isObject, view } from "./plan";
+import { isMain, wantsHelp } from "../lib/args";
 import { toSarif } from "./sarif";
 import { PolicyContext, StackResult, TerraformJson } from "./types";
 
-export const USAGE = "usage: npm run check -- <cdk.tf.json | directory> [--json] [--sarif <file|->] [--stage dev|staging|prod] [--agent-cidr <cidr>]...";
+export const USAGE = [
+  "usage: npm run check -- <plan> [--json] [--sarif <file|->] [--stage dev|staging|prod] [--agent-cidr <cidr>]...",
+  "  <plan>: a cdk.tf.json, a stack folder holding one, a folder of stack folders (cdktf.out/stacks) or a cdktf.out.",
+  "  Exit 0 when every rule passes, 1 when one fails, 2 on bad input.",
+].join("\n");
 export const VERSION = "0.1.0";
 
 /** Bad input: exit code 2. */
@@ -55,18 +60,27 @@ export function parseArgs(argv: readonly string[]): Options {
   return { target, json, sarif, ctx: { ...(stage ? { stage } : {}), ...(agentCidrs.length ? { agentCidrs } : {}) } };
 }
 
-/** The plan files under `target`: the file itself, `<dir>/cdk.tf.json`, or every `stacks/<name>/cdk.tf.json` of a cdktf.out. */
+/** Every `<dir>/<stack>/cdk.tf.json`, in name order. */
+function stackPlans(dir: string): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
+  return fs.readdirSync(dir).sort().map((s) => path.join(dir, s, "cdk.tf.json")).filter((f) => fs.existsSync(f));
+}
+
+/**
+ * The plan files under `target`: the file itself, a stack folder's `cdk.tf.json`, every `<stack>/cdk.tf.json` of a
+ * folder of stack folders (`cdktf.out/stacks`), or every `stacks/<stack>/cdk.tf.json` of a cdktf.out.
+ */
 export function findPlans(target: string): string[] {
   if (!fs.existsSync(target)) throw new InputError(`${target}: does not exist`);
   if (fs.statSync(target).isFile()) return [target];
   const direct = path.join(target, "cdk.tf.json");
   if (fs.existsSync(direct)) return [direct];
   const stacks = path.join(target, "stacks");
-  const found = fs.existsSync(stacks)
-    ? fs.readdirSync(stacks).sort().map((s) => path.join(stacks, s, "cdk.tf.json")).filter((f) => fs.existsSync(f))
-    : [];
-  if (found.length === 0) throw new InputError(`${target}: holds no cdk.tf.json (looked in ${direct} and ${path.join(stacks, "*", "cdk.tf.json")})`);
-  return found;
+  const found = stackPlans(stacks);
+  if (found.length) return found;
+  const children = stackPlans(target);
+  if (children.length) return children;
+  throw new InputError(`${target}: holds no cdk.tf.json (looked in ${direct}, ${path.join(target, "*", "cdk.tf.json")} and ${path.join(stacks, "*", "cdk.tf.json")})`);
 }
 
 /** Reads one plan; throws InputError when it is not JSON or not a Terraform JSON document. */
@@ -128,6 +142,10 @@ export function renderTable(results: readonly StackResult[]): string {
 
 /** Runs the command; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
 export function run(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  if (wantsHelp(argv)) {
+    out(`${USAGE}\n`);
+    return 0;
+  }
   try {
     const opts = parseArgs(argv);
     const files = findPlans(opts.target);
@@ -153,4 +171,4 @@ export function run(argv: readonly string[], out: (s: string) => void = (s) => p
   }
 }
 
-if (require.main === module) process.exitCode = run(process.argv.slice(2));
+if (isMain(module)) process.exitCode = run(process.argv.slice(2));

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isMain, wantsHelp } from "../lib/args";
 import { DEPLOY_PACK } from "./deploy/index";
 import { SECURITY_PACK } from "./rules/index";
 import { Rule } from "./types";
@@ -32,7 +33,10 @@ export function withTable(doc: string, table: string): string {
 
 export const DOC = path.join(__dirname, "..", "docs", "policy.md");
 
-if (require.main === module) {
+export const USAGE = "usage: npm run docs:rules [-- <policy.md>]\n  rewrites the rule tables of docs/policy.md (or the file given) and of docs/deploy.md beside it.";
+
+if (isMain(module) && wantsHelp(process.argv.slice(2))) console.log(USAGE);
+else if (isMain(module)) {
   const file = process.argv[2] ?? path.join(process.cwd(), "docs", "policy.md");
   fs.writeFileSync(file, withTable(fs.readFileSync(file, "utf8"), ruleTable(SECURITY_PACK.rules)));
   console.log(`updated the rule table of ${path.relative(process.cwd(), file)}`);

@@ -5,13 +5,21 @@
  */
 import * as path from "node:path";
 import { loadEnvironment } from "../config/load";
+import { wantsHelp } from "../lib/args";
 import { createClients } from "./clients";
 import { readPlan } from "./plan";
 import { formatJson, formatText, runPreflight } from "./run";
 
-const USAGE = "usage: npm run preflight -- <stack, e.g. mcp-prod or prod> [--json] [--plan <path to cdk.tf.json>]";
+const USAGE = [
+  "usage: npm run preflight -- <stack, e.g. mcp-prod or prod> [--json] [--plan <path to cdk.tf.json>]",
+  "  read-only checks of the target AWS account (credentials of that account) before npx cdktf deploy <stack>.",
+].join("\n");
 
 async function main(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const json = argv.includes("--json");
   const planAt = argv.indexOf("--plan");
   const planArg = planAt >= 0 ? argv[planAt + 1] : undefined;

@@ -12,7 +12,7 @@ import { ChangeSeverity, diffPlans, renderDiff } from "./diff";
 import { ReviewContext } from "./facts";
 import { reviewPolicy } from "./policy-source";
 import { contextFromConfig, readPlans, writeReviews } from "./write";
-import { takeOption } from "../lib/args";
+import { isMain, takeOption, wantsHelp } from "../lib/args";
 
 const SEVERITIES: readonly ChangeSeverity[] = ["critical", "high", "medium", "low"];
 
@@ -35,12 +35,23 @@ export function configContexts(configDir: string): Record<string, ReviewContext>
   }
 }
 
+export const USAGE = [
+  "usage: npm run review [-- <outdir>]",
+  "       npm run review -- --diff <old outdir> <new outdir> [--out <file>] [--fail-on critical|high|medium|low]",
+  "  writes <outdir>/review/<stack>.md and index.md (outdir default: CDKTF_OUTDIR or cdktf.out); --diff prints the",
+  "  change report between two outputs and writes it to <new outdir>/review/diff.md (or --out).",
+].join("\n");
+
 function usage(message: string): number {
-  console.error(`${message}\nusage: npm run review [-- <outdir>]\n       npm run review -- --diff <old outdir> <new outdir> [--out <file>] [--fail-on critical|high|medium|low]`);
+  console.error(`${message}\n${USAGE}`);
   return 1;
 }
 
 export function main(argv: readonly string[]): number {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const args = [...argv];
   const take = (flag: string) => takeOption(args, flag);
   const outFile = take("--out");
@@ -89,4 +100,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (isMain(module)) process.exitCode = main(process.argv.slice(2));

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { TerraformJson } from "../policy/types";
 import { diffPlans, DiffResult, renderDiff } from "./diff";
 import { reviewPolicy } from "./policy-source";
-import { takeOption } from "../lib/args";
+import { isMain, takeOption, wantsHelp } from "../lib/args";
 
 /** One `resource_drift` entry of `terraform show -json` (Terraform's JSON output format, "Change representation"). */
 export interface DriftEntry {
@@ -154,12 +154,22 @@ export function renderDrift(result: DriftResult): string {
 
 const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
+export const USAGE = [
+  "usage: npm run drift -- <outdir> <stack> <terraform show -json file> [--out <file>]",
+  "  explains a refresh-only plan (terraform show -json) of <stack> against <outdir>/stacks/<stack>/cdk.tf.json",
+  "  in the change-report format; --out also writes it to a file.",
+].join("\n");
+
 export function main(argv: readonly string[]): number {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const args = [...argv];
   const take = (flag: string) => takeOption(args, flag);
   const outFile = take("--out");
   const usage = (m: string) => {
-    console.error(`${m}\nusage: npm run drift -- <outdir> <stack> <terraform show -json file> [--out <file>]`);
+    console.error(`${m}\n${USAGE}`);
     return 2;
   };
   if (args.some((a) => a.startsWith("--"))) return usage(`unknown option ${args.find((a) => a.startsWith("--"))}`);
@@ -196,4 +206,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (isMain(module)) process.exitCode = main(process.argv.slice(2));

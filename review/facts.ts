@@ -446,6 +446,9 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   for (const rule of idx.all("aws_lb_listener_rule")) {
     const sources = blocks(rule.body.condition).flatMap((c) => blocks(c.source_ip).flatMap((s) => (s.values ?? []).map(String)));
     if (sources.length === 0) continue;
+    // A rule that answers itself (RFC 9728 metadata, lib/tier-routes.ts) reaches no task, so no tier: the
+    // authorization section reports it (review/authorization.ts).
+    if (blocks(rule.body.action).every((a) => a.type === "fixed-response")) continue;
     const listener = idx.target(rule.body.listener_arn, "aws_lb_listener");
     const lf = listeners.find((l) => l.address === listener?.address);
     if (lf) tierDefaults.add(`${lf.loadBalancer}:${lf.port ?? "?"} → ${lf.defaultAction}`);
@@ -477,8 +480,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
         const a = ctx.agents?.find((x) => x.name === g);
         if (a && toolsets.length && [...new Set(a.toolsets)].sort().join(",") !== toolsets.join(",")) flags.push({ severity: "high", text: `config grants ${g} ${[...new Set(a.toolsets)].sort().join(", ")}` });
       }
-      // A rule that answers itself (RFC 9728 metadata, lib/tier-routes.ts) reaches no task, so no tool.
-      if (toolsets.length === 0 && !blocks(rule.body.action).every((a) => a.type === "fixed-response")) flags.push({ severity: "medium", text: "target runs no task with SELECTED_TOOLSETS (all toolsets?)" });
+      if (toolsets.length === 0) flags.push({ severity: "medium", text: "target runs no task with SELECTED_TOOLSETS (all toolsets?)" });
       if (tdContainers.length && !toolsYaml) flags.push({ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" });
       const unknownToolsets = catalogue ? toolsets.filter((t) => !recorded!.toolsets[t]) : [];
       if (unknownToolsets.length) flags.push({ severity: "high", text: `${unknownToolsets.join(", ")} ${unknownToolsets.length > 1 ? "are" : "is"} in no tools YAML file the stack was built with, so the server drops ${unknownToolsets.length > 1 ? "them" : "it"} silently` });

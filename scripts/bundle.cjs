@@ -1,5 +1,5 @@
-// Bundles the kit's entry points into dist/ with esbuild (no type-check: that is `npm run build`), and records
-// what each bundle was built from, so scripts/run.cjs rebuilds only after a source or an installed package changed.
+// Bundles the kit's entry points into dist/ with esbuild (no type-check: that is `npm run build`), and records a
+// hash of everything each bundle was built from, so scripts/run.cjs rebuilds only after an input changed.
 //   node scripts/bundle.cjs [entry...]   builds the named entries, or all of them
 "use strict";
 const crypto = require("node:crypto");
@@ -14,13 +14,17 @@ const ENTRIES = { main: "main.ts", preflight: "preflight/cli.ts", review: "revie
 
 /**
  * cdktf, constructs, the provider classes and zod are bundled in: one file loads in one read and compiles from
- * V8's code cache, where resolving ~700 modules through node_modules cost a third of a synth. esbuild stays out
- * (a native binary, loaded only to build a Lambda package), and so does the AWS SDK (the preflight's alone).
+ * Node's compile cache, where resolving ~700 modules through node_modules cost a third of a synth. esbuild stays
+ * out (a native binary, loaded only to build a Lambda package), and so does the AWS SDK (the preflight's alone).
  */
 const EXTERNAL = ["esbuild", "@aws-sdk/*", "@smithy/*"];
 
-/** npm rewrites this file on every install, so a changed package shows here without walking node_modules. */
-const INSTALL_STAMP = "node_modules/.package-lock.json";
+/**
+ * What configures a build besides its sources, hashed with them: the lockfile (npm's; absent under pnpm or yarn,
+ * where the bundled packages' own package.json files below still show a changed version), the TypeScript options
+ * esbuild reads, and this script.
+ */
+const BUILD_FILES = ["package-lock.json", "package.json", "tsconfig.json", path.relative(ROOT, __filename)];
 
 /** The esbuild options of one entry; exported so tests build exactly what synth runs. */
 function buildOptions(name) {
@@ -30,10 +34,13 @@ function buildOptions(name) {
     outdir: "dist",
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "cjs",
     external: EXTERNAL,
+    // scripts/run.cjs turns source maps on: a stack trace names constructs/x.ts:line, not dist/main.js:133731.
     sourcemap: "linked",
+    // Names and lines only: the sources are beside the map, and a map without them parses in a fraction of the time.
+    sourcesContent: false,
     metafile: true,
     write: false,
     logLevel: "warning",
@@ -43,32 +50,58 @@ function buildOptions(name) {
 const manifestPath = (name) => path.join(DIST, `${name}.build.json`);
 const bundlePath = (name) => path.join(DIST, `${name}.js`);
 
-function stamp(rel) {
-  const st = fs.statSync(path.join(ROOT, rel));
-  return [st.mtimeMs, st.size];
+/** The package.json of the installed package a bundled file belongs to (node_modules/[@scope/]name/package.json). */
+function packageJsonOf(rel) {
+  const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(rel);
+  return m ? `${m[1]}/package.json` : undefined;
 }
 
 /**
- * The bundle's build id when dist/<name>.js is still what its sources would build, else undefined. A file whose
- * modification time or size differs from the recorded one counts as changed: equality, not "newer than", so a
- * source restored with an old timestamp is caught too.
+ * The files a bundle's freshness is judged by: its sources outside node_modules, the package.json of every package
+ * it bundles (their version; reading ~15 MB of package code on each run would cost ~30 ms), and BUILD_FILES.
  */
-function freshBuildId(name) {
+function inputsOf(metafileInputs) {
+  const sources = metafileInputs.filter((f) => !f.includes("node_modules/"));
+  const packages = [...new Set(metafileInputs.map(packageJsonOf).filter((p) => p !== undefined))];
+  return [...sources, ...packages.sort(), ...BUILD_FILES];
+}
+
+/**
+ * One hash of every input's path and content, and of the esbuild version; a missing file counts as content too,
+ * so a lockfile that appears or goes changes it.
+ */
+function hashInputs(files) {
+  const h = crypto.createHash("sha256");
+  h.update(`esbuild ${require("esbuild/package.json").version}\0`);
+  for (const rel of files) {
+    h.update(`${rel}\0`);
+    try {
+      h.update(fs.readFileSync(path.join(ROOT, rel)));
+    } catch {
+      h.update("\0missing\0");
+    }
+    h.update("\0");
+  }
+  return h.digest("hex");
+}
+
+/** The bundle's size and modification time: an edited or replaced bundle is rebuilt as well. */
+function bundleStamp(name) {
+  const st = fs.statSync(bundlePath(name));
+  return [st.mtimeMs, st.size];
+}
+
+/** True when dist/<name>.js is what its inputs, as they are now, would build. */
+function isFresh(name) {
   let manifest;
   try {
     manifest = JSON.parse(fs.readFileSync(manifestPath(name), "utf8"));
+    const [mtimeMs, size] = bundleStamp(name);
+    if (mtimeMs !== manifest.bundle[0] || size !== manifest.bundle[1]) return false;
   } catch {
-    return undefined;
+    return false; // never built, or the bundle is gone
   }
-  try {
-    for (const [rel, [mtimeMs, size]] of Object.entries(manifest.files)) {
-      const [m, s] = stamp(rel);
-      if (m !== mtimeMs || s !== size) return undefined;
-    }
-  } catch {
-    return undefined; // a recorded file is gone
-  }
-  return manifest.buildId;
+  return manifest.inputsHash === hashInputs(manifest.inputs);
 }
 
 /** Writes then renames, so a concurrent run never reads half a file. */
@@ -78,40 +111,34 @@ function writeAtomic(file, data) {
   fs.renameSync(tmp, file);
 }
 
-/** Builds one entry and returns its build id (a hash of the bundle, which names its code cache). */
+/** Builds one entry and records the hash of its inputs. */
 function build(name) {
   if (!(name in ENTRIES)) throw new Error(`unknown entry "${name}"; entries: ${Object.keys(ENTRIES).join(", ")}`);
   const { buildSync } = require("esbuild");
-  // A file saved while esbuild reads it may be in the bundle as it was before: such a file is recorded as changed.
   const started = Date.now();
   const result = buildSync(buildOptions(name));
   fs.mkdirSync(DIST, { recursive: true });
-  let buildId;
-  for (const out of result.outputFiles) {
-    if (out.path === bundlePath(name)) buildId = crypto.createHash("sha256").update(out.contents).digest("hex").slice(0, 16);
-    writeAtomic(out.path, out.contents);
-  }
-  // Everything the bundle came from outside node_modules, the install stamp, what configures esbuild (tsconfig.json
-  // and this script), and the bundle itself.
-  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/"));
-  const files = {};
-  const output = path.relative(ROOT, bundlePath(name));
-  for (const rel of [...sources, INSTALL_STAMP, "package.json", "tsconfig.json", path.relative(ROOT, __filename), output]) {
-    if (!fs.existsSync(path.join(ROOT, rel))) continue;
-    const [mtimeMs, size] = stamp(rel);
-    // Timestamps can be coarser than a millisecond; a second of margin costs at most one extra rebuild.
-    files[rel] = rel !== output && mtimeMs >= started - 1000 ? [-1, -1] : [mtimeMs, size];
-  }
-  writeAtomic(manifestPath(name), JSON.stringify({ buildId, files }, null, 1) + "\n");
-  return buildId;
+  for (const out of result.outputFiles) writeAtomic(out.path, out.contents);
+  const inputs = inputsOf(Object.keys(result.metafile.inputs));
+  // The hash is taken after the build: a source saved while esbuild read it may be in the bundle as it was before,
+  // so such a file (saved within a second of the start; timestamps can be coarse) leaves the record stale.
+  const touched = inputs.some((rel) => {
+    try {
+      return fs.statSync(path.join(ROOT, rel)).mtimeMs >= started - 1000;
+    } catch {
+      return false;
+    }
+  });
+  const manifest = { inputsHash: touched ? "stale: an input was saved during the build" : hashInputs(inputs), bundle: bundleStamp(name), inputs };
+  writeAtomic(manifestPath(name), JSON.stringify(manifest, null, 1) + "\n");
 }
 
-/** The build id of a bundle that is fresh, rebuilding it first if it is not. */
+/** Rebuilds the bundle first when it is not fresh. */
 function ensureBuilt(name) {
-  return freshBuildId(name) ?? build(name);
+  if (!isFresh(name)) build(name);
 }
 
-module.exports = { ROOT, DIST, ENTRIES, buildOptions, bundlePath, build, ensureBuilt, freshBuildId, writeAtomic };
+module.exports = { ROOT, DIST, ENTRIES, buildOptions, bundlePath, build, ensureBuilt, isFresh, writeAtomic };
 
 if (require.main === module) {
   const wanted = process.argv.slice(2);

@@ -1,61 +1,54 @@
 // Runs one bundled entry of the kit: `node scripts/run.cjs <entry> [args...]` (entries in scripts/bundle.cjs).
-// The bundle is rebuilt first only if a source or an installed package changed since it was built, and it is
-// compiled from V8's code cache: the ~5 MB of cdktf and provider classes otherwise cost ~0.2 s to compile per run.
+// The bundle is rebuilt first only if one of its inputs changed (a hash of them, scripts/bundle.cjs), its stack
+// traces go through the source map, and Node's own compile cache (Node ≥ 22.1) keeps V8's compiled code of it:
+// the ~5 MB of cdktf and provider classes otherwise cost ~0.2 s to compile per run.
 "use strict";
 const fs = require("node:fs");
-const Module = require("node:module");
+const { SourceMap, enableCompileCache } = require("node:module");
 const path = require("node:path");
-const vm = require("node:vm");
-const zlib = require("node:zlib");
-const { DIST, ENTRIES, bundlePath, ensureBuilt, writeAtomic } = require("./bundle.cjs");
+const { inspect } = require("node:util");
+const { DIST, ENTRIES, bundlePath, ensureBuilt } = require("./bundle.cjs");
 
 const name = process.argv[2];
 if (!(name in ENTRIES)) {
   console.error(`usage: node scripts/run.cjs <entry> [args...]; entries: ${Object.keys(ENTRIES).join(", ")}`);
   process.exit(2);
 }
-const buildId = ensureBuilt(name);
+ensureBuilt(name);
 const file = bundlePath(name);
-// The entry sees the arguments it would see as `node dist/<entry>.js args...`.
+// The entry sees the arguments it would see as `node dist/<entry>.js args...` (lib/args.ts isMain reads argv[1]).
 process.argv.splice(1, 2, file);
 
-// Named by the source actually read (a rebuild by another process may land between the check and the read): V8
-// checks a cache only against the source's length, so a cache must never outlive its bundle. V8 itself rejects one
-// made by another Node version or with other flags, and it is then rewritten.
-const source = fs.readFileSync(file, "utf8");
-const sourceId = zlib.crc32 ? `${source.length.toString(16)}-${zlib.crc32(source).toString(16)}` : buildId;
-const cacheDir = path.join(DIST, ".v8-cache");
-const cacheFile = path.join(cacheDir, `${name}-${sourceId}.bin`);
-let cachedData;
-try {
-  cachedData = fs.readFileSync(cacheFile);
-} catch {
-  cachedData = undefined;
-}
-// import() in the bundle (none runs today) goes to Node's own loader, as in a normally loaded module (Node ≥ 20.12).
-const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, ...(importModuleDynamically ? { importModuleDynamically } : {}) });
-if (cachedData === undefined || script.cachedDataRejected) {
-  // Made at exit, after the run: it then holds the functions compiled lazily during the synth as well.
-  process.once("exit", (code) => {
-    if (code !== 0) return; // a run that stopped early would leave a cache missing most of the synth
-    try {
-      fs.mkdirSync(cacheDir, { recursive: true });
-      // Older caches of this entry go; another run's half-written .tmp is left alone.
-      for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && old.endsWith(".bin")) fs.rmSync(path.join(cacheDir, old), { force: true });
-      writeAtomic(cacheFile, script.createCachedData());
-    } catch {
-      // Only a speed-up: a read-only checkout runs as fast as before, just without it.
-    }
+// `cmd | head`: the reader left, nothing is lost that anyone reads; exit quietly instead of an EPIPE trace.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+// An error that reaches the top names constructs/x.ts:line, not dist/main.js:133731. The map is read only then:
+// Node's own source maps (process.setSourceMapsEnabled) decode the whole 3 MB map at every start, ~0.3 s of CPU.
+process.on("uncaughtException", (e) => {
+  let text = inspect(e);
+  try {
+    text = mapFrames(text, file);
+  } catch {
+    // The trace as it is: a bundle without a readable map still reports the error.
+  }
+  process.stderr.write(`${text}\n`);
+  process.exit(1);
+});
+// Keyed by each file's content and the Node version; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Absent on Node 20.
+enableCompileCache?.(path.join(DIST, ".compile-cache"));
+require(file);
+
+/** `text` with every frame in `bundle` (path:line:column) replaced by the source position esbuild's map gives. */
+function mapFrames(text, bundle) {
+  let map;
+  const frame = new RegExp(`${bundle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+)`, "g");
+  return text.replace(frame, (whole, line, column) => {
+    map ??= new SourceMap(JSON.parse(fs.readFileSync(`${bundle}.map`, "utf8")));
+    const hit = map.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!hit || hit.originalSource === undefined) return whole;
+    const source = path.resolve(path.dirname(bundle), hit.originalSource.replace(/^file:\/\//, ""));
+    return `${path.relative(process.cwd(), source)}:${hit.originalLine + 1}:${hit.originalColumn + 1}`;
   });
 }
-
-const mod = new Module(file, null);
-mod.filename = file;
-mod.paths = Module._nodeModulePaths(path.dirname(file));
-const requireFn = Object.assign((id) => mod.require(id), {
-  resolve: (request, options) => Module._resolveFilename(request, mod, false, options),
-  main: mod, // the CLIs run only when `require.main === module`
-  cache: Module._cache,
-});
-script.runInThisContext()(mod.exports, requireFn, mod, file, path.dirname(file));

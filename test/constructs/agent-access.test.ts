@@ -22,10 +22,14 @@ describe("AgentAccess", () => {
     ]);
   });
 
-  it("opens 4444 to the operator ranges only and nothing else on the load balancer", () => {
+  it("opens 4444 to the operator ranges and the tier registration function only, and nothing else on the load balancer", () => {
     const alb = groupOf(plan, "mcp-prod-alb");
     const others = ingress(plan).filter((r) => r.security_group_id === alb && r.from_port !== 3010);
-    expect(others.map((r) => [r.cidr_ipv4, r.from_port, r.description])).toEqual([["10.32.0.0/24", 4444, "MCP gateway from operators"]]);
+    const registration = groupOf(plan, "mcp-prod-register-tiers");
+    expect(others.map((r) => [r.cidr_ipv4 ?? r.referenced_security_group_id, r.from_port, r.description])).toEqual([
+      ["10.32.0.0/24", 4444, "MCP gateway from operators"],
+      [registration, 4444, "register-tiers Lambda: registers the MCP tiers with the gateway"],
+    ]);
   });
 
   it("admits nothing from 0.0.0.0/0 anywhere, and every rule has a description", () => {

@@ -16,7 +16,8 @@ const ref = (type: string, plan: TerraformJson, pathSuffix: string, attr = "arn"
 };
 const listener = (plan: TerraformJson, port: number) => resources(plan, "aws_lb_listener").find(([, l]) => l.port === port)![1];
 /** The MCP listener's rules in the order the load balancer evaluates them. */
-const rules = (plan: TerraformJson) => resources(plan, "aws_lb_listener_rule").map(([, r]) => r).sort((a, b) => a.priority - b.priority);
+/** The forwarding rules (not the fixed-response metadata rules of oauth mode), by priority. */
+const rules = (plan: TerraformJson) => resources(plan, "aws_lb_listener_rule").map(([, r]) => r).filter((r) => r.action[0].type === "forward").sort((a, b) => a.priority - b.priority);
 
 describe("LoadBalancer", () => {
   const cfg = shippedConfigs();
@@ -67,8 +68,9 @@ describe("LoadBalancer", () => {
     const m = cfg.staging.agents;
     expect(tierOf(m[0])).toBe(tierOf(m[2]));
     expect(got).toEqual([
-      [1, ["10.21.1.0/28", "10.21.3.0/28"], tg(tierOf(m[0])), mcp, { Name: `mcp-staging-${tierOf(m[0])}`, "agent-group": "monitoring capacity-planning", tier: tierOf(m[0]) }],
-      [2, ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, { Name: "mcp-staging-ops", "agent-group": "ops", tier: tierOf(m[1]) }],
+      // oauth mode: each forwarding rule follows its ranges' metadata rule (priority n, lib/tier-routes.ts).
+      [2, ["10.21.1.0/28", "10.21.3.0/28"], tg(tierOf(m[0])), mcp, { Name: `mcp-staging-${tierOf(m[0])}`, "agent-group": "monitoring capacity-planning", tier: tierOf(m[0]) }],
+      [4, ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, { Name: "mcp-staging-ops", "agent-group": "ops", tier: tierOf(m[1]) }],
     ]);
     expect(resources(staging, "aws_lb_target_group")).toHaveLength(3);
   });
@@ -77,13 +79,14 @@ describe("LoadBalancer", () => {
     // Construct ids are a public contract: before packing, staging had route-monitoring-10-21-1-0-28 (and one rule per
     // group); that rule now also holds capacity-planning's range, at the same address, so apply updates it in place.
     const paths = (plan: TerraformJson) => resources(plan, "aws_lb_listener_rule").map(([, r]) => String(r["//"].metadata.path).replace(/^.*\/load-balancer\//, "")).sort();
-    expect(paths(staging)).toEqual(["route-monitoring-10-21-1-0-28", "route-ops-10-21-2-0-28"]);
-    expect(paths(prod)).toEqual(["route-monitoring-10-22-1-0-28", "route-ops-10-22-2-0-28"]);
+    expect(paths(staging)).toEqual(["metadata-monitoring-10-21-1-0-28", "metadata-ops-10-21-2-0-28", "route-monitoring-10-21-1-0-28", "route-ops-10-21-2-0-28"]);
+    expect(paths(prod)).toEqual(["metadata-monitoring-10-22-1-0-28", "metadata-ops-10-22-2-0-28", "route-monitoring-10-22-1-0-28", "route-ops-10-22-2-0-28"]);
   });
 
   it("puts ranges in rules of five, narrowest first, each with its own priority", () => {
     const cidrs = ["10.22.1.0/28", "10.22.2.0/28", "10.22.3.0/28", "10.22.4.0/28", "10.22.5.0/28", "10.22.6.0/28", "10.23.0.0/16"];
-    const { plan } = synthStack(variant("prod", (c) => { c.agents[0].cidrs = cidrs; c.agents[1].cidrs = ["10.24.0.0/28"]; }));
+    // Without the metadata rules, whose path condition takes one of a rule's five values (lib/tier-routes.ts).
+    const { plan } = synthStack(variant("prod", (c) => { c.agents[0].cidrs = cidrs; c.agents[1].cidrs = ["10.24.0.0/28"]; c.mcpServer.protectedResourceMetadata = false; }));
     const got = rules(plan).map((r) => [r.priority, r.condition[0].source_ip.values, r.tags["agent-group"]]);
     expect(got).toEqual([
       [1, cidrs.slice(0, 5), "monitoring"],

@@ -55,7 +55,10 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
     const fnRole = ref(addressAt(prod, "aws_iam_role", "secrets/rotation/role/role"));
     for (const [address, k] of keyAddresses(prod)) {
       const st = JSON.parse(k.policy).Statement as any[];
-      expect([address, st.map((s) => s.Sid)]).toEqual([address, ["AccountAdministersKey", "RotationFunctionSigns", "RotationFunctionPublishesPublicKey"]]);
+      // The gateway's keys also let the tier registration sign the gateway's token for that one tier (stacks/mcp-stack.ts).
+      const registration = /gateway-(.+)-g\d+_/.exec(address)?.[1];
+      const expected = ["AccountAdministersKey", "RotationFunctionSigns", "RotationFunctionPublishesPublicKey", ...(registration ? [`RegisterTiers${registration.replace(/-/g, "")}`] : [])];
+      expect([address, st.map((s) => s.Sid)]).toEqual([address, expected]);
       expect(st[0].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
       expect(st[0].Action).not.toContain("kms:Sign");
       expect(st[1]).toMatchObject({ Principal: { AWS: fnRole }, Action: "kms:Sign", Condition: { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256" } } });

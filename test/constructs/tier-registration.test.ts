@@ -29,7 +29,8 @@ function props(stack: McpStack, over: Partial<TierRegistrationProps> = {}): Tier
 }
 
 function build(over: (s: McpStack) => Partial<TierRegistrationProps> = () => ({}), env = "prod") {
-  return synthStack(variant(env, () => undefined), (s) => void new TierRegistration(s, "tier-registration", props(s, over(s))));
+  // In jwt mode the stack registers nothing itself (oauth mode wires its own TierRegistration: test/stacks/oauth-wiring.test.ts).
+  return synthStack(variant(env, (c) => (c.mcpServer.authMode = "jwt")), (s) => void new TierRegistration(s, "tier-registration", props(s, over(s))));
 }
 
 const policyOf = (plan: TerraformJson) => JSON.parse(resourceAt(plan, "aws_iam_role_policy", "tier-registration/function/role/policy").policy).Statement as any[];

@@ -275,13 +275,14 @@ describe("bootstrap output", () => {
   it("writes the checked stack, and nothing when the config is bad", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-synth-"));
     const outdir = path.join(dir, "out");
-    const err = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    // Standard output: the cdktf CLI (cdktf deploy --app "node scripts/run.cjs bootstrap") shows standard error as [ERROR].
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       synthesizeBootstrap({ file: FILE, configDir: CONFIG_DIR, outdir });
       const written = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "cdk.tf.json"), "utf8"));
       expect(Object.values(written.resource.aws_iam_role).map((r: any) => r.name).sort()).toEqual(["ci-mcp-prod-apply", "ci-mcp-prod-plan", "ci-mcp-staging-apply", "ci-mcp-staging-plan"]);
       expect(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "versions.tf"), "utf8")).toContain('required_version = ">= 1.11.0"');
-      expect(err).toHaveBeenCalledWith(expect.stringMatching(/^policy ci-bootstrap: \d+ passed, 0 failed, 6 suppressed$/));
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/^policy ci-bootstrap: \d+ passed, 0 failed, 6 suppressed$/));
       const bad = path.join(dir, "ci.json");
       fs.writeFileSync(bad, JSON.stringify({ ...JSON.parse(fs.readFileSync(FILE, "utf8")), environments: ["dev"] }));
       const before = fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "cdk.tf.json"), "utf8");
@@ -289,7 +290,7 @@ describe("bootstrap output", () => {
       expect(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "cdk.tf.json"), "utf8")).toBe(before);
       expect(fs.readdirSync(dir).sort()).toEqual(["ci.json", "out"]);
     } finally {
-      err.mockRestore();
+      log.mockRestore();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -81,8 +81,9 @@ describe("npm run check", () => {
   it("judges tier routing by the grants recorded in the plan: a monitoring rule pointed at the ops tier fails MCP-LB-006", () => {
     const plan = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "mcp-prod", "cdk.tf.json"), "utf8"));
     const rules = plan.resource.aws_lb_listener_rule as Record<string, any>;
-    const monitoring = Object.keys(rules).find((k) => rules[k].tags["agent-group"] === "monitoring")!;
-    const ops = Object.values(rules).find((x) => x.tags["agent-group"] === "ops")!;
+    // The forwarding rules (oauth mode adds fixed-response metadata rules with the same tags).
+    const monitoring = Object.keys(rules).find((k) => rules[k].tags["agent-group"] === "monitoring" && rules[k].action[0].type === "forward")!;
+    const ops = Object.values(rules).find((x) => x.tags["agent-group"] === "ops" && x.action[0].type === "forward")!;
     rules[monitoring].action = ops.action;
     const file = path.join(work, "retargeted.tf.json");
     fs.writeFileSync(file, JSON.stringify(plan));

@@ -423,12 +423,13 @@ describe("quotas", () => {
     // Two MCP tiers × 2 tasks × 1 vCPU and the gateway's 1 × 0.5 vCPU; one listener rule per agent group.
     const usage = plannedUsage(plan);
     // Endpoints: the six defaults, ecs (jwt mode restarts tiers), monitoring (the auth canary's metrics) and elasticache
-    // (the cache-password function of managed gateway state). vCPU: 0.5 per task, the gateway's 2 included. Rules: the load balancer group's inbound ones.
+    // (the cache-password function of managed gateway state). vCPU: 0.5 per task, the gateway's 2 included. Rules: the load balancer group's inbound ones. Listener rules: per tier's ranges a forwarding rule and, in oauth mode, its
+    // RFC 9728 metadata rule.
     expect({ ...usage, albRules: usage.albRules.count, albListeners: usage.albListeners.count, securityGroupRules: usage.securityGroupRules.count, securityGroupsPerInterface: usage.securityGroupsPerInterface.count }).toEqual({
       vpcs: 1,
       interfaceEndpointsPerVpc: 9,
       fargateVcpu: 5,
-      albRules: 2,
+      albRules: 4,
       albListeners: 2,
       securityGroupRules: expect.any(Number),
       // One group each: the load balancer, every task, every function.

@@ -1,13 +1,12 @@
 /**
- * scripts/run.cjs, what `npm run synth` and cdktf.json run: it rebuilds a bundle only when something it was built
- * from changed, and keeps a V8 code cache named by the bundle it belongs to. Run in a scratch copy of the scripts
- * with a one-line entry, so the real dist/ is never touched.
+ * scripts/run.cjs, what `npm run synth` and cdktf.json run: it rebuilds a bundle only when the hash of its inputs
+ * changed, runs it as the main module, maps an uncaught error's frames through the source map, and is quiet when
+ * its reader goes away. Run in a scratch copy of the scripts with small entries, so the real dist/ is never touched.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 
 const ROOT = path.join(__dirname, "..", "..");
 let dir: string;
@@ -18,18 +17,18 @@ beforeAll(() => {
   for (const f of ["bundle.cjs", "run.cjs"]) fs.copyFileSync(path.join(ROOT, "scripts", f), path.join(dir, "scripts", f));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   fs.writeFileSync(path.join(dir, "package.json"), "{}\n");
-  // Saved 10 s ago, as a checkout is: a file saved during a build would be recorded as changed (see below).
+  // Saved 10 s ago, as a checkout is: a file saved during a build is recorded as changed (see below).
   for (const f of ["scripts/bundle.cjs", "scripts/run.cjs", "package.json"]) fs.utimesSync(path.join(dir, f), new Date(), new Date(Date.now() - 10_000));
   writeEntry("one");
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Writes the entry; saved 10 s ago unless `justNow`, so a build right after does not count it as being edited. */
+/** Writes the entry (a file the bundle imports holds the word); saved 10 s ago unless `justNow`. */
 function writeEntry(word: string, justNow = false): void {
-  const file = path.join(dir, "main.ts");
-  fs.writeFileSync(file, `const word: string = "${word}";\nconsole.log(JSON.stringify({ word, args: process.argv.slice(2), main: require.main === module }));\n`);
-  if (!justNow) fs.utimesSync(file, new Date(), new Date(Date.now() - 10_000));
+  fs.writeFileSync(path.join(dir, "word.ts"), `export const word: string = "${word}";\n`);
+  fs.writeFileSync(path.join(dir, "main.ts"), 'import { word } from "./word";\nconsole.log(JSON.stringify({ word, args: process.argv.slice(2), main: process.argv[1] === __filename }));\n');
+  if (!justNow) for (const f of ["word.ts", "main.ts"]) fs.utimesSync(path.join(dir, f), new Date(), new Date(Date.now() - 10_000));
 }
 
 function run(...args: string[]) {
@@ -38,37 +37,33 @@ function run(...args: string[]) {
 }
 
 const bundleMtime = () => fs.statSync(path.join(dir, "dist", "main.js")).mtimeMs;
-const caches = () => fs.readdirSync(path.join(dir, "dist", ".v8-cache")).sort();
-const cacheMtime = () => fs.statSync(path.join(dir, "dist", ".v8-cache", caches()[0])).mtimeMs;
+const manifest = () => JSON.parse(fs.readFileSync(path.join(dir, "dist", "main.build.json"), "utf8"));
 
-it("builds on first use, passes the arguments on, and runs the entry as the main module", () => {
+it("builds on first use, passes the arguments on, and names the bundle in argv[1] (lib/args.ts isMain)", () => {
   expect(run("main", "--hcl", "x").out).toEqual({ word: "one", args: ["--hcl", "x"], main: true });
-  const { buildId } = JSON.parse(fs.readFileSync(path.join(dir, "dist", "main.build.json"), "utf8"));
-  expect(buildId).toMatch(/^[0-9a-f]{16}$/);
-  // Named by length and CRC-32 of the bundle's text.
-  const source = fs.readFileSync(path.join(dir, "dist", "main.js"), "utf8");
-  expect(caches()).toEqual([`main-${source.length.toString(16)}-${zlib.crc32(source).toString(16)}.bin`]);
+  expect(manifest().inputsHash).toMatch(/^[0-9a-f]{64}$/);
+  expect(manifest().inputs).toEqual(["word.ts", "main.ts", "package-lock.json", "package.json", "tsconfig.json", "scripts/bundle.cjs"]);
 });
 
-it("reuses a fresh bundle and its code cache without rebuilding", () => {
+it("reuses a fresh bundle without rebuilding", () => {
   const before = bundleMtime();
-  const cache = caches();
-  const written = cacheMtime();
   expect(run("main").out.word).toBe("one");
   expect(bundleMtime()).toBe(before);
-  expect(caches()).toEqual(cache);
-  // Not rewritten: V8 took it (a rejected cache is written anew).
-  expect(cacheMtime()).toBe(written);
 });
 
-it("rebuilds after a source changes, even to an older timestamp, and replaces the stale code cache", () => {
-  const old = caches();
-  const { mtime } = fs.statSync(path.join(dir, "main.ts"));
+it("rebuilds after an imported source's content changes, whatever its timestamp", () => {
+  const { mtime } = fs.statSync(path.join(dir, "word.ts"));
   writeEntry("two");
-  fs.utimesSync(path.join(dir, "main.ts"), mtime, new Date(mtime.getTime() - 60_000));
+  fs.utimesSync(path.join(dir, "word.ts"), mtime, mtime);
   expect(run("main").out.word).toBe("two");
-  expect(caches()).toHaveLength(1);
-  expect(caches()).not.toEqual(old);
+});
+
+it("rebuilds when a build input that is not a source appears or changes (here the lockfile)", () => {
+  const before = manifest().inputsHash;
+  fs.writeFileSync(path.join(dir, "package-lock.json"), "{}\n");
+  fs.utimesSync(path.join(dir, "package-lock.json"), new Date(), new Date(Date.now() - 10_000));
+  expect(run("main").out.word).toBe("two");
+  expect(manifest().inputsHash).not.toBe(before);
 });
 
 it("rebuilds when the bundle itself was edited or removed", () => {
@@ -83,11 +78,29 @@ it("rebuilds when the bundle itself was edited or removed", () => {
 it("records a source saved while the bundle was being built as changed, so the next run rebuilds", () => {
   // Simulated: a build that starts within a second of the source's last save.
   writeEntry("three", true);
-  const bundle = require(path.join(dir, "scripts", "bundle.cjs")) as { build: (n: string) => string; freshBuildId: (n: string) => string | undefined };
+  const bundle = require(path.join(dir, "scripts", "bundle.cjs")) as { build: (n: string) => void; isFresh: (n: string) => boolean };
   bundle.build("main");
-  expect(JSON.parse(fs.readFileSync(path.join(dir, "dist", "main.build.json"), "utf8")).files["main.ts"]).toEqual([-1, -1]);
-  expect(bundle.freshBuildId("main")).toBeUndefined();
+  expect(bundle.isFresh("main")).toBe(false);
+  for (const f of ["word.ts", "main.ts"]) fs.utimesSync(path.join(dir, f), new Date(), new Date(Date.now() - 10_000));
   expect(run("main").out.word).toBe("three");
+  expect(bundle.isFresh("main")).toBe(true);
+});
+
+it("reports an uncaught error at the TypeScript line it came from, through the source map", () => {
+  fs.writeFileSync(path.join(dir, "word.ts"), 'export const word: string = "four";\nexport function boom(): never {\n  throw new Error("deliberate");\n}\n');
+  fs.writeFileSync(path.join(dir, "main.ts"), 'import { boom } from "./word";\nboom();\n');
+  const r = run("main");
+  expect(r.status).toBe(1);
+  expect(r.stderr.split("\n").slice(0, 3)).toEqual(["Error: deliberate", "    at boom (word.ts:3:9)", "    at Object.<anonymous> (main.ts:2:1)"]);
+});
+
+it("exits 0 without a trace when the reader of its output goes away (cmd | head)", () => {
+  // More than a pipe holds (64 KiB), so a write after `head` has left fails with EPIPE; process.stdout.write, as
+  // `npm run check` writes (console.log drops write errors), which without the handler dies with an 'error' trace.
+  fs.writeFileSync(path.join(dir, "main.ts"), 'for (let i = 0; i < 20000; i++) process.stdout.write(`line ${i} ${"x".repeat(60)}\\n`);\n');
+  const r = spawnSync("bash", ["-c", `"${process.execPath}" scripts/run.cjs main | head -n 1; echo "exit \${PIPESTATUS[0]}"`], { cwd: dir, encoding: "utf8" });
+  expect(r.stdout).toMatch(/^line 0 x+\nexit 0\n$/);
+  expect(r.stderr).toBe("");
 });
 
 it("refuses an unknown entry with the list of entries", () => {
