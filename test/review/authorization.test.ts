@@ -91,11 +91,14 @@ describe("MCP authorization and CoSAI verdicts", () => {
     expect(statusOf(assessAuthorization(bare, extractFacts("mcp-dev", bare)), "Protected resource metadata")).toBe("not met");
   });
 
-  it("lists the metadata rules among the tier rules without a flag: they answer themselves and reach no tool", () => {
+  it("keeps the metadata rules out of the tier table: they answer themselves and reach no task, so no tool", () => {
     const plan = asOauth();
-    const rows = extractFacts("mcp-dev", plan).tiers.filter((t) => t.address.startsWith("aws_lb_listener_rule.metadata_"));
-    expect(rows.length).toBeGreaterThan(0);
-    expect(rows.map((t) => [t.targetGroup, t.toolsets, t.flags])).toEqual(rows.map(() => ["fixed response 200", [], []]));
+    const metadata = Object.keys((plan.resource as any).aws_lb_listener_rule).filter((k) => k.startsWith("metadata_"));
+    expect(metadata.length).toBeGreaterThan(0);
+    const tiers = extractFacts("mcp-dev", plan).tiers;
+    expect(tiers.filter((t) => t.address.startsWith("aws_lb_listener_rule.metadata_"))).toEqual([]);
+    expect(tiers.length).toBeGreaterThan(0);
+    for (const t of tiers) expect(t.toolsets.length).toBeGreaterThan(0);
   });
 
   it("is a section of the stack report, and absent where no MCP server runs", () => {
