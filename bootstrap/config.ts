@@ -84,14 +84,29 @@ export function validateBootstrap(raw: unknown, file: string, configDir: string)
   else {
     r.environments.forEach((env: unknown, i: number): void => {
       const at = `environments[${i}]`;
-      if (typeof env !== "string" || !/^[a-z][a-z0-9-]{0,11}$/.test(env)) { add(at, env, "is not an environment name", "write the name of a config/<env>.json"); return; }
-      if (r.environments.indexOf(env) !== i) { add(at, env, "is listed twice", "list each environment once"); return; }
+      if (typeof env !== "string" || !/^[a-z][a-z0-9-]{0,11}$/.test(env)) {
+        add(at, env, "is not an environment name", "write the name of a config/<env>.json");
+        return;
+      }
+      if (r.environments.indexOf(env) !== i) {
+        add(at, env, "is listed twice", "list each environment once");
+        return;
+      }
       const envFile = path.join(configDir, `${env}.json`);
-      if (!fs.existsSync(envFile)) { add(at, env, `has no config file ${envFile}`, `create ${envFile} or remove "${env}"`); return; }
+      if (!fs.existsSync(envFile)) {
+        add(at, env, `has no config file ${envFile}`, `create ${envFile} or remove "${env}"`);
+        return;
+      }
       const parsed = parseJson(fs.readFileSync(envFile, "utf8"), envFile);
-      if (parsed.problems.length) { problems.push(...parsed.problems); return; }
+      if (parsed.problems.length) {
+        problems.push(...parsed.problems);
+        return;
+      }
       const result = validateConfig(parsed.value, envFile);
-      if (!result.config) { problems.push(...result.problems); return; }
+      if (!result.config) {
+        problems.push(...result.problems);
+        return;
+      }
       const c = result.config;
       if (!c.state) add(at, env, "keeps its Terraform state in a local file, which a CI runner deletes when the job ends", `set state.bucket in ${envFile} (README, Configuration) or deploy "${env}" by hand`);
       if (c.accountId !== undefined && typeof r.accountId === "string" && c.accountId !== r.accountId)

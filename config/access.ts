@@ -18,23 +18,32 @@ export const tokenReaderSchema = z.strictObject({
    * Agent hosts on AWS: IAM role ARNs (e.g. the hosts' instance role) or 12-digit account ids that may assume the
    * group's token-reader role. @default none
    */
-  assumedBy: z.array(z.string()).default([]).meta({ description: "IAM role ARNs or account ids of hosts on AWS that read the group's token with its own role `mcp-<env>-token-<group>` (docs/secrets.md \"Token delivery\")" }),
+  assumedBy: z.array(z.string()).default([]).meta({ description: 'IAM role ARNs or account ids of hosts on AWS that read the group\'s token with its own role `mcp-<env>-token-<group>` (docs/secrets.md "Token delivery")' }),
   /** Hosts outside AWS: subject common names of their X.509 certificates (IAM Roles Anywhere). @default none */
   certificateCommonNames: z.array(z.string()).default([]).meta({ description: "subject CNs of the certificates of hosts outside AWS that read the group's token through IAM Roles Anywhere; a CN belongs to one group" }),
 });
 
 export const accessSchema = z.strictObject({
   /** IAM role ARNs of the people or automation that put the people-rotated secrets and hand agent tokens out. */
-  operators: z.array(z.string()).default([]).meta({ description: "IAM role ARNs (this account) that put `model-api-key` and `ibmi-service-credentials`, replace `gateway-encryption-secret` and `gateway-admin-password` deliberately, read agent tokens to hand them out and the gateway admin password to sign in; the only principals the key and the secrets' policies let do so" }),
+  operators: z.array(z.string()).default([]).meta({
+    description:
+      "IAM role ARNs (this account) that put `model-api-key` and `ibmi-service-credentials`, replace `gateway-encryption-secret` and `gateway-admin-password` deliberately, read agent tokens to hand them out and the gateway admin password to sign in; the only principals the key and the secrets' policies let do so",
+  }),
   /** IAM role ARNs that read the audit archive (its objects are encrypted with the environment key). @default none */
   auditors: z.array(z.string()).default([]).meta({ description: "IAM role ARNs (this account) that may decrypt the audit archive (through S3, that bucket only)" }),
   /** The organisation's CA for agent hosts outside AWS (IAM Roles Anywhere trust anchor): exactly one source. */
   rolesAnywhere: z
     .strictObject({
       /** PEM of the CA certificate (public part only). */
-      caCertificatePem: z.string().optional().meta({ description: "PEM of the CA that issues the certificates of agent hosts outside AWS (the IAM Roles Anywhere trust anchor; no private key); exactly one of it and `acmPcaArn`", required: "with `certificateCommonNames`" }),
+      caCertificatePem: z
+        .string()
+        .optional()
+        .meta({ description: "PEM of the CA that issues the certificates of agent hosts outside AWS (the IAM Roles Anywhere trust anchor; no private key); exactly one of it and `acmPcaArn`", required: "with `certificateCommonNames`" }),
       /** ARN of an AWS Private CA. */
-      acmPcaArn: z.string().optional().meta({ description: "AWS Private CA that issues the certificates of agent hosts outside AWS (the IAM Roles Anywhere trust anchor); exactly one of it and `caCertificatePem`", required: "with `certificateCommonNames`" }),
+      acmPcaArn: z
+        .string()
+        .optional()
+        .meta({ description: "AWS Private CA that issues the certificates of agent hosts outside AWS (the IAM Roles Anywhere trust anchor); exactly one of it and `caCertificatePem`", required: "with `certificateCommonNames`" }),
     })
     .optional(),
 });
@@ -78,14 +87,19 @@ export function accessChecks(cfg: Input): Finding[] {
 
   const access = cfg.access;
   if (access.operators.length === 0) {
-    add(["access", "operators"], "is empty: nobody could put the model API key or the IBM i credentials (the key policy lets only named roles encrypt them), so the MCP tasks would never get their credentials", 'list the IAM role of the people who put them, e.g. ["arn:aws:iam::123456789012:role/mcp-operators"]');
+    add(
+      ["access", "operators"],
+      "is empty: nobody could put the model API key or the IBM i credentials (the key policy lets only named roles encrypt them), so the MCP tasks would never get their credentials",
+      'list the IAM role of the people who put them, e.g. ["arn:aws:iam::123456789012:role/mcp-operators"]',
+    );
   }
   list(["access", "operators"], access.operators, "operators");
   list(["access", "auditors"], access.auditors, "auditors");
 
   const ra = access.rolesAnywhere;
   if (ra) {
-    if (!ra.caCertificatePem === !ra.acmPcaArn) add(["access", "rolesAnywhere"], ra.caCertificatePem ? "sets both caCertificatePem and acmPcaArn" : "sets neither caCertificatePem nor acmPcaArn", "give exactly one: the PEM of your CA certificate, or the ARN of an AWS Private CA");
+    if (!ra.caCertificatePem === !ra.acmPcaArn)
+      add(["access", "rolesAnywhere"], ra.caCertificatePem ? "sets both caCertificatePem and acmPcaArn" : "sets neither caCertificatePem nor acmPcaArn", "give exactly one: the PEM of your CA certificate, or the ARN of an AWS Private CA");
     if (ra.acmPcaArn !== undefined) {
       const m = ACM_PCA_ARN.exec(ra.acmPcaArn);
       if (!m) add(["access", "rolesAnywhere", "acmPcaArn"], "is not an AWS Private CA ARN", 'write "arn:aws:acm-pca:<region>:<account>:certificate-authority/<uuid>"');
@@ -100,7 +114,8 @@ export function accessChecks(cfg: Input): Finding[] {
     const r = a.tokenReader;
     if (!r) return;
     const at = ["agents", i, "tokenReader"];
-    if (r.assumedBy.length === 0 && r.certificateCommonNames.length === 0) add(at, "names no host that may read the token", 'add "assumedBy" (the hosts\' IAM role or account) or "certificateCommonNames" (their certificates, IAM Roles Anywhere), or remove tokenReader');
+    if (r.assumedBy.length === 0 && r.certificateCommonNames.length === 0)
+      add(at, "names no host that may read the token", 'add "assumedBy" (the hosts\' IAM role or account) or "certificateCommonNames" (their certificates, IAM Roles Anywhere), or remove tokenReader');
     const seen = new Set<string>();
     r.assumedBy.forEach((p, j) => {
       const path = [...at, "assumedBy", j];
@@ -117,20 +132,25 @@ export function accessChecks(cfg: Input): Finding[] {
       const path = [...at, "certificateCommonNames", j];
       // X.509 limits a common name to 64 characters (RFC 5280 ub-common-name); IAM condition values are plain strings,
       // so wildcards would be taken literally by StringEquals.
-      if (cn.length < 1 || cn.length > 64 || /[*?]/.test(cn) || /[\u0000-\u001f]/.test(cn)) add(path, "is not a certificate common name (1–64 characters, no wildcard)", 'write the exact subject CN of the hosts\' certificates, e.g. "ops-agent-01.corp.example.com"');
+      if (cn.length < 1 || cn.length > 64 || /[*?]/.test(cn) || /[\u0000-\u001f]/.test(cn))
+        add(path, "is not a certificate common name (1–64 characters, no wildcard)", 'write the exact subject CN of the hosts\' certificates, e.g. "ops-agent-01.corp.example.com"');
       const other = cns.get(cn);
       if (other !== undefined && other !== a.name) add(path, `is also a common name of agent group "${other}", so one certificate would read both groups' tokens`, "give each group's hosts certificates with their own common names");
       cns.set(cn, a.name);
     });
-    if (r.certificateCommonNames.length && !ra) add([...at, "certificateCommonNames"], "needs IAM Roles Anywhere, but access.rolesAnywhere is not set", 'add "access": { "rolesAnywhere": { "acmPcaArn": "…" } } or its caCertificatePem, the CA that issues these certificates');
+    if (r.certificateCommonNames.length && !ra)
+      add([...at, "certificateCommonNames"], "needs IAM Roles Anywhere, but access.rolesAnywhere is not set", 'add "access": { "rolesAnywhere": { "acmPcaArn": "…" } } or its caCertificatePem, the CA that issues these certificates');
   });
 
   // KMS grants carry kms:CallerAccount of the stack's account: a role of any other account could never use them.
   if (cfg.accountId) {
-    for (const a of accounts) if (a.account !== cfg.accountId) add(a.path, `is in account ${a.account}, not the stack's account ${cfg.accountId}; the key grants hold only for callers of ${cfg.accountId} (kms:CallerAccount)`, `name a role in ${cfg.accountId} (people of other accounts assume it)`);
+    for (const a of accounts)
+      if (a.account !== cfg.accountId)
+        add(a.path, `is in account ${a.account}, not the stack's account ${cfg.accountId}; the key grants hold only for callers of ${cfg.accountId} (kms:CallerAccount)`, `name a role in ${cfg.accountId} (people of other accounts assume it)`);
   } else {
     const first = accounts[0];
-    for (const a of accounts) if (a.account !== first.account) add(a.path, `is in account ${a.account} but ${pathText(first.path)} is in ${first.account}; the key grants hold only for callers of the stack's one account`, `set accountId and name roles of that account only`);
+    for (const a of accounts)
+      if (a.account !== first.account) add(a.path, `is in account ${a.account} but ${pathText(first.path)} is in ${first.account}; the key grants hold only for callers of the stack's one account`, `set accountId and name roles of that account only`);
   }
   return out;
 }

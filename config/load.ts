@@ -59,8 +59,7 @@ function closest(word: string, candidates: string[]): string | undefined {
   const dist = (a: string, b: string) => {
     const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
     return d[a.length][b.length];
   };
   const best = candidates.map((c) => ({ c, d: dist(word, c) })).sort((x, y) => x.d - y.d)[0];
@@ -75,7 +74,6 @@ function article(word: string): string {
 function describeType(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
-
 
 /** Turns one zod issue into problems in the kit's words (one per unknown key). */
 function fromIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): ConfigProblem[] {
@@ -164,7 +162,10 @@ function withoutBadValues(raw: unknown, issues: readonly z.core.$ZodIssue[]): { 
         parent.splice(last, 1);
         const orig = mapBack(p, spliced);
         const key = JSON.stringify(orig.slice(0, -1));
-        spliced.set(key, [...(spliced.get(key) ?? []), orig[orig.length - 1] as number].sort((x, y) => x - y));
+        spliced.set(
+          key,
+          [...(spliced.get(key) ?? []), orig[orig.length - 1] as number].sort((x, y) => x - y),
+        );
         dropped.push(orig);
       } else if (parent !== null && typeof parent === "object" && last in (parent as object)) {
         dropped.push(mapBack(p, spliced));
@@ -234,7 +235,13 @@ export function crossConfigChecks(entries: readonly { readonly file: string; rea
   entries.forEach(({ file, config: c }, i) => {
     for (const { file: other, config: o } of entries.slice(0, i)) {
       if (c.environment === o.environment) {
-        problems.push({ file, path: "environment", value: c.environment, problem: `is also the environment of ${other}; both would be stack mcp-${c.environment} with one state`, fix: `give one of ${other} and ${file} another environment name (and file name)` });
+        problems.push({
+          file,
+          path: "environment",
+          value: c.environment,
+          problem: `is also the environment of ${other}; both would be stack mcp-${c.environment} with one state`,
+          fix: `give one of ${other} and ${file} another environment name (and file name)`,
+        });
       }
       const sameAccount = c.accountId === undefined || o.accountId === undefined || c.accountId === o.accountId;
       const vgw = c.network.vpnGatewayId;
@@ -261,7 +268,9 @@ export function crossConfigChecks(entries: readonly { readonly file: string; rea
           fix: `give each environment its own VPC range, e.g. the next free /20 after ${o.network.vpcCidr}`,
         });
       } else {
-        warnings.push(`${file}: network.vpcCidr ${c.network.vpcCidr} overlaps ${o.network.vpcCidr} of ${other} in the same account and region (${where}). Both deploy, but no network can route to both (shared transit gateway, VPN or peering): give each environment its own range unless they are meant to be isolated copies.`);
+        warnings.push(
+          `${file}: network.vpcCidr ${c.network.vpcCidr} overlaps ${o.network.vpcCidr} of ${other} in the same account and region (${where}). Both deploy, but no network can route to both (shared transit gateway, VPN or peering): give each environment its own range unless they are meant to be isolated copies.`,
+        );
       }
     }
   });
@@ -275,7 +284,10 @@ export function crossConfigChecks(entries: readonly { readonly file: string; rea
 export function loadConfigs(dir: string, opts: LoadOptions = {}): McpConfig[] {
   const display = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
   if (!fs.existsSync(dir)) throw new ConfigError([{ file: dir, path: "", value: undefined, problem: "does not exist", fix: "point MCP_CONFIG_DIR at a directory of <env>.json files" }]);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   if (files.length === 0) throw new ConfigError([{ file: dir, path: "", value: undefined, problem: "holds no <env>.json file", fix: "add one, e.g. copy config/dev.json" }]);
   // A tools file the server could not load would silently take its toolsets away: its problems come first.
   const problems: ConfigProblem[] = [...loadToolCatalogue().problems];

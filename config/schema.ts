@@ -83,19 +83,29 @@ export const agentSchema = z.strictObject({
   cidrs: z.array(cidr).default([]).meta({ description: "the source ranges its hosts connect from, as the load balancer sees them; disjoint from other groups and the VPC" }),
   /** Security groups of agent hosts inside a peered VPC or the same account. */
   securityGroupIds: z.array(securityGroupId).default([]).meta({ description: "refused for now: listener rules route by address (list the hosts' ranges in `cidrs`)" }),
-  toolsets: z.array(z.string().min(1)).min(1, { error: msg("grants no toolset", 'list at least one toolset, e.g. ["performance"]') }).meta({ description: "toolsets of the tools YAML under `tools/` the group may use (shipped: performance, sysadmin_discovery, sysadmin_browse, sysadmin_search, security_audit, security_remediation; add your own in tools/)" }),
+  toolsets: z
+    .array(z.string().min(1))
+    .min(1, { error: msg("grants no toolset", 'list at least one toolset, e.g. ["performance"]') })
+    .meta({ description: "toolsets of the tools YAML under `tools/` the group may use (shipped: performance, sysadmin_discovery, sysadmin_browse, sysadmin_search, security_audit, security_remediation; add your own in tools/)" }),
   readOnly: z.boolean().meta({ description: "read-only groups get no high or critical toolset and read-only SQL" }),
   /** How the group's traffic reaches the VPC; decides whether its source address identifies it (lib/tiers.ts). */
-  connection: z.enum(AGENT_CONNECTIONS, {
-    error: (iss) =>
-      iss.input === undefined
-        ? msg("is required: the load balancer routes agent groups to their tiers by source address, which only some connections keep", `add "connection": one of ${AGENT_CONNECTIONS.map((c) => `"${c}"`).join(", ")}`)
-        : msg("is not a known connection type", `use one of ${AGENT_CONNECTIONS.map((c) => `"${c}"`).join(", ")}`),
-  }).meta({ description: "`site-to-site-vpn`, `transit-gateway`, `peering`, `direct-connect` (addresses kept); `client-vpn`, `nat`, `proxy` are refused" }),
+  connection: z
+    .enum(AGENT_CONNECTIONS, {
+      error: (iss) =>
+        iss.input === undefined
+          ? msg("is required: the load balancer routes agent groups to their tiers by source address, which only some connections keep", `add "connection": one of ${AGENT_CONNECTIONS.map((c) => `"${c}"`).join(", ")}`)
+          : msg("is not a known connection type", `use one of ${AGENT_CONNECTIONS.map((c) => `"${c}"`).join(", ")}`),
+    })
+    .meta({ description: "`site-to-site-vpn`, `transit-gateway`, `peering`, `direct-connect` (addresses kept); `client-vpn`, `nat`, `proxy` are refused" }),
   /** Required (with `reason`) to grant a critical toolset in production. @default false */
   allowCritical: z.boolean().optional().meta({ description: "the explicit approval to grant a critical toolset in prod, shown in the review report", required: "for critical toolsets in prod" }),
   /** Why the group needs critical toolsets; shown in the review report. */
-  reason: z.string().min(10, { error: msg("is too short to explain anything", "say in a sentence why this group needs critical toolsets") }).max(300).optional().meta({ description: "why the group needs critical toolsets (10–300 characters), shown in the review report", required: "with `allowCritical`" }),
+  reason: z
+    .string()
+    .min(10, { error: msg("is too short to explain anything", "say in a sentence why this group needs critical toolsets") })
+    .max(300)
+    .optional()
+    .meta({ description: "why the group needs critical toolsets (10–300 characters), shown in the review report", required: "with `allowCritical`" }),
   /** Who may read the group's token and how (config/access.ts, docs/secrets.md "Token delivery"). @default nobody but operators */
   tokenReader: tokenReaderSchema.optional(),
   /**
@@ -109,18 +119,31 @@ export const agentSchema = z.strictObject({
    * previous generation stays in the JWKS only (tokens it signed stay valid until they expire); older ones are
    * scheduled for deletion. Never lower it: the keys it would name again were scheduled for deletion. @default 1
    */
-  keyGeneration: z.number().int({ error: msg("is not a whole number", "write 1, 2, 3 …") }).min(1, { error: msg("is below 1", "start at 1 and raise it by one for each rollover") }).default(1).meta({ description: "oauth: raise by one to roll the group's signing key; the previous generation stays in the JWKS until its tokens expire" }),
+  keyGeneration: z
+    .number()
+    .int({ error: msg("is not a whole number", "write 1, 2, 3 …") })
+    .min(1, { error: msg("is below 1", "start at 1 and raise it by one for each rollover") })
+    .default(1)
+    .meta({ description: "oauth: raise by one to roll the group's signing key; the previous generation stays in the JWKS until its tokens expire" }),
 });
 
 /** Agent tokens in oauth mode: ES256 JWTs minted through kms:Sign (docs/service.md, "Token scoping"). */
 export const agentTokensSchema = z.strictObject({
   /** Hours from minting to `exp`: short, so a revoked or leaked token dies soon. @default 12 */
-  lifetimeHours: z.number().int({ error: msg("is not a whole number of hours", "write e.g. 12") }).default(12).meta({ description: "oauth: hours from minting to `exp`, 1 to 24, at least twice `rotationHours`" }),
+  lifetimeHours: z
+    .number()
+    .int({ error: msg("is not a whole number of hours", "write e.g. 12") })
+    .default(12)
+    .meta({ description: "oauth: hours from minting to `exp`, 1 to 24, at least twice `rotationHours`" }),
   /**
    * Hours between re-mints (Secrets Manager `rate(N hours)`: 4 to 23). At most half the lifetime, so a failed rotation
    * has a whole interval to be retried before agents hold an expired token. @default 4
    */
-  rotationHours: z.number().int({ error: msg("is not a whole number of hours", "write e.g. 4") }).default(4).meta({ description: "oauth: hours between re-mints, 4 to 23 (Secrets Manager `rate(N hours)`)" }),
+  rotationHours: z
+    .number()
+    .int({ error: msg("is not a whole number of hours", "write e.g. 4") })
+    .default(4)
+    .meta({ description: "oauth: hours between re-mints, 4 to 23 (Secrets Manager `rate(N hours)`)" }),
   /**
    * "group": one KMS key per agent group (about $1 a month each), so one group is revoked alone. "tier": one key per
    * tier for large estates; revoking a group then removes its token secret only, and the tokens it already holds stay
@@ -143,9 +166,16 @@ export const configSchema = z.strictObject({
   environment: name("environment name", 12).meta({ description: "short name (≤ 12 chars, lowercase); must equal the file name" }),
   /** Which rule set applies. @default the environment name when it is dev, staging or prod */
   stage: z.enum(STAGES).optional().meta({ description: "which rules apply: `dev`, `staging` or `prod`", required: "when the name is not dev/staging/prod", default: "the name" }),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: msg("is not an AWS region", 'write a region code, e.g. "us-east-1"') }).meta({ description: "AWS region" }),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: msg("is not an AWS region", 'write a region code, e.g. "us-east-1"') })
+    .meta({ description: "AWS region" }),
   /** When set, the provider refuses to run against any other account. */
-  accountId: z.string().regex(/^\d{12}$/, { error: msg("is not a 12-digit AWS account id", 'write the account id, e.g. "123456789012"') }).optional().meta({ description: "when set, the provider refuses any other account", default: "caller's account" }),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, { error: msg("is not a 12-digit AWS account id", 'write the account id, e.g. "123456789012"') })
+    .optional()
+    .meta({ description: "when set, the provider refuses any other account", default: "caller's account" }),
   /** Team that owns the environment; becomes the `owner` tag on every resource. */
   owner: z.string().min(1).max(128).meta({ description: "`owner` tag on every resource" }),
   network: z.strictObject({
@@ -153,10 +183,14 @@ export const configSchema = z.strictObject({
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: msg("is not an availability zone name", 'write e.g. "us-east-1a"') }))
       .min(2, { error: msg("lists fewer than 2 availability zones", "list 2 or 3 zones of the region so tasks survive a zone outage") })
-      .max(3, { error: msg("lists more than 3 availability zones", "list 2 or 3 zones") }).meta({ description: "2 or 3 zones of the region" }),
+      .max(3, { error: msg("lists more than 3 availability zones", "list 2 or 3 zones") })
+      .meta({ description: "2 or 3 zones of the region" }),
     ibmi: z.strictObject({
       /** Host name or address of the IBM i system (DB2i_HOST). */
-      host: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, { error: msg("is not a host name or IPv4 address", 'write e.g. "ibmi.corp.example.com" or "10.50.0.10"') }).meta({ description: "IBM i host name or address (`DB2i_HOST`)" }),
+      host: z
+        .string()
+        .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, { error: msg("is not a host name or IPv4 address", 'write e.g. "ibmi.corp.example.com" or "10.50.0.10"') })
+        .meta({ description: "IBM i host name or address (`DB2i_HOST`)" }),
       /** Network the IBM i system lives in; tasks may reach only this range, on the Mapepire port. */
       cidr: cidr.meta({ description: "the IBM i network: the only place tasks reach outside AWS" }),
       mapepirePort: z.number().int().min(1).max(65535).default(8076).meta({ description: "Mapepire port on the IBM i; must be 8076, the only port ibmi-mcp-server v0.5.1 connects to" }),
@@ -165,21 +199,38 @@ export const configSchema = z.strictObject({
        * self-signed). Every Mapepire connection is then verified against it (runtime/mcp-server/verify-ibmi-ca.cjs).
        * @default unset: outside dev the server trusts whatever certificate the IBM i presents on first connection
        */
-      caCertificate: pemCertificate.optional().meta({ description: "PEM of the CA that issued the IBM i's Mapepire certificate (or the certificate itself if self-signed): every Mapepire connection is verified against it (docs/service.md, \"Mapepire TLS\"); unset, the server trusts whatever certificate the IBM i presents" }),
+      caCertificate: pemCertificate.optional().meta({
+        description:
+          'PEM of the CA that issued the IBM i\'s Mapepire certificate (or the certificate itself if self-signed): every Mapepire connection is verified against it (docs/service.md, "Mapepire TLS"); unset, the server trusts whatever certificate the IBM i presents',
+      }),
     }),
-    transitGatewayId: z.string().regex(/^tgw-[0-9a-f]{8,17}$/, { error: msg("is not a transit gateway id", 'write e.g. "tgw-0123456789abcdef0"') }).optional().meta({ description: "transit gateway the IBM i, agent and operator networks are reached through: the VPC is attached and routes are added (not with `vpnGatewayId`)" }),
-    vpnGatewayId: z.string().regex(/^vgw-[0-9a-f]{8,17}$/, { error: msg("is not a VPN gateway id", 'write e.g. "vgw-0123456789abcdef0"') }).optional().meta({ description: "virtual private gateway the IBM i, agent and operator networks are reached through: the VPC is attached and routes are added (not with `transitGatewayId`)" }),
+    transitGatewayId: z
+      .string()
+      .regex(/^tgw-[0-9a-f]{8,17}$/, { error: msg("is not a transit gateway id", 'write e.g. "tgw-0123456789abcdef0"') })
+      .optional()
+      .meta({ description: "transit gateway the IBM i, agent and operator networks are reached through: the VPC is attached and routes are added (not with `vpnGatewayId`)" }),
+    vpnGatewayId: z
+      .string()
+      .regex(/^vgw-[0-9a-f]{8,17}$/, { error: msg("is not a VPN gateway id", 'write e.g. "vgw-0123456789abcdef0"') })
+      .optional()
+      .meta({ description: "virtual private gateway the IBM i, agent and operator networks are reached through: the VPC is attached and routes are added (not with `transitGatewayId`)" }),
   }),
   agents: z.array(agentSchema).min(1, { error: msg("lists no agent group, so nothing could reach the MCP server", "add at least one agent group with its name, cidrs, toolsets and readOnly") }),
   tls: z.strictObject({
     mode: z.enum(["acm", "self-signed"]).meta({ description: "`acm` (required in staging/prod) or `self-signed` (dev only)" }),
     certificateArn: z.string().optional().meta({ description: "ACM certificate in the stack's region", required: "with `acm`" }),
-    domainName: z.string().regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: msg("is not a DNS name", 'write e.g. "mcp.example.com"') }).meta({ description: "name agents connect to" }),
+    domainName: z
+      .string()
+      .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: msg("is not a DNS name", 'write e.g. "mcp.example.com"') })
+      .meta({ description: "name agents connect to" }),
     minVersion: z.enum(["1.2", "1.3"]).default("1.2").meta({ description: "`1.2` or `1.3`" }),
   }),
   mcpServer: z.strictObject({
     image: image.meta({ description: "the upstream image the kit's MCP server image is built FROM, e.g. `ghcr.io/ibm/ibmi-mcp-server:v0.5.1` (upstream tags `v<version>`); `@sha256:` digest required in prod" }),
-    port: z.literal(3010, { error: msg("is not 3010: agents, firewall rules and the seed all expect the MCP server on 3010", "set mcpServer.port to 3010") }).default(3010).meta({ description: "must be 3010" }),
+    port: z
+      .literal(3010, { error: msg("is not 3010: agents, firewall rules and the seed all expect the MCP server on 3010", "set mcpServer.port to 3010") })
+      .default(3010)
+      .meta({ description: "must be 3010" }),
     desiredCount: z.number().int().min(1).max(20).default(2).meta({ description: "tasks per tier; ≥ 2 in prod" }),
     /** Fargate task cpu units and memory (MiB) for one MCP server task. */
     cpu: z.number().int().default(512).meta({ description: "Fargate cpu units of one MCP server task; with `memory`, a pair Fargate accepts" }),
@@ -189,12 +240,18 @@ export const configSchema = z.strictObject({
      * issuer (docs/service.md, "Token scoping"); "jwt": HS256 with one signing secret per tier, no audience check (dev,
      * and migration); "ibmi" and "none" only in dev. @default "oauth"
      */
-    authMode: z.enum(["oauth", "jwt", "ibmi", "none"]).default("oauth").meta({ description: "`oauth`: ES256 tokens signed by KMS keys, checked by each tier against the environment's JWKS with its own audience and the issuer; `jwt`: HS256, one signing secret per tier, no audience check (dev, and migration); `ibmi` and `none` only in dev" }),
+    authMode: z.enum(["oauth", "jwt", "ibmi", "none"]).default("oauth").meta({
+      description:
+        "`oauth`: ES256 tokens signed by KMS keys, checked by each tier against the environment's JWKS with its own audience and the issuer; `jwt`: HS256, one signing secret per tier, no audience check (dev, and migration); `ibmi` and `none` only in dev",
+    }),
     /**
      * With authMode oauth: each tier also runs today's jwt service, and the load balancer sends HS256 bearer tokens to
      * it until the last one expires (docs/service.md, "Migrating from jwt to oauth"). @default none
      */
-    authMigration: z.enum(["jwt-to-oauth"]).optional().meta({ description: "`jwt-to-oauth` (with `authMode` oauth): each tier also runs its jwt service, and the load balancer sends HS256 bearer tokens to it until the last one expires (docs/service.md, \"Migrating from jwt to oauth\")" }),
+    authMigration: z
+      .enum(["jwt-to-oauth"])
+      .optional()
+      .meta({ description: '`jwt-to-oauth` (with `authMode` oauth): each tier also runs its jwt service, and the load balancer sends HS256 bearer tokens to it until the last one expires (docs/service.md, "Migrating from jwt to oauth")' }),
     /** With authMode oauth: the load balancer answers RFC 9728 metadata on each tier's ranges (one rule per chunk of ranges). @default true */
     protectedResourceMetadata: z.boolean().default(true).meta({ description: "with `authMode` oauth, the load balancer answers RFC 9728 protected resource metadata (`/.well-known/oauth-protected-resource`) on each tier's ranges" }),
     logLevel: z.enum(["debug", "info", "notice", "warning", "error", "crit", "alert", "emerg"]).default("info").meta({ description: "not `debug` in prod" }),
@@ -211,16 +268,34 @@ export const configSchema = z.strictObject({
      */
     rateLimit: z
       .strictObject({
-        maxRequests: z.number().int({ error: msg("is not a whole number", "write e.g. 300") }).min(1, { error: msg("admits no request at all", "write 1 or more, e.g. 300") }).max(1_000_000, { error: msg("is so high the limit would never apply", "write 1000000 or less") }).default(RATE_LIMIT_DEFAULT.maxRequests).meta({ description: "requests per client id per window: the server's own limit (`MCP_RATE_LIMIT_MAX_REQUESTS`), counted in each task, so a tier with N tasks admits up to N × maxRequests per window" }),
-        windowSeconds: z.number().int({ error: msg("is not a whole number of seconds", "write e.g. 900") }).min(1, { error: msg("is shorter than a second", "write 1 or more seconds, e.g. 900") }).max(86_400, { error: msg("is longer than a day", "write 86400 seconds or less") }).default(RATE_LIMIT_DEFAULT.windowSeconds).meta({ description: "the rate limit's window in seconds (`MCP_RATE_LIMIT_WINDOW_MS` ÷ 1000)" }),
+        maxRequests: z
+          .number()
+          .int({ error: msg("is not a whole number", "write e.g. 300") })
+          .min(1, { error: msg("admits no request at all", "write 1 or more, e.g. 300") })
+          .max(1_000_000, { error: msg("is so high the limit would never apply", "write 1000000 or less") })
+          .default(RATE_LIMIT_DEFAULT.maxRequests)
+          .meta({ description: "requests per client id per window: the server's own limit (`MCP_RATE_LIMIT_MAX_REQUESTS`), counted in each task, so a tier with N tasks admits up to N × maxRequests per window" }),
+        windowSeconds: z
+          .number()
+          .int({ error: msg("is not a whole number of seconds", "write e.g. 900") })
+          .min(1, { error: msg("is shorter than a second", "write 1 or more seconds, e.g. 900") })
+          .max(86_400, { error: msg("is longer than a day", "write 86400 seconds or less") })
+          .default(RATE_LIMIT_DEFAULT.windowSeconds)
+          .meta({ description: "the rate limit's window in seconds (`MCP_RATE_LIMIT_WINDOW_MS` ÷ 1000)" }),
       })
       .default(RATE_LIMIT_DEFAULT),
   }),
   /** Agent tokens in oauth mode. @default 12-hour tokens re-minted every 4 hours, one key per group */
   agentTokens: agentTokensSchema.default(AGENT_TOKENS_DEFAULT),
   gateway: z.strictObject({
-    image: image.meta({ description: "the upstream MCP Context Forge image the kit's gateway image is built FROM: `ghcr.io/ibm/mcp-context-forge:v1.0.8` (the release the kit's gateway settings are checked against, lib/gateway-env.ts); `@sha256:` digest required in prod" }),
-    port: z.literal(4444, { error: msg("is not 4444, the MCP gateway's port", "set gateway.port to 4444") }).default(4444).meta({ description: "must be 4444" }),
+    image: image.meta({
+      description:
+        "the upstream MCP Context Forge image the kit's gateway image is built FROM: `ghcr.io/ibm/mcp-context-forge:v1.0.8` (the release the kit's gateway settings are checked against, lib/gateway-env.ts); `@sha256:` digest required in prod",
+    }),
+    port: z
+      .literal(4444, { error: msg("is not 4444, the MCP gateway's port", "set gateway.port to 4444") })
+      .default(4444)
+      .meta({ description: "must be 4444" }),
     /** Operator ranges allowed to reach the gateway; empty means no one outside the VPC. */
     clientCidrs: z.array(cidr).default([]).meta({ description: "operator ranges allowed to reach the gateway; must not overlap agent ranges" }),
     /** Fargate task cpu units and memory (MiB) for the gateway task. */
@@ -229,25 +304,50 @@ export const configSchema = z.strictObject({
     /** Turns on the gateway's admin UI and admin API (MCPGATEWAY_UI_ENABLED / MCPGATEWAY_ADMIN_API_ENABLED). @default false */
     adminUi: z.boolean().default(false).meta({ description: "the gateway's admin UI and admin API" }),
     /** PLATFORM_ADMIN_EMAIL, the gateway's first administrator. @default "admin@" + tls.domainName */
-    adminEmail: z.email({ error: msg("is not an e-mail address", 'write e.g. "mcp-admins@example.com"') }).optional().meta({ description: "the gateway's first administrator", default: "`admin@<domainName>`" }),
+    adminEmail: z
+      .email({ error: msg("is not an e-mail address", 'write e.g. "mcp-admins@example.com"') })
+      .optional()
+      .meta({ description: "the gateway's first administrator", default: "`admin@<domainName>`" }),
     /**
      * Where the gateway keeps its state: "managed" (RDS PostgreSQL and ElastiCache Valkey, shared by several tasks) or
      * "sqlite-efs" (SQLite on EFS, one task). @default "sqlite-efs" in dev, "managed" in staging and prod (gatewayStateOf)
      */
-    state: z.enum(GATEWAY_STATES, { error: msg("is not a gateway state", 'use "managed" (PostgreSQL and Valkey) or "sqlite-efs" (dev only, one task)') }).optional().meta({ description: "`managed`: RDS PostgreSQL and ElastiCache Valkey shared by the gateway's tasks; `sqlite-efs`: SQLite on EFS, one task (refused in prod)", default: "`sqlite-efs` in dev, `managed` elsewhere" }),
+    state: z
+      .enum(GATEWAY_STATES, { error: msg("is not a gateway state", 'use "managed" (PostgreSQL and Valkey) or "sqlite-efs" (dev only, one task)') })
+      .optional()
+      .meta({ description: "`managed`: RDS PostgreSQL and ElastiCache Valkey shared by the gateway's tasks; `sqlite-efs`: SQLite on EFS, one task (refused in prod)", default: "`sqlite-efs` in dev, `managed` elsewhere" }),
     /** Gateway tasks. @default 2 with managed state, 1 with sqlite-efs (gatewayDesiredCountOf) */
-    desiredCount: z.number().int({ error: msg("is not a whole number", "write e.g. 2") }).min(1, { error: msg("runs no gateway at all", "write 1 or more") }).optional().meta({ description: "gateway tasks; more than 1 needs `managed`, 2 or more in prod", default: "2 (managed) / 1 (sqlite-efs)" }),
+    desiredCount: z
+      .number()
+      .int({ error: msg("is not a whole number", "write e.g. 2") })
+      .min(1, { error: msg("runs no gateway at all", "write 1 or more") })
+      .optional()
+      .meta({ description: "gateway tasks; more than 1 needs `managed`, 2 or more in prod", default: "2 (managed) / 1 (sqlite-efs)" }),
     /** The RDS PostgreSQL instance of managed state. */
     database: z
       .strictObject({
-        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an RDS instance class", 'write e.g. "db.t4g.small"') }).default("db.t4g.small").meta({ description: "the gateway's RDS PostgreSQL instance class (managed state); Performance Insights on from `db.t4g.medium`" }),
-        storageGiB: z.number().int().min(20, { error: msg("is below RDS gp3's 20 GiB", "write 20 or more") }).max(6144, { error: msg("is above RDS gp3's 6144 GiB", "write 6144 or less") }).default(20).meta({ description: "the gateway database's gp3 storage (GiB, managed state); it grows to 10× by itself" }),
+        instanceClass: z
+          .string()
+          .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an RDS instance class", 'write e.g. "db.t4g.small"') })
+          .default("db.t4g.small")
+          .meta({ description: "the gateway's RDS PostgreSQL instance class (managed state); Performance Insights on from `db.t4g.medium`" }),
+        storageGiB: z
+          .number()
+          .int()
+          .min(20, { error: msg("is below RDS gp3's 20 GiB", "write 20 or more") })
+          .max(6144, { error: msg("is above RDS gp3's 6144 GiB", "write 6144 or less") })
+          .default(20)
+          .meta({ description: "the gateway database's gp3 storage (GiB, managed state); it grows to 10× by itself" }),
       })
       .default({ instanceClass: "db.t4g.small", storageGiB: 20 }),
     /** The ElastiCache Valkey nodes of managed state. */
     cache: z
       .strictObject({
-        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an ElastiCache node type", 'write e.g. "cache.t4g.micro"') }).default("cache.t4g.micro").meta({ description: "the gateway's ElastiCache Valkey node type (managed state; 2 nodes in prod)" }),
+        nodeType: z
+          .string()
+          .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: msg("is not an ElastiCache node type", 'write e.g. "cache.t4g.micro"') })
+          .default("cache.t4g.micro")
+          .meta({ description: "the gateway's ElastiCache Valkey node type (managed state; 2 nodes in prod)" }),
       })
       .default({ nodeType: "cache.t4g.micro" }),
   }),
@@ -277,12 +377,18 @@ export const configSchema = z.strictObject({
        * AWS refuses a reservation that leaves the account fewer than 100 unreserved (new accounts have 10 in all), so
        * it is opt-in; preflight checks it. @default 0
        */
-      reservedConcurrency: z.number().int().min(0).max(100).default(0).meta({ description: "Lambda executions reserved for each of the kit's three functions (rotation, age check, auth canary); 0 reserves none, otherwise 11 or more (the first apply runs up to 10 first-value waits at once, plus the rotation they wait for) and, in jwt mode, the largest tier's agent groups plus one (a key rotation re-mints them all at once); AWS keeps 100 unreserved, new accounts have 10 in all; preflight compares it with the account" }),
+      reservedConcurrency: z.number().int().min(0).max(100).default(0).meta({
+        description:
+          "Lambda executions reserved for each of the kit's three functions (rotation, age check, auth canary); 0 reserves none, otherwise 11 or more (the first apply runs up to 10 first-value waits at once, plus the rotation they wait for) and, in jwt mode, the largest tier's agent groups plus one (a key rotation re-mints them all at once); AWS keeps 100 unreserved, new accounts have 10 in all; preflight compares it with the account",
+      }),
     })
     .default({ reservedConcurrency: 0 }),
   alerts: z
     .strictObject({
-      emails: z.array(z.email({ error: msg("is not an e-mail address", 'write e.g. "secops@example.com"') })).default([]).meta({ description: "security alert recipients (each confirms the subscription e-mail)", required: "in prod" }),
+      emails: z
+        .array(z.email({ error: msg("is not an e-mail address", 'write e.g. "secops@example.com"') }))
+        .default([])
+        .meta({ description: "security alert recipients (each confirms the subscription e-mail)", required: "in prod" }),
       authFailuresPerHour: z.number().int().min(1).default(10).meta({ description: "alarm threshold (the auth canary's own refused probes are not counted)" }),
       /** Minutes between runs of the auth canary (constructs/auth-canary.ts); it also runs on every apply that changes a tier. */
       authCanaryMinutes: z
@@ -290,7 +396,8 @@ export const configSchema = z.strictObject({
         .int()
         .min(1)
         .max(720, { error: msg("is more than 720 minutes: the canary alarm watches two intervals, and an alarm looks back at most one day", "use e.g. 15 (the default)") })
-        .default(15).meta({ description: "minutes between auth canary runs (1–720); it also runs on every apply that changes a tier" }),
+        .default(15)
+        .meta({ description: "minutes between auth canary runs (1–720); it also runs on every apply that changes a tier" }),
     })
     .default({ emails: [], authFailuresPerHour: 10, authCanaryMinutes: 15 }),
   /** Operators, auditors and the CA of agent hosts outside AWS (config/access.ts). */
@@ -298,9 +405,16 @@ export const configSchema = z.strictObject({
   /** S3 backend for Terraform state; required in prod. Without it state stays in a local file outside cdktf.out. */
   state: z
     .strictObject({
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: msg("is not an S3 bucket name", 'write e.g. "acme-terraform-state-123456789012"') }).meta({ description: "S3 bucket of the Terraform state (encrypted, native lock file); without `state`, state is a local file beside `cdktf.out`", required: "in prod" }),
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: msg("is not an S3 bucket name", 'write e.g. "acme-terraform-state-123456789012"') })
+        .meta({ description: "S3 bucket of the Terraform state (encrypted, native lock file); without `state`, state is a local file beside `cdktf.out`", required: "in prod" }),
       key: z.string().min(1).optional().meta({ description: "object key of the state in the bucket", default: "`ibmi-mcp/<environment>.tfstate`" }),
-      region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: msg("is not an AWS region", 'write e.g. "us-east-1"') }).optional().meta({ description: "region of the state bucket", default: "`region`" }),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: msg("is not an AWS region", 'write e.g. "us-east-1"') })
+        .optional()
+        .meta({ description: "region of the state bucket", default: "`region`" }),
     })
     .optional(),
   /**
@@ -310,12 +424,21 @@ export const configSchema = z.strictObject({
   suppressions: z
     .array(
       z.strictObject({
-        rule: z.string().regex(/^MCP-[A-Z0-9]+-\d{3}$/, { error: msg("is not a policy rule id", 'write the id from docs/policy.md, e.g. "MCP-NET-004"') }).meta({ description: "id of the accepted policy finding (docs/policy.md)" }),
+        rule: z
+          .string()
+          .regex(/^MCP-[A-Z0-9]+-\d{3}$/, { error: msg("is not a policy rule id", 'write the id from docs/policy.md, e.g. "MCP-NET-004"') })
+          .meta({ description: "id of the accepted policy finding (docs/policy.md)" }),
         /** Terraform address (`aws_x.name`) or construct path (`mcp-prod/network/vpc`) of the resource. */
-        address: z.string().regex(/^((data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*|[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+)$/, {
-          error: msg("is not a resource address or construct path", 'copy the address from the policy output, e.g. "aws_security_group.agent-access_tasks_group_8182DB43"'),
-        }).meta({ description: "Terraform address (`aws_x.name`) or construct path (`mcp-prod/network/vpc`) of the resource the finding is accepted on" }),
-        reason: z.string().refine((r) => r.trim().length >= 10, { error: msg("is too short to explain anything", "say in a sentence (10 characters or more) why the finding is accepted") }).meta({ description: "why the finding is accepted (10 characters or more); shown, marked suppressed, in every report" }),
+        address: z
+          .string()
+          .regex(/^((data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*|[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+)$/, {
+            error: msg("is not a resource address or construct path", 'copy the address from the policy output, e.g. "aws_security_group.agent-access_tasks_group_8182DB43"'),
+          })
+          .meta({ description: "Terraform address (`aws_x.name`) or construct path (`mcp-prod/network/vpc`) of the resource the finding is accepted on" }),
+        reason: z
+          .string()
+          .refine((r) => r.trim().length >= 10, { error: msg("is too short to explain anything", "say in a sentence (10 characters or more) why the finding is accepted") })
+          .meta({ description: "why the finding is accepted (10 characters or more); shown, marked suppressed, in every report" }),
       }),
     )
     .default([]),
@@ -357,7 +480,7 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const net = cfg.network;
   const vpc = toCidr(net.vpcCidr)!;
   if (vpc.prefix < 16 || vpc.prefix > 24) add(["network", "vpcCidr"], `has prefix /${vpc.prefix}; AWS VPCs take /16 to /28 and the kit needs room for a subnet per zone`, 'use a /16 to /24 block, e.g. "10.40.0.0/20"');
-  if (!isPrivate(vpc)) add(["network", "vpcCidr"], "is not in RFC 1918 private space", 'use a range in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+  if (!isPrivate(vpc)) add(["network", "vpcCidr"], "is not in RFC 1918 private space", "use a range in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
   net.availabilityZones.forEach((az, i) => {
     if (!az.startsWith(cfg.region)) add(["network", "availabilityZones", i], `is not a zone of region ${cfg.region}`, `use zones named ${cfg.region}a, ${cfg.region}b, …`);
   });
@@ -369,7 +492,12 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (hostIp && !contains(ibmi, hostIp)) add(["network", "ibmi", "host"], `is not inside network.ibmi.cidr ${net.ibmi.cidr}`, "widen network.ibmi.cidr or correct the host address");
   // ibmi-mcp-server v0.5.1 passes no port to mapepire-js (services/baseConnectionPool.ts:100-105), which then uses its
   // DEFAULT_PORT 8076: another port here would open the security group on a port the server never uses.
-  if (net.ibmi.mapepirePort !== 8076) add(["network", "ibmi", "mapepirePort"], `is ${net.ibmi.mapepirePort}, but ibmi-mcp-server v0.5.1 always connects to Mapepire on 8076 (it passes no port to mapepire-js, YAML sources' port included)`, "run Mapepire on 8076 on the IBM i and remove this key");
+  if (net.ibmi.mapepirePort !== 8076)
+    add(
+      ["network", "ibmi", "mapepirePort"],
+      `is ${net.ibmi.mapepirePort}, but ibmi-mcp-server v0.5.1 always connects to Mapepire on 8076 (it passes no port to mapepire-js, YAML sources' port included)`,
+      "run Mapepire on 8076 on the IBM i and remove this key",
+    );
   if (net.transitGatewayId && net.vpnGatewayId) add(["network"], "sets both transitGatewayId and vpnGatewayId", "keep the one the IBM i network and the agents are reached through");
 
   const names = new Map<string, number>();
@@ -401,7 +529,8 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   });
 
   const tls = cfg.tls;
-  if (tls.mode === "self-signed" && stage !== "dev") add(["tls", "mode"], `is self-signed in ${stage ?? "a non-dev"} environment; clients cannot verify it and its key sits in Terraform state`, 'set mode "acm" with certificateArn of an ACM certificate issued by a trusted CA');
+  if (tls.mode === "self-signed" && stage !== "dev")
+    add(["tls", "mode"], `is self-signed in ${stage ?? "a non-dev"} environment; clients cannot verify it and its key sits in Terraform state`, 'set mode "acm" with certificateArn of an ACM certificate issued by a trusted CA');
   if (tls.mode === "acm") {
     const arn = tls.certificateArn;
     const m = arn ? /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/.exec(arn) : null;
@@ -422,28 +551,57 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   const gwMem = FARGATE_SIZES[gw.cpu];
   if (!gwMem) add(["gateway", "cpu"], `${gw.cpu} is not a Fargate cpu size`, `use one of ${Object.keys(FARGATE_SIZES).join(", ")}`);
   else if (!gwMem.includes(gw.memory)) add(["gateway", "memory"], `${gw.memory} MiB is not accepted by Fargate with cpu ${gw.cpu}`, `use one of ${gwMem.join(", ")}`);
-  if (srv.authMigration && srv.authMode !== "oauth") add(["mcpServer", "authMigration"], `is ${srv.authMigration}, but mcpServer.authMode is "${srv.authMode}": a migration runs oauth services beside today's jwt ones`, 'set mcpServer.authMode to "oauth" to start the migration, or remove authMigration');
+  if (srv.authMigration && srv.authMode !== "oauth")
+    add(
+      ["mcpServer", "authMigration"],
+      `is ${srv.authMigration}, but mcpServer.authMode is "${srv.authMode}": a migration runs oauth services beside today's jwt ones`,
+      'set mcpServer.authMode to "oauth" to start the migration, or remove authMigration',
+    );
   // ibmi: upstream issue #190 (IBM/ibmi-mcp-server): built-in tools run with the server's own IBM i credentials whoever
   // signed in, and the auth endpoint takes an unvalidated host field, so a caller can mint tokens the server accepts.
-  if (srv.authMode === "ibmi" && stage !== "dev") add(["mcpServer", "authMode"], `is ibmi in ${stage ?? "a non-dev"} environment: built-in tools run with the server's own IBM i credentials whoever signed in, and the auth endpoint's unvalidated host field lets a caller mint tokens the server accepts (IBM/ibmi-mcp-server issue #190)`, 'use "oauth" (the default), or "jwt" while migrating');
-  if (srv.authMode === "none" && stage !== "dev") add(["mcpServer", "authMode"], `is none in ${stage ?? "a non-dev"} environment: every caller that reaches a tier could run its tools unauthenticated`, 'use "oauth" (the default), or "jwt" while migrating');
+  if (srv.authMode === "ibmi" && stage !== "dev")
+    add(
+      ["mcpServer", "authMode"],
+      `is ibmi in ${stage ?? "a non-dev"} environment: built-in tools run with the server's own IBM i credentials whoever signed in, and the auth endpoint's unvalidated host field lets a caller mint tokens the server accepts (IBM/ibmi-mcp-server issue #190)`,
+      'use "oauth" (the default), or "jwt" while migrating',
+    );
+  if (srv.authMode === "none" && stage !== "dev")
+    add(["mcpServer", "authMode"], `is none in ${stage ?? "a non-dev"} environment: every caller that reaches a tier could run its tools unauthenticated`, 'use "oauth" (the default), or "jwt" while migrating');
   const tok = cfg.agentTokens;
-  if (tok.rotationHours < MIN_ROTATION_HOURS || tok.rotationHours > MAX_ROTATION_HOURS) add(["agentTokens", "rotationHours"], `is ${tok.rotationHours}; Secrets Manager rotates as often as every ${MIN_ROTATION_HOURS} hours, and a rate of 24 hours or more is a rate in days`, `write ${MIN_ROTATION_HOURS} to ${MAX_ROTATION_HOURS}`);
+  if (tok.rotationHours < MIN_ROTATION_HOURS || tok.rotationHours > MAX_ROTATION_HOURS)
+    add(["agentTokens", "rotationHours"], `is ${tok.rotationHours}; Secrets Manager rotates as often as every ${MIN_ROTATION_HOURS} hours, and a rate of 24 hours or more is a rate in days`, `write ${MIN_ROTATION_HOURS} to ${MAX_ROTATION_HOURS}`);
   if (tok.lifetimeHours < 1 || tok.lifetimeHours > MAX_TOKEN_LIFETIME_HOURS) add(["agentTokens", "lifetimeHours"], `is ${tok.lifetimeHours}; tokens must be short-lived (1 to ${MAX_TOKEN_LIFETIME_HOURS} hours)`, "write e.g. 12");
-  else if (tok.lifetimeHours < 2 * tok.rotationHours) add(["agentTokens", "lifetimeHours"], `is ${tok.lifetimeHours} hours, less than twice agentTokens.rotationHours (${tok.rotationHours}): a failed re-mint would have no whole interval to be retried before agents hold an expired token`, `write ${2 * tok.rotationHours} or more, or lower agentTokens.rotationHours`);
-  if (tok.keyDeletionDays !== undefined && (tok.keyDeletionDays < 7 || tok.keyDeletionDays > 30)) add(["agentTokens", "keyDeletionDays"], `is ${tok.keyDeletionDays}; AWS KMS waits 7 to 30 days before deleting a key`, "write 7 to 30, or remove it (30; 7 in dev)");
+  else if (tok.lifetimeHours < 2 * tok.rotationHours)
+    add(
+      ["agentTokens", "lifetimeHours"],
+      `is ${tok.lifetimeHours} hours, less than twice agentTokens.rotationHours (${tok.rotationHours}): a failed re-mint would have no whole interval to be retried before agents hold an expired token`,
+      `write ${2 * tok.rotationHours} or more, or lower agentTokens.rotationHours`,
+    );
+  if (tok.keyDeletionDays !== undefined && (tok.keyDeletionDays < 7 || tok.keyDeletionDays > 30))
+    add(["agentTokens", "keyDeletionDays"], `is ${tok.keyDeletionDays}; AWS KMS waits 7 to 30 days before deleting a key`, "write 7 to 30, or remove it (30; 7 in dev)");
   cfg.agents.forEach((a, i) => {
-    if (srv.authMode === "oauth" && (a.name === "gateway" || a.name.startsWith("gateway-"))) add(["agents", i, "name"], `is "${a.name}", but in oauth mode client id "gateway" and the key names gateway-<tier> belong to the gateway's own tokens`, "rename the group, e.g. \"gateway-operators\" → \"operators\"");
+    if (srv.authMode === "oauth" && (a.name === "gateway" || a.name.startsWith("gateway-")))
+      add(["agents", i, "name"], `is "${a.name}", but in oauth mode client id "gateway" and the key names gateway-<tier> belong to the gateway's own tokens`, 'rename the group, e.g. "gateway-operators" → "operators"');
     if (a.keyGeneration > 1 && srv.authMode !== "oauth") add(["agents", i, "keyGeneration"], `is ${a.keyGeneration}, but signing keys exist only in oauth mode (mcpServer.authMode is ${srv.authMode})`, 'remove it, or set mcpServer.authMode "oauth"');
   });
   if (cfg.agents.every((a) => a.revoked) && srv.authMode === "oauth") add(["agents"], "revokes every agent group, so no tier could be called", "keep at least one group unrevoked, or remove the environment");
   const gwState = gatewayStateOf({ stage, gateway: gw });
   const gwTasks = gatewayDesiredCountOf({ stage, gateway: gw });
-  if (gwState === "sqlite-efs" && gwTasks > 1) add(["gateway", "desiredCount"], `runs ${gwTasks} tasks on SQLite over EFS; SQLite allows one writer (tasks would corrupt or lock each other's database) and Context Forge advises against SQLite on network shares`, 'set gateway.state to "managed" (PostgreSQL and Valkey shared by the tasks), or desiredCount to 1');
+  if (gwState === "sqlite-efs" && gwTasks > 1)
+    add(
+      ["gateway", "desiredCount"],
+      `runs ${gwTasks} tasks on SQLite over EFS; SQLite allows one writer (tasks would corrupt or lock each other's database) and Context Forge advises against SQLite on network shares`,
+      'set gateway.state to "managed" (PostgreSQL and Valkey shared by the tasks), or desiredCount to 1',
+    );
   if (prod && gwState === "sqlite-efs") add(["gateway", "state"], "is sqlite-efs in production: one task, no failover, a gap in service on every deployment", 'remove it (production defaults to "managed") or set "managed"');
   else if (prod && gwTasks < 2) add(["gateway", "desiredCount"], `runs ${gwTasks} gateway task; production needs 2 or more across zones`, "set 2 or more (the default with managed state)");
   const gwTag = /^ghcr\.io\/ibm\/mcp-context-forge:([^@]+)(@|$)/.exec(gw.image);
-  if (gwTag && gwTag[1] !== UPSTREAM_GATEWAY_VERSION) add(["gateway", "image"], `uses tag "${gwTag[1]}", but the kit's gateway settings, entry script and user (uid 10001) are checked against Context Forge ${UPSTREAM_GATEWAY_VERSION}`, `write "ghcr.io/ibm/mcp-context-forge:${UPSTREAM_GATEWAY_VERSION}" (with @sha256:<digest> in prod), or re-check lib/gateway-env.ts against the new tag first`);
+  if (gwTag && gwTag[1] !== UPSTREAM_GATEWAY_VERSION)
+    add(
+      ["gateway", "image"],
+      `uses tag "${gwTag[1]}", but the kit's gateway settings, entry script and user (uid 10001) are checked against Context Forge ${UPSTREAM_GATEWAY_VERSION}`,
+      `write "ghcr.io/ibm/mcp-context-forge:${UPSTREAM_GATEWAY_VERSION}" (with @sha256:<digest> in prod), or re-check lib/gateway-env.ts against the new tag first`,
+    );
   const tierFindings = tierChecks(cfg.agents, catalogue, prod, { gatewayClientCidrs: cfg.gateway.clientCidrs, executeSql: srv.executeSql });
   for (const f of tierFindings) add(f.path, f.problem, f.fix);
   // A jwt tier's key rotation re-mints all its groups' tokens at once: one execution each, plus the rotation itself.
@@ -451,7 +609,12 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (srv.authMode === "jwt" && tierFindings.length === 0) {
     for (const tier of planTiers(cfg.agents, catalogue)) {
       largestJwtTier = Math.max(largestJwtTier, tier.agents.length);
-      if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER) add(["agents"], `gives ${tier.agents.length} agent groups the same grant (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}); in jwt mode one tier serves at most ${MAX_AGENTS_PER_JWT_TIER}, because its signing secret lists their tokens in its tags`, `merge groups whose hosts can share a token, or split them across grants of at most ${MAX_AGENTS_PER_JWT_TIER} groups`);
+      if (tier.agents.length > MAX_AGENTS_PER_JWT_TIER)
+        add(
+          ["agents"],
+          `gives ${tier.agents.length} agent groups the same grant (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""}); in jwt mode one tier serves at most ${MAX_AGENTS_PER_JWT_TIER}, because its signing secret lists their tokens in its tags`,
+          `merge groups whose hosts can share a token, or split them across grants of at most ${MAX_AGENTS_PER_JWT_TIER} groups`,
+        );
     }
   }
   // The images are the upstream ones the kit builds FROM (images/*/Dockerfile, npm run images); the tasks pull the
@@ -476,7 +639,11 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
       needed > MIN_RESERVED_CONCURRENCY
         ? `a tier signing key's rotation re-mints its ${largestJwtTier} agent tokens at once, one execution each besides its own`
         : `Terraform runs up to ${TERRAFORM_PARALLELISM} synchronous invocations of the rotation function in parallel on the first apply (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own`;
-    add(["functions", "reservedConcurrency"], `reserves ${reserved} executions per function, fewer than the rotation function needs at once: ${why}; throttled, rotations fail or the apply does`, `set 0 (no reservation, the default) or ${needed} or more`);
+    add(
+      ["functions", "reservedConcurrency"],
+      `reserves ${reserved} executions per function, fewer than the rotation function needs at once: ${why}; throttled, rotations fail or the apply does`,
+      `set 0 (no reservation, the default) or ${needed} or more`,
+    );
   }
 
   out.push(...accessChecks(cfg));

@@ -104,10 +104,7 @@ export class AgentTokenReaders extends Construct {
       this.trustAnchor = new RolesanywhereTrustAnchor(this, "trust-anchor", {
         name: `${prefix(env)}-agents`,
         enabled: true,
-        source:
-          "acmPcaArn" in ca
-            ? { sourceType: "AWS_ACM_PCA", sourceData: { acmPcaArn: ca.acmPcaArn } }
-            : { sourceType: "CERTIFICATE_BUNDLE", sourceData: { x509CertificateData: ca.certificatePem } },
+        source: "acmPcaArn" in ca ? { sourceType: "AWS_ACM_PCA", sourceData: { acmPcaArn: ca.acmPcaArn } } : { sourceType: "CERTIFICATE_BUNDLE", sourceData: { x509CertificateData: ca.certificatePem } },
       });
     }
     for (const r of props.readers) {
@@ -143,9 +140,16 @@ export class AgentTokenReaders extends Construct {
       reader.addToPolicy({ sid: `Read${pascal(token.name.split("/").pop()!)}Token`, actions: ["secretsmanager:GetSecretValue"], resources: [token.arn] });
       // One key-policy statement for every group's role (any agent token, through Secrets Manager); each role's own
       // policy narrows it to its own token's ARN.
-      key.grantShared(reader, "AgentTokenReadersThroughSecretsManager", "secretsmanager", ["kms:Decrypt"], {
-        StringLike: { "kms:EncryptionContext:SecretARN": `arn:${env.partition}:secretsmanager:${env.region}:${env.accountId}:secret:mcp/${env.environment}/agent-token/*` },
-      }, { StringEquals: { "kms:EncryptionContext:SecretARN": token.arn } });
+      key.grantShared(
+        reader,
+        "AgentTokenReadersThroughSecretsManager",
+        "secretsmanager",
+        ["kms:Decrypt"],
+        {
+          StringLike: { "kms:EncryptionContext:SecretARN": `arn:${env.partition}:secretsmanager:${env.region}:${env.accountId}:secret:mcp/${env.environment}/agent-token/*` },
+        },
+        { StringEquals: { "kms:EncryptionContext:SecretARN": token.arn } },
+      );
       new TerraformOutput(this, `${r.agent}-role-arn`, { value: reader.arn, description: `Role that agent group ${r.agent}'s hosts use to read ${token.name}` }).overrideLogicalId(`agent_token_reader_${r.agent.replace(/-/g, "_")}_role_arn`);
       byAgent[r.agent] = reader;
     }

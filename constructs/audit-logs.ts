@@ -162,11 +162,7 @@ export class AuditLogs extends Construct {
     const versioning = new S3BucketVersioningA(scope, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
     new S3BucketServerSideEncryptionConfigurationA(scope, "encryption", {
       bucket: bucket.id,
-      rule: [
-        encryption === "kms"
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.props.key.arn }, bucketKeyEnabled: true }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-      ],
+      rule: [encryption === "kms" ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.props.key.arn }, bucketKeyEnabled: true } : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     });
     const days = this.props.retentionDays;
     new S3BucketLifecycleConfiguration(scope, "lifecycle", {

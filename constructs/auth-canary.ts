@@ -65,7 +65,8 @@ export class AuthCanary extends Construct {
     const port = props.port ?? 3010;
     if (!Number.isInteger(interval) || interval < 1 || interval > 720) throw new Error(`${this.node.path}: intervalMinutes ${interval} must be a whole number from 1 to 720 (the alarm watches twice the interval, at most one day)`);
     if (!props.services.length) throw new Error(`${this.node.path}: no tier to probe`);
-    if (!props.network.interfaceEndpoints["monitoring"]) throw new Error(`${this.node.path}: the network has no "monitoring" interface endpoint; without it PutMetricData from the private subnets times out and the canary alarm fires forever. Add "monitoring" to the network's interfaceEndpoints`);
+    if (!props.network.interfaceEndpoints["monitoring"])
+      throw new Error(`${this.node.path}: the network has no "monitoring" interface endpoint; without it PutMetricData from the private subnets times out and the canary alarm fires forever. Add "monitoring" to the network's interfaceEndpoints`);
     // Each probe may wait REQUEST_TIMEOUT (5 s) after the settle time.
     if (SETTLE_SECONDS + props.services.length * 2 * 5 + 60 > TIMEOUT_SECONDS) throw new Error(`${this.node.path}: ${props.services.length} tiers do not fit one run of ${TIMEOUT_SECONDS} s`);
 

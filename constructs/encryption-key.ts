@@ -32,16 +32,33 @@ export function merge(a: Condition, b?: Condition): Condition {
 
 /** Key administration without any usage rights, so administrators cannot read what the key protects. */
 const ADMIN_ACTIONS = [
-  "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
-  "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
-  "kms:ListAliases", "kms:ListGrants", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
-  "kms:RevokeGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
-  "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListAliases",
+  "kms:ListGrants",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
 ];
 export const DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"];
 export const ENCRYPT_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
 
-const KEY_POLICY_RESOURCE = "In a key policy the resource is always the key itself, written \"*\" (AWS KMS key policy reference).";
+const KEY_POLICY_RESOURCE = 'In a key policy the resource is always the key itself, written "*" (AWS KMS key policy reference).';
 
 /**
  * The environment's customer-managed KMS key: rotation on, administered by the account, usable only by the

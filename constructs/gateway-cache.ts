@@ -73,7 +73,17 @@ export class GatewayCache extends Construct {
     if (name.length > 40) throw new Error(`${this.node.path}: replication group id ${name} is longer than ElastiCache's 40 characters`);
 
     // ElastiCache encrypts at rest through grants on the key for whoever creates the group (as for aws/elasticache).
-    key.allowAccountThroughService("ElastiCacheEncryptsGatewayCache", "elasticache", ["kms:CreateGrant", "kms:DescribeKey", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ListGrants", "kms:ReEncryptFrom", "kms:ReEncryptTo"]);
+    key.allowAccountThroughService("ElastiCacheEncryptsGatewayCache", "elasticache", [
+      "kms:CreateGrant",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:ListGrants",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+    ]);
 
     this.securityGroup = new SecurityGroup(this, "group", { vpcId: props.network.vpc.id, name: `${name}-cache`, description: "Gateway cache: Valkey (TLS) from the gateway tasks only" });
     this.securityGroup.allowFrom({ group: props.clients }, VALKEY_PORT, "Valkey from the gateway tasks");
@@ -102,8 +112,7 @@ export class GatewayCache extends Construct {
     const userGroup = new ElasticacheUserGroup(this, "users", { userGroupId: name, engine: "valkey", userIds: [disabledDefault.userId, this.user.userId], tags: { Name: name } });
 
     const subnets = new ElasticacheSubnetGroup(this, "subnets", { name: `${name}-cache`, description: "Private subnets of the gateway cache", subnetIds: props.network.subnetIds });
-    const logGroup = (kind: "slow-log" | "engine-log") =>
-      new CloudwatchLogGroup(this, kind, { name: `/aws/elasticache/${name}/${kind}`, retentionInDays: props.retentionDays, kmsKeyId: key.arn, logGroupClass: "STANDARD" });
+    const logGroup = (kind: "slow-log" | "engine-log") => new CloudwatchLogGroup(this, kind, { name: `/aws/elasticache/${name}/${kind}`, retentionInDays: props.retentionDays, kmsKeyId: key.arn, logGroupClass: "STANDARD" });
     this.logGroups = { slowLog: logGroup("slow-log"), engineLog: logGroup("engine-log") };
 
     this.replicationGroup = new ElasticacheReplicationGroup(this, "cache", {
@@ -156,7 +165,7 @@ export class GatewayCache extends Construct {
     });
     const fnRole = this.passwordFunction.role;
     fnRole.addToPolicy({ sid: "PutCachePassword", actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], resources: [secret.arn] });
-    fnRole.addToPolicy({ sid: "GeneratePassword", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"], why: "GetRandomPassword acts on no resource, so IAM accepts only \"*\" for it." });
+    fnRole.addToPolicy({ sid: "GeneratePassword", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"], why: 'GetRandomPassword acts on no resource, so IAM accepts only "*" for it.' });
     fnRole.addToPolicy({ sid: "SetCacheUserPassword", actions: ["elasticache:DescribeUsers", "elasticache:ModifyUser"], resources: [arn(env, "elasticache", `user:${name}`)] });
     key.grantEncryptDecrypt(fnRole, "CachePasswordFunction", { StringEquals: { "kms:ViaService": `secretsmanager.${env.region}.amazonaws.com` } });
 

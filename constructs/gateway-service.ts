@@ -128,11 +128,17 @@ export class GatewayService extends Construct {
     const adminUi = props.adminUi ?? false;
     const managed = props.managedState;
     const desiredCount = props.desiredCount ?? (managed ? 2 : 1);
-    if (!managed && desiredCount !== 1) throw new Error(`${this.node.path}: desiredCount ${desiredCount} with SQLite on EFS; SQLite allows one writer (and upstream advises against it on network shares), so more tasks need managedState (PostgreSQL and Valkey)`);
+    if (!managed && desiredCount !== 1)
+      throw new Error(`${this.node.path}: desiredCount ${desiredCount} with SQLite on EFS; SQLite allows one writer (and upstream advises against it on network shares), so more tasks need managedState (PostgreSQL and Valkey)`);
     if (desiredCount < 1) throw new Error(`${this.node.path}: desiredCount ${desiredCount} must be 1 or more`);
 
     // Not "task-role": secret scanners read "…sk-role_policy…" in its Terraform address as an API key.
-    this.taskRole = new ServiceRole(this, "app-role", { env, name: `${name}-task`, assumedBy: "ecs-tasks.amazonaws.com", description: managed ? "The MCP gateway's tasks: no AWS permissions (PostgreSQL and Valkey authenticate with passwords)" : "The MCP gateway's tasks: mount and write their database file system, nothing else" });
+    this.taskRole = new ServiceRole(this, "app-role", {
+      env,
+      name: `${name}-task`,
+      assumedBy: "ecs-tasks.amazonaws.com",
+      description: managed ? "The MCP gateway's tasks: no AWS permissions (PostgreSQL and Valkey authenticate with passwords)" : "The MCP gateway's tasks: mount and write their database file system, nothing else",
+    });
     const efs = managed ? undefined : this.sqliteOnEfs(props, name, uid);
     this.fileSystem = efs?.fileSystem;
     this.accessPoint = efs?.accessPoint;
@@ -313,9 +319,7 @@ export class GatewayService extends Construct {
     storageGroup.allowFrom({ group: props.securityGroup }, 2049, "NFS from the gateway tasks");
     props.securityGroup.allowTo({ group: storageGroup }, 2049, "Gateway to its database file system (NFS over TLS)");
     // Named by the subnet's construct id (its zone), so adding a zone never renumbers the others.
-    const mountTargets = props.network.subnets.map(
-      (s) => new EfsMountTarget(this, `mount-${s.node.id}`, { fileSystemId: fileSystem.id, subnetId: s.id, securityGroups: [storageGroup.id] }),
-    );
+    const mountTargets = props.network.subnets.map((s) => new EfsMountTarget(this, `mount-${s.node.id}`, { fileSystemId: fileSystem.id, subnetId: s.id, securityGroups: [storageGroup.id] }));
     const accessPoint = new EfsAccessPoint(this, "access-point", {
       fileSystemId: fileSystem.id,
       posixUser: { uid, gid: uid },
@@ -333,8 +337,21 @@ export class GatewayService extends Construct {
     new EfsFileSystemPolicy(this, "storage-policy", {
       fileSystemId: fileSystem.id,
       policy: policyDocument([
-        { sid: "GatewayTasksThroughAccessPoint", principal: { AWS: this.taskRole.arn }, actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], resources: [fileSystem.arn], condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } } },
-        { sid: "DenyWithoutTls", effect: "Deny", principal: "*", actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"], resources: [fileSystem.arn], condition: { Bool: { "aws:SecureTransport": "false" } } },
+        {
+          sid: "GatewayTasksThroughAccessPoint",
+          principal: { AWS: this.taskRole.arn },
+          actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+          resources: [fileSystem.arn],
+          condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+        },
+        {
+          sid: "DenyWithoutTls",
+          effect: "Deny",
+          principal: "*",
+          actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+          resources: [fileSystem.arn],
+          condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
       ]),
     });
     return { fileSystem, accessPoint, storageGroup, mountTargets };

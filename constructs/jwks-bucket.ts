@@ -76,11 +76,7 @@ export class JwksBucket extends Construct {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     });
-    suppress(
-      this.bucket,
-      "MCP-S3-003",
-      "The tiers read the key set without AWS credentials (jose fetches a URL), and an anonymous request cannot decrypt an SSE-KMS object; it holds public keys only.",
-    );
+    suppress(this.bucket, "MCP-S3-003", "The tiers read the key set without AWS credentials (jose fetches a URL), and an anonymous request cannot decrypt an SSE-KMS object; it holds public keys only.");
     new S3BucketLoggingA(this, "access-logging", {
       bucket: this.bucket.id,
       targetBucket: props.accessLogs.bucket.id,

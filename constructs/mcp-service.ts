@@ -259,12 +259,7 @@ export class McpService extends Construct {
       tags: tierTags(tier),
       // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
       // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
-      dependsOn: [
-        ...props.loadBalancer.attachmentsOf(this.targetGroup),
-        ...firstValues(readable),
-        ...props.network.readyFor(props.securityGroup),
-        ...(props.auth.mode === "oauth" ? (props.auth.ready ?? []) : []),
-      ],
+      dependsOn: [...props.loadBalancer.attachmentsOf(this.targetGroup), ...firstValues(readable), ...props.network.readyFor(props.securityGroup), ...(props.auth.mode === "oauth" ? (props.auth.ready ?? []) : [])],
     });
   }
 }

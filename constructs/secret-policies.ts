@@ -183,7 +183,12 @@ interface Access {
 
 /** An IAM resource pattern over a secret name: `*` any run of characters, `?` one. */
 function globOf(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
 }
 
 function isGrantee(c: IConstruct): c is IConstruct & Grantee {

@@ -6,7 +6,25 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { ITerraformDependable, Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { AUDIENCE_TAG, CLIENT_ID_TAG, FOLLOW_UP_FAILED_MARKER, ISSUER_TAG, RemintInput, SIGNING_KEY_TAG, GeneratedKind, KIND_TAG, LENGTH_TAG, LIFETIME_TAG, NEVER_ROTATED, RESTART_SERVICE_TAG, ROTATION_TAG, SCOPES_TAG, SIGNER_WAIT_SECONDS, SIGNING_SECRET_TAG, STALE_PENDING_MARKER } from "../functions/rotate-secret/contract";
+import {
+  AUDIENCE_TAG,
+  CLIENT_ID_TAG,
+  FOLLOW_UP_FAILED_MARKER,
+  ISSUER_TAG,
+  RemintInput,
+  SIGNING_KEY_TAG,
+  GeneratedKind,
+  KIND_TAG,
+  LENGTH_TAG,
+  LIFETIME_TAG,
+  NEVER_ROTATED,
+  RESTART_SERVICE_TAG,
+  ROTATION_TAG,
+  SCOPES_TAG,
+  SIGNER_WAIT_SECONDS,
+  SIGNING_SECRET_TAG,
+  STALE_PENDING_MARKER,
+} from "../functions/rotate-secret/contract";
 import { STALE_MARKER_TERM } from "../functions/secret-age-check/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { recordFacts, SecretPurpose, suppress } from "../lib/resource-meta";
@@ -179,8 +197,8 @@ export class Secrets extends Construct {
         props.authMode === "jwt"
           ? this.add(`agent-token/${n}`, `Bearer JWT of agent group ${n} (cid ${n}), signed with its tier's signing secret`, { by: "aws", kind: "agent-jwt" })
           : props.authMode === "oauth"
-          ? this.add(`agent-token/${n}`, `Bearer ES256 JWT of agent group ${n} (client_id ${n}), signed through kms:Sign with its group's key, audience its tier`, { by: "aws", kind: "agent-jwt" })
-          : this.add(`agent-token/${n}`, `Bearer token of agent group ${n}; rotate or delete to revoke that group alone`, { by: "aws", kind: "token", length: 48 }),
+            ? this.add(`agent-token/${n}`, `Bearer ES256 JWT of agent group ${n} (client_id ${n}), signed through kms:Sign with its group's key, audience its tier`, { by: "aws", kind: "agent-jwt" })
+            : this.add(`agent-token/${n}`, `Bearer token of agent group ${n}; rotate or delete to revoke that group alone`, { by: "aws", kind: "token", length: 48 }),
       ]),
     );
     this.gatewayJwtSecret = this.add("gateway-jwt-secret", "JWT_SECRET_KEY of the MCP gateway", { by: "aws", kind: "token", length: 64 });
@@ -238,7 +256,7 @@ export class Secrets extends Construct {
       sid: "GenerateRandomValues",
       actions: ["secretsmanager:GetRandomPassword"],
       resources: ["*"],
-      why: "GetRandomPassword acts on no resource; IAM accepts only \"*\" for it.",
+      why: 'GetRandomPassword acts on no resource; IAM accepts only "*" for it.',
     });
     // Never-rotated secrets: only whether one has a value yet, and its first value.
     rotationRole.addToPolicy({ sid: "GenerateOnceSecrets", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], resources: once.map((s) => s.arn) });
@@ -340,7 +358,7 @@ export class Secrets extends Construct {
       [
         "secret-rotation-errors",
         this.rotationFunction,
-        "The rotation function failed; its log group says which secret and step. Before finishSecret the secret keeps its current value and Secrets Manager retries; after it (alarm secret-follow-ups-failed) the new value is current and a follow-up is missing. See docs/secrets.md, \"When a rotation fails\".",
+        'The rotation function failed; its log group says which secret and step. Before finishSecret the secret keeps its current value and Secrets Manager retries; after it (alarm secret-follow-ups-failed) the new value is current and a follow-up is missing. See docs/secrets.md, "When a rotation fails".',
       ],
       ["secret-age-check-errors", this.ageCheckFunction, "The daily secret age check failed, so stale secrets would go unnoticed; see its log group."],
     ] as const) {
@@ -389,7 +407,11 @@ export class Secrets extends Construct {
     if (this.props.authMode !== "oauth" || !token || token.rotation.by !== "aws" || token.rotation.kind !== "agent-jwt") throw new Error(`${this.node.path}: ${agent} has no agent token to mint with a key (oauth auth mode, known agent groups only)`);
     if (this.signed.has(agent)) throw new Error(`${this.node.path}: agent token ${agent} already has a signing key`);
     const scp = opts.scopes.join(" ");
-    for (const [what, v] of [["scopes", scp], ["audience", opts.audience], ["issuer", opts.issuer]] as const) {
+    for (const [what, v] of [
+      ["scopes", scp],
+      ["audience", opts.audience],
+      ["issuer", opts.issuer],
+    ] as const) {
       if (!tagValueOk(v)) throw new Error(`${this.node.path}: ${what} of ${agent} (${v}) must be 1 to 256 characters Secrets Manager allows in a tag value (letters, digits, spaces, _ . : / = + - @)`);
     }
     this.signed.add(agent);

@@ -6,11 +6,7 @@ import { canonicalCidr } from "../lib/cidr";
 import { recordFacts, ResourceFacts } from "../lib/resource-meta";
 
 /** Where traffic comes from or goes to. `key` names the peer in construct ids, so it must be stable. */
-export type Peer =
-  | { readonly cidr: string }
-  | { readonly group: SecurityGroup }
-  | { readonly groupId: string; readonly key: string }
-  | { readonly prefixListId: string; readonly key: string };
+export type Peer = { readonly cidr: string } | { readonly group: SecurityGroup } | { readonly groupId: string; readonly key: string } | { readonly prefixListId: string; readonly key: string };
 
 export interface SecurityGroupProps {
   readonly vpcId: string;

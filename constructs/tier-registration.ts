@@ -96,7 +96,8 @@ export class TierRegistration extends Construct {
     const { loadBalancer, certificate } = props.gateway;
     const port = loadBalancer.gatewayPort;
     // rate() in minutes (a third of the lifetime); the stale alarm watches two intervals, and CloudWatch periods end at one day.
-    if (!Number.isInteger(lifetime) || lifetime < 3 || lifetime > 36) throw new Error(`${this.node.path}: tokenLifetimeHours ${lifetime} must be a whole number from 3 to 36 (it runs every third of it; the stale alarm watches two thirds, at most one day)`);
+    if (!Number.isInteger(lifetime) || lifetime < 3 || lifetime > 36)
+      throw new Error(`${this.node.path}: tokenLifetimeHours ${lifetime} must be a whole number from 3 to 36 (it runs every third of it; the stale alarm watches two thirds, at most one day)`);
     if (!props.tiers.length) throw new Error(`${this.node.path}: no tier to register`);
     const missing = props.tiers.filter((t) => !props.gatewayKeyArns[t.id]).map((t) => t.id);
     if (missing.length) throw new Error(`${this.node.path}: no gateway key for tier(s) ${missing.join(", ")}; gatewayKeyArns needs one ARN per tier id`);

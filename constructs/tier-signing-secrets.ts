@@ -31,7 +31,6 @@ export interface TierSigningSecretsProps {
   readonly legacy?: boolean;
 }
 
-
 /** ARN of a tier's ECS service, which McpService names `mcp-<env>-<tier id>` (built from names: see ecsServiceArn). */
 export function tierServiceArn(env: AwsEnv, tierId: string): string {
   return ecsServiceArn(env, `${prefix(env)}-${tierId}`);

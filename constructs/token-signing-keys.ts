@@ -60,11 +60,25 @@ export class SigningKey {
 
 /** Key administration without use: as the environment key, minus rotation, which AWS does not offer for asymmetric keys. */
 const ADMIN_ACTIONS = [
-  "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey", "kms:EnableKey",
-  "kms:GetKeyPolicy", "kms:ListAliases", "kms:ListGrants", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-  "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:EnableKey",
+  "kms:GetKeyPolicy",
+  "kms:ListAliases",
+  "kms:ListGrants",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
 ];
-const KEY_POLICY_RESOURCE = "In a key policy the resource is always the key itself, written \"*\" (AWS KMS key policy reference).";
+const KEY_POLICY_RESOURCE = 'In a key policy the resource is always the key itself, written "*" (AWS KMS key policy reference).';
 /** kms:Sign with the one algorithm ES256 uses (RFC 7518 §3.4); any other would mint tokens no tier accepts. */
 const SIGN_CONDITION = { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256" } };
 

@@ -46,7 +46,7 @@ export function toCidr(text: string): Cidr | undefined {
 
 export function overlaps(a: Cidr, b: Cidr): boolean {
   const m = mask(Math.min(a.prefix, b.prefix));
-  return ((a.network & m) >>> 0) === ((b.network & m) >>> 0);
+  return (a.network & m) >>> 0 === (b.network & m) >>> 0;
 }
 
 /** True when `inner` lies entirely within `outer`. */

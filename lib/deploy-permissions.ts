@@ -24,12 +24,34 @@ export interface TypeActions {
 const LOCAL: TypeActions = { read: [], write: [] };
 
 const EC2_TAGS = ["ec2:CreateTags", "ec2:DeleteTags"];
-const SG_RULES = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress"];
+const SG_RULES = [
+  "ec2:AuthorizeSecurityGroupIngress",
+  "ec2:AuthorizeSecurityGroupEgress",
+  "ec2:RevokeSecurityGroupIngress",
+  "ec2:RevokeSecurityGroupEgress",
+  "ec2:ModifySecurityGroupRules",
+  "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+  "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+];
 const LOGS_TAGS = ["logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup"];
 const S3_BUCKET_READ = [
-  "s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketWebsite",
-  "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration", "s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration",
-  "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPublicAccessBlock",
+  "s3:ListBucket",
+  "s3:GetBucketLocation",
+  "s3:GetBucketTagging",
+  "s3:GetBucketPolicy",
+  "s3:GetBucketAcl",
+  "s3:GetBucketCORS",
+  "s3:GetBucketWebsite",
+  "s3:GetBucketVersioning",
+  "s3:GetAccelerateConfiguration",
+  "s3:GetBucketRequestPayment",
+  "s3:GetBucketLogging",
+  "s3:GetLifecycleConfiguration",
+  "s3:GetReplicationConfiguration",
+  "s3:GetEncryptionConfiguration",
+  "s3:GetBucketObjectLockConfiguration",
+  "s3:GetBucketOwnershipControls",
+  "s3:GetBucketPublicAccessBlock",
 ];
 
 /** Resource type → the calls Terraform makes for it. */
@@ -37,7 +59,10 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_acm_certificate: { read: ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"], write: ["acm:ImportCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"] },
   aws_cloudwatch_event_rule: { read: ["events:DescribeRule", "events:ListTagsForResource"], write: ["events:PutRule", "events:DeleteRule", "events:EnableRule", "events:DisableRule", "events:TagResource", "events:UntagResource"] },
   aws_cloudwatch_event_target: { read: ["events:ListTargetsByRule"], write: ["events:PutTargets", "events:RemoveTargets"] },
-  aws_cloudwatch_log_group: { read: ["logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup"], write: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", ...LOGS_TAGS] },
+  aws_cloudwatch_log_group: {
+    read: ["logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup"],
+    write: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", ...LOGS_TAGS],
+  },
   aws_cloudwatch_log_metric_filter: { read: ["logs:DescribeMetricFilters"], write: ["logs:PutMetricFilter", "logs:DeleteMetricFilter"] },
   aws_cloudwatch_log_subscription_filter: { read: ["logs:DescribeSubscriptionFilters"], write: ["logs:PutSubscriptionFilter", "logs:DeleteSubscriptionFilter", "iam:PassRole"] },
   aws_cloudwatch_metric_alarm: { read: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], write: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"] },
@@ -49,9 +74,28 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   // Amazon RDS and AWS Secrets Manager", "Required permissions").
   aws_db_instance: {
     read: ["rds:DescribeDBInstances", "rds:ListTagsForResource"],
-    write: ["rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:RotateSecret", "secretsmanager:DeleteSecret", "iam:CreateServiceLinkedRole"],
+    write: [
+      "rds:CreateDBInstance",
+      "rds:ModifyDBInstance",
+      "rds:DeleteDBInstance",
+      "rds:RebootDBInstance",
+      "rds:AddTagsToResource",
+      "rds:RemoveTagsFromResource",
+      "kms:DescribeKey",
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+      "secretsmanager:CreateSecret",
+      "secretsmanager:TagResource",
+      "secretsmanager:RotateSecret",
+      "secretsmanager:DeleteSecret",
+      "iam:CreateServiceLinkedRole",
+    ],
   },
-  aws_db_parameter_group: { read: ["rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:ListTagsForResource"], write: ["rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup", "rds:DeleteDBParameterGroup", "rds:AddTagsToResource", "rds:RemoveTagsFromResource"] },
+  aws_db_parameter_group: {
+    read: ["rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:ListTagsForResource"],
+    write: ["rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup", "rds:DeleteDBParameterGroup", "rds:AddTagsToResource", "rds:RemoveTagsFromResource"],
+  },
   aws_db_subnet_group: { read: ["rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"], write: ["rds:CreateDBSubnetGroup", "rds:ModifyDBSubnetGroup", "rds:DeleteDBSubnetGroup", "rds:AddTagsToResource", "rds:RemoveTagsFromResource"] },
   aws_ecr_lifecycle_policy: { read: ["ecr:GetLifecyclePolicy"], write: ["ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy"] },
   // Encrypted with the images stack's key: ECR makes two grants on it as the caller when it creates a repository and
@@ -63,22 +107,63 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   },
   aws_ecs_cluster: { read: ["ecs:DescribeClusters", "ecs:ListTagsForResource"], write: ["ecs:CreateCluster", "ecs:UpdateCluster", "ecs:DeleteCluster", "ecs:TagResource", "ecs:UntagResource"] },
   aws_ecs_service: { read: ["ecs:DescribeServices", "ecs:ListTagsForResource"], write: ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource", "iam:CreateServiceLinkedRole"] },
-  aws_ecs_task_definition: { read: ["ecs:DescribeTaskDefinition", "ecs:ListTagsForResource"], write: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions", "ecs:TagResource", "ecs:UntagResource", "iam:PassRole"] },
+  aws_ecs_task_definition: {
+    read: ["ecs:DescribeTaskDefinition", "ecs:ListTagsForResource"],
+    write: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions", "ecs:TagResource", "ecs:UntagResource", "iam:PassRole"],
+  },
   // The gateway's cache (constructs/gateway-cache.ts): grants on the key for encryption at rest, and CloudWatch Logs
   // log deliveries for its slow and engine logs, which ElastiCache sets up as the caller (ElastiCache user guide, "Log
   // delivery", permissions).
   aws_elasticache_replication_group: {
     read: ["elasticache:DescribeReplicationGroups", "elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource"],
-    write: ["elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup", "elasticache:DeleteReplicationGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "kms:DescribeKey", "kms:CreateGrant", "iam:CreateServiceLinkedRole", "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies"],
+    write: [
+      "elasticache:CreateReplicationGroup",
+      "elasticache:ModifyReplicationGroup",
+      "elasticache:DeleteReplicationGroup",
+      "elasticache:AddTagsToResource",
+      "elasticache:RemoveTagsFromResource",
+      "kms:DescribeKey",
+      "kms:CreateGrant",
+      "iam:CreateServiceLinkedRole",
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+    ],
   },
-  aws_elasticache_subnet_group: { read: ["elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"], write: ["elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup", "elasticache:DeleteCacheSubnetGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"] },
-  aws_elasticache_user: { read: ["elasticache:DescribeUsers", "elasticache:ListTagsForResource"], write: ["elasticache:CreateUser", "elasticache:ModifyUser", "elasticache:DeleteUser", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"] },
-  aws_elasticache_user_group: { read: ["elasticache:DescribeUserGroups", "elasticache:ListTagsForResource"], write: ["elasticache:CreateUserGroup", "elasticache:ModifyUserGroup", "elasticache:DeleteUserGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"] },
-  aws_efs_access_point: { read: ["elasticfilesystem:DescribeAccessPoints", "elasticfilesystem:ListTagsForResource"], write: ["elasticfilesystem:CreateAccessPoint", "elasticfilesystem:DeleteAccessPoint", "elasticfilesystem:TagResource", "elasticfilesystem:UntagResource"] },
+  aws_elasticache_subnet_group: {
+    read: ["elasticache:DescribeCacheSubnetGroups", "elasticache:ListTagsForResource"],
+    write: ["elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup", "elasticache:DeleteCacheSubnetGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"],
+  },
+  aws_elasticache_user: {
+    read: ["elasticache:DescribeUsers", "elasticache:ListTagsForResource"],
+    write: ["elasticache:CreateUser", "elasticache:ModifyUser", "elasticache:DeleteUser", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"],
+  },
+  aws_elasticache_user_group: {
+    read: ["elasticache:DescribeUserGroups", "elasticache:ListTagsForResource"],
+    write: ["elasticache:CreateUserGroup", "elasticache:ModifyUserGroup", "elasticache:DeleteUserGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"],
+  },
+  aws_efs_access_point: {
+    read: ["elasticfilesystem:DescribeAccessPoints", "elasticfilesystem:ListTagsForResource"],
+    write: ["elasticfilesystem:CreateAccessPoint", "elasticfilesystem:DeleteAccessPoint", "elasticfilesystem:TagResource", "elasticfilesystem:UntagResource"],
+  },
   aws_efs_backup_policy: { read: ["elasticfilesystem:DescribeBackupPolicy"], write: ["elasticfilesystem:PutBackupPolicy"] },
   aws_efs_file_system: {
     read: ["elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeLifecycleConfiguration", "elasticfilesystem:ListTagsForResource"],
-    write: ["elasticfilesystem:CreateFileSystem", "elasticfilesystem:UpdateFileSystem", "elasticfilesystem:DeleteFileSystem", "elasticfilesystem:PutLifecycleConfiguration", "elasticfilesystem:TagResource", "elasticfilesystem:UntagResource", "kms:DescribeKey", "kms:CreateGrant", "iam:CreateServiceLinkedRole"],
+    write: [
+      "elasticfilesystem:CreateFileSystem",
+      "elasticfilesystem:UpdateFileSystem",
+      "elasticfilesystem:DeleteFileSystem",
+      "elasticfilesystem:PutLifecycleConfiguration",
+      "elasticfilesystem:TagResource",
+      "elasticfilesystem:UntagResource",
+      "kms:DescribeKey",
+      "kms:CreateGrant",
+      "iam:CreateServiceLinkedRole",
+    ],
   },
   aws_efs_file_system_policy: { read: ["elasticfilesystem:DescribeFileSystemPolicy"], write: ["elasticfilesystem:PutFileSystemPolicy", "elasticfilesystem:DeleteFileSystemPolicy"] },
   aws_efs_mount_target: {
@@ -86,11 +171,23 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
     write: ["elasticfilesystem:CreateMountTarget", "elasticfilesystem:DeleteMountTarget", "elasticfilesystem:ModifyMountTargetSecurityGroups", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
   },
   aws_flow_log: { read: ["ec2:DescribeFlowLogs"], write: ["ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", "iam:PassRole", ...EC2_TAGS] },
-  aws_iam_role: { read: ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"], write: ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:ListInstanceProfilesForRole"] },
+  aws_iam_role: {
+    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"],
+    write: ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:ListInstanceProfilesForRole"],
+  },
   aws_iam_role_policy: { read: ["iam:GetRolePolicy"], write: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"] },
   aws_kinesis_firehose_delivery_stream: {
     read: ["firehose:DescribeDeliveryStream", "firehose:ListTagsForDeliveryStream"],
-    write: ["firehose:CreateDeliveryStream", "firehose:UpdateDestination", "firehose:DeleteDeliveryStream", "firehose:StartDeliveryStreamEncryption", "firehose:StopDeliveryStreamEncryption", "firehose:TagDeliveryStream", "firehose:UntagDeliveryStream", "iam:PassRole"],
+    write: [
+      "firehose:CreateDeliveryStream",
+      "firehose:UpdateDestination",
+      "firehose:DeleteDeliveryStream",
+      "firehose:StartDeliveryStreamEncryption",
+      "firehose:StopDeliveryStreamEncryption",
+      "firehose:TagDeliveryStream",
+      "firehose:UntagDeliveryStream",
+      "iam:PassRole",
+    ],
   },
   aws_kms_alias: { read: ["kms:ListAliases"], write: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"] },
   aws_kms_key: {
@@ -105,16 +202,35 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_lambda_permission: { read: ["lambda:GetPolicy"], write: ["lambda:AddPermission", "lambda:RemovePermission"] },
   aws_lb: {
     read: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeCapacityReservation", "elasticloadbalancing:DescribeTags"],
-    write: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", "iam:CreateServiceLinkedRole"],
+    write: [
+      "elasticloadbalancing:CreateLoadBalancer",
+      "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:ModifyLoadBalancerAttributes",
+      "elasticloadbalancing:SetSecurityGroups",
+      "elasticloadbalancing:SetSubnets",
+      "elasticloadbalancing:AddTags",
+      "elasticloadbalancing:RemoveTags",
+      "iam:CreateServiceLinkedRole",
+    ],
   },
   aws_lb_listener: {
     read: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeTags"],
     write: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
   },
-  aws_lb_listener_rule: { read: ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"], write: ["elasticloadbalancing:CreateRule", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"] },
+  aws_lb_listener_rule: {
+    read: ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"],
+    write: ["elasticloadbalancing:CreateRule", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+  },
   aws_lb_target_group: {
     read: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTags"],
-    write: ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+    write: [
+      "elasticloadbalancing:CreateTargetGroup",
+      "elasticloadbalancing:ModifyTargetGroup",
+      "elasticloadbalancing:ModifyTargetGroupAttributes",
+      "elasticloadbalancing:DeleteTargetGroup",
+      "elasticloadbalancing:AddTags",
+      "elasticloadbalancing:RemoveTags",
+    ],
   },
   aws_route: { read: ["ec2:DescribeRouteTables"], write: ["ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"] },
   aws_route_table: { read: ["ec2:DescribeRouteTables"], write: ["ec2:CreateRouteTable", "ec2:DeleteRouteTable", ...EC2_TAGS] },
@@ -127,9 +243,18 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_s3_bucket_public_access_block: { read: ["s3:GetBucketPublicAccessBlock"], write: ["s3:PutBucketPublicAccessBlock"] },
   aws_s3_bucket_server_side_encryption_configuration: { read: ["s3:GetEncryptionConfiguration"], write: ["s3:PutEncryptionConfiguration"] },
   aws_s3_bucket_versioning: { read: ["s3:GetBucketVersioning"], write: ["s3:PutBucketVersioning"] },
-  aws_rolesanywhere_profile: { read: ["rolesanywhere:GetProfile", "rolesanywhere:ListTagsForResource"], write: ["rolesanywhere:CreateProfile", "rolesanywhere:UpdateProfile", "rolesanywhere:DeleteProfile", "rolesanywhere:EnableProfile", "rolesanywhere:DisableProfile", "rolesanywhere:TagResource", "rolesanywhere:UntagResource", "iam:PassRole"] },
-  aws_rolesanywhere_trust_anchor: { read: ["rolesanywhere:GetTrustAnchor", "rolesanywhere:ListTagsForResource"], write: ["rolesanywhere:CreateTrustAnchor", "rolesanywhere:UpdateTrustAnchor", "rolesanywhere:DeleteTrustAnchor", "rolesanywhere:EnableTrustAnchor", "rolesanywhere:DisableTrustAnchor", "rolesanywhere:TagResource", "rolesanywhere:UntagResource"] },
-  aws_secretsmanager_secret: { read: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], write: ["secretsmanager:CreateSecret", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:DeleteResourcePolicy"] },
+  aws_rolesanywhere_profile: {
+    read: ["rolesanywhere:GetProfile", "rolesanywhere:ListTagsForResource"],
+    write: ["rolesanywhere:CreateProfile", "rolesanywhere:UpdateProfile", "rolesanywhere:DeleteProfile", "rolesanywhere:EnableProfile", "rolesanywhere:DisableProfile", "rolesanywhere:TagResource", "rolesanywhere:UntagResource", "iam:PassRole"],
+  },
+  aws_rolesanywhere_trust_anchor: {
+    read: ["rolesanywhere:GetTrustAnchor", "rolesanywhere:ListTagsForResource"],
+    write: ["rolesanywhere:CreateTrustAnchor", "rolesanywhere:UpdateTrustAnchor", "rolesanywhere:DeleteTrustAnchor", "rolesanywhere:EnableTrustAnchor", "rolesanywhere:DisableTrustAnchor", "rolesanywhere:TagResource", "rolesanywhere:UntagResource"],
+  },
+  aws_secretsmanager_secret: {
+    read: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"],
+    write: ["secretsmanager:CreateSecret", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:DeleteResourcePolicy"],
+  },
   aws_secretsmanager_secret_policy: { read: ["secretsmanager:GetResourcePolicy"], write: ["secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy"] },
   // RotateSecret starts the first rotation at once, invoking the rotation function.
   aws_secretsmanager_secret_rotation: { read: ["secretsmanager:DescribeSecret"], write: ["secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "lambda:InvokeFunction"] },
@@ -137,9 +262,22 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   // What CreatePrivateDnsNamespace needs besides itself: https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html
   aws_service_discovery_private_dns_namespace: {
     read: ["servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:ListTagsForResource", "route53:GetHostedZone"],
-    write: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:UpdatePrivateDnsNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:TagResource", "servicediscovery:UntagResource", "route53:CreateHostedZone", "route53:ListHostedZonesByName", "ec2:DescribeVpcs", "ec2:DescribeRegions"],
+    write: [
+      "servicediscovery:CreatePrivateDnsNamespace",
+      "servicediscovery:UpdatePrivateDnsNamespace",
+      "servicediscovery:DeleteNamespace",
+      "servicediscovery:TagResource",
+      "servicediscovery:UntagResource",
+      "route53:CreateHostedZone",
+      "route53:ListHostedZonesByName",
+      "ec2:DescribeVpcs",
+      "ec2:DescribeRegions",
+    ],
   },
-  aws_service_discovery_service: { read: ["servicediscovery:GetService", "servicediscovery:ListTagsForResource"], write: ["servicediscovery:CreateService", "servicediscovery:UpdateService", "servicediscovery:DeleteService", "servicediscovery:TagResource", "servicediscovery:UntagResource"] },
+  aws_service_discovery_service: {
+    read: ["servicediscovery:GetService", "servicediscovery:ListTagsForResource"],
+    write: ["servicediscovery:CreateService", "servicediscovery:UpdateService", "servicediscovery:DeleteService", "servicediscovery:TagResource", "servicediscovery:UntagResource"],
+  },
   aws_sns_topic: { read: ["sns:GetTopicAttributes", "sns:GetDataProtectionPolicy", "sns:ListTagsForResource"], write: ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:TagResource", "sns:UntagResource"] },
   aws_sns_topic_policy: { read: ["sns:GetTopicAttributes"], write: ["sns:SetTopicAttributes"] },
   aws_sns_topic_subscription: { read: ["sns:GetSubscriptionAttributes"], write: ["sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes"] },
@@ -262,32 +400,54 @@ export function scopeOf(service: string, env: AwsEnv): readonly string[] {
   const name = prefix(env);
   const at = (svc: string, res: string, withRegion = true) => `arn:${p}:${svc}:${withRegion ? r : ""}:${a}:${res}`;
   switch (service) {
-    case "acm": return [at("acm", "certificate/*")];
-    case "events": return [at("events", `rule/${name}-*`)];
+    case "acm":
+      return [at("acm", "certificate/*")];
+    case "events":
+      return [at("events", `rule/${name}-*`)];
     // The kit's own groups, and those RDS and ElastiCache write to by name (constructs/gateway-database.ts, gateway-cache.ts).
-    case "logs": return [`/mcp/${env.environment}/`, `/aws/rds/instance/${name}-`, `/aws/elasticache/${name}-`].flatMap((g) => [at("logs", `log-group:${g}*`), at("logs", `log-group:${g}*:*`)]);
-    case "cloudwatch": return [at("cloudwatch", `alarm:${name}-*`)];
-    case "ec2": return [at("ec2", "*")];
-    case "ecr": return [at("ecr", `repository/${name}/*`)];
-    case "rolesanywhere": return [at("rolesanywhere", "trust-anchor/*"), at("rolesanywhere", "profile/*")];
-    case "ecs": return [at("ecs", `cluster/${name}`), at("ecs", `service/${name}/*`), at("ecs", `task-definition/${name}-*:*`)];
-    case "elasticfilesystem": return [at("elasticfilesystem", "file-system/*"), at("elasticfilesystem", "access-point/*")];
-    case "iam": return [`arn:${p}:iam::${a}:role/${name}-*`];
-    case "firehose": return [at("firehose", `deliverystream/${name}-*`)];
+    case "logs":
+      return [`/mcp/${env.environment}/`, `/aws/rds/instance/${name}-`, `/aws/elasticache/${name}-`].flatMap((g) => [at("logs", `log-group:${g}*`), at("logs", `log-group:${g}*:*`)]);
+    case "cloudwatch":
+      return [at("cloudwatch", `alarm:${name}-*`)];
+    case "ec2":
+      return [at("ec2", "*")];
+    case "ecr":
+      return [at("ecr", `repository/${name}/*`)];
+    case "rolesanywhere":
+      return [at("rolesanywhere", "trust-anchor/*"), at("rolesanywhere", "profile/*")];
+    case "ecs":
+      return [at("ecs", `cluster/${name}`), at("ecs", `service/${name}/*`), at("ecs", `task-definition/${name}-*:*`)];
+    case "elasticfilesystem":
+      return [at("elasticfilesystem", "file-system/*"), at("elasticfilesystem", "access-point/*")];
+    case "iam":
+      return [`arn:${p}:iam::${a}:role/${name}-*`];
+    case "firehose":
+      return [at("firehose", `deliverystream/${name}-*`)];
     // The environment key's alias, and the images stack key's (constructs/image-repositories.ts).
-    case "kms": return [at("kms", "key/*"), at("kms", `alias/${name}`), at("kms", `alias/${name}-images`)];
-    case "lambda": return [at("lambda", `function:${name}-*`)];
-    case "elasticloadbalancing": return [at("elasticloadbalancing", `loadbalancer/app/${name}/*`), at("elasticloadbalancing", `listener/app/${name}/*`), at("elasticloadbalancing", `listener-rule/app/${name}/*`), at("elasticloadbalancing", `targetgroup/${name}-*/*`)];
-    case "s3": return [`arn:${p}:s3:::${name}-*`];
+    case "kms":
+      return [at("kms", "key/*"), at("kms", `alias/${name}`), at("kms", `alias/${name}-images`)];
+    case "lambda":
+      return [at("lambda", `function:${name}-*`)];
+    case "elasticloadbalancing":
+      return [at("elasticloadbalancing", `loadbalancer/app/${name}/*`), at("elasticloadbalancing", `listener/app/${name}/*`), at("elasticloadbalancing", `listener-rule/app/${name}/*`), at("elasticloadbalancing", `targetgroup/${name}-*/*`)];
+    case "s3":
+      return [`arn:${p}:s3:::${name}-*`];
     // rds!db-…: the master password secret RDS creates for the gateway database (its name is RDS's, not the kit's).
-    case "secretsmanager": return [at("secretsmanager", `secret:mcp/${env.environment}/*`), at("secretsmanager", "secret:rds!db-*")];
+    case "secretsmanager":
+      return [at("secretsmanager", `secret:mcp/${env.environment}/*`), at("secretsmanager", "secret:rds!db-*")];
     // The default option and parameter groups RDS and ElastiCache attach are AWS's (og:default:…, default.valkey8).
-    case "rds": return [at("rds", `db:${name}-*`), at("rds", `pg:${name}-*`), at("rds", `subgrp:${name}-*`), at("rds", `snapshot:${name}-*`), at("rds", "og:default:*")];
-    case "elasticache": return ["replicationgroup", "cluster", "subnetgroup", "user", "usergroup", "snapshot"].map((k) => at("elasticache", `${k}:${name}-*`)).concat(at("elasticache", "parametergroup:default.*"));
-    case "servicediscovery": return [at("servicediscovery", "namespace/*"), at("servicediscovery", "service/*")];
-    case "route53": return [`arn:${p}:route53:::hostedzone/*`];
-    case "sns": return [at("sns", `${name}-*`)];
-    default: throw new Error(`no resource scope for service "${service}": add it to scopeOf in lib/deploy-permissions.ts`);
+    case "rds":
+      return [at("rds", `db:${name}-*`), at("rds", `pg:${name}-*`), at("rds", `subgrp:${name}-*`), at("rds", `snapshot:${name}-*`), at("rds", "og:default:*")];
+    case "elasticache":
+      return ["replicationgroup", "cluster", "subnetgroup", "user", "usergroup", "snapshot"].map((k) => at("elasticache", `${k}:${name}-*`)).concat(at("elasticache", "parametergroup:default.*"));
+    case "servicediscovery":
+      return [at("servicediscovery", "namespace/*"), at("servicediscovery", "service/*")];
+    case "route53":
+      return [`arn:${p}:route53:::hostedzone/*`];
+    case "sns":
+      return [at("sns", `${name}-*`)];
+    default:
+      throw new Error(`no resource scope for service "${service}": add it to scopeOf in lib/deploy-permissions.ts`);
   }
 }
 
@@ -307,8 +467,7 @@ export function typesOf(plan: { resource?: Record<string, unknown>; data?: Recor
 /** Throws one error naming every type the table does not know, with the fix. */
 export function assertKnown(types: PlanTypes, where: string): void {
   const unknown = [...types.resources.filter((t) => !(t in RESOURCE_ACTIONS)), ...types.data.filter((t) => !(t in DATA_ACTIONS)).map((t) => `data.${t}`)];
-  if (unknown.length)
-    throw new Error(`${where}: the plan has resource types the CI roles cannot be derived for: ${unknown.join(", ")}. Fix: add their Terraform calls to RESOURCE_ACTIONS (or DATA_ACTIONS) in lib/deploy-permissions.ts.`);
+  if (unknown.length) throw new Error(`${where}: the plan has resource types the CI roles cannot be derived for: ${unknown.join(", ")}. Fix: add their Terraform calls to RESOURCE_ACTIONS (or DATA_ACTIONS) in lib/deploy-permissions.ts.`);
 }
 
 /** Merges the types of several plans (an environment's stacks) into one sorted set. */
@@ -370,7 +529,18 @@ export function statementsFor(actions: readonly string[], env: AwsEnv, grantVia:
       resources: [`arn:${p}:iam::${acct}:role/${prefix(env)}-*`],
       // Roles Anywhere's CreateProfile passes the profile's roles to rolesanywhere.amazonaws.com (Service
       // Authorization Reference, Roles Anywhere, "API operations": CreateProfile → iam:PassRole, iam:PassedToService).
-      condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "firehose.amazonaws.com", "logs.amazonaws.com", "vpc-flow-logs.amazonaws.com", ...(actions.includes("rolesanywhere:CreateProfile") ? ["rolesanywhere.amazonaws.com"] : [])] } },
+      condition: {
+        StringEquals: {
+          "iam:PassedToService": [
+            "ecs-tasks.amazonaws.com",
+            "lambda.amazonaws.com",
+            "firehose.amazonaws.com",
+            "logs.amazonaws.com",
+            "vpc-flow-logs.amazonaws.com",
+            ...(actions.includes("rolesanywhere:CreateProfile") ? ["rolesanywhere.amazonaws.com"] : []),
+          ],
+        },
+      },
     });
   if (actions.includes("iam:CreateServiceLinkedRole"))
     special.push({

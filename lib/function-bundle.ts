@@ -38,7 +38,11 @@ export function bundleFunction(entry: string): FunctionBundle {
   const source = createHash("sha256").update(`${esbuildVersion}\n${JSON.stringify(BUILD_OPTIONS)}\n`);
   for (const d of [dir, path.join(dir, "..", SHARED_DIR)]) {
     if (!fs.existsSync(d)) continue;
-    for (const f of fs.readdirSync(d).filter((n) => /\.(ts|js|json)$/.test(n)).sort()) source.update(`${path.basename(d)}/${f}\n`).update(fs.readFileSync(path.join(d, f)));
+    for (const f of fs
+      .readdirSync(d)
+      .filter((n) => /\.(ts|js|json)$/.test(n))
+      .sort())
+      source.update(`${path.basename(d)}/${f}\n`).update(fs.readFileSync(path.join(d, f)));
   }
   const cacheDir = path.join(os.tmpdir(), "ibmi-mcp-kit-functions");
   const zipPath = path.join(cacheDir, `${path.basename(dir)}-${source.digest("hex").slice(0, 16)}.zip`);

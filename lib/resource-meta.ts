@@ -30,8 +30,7 @@ export interface ResourceFacts {
 /** Throws unless the rule id looks like one and the reason says something. */
 export function checkSuppression(ruleId: string, reason: string, where: string): void {
   if (!RULE_ID.test(ruleId)) throw new Error(`${where}: "${ruleId}" is not a rule id (expected e.g. "MCP-NET-001")`);
-  if (typeof reason !== "string" || reason.trim().length < MIN_REASON_LENGTH)
-    throw new Error(`${where}: the reason for suppressing ${ruleId} must say why in at least ${MIN_REASON_LENGTH} characters (got ${JSON.stringify(reason)})`);
+  if (typeof reason !== "string" || reason.trim().length < MIN_REASON_LENGTH) throw new Error(`${where}: the reason for suppressing ${ruleId} must say why in at least ${MIN_REASON_LENGTH} characters (got ${JSON.stringify(reason)})`);
 }
 
 /**

@@ -13,13 +13,7 @@ export const VERSIONS_FILE = "versions.tf";
  * directory it runs in, so the constraint holds for `cdktf deploy` as if it were in the JSON (see McpStack).
  */
 export function writeVersionsFile(stackDir: string, requiredVersion: string): void {
-  const hcl = [
-    "# Written by the kit's synth (lib/synth.ts). Terraform reads it together with cdk.tf.json.",
-    "terraform {",
-    `  required_version = "${requiredVersion}"`,
-    "}",
-    "",
-  ].join("\n");
+  const hcl = ["# Written by the kit's synth (lib/synth.ts). Terraform reads it together with cdk.tf.json.", "terraform {", `  required_version = "${requiredVersion}"`, "}", ""].join("\n");
   fs.writeFileSync(path.join(stackDir, VERSIONS_FILE), hcl);
 }
 

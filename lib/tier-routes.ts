@@ -128,7 +128,9 @@ export function resourceMetadata(input: ResourceMetadataInput): ResourceMetadata
     const maxLength = resolvedLength(body, refChars);
     if (maxLength <= MAX_FIXED_RESPONSE_BODY) return { body, maxLength, omitted };
   }
-  throw new Error(`tier ${input.tier.id}: the protected resource metadata needs ${resolvedLength(JSON.stringify(full), refChars)} characters with resource and authorization_servers alone; a fixed response holds ${MAX_FIXED_RESPONSE_BODY}. Use a shorter issuer or namespace.`);
+  throw new Error(
+    `tier ${input.tier.id}: the protected resource metadata needs ${resolvedLength(JSON.stringify(full), refChars)} characters with resource and authorization_servers alone; a fixed response holds ${MAX_FIXED_RESPONSE_BODY}. Use a shorter issuer or namespace.`,
+  );
 }
 
 /** Length of `text` once each `${…}` reference (Terraform interpolation or cdktf token) is replaced by `refChars`. */
@@ -140,6 +142,12 @@ export function resolvedLength(text: string, refChars: number): number {
 
 /** ALB's wildcard match: `*` any run of characters, `?` exactly one, case-insensitive, the whole value. */
 export function albWildcardMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split("").map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, "is");
+  const re = new RegExp(
+    `^${pattern
+      .split("")
+      .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+      .join("")}$`,
+    "is",
+  );
   return re.test(value);
 }

@@ -104,9 +104,7 @@ export function planTiers(agents: readonly TierAgent[], catalogue: ToolCatalogue
     if (tier) tier.agents.push(a.name);
     else byId.set(id, { toolsets, readOnly: a.readOnly, agents: [a.name] });
   }
-  return [...byId.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([id, t]) => ({ id, toolsets: t.toolsets, readOnly: t.readOnly, agents: t.agents, risk: highestRisk(t.toolsets, risks) }));
+  return [...byId.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([id, t]) => ({ id, toolsets: t.toolsets, readOnly: t.readOnly, agents: t.agents, risk: highestRisk(t.toolsets, risks) }));
 }
 
 /** The tier an agent group is routed to. */
@@ -173,12 +171,7 @@ export interface TierCheckAgent extends TierAgent {
  * Config checks for tiering: toolsets of the tool catalogue, risk against read-only, critical toolsets in prod, and
  * whether the load balancer can tell the group apart by its source address at all.
  */
-export function tierChecks(
-  agents: readonly TierCheckAgent[],
-  catalogue: ToolCatalogue,
-  prod: boolean,
-  opts: { readonly gatewayClientCidrs?: readonly string[]; readonly executeSql?: "off" | "read-only" | "read-write" } = {},
-): TierFinding[] {
+export function tierChecks(agents: readonly TierCheckAgent[], catalogue: ToolCatalogue, prod: boolean, opts: { readonly gatewayClientCidrs?: readonly string[]; readonly executeSql?: "off" | "read-only" | "read-write" } = {}): TierFinding[] {
   const out: TierFinding[] = [];
   const add = (path: (string | number)[], problem: string, fix: string) => out.push({ path, problem, fix });
   const risks = toolsetRisks(catalogue);
@@ -202,7 +195,11 @@ export function tierChecks(
     });
     const critical = canonicalToolsets(a.toolsets).filter((t) => risks.get(t) === "critical");
     if (prod && critical.length && a.allowCritical !== true) {
-      add(["agents", i, "allowCritical"], `is not true, but agent group "${a.name}" is granted the critical toolset${critical.length > 1 ? "s" : ""} ${critical.map((t) => `"${t}"`).join(", ")} in production`, 'set "allowCritical": true and a "reason" (shown in the review report), or remove the toolset');
+      add(
+        ["agents", i, "allowCritical"],
+        `is not true, but agent group "${a.name}" is granted the critical toolset${critical.length > 1 ? "s" : ""} ${critical.map((t) => `"${t}"`).join(", ")} in production`,
+        'set "allowCritical": true and a "reason" (shown in the review report), or remove the toolset',
+      );
     }
     if (a.allowCritical === true && !a.reason) add(["agents", i, "reason"], "is required when allowCritical is true", 'say why this group needs critical toolsets, e.g. "change window automation approved in CHG-1234"');
     if (a.allowCritical === true && critical.length === 0 && !(opts.executeSql === "read-write" && !a.readOnly)) add(["agents", i, "allowCritical"], `is true, but agent group "${a.name}" has no critical toolset`, "remove allowCritical and reason");
@@ -211,7 +208,11 @@ export function tierChecks(
       add(["agents", i, "securityGroupIds"], "cannot be routed to a tier: load balancer listener rules match source addresses, not security groups", "list the agent hosts' source ranges in cidrs instead and remove securityGroupIds");
     }
     if ((SOURCE_REWRITING_CONNECTIONS as readonly string[]).includes(a.connection) && a.cidrs.length > 0) {
-      add(["agents", i, "connection"], `is "${a.connection}", which rewrites source addresses, so the load balancer cannot tell this group's hosts from others by source range`, "connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts' own ranges in cidrs");
+      add(
+        ["agents", i, "connection"],
+        `is "${a.connection}", which rewrites source addresses, so the load balancer cannot tell this group's hosts from others by source range`,
+        "connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts' own ranges in cidrs",
+      );
     }
   });
   // The gateway federates every tier: an agent host that could reach it would bypass its own tier's grant.
@@ -226,7 +227,12 @@ export function tierChecks(
   // execute_sql in read-write mode runs any statement the service profile may: a critical grant to every read-write group.
   if (prod && opts.executeSql === "read-write") {
     const unapproved = agents.filter((a) => !a.readOnly && a.allowCritical !== true).map((a) => a.name);
-    if (unapproved.length) add(["mcpServer", "executeSql"], `is read-write in production, which lets agent group${unapproved.length > 1 ? "s" : ""} ${unapproved.map((n) => `"${n}"`).join(", ")} run any SQL statement (critical risk)`, 'use "read-only" or "off", or set "allowCritical": true and a "reason" on each read-write agent group');
+    if (unapproved.length)
+      add(
+        ["mcpServer", "executeSql"],
+        `is read-write in production, which lets agent group${unapproved.length > 1 ? "s" : ""} ${unapproved.map((n) => `"${n}"`).join(", ")} run any SQL statement (critical risk)`,
+        'use "read-only" or "off", or set "allowCritical": true and a "reason" on each read-write agent group',
+      );
   }
   // The rules-per-load-balancer quota (100 by default, adjustable) is checked against the account by the preflight.
   return out;

@@ -187,7 +187,10 @@ export function readRecordedCatalogue(v: unknown): RecordedCatalogue | undefined
 export function catalogueFromRecord(r: RecordedCatalogue): ToolCatalogue {
   const tools = new Map<string, CatalogueTool>();
   for (const [name, t] of Object.entries(r.tools)) {
-    const toolsets = Object.entries(r.toolsets).filter(([, ts]) => ts.tools.includes(name)).map(([n]) => n).sort();
+    const toolsets = Object.entries(r.toolsets)
+      .filter(([, ts]) => ts.tools.includes(name))
+      .map(([n]) => n)
+      .sort();
     tools.set(name, { name, file: "", description: "", toolsets, readOnly: t.readOnly, destructive: t.destructive });
   }
   const toolsets = new Map<string, CatalogueToolset>(Object.entries(r.toolsets).map(([name, t]) => [name, { name, files: [], tools: t.tools, risk: t.risk }]));
@@ -217,7 +220,10 @@ export function loadToolCatalogue(dir: string = TOOLS_DIR): ToolCatalogue {
     cat = catalogueOf(display(abs), []);
     cat = { ...cat, problems: [{ file: display(abs), path: "", value: undefined, problem: "does not exist, so the MCP servers would have no IBM i tools", fix: `restore the kit's ${TOOLS_DIR}/ folder (tools/README.md)` }] };
   } else {
-    cat = catalogueOf(display(abs), yamlFiles(abs).map((f) => ({ file: display(f), text: fs.readFileSync(f, "utf8") })));
+    cat = catalogueOf(
+      display(abs),
+      yamlFiles(abs).map((f) => ({ file: display(f), text: fs.readFileSync(f, "utf8") })),
+    );
   }
   cache.set(abs, cat);
   return cat;
@@ -241,7 +247,27 @@ const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && 
 // unknown key silently (schemas/config.ts uses z.object), so a misspelt `readOnlyHint` would change the risk unseen.
 const ROOT_KEYS = ["sources", "tools", "toolsets", "typescript_tools", "metadata"];
 const SOURCE_KEYS = ["host", "user", "password", "port", "ignore-unauthorized", "jdbc-options"];
-const TOOL_KEYS = ["enabled", "source", "description", "statement", "parameters", "domain", "category", "metadata", "responseFormat", "annotations", "security", "tableFormat", "maxDisplayRows", "rowsToFetch", "fetchAllRows", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"];
+const TOOL_KEYS = [
+  "enabled",
+  "source",
+  "description",
+  "statement",
+  "parameters",
+  "domain",
+  "category",
+  "metadata",
+  "responseFormat",
+  "annotations",
+  "security",
+  "tableFormat",
+  "maxDisplayRows",
+  "rowsToFetch",
+  "fetchAllRows",
+  "readOnlyHint",
+  "destructiveHint",
+  "idempotentHint",
+  "openWorldHint",
+];
 const PARAMETER_KEYS = ["name", "type", "description", "default", "required", "itemType", "min", "max", "minLength", "maxLength", "enum", "pattern"];
 // Annotations allow any key (json schema line 263, "additionalProperties": {}): only a near-miss of a known one is flagged.
 const ANNOTATION_KEYS = ["title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "domain", "category", "toolsets", "customMetadata"];
@@ -279,7 +305,14 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
     };
     const add = (p: (string | number)[], value: unknown, problem: string, fix: string) => problems.push({ file: at(p), path: yamlPath(p), value, problem, fix });
     if (doc.errors.length) {
-      for (const e of doc.errors) problems.push({ file: e.linePos ? `${file}:${e.linePos[0].line}` : file, path: "", value: undefined, problem: `is not valid YAML (${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")})`, fix: "correct the syntax; the MCP server drops a file it cannot parse and serves none of its tools" });
+      for (const e of doc.errors)
+        problems.push({
+          file: e.linePos ? `${file}:${e.linePos[0].line}` : file,
+          path: "",
+          value: undefined,
+          problem: `is not valid YAML (${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")})`,
+          fix: "correct the syntax; the MCP server drops a file it cannot parse and serves none of its tools",
+        });
       continue;
     }
     const root: unknown = doc.toJS();
@@ -307,9 +340,16 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
       for (const k of ["host", "user", "password"]) {
         if (typeof s[k] !== "string" || (s[k] as string).length === 0) add([...p, k], s[k], "is required (a non-empty string)", `write ${k}: \${DB2i_${k === "password" ? "PASS" : k.toUpperCase()}} to take it from the task's environment`);
       }
-      if (s.port !== undefined && s.port !== MAPEPIRE_PORT) add([...p, "port"], s.port, `is ignored: the server passes no port to Mapepire (services/baseConnectionPool.ts:100-105), which connects to ${MAPEPIRE_PORT}`, `remove it or write ${MAPEPIRE_PORT}`);
+      if (s.port !== undefined && s.port !== MAPEPIRE_PORT)
+        add([...p, "port"], s.port, `is ignored: the server passes no port to Mapepire (services/baseConnectionPool.ts:100-105), which connects to ${MAPEPIRE_PORT}`, `remove it or write ${MAPEPIRE_PORT}`);
       // Without the key the pool accepts any certificate (baseConnectionPool.ts:104, `ignoreUnauthorized ?? true`).
-      if (s["ignore-unauthorized"] !== false) add([...p, "ignore-unauthorized"], s["ignore-unauthorized"], s["ignore-unauthorized"] === undefined ? "is not set, and the server's default accepts any certificate from the IBM i" : "accepts any certificate from the IBM i", "write ignore-unauthorized: false");
+      if (s["ignore-unauthorized"] !== false)
+        add(
+          [...p, "ignore-unauthorized"],
+          s["ignore-unauthorized"],
+          s["ignore-unauthorized"] === undefined ? "is not set, and the server's default accepts any certificate from the IBM i" : "accepts any certificate from the IBM i",
+          "write ignore-unauthorized: false",
+        );
     }
 
     // --- tools (json schema lines 73-343)
@@ -329,15 +369,19 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
       const str = (k: string, fix: string) => {
         if (typeof t[k] !== "string" || (t[k] as string).trim().length === 0) add([...p, k], t[k], "is required (a non-empty string)", fix);
       };
-      str("source", 'name the source, e.g. source: ibmi-system');
+      str("source", "name the source, e.g. source: ibmi-system");
       str("description", "say in a sentence what the tool returns or changes");
       // configParser.ts:358-363: every tool needs a statement.
       str("statement", "write the SQL statement, with :name for each parameter");
       if (t.enabled !== undefined && typeof t.enabled !== "boolean") add([...p, "enabled"], t.enabled, "is not true or false", "write enabled: false to switch the tool off, or remove it");
-      for (const [k, allowed] of [["responseFormat", ["json", "markdown"]], ["tableFormat", ["markdown", "ascii", "grid", "compact"]]] as const) {
+      for (const [k, allowed] of [
+        ["responseFormat", ["json", "markdown"]],
+        ["tableFormat", ["markdown", "ascii", "grid", "compact"]],
+      ] as const) {
         if (t[k] !== undefined && !(allowed as readonly unknown[]).includes(t[k])) add([...p, k], t[k], "is not an accepted value", `use one of ${allowed.join(", ")}`);
       }
-      if (t.maxDisplayRows !== undefined && !(Number.isInteger(t.maxDisplayRows) && (t.maxDisplayRows as number) >= 1 && (t.maxDisplayRows as number) <= 1000)) add([...p, "maxDisplayRows"], t.maxDisplayRows, "is not a whole number from 1 to 1000", "write e.g. maxDisplayRows: 100");
+      if (t.maxDisplayRows !== undefined && !(Number.isInteger(t.maxDisplayRows) && (t.maxDisplayRows as number) >= 1 && (t.maxDisplayRows as number) <= 1000))
+        add([...p, "maxDisplayRows"], t.maxDisplayRows, "is not a whole number from 1 to 1000", "write e.g. maxDisplayRows: 100");
       if (t.rowsToFetch !== undefined && !(Number.isInteger(t.rowsToFetch) && (t.rowsToFetch as number) >= 1)) add([...p, "rowsToFetch"], t.rowsToFetch, "is not a whole number of 1 or more", "write e.g. rowsToFetch: 100");
       if (t.fetchAllRows !== undefined && typeof t.fetchAllRows !== "boolean") add([...p, "fetchAllRows"], t.fetchAllRows, "is not true or false", "write true or false");
 
@@ -365,12 +409,19 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
       // MCP's ToolAnnotations: destructiveHint defaults to true and is meaningful only when readOnlyHint is false.
       const destructive = !readOnly && destructiveHint !== false;
       if (readOnly && !sqlReadOnly) add([...p, "security", "readOnly"], false, "lets the statement write while the tool announces readOnlyHint true", "set annotations.readOnlyHint: false (and destructiveHint), or security.readOnly: true");
-      if (readOnly && destructiveHint === true) add([...p, "annotations", "destructiveHint"], true, "is true on a tool whose readOnlyHint is true", "set readOnlyHint: false and security.readOnly: false for a tool that changes the system, or destructiveHint: false");
+      if (readOnly && destructiveHint === true)
+        add([...p, "annotations", "destructiveHint"], true, "is true on a tool whose readOnlyHint is true", "set readOnlyHint: false and security.readOnly: false for a tool that changes the system, or destructiveHint: false");
       const statement = typeof t.statement === "string" ? t.statement : "";
       // utils/security/ibmiSqlParser.ts:24 and 121-126: only SELECT and WITH statements pass the read-only check,
       // which runs when the file is loaded (configParser.ts:152-170): any other statement drops the whole file.
       const first = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase();
-      if (statement && sqlReadOnly && first !== "SELECT" && first !== "WITH") add([...p, "statement"], first, `starts with ${first ?? "no keyword"}, but the server accepts only SELECT or WITH from a read-only tool and drops the whole file otherwise`, "write a SELECT or WITH statement, or mark a tool that changes the system with security.readOnly: false, readOnlyHint: false and destructiveHint");
+      if (statement && sqlReadOnly && first !== "SELECT" && first !== "WITH")
+        add(
+          [...p, "statement"],
+          first,
+          `starts with ${first ?? "no keyword"}, but the server accepts only SELECT or WITH from a read-only tool and drops the whole file otherwise`,
+          "write a SELECT or WITH statement, or mark a tool that changes the system with security.readOnly: false, readOnlyHint: false and destructiveHint",
+        );
       if (statement && params) {
         const declared = new Set(params.map((x) => x.name));
         for (const used of placeholders(statement)) if (!declared.has(used)) add([...p, "statement"], `:${used}`, `uses :${used}, which is not in parameters`, `declare it: parameters: [{ name: ${used}, type: string, required: true }]`);
@@ -415,7 +466,14 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
 
   // --- across files: what the server checks after merging (toolConfigBuilder.ts:936-963, YAML_VALIDATE_MERGED defaults to true)
   for (const r of sourceRefs) {
-    if (!sources.has(r.source)) problems.push({ file: r.file, path: r.path, value: r.source, problem: `names a source no file declares${sources.size ? ` (declared: ${[...sources.keys()].join(", ")})` : ""}; the server refuses to load the folder`, fix: sources.size ? `use ${[...sources.keys()].map((s) => `"${s}"`).join(" or ")}` : "declare the source in tools/sources.yaml" });
+    if (!sources.has(r.source))
+      problems.push({
+        file: r.file,
+        path: r.path,
+        value: r.source,
+        problem: `names a source no file declares${sources.size ? ` (declared: ${[...sources.keys()].join(", ")})` : ""}; the server refuses to load the folder`,
+        fix: sources.size ? `use ${[...sources.keys()].map((s) => `"${s}"`).join(" or ")}` : "declare the source in tools/sources.yaml",
+      });
   }
   const toolsets = new Map<string, CatalogueToolset>();
   for (const [name, part] of toolsetParts) {
@@ -423,7 +481,13 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
     for (const ref of part.tools) {
       const tool = tools.get(ref.name);
       if (!tool) {
-        problems.push({ file: ref.at, path: ref.path, value: ref.name, problem: `is not a tool of any file in ${dir}/; the server refuses to load the folder`, fix: closestName(ref.name, [...tools.keys()]) ?? "define the tool under tools:, or remove it from the toolset" });
+        problems.push({
+          file: ref.at,
+          path: ref.path,
+          value: ref.name,
+          problem: `is not a tool of any file in ${dir}/; the server refuses to load the folder`,
+          fix: closestName(ref.name, [...tools.keys()]) ?? "define the tool under tools:, or remove it from the toolset",
+        });
         continue;
       }
       // A disabled tool is never registered (configParser.ts:461-472).
@@ -432,7 +496,13 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
     const derived = riskOfTools(listed.map((n) => tools.get(n)!));
     if (part.declared !== undefined && riskIndex(part.declared) < riskIndex(derived) && part.declaredAt) {
       const why = listed.find((n) => tools.get(n)!.destructive) ?? listed.find((n) => !tools.get(n)!.readOnly);
-      problems.push({ file: part.declaredAt.file, path: part.declaredAt.path, value: part.declared, problem: `declares a lower risk than its tools have (${derived}: ${why} ${tools.get(why!)!.destructive ? "is destructive" : "is not read-only"})`, fix: `write risk: ${derived} or higher, or remove it` });
+      problems.push({
+        file: part.declaredAt.file,
+        path: part.declaredAt.path,
+        value: part.declared,
+        problem: `declares a lower risk than its tools have (${derived}: ${why} ${tools.get(why!)!.destructive ? "is destructive" : "is not read-only"})`,
+        fix: `write risk: ${derived} or higher, or remove it`,
+      });
     }
     const risk = part.declared !== undefined && riskIndex(part.declared) > riskIndex(derived) ? part.declared : derived;
     toolsets.set(name, { name, files: part.files, title: part.title, description: part.description, tools: listed, risk, ...(part.declared ? { declaredRisk: part.declared } : {}) });
@@ -440,9 +510,13 @@ export function catalogueOf(dir: string, files: readonly ToolsFile[]): ToolCatal
   const out = new Map<string, CatalogueTool>();
   for (const t of [...tools.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!t.enabled) continue;
-    const memberOf = [...toolsets.values()].filter((ts) => ts.tools.includes(t.name)).map((ts) => ts.name).sort();
+    const memberOf = [...toolsets.values()]
+      .filter((ts) => ts.tools.includes(t.name))
+      .map((ts) => ts.name)
+      .sort();
     // SELECTED_TOOLSETS keeps only tools of a selected toolset (toolConfigBuilder.ts:280-295): the kit always selects.
-    if (memberOf.length === 0) problems.push({ file: t.at(["tools", t.name]), path: yamlPath(["tools", t.name]), value: undefined, problem: "is in no toolset, so no MCP server of the kit serves it", fix: "list it under a toolset's tools, or set enabled: false" });
+    if (memberOf.length === 0)
+      problems.push({ file: t.at(["tools", t.name]), path: yamlPath(["tools", t.name]), value: undefined, problem: "is in no toolset, so no MCP server of the kit serves it", fix: "list it under a toolset's tools, or set enabled: false" });
     out.set(t.name, { name: t.name, file: t.file, description: t.description, toolsets: memberOf, readOnly: t.readOnly, destructive: t.destructive });
   }
   if (files.length > 0 && toolsets.size === 0 && problems.length === 0) problems.push({ file: dir, path: "", value: undefined, problem: "defines no toolset", fix: "add toolsets to the YAML files (tools/README.md)" });
@@ -482,7 +556,10 @@ function parameters(v: unknown, p: (string | number)[], add: (p: (string | numbe
 
 /** `:name` parameter markers outside string literals and comments. */
 export function placeholders(sql: string): string[] {
-  const bare = sql.replace(/'(?:[^']|'')*'/g, "''").replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "");
+  const bare = sql
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/--[^\n]*/g, "")
+    .replace(/\/\*[\s\S]*?\*\//g, "");
   return [...new Set([...bare.matchAll(/(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
 }
 

@@ -105,12 +105,7 @@ export function readPolicy(plan: PlanView, source: PolicySource): { ok: true; st
  * Calls `visit` for every Allow statement of the given policies, with `where` naming the attribute and statement;
  * a policy that cannot be read is reported as such. The IAM rules share this walk.
  */
-export function eachAllowStatement(
-  plan: PlanView,
-  sources: readonly PolicySource[],
-  report: (address: string, message: string) => void,
-  visit: (src: PolicySource, s: PolicyStatement, where: string) => void,
-): void {
+export function eachAllowStatement(plan: PlanView, sources: readonly PolicySource[], report: (address: string, message: string) => void, visit: (src: PolicySource, s: PolicyStatement, where: string) => void): void {
   for (const src of sources) {
     const read = readPolicy(plan, src);
     if (!read.ok) {
@@ -157,11 +152,7 @@ export function secretNamesOf(c: ContainerDefinition): string[] {
  * Calls `fn` for every container of every task definition; reports task definitions whose containers cannot be
  * read. Returns whether any task definition exists (the rule's applicability).
  */
-export function eachContainer(
-  plan: PlanView,
-  report: (address: string, message: string) => void,
-  fn: (taskDefinition: PlanResource, container: ContainerDefinition, label: string) => void,
-): boolean {
+export function eachContainer(plan: PlanView, report: (address: string, message: string) => void, fn: (taskDefinition: PlanResource, container: ContainerDefinition, label: string) => void): boolean {
   const defs = plan.resources("aws_ecs_task_definition");
   for (const td of defs) {
     const cs = containersOf(plan, td);

@@ -90,7 +90,10 @@ function readRules(plan: PlanView): SgRule[] {
       description: b.description,
     });
   }
-  for (const [type, direction] of [["aws_vpc_security_group_ingress_rule", "ingress"], ["aws_vpc_security_group_egress_rule", "egress"]] as const) {
+  for (const [type, direction] of [
+    ["aws_vpc_security_group_ingress_rule", "ingress"],
+    ["aws_vpc_security_group_egress_rule", "egress"],
+  ] as const) {
     for (const r of plan.resources(type)) {
       const b = r.body;
       out.push({

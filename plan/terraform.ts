@@ -52,10 +52,7 @@ export interface Reference {
 }
 
 /** How a value reads before apply. */
-export type Value =
-  | { readonly kind: "literal"; readonly value: unknown }
-  | { readonly kind: "ref"; readonly ref: Reference; readonly target?: PlanResource }
-  | { readonly kind: "unknown"; readonly text: string };
+export type Value = { readonly kind: "literal"; readonly value: unknown } | { readonly kind: "ref"; readonly ref: Reference; readonly target?: PlanResource } | { readonly kind: "unknown"; readonly text: string };
 
 /**
  * One reference: optional `data.`, a type, a name, then an attribute path (`arn`, `rotation_rules[0].days`,
@@ -176,7 +173,10 @@ export class PlanView {
   private readonly byType = new Map<string, PlanResource[]>();
 
   constructor(readonly plan: TerraformJson) {
-    for (const [mode, section] of [["managed", plan.resource], ["data", plan.data]] as const) {
+    for (const [mode, section] of [
+      ["managed", plan.resource],
+      ["data", plan.data],
+    ] as const) {
       for (const [type, entries] of Object.entries(merged(section))) {
         for (const [name, raws] of Object.entries(merged(...entries))) {
           const flat = raws.flat();

@@ -42,8 +42,7 @@ export function parseArgs(argv: readonly string[]): Options {
       const v = a === "--sarif" ? argv[++i] : a.slice("--sarif=".length);
       if (!v || (v.startsWith("--") && v !== "-")) throw new InputError(`--sarif takes a file to write, or - for standard output\n${USAGE}`);
       sarif = v;
-    }
-    else if (a === "--stage") {
+    } else if (a === "--stage") {
       const v = argv[++i];
       if (v !== "dev" && v !== "staging" && v !== "prod") throw new InputError(`--stage takes dev, staging or prod (got ${JSON.stringify(v)})\n${USAGE}`);
       stage = v;
@@ -63,7 +62,11 @@ export function parseArgs(argv: readonly string[]): Options {
 /** Every `<dir>/<stack>/cdk.tf.json`, in name order. */
 function stackPlans(dir: string): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
-  return fs.readdirSync(dir).sort().map((s) => path.join(dir, s, "cdk.tf.json")).filter((f) => fs.existsSync(f));
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((s) => path.join(dir, s, "cdk.tf.json"))
+    .filter((f) => fs.existsSync(f));
 }
 
 /**
@@ -155,7 +158,15 @@ export function run(argv: readonly string[], out: (s: string) => void = (s) => p
     });
     const results = checked.map((c) => c.stack);
     if (opts.sarif !== undefined) {
-      const doc = JSON.stringify(toSarif(checked.map((c) => ({ stack: c.stack, file: path.relative(process.cwd(), c.file) || c.file })), VERSION), null, 2) + "\n";
+      const doc =
+        JSON.stringify(
+          toSarif(
+            checked.map((c) => ({ stack: c.stack, file: path.relative(process.cwd(), c.file) || c.file })),
+            VERSION,
+          ),
+          null,
+          2,
+        ) + "\n";
       if (opts.sarif === "-") out(doc);
       else fs.writeFileSync(opts.sarif, doc);
     }

@@ -16,11 +16,9 @@ const cell = (s: string) => s.replace(/\|/g, "\\|");
 
 /** A Markdown table: id, severity, what must hold, the checkov / trivy / cdk-nag ids, and the fix. */
 export function ruleTable(rules: readonly Pick<Rule, "id" | "title" | "severity" | "references" | "remediation">[]): string {
-  return [
-    "| id | severity | rule | corresponds to | fix |",
-    "|---|---|---|---|---|",
-    ...rules.map((r) => `| ${r.id} | ${r.severity} | ${cell(r.title)} | ${r.references.length ? cell(r.references.join(", ")) : "—"} | ${cell(r.remediation)} |`),
-  ].join("\n");
+  return ["| id | severity | rule | corresponds to | fix |", "|---|---|---|---|---|", ...rules.map((r) => `| ${r.id} | ${r.severity} | ${cell(r.title)} | ${r.references.length ? cell(r.references.join(", ")) : "—"} | ${cell(r.remediation)} |`)].join(
+    "\n",
+  );
 }
 
 /** The document with its generated part replaced. */

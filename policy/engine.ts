@@ -42,7 +42,9 @@ function awsProvider(plan: TerraformJson): Record<string, any> | undefined {
 function grantsOf(v: unknown): AgentGrant[] | undefined {
   if (!Array.isArray(v)) return undefined;
   const strings = (x: unknown) => Array.isArray(x) && x.every((y) => typeof y === "string");
-  return v.filter((g): g is AgentGrant => isObject(g) && typeof g.name === "string" && strings(g.cidrs) && strings(g.toolsets) && typeof g.readOnly === "boolean").map((g) => ({ name: g.name, cidrs: g.cidrs, toolsets: g.toolsets, readOnly: g.readOnly }));
+  return v
+    .filter((g): g is AgentGrant => isObject(g) && typeof g.name === "string" && strings(g.cidrs) && strings(g.toolsets) && typeof g.readOnly === "boolean")
+    .map((g) => ({ name: g.name, cidrs: g.cidrs, toolsets: g.toolsets, readOnly: g.readOnly }));
 }
 
 /**
@@ -65,7 +67,9 @@ export function resolveContext(plan: TerraformJson, ctx: PolicyContext = {}): Po
     mcpPort: ctx.mcpPort ?? (typeof recorded.mcpPort === "number" ? recorded.mcpPort : undefined),
     agentGrants: ctx.agentGrants ?? grantsOf(recorded.agentGrants),
     toolCatalogue: ctx.toolCatalogue ?? readRecordedCatalogue(recorded.toolCatalogue),
-    suppressions: ctx.suppressions ?? (Array.isArray(recorded.suppressions) ? recorded.suppressions.filter(isObject).map((s) => ({ ruleId: String(s.ruleId ?? s.rule), address: String(s.address), reason: String(s.reason), source: "config" as const })) : undefined),
+    suppressions:
+      ctx.suppressions ??
+      (Array.isArray(recorded.suppressions) ? recorded.suppressions.filter(isObject).map((s) => ({ ruleId: String(s.ruleId ?? s.rule), address: String(s.address), reason: String(s.reason), source: "config" as const })) : undefined),
   };
 }
 
@@ -117,9 +121,7 @@ function evaluateWithWarnings(plan: TerraformJson, ctx: PolicyContext, rules?: r
   const idle = new Set(results.filter((r) => r.verdict === "not-applicable").map((r) => r.rule.id));
   const warnings = [
     ...fromResources.invalid,
-    ...suppressions
-      .filter((s) => !used.has(s) && !idle.has(s.ruleId))
-      .map((s) => `suppression of ${s.ruleId} on ${s.address} (${s.source}) ${ids.has(s.ruleId) ? "matched no finding" : "names no rule of the packs"}; remove it`),
+    ...suppressions.filter((s) => !used.has(s) && !idle.has(s.ruleId)).map((s) => `suppression of ${s.ruleId} on ${s.address} (${s.source}) ${ids.has(s.ruleId) ? "matched no finding" : "names no rule of the packs"}; remove it`),
   ];
   return { results, context, warnings };
 }

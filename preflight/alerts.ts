@@ -52,7 +52,14 @@ export async function checkAlerts(ctx: PreflightContext): Promise<CheckResult[]>
       const sub = subs.find((s) => s.Protocol === "email" && s.Endpoint?.toLowerCase() === email.toLowerCase());
       if (!sub) out.push(fail(GROUP, email, `has no subscription to ${name}`, "run the deploy again: it creates one subscription per alerts.emails entry"));
       else if (sub.SubscriptionArn === "PendingConfirmation") {
-        out.push(fail(GROUP, email, `has not confirmed its subscription to ${name}; alerts to it are dropped`, `open the "AWS Notification - Subscription Confirmation" e-mail sent to ${email} and click "Confirm subscription" (the link expires after 3 days; then re-create the subscription with a new deploy)`));
+        out.push(
+          fail(
+            GROUP,
+            email,
+            `has not confirmed its subscription to ${name}; alerts to it are dropped`,
+            `open the "AWS Notification - Subscription Confirmation" e-mail sent to ${email} and click "Confirm subscription" (the link expires after 3 days; then re-create the subscription with a new deploy)`,
+          ),
+        );
       } else out.push(pass(GROUP, email, `confirmed on ${name}`));
     }
   }

@@ -32,7 +32,8 @@ export async function checkCertificate(ctx: PreflightContext): Promise<CheckResu
   try {
     cert = (await ctx.clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate;
   } catch (e) {
-    if (isError(e, "ResourceNotFoundException")) return [fail(GROUP, arn, `does not exist in account ${ctx.accountId}, ${ctx.config.region}`, `request a certificate for ${tls.domainName} in ACM (${ctx.config.region}) and set tls.certificateArn to its ARN`)];
+    if (isError(e, "ResourceNotFoundException"))
+      return [fail(GROUP, arn, `does not exist in account ${ctx.accountId}, ${ctx.config.region}`, `request a certificate for ${tls.domainName} in ACM (${ctx.config.region}) and set tls.certificateArn to its ARN`)];
     return [couldNotCheck(GROUP, arn, e, "acm:DescribeCertificate")];
   }
   if (!cert) return [fail(GROUP, arn, "ACM returned no certificate", "check the ARN in tls.certificateArn")];
@@ -48,12 +49,21 @@ export async function checkCertificate(ctx: PreflightContext): Promise<CheckResu
   const names = [...new Set([cert.DomainName, ...(cert.SubjectAlternativeNames ?? [])].filter((n): n is string => !!n))];
   const matched = names.find((n) => covers(n, tls.domainName));
   if (matched) out.push(pass(GROUP, "domain", `covers ${tls.domainName} (as ${matched})`));
-  else out.push(fail(GROUP, "domain", `covers ${names.join(", ") || "no name"}, not ${tls.domainName}; clients would reject the TLS handshake`, `use a certificate whose name or SAN is ${tls.domainName} (or *.${tls.domainName.split(".").slice(1).join(".")}), or correct tls.domainName`));
+  else
+    out.push(
+      fail(
+        GROUP,
+        "domain",
+        `covers ${names.join(", ") || "no name"}, not ${tls.domainName}; clients would reject the TLS handshake`,
+        `use a certificate whose name or SAN is ${tls.domainName} (or *.${tls.domainName.split(".").slice(1).join(".")}), or correct tls.domainName`,
+      ),
+    );
   if (cert.NotAfter) {
     const days = Math.floor((cert.NotAfter.getTime() - ctx.now.getTime()) / 86_400_000);
     if (days < MIN_DAYS_LEFT) {
       const what = days < 0 ? `expired ${-days} days ago` : `expires in ${days} days (${cert.NotAfter.toISOString().slice(0, 10)})`;
-      const fix = cert.Type === "AMAZON_ISSUED" ? "check why ACM has not renewed it (its validation CNAME records must stay in DNS), or request a new one" : "import a renewed certificate into the same ARN (aws acm import-certificate --certificate-arn …)";
+      const fix =
+        cert.Type === "AMAZON_ISSUED" ? "check why ACM has not renewed it (its validation CNAME records must stay in DNS), or request a new one" : "import a renewed certificate into the same ARN (aws acm import-certificate --certificate-arn …)";
       out.push(fail(GROUP, "expiry", `${what}; the kit wants at least ${MIN_DAYS_LEFT} days left`, fix));
     } else out.push(pass(GROUP, "expiry", `valid until ${cert.NotAfter.toISOString().slice(0, 10)} (${days} days)`));
   }

@@ -10,10 +10,7 @@ import { createClients } from "./clients";
 import { readPlan } from "./plan";
 import { formatJson, formatText, runPreflight } from "./run";
 
-const USAGE = [
-  "usage: npm run preflight -- <stack, e.g. mcp-prod or prod> [--json] [--plan <path to cdk.tf.json>]",
-  "  read-only checks of the target AWS account (credentials of that account) before npx cdktf deploy <stack>.",
-].join("\n");
+const USAGE = ["usage: npm run preflight -- <stack, e.g. mcp-prod or prod> [--json] [--plan <path to cdk.tf.json>]", "  read-only checks of the target AWS account (credentials of that account) before npx cdktf deploy <stack>."].join("\n");
 
 async function main(argv: string[]): Promise<number> {
   if (wantsHelp(argv)) {

@@ -29,11 +29,7 @@ export function plannedReservations(plan: TerraformJson | undefined): { readonly
 export async function checkConcurrency(ctx: PreflightContext): Promise<CheckResult[]> {
   const setting = ctx.config.functions.reservedConcurrency;
   // Without a plan, the config says it: both kit functions reserve the same figure.
-  const planned = ctx.plan
-    ? plannedReservations(ctx.plan)
-    : setting > 0
-      ? ["rotate-secret", "secret-age-check"].map((f) => ({ name: `mcp-${ctx.config.environment}-${f}`, reserved: setting }))
-      : [];
+  const planned = ctx.plan ? plannedReservations(ctx.plan) : setting > 0 ? ["rotate-secret", "secret-age-check"].map((f) => ({ name: `mcp-${ctx.config.environment}-${f}`, reserved: setting })) : [];
   try {
     const settings = await ctx.clients.lambda.send(new GetAccountSettingsCommand({}));
     const total = settings.AccountLimit?.ConcurrentExecutions;

@@ -21,7 +21,12 @@ export async function checkIdentity(config: McpConfig, sts: STSClient): Promise<
   if (!account) return { result: fail(GROUP, "credentials", "STS returned no account id", "check the credentials and run the preflight again") };
   if (config.accountId && account !== config.accountId) {
     return {
-      result: fail(GROUP, "account", `credentials are for account ${account} (${identity.Arn}), but config ${config.environment}.json deploys to ${config.accountId}`, `switch to credentials of account ${config.accountId} (e.g. AWS_PROFILE), or correct accountId in config/${config.environment}.json`),
+      result: fail(
+        GROUP,
+        "account",
+        `credentials are for account ${account} (${identity.Arn}), but config ${config.environment}.json deploys to ${config.accountId}`,
+        `switch to credentials of account ${config.accountId} (e.g. AWS_PROFILE), or correct accountId in config/${config.environment}.json`,
+      ),
     };
   }
   const note = config.accountId ? "" : " (config sets no accountId, so the stack deploys to whatever account the credentials belong to)";

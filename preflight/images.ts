@@ -37,12 +37,7 @@ export function parseImage(ref: string): ImageRef {
 }
 
 /** Manifest media types a registry may answer a digest with (single image or multi-platform index). */
-const MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-].join(", ");
+const MANIFEST_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
 
 export async function checkImages(ctx: PreflightContext): Promise<CheckResult[]> {
   const fetchImpl = ctx.fetch ?? (globalThis.fetch as unknown as Fetch | undefined);
@@ -52,7 +47,14 @@ export async function checkImages(ctx: PreflightContext): Promise<CheckResult[]>
     const what = `${image.spec.configKey}.image`;
     const base = parseImage(image.base);
     if (base.digest === PLACEHOLDER_DIGEST) {
-      out.push(fail(GROUP, `${what} base`, `${image.base} carries the placeholder digest of the example config, not the reviewed image's`, `replace it with the digest of the reviewed upstream image (docker buildx imagetools inspect ${image.base.split("@")[0]})`));
+      out.push(
+        fail(
+          GROUP,
+          `${what} base`,
+          `${image.base} carries the placeholder digest of the example config, not the reviewed image's`,
+          `replace it with the digest of the reviewed upstream image (docker buildx imagetools inspect ${image.base.split("@")[0]})`,
+        ),
+      );
     } else if (base.digest && base.registry === "ghcr.io") {
       out.push(await checkGhcrDigest(what, base, image.base, fetchImpl));
     }
@@ -83,7 +85,7 @@ async function checkGhcrDigest(what: string, ref: ImageRef, shown: string, fetch
   try {
     const signal = AbortSignal.timeout(10_000);
     const tokenRes = await fetchImpl(`https://ghcr.io/token?scope=${encodeURIComponent(`repository:${ref.repository}:pull`)}&service=ghcr.io`, { signal });
-    const token = tokenRes.status === 200 ? (await tokenRes.json() as { token?: unknown }).token : undefined;
+    const token = tokenRes.status === 200 ? ((await tokenRes.json()) as { token?: unknown }).token : undefined;
     if (typeof token !== "string") return fail(GROUP, check, `ghcr.io gave no anonymous pull token for ${ref.repository} (HTTP ${tokenRes.status}): the package is private or does not exist`, `check the repository name in ${what}`);
     const res = await fetchImpl(`https://ghcr.io/v2/${ref.repository}/manifests/${ref.digest}`, { method: "HEAD", headers: { Authorization: `Bearer ${token}`, Accept: MANIFEST_TYPES }, signal });
     if (res.status === 200) return pass(GROUP, check, `${ref.digest} is on ghcr.io/${ref.repository}`);

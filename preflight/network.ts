@@ -3,14 +3,7 @@
  * and a route through it to the IBM i network and the agents. Routing is checked where it can be read without
  * writing anything: a transit gateway's default association route table, or the VPN connections' static routes.
  */
-import {
-  DescribeSecurityGroupsCommand,
-  DescribeTransitGatewaysCommand,
-  DescribeVpcsCommand,
-  DescribeVpnConnectionsCommand,
-  DescribeVpnGatewaysCommand,
-  SearchTransitGatewayRoutesCommand,
-} from "@aws-sdk/client-ec2";
+import { DescribeSecurityGroupsCommand, DescribeTransitGatewaysCommand, DescribeVpcsCommand, DescribeVpnConnectionsCommand, DescribeVpnGatewaysCommand, SearchTransitGatewayRoutesCommand } from "@aws-sdk/client-ec2";
 import type { TransitGateway, VpnGateway } from "@aws-sdk/client-ec2";
 import { contains, toCidr } from "../lib/cidr";
 import { PROJECT_TAG } from "./tags";
@@ -25,18 +18,22 @@ export async function checkNetwork(ctx: PreflightContext): Promise<CheckResult[]
   const net = ctx.config.network;
   if (net.transitGatewayId) out.push(...(await checkTransitGateway(ctx, net.transitGatewayId)));
   else if (net.vpnGatewayId) out.push(...(await checkVpnGateway(ctx, net.vpnGatewayId)));
-  else out.push(fail(GROUP, "gateway", "config names neither network.transitGatewayId nor network.vpnGatewayId, so nothing routes to the IBM i network or the agents", "set the transit gateway (or VPN gateway) that reaches the IBM i network in network.transitGatewayId (or vpnGatewayId)"));
+  else
+    out.push(
+      fail(
+        GROUP,
+        "gateway",
+        "config names neither network.transitGatewayId nor network.vpnGatewayId, so nothing routes to the IBM i network or the agents",
+        "set the transit gateway (or VPN gateway) that reaches the IBM i network in network.transitGatewayId (or vpnGatewayId)",
+      ),
+    );
   return out;
 }
 
 /** Remote networks the stack routes to: the IBM i network first, then agents and operators. */
 function remoteCidrs(ctx: PreflightContext): { cidr: string; what: string }[] {
   const c = ctx.config;
-  const list = [
-    { cidr: c.network.ibmi.cidr, what: "IBM i network" },
-    ...c.agents.flatMap((a) => a.cidrs.map((cidr) => ({ cidr, what: `agent group ${a.name}` }))),
-    ...c.gateway.clientCidrs.map((cidr) => ({ cidr, what: "gateway operators" })),
-  ];
+  const list = [{ cidr: c.network.ibmi.cidr, what: "IBM i network" }, ...c.agents.flatMap((a) => a.cidrs.map((cidr) => ({ cidr, what: `agent group ${a.name}` }))), ...c.gateway.clientCidrs.map((cidr) => ({ cidr, what: "gateway operators" }))];
   const seen = new Set<string>();
   return list.filter((x) => !seen.has(x.cidr) && seen.add(x.cidr));
 }
@@ -68,23 +65,43 @@ async function checkTransitGateway(ctx: PreflightContext, id: string): Promise<C
   } catch (e) {
     if (!isError(e, "InvalidTransitGatewayID.NotFound", "InvalidTransitGatewayID.Malformed")) return [couldNotCheck(GROUP, `transit gateway ${id}`, e, "ec2:DescribeTransitGateways")];
   }
-  if (!tgw) return [fail(GROUP, `transit gateway ${id}`, `does not exist in ${ctx.config.region} (or is not shared with account ${ctx.accountId})`, "correct network.transitGatewayId, or ask the network team to share the transit gateway with this account through AWS RAM")];
+  if (!tgw)
+    return [
+      fail(
+        GROUP,
+        `transit gateway ${id}`,
+        `does not exist in ${ctx.config.region} (or is not shared with account ${ctx.accountId})`,
+        "correct network.transitGatewayId, or ask the network team to share the transit gateway with this account through AWS RAM",
+      ),
+    ];
   if (tgw.State !== "available") return [fail(GROUP, `transit gateway ${id}`, `is ${tgw.State}, not available`, "wait until it is available, or use another transit gateway")];
   const out = [pass(GROUP, `transit gateway ${id}`, `available (owner ${tgw.OwnerId})`)];
   const opts = tgw.Options ?? {};
   if (tgw.OwnerId && tgw.OwnerId !== ctx.accountId && opts.AutoAcceptSharedAttachments !== "enable") {
-    out.push(fail(GROUP, "attachment acceptance", `the transit gateway belongs to account ${tgw.OwnerId} and does not auto-accept shared attachments; the deploy would wait on the VPC attachment until it times out`, `ask the owner of ${id} to accept the attachment as soon as the deploy creates it, or to enable AutoAcceptSharedAttachments`));
+    out.push(
+      fail(
+        GROUP,
+        "attachment acceptance",
+        `the transit gateway belongs to account ${tgw.OwnerId} and does not auto-accept shared attachments; the deploy would wait on the VPC attachment until it times out`,
+        `ask the owner of ${id} to accept the attachment as soon as the deploy creates it, or to enable AutoAcceptSharedAttachments`,
+      ),
+    );
   }
   const table = opts.DefaultRouteTableAssociation === "enable" ? opts.AssociationDefaultRouteTableId : undefined;
   if (!table) {
-    out.push(fail(GROUP, "routes", `${id} does not associate new attachments with a default route table, so the VPC attachment would route nowhere`, "ask the network team which route table to associate the attachment with, and to add routes to the IBM i network there (or enable default route table association)"));
+    out.push(
+      fail(
+        GROUP,
+        "routes",
+        `${id} does not associate new attachments with a default route table, so the VPC attachment would route nowhere`,
+        "ask the network team which route table to associate the attachment with, and to add routes to the IBM i network there (or enable default route table association)",
+      ),
+    );
     return out;
   }
   for (const { cidr, what } of remoteCidrs(ctx)) {
     try {
-      const res = await ctx.clients.ec2.send(
-        new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: table, Filters: [{ Name: "route-search.longest-prefix-match", Values: [cidr] }] }),
-      );
+      const res = await ctx.clients.ec2.send(new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: table, Filters: [{ Name: "route-search.longest-prefix-match", Values: [cidr] }] }));
       const route = (res?.Routes ?? []).find((r) => r.DestinationCidrBlock && contains(toCidr(r.DestinationCidrBlock)!, toCidr(cidr)!));
       if (!route) out.push(fail(GROUP, `route to ${cidr}`, `${table} has no route to the ${what} (${cidr})`, `ask the network team to propagate or add a route to ${cidr} in ${table} (towards the VPN or Direct Connect attachment)`));
       else if (route.State !== "active") out.push(fail(GROUP, `route to ${cidr}`, `the route ${route.DestinationCidrBlock} in ${table} is ${route.State}`, `fix the route to ${cidr} in ${table}: a ${route.State} route drops the traffic`));
@@ -111,7 +128,15 @@ async function checkVpnGateway(ctx: PreflightContext, id: string): Promise<Check
   if (attached.length) {
     const ours = await stackVpcIds(ctx);
     const foreign = attached.filter((a) => a.VpcId && !ours.includes(a.VpcId));
-    if (foreign.length) out.push(fail(GROUP, "VPN gateway attachment", `${id} is already attached to ${foreign.map((a) => a.VpcId).join(", ")}; a virtual private gateway attaches to one VPC at a time`, `detach it from that VPC, or give this stack its own gateway (or a transit gateway) in network.vpnGatewayId`));
+    if (foreign.length)
+      out.push(
+        fail(
+          GROUP,
+          "VPN gateway attachment",
+          `${id} is already attached to ${foreign.map((a) => a.VpcId).join(", ")}; a virtual private gateway attaches to one VPC at a time`,
+          `detach it from that VPC, or give this stack its own gateway (or a transit gateway) in network.vpnGatewayId`,
+        ),
+      );
   }
   let connections;
   try {
@@ -144,7 +169,12 @@ async function checkVpnGateway(ctx: PreflightContext, id: string): Promise<Check
 /** VPCs this stack already deployed (found by its default tags); empty before the first deploy. */
 export async function stackVpcIds(ctx: PreflightContext): Promise<string[]> {
   const res = await ctx.clients.ec2.send(
-    new DescribeVpcsCommand({ Filters: [{ Name: "tag:project", Values: [PROJECT_TAG] }, { Name: "tag:environment", Values: [ctx.config.environment] }] }),
+    new DescribeVpcsCommand({
+      Filters: [
+        { Name: "tag:project", Values: [PROJECT_TAG] },
+        { Name: "tag:environment", Values: [ctx.config.environment] },
+      ],
+    }),
   );
   return (res?.Vpcs ?? []).map((v) => v.VpcId!).filter(Boolean);
 }

@@ -10,7 +10,11 @@ export function readPlan(file: string): TerraformJson | undefined {
 
 /** Every resource of one type (and its older aliases: aws_alb for aws_lb) as [name, body], read by plan/terraform.ts. */
 export function planResources(plan: TerraformJson | undefined, type: string): [string, Record<string, any>][] {
-  return plan ? view(plan).resources(...withAliases(type)).map((r) => [r.name, r.body]) : [];
+  return plan
+    ? view(plan)
+        .resources(...withAliases(type))
+        .map((r) => [r.name, r.body])
+    : [];
 }
 
 /** `${aws_lb.x.arn}` → "x" when the whole value references an attribute of a resource of `type` (or an alias); undefined otherwise. */

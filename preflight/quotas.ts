@@ -103,7 +103,10 @@ function mostRules(plan: TerraformJson): PlannedUsage["securityGroupRules"] {
   // A legacy rule with several CIDR blocks is one AWS rule per block.
   for (const [, r] of planResources(plan, "aws_security_group_rule")) add(refName(r.security_group_id, "aws_security_group"), r.type === "egress" ? "outbound" : "inbound", Math.max(1, (r.cidr_blocks ?? []).length));
   for (const [name, g] of planResources(plan, "aws_security_group")) {
-    for (const [block, direction] of [["ingress", "inbound"], ["egress", "outbound"]] as const) {
+    for (const [block, direction] of [
+      ["ingress", "inbound"],
+      ["egress", "outbound"],
+    ] as const) {
       for (const rule of [g[block] ?? []].flat()) add(name, direction, Math.max(1, (rule?.cidr_blocks ?? []).length));
     }
   }
@@ -156,14 +159,10 @@ export async function checkQuotas(ctx: PreflightContext): Promise<CheckResult[]>
     out.push(skip(GROUP, "plan-based quotas", "no synthesized plan: endpoint, Fargate and load balancer quotas not checked", "run npm run synth, then the preflight again"));
     return out;
   }
-  await guarded(q.interfaceEndpoints, "servicequotas:GetServiceQuota", async () =>
-    compare(q.interfaceEndpoints, planned.interfaceEndpointsPerVpc, await quotaValue(ctx, q.interfaceEndpoints), "the stack's VPC"),
-  );
+  await guarded(q.interfaceEndpoints, "servicequotas:GetServiceQuota", async () => compare(q.interfaceEndpoints, planned.interfaceEndpointsPerVpc, await quotaValue(ctx, q.interfaceEndpoints), "the stack's VPC"));
   if (planned.fargateVcpu > 0) {
     // Only what this plan runs: tasks elsewhere in the account and region count against the same quota.
-    await guarded(q.fargateVcpu, "servicequotas:GetServiceQuota", async () =>
-      compare(q.fargateVcpu, planned.fargateVcpu, await quotaValue(ctx, q.fargateVcpu), "the plan's services (without other workloads of the account)"),
-    );
+    await guarded(q.fargateVcpu, "servicequotas:GetServiceQuota", async () => compare(q.fargateVcpu, planned.fargateVcpu, await quotaValue(ctx, q.fargateVcpu), "the plan's services (without other workloads of the account)"));
   }
   if (planned.albListeners.count > 0) {
     await guarded(q.albListeners, "servicequotas:GetServiceQuota", async () => compare(q.albListeners, planned.albListeners.count, await quotaValue(ctx, q.albListeners), planned.albListeners.lb ?? "the load balancer"));

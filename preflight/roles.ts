@@ -36,9 +36,7 @@ export function namedPrincipals(config: PreflightContext["config"]): NamedPrinci
   const out: NamedPrincipal[] = [];
   config.access.operators.forEach((value, i) => out.push({ field: `access.operators[${i}]`, value, policy: "the environment key's policy and the secrets' resource policies" }));
   config.access.auditors.forEach((value, i) => out.push({ field: `access.auditors[${i}]`, value, policy: "the environment key's policy" }));
-  config.agents.forEach((a, i) =>
-    a.tokenReader?.assumedBy.forEach((value, j) => out.push({ field: `agents[${i}].tokenReader.assumedBy[${j}]`, value, policy: `the trust policy of agent group "${a.name}"'s token-reader role` })),
-  );
+  config.agents.forEach((a, i) => a.tokenReader?.assumedBy.forEach((value, j) => out.push({ field: `agents[${i}].tokenReader.assumedBy[${j}]`, value, policy: `the trust policy of agent group "${a.name}"'s token-reader role` })));
   return out;
 }
 
@@ -73,7 +71,12 @@ export async function checkRoles(ctx: PreflightContext): Promise<CheckResult[]> 
       if (!m) return fail(GROUP, field, `${value} is not an IAM role ARN`, `correct ${field} in config/${env}.json (npm run synth reports the expected form)`);
       const [, , account, rolePath, name] = m;
       if (account !== ctx.accountId) {
-        return skip(GROUP, field, `${value} is in account ${account}; GetRole reads roles of the caller's account ${ctx.accountId} only`, `in account ${account}: aws iam get-role --role-name ${name} (it must exist before the deploy writes it into ${policy})`);
+        return skip(
+          GROUP,
+          field,
+          `${value} is in account ${account}; GetRole reads roles of the caller's account ${ctx.accountId} only`,
+          `in account ${account}: aws iam get-role --role-name ${name} (it must exist before the deploy writes it into ${policy})`,
+        );
       }
       const { arn, error } = await lookup(name);
       if (error !== undefined) {

@@ -31,7 +31,14 @@ export async function checkState(ctx: PreflightContext): Promise<CheckResult[]> 
     out.push(pass(GROUP, bucket, `exists in ${actual}`));
   } catch (e) {
     if (isError(e, "NoSuchBucket", "NotFound")) {
-      return [fail(GROUP, bucket, "does not exist; Terraform does not create its own state bucket", `create it first (docs/deploy.md, step 1): aws s3api create-bucket --bucket ${bucket} --region ${region}, then turn on versioning, default encryption and the public access block`)];
+      return [
+        fail(
+          GROUP,
+          bucket,
+          "does not exist; Terraform does not create its own state bucket",
+          `create it first (docs/deploy.md, step 1): aws s3api create-bucket --bucket ${bucket} --region ${region}, then turn on versioning, default encryption and the public access block`,
+        ),
+      ];
     }
     return [couldNotCheck(GROUP, bucket, e, "s3:GetBucketLocation")];
   }

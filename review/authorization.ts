@@ -58,7 +58,9 @@ export function assessAuthorization(plan: TerraformJson, f: Facts): AuthPoint[] 
   const legacyRules = rules.filter((r) => (r.condition ?? []).some((c: any) => (c.http_header?.values ?? []).includes(LEGACY_JWT_AUTHORIZATION)));
   const metadata = rules.filter((r) => (r.condition ?? []).some((c: any) => (c.path_pattern?.values ?? []).includes(PRM_PATH_PATTERN)) && r.action?.[0]?.type === "fixed-response");
   const served = new Set(metadata.map((r) => safeJson(r.action[0].fixed_response?.message_body)?.resource).filter(Boolean));
-  const lifetimes = res(plan, "aws_secretsmanager_secret").map(([, s]) => Number(s.tags?.[LIFETIME_TAG])).filter((n) => Number.isFinite(n) && n > 0);
+  const lifetimes = res(plan, "aws_secretsmanager_secret")
+    .map(([, s]) => Number(s.tags?.[LIFETIME_TAG]))
+    .filter((n) => Number.isFinite(n) && n > 0);
   const longest = lifetimes.length ? Math.max(...lifetimes) : undefined;
   const signingKeys = res(plan, "aws_kms_key").filter(([, k]) => k.key_usage === "SIGN_VERIFY");
   const taskRoles = res(plan, "aws_ecs_task_definition").filter(([, td]) => td.task_role_arn && tiers.some((t) => t.family === td.family));
@@ -140,7 +142,9 @@ export function assessAuthorization(plan: TerraformJson, f: Facts): AuthPoint[] 
     framework: "CoSAI",
     point: `${level("L4")}long-lived signing keys in hardware-backed or isolated keystores`,
     status: signingKeys.length && oauth.length === tiers.length ? "met" : signingKeys.length ? "partly" : "not met",
-    evidence: signingKeys.length ? `${signingKeys.length} asymmetric KMS keys (SIGN_VERIFY) sign the tokens; the private keys never leave KMS` : "tokens are signed with secrets the tier tasks hold (MCP_AUTH_SECRET_KEY), in Secrets Manager with rotation (L3's secrets manager with automated rotation)",
+    evidence: signingKeys.length
+      ? `${signingKeys.length} asymmetric KMS keys (SIGN_VERIFY) sign the tokens; the private keys never leave KMS`
+      : "tokens are signed with secrets the tier tasks hold (MCP_AUTH_SECRET_KEY), in Secrets Manager with rotation (L3's secrets manager with automated rotation)",
   });
   add({ framework: "CoSAI", point: `${level("L2")}no token passthrough`, status: points[4].status, evidence: points[4].evidence });
   add({
@@ -180,10 +184,19 @@ export function authorizationSection(plan: TerraformJson, f: Facts): string[] {
   const points = assessAuthorization(plan, f);
   if (!points.length) return [];
   const out = ["## MCP authorization and CoSAI", ""];
-  out.push(`Judged from this plan against the [MCP authorization specification](${MCP_SPEC}) (2025-06-18 and 2025-11-25, with its [security best practices](${MCP_SECURITY})) and the identity, authorization and transport controls of the [CoSAI assurance profiles](${COSAI}) (*Model Context Protocol (MCP) Security* v2.0, §3.3.2; levels are cumulative).`, "");
+  out.push(
+    `Judged from this plan against the [MCP authorization specification](${MCP_SPEC}) (2025-06-18 and 2025-11-25, with its [security best practices](${MCP_SECURITY})) and the identity, authorization and transport controls of the [CoSAI assurance profiles](${COSAI}) (*Model Context Protocol (MCP) Security* v2.0, §3.3.2; levels are cumulative).`,
+    "",
+  );
   for (const fw of ["MCP authorization", "CoSAI"] as const) {
     out.push(`### ${fw}`, "");
-    out.push(table(["Point", "Status", "Evidence", "Limit, or what would meet it"], points.filter((p) => p.framework === fw).map((p) => [p.point, MARK[p.status], p.evidence, p.limit ?? ""])), "");
+    out.push(
+      table(
+        ["Point", "Status", "Evidence", "Limit, or what would meet it"],
+        points.filter((p) => p.framework === fw).map((p) => [p.point, MARK[p.status], p.evidence, p.limit ?? ""]),
+      ),
+      "",
+    );
   }
   return out;
 }

@@ -58,8 +58,7 @@ const mcpPort = 3010;
 const mcpListeners = (f: Facts) => f.listeners.filter((l) => l.port === mcpPort);
 const mcpContainers = (f: Facts) => f.containers.filter((c) => c.env.MCP_TRANSPORT_TYPE !== undefined || /ibmi-mcp|mcp-server/.test(c.name));
 /** Secrets of a purpose: by the kit's `secretPurpose` fact; in a plan written elsewhere (no purposes), by name and description. */
-const secretsMatching = (f: Facts, purpose: SecretPurpose, re: RegExp) =>
-  f.secrets.some((s) => s.purpose) ? f.secrets.filter((s) => s.purpose === purpose) : f.secrets.filter((s) => re.test(`${s.name} ${s.description ?? ""}`));
+const secretsMatching = (f: Facts, purpose: SecretPurpose, re: RegExp) => (f.secrets.some((s) => s.purpose) ? f.secrets.filter((s) => s.purpose === purpose) : f.secrets.filter((s) => re.test(`${s.name} ${s.description ?? ""}`)));
 const prod = (f: Facts) => f.stage === "prod";
 
 const items: ChecklistItem[] = [
@@ -124,7 +123,8 @@ const items: ChecklistItem[] = [
     assess: (f) => {
       const publicLb = f.loadBalancers.filter((l) => l.internal !== true);
       if (f.network.internetGateways.length || publicLb.length) return { status: "not met", evidence: a(...f.network.internetGateways, ...publicLb.map((l) => l.address)), operator: "make the load balancer internal and remove the internet gateway" };
-      if (f.network.attachments.length === 0) return { status: "partly", evidence: ["no internet path into the VPC", "no VPN or transit gateway attachment in this plan"], operator: "attach the VPC to the VPN or transit gateway the agents use (network.vpnGatewayId / transitGatewayId)" };
+      if (f.network.attachments.length === 0)
+        return { status: "partly", evidence: ["no internet path into the VPC", "no VPN or transit gateway attachment in this plan"], operator: "attach the VPC to the VPN or transit gateway the agents use (network.vpnGatewayId / transitGatewayId)" };
       // The plan can route agents only through the attached gateway and keep the load balancer internal; it cannot see
       // whether the networks behind that gateway reach it over a VPN (an office LAN routed by the transit gateway
       // reaches 3010 with no VPN at all). Hence "partly" even when everything the plan holds is right.
@@ -183,9 +183,19 @@ const items: ChecklistItem[] = [
       if (f.tiers.length) {
         const routed = `${f.tiers.length} listener rules route each agent range to its own tier's SELECTED_TOOLSETS (see Toolset tiers)`;
         const groups = toolsByGroup(f);
-        if (groups.some((g) => !g.tools)) return { status: "partly", evidence: [routed, "the plan records no tool catalogue, so which tools each group can call is not known"], operator: "synthesize with the kit (npm run synth) so the plan records the tools YAML it was built with" };
+        if (groups.some((g) => !g.tools))
+          return {
+            status: "partly",
+            evidence: [routed, "the plan records no tool catalogue, so which tools each group can call is not known"],
+            operator: "synthesize with the kit (npm run synth) so the plan records the tools YAML it was built with",
+          };
         const evidence = [routed, ...groups.map((g) => `${g.groups}: ${g.tools!.map(toolText).join(", ")}`)];
-        if (groups.some((g) => !g.toolsYaml)) return { status: "partly", evidence: [...evidence, "tasks without TOOLS_YAML_PATH load none of their toolsets' tools"], operator: "run the kit's MCP server image (images/mcp-server/Dockerfile), which holds tools/ at the path TOOLS_YAML_PATH names" };
+        if (groups.some((g) => !g.toolsYaml))
+          return {
+            status: "partly",
+            evidence: [...evidence, "tasks without TOOLS_YAML_PATH load none of their toolsets' tools"],
+            operator: "run the kit's MCP server image (images/mcp-server/Dockerfile), which holds tools/ at the path TOOLS_YAML_PATH names",
+          };
         return { status: "met", evidence, operator: "keep FilteredMCPTools in agent code as a second layer" };
       }
       const sel = mcpContainers(f).filter((c) => c.env.SELECTED_TOOLSETS);
@@ -200,7 +210,11 @@ const items: ChecklistItem[] = [
     assess: (f) => {
       const ro = mcpContainers(f).filter((c) => c.env.IBMI_EXECUTE_SQL_READONLY === "true" || c.env.IBMI_ENABLE_EXECUTE_SQL === "false");
       return ro.length
-        ? { status: "partly", evidence: ro.map((c) => `${c.family}/${c.name}: IBMI_ENABLE_EXECUTE_SQL=${c.env.IBMI_ENABLE_EXECUTE_SQL ?? "unset"}, IBMI_EXECUTE_SQL_READONLY=${c.env.IBMI_EXECUTE_SQL_READONLY ?? "unset"}`), operator: "set readOnlyHint: True and destructiveHint: False in the read-only agents' FilteredMCPTools" }
+        ? {
+            status: "partly",
+            evidence: ro.map((c) => `${c.family}/${c.name}: IBMI_ENABLE_EXECUTE_SQL=${c.env.IBMI_ENABLE_EXECUTE_SQL ?? "unset"}, IBMI_EXECUTE_SQL_READONLY=${c.env.IBMI_EXECUTE_SQL_READONLY ?? "unset"}`),
+            operator: "set readOnlyHint: True and destructiveHint: False in the read-only agents' FilteredMCPTools",
+          }
         : { status: "outside this kit", evidence: [], operator: "set readOnlyHint: True and destructiveHint: False in the read-only agents' FilteredMCPTools" };
     },
   },
@@ -240,13 +254,19 @@ const items: ChecklistItem[] = [
     refs: [],
     assess: (f) => {
       const tokens = secretsMatching(f, "agent-token", /token/i);
-      const modes = mcpContainers(f).map((c) => c.env.MCP_AUTH_MODE).filter(Boolean);
+      const modes = mcpContainers(f)
+        .map((c) => c.env.MCP_AUTH_MODE)
+        .filter(Boolean);
       if (modes.includes("none")) return { status: "not met", evidence: ["MCP_AUTH_MODE=none"] };
       // The auth canary (constructs/auth-canary.ts) proves it at run time: each tier must answer 401 without its own token.
       const canary = f.alarms.filter((x) => /\/AuthCanaryFailures$/.test(x.metric));
       const proven = canary.length ? [`${canary.length} auth canary alarms (${canary.map((x) => x.name).join(", ")}): each tier must answer 401 without a token of its own, after every deploy and on a schedule`] : [];
       if (modes.length && tokens.length) return { status: "met", evidence: [`MCP_AUTH_MODE=${[...new Set(modes)].join(", ")}`, `${tokens.length} token secrets: ${tokens.map((t) => t.name).join(", ")}`, ...proven] };
-      return { status: tokens.length || modes.length ? "partly" : "not met", evidence: [...(modes.length ? [`MCP_AUTH_MODE=${modes.join(", ")}`] : []), ...tokens.map((t) => t.name)], operator: "set MCP_AUTH_MODE to jwt or ibmi and give each agent group its own token" };
+      return {
+        status: tokens.length || modes.length ? "partly" : "not met",
+        evidence: [...(modes.length ? [`MCP_AUTH_MODE=${modes.join(", ")}`] : []), ...tokens.map((t) => t.name)],
+        operator: "set MCP_AUTH_MODE to jwt or ibmi and give each agent group its own token",
+      };
     },
   },
   {
@@ -275,7 +295,10 @@ const items: ChecklistItem[] = [
       );
       const bad = [...envSecrets, ...f.secretVersionsWithValue.map((v) => `${v} holds a value in the plan`), ...f.variablesWithDefaults.map((v) => `${v} has a default`)];
       if (bad.length) return { status: "not met", evidence: bad, operator: "move values to Secrets Manager and inject them through `secrets`" };
-      return { status: "met", evidence: ["no secret-named environment variable, no secret value or variable default in the plan", ...(f.containers.length ? [`${f.containers.reduce((n, c) => n + c.secrets.length, 0)} values injected from Secrets Manager`] : [])] };
+      return {
+        status: "met",
+        evidence: ["no secret-named environment variable, no secret value or variable default in the plan", ...(f.containers.length ? [`${f.containers.reduce((n, c) => n + c.secrets.length, 0)} values injected from Secrets Manager`] : [])],
+      };
     },
   },
   {
@@ -287,7 +310,13 @@ const items: ChecklistItem[] = [
       const aws = f.secrets.filter((s) => !s.customerKey);
       return aws.length
         ? { status: "partly", evidence: a(...aws.map((s) => s.address)), operator: "encrypt every secret with the environment's customer key" }
-        : { status: "met", evidence: [`${f.secrets.length} Secrets Manager secrets, customer-managed KMS key`, `${f.secrets.filter((s) => !s.access.read.includes(OTHERS)).length} of them readable only by the principals granted them (resource and key policies; section 2)`] };
+        : {
+            status: "met",
+            evidence: [
+              `${f.secrets.length} Secrets Manager secrets, customer-managed KMS key`,
+              `${f.secrets.filter((s) => !s.access.read.includes(OTHERS)).length} of them readable only by the principals granted them (resource and key policies; section 2)`,
+            ],
+          };
     },
   },
   // Audit & Logging
@@ -300,11 +329,7 @@ const items: ChecklistItem[] = [
       const logged = f.containers.filter((c) => c.logGroup);
       // Who read or deleted archived records: server access logs of each bucket that does not itself receive logs.
       const accessLogged = f.buckets.filter((b) => b.accessLogging.startsWith("to "));
-      const ev = [
-        ...flows.map((l) => md2(l.address, `ALL traffic → ${l.destination}`)),
-        ...logged.map((c) => `${c.family}/${c.name} → awslogs`),
-        ...accessLogged.map((b) => `bucket ${b.name} access → ${b.accessLogging.slice(3)}`),
-      ];
+      const ev = [...flows.map((l) => md2(l.address, `ALL traffic → ${l.destination}`)), ...logged.map((c) => `${c.family}/${c.name} → awslogs`), ...accessLogged.map((b) => `bucket ${b.name} access → ${b.accessLogging.slice(3)}`)];
       // The control plane (who changed the stack, who read a secret or used the key) is CloudTrail's: account-wide, never
       // in a stack's plan, so the report says what preflight requires of it (preflight/cloudtrail.ts).
       const trail = `control plane: CloudTrail, outside this plan; npm run preflight -- ${f.stack} requires a logging trail that records read and write management events in the stack's region, KMS included (secret reads and key use are management read events)`;
@@ -352,7 +377,13 @@ const items: ChecklistItem[] = [
       const shortBuckets = f.buckets.filter((b) => b.expirationDays !== undefined && b.expirationDays < 90);
       if (short.length || shortBuckets.length) return { status: "not met", evidence: a(...short.map((g) => g.address), ...shortBuckets.map((b) => b.address)), operator: "keep logs 90 days or more" };
       const days = [...new Set(f.logGroups.map((g) => g.retentionDays).filter((d): d is number => d !== undefined))].sort((x, y) => x - y);
-      return { status: "met", evidence: [`${f.logGroups.length} log groups kept ${days.join("/")} days${forever.length ? `, ${forever.length} never expire` : ""}`, ...f.buckets.filter((b) => b.expirationDays).map((b) => `${b.name}: objects expire after ${b.expirationDays} days`)] };
+      return {
+        status: "met",
+        evidence: [
+          `${f.logGroups.length} log groups kept ${days.join("/")} days${forever.length ? `, ${forever.length} never expire` : ""}`,
+          ...f.buckets.filter((b) => b.expirationDays).map((b) => `${b.name}: objects expire after ${b.expirationDays} days`),
+        ],
+      };
     },
   },
   {
@@ -362,7 +393,12 @@ const items: ChecklistItem[] = [
     assess: (f) => {
       const wired = f.alarms.filter((x) => x.topics.length);
       const subscribed = f.topics.filter((t) => t.subscriptions.length);
-      if (wired.length && subscribed.length) return { status: "partly", evidence: [`${wired.length} alarms → ${subscribed.map((t) => t.name).join(", ")} (${subscribed.flatMap((t) => t.subscriptions).length} subscriptions)`], operator: "review the audit logs on a schedule (e.g. CloudWatch Logs Insights queries for Unauthorized and destructive calls) and record it" };
+      if (wired.length && subscribed.length)
+        return {
+          status: "partly",
+          evidence: [`${wired.length} alarms → ${subscribed.map((t) => t.name).join(", ")} (${subscribed.flatMap((t) => t.subscriptions).length} subscriptions)`],
+          operator: "review the audit logs on a schedule (e.g. CloudWatch Logs Insights queries for Unauthorized and destructive calls) and record it",
+        };
       return { status: "outside this kit", evidence: wired.length ? [`${wired.length} alarms`] : ["no alarms in this plan"], operator: "set alerts.emails and review the audit logs on a schedule" };
     },
   },
@@ -407,7 +443,14 @@ const items: ChecklistItem[] = [
     refs: [],
     assess: (f) => ({
       status: "outside this kit",
-      evidence: f.buckets.some((b) => b.objectLock) ? [`object lock: ${f.buckets.filter((b) => b.objectLock).map((b) => b.name).join(", ")}`] : [],
+      evidence: f.buckets.some((b) => b.objectLock)
+        ? [
+            `object lock: ${f.buckets
+              .filter((b) => b.objectLock)
+              .map((b) => b.name)
+              .join(", ")}`,
+          ]
+        : [],
       operator: "map the deployment to your compliance regime (data residency: the region; retention; access reviews) with your compliance officer",
     }),
   },
@@ -487,10 +530,12 @@ function mapepireTls(f: Facts): { verified: boolean; evidence: string; operator?
   const cs = mcpContainers(f).filter((c) => c.env.DB2i_HOST !== undefined);
   if (cs.length === 0) return { verified: true, evidence: "no MCP server container reaches an IBM i in this plan" };
   const pinned = cs.filter((c) => c.env.MAPEPIRE_CA_PEM && /verify-ibmi-ca\.cjs/.test(c.env.NODE_OPTIONS ?? ""));
-  if (pinned.length === cs.length) return { verified: true, evidence: `Mapepire: ${cs.length} MCP containers verify the IBM i against network.ibmi.caCertificate (NODE_OPTIONS preloads verify-ibmi-ca.cjs, which the kit's MCP server image carries at the same path)` };
+  if (pinned.length === cs.length)
+    return { verified: true, evidence: `Mapepire: ${cs.length} MCP containers verify the IBM i against network.ibmi.caCertificate (NODE_OPTIONS preloads verify-ibmi-ca.cjs, which the kit's MCP server image carries at the same path)` };
   const unverified = cs.filter((c) => !pinned.includes(c) && c.env.DB2i_IGNORE_UNAUTHORIZED !== "false");
   const fix = "set network.ibmi.caCertificate to the IBM i's CA (PEM): the server itself cannot be given one";
-  if (unverified.length) return { verified: false, evidence: `Mapepire: certificate not verified (DB2i_IGNORE_UNAUTHORIZED=${unverified[0].env.DB2i_IGNORE_UNAUTHORIZED ?? "unset, upstream default true"}) in ${unverified.map((c) => c.family).join(", ")}`, operator: fix };
+  if (unverified.length)
+    return { verified: false, evidence: `Mapepire: certificate not verified (DB2i_IGNORE_UNAUTHORIZED=${unverified[0].env.DB2i_IGNORE_UNAUTHORIZED ?? "unset, upstream default true"}) in ${unverified.map((c) => c.family).join(", ")}`, operator: fix };
   return { verified: false, evidence: "Mapepire: DB2i_IGNORE_UNAUTHORIZED=false, but the server trusts whatever root certificate the IBM i presents (trust on first use, no CA configured)", operator: fix };
 }
 

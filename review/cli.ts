@@ -65,10 +65,12 @@ export function main(argv: readonly string[]): number {
         const plans = readPlans(dir);
         return {
           plans: Object.fromEntries(plans.map((p) => [p.stack, p.plan])),
-          policy: Object.fromEntries(plans.flatMap((p) => {
-            const r = reviewPolicy(p.stack, p.plan);
-            return r ? [[p.stack, r]] : [];
-          })),
+          policy: Object.fromEntries(
+            plans.flatMap((p) => {
+              const r = reviewPolicy(p.stack, p.plan);
+              return r ? [[p.stack, r]] : [];
+            }),
+          ),
         };
       };
       const result = diffPlans(load(before), load(after));

@@ -74,18 +74,38 @@ export function estimateCost(plan: TerraformJson): CostEstimate {
   const asym = keys.filter(isAsymmetric).reduce((n, k) => n + count(k), 0);
   const sym = keys.reduce((n, k) => n + count(k), 0) - asym;
   if (sym) lines.push({ item: "KMS keys, symmetric", quantity: plural(sym, "key"), monthlyUsd: cents(sym * PRICES.kmsKey.usd), price: priceText(PRICES.kmsKey), source: PRICES.kmsKey.source });
-  if (asym) lines.push({ item: "KMS keys, asymmetric (token signing)", quantity: plural(asym, "key"), monthlyUsd: cents(asym * PRICES.kmsKey.usd), price: `${priceText(PRICES.kmsKey)}; kms:Sign requests ${priceText(PRICES.kmsAsymmetricRequests)}, not counted`, source: PRICES.kmsKey.source });
+  if (asym)
+    lines.push({
+      item: "KMS keys, asymmetric (token signing)",
+      quantity: plural(asym, "key"),
+      monthlyUsd: cents(asym * PRICES.kmsKey.usd),
+      price: `${priceText(PRICES.kmsKey)}; kms:Sign requests ${priceText(PRICES.kmsAsymmetricRequests)}, not counted`,
+      source: PRICES.kmsKey.source,
+    });
 
   // Interface endpoints bill per zone they sit in (one network interface per subnet); gateway endpoints are free.
   const endpoints = p.resources("aws_vpc_endpoint").filter((e) => e.body.vpc_endpoint_type === "Interface");
   const zones = endpoints.reduce((n, e) => n + count(e) * (Array.isArray(e.body.subnet_ids) ? e.body.subnet_ids.length : 1), 0);
-  if (endpoints.length) lines.push({ item: "Interface VPC endpoints", quantity: `${plural(endpoints.length, "endpoint")}, ${zones} endpoint-zones × ${HOURS_PER_MONTH} h`, monthlyUsd: hourly(PRICES.interfaceEndpoint.usd, zones), price: `${priceText(PRICES.interfaceEndpoint)}; data ${priceText(PRICES.endpointData)}, not counted`, source: PRICES.interfaceEndpoint.source });
+  if (endpoints.length)
+    lines.push({
+      item: "Interface VPC endpoints",
+      quantity: `${plural(endpoints.length, "endpoint")}, ${zones} endpoint-zones × ${HOURS_PER_MONTH} h`,
+      monthlyUsd: hourly(PRICES.interfaceEndpoint.usd, zones),
+      price: `${priceText(PRICES.interfaceEndpoint)}; data ${priceText(PRICES.endpointData)}, not counted`,
+      source: PRICES.interfaceEndpoint.source,
+    });
 
   // Application load balancers: hours plus an assumed LCU load.
   const albs = p.resources("aws_lb", "aws_alb").filter((l) => (l.body.load_balancer_type ?? "application") === "application");
   if (albs.length) {
     lines.push({ item: "Application load balancer", quantity: `${plural(albs.length, "load balancer")} × ${HOURS_PER_MONTH} h`, monthlyUsd: hourly(PRICES.albHour.usd, albs.length), price: priceText(PRICES.albHour), source: PRICES.albHour.source });
-    lines.push({ item: "Application load balancer capacity (assumed)", quantity: `${ASSUMPTIONS.albLcus} LCU on average × ${plural(albs.length, "load balancer")} × ${HOURS_PER_MONTH} h`, monthlyUsd: hourly(PRICES.albLcu.usd, ASSUMPTIONS.albLcus * albs.length), price: priceText(PRICES.albLcu), source: PRICES.albLcu.source });
+    lines.push({
+      item: "Application load balancer capacity (assumed)",
+      quantity: `${ASSUMPTIONS.albLcus} LCU on average × ${plural(albs.length, "load balancer")} × ${HOURS_PER_MONTH} h`,
+      monthlyUsd: hourly(PRICES.albLcu.usd, ASSUMPTIONS.albLcus * albs.length),
+      price: priceText(PRICES.albLcu),
+      source: PRICES.albLcu.source,
+    });
   }
 
   // Fargate tasks: each service's task size × desired count, around the clock.
@@ -112,7 +132,13 @@ export function estimateCost(plan: TerraformJson): CostEstimate {
   // RDS: instance class (twice for Multi-AZ) and General Purpose storage (twice for Multi-AZ).
   for (const db of dataOwners(p)) {
     if (db.type !== "aws_db_instance") {
-      lines.push({ item: `Database cluster ${db.body.cluster_identifier ?? db.name}`, quantity: `${plural(p.referrers(["aws_rds_cluster_instance"], "cluster_identifier", db).length, "instance")}`, monthlyUsd: undefined, price: "Aurora and Multi-AZ DB cluster classes are not in review/prices.ts", source: PRICE_SOURCES.rdsInstance });
+      lines.push({
+        item: `Database cluster ${db.body.cluster_identifier ?? db.name}`,
+        quantity: `${plural(p.referrers(["aws_rds_cluster_instance"], "cluster_identifier", db).length, "instance")}`,
+        monthlyUsd: undefined,
+        price: "Aurora and Multi-AZ DB cluster classes are not in review/prices.ts",
+        source: PRICE_SOURCES.rdsInstance,
+      });
       continue;
     }
     const multi = bool(db.body.multi_az) === true;
@@ -120,24 +146,41 @@ export function estimateCost(plan: TerraformJson): CostEstimate {
     const cls = String(db.body.instance_class);
     const rate = RDS_POSTGRES_HOURLY[cls];
     const label = `Database ${db.body.identifier ?? db.name} (${cls}${multi ? ", Multi-AZ" : ""})`;
-    lines.push({ item: label, quantity: `${copies} × ${HOURS_PER_MONTH} h`, monthlyUsd: rate === undefined ? undefined : hourly(rate, copies), price: rate === undefined ? `${cls} is not in review/prices.ts` : `$${rate} per instance-hour`, source: PRICE_SOURCES.rdsInstance });
+    lines.push({
+      item: label,
+      quantity: `${copies} × ${HOURS_PER_MONTH} h`,
+      monthlyUsd: rate === undefined ? undefined : hourly(rate, copies),
+      price: rate === undefined ? `${cls} is not in review/prices.ts` : `$${rate} per instance-hour`,
+      source: PRICE_SOURCES.rdsInstance,
+    });
     const gb = num(db.body.allocated_storage);
     const type = typeof db.body.storage_type === "string" ? db.body.storage_type : "gp2";
-    if (gb !== undefined) lines.push({ item: `Database ${db.body.identifier ?? db.name} storage (${type})`, quantity: `${gb} GB × ${copies}`, monthlyUsd: ["gp2", "gp3"].includes(type) ? cents(gb * copies * PRICES.rdsStorageGp.usd) : undefined, price: priceText(PRICES.rdsStorageGp), source: PRICES.rdsStorageGp.source });
+    if (gb !== undefined)
+      lines.push({
+        item: `Database ${db.body.identifier ?? db.name} storage (${type})`,
+        quantity: `${gb} GB × ${copies}`,
+        monthlyUsd: ["gp2", "gp3"].includes(type) ? cents(gb * copies * PRICES.rdsStorageGp.usd) : undefined,
+        price: priceText(PRICES.rdsStorageGp),
+        source: PRICES.rdsStorageGp.source,
+      });
     // RDS keeps the managed master password in a secret of its own.
-    if (bool(db.body.manage_master_user_password) === true) lines.push({ item: `Database ${db.body.identifier ?? db.name} master password secret (RDS-managed)`, quantity: "1 secret", monthlyUsd: PRICES.secret.usd, price: priceText(PRICES.secret), source: PRICES.secret.source });
+    if (bool(db.body.manage_master_user_password) === true)
+      lines.push({ item: `Database ${db.body.identifier ?? db.name} master password secret (RDS-managed)`, quantity: "1 secret", monthlyUsd: PRICES.secret.usd, price: priceText(PRICES.secret), source: PRICES.secret.source });
   }
   for (const i of p.resources("aws_rds_cluster_instance").filter(isClusterMember)) {
-    lines.push({ item: `Database cluster instance ${i.body.identifier ?? i.name} (${String(i.body.instance_class)})`, quantity: `${count(i)} × ${HOURS_PER_MONTH} h`, monthlyUsd: undefined, price: "Aurora classes are not in review/prices.ts", source: PRICE_SOURCES.rdsInstance });
+    lines.push({
+      item: `Database cluster instance ${i.body.identifier ?? i.name} (${String(i.body.instance_class)})`,
+      quantity: `${count(i)} × ${HOURS_PER_MONTH} h`,
+      monthlyUsd: undefined,
+      price: "Aurora classes are not in review/prices.ts",
+      source: PRICE_SOURCES.rdsInstance,
+    });
   }
 
   // ElastiCache: node type × nodes; Valkey nodes cost 20% less than Redis OSS ones.
   for (const c of caches(p)) {
     const type = String(c.body.node_type);
-    const nodes =
-      c.type === "aws_elasticache_cluster"
-        ? num(c.body.num_cache_nodes) ?? 1
-        : num(c.body.num_cache_clusters) ?? (num(c.body.num_node_groups) ?? 1) * (1 + (num(c.body.replicas_per_node_group) ?? 0));
+    const nodes = c.type === "aws_elasticache_cluster" ? (num(c.body.num_cache_nodes) ?? 1) : (num(c.body.num_cache_clusters) ?? (num(c.body.num_node_groups) ?? 1) * (1 + (num(c.body.replicas_per_node_group) ?? 0)));
     const valkey = c.body.engine === "valkey";
     const base = ELASTICACHE_REDIS_HOURLY[type];
     const rate = base === undefined || c.body.engine === "memcached" ? undefined : valkey ? base * (1 - VALKEY_DISCOUNT) : base;
@@ -151,13 +194,21 @@ export function estimateCost(plan: TerraformJson): CostEstimate {
   }
 
   const nats = p.resources("aws_nat_gateway").reduce((n, r) => n + count(r), 0);
-  if (nats) lines.push({ item: "NAT gateways", quantity: `${plural(nats, "gateway")} × ${HOURS_PER_MONTH} h`, monthlyUsd: hourly(PRICES.natHour.usd, nats), price: `${priceText(PRICES.natHour)}; data processed not counted`, source: PRICES.natHour.source });
+  if (nats)
+    lines.push({ item: "NAT gateways", quantity: `${plural(nats, "gateway")} × ${HOURS_PER_MONTH} h`, monthlyUsd: hourly(PRICES.natHour.usd, nats), price: `${priceText(PRICES.natHour)}; data processed not counted`, source: PRICES.natHour.source });
 
   const secrets = p.resources("aws_secretsmanager_secret").reduce((n, r) => n + count(r), 0);
   if (secrets) lines.push({ item: "Secrets Manager secrets", quantity: plural(secrets, "secret"), monthlyUsd: cents(secrets * PRICES.secret.usd), price: `${priceText(PRICES.secret)}; API calls not counted`, source: PRICES.secret.source });
 
   const logGroups = p.resources("aws_cloudwatch_log_group").reduce((n, r) => n + count(r), 0);
-  if (logGroups) lines.push({ item: "CloudWatch Logs ingestion (assumed)", quantity: `${plural(logGroups, "log group")} × ${ASSUMPTIONS.logGbPerGroup} GB`, monthlyUsd: cents(logGroups * ASSUMPTIONS.logGbPerGroup * PRICES.logIngestion.usd), price: priceText(PRICES.logIngestion), source: PRICES.logIngestion.source });
+  if (logGroups)
+    lines.push({
+      item: "CloudWatch Logs ingestion (assumed)",
+      quantity: `${plural(logGroups, "log group")} × ${ASSUMPTIONS.logGbPerGroup} GB`,
+      monthlyUsd: cents(logGroups * ASSUMPTIONS.logGbPerGroup * PRICES.logIngestion.usd),
+      price: priceText(PRICES.logIngestion),
+      source: PRICES.logIngestion.source,
+    });
 
   const totalUsd = cents(lines.reduce((n, l) => n + (l.monthlyUsd ?? 0), 0));
   const grants = agentGrants(plan);
@@ -170,12 +221,21 @@ export function costSection(plan: TerraformJson, heading = "## 7. Cost estimate"
   const out = [heading, ""];
   const elsewhere = e.region && e.region !== PRICE_REGION ? ` The plan deploys to ${esc(e.region)}; prices there are usually higher.` : "";
   out.push(`An **estimate** of what this plan's always-on resources cost a month: On-Demand list prices of ${PRICE_REGION} dated ${PRICES_DATED} (review/prices.ts), ${HOURS_PER_MONTH} hours a month, no free tier or discounts.${elsewhere}`, "");
-  out.push(table(["Item", "Quantity", "Monthly (USD)", "Price used"], e.lines.map((l) => [l.item, l.quantity, l.monthlyUsd === undefined ? "not priced" : fmt(l.monthlyUsd), md(`${l.price} (`, code(l.source), ")")]), "_Nothing in this plan has a price in review/prices.ts._"), "");
+  out.push(
+    table(
+      ["Item", "Quantity", "Monthly (USD)", "Price used"],
+      e.lines.map((l) => [l.item, l.quantity, l.monthlyUsd === undefined ? "not priced" : fmt(l.monthlyUsd), md(`${l.price} (`, code(l.source), ")")]),
+      "_Nothing in this plan has a price in review/prices.ts._",
+    ),
+    "",
+  );
   const unpriced = e.lines.filter((l) => l.monthlyUsd === undefined).length;
   out.push(`**Estimated total: ${fmt(e.totalUsd)} a month**${unpriced ? ` plus ${plural(unpriced, "item")} not priced above` : ""}.`, "");
   const k = e.signingKeys;
   if (k.agentGroups) {
-    out.push(`- **Agent token signing keys:** one asymmetric key per agent group is ${plural(k.agentGroups, "key")}, ${fmt(k.agentGroups * PRICES.kmsKey.usd)} a month; with \`keyPer: "tier"\` it would be ${plural(k.tiers, "key")}, ${fmt(k.tiers * PRICES.kmsKey.usd)} a month, but one group could then be revoked only with its whole tier. The plan holds ${plural(k.inPlan, "asymmetric key")} in all (the gateway's per-tier keys included). kms:Sign costs ${priceText(PRICES.kmsAsymmetricRequests)}.`);
+    out.push(
+      `- **Agent token signing keys:** one asymmetric key per agent group is ${plural(k.agentGroups, "key")}, ${fmt(k.agentGroups * PRICES.kmsKey.usd)} a month; with \`keyPer: "tier"\` it would be ${plural(k.tiers, "key")}, ${fmt(k.tiers * PRICES.kmsKey.usd)} a month, but one group could then be revoked only with its whole tier. The plan holds ${plural(k.inPlan, "asymmetric key")} in all (the gateway's per-tier keys included). kms:Sign costs ${priceText(PRICES.kmsAsymmetricRequests)}.`,
+    );
   }
   out.push(
     `- **Assumed:** ${ASSUMPTIONS.albLcus} load balancer capacity unit on average; ${ASSUMPTIONS.logGbPerGroup} GB of logs ingested per log group a month.`,

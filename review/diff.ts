@@ -95,10 +95,12 @@ type Add = (severity: ChangeSeverity, text: string, address?: string) => void;
 /** What changed for security between two plans of one stack, section by section. */
 function securityChanges(stack: string, x: Facts, y: Facts, px?: StackResult, py?: StackResult): SecurityChange[] {
   const out: SecurityChange[] = [];
-  const adder = (kind: ChangeKind): Add => (severity, text, address) => {
-    const k: ChangeKind = /encrypt|customer key/.test(text) ? "encryption" : kind;
-    out.push(address === undefined ? { severity, kind: k, stack, text } : { severity, kind: k, stack, text, address });
-  };
+  const adder =
+    (kind: ChangeKind): Add =>
+    (severity, text, address) => {
+      const k: ChangeKind = /encrypt|customer key/.test(text) ? "encryption" : kind;
+      out.push(address === undefined ? { severity, kind: k, stack, text } : { severity, kind: k, stack, text, address });
+    };
   reachabilityChanges(x, y, adder("reachability"));
   tlsChanges(x, y, adder("tls"));
   secretChanges(x, y, adder("secrets"));
@@ -150,7 +152,12 @@ function reachabilityChanges(x: Facts, y: Facts, add: Add): void {
     if (added.length) add("high", `tier route now also from ${added.join(", ")}: ${route}`, t.address);
     if (removed.length) add("low", `tier route no longer from ${removed.join(", ")}`, t.address);
     if (old.targetGroup !== t.targetGroup) add("high", `tier route ${t.sources.join(", ")} moved from ${old.targetGroup} to ${t.targetGroup}`, t.address);
-    if (old.toolsets.join(",") !== t.toolsets.join(",")) add(["high", "critical"].includes(t.risk) && t.risk !== old.risk ? "critical" : "high", `toolsets for ${t.agentGroups.join(", ")} changed from ${old.toolsets.join(", ") || "none"} to ${t.toolsets.join(", ") || "none"} (risk ${old.risk} → ${t.risk})`, t.address);
+    if (old.toolsets.join(",") !== t.toolsets.join(","))
+      add(
+        ["high", "critical"].includes(t.risk) && t.risk !== old.risk ? "critical" : "high",
+        `toolsets for ${t.agentGroups.join(", ")} changed from ${old.toolsets.join(", ") || "none"} to ${t.toolsets.join(", ") || "none"} (risk ${old.risk} → ${t.risk})`,
+        t.address,
+      );
   }
 }
 
@@ -158,7 +165,11 @@ function tlsChanges(x: Facts, y: Facts, add: Add): void {
   for (const l of y.listeners) {
     const old = x.listeners.find((o) => o.address === l.address);
     if (!old) {
-      add(l.protocol === "HTTPS" || l.protocol === "TLS" ? (atLeastTls12(l.sslPolicy) ? "medium" : "high") : "critical", `new listener ${l.loadBalancer}:${l.port} ${l.protocol}${l.sslPolicy ? ` ${l.sslPolicy} (TLS ${l.minTls ?? "?"}+)` : ""}`, l.address);
+      add(
+        l.protocol === "HTTPS" || l.protocol === "TLS" ? (atLeastTls12(l.sslPolicy) ? "medium" : "high") : "critical",
+        `new listener ${l.loadBalancer}:${l.port} ${l.protocol}${l.sslPolicy ? ` ${l.sslPolicy} (TLS ${l.minTls ?? "?"}+)` : ""}`,
+        l.address,
+      );
       continue;
     }
     if (old.protocol !== l.protocol) add(l.protocol === "HTTPS" || l.protocol === "TLS" ? "medium" : "critical", `listener ${l.loadBalancer}:${l.port} protocol ${old.protocol} → ${l.protocol}`, l.address);
@@ -181,7 +192,8 @@ function secretChanges(x: Facts, y: Facts, add: Add): void {
     const nd = s.rotation?.days;
     if (old.rotation && !s.rotation) add("high", `rotation removed from ${s.name}${s.alerts.length ? " (age alert remains)" : ""}`, s.address);
     else if (!old.rotation && s.rotation) add("low", `rotation added to ${s.name}: every ${nd !== undefined ? `${nd} days` : s.rotation.schedule}`, s.address);
-    else if (od !== nd || old.rotation?.schedule !== s.rotation?.schedule) add(nd !== undefined && od !== undefined && nd < od ? "low" : "high", `rotation of ${s.name} changed from ${od ?? old.rotation?.schedule} to ${nd ?? s.rotation?.schedule} days`, s.address);
+    else if (od !== nd || old.rotation?.schedule !== s.rotation?.schedule)
+      add(nd !== undefined && od !== undefined && nd < od ? "low" : "high", `rotation of ${s.name} changed from ${od ?? old.rotation?.schedule} to ${nd ?? s.rotation?.schedule} days`, s.address);
     if (old.alerts.length && !s.alerts.length && !s.rotation) add("high", `age alert removed from ${s.name}`, s.address);
     const newReaders = s.readers.filter((r) => !old.readers.includes(r));
     if (newReaders.length) add("medium", `${s.name} now also read by ${newReaders.join(", ")}`, s.address);
@@ -211,7 +223,8 @@ function logChanges(x: Facts, y: Facts, add: Add): void {
       const shorter = g.retentionDays !== undefined && (old.retentionDays === undefined || g.retentionDays < old.retentionDays);
       add(shorter ? (g.retentionDays! < 90 ? "critical" : "high") : "low", `retention of ${g.name} changed from ${old.retentionDays ?? "never expires"} to ${g.retentionDays ?? "never expires"} days`, g.address);
     }
-    if (old.kmsKey !== g.kmsKey) add(g.kmsKey.startsWith("CloudWatch Logs default") ? "critical" : "medium", `encryption of ${g.name}: ${old.kmsKey} → ${g.kmsKey}${g.kmsKey.startsWith("CloudWatch Logs default") ? " (customer key removed)" : ""}`, g.address);
+    if (old.kmsKey !== g.kmsKey)
+      add(g.kmsKey.startsWith("CloudWatch Logs default") ? "critical" : "medium", `encryption of ${g.name}: ${old.kmsKey} → ${g.kmsKey}${g.kmsKey.startsWith("CloudWatch Logs default") ? " (customer key removed)" : ""}`, g.address);
   }
   for (const g of x.logGroups) if (!y.logGroups.some((o) => o.address === g.address)) add("high", `log group removed: ${g.name} (its events are deleted with it)`, g.address);
   for (const b of y.buckets) {
@@ -220,7 +233,12 @@ function logChanges(x: Facts, y: Facts, add: Add): void {
     if (old.encryption !== b.encryption) add(old.customerKey && !b.customerKey ? "critical" : "medium", `encryption of bucket ${b.name}: ${old.encryption} → ${b.encryption}`, b.address);
     if (b.publicAccessBlocked < old.publicAccessBlocked) add("critical", `bucket ${b.name} public access blocks ${old.publicAccessBlocked} → ${b.publicAccessBlocked} of 4`, b.address);
     if (old.versioning === "Enabled" && b.versioning !== "Enabled") add("high", `versioning of bucket ${b.name}: ${old.versioning} → ${b.versioning}`, b.address);
-    if (old.expirationDays !== b.expirationDays) add(b.expirationDays !== undefined && (old.expirationDays === undefined || b.expirationDays < old.expirationDays) ? "high" : "low", `bucket ${b.name} objects expire after ${old.expirationDays ?? "never"} → ${b.expirationDays ?? "never"} days`, b.address);
+    if (old.expirationDays !== b.expirationDays)
+      add(
+        b.expirationDays !== undefined && (old.expirationDays === undefined || b.expirationDays < old.expirationDays) ? "high" : "low",
+        `bucket ${b.name} objects expire after ${old.expirationDays ?? "never"} → ${b.expirationDays ?? "never"} days`,
+        b.address,
+      );
     if (old.tlsOnly && !b.tlsOnly) add("high", `bucket ${b.name} no longer denies non-TLS access`, b.address);
     if (old.objectLock && !b.objectLock) add("high", `object lock removed from bucket ${b.name}`, b.address);
     if (old.accessLogging.startsWith("to ") && b.accessLogging === "off") add("medium", `bucket ${b.name} no longer logs access`, b.address);
@@ -278,7 +296,9 @@ export function diffPlans(before: DiffInput, after: DiffInput): DiffResult {
     }
     security.push(...securityChanges(stack, extractFacts(stack, pb ?? EMPTY), extractFacts(stack, pa), before.policy?.[stack], after.policy?.[stack]));
   }
-  security.sort((x, y) => ORDER.indexOf(x.severity) - ORDER.indexOf(y.severity) || CHANGE_KINDS.indexOf(x.kind) - CHANGE_KINDS.indexOf(y.kind) || (x.stack < y.stack ? -1 : x.stack > y.stack ? 1 : 0) || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
+  security.sort(
+    (x, y) => ORDER.indexOf(x.severity) - ORDER.indexOf(y.severity) || CHANGE_KINDS.indexOf(x.kind) - CHANGE_KINDS.indexOf(y.kind) || (x.stack < y.stack ? -1 : x.stack > y.stack ? 1 : 0) || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0),
+  );
   return { security, stacks: changes };
 }
 
@@ -287,17 +307,34 @@ export function renderDiff(result: DiffResult, labels: { readonly before: string
   const out: string[] = [`# Change report: ${esc(labels.before)} → ${esc(labels.after)}`, ""];
   const counts = ORDER.map((s) => `${result.security.filter((c) => c.severity === s).length} ${s}`).join(", ");
   out.push(`## Security-relevant changes (${result.security.length}: ${counts})`, "");
-  out.push(table(["Severity", "Stack", "Kind", "Change", "Resource"], result.security.map((c) => [c.severity === "critical" || c.severity === "high" ? strong(c.severity) : c.severity, c.stack, c.kind, c.text, c.address ? code(c.address) : ""]), "_No security-relevant change._"), "");
+  out.push(
+    table(
+      ["Severity", "Stack", "Kind", "Change", "Resource"],
+      result.security.map((c) => [c.severity === "critical" || c.severity === "high" ? strong(c.severity) : c.severity, c.stack, c.kind, c.text, c.address ? code(c.address) : ""]),
+      "_No security-relevant change._",
+    ),
+    "",
+  );
   out.push("## Resources", "");
-  out.push(table(["Stack", "Status", "Added", "Removed", "Changed"], result.stacks.map((s) => [s.stack, s.status, s.added.length, s.removed.length, s.changed.length])), "");
+  out.push(
+    table(
+      ["Stack", "Status", "Added", "Removed", "Changed"],
+      result.stacks.map((s) => [s.stack, s.status, s.added.length, s.removed.length, s.changed.length]),
+    ),
+    "",
+  );
   for (const s of result.stacks.filter((x) => x.added.length + x.removed.length + x.changed.length > 0)) {
     out.push(`### ${esc(s.stack)}`, "");
-    const rows = [
-      ...s.added.map((a) => ["added", code(a), ""] as const),
-      ...s.removed.map((a) => ["removed", code(a), ""] as const),
-      ...s.changed.map((c) => ["changed", code(c.address), list(c.attributes.map(code))] as const),
-    ].sort(byKey((r) => `${r[0]}\u0000${r[1].md}`));
-    out.push(table(["Change", "Resource", "Attributes"], rows.map((r) => [r[0], r[1], r[2]])), "");
+    const rows = [...s.added.map((a) => ["added", code(a), ""] as const), ...s.removed.map((a) => ["removed", code(a), ""] as const), ...s.changed.map((c) => ["changed", code(c.address), list(c.attributes.map(code))] as const)].sort(
+      byKey((r) => `${r[0]}\u0000${r[1].md}`),
+    );
+    out.push(
+      table(
+        ["Change", "Resource", "Attributes"],
+        rows.map((r) => [r[0], r[1], r[2]]),
+      ),
+      "",
+    );
   }
   return out.join("\n").trimEnd() + "\n";
 }

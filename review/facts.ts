@@ -252,7 +252,10 @@ function keyLabel(idx: PlanIndex, value: unknown, awsManaged: string): { label: 
   if (value === undefined || value === null || value === "") return { label: awsManaged, customer: false };
   const key = idx.target(value, "aws_kms_key");
   if (key) {
-    const alias = idx.referencing(key, "aws_kms_alias").map((a) => literal(a.body.name)).find(Boolean);
+    const alias = idx
+      .referencing(key, "aws_kms_alias")
+      .map((a) => literal(a.body.name))
+      .find(Boolean);
     return { label: alias ?? key.address, customer: true };
   }
   const lit = literal(value);
@@ -267,7 +270,6 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   const gatewayPort = ctx.gatewayPort ?? 4444;
 
   const { groups, flows, ingress, egress } = networkFacts(idx, ctx, mcpPort, gatewayPort);
-
 
   const containers = containerFacts(idx);
 
@@ -310,12 +312,8 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     const rot = idx.referencingVia(s, "aws_secretsmanager_secret_rotation", (b) => b.secret_id)[0];
     const rules = rot ? blocks(rot.body.rotation_rules)[0] : undefined;
     const needle = `${s.address}.`;
-    const alerts = alarmTexts
-      .filter(({ text }) => text.includes(`\${${needle}`) || (literal(s.body.name) !== undefined && text.includes(JSON.stringify(literal(s.body.name)).slice(1, -1))))
-      .map(({ r }) => `${labelOf(r, r.address)} (${r.address})`);
-    const readers = containers
-      .flatMap((c) => c.secrets.filter((x) => x.secret === s.address).map((x) => `${c.family}/${c.name} as ${x.name}`))
-      .sort();
+    const alerts = alarmTexts.filter(({ text }) => text.includes(`\${${needle}`) || (literal(s.body.name) !== undefined && text.includes(JSON.stringify(literal(s.body.name)).slice(1, -1)))).map(({ r }) => `${labelOf(r, r.address)} (${r.address})`);
+    const readers = containers.flatMap((c) => c.secrets.filter((x) => x.secret === s.address).map((x) => `${c.family}/${c.name} as ${x.name}`)).sort();
     const grantees = [...new Set(policyTexts.filter(({ text }) => text.includes(`\${${needle}`)).map(({ p }) => p.role ?? p.address))].sort();
     return {
       address: s.address,
@@ -344,12 +342,12 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       dropInvalidHeaders: bool(lb.body.drop_invalid_header_fields),
       deletionProtection: bool(lb.body.enable_deletion_protection),
       idleTimeout: num(lb.body.idle_timeout),
-      accessLogs: logs && bool(logs.enabled) !== false ? (bucket ? labelOf(bucket, bucket.address) : literal(logs.bucket) ?? "bucket") : undefined,
+      accessLogs: logs && bool(logs.enabled) !== false ? (bucket ? labelOf(bucket, bucket.address) : (literal(logs.bucket) ?? "bucket")) : undefined,
     };
   });
   const tgLabel = (v: unknown) => {
     const tg = idx.target(v, "aws_lb_target_group") ?? idx.target(v, "aws_alb_target_group");
-    return tg ? labelOf(tg, tg.address) : literal(v) ?? "?";
+    return tg ? labelOf(tg, tg.address) : (literal(v) ?? "?");
   };
   const actionText = (actions: unknown): string =>
     blocks(actions)
@@ -398,7 +396,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     const protocol = literal(l.body.protocol) ?? (l.body.certificate_arn ? "HTTPS" : "HTTP");
     const tlsListener = protocol === "HTTPS" || protocol === "TLS";
     const sslPolicy = literal(l.body.ssl_policy);
-    const effective = tlsListener ? sslPolicy ?? API_DEFAULT_POLICY : undefined;
+    const effective = tlsListener ? (sslPolicy ?? API_DEFAULT_POLICY) : undefined;
     const minTls = effective ? minTlsVersion(effective) : undefined;
     const flags: Flag[] = [];
     if (!tlsListener) flags.push({ severity: "critical", text: `plain ${protocol}: traffic is not encrypted` });
@@ -407,7 +405,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     else if (minTls && Number(minTls.split(".")[1]) < 2) flags.push({ severity: "high", text: `accepts TLS ${minTls}` });
     return {
       address: l.address,
-      loadBalancer: lb ? labelOf(lb, lb.address) : literal(l.body.load_balancer_arn) ?? "?",
+      loadBalancer: lb ? labelOf(lb, lb.address) : (literal(l.body.load_balancer_arn) ?? "?"),
       internal: lb ? bool(lb.body.internal) : undefined,
       port: num(l.body.port),
       protocol,
@@ -426,9 +424,11 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       address: s.address,
       name: labelOf(s, s.address),
       desiredCount: num(s.body.desired_count),
-      publicIp: nc ? bool(nc.assign_public_ip) ?? false : undefined,
+      publicIp: nc ? (bool(nc.assign_public_ip) ?? false) : undefined,
       taskDefinition: idx.target(s.body.task_definition, "aws_ecs_task_definition")?.address,
-      targetGroups: blocks(s.body.load_balancer).map((b) => idx.target(b.target_group_arn, "aws_lb_target_group")?.address).filter((x): x is string => !!x),
+      targetGroups: blocks(s.body.load_balancer)
+        .map((b) => idx.target(b.target_group_arn, "aws_lb_target_group")?.address)
+        .filter((x): x is string => !!x),
     };
   });
   const targetGroups = idx.all("aws_lb_target_group").map((tg) => {
@@ -452,17 +452,31 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     const listener = idx.target(rule.body.listener_arn, "aws_lb_listener");
     const lf = listeners.find((l) => l.address === listener?.address);
     if (lf) tierDefaults.add(`${lf.loadBalancer}:${lf.port ?? "?"} → ${lf.defaultAction}`);
-    const tgAddrs = blocks(rule.body.action).flatMap((a) => [a.target_group_arn, ...blocks(a.forward).flatMap((f) => blocks(f.target_group).map((t) => t.arn))]).filter((x) => x !== undefined);
+    const tgAddrs = blocks(rule.body.action)
+      .flatMap((a) => [a.target_group_arn, ...blocks(a.forward).flatMap((f) => blocks(f.target_group).map((t) => t.arn))])
+      .filter((x) => x !== undefined);
     for (const tgRef of tgAddrs.length ? tgAddrs : [undefined]) {
       const tg = tgRef === undefined ? undefined : idx.target(tgRef, "aws_lb_target_group");
       const svcs = tg ? services.filter((s) => s.targetGroups.includes(tg.address)) : [];
       const tdContainers = containers.filter((c) => svcs.some((s) => s.taskDefinition === c.task));
-      const toolsets = [...new Set(tdContainers.flatMap((c) => (c.env.SELECTED_TOOLSETS ?? "").split(",").map((t) => t.trim()).filter(Boolean)))].sort();
-      const risk = toolsets.reduce((best, t) => {
-        const r = risks[t] ?? "unknown";
-        if (r === "unknown" || best === "unknown") return "unknown";
-        return RISK_ORDER.indexOf(r) > RISK_ORDER.indexOf(best) ? r : best;
-      }, toolsets.length ? "low" : "unknown");
+      const toolsets = [
+        ...new Set(
+          tdContainers.flatMap((c) =>
+            (c.env.SELECTED_TOOLSETS ?? "")
+              .split(",")
+              .map((t) => t.trim())
+              .filter(Boolean),
+          ),
+        ),
+      ].sort();
+      const risk = toolsets.reduce(
+        (best, t) => {
+          const r = risks[t] ?? "unknown";
+          if (r === "unknown" || best === "unknown") return "unknown";
+          return RISK_ORDER.indexOf(r) > RISK_ORDER.indexOf(best) ? r : best;
+        },
+        toolsets.length ? "low" : "unknown",
+      );
       const readOnly = [...new Set(tdContainers.map((c) => c.env.IBMI_EXECUTE_SQL_READONLY).filter((v) => v !== undefined))].join(", ") || undefined;
       const toolsYaml = tdContainers.length > 0 && tdContainers.every((c) => c.env.TOOLS_YAML_PATH !== undefined);
       const toolLists = catalogue ? tdContainers.map((c) => toolsOfGrant(catalogue, toolsets, executeSqlFromEnv(c.env), c.env.TOOLS_YAML_PATH !== undefined)) : [];
@@ -483,7 +497,8 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       if (toolsets.length === 0) flags.push({ severity: "medium", text: "target runs no task with SELECTED_TOOLSETS (all toolsets?)" });
       if (tdContainers.length && !toolsYaml) flags.push({ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" });
       const unknownToolsets = catalogue ? toolsets.filter((t) => !recorded!.toolsets[t]) : [];
-      if (unknownToolsets.length) flags.push({ severity: "high", text: `${unknownToolsets.join(", ")} ${unknownToolsets.length > 1 ? "are" : "is"} in no tools YAML file the stack was built with, so the server drops ${unknownToolsets.length > 1 ? "them" : "it"} silently` });
+      if (unknownToolsets.length)
+        flags.push({ severity: "high", text: `${unknownToolsets.join(", ")} ${unknownToolsets.length > 1 ? "are" : "is"} in no tools YAML file the stack was built with, so the server drops ${unknownToolsets.length > 1 ? "them" : "it"} silently` });
       const granted = agentGroups.map((g) => ctx.agents?.find((x) => x.name === g));
       const readOnlyGrant = ctx.agents && granted.every(Boolean) ? granted.every((a) => a!.readOnly) : undefined;
       if (readOnlyGrant && ["high", "critical"].includes(risk)) flags.push({ severity: "critical", text: `read-only agent group reaches ${risk}-risk toolsets` });
@@ -511,13 +526,22 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
   const metricFilters = idx.all("aws_cloudwatch_log_metric_filter").map((m) => {
     const lg = idx.target(m.body.log_group_name, "aws_cloudwatch_log_group");
     const mt = blocks(m.body.metric_transformation)[0] ?? {};
-    return { address: m.address, name: literal(m.body.name) ?? m.address, pattern: literal(m.body.pattern) ?? String(m.body.pattern ?? ""), logGroup: lg?.address, logGroupName: lg ? labelOf(lg, lg.address) : literal(m.body.log_group_name) ?? "?", metric: `${literal(mt.namespace) ?? "?"}/${literal(mt.name) ?? "?"}` };
+    return {
+      address: m.address,
+      name: literal(m.body.name) ?? m.address,
+      pattern: literal(m.body.pattern) ?? String(m.body.pattern ?? ""),
+      logGroup: lg?.address,
+      logGroupName: lg ? labelOf(lg, lg.address) : (literal(m.body.log_group_name) ?? "?"),
+      metric: `${literal(mt.namespace) ?? "?"}/${literal(mt.name) ?? "?"}`,
+    };
   });
   const logGroups: LogGroupFact[] = idx.all("aws_cloudwatch_log_group").map((g) => {
     const writers: string[] = [];
     for (const fl of idx.all("aws_flow_log")) if (refsIn(fl.body.log_destination).some((r) => r.address === g.address)) writers.push(`VPC flow log ${fl.address}`);
     for (const c of containers) if (c.logGroup === g.address || c.logGroup === literal(g.body.name)) writers.push(`container ${c.family}/${c.name}`);
-    for (const r of idx.referencing(g)) if (!["aws_flow_log", "aws_cloudwatch_log_metric_filter", "aws_iam_role_policy", "aws_ecs_task_definition", "aws_iam_policy", "aws_cloudwatch_log_subscription_filter"].includes(r.type)) writers.push(`${r.type.replace(/^aws_/, "").replace(/_/g, " ")} ${labelOf(r, r.address)}`);
+    for (const r of idx.referencing(g))
+      if (!["aws_flow_log", "aws_cloudwatch_log_metric_filter", "aws_iam_role_policy", "aws_ecs_task_definition", "aws_iam_policy", "aws_cloudwatch_log_subscription_filter"].includes(r.type))
+        writers.push(`${r.type.replace(/^aws_/, "").replace(/_/g, " ")} ${labelOf(r, r.address)}`);
     const key = keyLabel(idx, g.body.kms_key_id, "CloudWatch Logs default encryption (AWS owned key)");
     const retention = num(g.body.retention_in_days);
     return {
@@ -526,17 +550,20 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       retentionDays: retention === 0 ? undefined : retention,
       kmsKey: key.label,
       writers: [...new Set(writers)].sort(),
-      metricFilters: metricFilters.filter((m) => m.logGroup === g.address).map((m) => m.name).sort(),
+      metricFilters: metricFilters
+        .filter((m) => m.logGroup === g.address)
+        .map((m) => m.name)
+        .sort(),
     };
   });
 
   const buckets: BucketFact[] = idx.all("aws_s3_bucket").map((b) => {
     const related = (type: string) => idx.referencingVia(b, type, (x) => x.bucket);
     const ver = related("aws_s3_bucket_versioning")[0];
-    const verStatus = ver ? literal(blocks(ver.body.versioning_configuration)[0]?.status) ?? "?" : blocks(b.body.versioning)[0] && bool(blocks(b.body.versioning)[0].enabled) ? "Enabled" : "not configured";
+    const verStatus = ver ? (literal(blocks(ver.body.versioning_configuration)[0]?.status) ?? "?") : blocks(b.body.versioning)[0] && bool(blocks(b.body.versioning)[0].enabled) ? "Enabled" : "not configured";
     const sse = related("aws_s3_bucket_server_side_encryption_configuration")[0];
     const def = sse ? blocks(sse.body.rule).flatMap((r) => blocks(r.apply_server_side_encryption_by_default))[0] : undefined;
-    const algorithm = def ? literal(def.sse_algorithm) ?? "?" : undefined;
+    const algorithm = def ? (literal(def.sse_algorithm) ?? "?") : undefined;
     const key = def && def.kms_master_key_id !== undefined ? keyLabel(idx, def.kms_master_key_id, "aws/s3") : undefined;
     const encryption = !algorithm ? "S3 default (SSE-S3)" : algorithm === "AES256" ? "SSE-S3 (AES256)" : `${algorithm === "aws:kms:dsse" ? "DSSE-KMS" : "SSE-KMS"} with ${key?.label ?? "aws/s3 (AWS managed)"}`;
     const lc = related("aws_s3_bucket_lifecycle_configuration")[0];
@@ -552,11 +579,7 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     const logging = related("aws_s3_bucket_logging")[0];
     const logTarget = logging && idx.target(logging.body.target_bucket, "aws_s3_bucket");
     const receivesLogs = idx.referencingVia(b, "aws_s3_bucket_logging", (x) => x.target_bucket).length > 0 || idx.all("aws_lb").some((lb) => blocks(lb.body.access_logs).some((a) => idx.target(a.bucket) === b));
-    const accessLogging = logging
-      ? `to ${logTarget ? literal(logTarget.body.bucket) ?? logTarget.address : "?"} under ${literal(logging.body.target_prefix) ?? "?"}`
-      : receivesLogs
-        ? "receives logs"
-        : "off";
+    const accessLogging = logging ? `to ${logTarget ? (literal(logTarget.body.bucket) ?? logTarget.address) : "?"} under ${literal(logging.body.target_prefix) ?? "?"}` : receivesLogs ? "receives logs" : "off";
     return {
       address: b.address,
       name: literal(b.body.bucket) ?? (literal(b.body.bucket_prefix) ? `${literal(b.body.bucket_prefix)}…` : b.address),
@@ -581,19 +604,20 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
       customerKey: key.customer && !String(t.body.kms_master_key_id).includes("alias/aws/sns"),
       subscriptions: idx
         .referencingVia(t, "aws_sns_topic_subscription", (b) => b.topic_arn)
-        .map((s) => ({ address: s.address, protocol: literal(s.body.protocol) ?? "?", endpoint: literal(s.body.endpoint) ?? (refsIn(s.body.endpoint)[0]?.address ?? "?") })),
+        .map((s) => ({ address: s.address, protocol: literal(s.body.protocol) ?? "?", endpoint: literal(s.body.endpoint) ?? refsIn(s.body.endpoint)[0]?.address ?? "?" })),
     };
   });
   const topicLabel = (v: unknown) => {
     const t = idx.target(v, "aws_sns_topic");
-    return t ? labelOf(t, t.address) : literal(v) ?? String(v);
+    return t ? labelOf(t, t.address) : (literal(v) ?? String(v));
   };
   const alarms: AlarmFact[] = idx.all("aws_cloudwatch_metric_alarm").map((a) => {
     const b = a.body;
     const metric = `${literal(b.namespace) ?? "?"}/${literal(b.metric_name) ?? (b.metric_query ? "metric math" : "?")}`;
     const cmp: Record<string, string> = { GreaterThanThreshold: ">", GreaterThanOrEqualToThreshold: "≥", LessThanThreshold: "<", LessThanOrEqualToThreshold: "≤" };
     const period = num(b.period);
-    const condition = `${literal(b.statistic) ?? literal(b.extended_statistic) ?? ""} ${cmp[String(b.comparison_operator)] ?? b.comparison_operator ?? "?"} ${b.threshold ?? "?"}${period ? ` over ${period >= 3600 && period % 3600 === 0 ? `${period / 3600} h` : `${period} s`}` : ""}${num(b.evaluation_periods) && num(b.evaluation_periods)! > 1 ? ` × ${num(b.evaluation_periods)}` : ""}`.trim();
+    const condition =
+      `${literal(b.statistic) ?? literal(b.extended_statistic) ?? ""} ${cmp[String(b.comparison_operator)] ?? b.comparison_operator ?? "?"} ${b.threshold ?? "?"}${period ? ` over ${period >= 3600 && period % 3600 === 0 ? `${period / 3600} h` : `${period} s`}` : ""}${num(b.evaluation_periods) && num(b.evaluation_periods)! > 1 ? ` × ${num(b.evaluation_periods)}` : ""}`.trim();
     const filters = metricFilters.filter((m) => m.metric === metric);
     return {
       address: a.address,
@@ -606,9 +630,15 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     };
   });
 
-  const vpcEndpoints = idx.all("aws_vpc_endpoint").map((e) => String(literal(e.body.service_name) ?? e.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "")).sort();
+  const vpcEndpoints = idx
+    .all("aws_vpc_endpoint")
+    .map((e) => String(literal(e.body.service_name) ?? e.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, ""))
+    .sort();
   const defaultGroups = idx.all("aws_default_security_group");
-  const variablesWithDefaults = Object.entries((plan.variable ?? {}) as Record<string, any>).filter(([, v]) => v && v.default !== undefined).map(([k]) => `var.${k}`).sort();
+  const variablesWithDefaults = Object.entries((plan.variable ?? {}) as Record<string, any>)
+    .filter(([, v]) => v && v.default !== undefined)
+    .map(([k]) => `var.${k}`)
+    .sort();
   return {
     stack,
     stage,
@@ -632,18 +662,24 @@ export function extractFacts(stack: string, plan: TerraformJson, ctx: ReviewCont
     network: {
       internetGateways: [...idx.all("aws_internet_gateway"), ...idx.all("aws_egress_only_internet_gateway")].map((r) => r.address),
       natGateways: idx.all("aws_nat_gateway").map((r) => r.address),
-      publicSubnets: idx.all("aws_subnet").filter((s) => bool(s.body.map_public_ip_on_launch) === true).map((s) => s.address),
+      publicSubnets: idx
+        .all("aws_subnet")
+        .filter((s) => bool(s.body.map_public_ip_on_launch) === true)
+        .map((s) => s.address),
       attachments: [...idx.all("aws_ec2_transit_gateway_vpc_attachment"), ...idx.all("aws_vpn_gateway_attachment"), ...idx.all("aws_vpc_peering_connection")].map((r) => r.address),
       flowLogs: idx.all("aws_flow_log").map((f) => {
         const lg = idx.target(f.body.log_destination, "aws_cloudwatch_log_group");
-        return { address: f.address, traffic: literal(f.body.traffic_type), destination: lg ? labelOf(lg, lg.address) : literal(f.body.log_destination) ?? "?" };
+        return { address: f.address, traffic: literal(f.body.traffic_type), destination: lg ? labelOf(lg, lg.address) : (literal(f.body.log_destination) ?? "?") };
       }),
       endpoints: vpcEndpoints,
       defaultGroupEmpty: defaultGroups.length ? defaultGroups.every((g) => blocks(g.body.ingress).length === 0 && blocks(g.body.egress).length === 0) : undefined,
     },
     iam: { roles: roles.map((r) => labelOf(r, r.address)).sort(), wildcardActions, wildcardResources },
     variablesWithDefaults,
-    secretVersionsWithValue: idx.all("aws_secretsmanager_secret_version").filter((v) => v.body.secret_string !== undefined || v.body.secret_binary !== undefined).map((v) => v.address),
+    secretVersionsWithValue: idx
+      .all("aws_secretsmanager_secret_version")
+      .filter((v) => v.body.secret_string !== undefined || v.body.secret_binary !== undefined)
+      .map((v) => v.address),
   };
 }
 
@@ -666,7 +702,10 @@ function networkFacts(idx: PlanIndex, ctx: ReviewContext, mcpPort: number, gatew
       const refs = [r.body.security_groups, r.body.vpc_security_group_ids, r.body.security_group_ids].filter((x) => x !== undefined);
       for (const ref of refsIn(refs)) {
         if (ref.type !== "aws_security_group") continue;
-        const what = type.replace(/^aws_/, "").replace(/_/g, " ").replace(/\b(efs|db|rds|ec2|msk|mq)\b/g, (m) => m.toUpperCase());
+        const what = type
+          .replace(/^aws_/, "")
+          .replace(/_/g, " ")
+          .replace(/\b(efs|db|rds|ec2|msk|mq)\b/g, (m) => m.toUpperCase());
         if (!seenGroups.has(ref.address)) seenGroups.set(ref.address, new Set());
         seenGroups.get(ref.address)!.add(what);
       }
@@ -685,7 +724,10 @@ function networkFacts(idx: PlanIndex, ctx: ReviewContext, mcpPort: number, gatew
 
   const prefixListLabel = (value: unknown) => {
     const ep = idx.target(value, "aws_vpc_endpoint");
-    if (ep) return `${String(literal(ep.body.service_name) ?? ep.address).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "").toUpperCase()} prefix list (${ep.address})`;
+    if (ep)
+      return `${String(literal(ep.body.service_name) ?? ep.address)
+        .replace(/^com\.amazonaws\.[a-z0-9-]+\./, "")
+        .toUpperCase()} prefix list (${ep.address})`;
     return literal(value) ?? String(value);
   };
 
@@ -740,7 +782,17 @@ function networkFacts(idx: PlanIndex, ctx: ReviewContext, mcpPort: number, gatew
       const dir = direction ?? (b.type === "egress" ? "egress" : "ingress");
       const g = idx.target(b.security_group_id, "aws_security_group");
       for (const p of peerOf(b)) {
-        addFlow({ address: r.address, direction: dir, group: g?.address ?? String(b.security_group_id), protocol: String(b.ip_protocol ?? b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), agentGroup: factsOf(b).agentGroup, ...p });
+        addFlow({
+          address: r.address,
+          direction: dir,
+          group: g?.address ?? String(b.security_group_id),
+          protocol: String(b.ip_protocol ?? b.protocol ?? "tcp"),
+          fromPort: num(b.from_port),
+          toPort: num(b.to_port),
+          description: literal(b.description),
+          agentGroup: factsOf(b).agentGroup,
+          ...p,
+        });
       }
     }
   };
@@ -750,7 +802,8 @@ function networkFacts(idx: PlanIndex, ctx: ReviewContext, mcpPort: number, gatew
   for (const g of idx.all("aws_security_group")) {
     for (const dir of ["ingress", "egress"] as const) {
       for (const b of blocks(g.body[dir])) {
-        for (const p of peerOf(b)) addFlow({ address: `${g.address} (inline ${dir})`, direction: dir, group: g.address, protocol: String(b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), ...p });
+        for (const p of peerOf(b))
+          addFlow({ address: `${g.address} (inline ${dir})`, direction: dir, group: g.address, protocol: String(b.protocol ?? "tcp"), fromPort: num(b.from_port), toPort: num(b.to_port), description: literal(b.description), ...p });
       }
     }
   }

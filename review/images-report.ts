@@ -56,8 +56,7 @@ export function repositoryFacts(plan: TerraformJson): RepositoryFact[] {
     const scanOnPush = blocks(b.image_scanning_configuration).some((c) => bool(c.scan_on_push) === true);
     const enc = blocks(b.encryption_configuration)[0];
     const key = enc && literal(enc.encryption_type) === "KMS" ? (enc.kms_key ? idx.target(enc.kms_key, "aws_kms_key") : undefined) : undefined;
-    const encryption =
-      !enc || literal(enc.encryption_type) !== "KMS" ? "AES-256 (ECR default)" : key ? aliasOf(idx, key) : enc.kms_key ? String(literal(enc.kms_key) ?? enc.kms_key) : "aws/ecr (AWS managed)";
+    const encryption = !enc || literal(enc.encryption_type) !== "KMS" ? "AES-256 (ECR default)" : key ? aliasOf(idx, key) : enc.kms_key ? String(literal(enc.kms_key) ?? enc.kms_key) : "aws/ecr (AWS managed)";
     const customerKey = !!enc && literal(enc.encryption_type) === "KMS" && !!enc.kms_key;
     const lifecyclePolicy = idx.referencingVia(r, "aws_ecr_lifecycle_policy", (p) => p.repository)[0];
     const lifecycle = lifecyclePolicy ? lifecycleRules(lifecyclePolicy) : undefined;
@@ -75,7 +74,12 @@ export function repositoryFacts(plan: TerraformJson): RepositoryFact[] {
 }
 
 function aliasOf(idx: PlanIndex, key: Res): string {
-  return idx.referencing(key, "aws_kms_alias").map((a) => literal(a.body.name)).find(Boolean) ?? key.address;
+  return (
+    idx
+      .referencing(key, "aws_kms_alias")
+      .map((a) => literal(a.body.name))
+      .find(Boolean) ?? key.address
+  );
 }
 
 function lifecycleRules(policy: Res): string[] {
@@ -124,32 +128,55 @@ export function reviewImagesStack(stack: string, plan: TerraformJson, opts: Repo
   const see = env ? md("see ", linkTo(env)) : md("see the environment's report");
   const out: string[] = [];
   out.push(`# Security review: ${esc(stack)}`, "");
-  out.push(`Generated from ${code(opts.source ?? `stacks/${stack}/cdk.tf.json`).md} (${facts.resourceCount} resources${facts.stage ? `, stage ${esc(facts.stage)}` : ""}) by \`npm run review\`. Every table below is computed from the synthesized plan.`, "");
+  out.push(
+    `Generated from ${code(opts.source ?? `stacks/${stack}/cdk.tf.json`).md} (${facts.resourceCount} resources${facts.stage ? `, stage ${esc(facts.stage)}` : ""}) by \`npm run review\`. Every table below is computed from the synthesized plan.`,
+    "",
+  );
   out.push("## At a glance", "");
-  out.push(`- **What it holds:** image repositories only (${repos.length} ECR ${repos.length === 1 ? "repository" : "repositories"}, ${keys.length} KMS ${keys.length === 1 ? "key" : "keys"}), applied before the images are pushed${env ? ` and before ${linkTo(env).md}` : ""}. No network, secret, listener or running service.`);
+  out.push(
+    `- **What it holds:** image repositories only (${repos.length} ECR ${repos.length === 1 ? "repository" : "repositories"}, ${keys.length} KMS ${keys.length === 1 ? "key" : "keys"}), applied before the images are pushed${env ? ` and before ${linkTo(env).md}` : ""}. No network, secret, listener or running service.`,
+  );
   out.push(`- **Seed checklist:** not applicable: image repositories only, ${see.md}.`);
   out.push(`- **Policy:** ${opts.policy ? `${opts.policy.passed ? "passed" : "FAILED"}: ${policyCounts(opts.policy).failed} failing rules, ${policyCounts(opts.policy).suppressed} suppressed findings` : "not run for this report"}.`);
   out.push(`- **Flags:** ${flags.length ? SEVERITIES.map((s) => `${flags.filter((x) => x.flag.severity === s).length} ${s}`).join(", ") : "none open"}.`, "");
-  if (flags.length) out.push("### Flags", "", table(["Severity", "Where", "What"], flags.map((x) => [strong(x.flag.severity), code(x.where), x.flag.text])), "");
+  if (flags.length)
+    out.push(
+      "### Flags",
+      "",
+      table(
+        ["Severity", "Where", "What"],
+        flags.map((x) => [strong(x.flag.severity), code(x.where), x.flag.text]),
+      ),
+      "",
+    );
 
   out.push("## Repositories", "");
   out.push(
     table(
       ["Repository", "Tags", "Scan on push", "Encryption", "Lifecycle", "Repository policy"],
-      [...repos].sort(byKey((r) => r.name)).map((r) => [
-        md(code(r.name), "\n", code(r.address)),
-        r.tagMutability === "IMMUTABLE" ? "immutable" : r.tagMutability === "MUTABLE" ? strong("mutable") : r.tagMutability,
-        r.scanOnPush ? "yes" : strong("no"),
-        r.customerKey ? md(code(r.encryption), " (customer managed)") : r.encryption,
-        r.lifecycle ? list(r.lifecycle, "; ") : strong("none"),
-        r.repositoryPolicy ? "yes" : "none (account principals allowed by IAM)",
-      ]),
+      [...repos]
+        .sort(byKey((r) => r.name))
+        .map((r) => [
+          md(code(r.name), "\n", code(r.address)),
+          r.tagMutability === "IMMUTABLE" ? "immutable" : r.tagMutability === "MUTABLE" ? strong("mutable") : r.tagMutability,
+          r.scanOnPush ? "yes" : strong("no"),
+          r.customerKey ? md(code(r.encryption), " (customer managed)") : r.encryption,
+          r.lifecycle ? list(r.lifecycle, "; ") : strong("none"),
+          r.repositoryPolicy ? "yes" : "none (account principals allowed by IAM)",
+        ]),
       "_No ECR repository in this plan._",
     ),
     "",
   );
   out.push("## Encryption key", "");
-  out.push(table(["Key", "Automatic rotation", "Deletion window", "Key policy statements"], keys.map((k) => [md(code(k.alias), "\n", code(k.address)), k.rotation ? "yes" : strong("no"), k.deletionDays === undefined ? "30 days (AWS default)" : `${k.deletionDays} days`, list(k.statements, "; ")]), "_No KMS key in this plan._"), "");
+  out.push(
+    table(
+      ["Key", "Automatic rotation", "Deletion window", "Key policy statements"],
+      keys.map((k) => [md(code(k.alias), "\n", code(k.address)), k.rotation ? "yes" : strong("no"), k.deletionDays === undefined ? "30 days (AWS default)" : `${k.deletionDays} days`, list(k.statements, "; ")]),
+      "_No KMS key in this plan._",
+    ),
+    "",
+  );
   out.push("## Seed checklist", "", `Not applicable: image repositories only, ${see.md}.`, "");
   out.push(...policySection(opts.policy, { heading: "## Policy result", applicableOnly: true }));
 
@@ -163,7 +190,15 @@ export function reviewImagesStack(stack: string, plan: TerraformJson, opts: Repo
     mcpSources: [],
     imagesFor: env,
   };
-  return { markdown: out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n", summary, facts };
+  return {
+    markdown:
+      out
+        .join("\n")
+        .replace(/\n{3,}/g, "\n\n")
+        .trimEnd() + "\n",
+    summary,
+    facts,
+  };
 }
 
 /** A link to a sibling report in review/. */

@@ -17,10 +17,35 @@ export function policySection(policy: StackResult | undefined, opts: PolicySecti
   }
   const all = [...policy.results].sort((x, y) => verdictOrder(x.verdict) - verdictOrder(y.verdict) || (x.rule.id < y.rule.id ? -1 : 1));
   const results = opts.applicableOnly ? all.filter((r) => r.verdict !== "not-applicable") : all;
-  out.push(table(["Rule", "Title", "Severity", "Verdict", "Findings", "References"], results.map((r) => [code(r.rule.id), r.rule.title, r.rule.severity, r.verdict === "fail" ? strong("fail") : r.verdict, list(r.violations.map((v) => md(code(v.address), ` ${v.message}`)), "; "), r.rule.references.join(", ")])), "");
+  out.push(
+    table(
+      ["Rule", "Title", "Severity", "Verdict", "Findings", "References"],
+      results.map((r) => [
+        code(r.rule.id),
+        r.rule.title,
+        r.rule.severity,
+        r.verdict === "fail" ? strong("fail") : r.verdict,
+        list(
+          r.violations.map((v) => md(code(v.address), ` ${v.message}`)),
+          "; ",
+        ),
+        r.rule.references.join(", "),
+      ]),
+    ),
+    "",
+  );
   if (results.length < all.length) out.push(`${all.length - results.length} more rules are not applicable: they judge resources this plan does not hold.`, "");
   const sup = all.flatMap((r) => r.suppressed.map((s) => ({ id: r.rule.id, ...s }))).sort(byKey((s) => `${s.id}\u0000${s.address}`));
-  out.push("### Suppressions", "", table(["Rule", "Resource", "Reason", "Declared in"], sup.map((s) => [code(s.id), code(s.address), s.reason, s.source]), "_No suppressions._"), "");
+  out.push(
+    "### Suppressions",
+    "",
+    table(
+      ["Rule", "Resource", "Reason", "Declared in"],
+      sup.map((s) => [code(s.id), code(s.address), s.reason, s.source]),
+      "_No suppressions._",
+    ),
+    "",
+  );
   return out;
 }
 

@@ -92,7 +92,10 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   const gateway = from(gatewayPort);
   const out: string[] = [];
   out.push(`# Security review: ${esc(stack)}`, "");
-  out.push(`Generated from ${code(opts.source ?? `stacks/${stack}/cdk.tf.json`).md} (${f.resourceCount} resources${f.stage ? `, stage ${esc(f.stage)}` : ""}) by \`npm run review\`. Every table below is computed from the synthesized plan; no value of any secret appears in it.`, "");
+  out.push(
+    `Generated from ${code(opts.source ?? `stacks/${stack}/cdk.tf.json`).md} (${f.resourceCount} resources${f.stage ? `, stage ${esc(f.stage)}` : ""}) by \`npm run review\`. Every table below is computed from the synthesized plan; no value of any secret appears in it.`,
+    "",
+  );
 
   // At a glance
   out.push("## At a glance", "");
@@ -103,25 +106,71 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   const watched = f.secrets.filter((s) => !s.rotation && s.alerts.length).length;
   out.push(`- **Secrets:** ${f.secrets.length} in Secrets Manager; ${rotated} rotated automatically, ${watched} watched by an age alert, ${f.secrets.length - rotated - watched} neither.`);
   const ret = f.logGroups.map((g) => g.retentionDays).filter((d): d is number => d !== undefined);
-  out.push(`- **Logs:** ${f.logGroups.length} log groups${ret.length ? `, kept ${Math.min(...ret)}–${Math.max(...ret)} days` : ""}${f.buckets.length ? `; ${f.buckets.length} buckets` : ""}; alerts to ${f.topics.length ? esc(f.topics.map((t) => `${t.name} (${t.subscriptions.length} subscriptions)`).join(", ")) : "no topic"}.`);
+  out.push(
+    `- **Logs:** ${f.logGroups.length} log groups${ret.length ? `, kept ${Math.min(...ret)}–${Math.max(...ret)} days` : ""}${f.buckets.length ? `; ${f.buckets.length} buckets` : ""}; alerts to ${f.topics.length ? esc(f.topics.map((t) => `${t.name} (${t.subscriptions.length} subscriptions)`).join(", ")) : "no topic"}.`,
+  );
   const counts = countStatuses(checklist);
   out.push(`- **Seed checklist:** ${counts.met} met, ${counts.partly} partly, ${counts["not met"]} not met, ${counts["outside this kit"]} outside this kit (of ${checklist.length}).`);
-  out.push(`- **Policy:** ${opts.policy ? `${opts.policy.passed ? "passed" : "FAILED"}: ${opts.policy.results.filter((r) => r.verdict === "fail").length} failing rules, ${opts.policy.results.reduce((n, r) => n + r.suppressed.length, 0)} suppressed findings` : "not run for this report"}.`);
-  out.push(`- **Flags:** ${openFlags.length ? SEVERITIES.map((s) => `${openFlags.filter((x) => x.flag.severity === s).length} ${s}`).join(", ") : "none open"}${allFlags.length > openFlags.length ? `; ${allFlags.length - openFlags.length} accepted by a policy suppression` : ""}.`, "");
+  out.push(
+    `- **Policy:** ${opts.policy ? `${opts.policy.passed ? "passed" : "FAILED"}: ${opts.policy.results.filter((r) => r.verdict === "fail").length} failing rules, ${opts.policy.results.reduce((n, r) => n + r.suppressed.length, 0)} suppressed findings` : "not run for this report"}.`,
+  );
+  out.push(
+    `- **Flags:** ${openFlags.length ? SEVERITIES.map((s) => `${openFlags.filter((x) => x.flag.severity === s).length} ${s}`).join(", ") : "none open"}${allFlags.length > openFlags.length ? `; ${allFlags.length - openFlags.length} accepted by a policy suppression` : ""}.`,
+    "",
+  );
   if (allFlags.length) {
-    out.push("### Flags", "", table(["Severity", "Where", "What", "Accepted"], allFlags.map((x) => [strong(x.flag.severity), code(x.where), x.flag.text, x.accepted ? md("suppressed ", list(x.accepted.map(code)), " (see Policy result)") : ""])), "");
+    out.push(
+      "### Flags",
+      "",
+      table(
+        ["Severity", "Where", "What", "Accepted"],
+        allFlags.map((x) => [strong(x.flag.severity), code(x.where), x.flag.text, x.accepted ? md("suppressed ", list(x.accepted.map(code)), " (see Policy result)") : ""]),
+      ),
+      "",
+    );
   }
 
   // 1. Reachability
   out.push("## 1. Reachability", "", "### Into the system", "");
-  out.push(table(["Source", "Who (rule description)", "Port", "Target", "Rule", "Flags"], f.ingress.map((x) => [sourceCell(x), x.agentGroup ? md("agent group ", strong(x.agentGroup)) : x.description, x.ports, targetCell(x.groupLabel, attached.get(x.group) ?? []), code(x.address), flagsCell(x.flags)])), "");
+  out.push(
+    table(
+      ["Source", "Who (rule description)", "Port", "Target", "Rule", "Flags"],
+      f.ingress.map((x) => [sourceCell(x), x.agentGroup ? md("agent group ", strong(x.agentGroup)) : x.description, x.ports, targetCell(x.groupLabel, attached.get(x.group) ?? []), code(x.address), flagsCell(x.flags)]),
+    ),
+    "",
+  );
   out.push("### Out of the system (egress)", "");
-  out.push(table(["From", "Destination", "Port", "Purpose", "Rule", "Flags"], f.egress.map((x) => [targetCell(x.groupLabel, attached.get(x.group) ?? []), sourceCell(x), x.ports, x.description, code(x.address), flagsCell(x.flags)])), "");
-  out.push(`Network: ${f.network.internetGateways.length ? `internet gateways ${f.network.internetGateways.join(", ")}` : "no internet gateway"}, ${f.network.natGateways.length ? `NAT gateways ${f.network.natGateways.join(", ")}` : "no NAT gateway"}, ${f.network.publicSubnets.length ? `${f.network.publicSubnets.length} subnets with public IPs` : "no subnet assigns public IPs"}; remote networks through ${f.network.attachments.length ? f.network.attachments.map((a) => code(a).md).join(", ") : "no attachment"}; AWS services through VPC endpoints (${esc(f.network.endpoints.join(", ") || "none")}).${f.network.defaultGroupEmpty === undefined ? "" : f.network.defaultGroupEmpty ? " The default security group has no rules." : " **The default security group has rules.**"}`, "");
+  out.push(
+    table(
+      ["From", "Destination", "Port", "Purpose", "Rule", "Flags"],
+      f.egress.map((x) => [targetCell(x.groupLabel, attached.get(x.group) ?? []), sourceCell(x), x.ports, x.description, code(x.address), flagsCell(x.flags)]),
+    ),
+    "",
+  );
+  out.push(
+    `Network: ${f.network.internetGateways.length ? `internet gateways ${f.network.internetGateways.join(", ")}` : "no internet gateway"}, ${f.network.natGateways.length ? `NAT gateways ${f.network.natGateways.join(", ")}` : "no NAT gateway"}, ${f.network.publicSubnets.length ? `${f.network.publicSubnets.length} subnets with public IPs` : "no subnet assigns public IPs"}; remote networks through ${f.network.attachments.length ? f.network.attachments.map((a) => code(a).md).join(", ") : "no attachment"}; AWS services through VPC endpoints (${esc(f.network.endpoints.join(", ") || "none")}).${f.network.defaultGroupEmpty === undefined ? "" : f.network.defaultGroupEmpty ? " The default security group has no rules." : " **The default security group has rules.**"}`,
+    "",
+  );
   out.push("### Diagram", "", mermaid(f), "");
   if (f.tiers.length) {
     out.push("### Toolset tiers (who reaches which tools)", "");
-    out.push(table(["Agent group", "Source ranges", "Priority", "Tier (target group)", "Toolsets", "Highest risk", "Granted read-only", "IBMI_EXECUTE_SQL_READONLY", "Flags"], f.tiers.map((t) => [list(t.agentGroups.map((g) => strong(g))), list(t.sources.map(code)), t.priority, md(code(t.targetGroup), t.services.length ? ` (${t.services.join(", ")})` : ""), list(t.toolsets.map(code)), t.risk, t.readOnlyGrant === undefined ? "" : t.readOnlyGrant ? "yes" : "no", t.readOnlySql, flagsCell(t.flags)])), "");
+    out.push(
+      table(
+        ["Agent group", "Source ranges", "Priority", "Tier (target group)", "Toolsets", "Highest risk", "Granted read-only", "IBMI_EXECUTE_SQL_READONLY", "Flags"],
+        f.tiers.map((t) => [
+          list(t.agentGroups.map((g) => strong(g))),
+          list(t.sources.map(code)),
+          t.priority,
+          md(code(t.targetGroup), t.services.length ? ` (${t.services.join(", ")})` : ""),
+          list(t.toolsets.map(code)),
+          t.risk,
+          t.readOnlyGrant === undefined ? "" : t.readOnlyGrant ? "yes" : "no",
+          t.readOnlySql,
+          flagsCell(t.flags),
+        ]),
+      ),
+      "",
+    );
     const reasons = (opts.context?.agents ?? []).filter((a) => a.allowCritical && a.reason);
     for (const d of f.tierDefaults) out.push(`- Any other source on ${esc(d.split(" → ")[0])}: ${esc(d.split(" → ")[1])}.`);
     for (const r of reasons) out.push(`- Agent group **${esc(r.name)}** may use critical toolsets: ${esc(r.reason!)}`);
@@ -135,7 +184,14 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
           .map((t) => {
             const tools = t.tools ?? [];
             const named = (xs: typeof tools) => (xs.length ? list(xs.map((x) => code(x.name))) : "none");
-            return [list(t.agentGroups.map((g) => strong(g))), code(t.targetGroup), t.tools ? `${tools.length}${t.toolsYaml ? "" : " (no TOOLS_YAML_PATH: none of the toolsets' tools load)"}` : "not recorded in the plan", named(tools.filter((x) => x.readOnly)), named(tools.filter((x) => !x.readOnly && !x.destructive)), named(tools.filter((x) => x.destructive))];
+            return [
+              list(t.agentGroups.map((g) => strong(g))),
+              code(t.targetGroup),
+              t.tools ? `${tools.length}${t.toolsYaml ? "" : " (no TOOLS_YAML_PATH: none of the toolsets' tools load)"}` : "not recorded in the plan",
+              named(tools.filter((x) => x.readOnly)),
+              named(tools.filter((x) => !x.readOnly && !x.destructive)),
+              named(tools.filter((x) => x.destructive)),
+            ];
           }),
       ),
       "",
@@ -145,26 +201,97 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
 
   // 2. Secrets
   out.push("## 2. Secrets", "");
-  out.push(table(["Secret", "Purpose", "KMS key", "Rotation", "Read by", "IAM access", "Flags"], f.secrets.map((s) => [md(code(s.name), "\n", code(s.address)), s.description, s.kmsKey, rotationCell(s), list(s.readers.map(code)), list(s.grantees), flagsCell(secretFlagsOf(s))]), "_No Secrets Manager secret in this plan._"), "");
+  out.push(
+    table(
+      ["Secret", "Purpose", "KMS key", "Rotation", "Read by", "IAM access", "Flags"],
+      f.secrets.map((s) => [md(code(s.name), "\n", code(s.address)), s.description, s.kmsKey, rotationCell(s), list(s.readers.map(code)), list(s.grantees), flagsCell(secretFlagsOf(s))]),
+      "_No Secrets Manager secret in this plan._",
+    ),
+    "",
+  );
   out.push("Who can read and who can write each value, from IAM, resource and key policies together (a principal must pass all three; docs/secrets.md):", "");
-  out.push(table(["Secret", "Can read", "Can write", "Allowed but blocked"], f.secrets.map((s) => [code(s.name), list(s.access.read.map(principalCell)), list(s.access.write.map(principalCell)), list(s.access.blocked)]), "_No Secrets Manager secret in this plan._"), "");
+  out.push(
+    table(
+      ["Secret", "Can read", "Can write", "Allowed but blocked"],
+      f.secrets.map((s) => [code(s.name), list(s.access.read.map(principalCell)), list(s.access.write.map(principalCell)), list(s.access.blocked)]),
+      "_No Secrets Manager secret in this plan._",
+    ),
+    "",
+  );
   out.push(...tokenKeysSection(plan));
 
   // 3. TLS
   out.push("## 3. TLS", "");
-  out.push(table(["Load balancer", "Internal", "Drops invalid headers", "Deletion protection", "Idle timeout", "Access logs"], f.loadBalancers.map((l) => [md(code(l.label), ` (${l.type})`), yesNo(l.internal), yesNo(l.dropInvalidHeaders), yesNo(l.deletionProtection), l.idleTimeout === undefined ? "60 s (AWS default)" : `${l.idleTimeout} s`, l.accessLogs ?? "off"]), "_No load balancer in this plan._"), "");
-  out.push(table(["Listener", "Port", "Protocol", "Security policy", "Lowest TLS", "Certificate", "Default action", "Flags"], f.listeners.map((l) => [md(code(l.loadBalancer), " ", code(l.address)), l.port, l.protocol, l.sslPolicy ? code(l.sslPolicy) : "", l.minTls ? `TLS ${l.minTls}` : "", l.certificate, l.defaultAction, flagsCell(l.flags)]), "_No listener in this plan._"), "");
+  out.push(
+    table(
+      ["Load balancer", "Internal", "Drops invalid headers", "Deletion protection", "Idle timeout", "Access logs"],
+      f.loadBalancers.map((l) => [md(code(l.label), ` (${l.type})`), yesNo(l.internal), yesNo(l.dropInvalidHeaders), yesNo(l.deletionProtection), l.idleTimeout === undefined ? "60 s (AWS default)" : `${l.idleTimeout} s`, l.accessLogs ?? "off"]),
+      "_No load balancer in this plan._",
+    ),
+    "",
+  );
+  out.push(
+    table(
+      ["Listener", "Port", "Protocol", "Security policy", "Lowest TLS", "Certificate", "Default action", "Flags"],
+      f.listeners.map((l) => [md(code(l.loadBalancer), " ", code(l.address)), l.port, l.protocol, l.sslPolicy ? code(l.sslPolicy) : "", l.minTls ? `TLS ${l.minTls}` : "", l.certificate, l.defaultAction, flagsCell(l.flags)]),
+      "_No listener in this plan._",
+    ),
+    "",
+  );
   const policies = [...new Set(f.listeners.map((l) => l.sslPolicy).filter((p): p is string => !!p))].sort();
-  if (policies.length) out.push("Security policies in use and the lowest protocol each accepts (AWS, \"Security policies for your Application Load Balancer\"):", "", table(["Policy", "Lowest TLS"], policies.map((p) => [code(p), minTlsVersion(p) ? `TLS ${minTlsVersion(p)}` : "unknown"])), "");
+  if (policies.length)
+    out.push(
+      'Security policies in use and the lowest protocol each accepts (AWS, "Security policies for your Application Load Balancer"):',
+      "",
+      table(
+        ["Policy", "Lowest TLS"],
+        policies.map((p) => [code(p), minTlsVersion(p) ? `TLS ${minTlsVersion(p)}` : "unknown"]),
+      ),
+      "",
+    );
 
   // 4. Logs and retention
   out.push("## 4. Logs and retention", "");
-  out.push(table(["Log group", "Retention", "Encryption", "Written by", "Metric filters"], f.logGroups.map((g) => [md(code(g.name), "\n", code(g.address)), days(g.retentionDays, "never expires"), g.kmsKey, list(g.writers), list(g.metricFilters)]), "_No log group in this plan._"), "");
-  out.push(table(["Bucket", "Versioning", "Encryption", "Objects expire", "Public access blocks", "Object lock", "TLS-only policy", "Access logs"], f.buckets.map((b) => [md(code(b.name), "\n", code(b.address)), b.versioning, b.encryption, `${days(b.expirationDays, "never")}${b.noncurrentDays !== undefined ? ` (old versions ${b.noncurrentDays} days)` : ""}`, `${b.publicAccessBlocked} of 4`, b.objectLock ?? "off", yesNo(b.tlsOnly), b.accessLogging]), "_No S3 bucket in this plan._"));
+  out.push(
+    table(
+      ["Log group", "Retention", "Encryption", "Written by", "Metric filters"],
+      f.logGroups.map((g) => [md(code(g.name), "\n", code(g.address)), days(g.retentionDays, "never expires"), g.kmsKey, list(g.writers), list(g.metricFilters)]),
+      "_No log group in this plan._",
+    ),
+    "",
+  );
+  out.push(
+    table(
+      ["Bucket", "Versioning", "Encryption", "Objects expire", "Public access blocks", "Object lock", "TLS-only policy", "Access logs"],
+      f.buckets.map((b) => [
+        md(code(b.name), "\n", code(b.address)),
+        b.versioning,
+        b.encryption,
+        `${days(b.expirationDays, "never")}${b.noncurrentDays !== undefined ? ` (old versions ${b.noncurrentDays} days)` : ""}`,
+        `${b.publicAccessBlocked} of 4`,
+        b.objectLock ?? "off",
+        yesNo(b.tlsOnly),
+        b.accessLogging,
+      ]),
+      "_No S3 bucket in this plan._",
+    ),
+  );
   out.push("", "### Where alerts go", "");
-  out.push(table(["Topic", "Encryption", "Subscriptions"], f.topics.map((t) => [code(t.name), t.kmsKey, list(t.subscriptions.map((s) => `${s.protocol}: ${s.endpoint}`))]), "_No SNS topic in this plan: alarms reach no one._"));
+  out.push(
+    table(
+      ["Topic", "Encryption", "Subscriptions"],
+      f.topics.map((t) => [code(t.name), t.kmsKey, list(t.subscriptions.map((s) => `${s.protocol}: ${s.endpoint}`))]),
+      "_No SNS topic in this plan: alarms reach no one._",
+    ),
+  );
   out.push("");
-  out.push(table(["Alarm", "Metric", "Fires when", "Source", "Notifies"], f.alarms.map((x) => [code(x.name), x.metric, x.condition, x.source, list(x.topics.map(code))]), "_No alarm in this plan._"));
+  out.push(
+    table(
+      ["Alarm", "Metric", "Fires when", "Source", "Notifies"],
+      f.alarms.map((x) => [code(x.name), x.metric, x.condition, x.source, list(x.topics.map(code))]),
+      "_No alarm in this plan._",
+    ),
+  );
   out.push("");
 
   out.push(...authorizationSection(plan, f));
@@ -173,7 +300,13 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
   out.push("## 5. Seed checklist", "", "Each item of the Security Checklist in IBM's *Security Best Practices for IBM i Agents*, judged from this plan.", "");
   for (const group of CHECKLIST_GROUPS) {
     out.push(`### ${esc(group)}`, "");
-    out.push(table(["Item", "Status", "Evidence", "Policy rules", "Operator must"], checklist.filter((c) => c.group === group).map((c) => [c.item, STATUS_MARK[c.status], list(c.evidence, "; "), list(c.rules), c.operator])), "");
+    out.push(
+      table(
+        ["Item", "Status", "Evidence", "Policy rules", "Operator must"],
+        checklist.filter((c) => c.group === group).map((c) => [c.item, STATUS_MARK[c.status], list(c.evidence, "; "), list(c.rules), c.operator]),
+      ),
+      "",
+    );
   }
 
   // 6. Policy
@@ -190,7 +323,15 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
     policy: opts.policy ? policyCounts(opts.policy) : undefined,
     mcpSources: mcpWho,
   };
-  return { markdown: out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n", summary, facts: f };
+  return {
+    markdown:
+      out
+        .join("\n")
+        .replace(/\n{3,}/g, "\n\n")
+        .trimEnd() + "\n",
+    summary,
+    facts: f,
+  };
 }
 
 /** The report of one stack as Markdown. */
@@ -202,20 +343,29 @@ export function renderReport(stack: string, plan: TerraformJson, opts: ReportOpt
 export function renderIndex(summaries: readonly StackSummary[]): string {
   // Grouped by the environment stack (an images stack under the one it serves), that stack first.
   const order = (s: StackSummary) => `${s.imagesFor ?? s.stack}\u0000${s.imagesFor ? 1 : 0}\u0000${s.stack}`;
-  const rows = [...summaries].sort(byKey(order)).map((s) => [
-    s.imagesFor ? md("↳ ", linkTo(s.stack), " (image repositories)") : linkTo(s.stack),
-    s.stage,
-    s.resources,
-    s.imagesFor ? "— (no listener)" : list(s.mcpSources, "; "),
-    `${SEVERITIES.map((v) => `${s.flags[v]} ${v}`).join(", ")}${s.accepted ? `; ${s.accepted} accepted` : ""}`,
-    s.checklist
-      ? `${s.checklist.met} met, ${s.checklist.partly} partly, ${s.checklist["not met"]} not met, ${s.checklist["outside this kit"]} outside`
-      : s.imagesFor
-        ? md("not applicable: image repositories only, see ", linkTo(s.imagesFor))
-        : "not applicable: image repositories only",
-    s.policy ? (s.policy.passed ? `passed (${s.policy.suppressed} suppressed)` : strong(`failed: ${s.policy.failed} rules`)) : "not run",
-  ]);
-  return ["# Security review", "", "One report per synthesized stack. Regenerate with `npm run review`; compare two outputs with `npm run review -- --diff <old> <new>`.", "", table(["Stack", "Stage", "Resources", "Who reaches 3010", "Flags", "Seed checklist", "Policy"], rows), ""].join("\n");
+  const rows = [...summaries]
+    .sort(byKey(order))
+    .map((s) => [
+      s.imagesFor ? md("↳ ", linkTo(s.stack), " (image repositories)") : linkTo(s.stack),
+      s.stage,
+      s.resources,
+      s.imagesFor ? "— (no listener)" : list(s.mcpSources, "; "),
+      `${SEVERITIES.map((v) => `${s.flags[v]} ${v}`).join(", ")}${s.accepted ? `; ${s.accepted} accepted` : ""}`,
+      s.checklist
+        ? `${s.checklist.met} met, ${s.checklist.partly} partly, ${s.checklist["not met"]} not met, ${s.checklist["outside this kit"]} outside`
+        : s.imagesFor
+          ? md("not applicable: image repositories only, see ", linkTo(s.imagesFor))
+          : "not applicable: image repositories only",
+      s.policy ? (s.policy.passed ? `passed (${s.policy.suppressed} suppressed)` : strong(`failed: ${s.policy.failed} rules`)) : "not run",
+    ]);
+  return [
+    "# Security review",
+    "",
+    "One report per synthesized stack. Regenerate with `npm run review`; compare two outputs with `npm run review -- --diff <old> <new>`.",
+    "",
+    table(["Stack", "Stage", "Resources", "Who reaches 3010", "Flags", "Seed checklist", "Policy"], rows),
+    "",
+  ].join("\n");
 }
 
 function countStatuses(items: readonly AssessedItem[]): Record<Status, number> {
@@ -234,7 +384,7 @@ function principalCell(who: string): Md {
 }
 
 function rotationCell(s: Facts["secrets"][number]): Cell {
-  if (s.rotation) return `every ${s.rotation.days !== undefined ? `${s.rotation.days} days` : s.rotation.schedule ?? "?"} (${s.rotation.address})`;
+  if (s.rotation) return `every ${s.rotation.days !== undefined ? `${s.rotation.days} days` : (s.rotation.schedule ?? "?")} (${s.rotation.address})`;
   if (s.alerts.length) return md("no automatic rotation; age alert ", list(s.alerts));
   return strong("none");
 }
@@ -284,7 +434,7 @@ function mermaid(f: Facts): string {
   };
   const peerNode = (x: FlowFact) => {
     if (x.peerAddress) return groupNode(x.peerAddress);
-    const who = x.direction === "ingress" ? (x.agentGroup ? `agent group ${x.agentGroup}` : x.description ?? "") : x.description ?? "";
+    const who = x.direction === "ingress" ? (x.agentGroup ? `agent group ${x.agentGroup}` : (x.description ?? "")) : (x.description ?? "");
     return node(`peer:${x.peerKind}:${x.peer}`, who && x.direction === "ingress" ? `${who}: ${x.peer}` : x.peer, "round");
   };
   const edges = new Set<string>();

@@ -67,7 +67,13 @@ const globs = new Map<string, RegExp>();
 function glob(pattern: string, value: string): boolean {
   let re = globs.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+      "i",
+    );
     globs.set(pattern, re);
   }
   return re.test(value);
@@ -111,10 +117,7 @@ export class SecretAccessIndex {
     const idx = this.idx;
     const arnRef = `\${${secret.address}.arn}`;
     const name = literal(secret.body.name);
-    const resourcePolicy = [
-      ...parse(secret.body.policy),
-      ...idx.referencingVia(secret, "aws_secretsmanager_secret_policy", (b) => b.secret_arn).flatMap((p) => parse(p.body.policy)),
-    ];
+    const resourcePolicy = [...parse(secret.body.policy), ...idx.referencingVia(secret, "aws_secretsmanager_secret_policy", (b) => b.secret_arn).flatMap((p) => parse(p.body.policy))];
     const key = idx.target(secret.body.kms_key_id, "aws_kms_key");
     const keyPolicy = key ? this.keyPolicyOf(key) : undefined;
     const sample = name === undefined ? undefined : this.sampleArn(name);
@@ -155,8 +158,7 @@ export class SecretAccessIndex {
     // out or the key neither names them nor defers to IAM.
     const anyone: Who = { key: "(others)", label: OTHERS, arn: `arn:aws:iam::${this.account}:role/any-other-role` };
     const open = (action: string, kmsActions: readonly string[]) =>
-      !resourcePolicy.some((s) => s.effect === "Deny" && actionIn(s, action) && this.denyApplies(s, anyone)) &&
-      (!key || !keyPolicy || kmsActions.every((a) => this.keyDefers(keyPolicy, a, name, arnRef)));
+      !resourcePolicy.some((s) => s.effect === "Deny" && actionIn(s, action) && this.denyApplies(s, anyone)) && (!key || !keyPolicy || kmsActions.every((a) => this.keyDefers(keyPolicy, a, name, arnRef)));
     if (open("secretsmanager:GetSecretValue", ["kms:Decrypt"])) read.push(OTHERS);
     if (open("secretsmanager:PutSecretValue", ["kms:GenerateDataKey", "kms:Decrypt"])) write.push(OTHERS);
     return { read: read.sort(), write: write.sort(), blocked: blocked.sort() };

@@ -33,7 +33,10 @@ export function tokenKeysSection(plan: TerraformJson): string[] {
       keys.map(([address, k]) => [code(`aws_kms_key.${address}`), String(k.tags["token-owner"]), String(k.tags["key-generation"]), `${k.customer_master_key_spec} ${k.key_usage}`]),
     ),
     "",
-    table(["Tier", "Audience (OAUTH_AUDIENCE)", "JWKS (OAUTH_JWKS_URI)"], tiers.map((t) => [t.tier, code(t.audience), code(t.jwks)])),
+    table(
+      ["Tier", "Audience (OAUTH_AUDIENCE)", "JWKS (OAUTH_JWKS_URI)"],
+      tiers.map((t) => [t.tier, code(t.audience), code(t.jwks)]),
+    ),
     "",
     `- **Revocation:** a revoked group's key leaves the JWKS on the next apply; each tier refuses its tokens at the latest ${minutes} minutes later (jose's JWKS cache age), or when they expire if sooner.`,
     `- **Cost:** ${keys.length} asymmetric keys, about $${keys.length * ASYMMETRIC_KEY_USD_PER_MONTH} a month before requests (agentTokens.keyPer "tier" makes one key per tier).`,

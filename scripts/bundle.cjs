@@ -10,7 +10,17 @@ const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 
 /** Entry name → source. Each is one self-contained file in dist/, so synth never loads the preflight's AWS SDK. */
-const ENTRIES = { main: "main.ts", preflight: "preflight/cli.ts", review: "review/cli.ts", check: "policy/cli.ts", "docs-rules": "policy/docs.ts", "docs-config": "config/docs.ts", images: "images/cli.ts", bootstrap: "bootstrap/main.ts", drift: "review/drift.ts" };
+const ENTRIES = {
+  main: "main.ts",
+  preflight: "preflight/cli.ts",
+  review: "review/cli.ts",
+  check: "policy/cli.ts",
+  "docs-rules": "policy/docs.ts",
+  "docs-config": "config/docs.ts",
+  images: "images/cli.ts",
+  bootstrap: "bootstrap/main.ts",
+  drift: "review/drift.ts",
+};
 
 /**
  * cdktf, constructs, the provider classes and zod are bundled in: one file loads in one read and compiles from

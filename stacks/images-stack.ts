@@ -6,7 +6,6 @@ import { AwsEnv } from "../lib/aws-env";
 import { imagesStackName, kitImages } from "../lib/images";
 import { environmentOf } from "./environment";
 
-
 /**
  * An environment's image repositories, in a stack of their own so the first deploy works: apply this stack, push the
  * images (`npm run images -- <env> --push`), then apply `mcp-<env>`, whose plan reads the pushed images. Its state

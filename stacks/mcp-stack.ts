@@ -250,7 +250,9 @@ export class McpStack extends SelfContainedStack {
       key: this.key,
       tokens: secrets.agentTokens,
       policies: secretPolicies,
-      readers: liveAgents(config).filter((a) => a.tokenReader).map((a) => ({ agent: a.name, ...a.tokenReader })),
+      readers: liveAgents(config)
+        .filter((a) => a.tokenReader)
+        .map((a) => ({ agent: a.name, ...a.tokenReader })),
       certificateAuthority: ra?.caCertificatePem ? { certificatePem: ra.caCertificatePem } : ra?.acmPcaArn ? { acmPcaArn: ra.acmPcaArn } : undefined,
     });
     return { secretPolicies, tokenReaders };

@@ -28,7 +28,9 @@ export function shippedPlan(env: string): TerraformJson {
 /** The shipped environment names, from the pipeline's manifest. */
 export function shippedEnvironments(): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(shippedOutdir(), "manifest.json"), "utf8"));
-  return Object.keys(manifest.stacks).map((s) => s.replace(/^mcp-/, "")).sort();
+  return Object.keys(manifest.stacks)
+    .map((s) => s.replace(/^mcp-/, ""))
+    .sort();
 }
 
 /** Every resource of one type: [address, body] pairs, address as `type.name`. */

@@ -18,9 +18,7 @@ async function upsertNote({ api, project, mr, token, body, fetchImpl = fetch }) 
     existing = notes.find((n) => (n.body ?? "").includes(MARKER) && n.author?.id === me.id);
     if (notes.length < 100) break;
   }
-  const res = existing
-    ? await fetchImpl(`${base}/${existing.id}`, { method: "PUT", headers, body: JSON.stringify({ body }) })
-    : await fetchImpl(base, { method: "POST", headers, body: JSON.stringify({ body }) });
+  const res = existing ? await fetchImpl(`${base}/${existing.id}`, { method: "PUT", headers, body: JSON.stringify({ body }) }) : await fetchImpl(base, { method: "POST", headers, body: JSON.stringify({ body }) });
   if (!res.ok) throw new Error(`${existing ? "updating" : "creating"} the note: HTTP ${res.status}`);
   return existing ? "updated" : "created";
 }

@@ -41,15 +41,7 @@ import { generateKeyPairSync, createPrivateKey, createPublicKey, randomUUID } fr
 import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { GetPublicKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import {
-  DescribeSecretCommand,
-  GetRandomPasswordCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
-} from "@aws-sdk/client-secrets-manager";
+import { DescribeSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import {
   AGENT_TOKEN_TAG_PREFIX,
   AUDIENCE_TAG,
@@ -149,7 +141,6 @@ export interface GenerateOnceResult {
   /** false when the secret already had a current value, which is then left as it is. */
   readonly generated: boolean;
 }
-
 
 /** Characters left out of passwords: quotes, backslash and URL/shell delimiters break env files and connection strings. */
 export const PASSWORD_EXCLUDED = "\"'`\\/@:;$&|<>%{}[]()#!?=,^~";
@@ -371,7 +362,9 @@ async function pendingProblem(spec: Spec, value: string | undefined, secretId: s
  */
 async function refuseStalePending(secretId: string, version: string, problem: string, step: string): Promise<never> {
   await clearStalePending(secretId, version, problem, step);
-  throw new Error(`pending value of ${secretId} ${problem}; its version ${version} can never pass, so its AWSPENDING label was removed: a new rotation starts afresh (aws secretsmanager rotate-secret --secret-id ${secretId}, or the next scheduled one)`);
+  throw new Error(
+    `pending value of ${secretId} ${problem}; its version ${version} can never pass, so its AWSPENDING label was removed: a new rotation starts afresh (aws secretsmanager rotate-secret --secret-id ${secretId}, or the next scheduled one)`,
+  );
 }
 
 async function clearStalePending(secretId: string, version: string, problem: string, step: string): Promise<void> {
@@ -783,7 +776,7 @@ async function publishJwks(input: PublishJwksInput["PublishJwks"]): Promise<Publ
   }
   // Tasks may hold the previous set only when there was one; the first set needs no wait (a task that found no set
   // has no cooldown running: jose sets it only after a successful read).
-  const since = writtenAt ?? (previous?.lastModified ?? 0);
+  const since = writtenAt ?? previous?.lastModified ?? 0;
   const mustWait = writtenAt ? previous !== undefined && added.length > 0 : Date.now() - since < JWKS_PROPAGATION_SECONDS * 1000;
   let waitedSeconds = 0;
   if (mustWait) {

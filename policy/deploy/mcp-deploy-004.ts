@@ -29,7 +29,11 @@ function coversForAccount(s: PolicyStatement, service: string | undefined): bool
   const conditions = Object.values(s.condition ?? {}) as Record<string, unknown>[];
   if (conditions.some((c) => Object.keys(c ?? {}).some((k) => k.toLowerCase().startsWith("kms:encryptioncontext:")))) return false;
   if (!service) return true;
-  const via = conditions.flatMap((c) => Object.entries(c ?? {}).filter(([k]) => k.toLowerCase() === "kms:viaservice").flatMap(([, v]) => [v].flat().map(String)));
+  const via = conditions.flatMap((c) =>
+    Object.entries(c ?? {})
+      .filter(([k]) => k.toLowerCase() === "kms:viaservice")
+      .flatMap(([, v]) => [v].flat().map(String)),
+  );
   return via.length === 0 || via.some((v) => v.startsWith(`${service}.`));
 }
 
@@ -70,7 +74,10 @@ export const rule = defineRule(
         if (!needs.get(key)!.has(action)) needs.get(key)!.set(action, { why, service });
       };
       for (const s of statements.filter((x) => x.effect === "Allow")) {
-        const targets = s.resources.flatMap(referencesIn).map((a) => plan.get(a)).filter((r): r is PlanResource => !!r);
+        const targets = s.resources
+          .flatMap(referencesIn)
+          .map((a) => plan.get(a))
+          .filter((r): r is PlanResource => !!r);
         for (const t of targets) {
           if (t.type === "aws_kms_key") {
             for (const a of KMS_USAGE) {

@@ -61,8 +61,7 @@ export const rule = defineRule(
           s.effect === "Allow" &&
           s.actions.some((a) => actionMatches(a, "s3:PutObject")) &&
           isObject(s.principal) &&
-          ([s.principal.Service].flat().includes(ELB_LOG_DELIVERY) ||
-            [s.principal.AWS].flat().some((a) => typeof a === "string" && (/^arn:aws[a-z-]*:iam::\d{12}:root$/.test(a) || parseReference(a)?.type === "aws_elb_service_account"))) &&
+          ([s.principal.Service].flat().includes(ELB_LOG_DELIVERY) || [s.principal.AWS].flat().some((a) => typeof a === "string" && (/^arn:aws[a-z-]*:iam::\d{12}:root$/.test(a) || parseReference(a)?.type === "aws_elb_service_account"))) &&
           s.resources.some((r) => coversLogPath(r, bucket, prefix)),
       );
       if (!delivers) report(bucket.address, `receives ${lb.address}'s access logs but no bucket policy lets ${ELB_LOG_DELIVERY} put objects under ${prefix ? `${prefix}/` : ""}AWSLogs/, so no log would arrive`);

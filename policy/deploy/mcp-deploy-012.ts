@@ -43,8 +43,16 @@ export const rule = defineRule(
         report(fn.address, `rotates secrets from inside ${vpc.address}, which has no secretsmanager interface endpoint with private DNS; rotation times out`);
         continue;
       }
-      const fnGroups = [vpcConfig.security_group_ids ?? []].flat().map((g) => plan.target(g, "aws_security_group")).filter((g): g is PlanResource => !!g);
-      const epGroups = endpoints.flatMap((e) => [e.body.security_group_ids ?? []].flat().map((g) => plan.target(g, "aws_security_group")).filter((g): g is PlanResource => !!g));
+      const fnGroups = [vpcConfig.security_group_ids ?? []]
+        .flat()
+        .map((g) => plan.target(g, "aws_security_group"))
+        .filter((g): g is PlanResource => !!g);
+      const epGroups = endpoints.flatMap((e) =>
+        [e.body.security_group_ids ?? []]
+          .flat()
+          .map((g) => plan.target(g, "aws_security_group"))
+          .filter((g): g is PlanResource => !!g),
+      );
       if (!fnGroups.length || !epGroups.length) continue;
       const towards = (r: (typeof rules)[number], groups: PlanResource[]) => r.cidrs.length > 0 || r.prefixLists.length > 0 || r.groups.some((g) => groups.some((x) => plan.refersTo(g, x)));
       const egress = rules.some((r) => r.direction === "egress" && fnGroups.includes(owningGroup(plan, r)!) && coversPort(r, 443) !== false && towards(r, epGroups));

@@ -90,15 +90,9 @@ function needs(plan: PlanView, placement: Placement): PlanResource[] {
   const gatewayPrefixLists = new Set(endpoints.filter((e) => e.body.vpc_endpoint_type === "Gateway").map((e) => e.address));
   const subnetAddresses = new Set(subnets.map((s) => s.address));
   const groupOf = (r: PlanResource) => referencesIn(r.body.security_group_id)[0];
-  const ingress = [
-    ...plan.resources("aws_vpc_security_group_ingress_rule"),
-    ...plan.resources("aws_security_group_rule").filter((r) => r.body.type === "ingress"),
-  ].filter((r) => endpointGroups.has(groupOf(r)));
+  const ingress = [...plan.resources("aws_vpc_security_group_ingress_rule"), ...plan.resources("aws_security_group_rule").filter((r) => r.body.type === "ingress")].filter((r) => endpointGroups.has(groupOf(r)));
   // Its own way out to the endpoints: to an endpoint's group, or to a gateway endpoint's prefix list.
-  const egress = [
-    ...plan.resources("aws_vpc_security_group_egress_rule"),
-    ...plan.resources("aws_security_group_rule").filter((r) => r.body.type === "egress"),
-  ].filter((r) => {
+  const egress = [...plan.resources("aws_vpc_security_group_egress_rule"), ...plan.resources("aws_security_group_rule").filter((r) => r.body.type === "egress")].filter((r) => {
     if (!ownGroups.has(groupOf(r))) return false;
     const to = [...referencesIn(r.body.referenced_security_group_id), ...referencesIn(r.body.source_security_group_id)];
     const prefix = [r.body.prefix_list_id, ...list(r.body.prefix_list_ids)].flatMap(referencesIn);

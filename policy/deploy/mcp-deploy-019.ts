@@ -43,8 +43,7 @@ export const rule = defineRule(
     remediation: `Spread agent ranges over more security groups (AgentAccess does, up to the load balancer's 5), split rules and policies (name-prefix ARNs instead of one per secret), or raise an adjustable quota and suppress the finding with the quota you have; see ${DOC} and https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html`,
   },
   (plan, _ctx, report) => {
-    const over = (address: string, limit: (typeof LIMITS)[keyof typeof LIMITS], what: string, fix: string) =>
-      report(address, `${what}; AWS allows ${limit.limit} ${limit.scope} (${limit.quota}): ${fix}`);
+    const over = (address: string, limit: (typeof LIMITS)[keyof typeof LIMITS], what: string, fix: string) => report(address, `${what}; AWS allows ${limit.limit} ${limit.scope} (${limit.quota}): ${fix}`);
     let applicable = false;
 
     // Rules per security group, each direction apart; a legacy rule with several CIDR blocks is a rule per block.
@@ -76,7 +75,8 @@ export const rule = defineRule(
       if (lbType(lb) !== "application") continue;
       rulesPerLb.set(lb, 0);
       const groups = list(lb.body.security_groups);
-      if (groups.length > LIMITS.sgsPerInterface.limit) over(lb.address, LIMITS.sgsPerInterface, `puts ${groups.length} security groups on each of its nodes' network interfaces`, "merge agent ranges, or raise the rules-per-group quota (vpc L-0EA8095F) so fewer groups hold them");
+      if (groups.length > LIMITS.sgsPerInterface.limit)
+        over(lb.address, LIMITS.sgsPerInterface, `puts ${groups.length} security groups on each of its nodes' network interfaces`, "merge agent ranges, or raise the rules-per-group quota (vpc L-0EA8095F) so fewer groups hold them");
     }
 
     // Listener rules: per load balancer, and condition values per rule.
@@ -90,7 +90,13 @@ export const rule = defineRule(
       if (values > LIMITS.conditionValues.limit) over(r.address, LIMITS.conditionValues, `matches ${values} condition values`, "split the rule in several with the same action");
     }
     for (const [lb, n] of rulesPerLb) {
-      if (n > LIMITS.albRules.limit) over(lb.address, LIMITS.albRules, `has ${n} listener rules`, "merge agent groups whose hosts can share ranges (the kit already packs up to 5 ranges of one tier and prefix length per rule), split the estate over more environments, or raise the quota");
+      if (n > LIMITS.albRules.limit)
+        over(
+          lb.address,
+          LIMITS.albRules,
+          `has ${n} listener rules`,
+          "merge agent groups whose hosts can share ranges (the kit already packs up to 5 ranges of one tier and prefix length per rule), split the estate over more environments, or raise the quota",
+        );
     }
 
     // Policy sizes: inline policies per role together, managed policies, key policies.
@@ -104,7 +110,8 @@ export const rule = defineRule(
       for (const p of blocks(role.body.inline_policy)) inline.set(role, (inline.get(role) ?? 0) + renderedSize(plan, p.policy));
     }
     for (const [role, n] of inline) {
-      if (n > LIMITS.roleInlinePolicies.limit) over(role.address, LIMITS.roleInlinePolicies, `would carry about ${n} characters of inline policy`, "name resources by prefix (e.g. arn:…:secret:mcp/<env>/agent-token/*) instead of one ARN each, or move statements to managed policies");
+      if (n > LIMITS.roleInlinePolicies.limit)
+        over(role.address, LIMITS.roleInlinePolicies, `would carry about ${n} characters of inline policy`, "name resources by prefix (e.g. arn:…:secret:mcp/<env>/agent-token/*) instead of one ARN each, or move statements to managed policies");
     }
     for (const p of plan.resources("aws_iam_policy")) {
       const n = renderedSize(plan, p.body.policy);
@@ -177,7 +184,7 @@ function estimate(plan: PlanView, target: PlanResource | undefined, ref: string)
 /** Keys of the default aws provider's default_tags. */
 function defaultTagCount(plan: PlanView): string[] {
   const p = isObject(plan.plan.provider) ? plan.plan.provider.aws : undefined;
-  const first = Array.isArray(p) ? p.find((x) => isObject(x) && !x.alias) ?? p[0] : p;
+  const first = Array.isArray(p) ? (p.find((x) => isObject(x) && !x.alias) ?? p[0]) : p;
   const dt = isObject(first) ? blocks(first.default_tags) : [];
   return dt.flatMap((d) => (isObject(d.tags) ? Object.keys(d.tags) : []));
 }

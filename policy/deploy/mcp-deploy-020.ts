@@ -25,7 +25,8 @@ export const rule = defineRule(
     const groups = plan.resources("aws_elasticache_replication_group");
     for (const g of groups) {
       const b = g.body;
-      if (b.auth_token !== undefined && bool(b.transit_encryption_enabled) !== true && !isInterpolated(b.transit_encryption_enabled)) report(g.address, "sets auth_token without transit_encryption_enabled = true; ElastiCache refuses an AUTH token on a group without in-transit encryption");
+      if (b.auth_token !== undefined && bool(b.transit_encryption_enabled) !== true && !isInterpolated(b.transit_encryption_enabled))
+        report(g.address, "sets auth_token without transit_encryption_enabled = true; ElastiCache refuses an AUTH token on a group without in-transit encryption");
       if (bool(b.multi_az_enabled) === true && bool(b.automatic_failover_enabled) !== true) report(g.address, "sets multi_az_enabled without automatic_failover_enabled; ElastiCache refuses Multi-AZ without automatic failover");
       const nodes = num(b.num_cache_clusters);
       const sharded = b.num_node_groups !== undefined || b.replicas_per_node_group !== undefined;
@@ -34,7 +35,8 @@ export const rule = defineRule(
     const dbs = dataOwners(plan);
     for (const db of dbs) {
       const plain = db.type === "aws_rds_cluster" ? "master_password" : "password";
-      if (bool(db.body.manage_master_user_password) === true && (db.body[plain] !== undefined || db.body[`${plain}_wo`] !== undefined)) report(db.address, `sets manage_master_user_password together with ${db.body[plain] !== undefined ? plain : `${plain}_wo`}; RDS refuses both at once`);
+      if (bool(db.body.manage_master_user_password) === true && (db.body[plain] !== undefined || db.body[`${plain}_wo`] !== undefined))
+        report(db.address, `sets manage_master_user_password together with ${db.body[plain] !== undefined ? plain : `${plain}_wo`}; RDS refuses both at once`);
     }
     return groups.length + dbs.length > 0;
   },

@@ -43,7 +43,15 @@ export const NAME_LIMITS: readonly NameLimit[] = [
     pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
     allowed: "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
     extra: (n) =>
-      n.includes("..") ? 'must not contain ".."' : /^\d+\.\d+\.\d+\.\d+$/.test(n) ? "must not look like an IP address" : /^(xn--|sthree-|amzn-s3-demo-)/.test(n) ? "must not start with xn--, sthree- or amzn-s3-demo-" : /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(n) ? "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)" : undefined,
+      n.includes("..")
+        ? 'must not contain ".."'
+        : /^\d+\.\d+\.\d+\.\d+$/.test(n)
+          ? "must not look like an IP address"
+          : /^(xn--|sthree-|amzn-s3-demo-)/.test(n)
+            ? "must not start with xn--, sthree- or amzn-s3-demo-"
+            : /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(n)
+              ? "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"
+              : undefined,
     doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
   },
   { type: "aws_s3_bucket", attr: "bucket_prefix", min: 1, max: 37, pattern: /^[a-z0-9][a-z0-9.-]*$/, allowed: "lowercase letters, digits, dots and hyphens", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html" },
@@ -56,11 +64,37 @@ export const NAME_LIMITS: readonly NameLimit[] = [
   { type: "aws_ecs_cluster", attr: "name", min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, _ and -", doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html" },
   { type: "aws_ecs_service", attr: "name", min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, _ and -", doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html" },
   { type: "aws_ecs_task_definition", attr: "family", min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, _ and -", doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html" },
-  { type: "aws_security_group", attr: "name", min: 1, max: 255, pattern: /^[\x20-\x7e]+$/, allowed: "ASCII characters", extra: (n) => (n.startsWith("sg-") ? 'must not start with "sg-"' : undefined), doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html" },
-  { type: "aws_kms_alias", attr: "name", min: 7, max: 256, pattern: /^alias\/[A-Za-z0-9/_-]+$/, allowed: "alias/ followed by letters, digits and /_-", extra: (n) => (n.startsWith("alias/aws/") ? "must not start with alias/aws/ (reserved for AWS managed keys)" : undefined), doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html" },
+  {
+    type: "aws_security_group",
+    attr: "name",
+    min: 1,
+    max: 255,
+    pattern: /^[\x20-\x7e]+$/,
+    allowed: "ASCII characters",
+    extra: (n) => (n.startsWith("sg-") ? 'must not start with "sg-"' : undefined),
+    doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+  },
+  {
+    type: "aws_kms_alias",
+    attr: "name",
+    min: 7,
+    max: 256,
+    pattern: /^alias\/[A-Za-z0-9/_-]+$/,
+    allowed: "alias/ followed by letters, digits and /_-",
+    extra: (n) => (n.startsWith("alias/aws/") ? "must not start with alias/aws/ (reserved for AWS managed keys)" : undefined),
+    doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
+  },
   { type: "aws_kinesis_firehose_delivery_stream", attr: "name", min: 1, max: 64, pattern: /^[A-Za-z0-9_.-]+$/, allowed: "letters, digits and _.-", doc: "https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html" },
   { type: "aws_cloudwatch_event_rule", attr: "name", min: 1, max: 64, pattern: /^[.\-_A-Za-z0-9]+$/, allowed: "letters, digits and ._-", doc: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html" },
-  { type: "aws_cloudwatch_log_subscription_filter", attr: "name", min: 1, max: 512, pattern: /^[^:*]+$/, allowed: "any characters but : and *", doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html" },
+  {
+    type: "aws_cloudwatch_log_subscription_filter",
+    attr: "name",
+    min: 1,
+    max: 512,
+    pattern: /^[^:*]+$/,
+    allowed: "any characters but : and *",
+    doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html",
+  },
   // RDS and ElastiCache identifiers: a letter first, letters, digits and hyphens, no "--", no trailing hyphen (stored lowercase).
   ...[
     ["aws_db_instance", "identifier", 63, `${RDS_DOC}API_CreateDBInstance.html`],
@@ -71,7 +105,16 @@ export const NAME_LIMITS: readonly NameLimit[] = [
     ["aws_db_subnet_group", "name", 255, `${RDS_DOC}API_CreateDBSubnetGroup.html`],
     ["aws_elasticache_replication_group", "replication_group_id", 40, `${CACHE_DOC}API_CreateReplicationGroup.html`],
     ["aws_elasticache_cluster", "cluster_id", 50, `${CACHE_DOC}API_CreateCacheCluster.html`],
-  ].map(([type, attr, max, doc]): NameLimit => ({ type: type as string, attr: attr as string, min: 1, max: max as number, pattern: /^[A-Za-z][A-Za-z0-9-]*$/, allowed: "letters, digits and hyphens, starting with a letter", extra: dbNameExtra, doc: doc as string })),
+  ].map(([type, attr, max, doc]): NameLimit => ({
+    type: type as string,
+    attr: attr as string,
+    min: 1,
+    max: max as number,
+    pattern: /^[A-Za-z][A-Za-z0-9-]*$/,
+    allowed: "letters, digits and hyphens, starting with a letter",
+    extra: dbNameExtra,
+    doc: doc as string,
+  })),
   {
     type: "aws_ecr_pull_through_cache_rule",
     attr: "ecr_repository_prefix",

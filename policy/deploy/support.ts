@@ -42,7 +42,13 @@ const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : 
 /** True when `pattern` (IAM action syntax, `*` and `?` wildcards, case-insensitive) matches `action`. */
 export function actionMatches(pattern: unknown, action: string): boolean {
   if (typeof pattern !== "string") return false;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return re.test(action);
 }
 

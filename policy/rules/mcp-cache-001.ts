@@ -16,7 +16,7 @@ export const rule = defineRule(
     title: "Caches are encrypted at rest with a customer-managed key and require TLS in transit",
     severity: "high",
     references: ["CKV_AWS_29", "CKV_AWS_30", "CKV_AWS_191", "AWS-0045", "AWS-0051", "cdk-nag AEC3"],
-    remediation: "Use an aws_elasticache_replication_group with at_rest_encryption_enabled = true, kms_key_id = the environment's EncryptionKey ARN, transit_encryption_enabled = true and transit_encryption_mode unset or \"required\".",
+    remediation: 'Use an aws_elasticache_replication_group with at_rest_encryption_enabled = true, kms_key_id = the environment\'s EncryptionKey ARN, transit_encryption_enabled = true and transit_encryption_mode unset or "required".',
   },
   (plan, _ctx, report) => {
     const list = caches(plan);

@@ -15,7 +15,8 @@ export const rule = defineRule(
     title: "Caches authenticate every client (RBAC user group or AUTH token from Secrets Manager; no literal secret)",
     severity: "critical",
     references: ["CKV_AWS_31", "cdk-nag AEC6"],
-    remediation: "Attach an aws_elasticache_user_group (user_group_ids) whose users authenticate with IAM (authentication_mode { type = \"iam\" }) or a disabled default user, or pass auth_token from a Secrets Manager secret the kit generates; never write a token or password in config or code.",
+    remediation:
+      'Attach an aws_elasticache_user_group (user_group_ids) whose users authenticate with IAM (authentication_mode { type = "iam" }) or a disabled default user, or pass auth_token from a Secrets Manager secret the kit generates; never write a token or password in config or code.',
   },
   (plan, _ctx, report) => {
     const list = caches(plan).filter((c) => c.type === "aws_elasticache_replication_group" || c.body.engine !== "memcached");
@@ -32,7 +33,8 @@ export const rule = defineRule(
       const passwords = [...(Array.isArray(u.body.passwords) ? u.body.passwords : []), ...(Array.isArray(mode?.passwords) ? mode!.passwords : [])];
       if (passwords.some((p) => !isInterpolated(p))) report(u.address, "has a literal password: it is in cdk.tf.json; authenticate the user with IAM or a password the kit generates in AWS");
       const access = typeof u.body.access_string === "string" ? u.body.access_string.trim() : "";
-      if ((bool(u.body.no_password_required) === true || mode?.type === "no-password-required") && !access.startsWith("off")) report(u.address, `needs no password and is enabled (access_string ${show(u.body.access_string)}): anyone may connect as ${show(u.body.user_name)}`);
+      if ((bool(u.body.no_password_required) === true || mode?.type === "no-password-required") && !access.startsWith("off"))
+        report(u.address, `needs no password and is enabled (access_string ${show(u.body.access_string)}): anyone may connect as ${show(u.body.user_name)}`);
     }
     return list.length + users.length > 0;
   },

@@ -14,7 +14,7 @@ export const rule = defineRule(
     title: "PostgreSQL databases refuse connections without TLS (rds.force_ssl = 1)",
     severity: "high",
     references: ["CKV2_AWS_69"],
-    remediation: "Attach a parameter group of the plan (aws_db_parameter_group for an instance, aws_rds_cluster_parameter_group for a cluster) with parameter { name = \"rds.force_ssl\", value = \"1\" }.",
+    remediation: 'Attach a parameter group of the plan (aws_db_parameter_group for an instance, aws_rds_cluster_parameter_group for a cluster) with parameter { name = "rds.force_ssl", value = "1" }.',
   },
   (plan, _ctx, report) => {
     const dbs = dataOwners(plan).filter((r) => isPostgres(r.body.engine));

@@ -15,11 +15,17 @@ export const rule = defineRule(
     title: "PostgreSQL databases export their logs to a CloudWatch log group the plan declares (retention and key)",
     severity: "medium",
     references: ["CKV_AWS_129", "CKV_AWS_324"],
-    remediation: "Set enabled_cloudwatch_logs_exports = [\"postgresql\"] and declare aws_cloudwatch_log_group \"/aws/rds/instance/<identifier>/postgresql\" (cluster: \"/aws/rds/cluster/<identifier>/postgresql\") with the kit's retention and key, which the database depends on.",
+    remediation:
+      'Set enabled_cloudwatch_logs_exports = ["postgresql"] and declare aws_cloudwatch_log_group "/aws/rds/instance/<identifier>/postgresql" (cluster: "/aws/rds/cluster/<identifier>/postgresql") with the kit\'s retention and key, which the database depends on.',
   },
   (plan, _ctx, report) => {
     const dbs = dataOwners(plan).filter((r) => isPostgres(r.body.engine));
-    const names = new Set(plan.resources("aws_cloudwatch_log_group").map((g) => plan.resolve(g.body.name)).filter((n): n is string => typeof n === "string"));
+    const names = new Set(
+      plan
+        .resources("aws_cloudwatch_log_group")
+        .map((g) => plan.resolve(g.body.name))
+        .filter((n): n is string => typeof n === "string"),
+    );
     for (const db of dbs) {
       const exports = db.body.enabled_cloudwatch_logs_exports;
       const list: unknown[] = Array.isArray(exports) ? exports : [];

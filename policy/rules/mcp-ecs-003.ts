@@ -14,7 +14,7 @@ export const rule = defineRule(
     title: "Containers run as a named non-root user",
     severity: "high",
     references: ["CIS Docker 4.1"],
-    remediation: "Set user in the container definition to the image's non-root user, e.g. \"appuser\" or \"1000:1000\".",
+    remediation: 'Set user in the container definition to the image\'s non-root user, e.g. "appuser" or "1000:1000".',
   },
   (plan, _ctx, report) =>
     eachContainer(plan, report, (td, c, label) => {

@@ -9,7 +9,10 @@ const NOT_SECRET_SUFFIXES = new Set(["PATH", "FILE", "ID", "ARN", "NAME", "SECON
 
 /** Whether an environment variable name says it holds a secret (DB2i_PASS, MCP_AUTH_SECRET_KEY, OPENAI_API_KEY…). */
 export function looksSecret(name: string): boolean {
-  const parts = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
+  const parts = name
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
   if (parts.length === 0 || NOT_SECRET_SUFFIXES.has(parts[parts.length - 1])) return false;
   return parts.some((p) => SECRET_WORDS.has(p) || /^(API|ACCESS|SECRET|SIGNING|PRIVATE)?KEY$/.test(p) || p.endsWith("PASSWORD") || p.endsWith("TOKEN") || p.endsWith("SECRET"));
 }

@@ -8,7 +8,7 @@ export const rule = defineRule(
     title: "Containers send their logs to CloudWatch Logs (awslogs or FireLens)",
     severity: "medium",
     references: ["cdk-nag ECS7"],
-    remediation: "Add logConfiguration { logDriver: \"awslogs\", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } } pointing at the environment's encrypted log group.",
+    remediation: 'Add logConfiguration { logDriver: "awslogs", options: { awslogs-group, awslogs-region, awslogs-stream-prefix } } pointing at the environment\'s encrypted log group.',
   },
   (plan, _ctx, report) =>
     eachContainer(plan, report, (td, c, label) => {

@@ -7,7 +7,7 @@ export const rule = defineRule(
     title: "ECS clusters have Container Insights on",
     severity: "low",
     references: ["CKV_AWS_65", "AWS-0034", "cdk-nag ECS4"],
-    remediation: "Add setting { name = \"containerInsights\", value = \"enabled\" } (or \"enhanced\") to the cluster.",
+    remediation: 'Add setting { name = "containerInsights", value = "enabled" } (or "enhanced") to the cluster.',
   },
   (plan, _ctx, report) => {
     const clusters = plan.resources("aws_ecs_cluster");

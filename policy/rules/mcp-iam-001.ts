@@ -5,7 +5,7 @@ import { isInterpolated, show, unverifiable } from "../plan";
 export const rule = defineRule(
   {
     id: "MCP-IAM-001",
-    title: "Policies grant no wildcard actions (no \"*\", \"service:*\" or \"service:Get*\", no NotAction)",
+    title: 'Policies grant no wildcard actions (no "*", "service:*" or "service:Get*", no NotAction)',
     severity: "high",
     references: ["cdk-nag IAM5", "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_286", "CKV_AWS_289", "AWS-0057"],
     remediation: "List the exact actions the principal needs (grant through the owning construct, e.g. secret.grantRead(role)) instead of wildcards or AWS managed policies; Deny statements may use wildcards.",

@@ -43,10 +43,10 @@ export const STAR_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
 export const rule = defineRule(
   {
     id: "MCP-IAM-002",
-    title: "Policies grant on \"*\" resources only for actions AWS cannot scope",
+    title: 'Policies grant on "*" resources only for actions AWS cannot scope',
     severity: "high",
     references: ["cdk-nag IAM5", "CKV_AWS_290", "CKV_AWS_355", "AWS-0057"],
-    remediation: "Name the resource ARNs the statement needs; Resource \"*\" is accepted only for the actions in STAR_RESOURCE_ACTIONS (and in key policies, where \"*\" is the key itself).",
+    remediation: 'Name the resource ARNs the statement needs; Resource "*" is accepted only for the actions in STAR_RESOURCE_ACTIONS (and in key policies, where "*" is the key itself).',
   },
   (plan, _ctx, report) => {
     // In a key policy, Resource "*" means the key the policy is attached to.

@@ -8,7 +8,7 @@ export const rule = defineRule(
     title: "Listeners accept HTTPS (or TLS) only: no plain HTTP listener",
     severity: "critical",
     references: ["AWS-0054", "CKV_AWS_2", "CKV_AWS_103"],
-    remediation: "Use protocol = \"HTTPS\" with a certificate on every listener and remove HTTP listeners (no HTTP-to-HTTPS redirect either).",
+    remediation: 'Use protocol = "HTTPS" with a certificate on every listener and remove HTTP listeners (no HTTP-to-HTTPS redirect either).',
   },
   (plan, _ctx, report) => {
     const listeners = plan.resources(...LISTENER_TYPES);

@@ -8,7 +8,7 @@ export const rule = defineRule(
     title: "HTTPS/TLS listeners use a TLS 1.2+ security policy",
     severity: "high",
     references: ["AWS-0047", "CKV_AWS_103"],
-    remediation: "Set ssl_policy to a TLS 1.2+ policy, e.g. \"ELBSecurityPolicy-TLS13-1-2-2021-06\" (or \"ELBSecurityPolicy-TLS13-1-3-2021-06\" for TLS 1.3 only).",
+    remediation: 'Set ssl_policy to a TLS 1.2+ policy, e.g. "ELBSecurityPolicy-TLS13-1-2-2021-06" (or "ELBSecurityPolicy-TLS13-1-3-2021-06" for TLS 1.3 only).',
   },
   (plan, _ctx, report) => {
     const listeners = plan.resources(...LISTENER_TYPES).filter((l) => ["HTTPS", "TLS"].includes(String(l.body.protocol).toUpperCase()));

@@ -17,9 +17,7 @@ const LISTENER_RULE_TYPES = ["aws_lb_listener_rule", "aws_alb_listener_rule"];
 const TARGET_GROUP_TYPES = ["aws_lb_target_group", "aws_alb_target_group"];
 
 /** What one ECS task behind a target group serves, or why that cannot be read. */
-type Served =
-  | { readonly task: string; readonly toolsets: readonly string[]; readonly sqlReadOnly: unknown }
-  | { readonly problem: string };
+type Served = { readonly task: string; readonly toolsets: readonly string[]; readonly sqlReadOnly: unknown } | { readonly problem: string };
 
 const listOf = (toolsets: readonly string[]) => (toolsets.length ? toolsets.join(", ") : "no toolset");
 
@@ -75,7 +73,17 @@ function served(plan: PlanView, tg: PlanResource): Served[] {
     const selected = env.get("SELECTED_TOOLSETS");
     if (selected === undefined) out.push({ problem: `whose task ${td.address} does not set SELECTED_TOOLSETS, so its MCP server exposes every toolset it loads` });
     else if (typeof selected !== "string" || isInterpolated(selected)) out.push({ problem: `whose task ${td.address} has ${unverifiable("SELECTED_TOOLSETS", selected)}` });
-    else out.push({ task: td.address, toolsets: canonicalToolsets(String(selected).split(",").map((t) => t.trim()).filter(Boolean)), sqlReadOnly: env.get("IBMI_EXECUTE_SQL_READONLY") });
+    else
+      out.push({
+        task: td.address,
+        toolsets: canonicalToolsets(
+          String(selected)
+            .split(",")
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
+        sqlReadOnly: env.get("IBMI_EXECUTE_SQL_READONLY"),
+      });
   }
   return out;
 }
@@ -86,7 +94,8 @@ export const rule = defineRule(
     title: "The MCP listener sends each agent range only to the tier with exactly its grant; other sources get 403",
     severity: "critical",
     references: [],
-    remediation: "Route agents through McpTiers and AgentAccess (source_ip rules holding only ranges of groups with the same grant, each to that tier's target group, default action a fixed 403) and change grants only in config agents[]; never edit listener rules or SELECTED_TOOLSETS by hand.",
+    remediation:
+      "Route agents through McpTiers and AgentAccess (source_ip rules holding only ranges of groups with the same grant, each to that tier's target group, default action a fixed 403) and change grants only in config agents[]; never edit listener rules or SELECTED_TOOLSETS by hand.",
   },
   (plan, ctx, report) => {
     const grants: readonly AgentGrant[] | undefined = ctx.agentGrants;
@@ -137,7 +146,11 @@ export const rule = defineRule(
               const granted = canonicalToolsets(g.toolsets);
               if (granted.join(",") !== task.toolsets.join(",")) report(r.address, `routes ${who}, granted ${listOf(granted)}, to ${tg.address}, whose task ${task.task} exposes ${listOf(task.toolsets)}`);
               if (!g.readOnly) continue;
-              if (task.sqlReadOnly !== "true") report(r.address, `routes ${who} to ${tg.address}, whose task ${task.task} ${task.sqlReadOnly === undefined ? "does not set IBMI_EXECUTE_SQL_READONLY" : `sets IBMI_EXECUTE_SQL_READONLY ${show(task.sqlReadOnly)}`}; a read-only grant needs "true"`);
+              if (task.sqlReadOnly !== "true")
+                report(
+                  r.address,
+                  `routes ${who} to ${tg.address}, whose task ${task.task} ${task.sqlReadOnly === undefined ? "does not set IBMI_EXECUTE_SQL_READONLY" : `sets IBMI_EXECUTE_SQL_READONLY ${show(task.sqlReadOnly)}`}; a read-only grant needs "true"`,
+                );
               const risky = task.toolsets.filter((x) => riskOf(x) === "high" || riskOf(x) === "critical");
               if (risky.length) report(r.address, `routes ${who} to ${tg.address}, whose task ${task.task} exposes ${risky.map((x) => `${x} (${riskOf(x)} risk)`).join(", ")}`);
             }

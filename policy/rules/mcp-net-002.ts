@@ -24,10 +24,17 @@ function acceptableGroup(plan: PlanView, ctx: PolicyContext, group: PlanResource
   if (onPort.length) return onPort.every((u) => coversPort(u, port) === true && judgeRule(plan, ctx, u, port, inner).length === 0);
   return (
     ingress.length > 0 &&
-    ingress.every((u) => !u.unknown && u.cidrs.length === 0 && u.prefixLists.length === 0 && !u.self && u.groups.every((g) => {
-      const t = plan.target(g, "aws_security_group");
-      return !!t && acceptableGroup(plan, ctx, t, port, inner);
-    }))
+    ingress.every(
+      (u) =>
+        !u.unknown &&
+        u.cidrs.length === 0 &&
+        u.prefixLists.length === 0 &&
+        !u.self &&
+        u.groups.every((g) => {
+          const t = plan.target(g, "aws_security_group");
+          return !!t && acceptableGroup(plan, ctx, t, port, inner);
+        }),
+    )
   );
 }
 
@@ -45,7 +52,13 @@ function judgeRule(plan: PlanView, ctx: PolicyContext, r: SgRule, port: number, 
     else if (!agents) problems.push(`${at}admits ${show(c)} on port ${port}, and no agent ranges are known to verify it against`);
     else {
       const cidr = typeof c === "string" ? toCidr(c) : undefined;
-      if (!cidr || !agents.some((a) => { const ac = toCidr(a); return !!ac && contains(ac, cidr); }))
+      if (
+        !cidr ||
+        !agents.some((a) => {
+          const ac = toCidr(a);
+          return !!ac && contains(ac, cidr);
+        })
+      )
         problems.push(`${at}admits ${show(c)} on port ${port}, which is not an agent range (agents: ${agents.join(", ") || "none"})`);
     }
   }
@@ -53,8 +66,7 @@ function judgeRule(plan: PlanView, ctx: PolicyContext, r: SgRule, port: number, 
   for (const g of groupSources) {
     const target = g && typeof g === "object" && "address" in (g as object) ? (g as PlanResource) : plan.target(g, "aws_security_group");
     if (target) {
-      if (!acceptableGroup(plan, ctx, target, port, seen))
-        problems.push(`${at}admits security group ${target.address} on port ${port}, which is neither a load balancer's group nor reached only from agent ranges or the load balancer`);
+      if (!acceptableGroup(plan, ctx, target, port, seen)) problems.push(`${at}admits security group ${target.address} on port ${port}, which is neither a load balancer's group nor reached only from agent ranges or the load balancer`);
     } else if (typeof g === "string" && !isInterpolated(g)) {
       if (!(ctx.agentSecurityGroupIds ?? []).includes(g)) problems.push(`${at}admits security group ${g} on port ${port}, which is not an agent security group`);
     } else problems.push(unverifiable(`${at}source security group on port ${port}`, g));

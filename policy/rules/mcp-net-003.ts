@@ -15,8 +15,7 @@ export const rule = defineRule(
     const defaults = plan.resources("aws_default_security_group");
     for (const vpc of vpcs) {
       // Until Terraform adopts the default group, AWS keeps its allow-all-from-itself and allow-all-out rules.
-      if (!defaults.some((d) => plan.refersTo(d.body.vpc_id, vpc, ["id"])))
-        report(vpc.address, "has no aws_default_security_group, so AWS's default rules (all traffic within the group, all egress) stay in place");
+      if (!defaults.some((d) => plan.refersTo(d.body.vpc_id, vpc, ["id"]))) report(vpc.address, "has no aws_default_security_group, so AWS's default rules (all traffic within the group, all egress) stay in place");
     }
     for (const d of defaults) {
       for (const dir of ["ingress", "egress"] as const) {

@@ -24,7 +24,7 @@ function pinnedBy(plan: PlanView, image: string, repositories: readonly PlanReso
   const kit = KIT_TAGGED.exec(image);
   if (kit) {
     // A kit tag alone is one image only in an IMMUTABLE repository declared in this plan.
-    const repo = repositories.find((r) => (parseReference(kit[1])?.address === r.address) || (typeof r.body.name === "string" && kit[1].endsWith(`/${r.body.name}`)));
+    const repo = repositories.find((r) => parseReference(kit[1])?.address === r.address || (typeof r.body.name === "string" && kit[1].endsWith(`/${r.body.name}`)));
     if (repo && repo.body.image_tag_mutability === "IMMUTABLE") return "kit tag in an immutable repository";
   }
   return undefined;
@@ -46,7 +46,8 @@ export const rule = defineRule(
       if (r.body.image_tag_mutability !== "IMMUTABLE") report(r.address, `has image_tag_mutability ${show(r.body.image_tag_mutability ?? "MUTABLE")}, so a pushed tag can be moved to another image`);
     }
     const containers = eachContainer(plan, report, (td, c, label) => {
-      if (typeof c.image !== "string" || !pinnedBy(plan, c.image, repositories)) report(td.address, `${label} runs image ${show(c.image)}, which is neither pinned by @sha256 digest nor a kit tag (its digest, or in an immutable repository of this plan)`);
+      if (typeof c.image !== "string" || !pinnedBy(plan, c.image, repositories))
+        report(td.address, `${label} runs image ${show(c.image)}, which is neither pinned by @sha256 digest nor a kit tag (its digest, or in an immutable repository of this plan)`);
     });
     return containers || repositories.length > 0;
   },

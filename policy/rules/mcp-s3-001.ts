@@ -8,7 +8,7 @@ export const rule = defineRule(
     title: "S3 buckets have versioning enabled",
     severity: "medium",
     references: ["CKV_AWS_21", "AWS-0090"],
-    remediation: "Add an aws_s3_bucket_versioning for the bucket with versioning_configuration.status = \"Enabled\".",
+    remediation: 'Add an aws_s3_bucket_versioning for the bucket with versioning_configuration.status = "Enabled".',
   },
   (plan, _ctx, report) => {
     const buckets = plan.resources("aws_s3_bucket");

@@ -9,7 +9,7 @@ export const rule = defineRule(
     title: "S3 buckets use SSE-KMS with a customer key (SSE-S3 only for load balancer log buckets, which require it)",
     severity: "high",
     references: ["AWS-0088", "AWS-0132", "CKV_AWS_145", "CKV_AWS_19"],
-    remediation: "Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm \"aws:kms\" and kms_master_key_id = the environment key; a load balancer log bucket uses \"AES256\".",
+    remediation: 'Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms" and kms_master_key_id = the environment key; a load balancer log bucket uses "AES256".',
   },
   (plan, _ctx, report) => {
     const buckets = plan.resources("aws_s3_bucket");
@@ -17,7 +17,7 @@ export const rule = defineRule(
       const enc = defaultEncryption(plan, b);
       const lbLogs = isLoadBalancerLogBucket(plan, b);
       if (enc.length === 0) {
-        report(b.address, `has no default encryption configuration${lbLogs ? "; a load balancer log bucket uses sse_algorithm \"AES256\"" : ""}`);
+        report(b.address, `has no default encryption configuration${lbLogs ? '; a load balancer log bucket uses sse_algorithm "AES256"' : ""}`);
         continue;
       }
       for (const e of enc) {

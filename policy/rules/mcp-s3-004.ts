@@ -24,7 +24,7 @@ export const rule = defineRule(
     title: "S3 bucket policies deny every request not made over TLS",
     severity: "medium",
     references: ["cdk-nag S10"],
-    remediation: "Attach a bucket policy with a Deny to Principal \"*\" of s3:* on the bucket and its objects when aws:SecureTransport is \"false\" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html).",
+    remediation: 'Attach a bucket policy with a Deny to Principal "*" of s3:* on the bucket and its objects when aws:SecureTransport is "false" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html).',
   },
   (plan, _ctx, report) => {
     const buckets = plan.resources("aws_s3_bucket");
@@ -40,8 +40,7 @@ export const rule = defineRule(
         if (!read.ok) report(b.address, `${p.address} ${read.why}`);
         else if (read.statements.some(deniesInsecureTransport)) ok = true;
       }
-      if (!ok && policies.every((p) => readPolicy(plan, { resource: p, attr: "policy", value: p.body.policy, kind: "resource" }).ok))
-        report(b.address, "has a bucket policy without a Deny of s3:* on aws:SecureTransport = false");
+      if (!ok && policies.every((p) => readPolicy(plan, { resource: p, attr: "policy", value: p.body.policy, kind: "resource" }).ok)) report(b.address, "has a bucket policy without a Deny of s3:* on aws:SecureTransport = false");
     }
     return buckets.length > 0;
   },

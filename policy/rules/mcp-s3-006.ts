@@ -16,8 +16,7 @@ export const rule = defineRule(
     title: "A bucket anyone may read is read only through the VPC's own S3 endpoint, with Block Public Access on",
     severity: "high",
     references: ["AWS-0086", "AWS-0087", "AWS-0093", "CKV_AWS_70"],
-    remediation:
-      "Limit each Allow to Principal \"*\" to s3:GetObject on named objects with Condition StringEquals aws:SourceVpce = the aws_vpc_endpoint of the VPC's S3 gateway endpoint, and turn on all four public access block settings.",
+    remediation: 'Limit each Allow to Principal "*" to s3:GetObject on named objects with Condition StringEquals aws:SourceVpce = the aws_vpc_endpoint of the VPC\'s S3 gateway endpoint, and turn on all four public access block settings.',
   },
   (plan, _ctx, report) => {
     let applies = false;

@@ -53,8 +53,7 @@ export const rule = defineRule(
     }
     // A rotation whose secret cannot be followed proves nothing, but a dangling one is worth a look.
     for (const r of rotations) {
-      if (!secrets.some((s) => plan.refersTo(r.body.secret_id, s, ["id", "arn"])) && typeof r.body.secret_id === "string" && r.body.secret_id.includes("${"))
-        report(r.address, unverifiable("secret_id", show(r.body.secret_id)));
+      if (!secrets.some((s) => plan.refersTo(r.body.secret_id, s, ["id", "arn"])) && typeof r.body.secret_id === "string" && r.body.secret_id.includes("${")) report(r.address, unverifiable("secret_id", show(r.body.secret_id)));
     }
     return secrets.length > 0;
   },

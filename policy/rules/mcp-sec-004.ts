@@ -5,7 +5,15 @@ import { isObject, show } from "../plan";
 /** Asymmetric key specs AWS KMS offers for SIGN_VERIFY. */
 const SIGNING_SPECS = ["ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "RSA_2048", "RSA_3072", "RSA_4096"];
 /** Whether an action (possibly a wildcard pattern, case-insensitive as IAM matches) covers kms:Sign. */
-const signs = (a: unknown) => typeof a === "string" && new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test("kms:Sign");
+const signs = (a: unknown) =>
+  typeof a === "string" &&
+  new RegExp(
+    `^${a
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  ).test("kms:Sign");
 
 /**
  * A key that signs bearer tokens (the kit tags them mcp-token-signing-key; constructs/token-signing-keys.ts) is what an
@@ -19,8 +27,7 @@ export const rule = defineRule(
     title: "Token signing keys are asymmetric SIGN_VERIFY keys that only the kit's functions may sign with",
     severity: "high",
     references: ["CoSAI MCP security: audience-bound tokens", "RFC 7518 §3.4"],
-    remediation:
-      "Make the key with key_usage \"SIGN_VERIFY\" and an asymmetric customer_master_key_spec (ECC_NIST_P256 for ES256), and grant kms:Sign in its key policy only to the rotation function's role (TokenSigningKeys.grantSign).",
+    remediation: 'Make the key with key_usage "SIGN_VERIFY" and an asymmetric customer_master_key_spec (ECC_NIST_P256 for ES256), and grant kms:Sign in its key policy only to the rotation function\'s role (TokenSigningKeys.grantSign).',
   },
   (plan, _ctx, report) => {
     const keys = plan.resources("aws_kms_key").filter((k) => isObject(k.body.tags) && k.body.tags["mcp-token-signing-key"] !== undefined);

@@ -16,7 +16,11 @@ function problems(env: string, edit: (c: any) => void): string[] {
 describe("shipped configs", () => {
   it("are all valid, with stages resolved from their names", () => {
     const configs = loadConfigs(CONFIG_DIR);
-    expect(configs.map((c) => [c.environment, c.stage])).toEqual([["dev", "dev"], ["prod", "prod"], ["staging", "staging"]]);
+    expect(configs.map((c) => [c.environment, c.stage])).toEqual([
+      ["dev", "dev"],
+      ["prod", "prod"],
+      ["staging", "staging"],
+    ]);
   });
 
   it("apply defaults for omitted keys", () => {
@@ -39,33 +43,101 @@ describe("each bad input is reported with file, path, value and fix", () => {
     ["malformed CIDR", "dev", (c) => (c.agents[0].cidrs = ["10.20.1.0/33"]), 'config/dev.json: agents[0].cidrs[0]: is not an IPv4 CIDR block (got "10.20.1.0/33"). Fix: write it as address/prefix, e.g. "10.20.0.0/24".'],
     ["host bits set", "dev", (c) => (c.agents[0].cidrs = ["10.20.1.5/28"]), 'config/dev.json: agents[0].cidrs[0]: has host bits set, so AWS would reject or rewrite it (got "10.20.1.5/28"). Fix: write the network address: "10.20.1.0/28".'],
     ["/0 agent range", "dev", (c) => (c.agents[0].cidrs = ["0.0.0.0/0"]), 'config/dev.json: agents[0].cidrs[0]: opens port 3010 to every address (got "0.0.0.0/0"). Fix: list only the agent hosts\' ranges, e.g. "10.20.0.0/24".'],
-    ["public agent range in prod", "prod", (c) => (c.agents[1].cidrs = ["198.51.100.0/24"]), 'config/prod.json: agents[1].cidrs[0]: is a public range; production agents must come over VPN, transit gateway or peering (got "198.51.100.0/24"). Fix: use the agents\' private (RFC 1918) range.'],
-    ["agent range inside the VPC", "dev", (c) => (c.agents[0].cidrs = ["10.40.1.0/24"]), 'config/dev.json: agents[0].cidrs[0]: overlaps the VPC range 10.40.0.0/20; agents connect from outside the VPC (got "10.40.1.0/24"). Fix: use the range the agent hosts have on their own network.'],
-    ["overlapping agent ranges", "dev", (c) => (c.agents[1].cidrs = ["10.20.0.0/16"]), 'config/dev.json: agents[1].cidrs[0]: overlaps 10.20.1.0/28 of agent group "monitoring", so the source no longer identifies one group (got "10.20.0.0/16"). Fix: make each group\'s ranges disjoint.'],
+    [
+      "public agent range in prod",
+      "prod",
+      (c) => (c.agents[1].cidrs = ["198.51.100.0/24"]),
+      'config/prod.json: agents[1].cidrs[0]: is a public range; production agents must come over VPN, transit gateway or peering (got "198.51.100.0/24"). Fix: use the agents\' private (RFC 1918) range.',
+    ],
+    [
+      "agent range inside the VPC",
+      "dev",
+      (c) => (c.agents[0].cidrs = ["10.40.1.0/24"]),
+      'config/dev.json: agents[0].cidrs[0]: overlaps the VPC range 10.40.0.0/20; agents connect from outside the VPC (got "10.40.1.0/24"). Fix: use the range the agent hosts have on their own network.',
+    ],
+    [
+      "overlapping agent ranges",
+      "dev",
+      (c) => (c.agents[1].cidrs = ["10.20.0.0/16"]),
+      'config/dev.json: agents[1].cidrs[0]: overlaps 10.20.1.0/28 of agent group "monitoring", so the source no longer identifies one group (got "10.20.0.0/16"). Fix: make each group\'s ranges disjoint.',
+    ],
     ["MCP port other than 3010", "dev", (c) => (c.mcpServer.port = 8080), "config/dev.json: mcpServer.port: is not 3010: agents, firewall rules and the seed all expect the MCP server on 3010 (got 8080). Fix: set mcpServer.port to 3010."],
     ["retention below 90 days", "dev", (c) => (c.logs.retentionDays = 30), "config/dev.json: logs.retentionDays: keeps logs 30 days; the seed asks for 90 or more (got 30). Fix: set 90 or more (90, 120, 180, 365, …)."],
     ["retention CloudWatch refuses", "dev", (c) => (c.logs.retentionDays = 100), "config/dev.json: logs.retentionDays: 100 is not a retention period CloudWatch Logs accepts (got 100). Fix: use 90 or 120."],
     ["rotation above 90 days", "dev", (c) => (c.secrets.rotationDays = 120), "config/dev.json: secrets.rotationDays: rotates every 120 days; the kit's limit is 90 (got 120). Fix: set 90 or fewer (30 is the default)."],
     ["TLS below 1.2", "dev", (c) => (c.tls.minVersion = "1.1"), 'config/dev.json: tls.minVersion: is not an accepted value (got "1.1"). Fix: use one of "1.2", "1.3".'],
-    ["self-signed in prod", "prod", (c) => { c.tls.mode = "self-signed"; delete c.tls.certificateArn; }, 'config/prod.json: tls.mode: is self-signed in prod environment; clients cannot verify it and its key sits in Terraform state (got "self-signed"). Fix: set mode "acm" with certificateArn of an ACM certificate issued by a trusted CA.'],
-    ["latest image in prod", "prod", (c) => (c.mcpServer.image = "ghcr.io/ibm/ibmi-mcp-server:latest"), 'config/prod.json: mcpServer.image: uses the moving tag "latest"; production must build from exactly the upstream image that was reviewed (got "ghcr.io/ibm/ibmi-mcp-server:latest"). Fix: pin it: append @sha256:<digest> of the reviewed image (docker buildx imagetools inspect ghcr.io/ibm/ibmi-mcp-server:latest).'],
+    [
+      "self-signed in prod",
+      "prod",
+      (c) => {
+        c.tls.mode = "self-signed";
+        delete c.tls.certificateArn;
+      },
+      'config/prod.json: tls.mode: is self-signed in prod environment; clients cannot verify it and its key sits in Terraform state (got "self-signed"). Fix: set mode "acm" with certificateArn of an ACM certificate issued by a trusted CA.',
+    ],
+    [
+      "latest image in prod",
+      "prod",
+      (c) => (c.mcpServer.image = "ghcr.io/ibm/ibmi-mcp-server:latest"),
+      'config/prod.json: mcpServer.image: uses the moving tag "latest"; production must build from exactly the upstream image that was reviewed (got "ghcr.io/ibm/ibmi-mcp-server:latest"). Fix: pin it: append @sha256:<digest> of the reviewed image (docker buildx imagetools inspect ghcr.io/ibm/ibmi-mcp-server:latest).',
+    ],
     // IBM/ibmi-mcp-server v0.5.1 .github/workflows/docker-multiplatform.yml:22-23 (on tags v*), :70 TAG=${GITHUB_REF#refs/tags/},
     // :158 --tag "${IMAGE}:${TAG}": images are tagged v<version>; there is no "0.5.1".
-    ["an MCP server tag upstream never publishes", "dev", (c) => (c.mcpServer.image = "ghcr.io/ibm/ibmi-mcp-server:0.5.1"), 'config/dev.json: mcpServer.image: uses tag "0.5.1", which upstream never publishes (its release workflow tags images v<version>) (got "ghcr.io/ibm/ibmi-mcp-server:0.5.1"). Fix: write "ghcr.io/ibm/ibmi-mcp-server:v0.5.1".'],
-    ["an image reference with a space", "dev", (c) => (c.gateway.image = "ghcr.io/ibm/mcp-context-forge:v0.7.0 "), 'config/dev.json: gateway.image: is not a container image reference (got "ghcr.io/ibm/mcp-context-forge:v0.7.0 "). Fix: write registry/repository:tag, e.g. "ghcr.io/ibm/ibmi-mcp-server:v0.5.1", with @sha256:<digest> appended in prod.'],
-    ["untagged image in prod", "prod", (c) => (c.gateway.image = "ghcr.io/ibm/mcp-context-forge"), 'config/prod.json: gateway.image: has no tag or digest; production must build from exactly the upstream image that was reviewed (got "ghcr.io/ibm/mcp-context-forge"). Fix: pin it: append @sha256:<digest> of the reviewed image (docker buildx imagetools inspect ghcr.io/ibm/mcp-context-forge).'],
+    [
+      "an MCP server tag upstream never publishes",
+      "dev",
+      (c) => (c.mcpServer.image = "ghcr.io/ibm/ibmi-mcp-server:0.5.1"),
+      'config/dev.json: mcpServer.image: uses tag "0.5.1", which upstream never publishes (its release workflow tags images v<version>) (got "ghcr.io/ibm/ibmi-mcp-server:0.5.1"). Fix: write "ghcr.io/ibm/ibmi-mcp-server:v0.5.1".',
+    ],
+    [
+      "an image reference with a space",
+      "dev",
+      (c) => (c.gateway.image = "ghcr.io/ibm/mcp-context-forge:v0.7.0 "),
+      'config/dev.json: gateway.image: is not a container image reference (got "ghcr.io/ibm/mcp-context-forge:v0.7.0 "). Fix: write registry/repository:tag, e.g. "ghcr.io/ibm/ibmi-mcp-server:v0.5.1", with @sha256:<digest> appended in prod.',
+    ],
+    [
+      "untagged image in prod",
+      "prod",
+      (c) => (c.gateway.image = "ghcr.io/ibm/mcp-context-forge"),
+      'config/prod.json: gateway.image: has no tag or digest; production must build from exactly the upstream image that was reviewed (got "ghcr.io/ibm/mcp-context-forge"). Fix: pin it: append @sha256:<digest> of the reviewed image (docker buildx imagetools inspect ghcr.io/ibm/mcp-context-forge).',
+    ],
     // Context Forge's README and docs/docs/manage/supported-databases.md ("SQLite Write Concurrency"): SQLite for one writer only.
-    ["several gateway tasks on SQLite", "dev", (c) => (c.gateway.desiredCount = 2), 'config/dev.json: gateway.desiredCount: runs 2 tasks on SQLite over EFS; SQLite allows one writer (tasks would corrupt or lock each other\'s database) and Context Forge advises against SQLite on network shares (got 2). Fix: set gateway.state to "managed" (PostgreSQL and Valkey shared by the tasks), or desiredCount to 1.'],
-    ["SQLite in prod", "prod", (c) => (c.gateway.state = "sqlite-efs"), 'config/prod.json: gateway.state: is sqlite-efs in production: one task, no failover, a gap in service on every deployment (got "sqlite-efs"). Fix: remove it (production defaults to "managed") or set "managed".'],
+    [
+      "several gateway tasks on SQLite",
+      "dev",
+      (c) => (c.gateway.desiredCount = 2),
+      'config/dev.json: gateway.desiredCount: runs 2 tasks on SQLite over EFS; SQLite allows one writer (tasks would corrupt or lock each other\'s database) and Context Forge advises against SQLite on network shares (got 2). Fix: set gateway.state to "managed" (PostgreSQL and Valkey shared by the tasks), or desiredCount to 1.',
+    ],
+    [
+      "SQLite in prod",
+      "prod",
+      (c) => (c.gateway.state = "sqlite-efs"),
+      'config/prod.json: gateway.state: is sqlite-efs in production: one task, no failover, a gap in service on every deployment (got "sqlite-efs"). Fix: remove it (production defaults to "managed") or set "managed".',
+    ],
     ["one gateway task in prod", "prod", (c) => (c.gateway.desiredCount = 1), "config/prod.json: gateway.desiredCount: runs 1 gateway task; production needs 2 or more across zones (got 1). Fix: set 2 or more (the default with managed state)."],
     ["an unknown gateway state", "dev", (c) => (c.gateway.state = "postgres"), 'config/dev.json: gateway.state: is not a gateway state (got "postgres"). Fix: use "managed" (PostgreSQL and Valkey) or "sqlite-efs" (dev only, one task).'],
-    ["a gateway tag the kit was not checked against", "dev", (c) => (c.gateway.image = "ghcr.io/ibm/mcp-context-forge:v0.7.0"), 'config/dev.json: gateway.image: uses tag "v0.7.0", but the kit\'s gateway settings, entry script and user (uid 10001) are checked against Context Forge v1.0.8 (got "ghcr.io/ibm/mcp-context-forge:v0.7.0"). Fix: write "ghcr.io/ibm/mcp-context-forge:v1.0.8" (with @sha256:<digest> in prod), or re-check lib/gateway-env.ts against the new tag first.'],
-    ["an RDS instance class that is not one", "staging", (c) => (c.gateway.database = { instanceClass: "t4g.small" }), 'config/staging.json: gateway.database.instanceClass: is not an RDS instance class (got "t4g.small"). Fix: write e.g. "db.t4g.small".'],
+    [
+      "a gateway tag the kit was not checked against",
+      "dev",
+      (c) => (c.gateway.image = "ghcr.io/ibm/mcp-context-forge:v0.7.0"),
+      'config/dev.json: gateway.image: uses tag "v0.7.0", but the kit\'s gateway settings, entry script and user (uid 10001) are checked against Context Forge v1.0.8 (got "ghcr.io/ibm/mcp-context-forge:v0.7.0"). Fix: write "ghcr.io/ibm/mcp-context-forge:v1.0.8" (with @sha256:<digest> in prod), or re-check lib/gateway-env.ts against the new tag first.',
+    ],
+    [
+      "an RDS instance class that is not one",
+      "staging",
+      (c) => (c.gateway.database = { instanceClass: "t4g.small" }),
+      'config/staging.json: gateway.database.instanceClass: is not an RDS instance class (got "t4g.small"). Fix: write e.g. "db.t4g.small".',
+    ],
     ["duplicate agent names", "dev", (c) => (c.agents[1].name = "monitoring"), 'config/dev.json: agents[1].name: repeats the name of agents[0] (got "monitoring"). Fix: give every agent group a unique name.'],
     ["empty agent list", "dev", (c) => (c.agents = []), "config/dev.json: agents: lists no agent group, so nothing could reach the MCP server (got []). Fix: add at least one agent group with its name, cidrs, toolsets and readOnly."],
     ["missing required key", "dev", (c) => delete c.region, "config/dev.json: region: is required. Fix: add region (string)."],
     ["wrong type", "dev", (c) => (c.mcpServer.desiredCount = "2"), 'config/dev.json: mcpServer.desiredCount: is a string, not a number (got "2"). Fix: write a number.'],
-    ["unknown key (typo)", "dev", (c) => (c.logs.retentionDay = 90), 'config/dev.json: logs.retentionDay: is not a known key (a misspelt key would silently drop a control). Fix: did you mean "retentionDays"? Known keys here: retentionDays, objectLock.'],
+    [
+      "unknown key (typo)",
+      "dev",
+      (c) => (c.logs.retentionDay = 90),
+      'config/dev.json: logs.retentionDay: is not a known key (a misspelt key would silently drop a control). Fix: did you mean "retentionDays"? Known keys here: retentionDays, objectLock.',
+    ],
     ["debug logging in prod", "prod", (c) => (c.mcpServer.logLevel = "debug"), 'config/prod.json: mcpServer.logLevel: is debug in production; debug logs can carry request data (got "debug"). Fix: use "info" or higher.'],
     ["one task in prod", "prod", (c) => (c.mcpServer.desiredCount = 1), "config/prod.json: mcpServer.desiredCount: runs 1 task; production needs 2 or more across zones (got 1). Fix: set 2 or more."],
     ["no alert e-mail in prod", "prod", (c) => (c.alerts.emails = []), 'config/prod.json: alerts.emails: is empty; security alerts would reach no one (got []). Fix: add the security team\'s address, e.g. ["secops@example.com"].'],
@@ -78,10 +150,25 @@ describe("each bad input is reported with file, path, value and fix", () => {
       "config/dev.json: functions.reservedConcurrency: reserves 3 executions per function, fewer than the rotation function needs at once: Terraform runs up to 10 synchronous invocations of the rotation function in parallel on the first apply (first-value waits, up to 60 s each), and the rotations they wait for need executions of their own; throttled, rotations fail or the apply does (got 3). Fix: set 0 (no reservation, the default) or 11 or more.",
     ],
     ["not a Fargate size", "dev", (c) => (c.mcpServer.memory = 1536), "config/dev.json: mcpServer.memory: 1536 MiB is not accepted by Fargate with cpu 512 (got 1536). Fix: use one of 1024, 2048, 3072, 4096."],
-    ["certificate in another region", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), 'config/staging.json: tls.certificateArn: is in region eu-west-1 but the stack deploys to us-east-1; a load balancer can use only certificates of its own region (got "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"). Fix: import or request the certificate in us-east-1.'],
-    ["malformed certificate ARN", "staging", (c) => (c.tls.certificateArn = "arn:aws:acm:us-east-1:123456789012:cert/abc"), 'config/staging.json: tls.certificateArn: is not an ACM certificate ARN (got "arn:aws:acm:us-east-1:123456789012:cert/abc"). Fix: write "arn:aws:acm:<region>:<account>:certificate/<uuid>".'],
+    [
+      "certificate in another region",
+      "staging",
+      (c) => (c.tls.certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"),
+      'config/staging.json: tls.certificateArn: is in region eu-west-1 but the stack deploys to us-east-1; a load balancer can use only certificates of its own region (got "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b"). Fix: import or request the certificate in us-east-1.',
+    ],
+    [
+      "malformed certificate ARN",
+      "staging",
+      (c) => (c.tls.certificateArn = "arn:aws:acm:us-east-1:123456789012:cert/abc"),
+      'config/staging.json: tls.certificateArn: is not an ACM certificate ARN (got "arn:aws:acm:us-east-1:123456789012:cert/abc"). Fix: write "arn:aws:acm:<region>:<account>:certificate/<uuid>".',
+    ],
     ["environment differs from file name", "dev", (c) => (c.environment = "test"), 'config/dev.json: environment: does not match the file name "dev.json" (got "test"). Fix: set environment to "dev" or rename the file to test.json.'],
-    ["both transit and VPN gateway", "dev", (c) => (c.network.transitGatewayId = "tgw-0a1b2c3d4e5f60718"), "config/dev.json: network: sets both transitGatewayId and vpnGatewayId. Fix: keep the one the IBM i network and the agents are reached through."],
+    [
+      "both transit and VPN gateway",
+      "dev",
+      (c) => (c.network.transitGatewayId = "tgw-0a1b2c3d4e5f60718"),
+      "config/dev.json: network: sets both transitGatewayId and vpnGatewayId. Fix: keep the one the IBM i network and the agents are reached through.",
+    ],
   ];
 
   it.each(cases)("%s", (_name, env, edit, expected) => {
@@ -114,9 +201,7 @@ describe("loading a directory", () => {
 
   it("reports malformed JSON with line and column", () => {
     const r = parseJson('{\n  "environment": "dev",\n}', "config/dev.json");
-    expect(r.problems.map(formatProblem)).toEqual([
-      "config/dev.json: is not valid JSON at line 3, column 1 (Expected double-quoted property name). Fix: correct the syntax; comments and trailing commas are not allowed in JSON.",
-    ]);
+    expect(r.problems.map(formatProblem)).toEqual(["config/dev.json: is not valid JSON at line 3, column 1 (Expected double-quoted property name). Fix: correct the syntax; comments and trailing commas are not allowed in JSON."]);
   });
 
   it("collects the problems of every file before failing", () => {

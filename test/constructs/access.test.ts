@@ -15,8 +15,18 @@ const sid = (statements: any[], id: string) => {
   if (!s) throw new Error(`no statement ${id}`);
   return s;
 };
-const roleArnRef = (plan: TerraformJson, pathSuffix: string) => `\${aws_iam_role.${resources(plan, "aws_iam_role").find(([, r]) => String(r["//"].metadata.path).endsWith(pathSuffix))![0].split(".")[1]}.arn}`;
-const secretArnRef = (plan: TerraformJson, key: string) => `\${aws_secretsmanager_secret.${resources(plan, "aws_secretsmanager_secret").find(([, r]) => String(r["//"].metadata.path).endsWith(`secrets/${key}`))![0].split(".")[1]}.arn}`;
+const roleArnRef = (plan: TerraformJson, pathSuffix: string) =>
+  `\${aws_iam_role.${
+    resources(plan, "aws_iam_role")
+      .find(([, r]) => String(r["//"].metadata.path).endsWith(pathSuffix))![0]
+      .split(".")[1]
+  }.arn}`;
+const secretArnRef = (plan: TerraformJson, key: string) =>
+  `\${aws_secretsmanager_secret.${
+    resources(plan, "aws_secretsmanager_secret")
+      .find(([, r]) => String(r["//"].metadata.path).endsWith(`secrets/${key}`))![0]
+      .split(".")[1]
+  }.arn}`;
 
 const synthWith = (config: McpConfig, extend: (stack: McpStack) => void): TerraformJson => synthStack(config, extend).plan;
 
@@ -100,7 +110,9 @@ describe("secret resource policies", () => {
 
   it("gives every secret of the kit one, and no other resource", () => {
     const secrets = resources(prod, "aws_secretsmanager_secret").filter(([, s]) => /\/(secrets|tier-signing-secrets)\//.test(s["//"].metadata.path));
-    const covered = resources(prod, "aws_secretsmanager_secret_policy").map(([, p]) => p.secret_arn).sort();
+    const covered = resources(prod, "aws_secretsmanager_secret_policy")
+      .map(([, p]) => p.secret_arn)
+      .sort();
     expect(covered).toEqual(secrets.map(([a]) => `\${${a}.arn}`).sort());
   });
 
@@ -116,7 +128,9 @@ describe("secret resource policies", () => {
     });
     // The auth canary presents one tier's token to the other tier and expects 401 (constructs/auth-canary.ts).
     // The rotation function's grant names every agent token by pattern (Secrets.agentTokenArns): it is exempted all the same.
-    expect([...exempt(st, "DenyReadingToAllOthers")].sort()).toEqual([roleArnRef(prod, "secrets/rotation/role/role"), roleArnRef(prod, "auth-canary/function/role/role"), roleArnRef(prod, "agent-token-readers/ops/role"), "arn:aws:iam::123456789012:role/mcp-prod-operators"].sort());
+    expect([...exempt(st, "DenyReadingToAllOthers")].sort()).toEqual(
+      [roleArnRef(prod, "secrets/rotation/role/role"), roleArnRef(prod, "auth-canary/function/role/role"), roleArnRef(prod, "agent-token-readers/ops/role"), "arn:aws:iam::123456789012:role/mcp-prod-operators"].sort(),
+    );
     expect(exempt(st, "DenyReadingToAllOthers")).not.toContain(roleArnRef(prod, "agent-token-readers/monitoring/role"));
     expect(sid(st, "DenyReadingToAllOthers")).toMatchObject({ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue" });
     expect(exempt(st, "DenyWritingToAllOthers")).toEqual([roleArnRef(prod, "secrets/rotation/role/role")]);
@@ -217,10 +231,12 @@ describe("token delivery roles", () => {
   });
 
   it("makes no role, anchor or profile without token readers", () => {
-    const { plan } = synthStack(variant("prod", (c) => {
-      for (const a of c.agents) delete a.tokenReader;
-      delete c.access.rolesAnywhere;
-    }));
+    const { plan } = synthStack(
+      variant("prod", (c) => {
+        for (const a of c.agents) delete a.tokenReader;
+        delete c.access.rolesAnywhere;
+      }),
+    );
     expect(resources(plan, "aws_rolesanywhere_trust_anchor")).toEqual([]);
     expect(resources(plan, "aws_rolesanywhere_profile")).toEqual([]);
     expect(resources(plan, "aws_iam_role").filter(([, r]) => String(r["//"].metadata.path).includes("agent-token-readers"))).toEqual([]);
@@ -279,7 +295,9 @@ describe("the plan's policies, evaluated together (review/secret-access.ts)", ()
     const i = new PlanIndex(plan);
     const a = new SecretAccessIndex(i).of(i.get(secretArnRef(plan, "ibmi-service-credentials").slice(2, -5))!);
     expect(a.read).not.toContain("mcp-prod-no-key");
-    expect(a.blocked).toContainEqual(expect.stringMatching(/^mcp-prod-no-key: secretsmanager:GetSecretValue allowed, but neither the key policy of aws_kms_key\.\S+ nor, where that defers to IAM, its own policy lets it kms:Decrypt through Secrets Manager for this secret$/));
+    expect(a.blocked).toContainEqual(
+      expect.stringMatching(/^mcp-prod-no-key: secretsmanager:GetSecretValue allowed, but neither the key policy of aws_kms_key\.\S+ nor, where that defers to IAM, its own policy lets it kms:Decrypt through Secrets Manager for this secret$/),
+    );
   });
 
   it("leaves no kit secret open to principals the plan does not name", () => {

@@ -6,7 +6,12 @@ import { resources, shippedPlan } from "../plans";
 
 const ingress = (plan: TerraformJson) => resources(plan, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
 const egress = (plan: TerraformJson) => resources(plan, "aws_vpc_security_group_egress_rule").map(([, r]) => r);
-const groupOf = (plan: TerraformJson, name: string) => `\${aws_security_group.${resources(plan, "aws_security_group").find(([, g]) => g.name === name)![0].split(".")[1]}.id}`;
+const groupOf = (plan: TerraformJson, name: string) =>
+  `\${aws_security_group.${
+    resources(plan, "aws_security_group")
+      .find(([, g]) => g.name === name)![0]
+      .split(".")[1]
+  }.id}`;
 
 describe("AgentAccess", () => {
   let plan: TerraformJson;
@@ -44,18 +49,32 @@ describe("AgentAccess", () => {
     const tasks = groupOf(plan, "mcp-prod-tasks");
     const alb = groupOf(plan, "mcp-prod-alb");
     const gateway = groupOf(plan, "mcp-prod-gateway");
-    const rules = ingress(plan).filter((r) => r.security_group_id === tasks).map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4]);
+    const rules = ingress(plan)
+      .filter((r) => r.security_group_id === tasks)
+      .map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4]);
     // And the auth canary, which only sends requests that must be refused (constructs/auth-canary.ts).
     const canary = groupOf(plan, "mcp-prod-auth-canary");
     expect(rules).toHaveLength(3);
-    expect(rules).toEqual(expect.arrayContaining([[3010, alb, undefined], [3010, gateway, undefined], [3010, canary, undefined]]));
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        [3010, alb, undefined],
+        [3010, gateway, undefined],
+        [3010, canary, undefined],
+      ]),
+    );
   });
 
   it("gives the gateway its own group: 4444 from the load balancer only; out to the MCP tasks, endpoints, S3 and its own database and cache, never IBM i", () => {
     const gateway = groupOf(plan, "mcp-prod-gateway");
     const alb = groupOf(plan, "mcp-prod-alb");
-    expect(ingress(plan).filter((r) => r.security_group_id === gateway).map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4])).toEqual([[4444, alb, undefined]]);
-    const out = egress(plan).filter((r) => r.security_group_id === gateway).map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id ?? r.prefix_list_id]);
+    expect(
+      ingress(plan)
+        .filter((r) => r.security_group_id === gateway)
+        .map((r) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4]),
+    ).toEqual([[4444, alb, undefined]]);
+    const out = egress(plan)
+      .filter((r) => r.security_group_id === gateway)
+      .map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id ?? r.prefix_list_id]);
     expect(out).toEqual(
       expect.arrayContaining([
         [3010, groupOf(plan, "mcp-prod-tasks")],
@@ -71,7 +90,9 @@ describe("AgentAccess", () => {
 
   it("lists the tasks' egress: IBM i Mapepire, the endpoints and S3 only", () => {
     const tasks = groupOf(plan, "mcp-prod-tasks");
-    const out = egress(plan).filter((r) => r.security_group_id === tasks).map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id ?? r.prefix_list_id]);
+    const out = egress(plan)
+      .filter((r) => r.security_group_id === tasks)
+      .map((r) => [r.from_port, r.cidr_ipv4 ?? r.referenced_security_group_id ?? r.prefix_list_id]);
     expect(out).toHaveLength(3);
     expect(out).toEqual(
       expect.arrayContaining([
@@ -92,13 +113,24 @@ describe("AgentAccess", () => {
   it("spreads agent ranges beyond 60 rules over further load balancer groups, in config order, all on the load balancer", () => {
     const c = shippedConfigs().dev;
     const cidrs = (base: number) => Array.from({ length: 65 }, (_, i) => `10.${base}.${i}.0/28`);
-    const { plan: p } = synthStack({ ...c, agents: [{ ...c.agents[0], cidrs: cidrs(100) }, { ...c.agents[1], cidrs: cidrs(101) }] });
+    const { plan: p } = synthStack({
+      ...c,
+      agents: [
+        { ...c.agents[0], cidrs: cidrs(100) },
+        { ...c.agents[1], cidrs: cidrs(101) },
+      ],
+    });
     const counts = (name: string) => ingress(p).filter((r) => r.security_group_id === groupOf(p, name)).length;
     // 130 agent ranges and 1 operator range: 60, 60 and 11 inbound rules (the quota vpc L-0EA8095F, 60 by default).
     expect([counts("mcp-dev-alb"), counts("mcp-dev-alb-2"), counts("mcp-dev-alb-3")]).toEqual([60, 60, 11]);
     expect(resources(p, "aws_security_group").find(([, g]) => g.name === "mcp-dev-alb-4")).toBeUndefined();
     // The first group keeps the first ranges (their rules keep their construct ids); the operators come last.
-    expect(ingress(p).filter((r) => r.security_group_id === groupOf(p, "mcp-dev-alb")).map((r) => r.cidr_ipv4).slice(0, 2)).toEqual(["10.100.0.0/28", "10.100.1.0/28"]);
+    expect(
+      ingress(p)
+        .filter((r) => r.security_group_id === groupOf(p, "mcp-dev-alb"))
+        .map((r) => r.cidr_ipv4)
+        .slice(0, 2),
+    ).toEqual(["10.100.0.0/28", "10.100.1.0/28"]);
     expect(ingress(p).find((r) => r.description === "MCP gateway from operators")!.security_group_id).toBe(groupOf(p, "mcp-dev-alb-3"));
     const [, lb] = resources(p, "aws_lb")[0];
     expect(lb.security_groups).toEqual(["mcp-dev-alb", "mcp-dev-alb-2", "mcp-dev-alb-3"].map((n) => groupOf(p, n)));

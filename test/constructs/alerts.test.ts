@@ -21,8 +21,7 @@ function pinoLine(level: number, msg: string, context: Record<string, unknown>):
 }
 const authContext = { operation: "authMiddleware", method: "POST", path: "/mcp" }; // authMiddleware.ts:26-30
 /** utils/internal/performance.ts:114-123 via logging-helpers.ts:35-41 (logger.info), in the context toolDefinitions.ts:348-352 makes for a YAML tool. */
-const toolFinished = (toolName: string, isSuccess = true) =>
-  pinoLine(30, "Tool execution finished.", { operation: `tool:${toolName}`, toolName, performance: { toolName, durationMs: 41.07, isSuccess, inputBytes: 2, outputBytes: 380 } });
+const toolFinished = (toolName: string, isSuccess = true) => pinoLine(30, "Tool execution finished.", { operation: `tool:${toolName}`, toolName, performance: { toolName, durationMs: 41.07, isSuccess, inputBytes: 2, outputBytes: 380 } });
 
 /*
  * The gateway (IBM/mcp-context-forge v1.0.8, LOG_FORMAT=text as the kit sets it): uvicorn's access line
@@ -123,8 +122,7 @@ describe("SecurityAlerts", () => {
     // A built-in tool (tool-factory.ts:131-135) runs in the transport's context (no top-level toolName); the
     // performance block is the same. This line was written by v0.5.1 built from the tag and run on loopback with the
     // kit's task environment (a describe_sql_object call).
-    const builtIn = (toolName: string) =>
-      pinoLine(30, "Tool execution finished.", { operation: "mcpTransportMiddleware", transport: "http", performance: { toolName, durationMs: 3185.61, isSuccess: true, inputBytes: 73, outputBytes: 314 } });
+    const builtIn = (toolName: string) => pinoLine(30, "Tool execution finished.", { operation: "mcpTransportMiddleware", transport: "http", performance: { toolName, durationMs: 3185.61, isSuccess: true, inputBytes: 73, outputBytes: 314 } });
     expect(matches(f, builtIn("execute_impersonation_lockdown"))).toBe(true);
     expect(matches(f, builtIn("describe_sql_object"))).toBe(false);
     // A line naming the tool that is not a call is not counted.
@@ -136,7 +134,9 @@ describe("SecurityAlerts", () => {
     const config = shippedConfigs().prod;
     const destructive = destructiveToolsOf(catalogue, config.agents, config.mcpServer.executeSql);
     expect(destructive.length).toBeGreaterThan(0);
-    const patterns = resources(prod, "aws_cloudwatch_log_metric_filter").filter(([, r]) => r.metric_transformation.name === "DestructiveToolCalls").map(([, r]) => r.pattern);
+    const patterns = resources(prod, "aws_cloudwatch_log_metric_filter")
+      .filter(([, r]) => r.metric_transformation.name === "DestructiveToolCalls")
+      .map(([, r]) => r.pattern);
     expect(patterns).toEqual(destructiveToolPatterns(destructive));
     for (const name of destructive) expect(patterns.some((p) => matches(p, toolFinished(name)))).toBe(true);
     const readOnly = [...catalogue.tools.values()].filter((t) => !destructive.includes(t.name)).map((t) => t.name);
@@ -218,7 +218,16 @@ describe("SecurityAlerts", () => {
 
     it("adds an alarm on any metric to the same topic", () => {
       const { stack, alerts } = build();
-      alerts.alarmOn("unhealthy-targets", { description: "Targets unhealthy", namespace: "AWS/ApplicationELB", metricName: "UnHealthyHostCount", dimensions: { TargetGroup: "tg" }, statistic: "Maximum", periodSeconds: 60, evaluationPeriods: 3, threshold: 1 });
+      alerts.alarmOn("unhealthy-targets", {
+        description: "Targets unhealthy",
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions: { TargetGroup: "tg" },
+        statistic: "Maximum",
+        periodSeconds: 60,
+        evaluationPeriods: 3,
+        threshold: 1,
+      });
       const plan = synthBare(stack);
       const a = resourceAt(plan, "aws_cloudwatch_metric_alarm", "alerts/alarm-unhealthy-targets");
       expect(a).toMatchObject({ alarm_name: "mcp-t-unhealthy-targets", namespace: "AWS/ApplicationELB", dimensions: { TargetGroup: "tg" }, statistic: "Maximum", period: 60, evaluation_periods: 3, treat_missing_data: "notBreaching" });

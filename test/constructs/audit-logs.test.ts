@@ -57,9 +57,7 @@ describe("AuditLogs", () => {
 
     it("expires current and noncurrent versions after the retention period", () => {
       const lc = at(prod, "aws_s3_bucket_lifecycle_configuration", `${b}/lifecycle`);
-      expect(lc.rule).toEqual([
-        expect.objectContaining({ status: "Enabled", expiration: [{ days: 365 }], noncurrent_version_expiration: [{ noncurrent_days: 365 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }),
-      ]);
+      expect(lc.rule).toEqual([expect.objectContaining({ status: "Enabled", expiration: [{ days: 365 }], noncurrent_version_expiration: [{ noncurrent_days: 365 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] })]);
       expect(lc.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_versioning\./)]);
     });
 
@@ -78,11 +76,7 @@ describe("AuditLogs", () => {
       expect(stream.extended_s3_configuration.bucket_arn).toMatch(/^\$\{aws_s3_bucket\.audit-logs_audit-bucket_\w+\.arn\}$/);
       expect(stream.server_side_encryption).toEqual({ enabled: true, key_type: "AWS_OWNED_CMK" });
       const subs = resources(prod, "aws_cloudwatch_log_subscription_filter").map(([, s]) => s);
-      expect(subs.map((s) => s.log_group_name).sort()).toEqual([
-        expect.stringMatching(/audit-logs_gateway_\w+\.name/),
-        expect.stringMatching(/audit-logs_mcp-server_\w+\.name/),
-        expect.stringMatching(/audit-logs_vpc-flow-logs_\w+\.name/),
-      ]);
+      expect(subs.map((s) => s.log_group_name).sort()).toEqual([expect.stringMatching(/audit-logs_gateway_\w+\.name/), expect.stringMatching(/audit-logs_mcp-server_\w+\.name/), expect.stringMatching(/audit-logs_vpc-flow-logs_\w+\.name/)]);
       for (const s of subs) {
         expect(s.filter_pattern).toBe("");
         expect(s.destination_arn).toMatch(/^\$\{aws_kinesis_firehose_delivery_stream\.audit-logs_archive_stream_\w+\.arn\}$/);

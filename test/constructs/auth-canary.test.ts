@@ -22,14 +22,21 @@ describe("AuthCanary", () => {
     expect(fn.vpc_config.security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.auth-canary_function_security-group_\w+\.id\}$/)]);
     expect(fn.environment.variables.METRIC_NAMESPACE).toBe("MCP/prod/Security");
     // Every Cloud Map name but the gateway's own (constructs/gateway-service.ts) is a tier.
-    const services = resources(prod, "aws_service_discovery_service").map(([, s]) => s.name).filter((n) => n !== "gateway").sort();
+    const services = resources(prod, "aws_service_discovery_service")
+      .map(([, s]) => s.name)
+      .filter((n) => n !== "gateway")
+      .sort();
     expect(targets.map((t) => t.tier).sort()).toEqual(services);
     for (const t of targets) expect(t.url).toBe(`http://${t.tier}.mcp-prod.internal:3010/mcp`);
   });
 
   it("shows each tier a token of another tier's agent group (jwt mode), and may read only those", () => {
     const tierOfAgent = new Map<string, string>();
-    for (const [, s] of resources(prod, "aws_ecs_service")) for (const a of String(s.tags?.["agent-groups"] ?? "").split(" ").filter(Boolean)) tierOfAgent.set(a, s.tags.tier);
+    for (const [, s] of resources(prod, "aws_ecs_service"))
+      for (const a of String(s.tags?.["agent-groups"] ?? "")
+        .split(" ")
+        .filter(Boolean))
+        tierOfAgent.set(a, s.tags.tier);
     for (const t of targets) {
       const agent = t.foreignTokenSecret?.replace("mcp/prod/agent-token/", "") ?? "";
       expect(tierOfAgent.get(agent)).toBeDefined();
@@ -46,14 +53,23 @@ describe("AuthCanary", () => {
   it("may publish metrics only to its own namespace", () => {
     const put = policyOf(prod).find((s) => s.Action === "cloudwatch:PutMetricData");
     expect(put).toEqual({ Sid: "PublishCanaryMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "MCP/prod/Security" } } });
-    expect(policyOf(prod).map((s) => s.Sid).sort()).toEqual(["ManageVpcNetworkInterfaces", "PublishCanaryMetrics", "UseKeyReadSecretsAuthCanaryFunctionRole", "WriteOwnLogs", ...targets.map(() => expect.stringMatching(/^ReadAgentToken/))].sort());
+    expect(
+      policyOf(prod)
+        .map((s) => s.Sid)
+        .sort(),
+    ).toEqual(["ManageVpcNetworkInterfaces", "PublishCanaryMetrics", "UseKeyReadSecretsAuthCanaryFunctionRole", "WriteOwnLogs", ...targets.map(() => expect.stringMatching(/^ReadAgentToken/))].sort());
   });
 
   it("reaches the tasks on 3010 only, admitted by a described and justified rule; and the monitoring endpoint exists", () => {
     const egress = resourceAt(prod, "aws_vpc_security_group_egress_rule", "auth-canary/function/security-group/out-3010-tasks");
     expect(egress).toMatchObject({ from_port: 3010, to_port: 3010, ip_protocol: "tcp", referenced_security_group_id: expect.stringMatching(/agent-access_tasks_group/) });
     const ingress = resourceAt(prod, "aws_vpc_security_group_ingress_rule", "agent-access/tasks/in-3010-security-group");
-    expect(ingress).toMatchObject({ from_port: 3010, to_port: 3010, description: "auth canary Lambda: probes that every tier refuses requests without its token", referenced_security_group_id: expect.stringMatching(/auth-canary_function_security-group/) });
+    expect(ingress).toMatchObject({
+      from_port: 3010,
+      to_port: 3010,
+      description: "auth canary Lambda: probes that every tier refuses requests without its token",
+      referenced_security_group_id: expect.stringMatching(/auth-canary_function_security-group/),
+    });
     expect(ingress["//"].suppressions["MCP-NET-002"]).toMatch(/admits nothing/);
     expect(resourceAt(prod, "aws_security_group", "auth-canary/function/security-group/group").description).toBe("Lambda mcp-prod-auth-canary: HTTPS to the VPC endpoints, 3010 to the MCP tiers");
     const canaryIngress = resources(prod, "aws_vpc_security_group_ingress_rule").filter(([, r]) => String(r.security_group_id).includes("auth-canary_function"));
@@ -68,7 +84,9 @@ describe("AuthCanary", () => {
     const run = resourceAt(prod, "aws_lambda_invocation", "auth-canary/on-apply");
     expect(JSON.parse(run.input)).toEqual({ settleSeconds: SETTLE_SECONDS });
     expect(fn.timeout).toBeGreaterThanOrEqual(SETTLE_SECONDS + targets.length * 10);
-    const services = resources(prod, "aws_ecs_service").filter(([, s]) => s.tags?.tier).map(([k]) => k);
+    const services = resources(prod, "aws_ecs_service")
+      .filter(([, s]) => s.tags?.tier)
+      .map(([k]) => k);
     // The tokens it presents must be current, not merely rotating (RotateSecret is asynchronous): one wait each.
     expect(run.depends_on).toEqual(expect.arrayContaining([...services, expect.stringMatching(/^aws_lambda_invocation\.secrets_first-value-agent-token-/)]));
     const waits = resources(prod, "aws_lambda_invocation").filter(([k]) => k.includes("secrets_first-value-agent-token-"));
@@ -84,7 +102,16 @@ describe("AuthCanary", () => {
     const alarms = resources(prod, "aws_cloudwatch_metric_alarm").filter(([k]) => k.includes("alarm-auth-canary-"));
     expect(alarms.map(([, a]) => a.dimensions.Tier).sort()).toEqual(targets.map((t) => t.tier).sort());
     for (const [, a] of alarms) {
-      expect(a).toMatchObject({ namespace: "MCP/prod/Security", metric_name: "AuthCanaryFailures", statistic: "Maximum", period: 1800, evaluation_periods: 1, threshold: 0, comparison_operator: "GreaterThanThreshold", treat_missing_data: "breaching" });
+      expect(a).toMatchObject({
+        namespace: "MCP/prod/Security",
+        metric_name: "AuthCanaryFailures",
+        statistic: "Maximum",
+        period: 1800,
+        evaluation_periods: 1,
+        threshold: 0,
+        comparison_operator: "GreaterThanThreshold",
+        treat_missing_data: "breaching",
+      });
       expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/)]);
       expect(a.depends_on).toEqual([expect.stringMatching(/^aws_lambda_invocation\.auth-canary_on-apply_/)]);
     }

@@ -14,9 +14,7 @@ describe("ContainerImages", () => {
 
   it("reads each kit image by its kit tag at plan time, from the environment's own repository", () => {
     for (const kit of kitImages(cfg.prod)) {
-      expect(prod.data?.aws_ecr_image && Object.values(prod.data.aws_ecr_image).filter((d: any) => d.repository_name === kit.repositoryName)).toEqual([
-        expect.objectContaining({ repository_name: kit.repositoryName, image_tag: kit.tag }),
-      ]);
+      expect(prod.data?.aws_ecr_image && Object.values(prod.data.aws_ecr_image).filter((d: any) => d.repository_name === kit.repositoryName)).toEqual([expect.objectContaining({ repository_name: kit.repositoryName, image_tag: kit.tag })]);
     }
     expect(kitImages(cfg.prod).map((k) => k.repositoryName)).toEqual(["mcp-prod/ibmi-mcp-server", "mcp-prod/mcp-gateway"]);
   });

@@ -50,7 +50,10 @@ describe("GatewayCache", () => {
     const user = resourceAt(prod, "aws_elasticache_user", "gateway-cache/gateway-user");
     expect(user).toMatchObject({ engine: "valkey", user_id: "mcp-prod-gateway", user_name: "mcp-prod-gateway", authentication_mode: { type: "iam" }, lifecycle: { ignore_changes: ["authentication_mode"] } });
     expect(resourceAt(prod, "aws_elasticache_user", "gateway-cache/default-user")).toMatchObject({ user_name: "default", access_string: "off -@all" });
-    expect(resourceAt(prod, "aws_elasticache_user_group", "gateway-cache/users").user_ids).toEqual([ref(prod, "aws_elasticache_user", "gateway-cache/default-user", "user_id"), ref(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id")]);
+    expect(resourceAt(prod, "aws_elasticache_user_group", "gateway-cache/users").user_ids).toEqual([
+      ref(prod, "aws_elasticache_user", "gateway-cache/default-user", "user_id"),
+      ref(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id"),
+    ]);
     // Nothing in the cache's resources carries a password or token.
     for (const type of ["aws_elasticache_user", "aws_elasticache_user_group", "aws_elasticache_replication_group"]) {
       for (const [, r] of resources(prod, type)) {
@@ -79,7 +82,9 @@ describe("GatewayCache", () => {
 
   it("admits Valkey only from the gateway tasks", () => {
     const group = ref(prod, "aws_security_group", "gateway-cache/group/group", "id");
-    const ingress = resources(prod, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.security_group_id === group);
+    const ingress = resources(prod, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r)
+      .filter((r) => r.security_group_id === group);
     expect(ingress).toEqual([expect.objectContaining({ from_port: 6379, to_port: 6379, ip_protocol: "tcp", referenced_security_group_id: ref(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
   });
 

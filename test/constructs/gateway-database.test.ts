@@ -42,7 +42,14 @@ describe("GatewayDatabase", () => {
   });
 
   it("has a standby in another zone, deletion protection, 14 days of backups and a final snapshot in prod only", () => {
-    expect(resourceAt(prod, "aws_db_instance", "gateway-database/instance")).toMatchObject({ multi_az: true, deletion_protection: true, backup_retention_period: 14, skip_final_snapshot: false, final_snapshot_identifier: "mcp-prod-gateway-final", apply_immediately: false });
+    expect(resourceAt(prod, "aws_db_instance", "gateway-database/instance")).toMatchObject({
+      multi_az: true,
+      deletion_protection: true,
+      backup_retention_period: 14,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "mcp-prod-gateway-final",
+      apply_immediately: false,
+    });
     expect(resourceAt(staging, "aws_db_instance", "gateway-database/instance")).toMatchObject({ multi_az: false, deletion_protection: false, backup_retention_period: 7, skip_final_snapshot: true });
   });
 
@@ -53,7 +60,10 @@ describe("GatewayDatabase", () => {
     expect(db).not.toHaveProperty("password_wo");
     // RDS creates grants on the key (storage) and puts the secret through Secrets Manager on the caller's behalf.
     const statements = keyPolicy(prod).Statement;
-    expect(statements.find((s: any) => s.Sid === "RdsEncryptsGatewayDatabase")).toMatchObject({ Action: expect.arrayContaining(["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"]), Condition: { StringEquals: { "kms:ViaService": "rds.us-east-1.amazonaws.com" } } });
+    expect(statements.find((s: any) => s.Sid === "RdsEncryptsGatewayDatabase")).toMatchObject({
+      Action: expect.arrayContaining(["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"]),
+      Condition: { StringEquals: { "kms:ViaService": "rds.us-east-1.amazonaws.com" } },
+    });
     expect(statements.find((s: any) => s.Sid === "RdsManagesGatewayDatabaseSecret")).toMatchObject({
       Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" }, ArnLike: { "kms:EncryptionContext:SecretARN": expect.stringMatching(/:secretsmanager:us-east-1:123456789012:secret:rds!db-\*$/) } },
     });
@@ -62,7 +72,12 @@ describe("GatewayDatabase", () => {
   it("requires TLS and logs connections and slow statements", () => {
     const pg = resourceAt(prod, "aws_db_parameter_group", "gateway-database/parameters");
     expect(pg.family).toBe("postgres17");
-    expect(pg.parameter).toEqual(expect.arrayContaining([{ name: "rds.force_ssl", value: "1", apply_method: "pending-reboot" }, { name: "log_connections", value: "1" }]));
+    expect(pg.parameter).toEqual(
+      expect.arrayContaining([
+        { name: "rds.force_ssl", value: "1", apply_method: "pending-reboot" },
+        { name: "log_connections", value: "1" },
+      ]),
+    );
     expect(resourceAt(prod, "aws_db_instance", "gateway-database/instance").parameter_group_name).toBe(ref(prod, "aws_db_parameter_group", "gateway-database/parameters", "name"));
   });
 
@@ -77,17 +92,28 @@ describe("GatewayDatabase", () => {
 
   it("admits PostgreSQL only from the gateway tasks, and the gateway reaches it on 5432 only", () => {
     const dbGroup = ref(prod, "aws_security_group", "gateway-database/group/group", "id");
-    const ingress = resources(prod, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.security_group_id === dbGroup);
+    const ingress = resources(prod, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r)
+      .filter((r) => r.security_group_id === dbGroup);
     expect(ingress).toEqual([expect.objectContaining({ from_port: 5432, to_port: 5432, ip_protocol: "tcp", referenced_security_group_id: ref(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
     expect(ingress[0]).not.toHaveProperty("cidr_ipv4");
-    const egress = resources(prod, "aws_vpc_security_group_egress_rule").map(([, r]) => r).filter((r) => r.referenced_security_group_id === dbGroup);
+    const egress = resources(prod, "aws_vpc_security_group_egress_rule")
+      .map(([, r]) => r)
+      .filter((r) => r.referenced_security_group_id === dbGroup);
     expect(egress).toEqual([expect.objectContaining({ from_port: 5432, security_group_id: ref(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
   });
 
   it("turns Performance Insights on, with the environment key, only on classes that have it", () => {
     expect(resourceAt(prod, "aws_db_instance", "gateway-database/instance")).toMatchObject({ instance_class: "db.t4g.small", performance_insights_enabled: false });
     const medium = synthStack(variant("prod", (c) => (c.gateway.database = { instanceClass: "db.t4g.medium", storageGiB: 50 }))).plan;
-    expect(resourceAt(medium, "aws_db_instance", "gateway-database/instance")).toMatchObject({ instance_class: "db.t4g.medium", allocated_storage: 50, max_allocated_storage: 500, performance_insights_enabled: true, performance_insights_kms_key_id: keyArn(medium), performance_insights_retention_period: 7 });
+    expect(resourceAt(medium, "aws_db_instance", "gateway-database/instance")).toMatchObject({
+      instance_class: "db.t4g.medium",
+      allocated_storage: 50,
+      max_allocated_storage: 500,
+      performance_insights_enabled: true,
+      performance_insights_kms_key_id: keyArn(medium),
+      performance_insights_retention_period: 7,
+    });
   });
 
   it("is not made in dev, nor where gateway.state is sqlite-efs", () => {

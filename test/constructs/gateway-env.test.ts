@@ -25,15 +25,55 @@ import { resourceAt } from "../helpers";
 import { shippedPlan } from "../plans";
 
 const UPSTREAM_LINES: Record<string, number> = {
-  HOST: 226, PORT: 227, DOCS_ALLOW_BASIC_AUTH: 229, DATABASE_URL: 234, BASIC_AUTH_USER: 352, BASIC_AUTH_PASSWORD: 353,
-  JWT_SECRET_KEY: 355, JWT_AUDIENCE_VERIFICATION: 363, AUTH_REQUIRED: 365, REQUIRE_TOKEN_EXPIRATION: 379,
-  AUTH_ENCRYPTION_SECRET: 632, EMAIL_AUTH_ENABLED: 976, PLATFORM_ADMIN_EMAIL: 989, PLATFORM_ADMIN_PASSWORD: 990,
-  MCPGATEWAY_UI_ENABLED: 1069, MCPGATEWAY_ADMIN_API_ENABLED: 1070, MCPGATEWAY_BULK_IMPORT_ENABLED: 1112,
-  SSRF_ALLOWED_NETWORKS: 725, SKIP_SSL_VERIFY: 1176, ENVIRONMENT: 1185, APP_DOMAIN: 1188, SECURE_COOKIES: 1234, ALLOWED_ORIGINS: 1280,
-  LOG_LEVEL: 1975, LOG_FORMAT: 1977, LOG_TO_FILE: 1978, PRIMARY_WORKER_ELECTION_BACKEND: 2794, DB_POOL_SIZE: 2830,
-  DB_MAX_OVERFLOW: 2831, CACHE_TYPE: 2874, REDIS_URL: 2875, REDIS_SSL: 2920, DEV_MODE: 3001,
+  HOST: 226,
+  PORT: 227,
+  DOCS_ALLOW_BASIC_AUTH: 229,
+  DATABASE_URL: 234,
+  BASIC_AUTH_USER: 352,
+  BASIC_AUTH_PASSWORD: 353,
+  JWT_SECRET_KEY: 355,
+  JWT_AUDIENCE_VERIFICATION: 363,
+  AUTH_REQUIRED: 365,
+  REQUIRE_TOKEN_EXPIRATION: 379,
+  AUTH_ENCRYPTION_SECRET: 632,
+  EMAIL_AUTH_ENABLED: 976,
+  PLATFORM_ADMIN_EMAIL: 989,
+  PLATFORM_ADMIN_PASSWORD: 990,
+  MCPGATEWAY_UI_ENABLED: 1069,
+  MCPGATEWAY_ADMIN_API_ENABLED: 1070,
+  MCPGATEWAY_BULK_IMPORT_ENABLED: 1112,
+  SSRF_ALLOWED_NETWORKS: 725,
+  SKIP_SSL_VERIFY: 1176,
+  ENVIRONMENT: 1185,
+  APP_DOMAIN: 1188,
+  SECURE_COOKIES: 1234,
+  ALLOWED_ORIGINS: 1280,
+  LOG_LEVEL: 1975,
+  LOG_FORMAT: 1977,
+  LOG_TO_FILE: 1978,
+  PRIMARY_WORKER_ELECTION_BACKEND: 2794,
+  DB_POOL_SIZE: 2830,
+  DB_MAX_OVERFLOW: 2831,
+  CACHE_TYPE: 2874,
+  REDIS_URL: 2875,
+  REDIS_SSL: 2920,
+  DEV_MODE: 3001,
 };
-const OTHER = ["HOME", "GUNICORN_WORKERS", "DISABLE_ACCESS_LOG", "KIT_DATABASE_HOST", "KIT_DATABASE_PORT", "KIT_DATABASE_NAME", "KIT_DATABASE_USER", "KIT_DATABASE_PASSWORD", "KIT_DATABASE_SSLMODE", "KIT_REDIS_HOST", "KIT_REDIS_PORT", "KIT_REDIS_USER", "KIT_REDIS_PASSWORD"];
+const OTHER = [
+  "HOME",
+  "GUNICORN_WORKERS",
+  "DISABLE_ACCESS_LOG",
+  "KIT_DATABASE_HOST",
+  "KIT_DATABASE_PORT",
+  "KIT_DATABASE_NAME",
+  "KIT_DATABASE_USER",
+  "KIT_DATABASE_PASSWORD",
+  "KIT_DATABASE_SSLMODE",
+  "KIT_REDIS_HOST",
+  "KIT_REDIS_PORT",
+  "KIT_REDIS_USER",
+  "KIT_REDIS_PASSWORD",
+];
 
 const container = (plan: TerraformJson) => JSON.parse(resourceAt(plan, "aws_ecs_task_definition", "gateway/task").container_definitions)[0];
 
@@ -48,7 +88,12 @@ describe("the gateway's environment (lib/gateway-env.ts)", () => {
     const c = container(shippedPlan(env));
     const names = [...c.environment.map((e: any) => e.name), ...c.secrets.map((s: any) => s.name)];
     for (const n of names) expect([n, n in UPSTREAM_LINES || OTHER.includes(n)]).toEqual([n, true]);
-    expect(gatewayEnvProblems(Object.fromEntries(c.environment.map((e: any) => [e.name, e.value])), c.secrets.map((s: any) => s.name))).toEqual([]);
+    expect(
+      gatewayEnvProblems(
+        Object.fromEntries(c.environment.map((e: any) => [e.name, e.value])),
+        c.secrets.map((s: any) => s.name),
+      ),
+    ).toEqual([]);
   });
 
   it("refuses names upstream does not read and values pydantic would reject, naming each", () => {

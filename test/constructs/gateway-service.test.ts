@@ -36,7 +36,9 @@ describe("GatewayService", () => {
       });
       // Every private subnet (one per zone): ECS spreads a service's tasks across zones by default.
       expect(s.network_configuration.subnets).toEqual(resources(plan, "aws_subnet").map(([a]) => `\${${a}.id}`));
-      expect(s.depends_on).toEqual(expect.arrayContaining([addressOf(plan, "aws_lb_listener", "load-balancer/gateway"), addressOf(plan, "aws_db_instance", "gateway-database/instance"), addressOf(plan, "aws_lambda_invocation", "gateway-cache/set-password")]));
+      expect(s.depends_on).toEqual(
+        expect.arrayContaining([addressOf(plan, "aws_lb_listener", "load-balancer/gateway"), addressOf(plan, "aws_db_instance", "gateway-database/instance"), addressOf(plan, "aws_lambda_invocation", "gateway-cache/set-password")]),
+      );
       // No suppression of the 2-task rule is left: MCP-PROD-004 passes on its own.
       expect(JSON.stringify(s["//"] ?? {})).not.toContain("MCP-PROD-004");
     }
@@ -85,11 +87,16 @@ describe("GatewayService", () => {
     expect(envOf(container(dev))).toMatchObject({ DATABASE_URL: "sqlite:////data/mcp.db", CACHE_TYPE: "database" });
     expect(resourceAt(dev, "aws_efs_file_system", "gateway/storage")).toMatchObject({ encrypted: true });
     // A new directory: 0.7's /gateway belongs to uid 1001 with mode 0700, which uid 10001 cannot read.
-    expect(resourceAt(dev, "aws_efs_access_point", "gateway/access-point")).toMatchObject({ posix_user: { uid: 10001, gid: 10001 }, root_directory: { path: "/context-forge", creation_info: { owner_uid: 10001, owner_gid: 10001, permissions: "0700" } } });
+    expect(resourceAt(dev, "aws_efs_access_point", "gateway/access-point")).toMatchObject({
+      posix_user: { uid: 10001, gid: 10001 },
+      root_directory: { path: "/context-forge", creation_info: { owner_uid: 10001, owner_gid: 10001, permissions: "0700" } },
+    });
     expect(resources(dev, "aws_efs_mount_target")).toHaveLength(cfg.dev.network.availabilityZones.length);
     const policy = JSON.parse(resourceAt(dev, "aws_efs_file_system_policy", "gateway/storage-policy").policy);
     expect(policy.Statement.find((s: any) => s.Sid === "DenyWithoutTls")).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-    const nfs = resources(dev, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.from_port === 2049);
+    const nfs = resources(dev, "aws_vpc_security_group_ingress_rule")
+      .map(([, r]) => r)
+      .filter((r) => r.from_port === 2049);
     expect(nfs.map((r) => r.referenced_security_group_id)).toEqual([ref(dev, "aws_security_group", "agent-access/gateway/group", "id")]);
     const task = JSON.parse(resourceAt(dev, "aws_iam_role_policy", "gateway/app-role/policy").policy);
     expect(task.Statement.map((s: any) => s.Sid)).toEqual(["MountGatewayDatabase"]);
@@ -98,8 +105,21 @@ describe("GatewayService", () => {
   it("gives the prod task role nothing, and the execution role its image, logs and secrets, the database and cache passwords included", () => {
     expect(resources(prod, "aws_iam_role_policy").filter(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith("gateway/app-role/policy"))).toEqual([]);
     const exec = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "gateway/execution-role/policy").policy);
-    expect(exec.Statement.map((s: any) => s.Sid)).toEqual(["EcrAuthorizationToken", "EcrPullImages", "WriteGatewayLogs", "ReadGatewayJwtSecret", expect.stringMatching(/^UseKeyReadSecrets/), "ReadGatewayAdminPassword", "ReadGatewayEncryptionSecret", "ReadGatewayDatabaseSecret", "ReadGatewayCachePassword"]);
-    expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayDatabaseSecret")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: `\${${addressOf(prod, "aws_db_instance", "gateway-database/instance")}.master_user_secret[0].secret_arn}` });
+    expect(exec.Statement.map((s: any) => s.Sid)).toEqual([
+      "EcrAuthorizationToken",
+      "EcrPullImages",
+      "WriteGatewayLogs",
+      "ReadGatewayJwtSecret",
+      expect.stringMatching(/^UseKeyReadSecrets/),
+      "ReadGatewayAdminPassword",
+      "ReadGatewayEncryptionSecret",
+      "ReadGatewayDatabaseSecret",
+      "ReadGatewayCachePassword",
+    ]);
+    expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayDatabaseSecret")).toMatchObject({
+      Action: "secretsmanager:GetSecretValue",
+      Resource: `\${${addressOf(prod, "aws_db_instance", "gateway-database/instance")}.master_user_secret[0].secret_arn}`,
+    });
     expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayCachePassword")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: ref(prod, "aws_secretsmanager_secret", "gateway-cache/password") });
   });
 
@@ -172,8 +192,16 @@ describe("GatewayService", () => {
     expect(stack.gateway.internalUrl).toBe("http://gateway.mcp-staging.internal:4444");
     const gw = ref(plan, "aws_security_group", "agent-access/gateway/group", "id");
     const caller = ref(plan, "aws_security_group", "auth-canary/function/security-group/group", "id");
-    expect(resources(plan, "aws_vpc_security_group_ingress_rule").map(([, r]) => r).filter((r) => r.security_group_id === gw && r.referenced_security_group_id === caller)).toEqual([expect.objectContaining({ from_port: 4444, to_port: 4444, description: "test caller to the gateway API" })]);
-    expect(resources(plan, "aws_vpc_security_group_egress_rule").map(([, r]) => r).filter((r) => r.security_group_id === caller && r.referenced_security_group_id === gw)).toHaveLength(1);
+    expect(
+      resources(plan, "aws_vpc_security_group_ingress_rule")
+        .map(([, r]) => r)
+        .filter((r) => r.security_group_id === gw && r.referenced_security_group_id === caller),
+    ).toEqual([expect.objectContaining({ from_port: 4444, to_port: 4444, description: "test caller to the gateway API" })]);
+    expect(
+      resources(plan, "aws_vpc_security_group_egress_rule")
+        .map(([, r]) => r)
+        .filter((r) => r.security_group_id === caller && r.referenced_security_group_id === gw),
+    ).toHaveLength(1);
   });
 
   it("runs the configured number of tasks", () => {

@@ -18,13 +18,21 @@ describe("IAM documents of the secrets, logs and alerts constructs", () => {
   const plans = shippedEnvironments().map((env) => [env, shippedPlan(env)] as const);
 
   it.each(plans)("%s: no wildcard action in any Allow, not even service:Get* (a Deny may be broad: the TLS-only s3:*)", (_env, plan) => {
-    const wild = documents(plan).flatMap(([where, st]) => st.filter((s) => s.Effect !== "Deny").flatMap((s) => list(s.Action).filter((a) => a.includes("*")).map((a) => `${where} ${s.Sid}: ${a}`)));
+    const wild = documents(plan).flatMap(([where, st]) =>
+      st
+        .filter((s) => s.Effect !== "Deny")
+        .flatMap((s) =>
+          list(s.Action)
+            .filter((a) => a.includes("*"))
+            .map((a) => `${where} ${s.Sid}: ${a}`),
+        ),
+    );
     expect(wild).toEqual([]);
     const broadDenies = documents(plan).flatMap(([, st]) => st.filter((s) => s.Effect === "Deny" && list(s.Action).some((a) => a.includes("*"))));
     expect(broadDenies.map((s) => [s.Sid, s.Action, s.Condition])).toEqual(broadDenies.map(() => ["DenyInsecureTransport", "s3:*", { Bool: { "aws:SecureTransport": "false" } }]));
   });
 
-  it.each(plans)("%s: Resource \"*\" only in key policies and for actions AWS does not scope", (_env, plan) => {
+  it.each(plans)('%s: Resource "*" only in key policies and for actions AWS does not scope', (_env, plan) => {
     const allowed = new Set(["ManageVpcNetworkInterfaces", "GenerateRandomValues", "WriteTraces"]);
     const offenders = documents(plan)
       .filter(([where]) => !where.startsWith("aws_kms_key."))

@@ -17,7 +17,11 @@ const ref = (type: string, plan: TerraformJson, pathSuffix: string, attr = "arn"
 const listener = (plan: TerraformJson, port: number) => resources(plan, "aws_lb_listener").find(([, l]) => l.port === port)![1];
 /** The MCP listener's rules in the order the load balancer evaluates them. */
 /** The forwarding rules (not the fixed-response metadata rules of oauth mode), by priority. */
-const rules = (plan: TerraformJson) => resources(plan, "aws_lb_listener_rule").map(([, r]) => r).filter((r) => r.action[0].type === "forward").sort((a, b) => a.priority - b.priority);
+const rules = (plan: TerraformJson) =>
+  resources(plan, "aws_lb_listener_rule")
+    .map(([, r]) => r)
+    .filter((r) => r.action[0].type === "forward")
+    .sort((a, b) => a.priority - b.priority);
 
 describe("LoadBalancer", () => {
   const cfg = shippedConfigs();
@@ -54,9 +58,7 @@ describe("LoadBalancer", () => {
   });
 
   it("answers 403 on 3010 unless a rule matches the caller's source range", () => {
-    expect(listener(prod, 3010).default_action).toEqual([
-      { type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain", message_body: "Forbidden: this source is not an agent group of this MCP server" } },
-    ]);
+    expect(listener(prod, 3010).default_action).toEqual([{ type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain", message_body: "Forbidden: this source is not an agent group of this MCP server" } }]);
   });
 
   it("routes each agent group's ranges to its own tier; two groups with one grant share a tier, its target group and a rule", () => {
@@ -78,7 +80,10 @@ describe("LoadBalancer", () => {
   it("keeps a rule's construct id, named for its first range and that range's group, when other groups' ranges join it", () => {
     // Construct ids are a public contract: before packing, staging had route-monitoring-10-21-1-0-28 (and one rule per
     // group); that rule now also holds capacity-planning's range, at the same address, so apply updates it in place.
-    const paths = (plan: TerraformJson) => resources(plan, "aws_lb_listener_rule").map(([, r]) => String(r["//"].metadata.path).replace(/^.*\/load-balancer\//, "")).sort();
+    const paths = (plan: TerraformJson) =>
+      resources(plan, "aws_lb_listener_rule")
+        .map(([, r]) => String(r["//"].metadata.path).replace(/^.*\/load-balancer\//, ""))
+        .sort();
     expect(paths(staging)).toEqual(["metadata-monitoring-10-21-1-0-28", "metadata-ops-10-21-2-0-28", "route-monitoring-10-21-1-0-28", "route-ops-10-21-2-0-28"]);
     expect(paths(prod)).toEqual(["metadata-monitoring-10-22-1-0-28", "metadata-ops-10-22-2-0-28", "route-monitoring-10-22-1-0-28", "route-ops-10-22-2-0-28"]);
   });
@@ -86,7 +91,13 @@ describe("LoadBalancer", () => {
   it("puts ranges in rules of five, narrowest first, each with its own priority", () => {
     const cidrs = ["10.22.1.0/28", "10.22.2.0/28", "10.22.3.0/28", "10.22.4.0/28", "10.22.5.0/28", "10.22.6.0/28", "10.23.0.0/16"];
     // Without the metadata rules, whose path condition takes one of a rule's five values (lib/tier-routes.ts).
-    const { plan } = synthStack(variant("prod", (c) => { c.agents[0].cidrs = cidrs; c.agents[1].cidrs = ["10.24.0.0/28"]; c.mcpServer.protectedResourceMetadata = false; }));
+    const { plan } = synthStack(
+      variant("prod", (c) => {
+        c.agents[0].cidrs = cidrs;
+        c.agents[1].cidrs = ["10.24.0.0/28"];
+        c.mcpServer.protectedResourceMetadata = false;
+      }),
+    );
     const got = rules(plan).map((r) => [r.priority, r.condition[0].source_ip.values, r.tags["agent-group"]]);
     expect(got).toEqual([
       [1, cidrs.slice(0, 5), "monitoring"],
@@ -112,13 +123,12 @@ describe("LoadBalancer", () => {
       expect(t.name.length).toBeLessThanOrEqual(32);
     }
     expect(tgs.map((t) => [t.name, t.port, t.health_check.path, t.health_check.matcher, t.stickiness.enabled]).sort()).toEqual(
-      [
-        ["mcp-prod-gateway", 4444, "/health", "200", false],
-        ...planTiers(cfg.prod.agents).map((t) => [`mcp-prod-${t.id}`, 3010, "/healthz", "200", false]),
-      ].sort(),
+      [["mcp-prod-gateway", 4444, "/health", "200", false], ...planTiers(cfg.prod.agents).map((t) => [`mcp-prod-${t.id}`, 3010, "/healthz", "200", false])].sort(),
     );
     const ibmi = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "ibmi"))).plan;
-    const sticky = resources(ibmi, "aws_lb_target_group").filter(([, t]) => t.port === 3010).map(([, t]) => t.stickiness);
+    const sticky = resources(ibmi, "aws_lb_target_group")
+      .filter(([, t]) => t.port === 3010)
+      .map(([, t]) => t.stickiness);
     expect(sticky).toEqual(sticky.map(() => ({ type: "lb_cookie", enabled: true, cookie_duration: 3600 })));
   });
 
@@ -127,10 +137,18 @@ describe("LoadBalancer", () => {
   });
 
   it("raises alarms on unhealthy targets and 5xx spikes to the security topic", () => {
-    const alarms = resources(prod, "aws_cloudwatch_metric_alarm").map(([, a]) => a).filter((a) => a.namespace === "AWS/ApplicationELB");
+    const alarms = resources(prod, "aws_cloudwatch_metric_alarm")
+      .map(([, a]) => a)
+      .filter((a) => a.namespace === "AWS/ApplicationELB");
     const topic = ref("aws_sns_topic", prod, "alerts/topic");
     expect(alarms.map((a) => [a.metric_name, a.dimensions.TargetGroup ? "target" : "lb"]).sort()).toEqual(
-      [["HTTPCode_ELB_5XX_Count", "lb"], ...["gateway", ...planTiers(cfg.prod.agents).map((t) => t.id)].flatMap(() => [["HTTPCode_Target_5XX_Count", "target"], ["UnHealthyHostCount", "target"]])].sort(),
+      [
+        ["HTTPCode_ELB_5XX_Count", "lb"],
+        ...["gateway", ...planTiers(cfg.prod.agents).map((t) => t.id)].flatMap(() => [
+          ["HTTPCode_Target_5XX_Count", "target"],
+          ["UnHealthyHostCount", "target"],
+        ]),
+      ].sort(),
     );
     for (const a of alarms) expect(a.alarm_actions).toEqual([topic]);
   });

@@ -42,7 +42,9 @@ describe("McpService (one per tier)", () => {
       expect(s.network_configuration.subnets).toHaveLength(3);
       // ECS refuses a target group that no listener uses yet: the service waits for its listener rules, and for the
       // first rotation of its tier's signing secret, which its tasks read at start (the IBM i credentials a person puts).
-      const rules = resources(prod, "aws_lb_listener_rule").filter(([, r]) => r.tags.tier === t.id).map(([a]) => a);
+      const rules = resources(prod, "aws_lb_listener_rule")
+        .filter(([, r]) => r.tags.tier === t.id)
+        .map(([a]) => a);
       expect(rules.length).toBeGreaterThan(0);
       // The tier's signing secret has its first value once this invocation returns.
       const signer = addressOf(prod, "aws_lambda_invocation", `tier-signing-secrets/first-value-${t.id}`);
@@ -144,7 +146,9 @@ describe("McpService (one per tier)", () => {
     expect(secretOf(ro.id)).not.toBe(secretOf(rw.id));
     for (const t of prodTiers) {
       expect(containerOf(prod, t.id).secrets.find((x: any) => x.name === "MCP_AUTH_SECRET_KEY").valueFrom).toBe(secretOf(t.id));
-      const readable = policyOf(prod, `mcp/${t.id}/execution-role/policy`).Statement.filter((x: any) => x.Action === "secretsmanager:GetSecretValue").map((x: any) => x.Resource);
+      const readable = policyOf(prod, `mcp/${t.id}/execution-role/policy`)
+        .Statement.filter((x: any) => x.Action === "secretsmanager:GetSecretValue")
+        .map((x: any) => x.Resource);
       expect(readable.sort()).toEqual([secretOf(t.id), ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")].sort());
     }
     const s = resourceAt(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`);

@@ -74,7 +74,11 @@ describe.each(["dev", "staging", "prod"])("tier isolation in %s", (name) => {
     const admitting = resources(plan, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.cidr_ipv4 && touches(r.cidr_ipv4));
     const [albGroup] = resources(plan, "aws_security_group").find(([, g]) => g.name === `mcp-${name}-alb`)!;
     expect(admitting.map(([, r]) => [addressOf(r.security_group_id), r.from_port, r.to_port])).toEqual(admitting.map(() => [albGroup, 3010, 3010]));
-    expect(resources(plan, "aws_security_group").flatMap(([, g]) => [...(g.ingress ?? [])]).filter((i: any) => (i.cidr_blocks ?? []).some(touches))).toEqual([]);
+    expect(
+      resources(plan, "aws_security_group")
+        .flatMap(([, g]) => [...(g.ingress ?? [])])
+        .filter((i: any) => (i.cidr_blocks ?? []).some(touches)),
+    ).toEqual([]);
     // On that listener: every rule whose ranges overlap theirs (not only the first address), and the default action.
     const [mcpListener, listener] = resources(plan, "aws_lb_listener").find(([, l]) => l.port === 3010)!;
     expect(listener.default_action).toEqual([expect.objectContaining({ type: "fixed-response", fixed_response: expect.objectContaining({ status_code: "403" }) })]);

@@ -31,7 +31,12 @@ describe("synthesized stacks hold no secret", () => {
   });
 
   it("synthesizes every shipped environment", () => {
-    expect(files.filter((f) => f.endsWith("cdk.tf.json")).map((f) => path.basename(path.dirname(f))).sort()).toEqual(["mcp-dev", "mcp-dev-images", "mcp-prod", "mcp-prod-images", "mcp-staging", "mcp-staging-images"]);
+    expect(
+      files
+        .filter((f) => f.endsWith("cdk.tf.json"))
+        .map((f) => path.basename(path.dirname(f)))
+        .sort(),
+    ).toEqual(["mcp-dev", "mcp-dev-images", "mcp-prod", "mcp-prod-images", "mcp-staging", "mcp-staging-images"]);
   });
 
   it("finds no private key, API key, access key, password or secret value in any output file", () => {
@@ -39,7 +44,7 @@ describe("synthesized stacks hold no secret", () => {
     expect(found).toEqual([]);
   });
 
-  it("trips no naive secret scanner either: no name holds a key-like run such as \"…sk-role_policy…\"", () => {
+  it('trips no naive secret scanner either: no name holds a key-like run such as "…sk-role_policy…"', () => {
     // Scanners in CI and code hosts match without word boundaries; a false alarm there hides real ones.
     const naive = new RegExp(["-----BEGIN [A-Z ]*PRIVATE KEY", "sk-[A-Za-z0-9_-]{20,}", "AKIA[0-9A-Z]{16}"].join("|"));
     expect(files.filter((f) => naive.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(outdir, f))).toEqual([]);
@@ -51,13 +56,7 @@ describe("synthesized stacks hold no secret", () => {
   });
 
   it("would catch each kind of leak", () => {
-    const planted = [
-      `"private_key": "${["-----BEGIN", "EC PRIVATE KEY-----"].join(" ")}\\nMHc..."`,
-      `"value": "sk-${"x".repeat(24)}"`,
-      `"id": "AKIA${"A".repeat(16)}"`,
-      `"admin_password": "hunter2hunter2"`,
-      `"secret_string": "\${var.token}"`,
-    ];
+    const planted = [`"private_key": "${["-----BEGIN", "EC PRIVATE KEY-----"].join(" ")}\\nMHc..."`, `"value": "sk-${"x".repeat(24)}"`, `"id": "AKIA${"A".repeat(16)}"`, `"admin_password": "hunter2hunter2"`, `"secret_string": "\${var.token}"`];
     for (const p of planted) expect(leaks(`{ ${p} }`)).toHaveLength(1);
     expect(leaks('{ "password": "${aws_secretsmanager_secret.x.arn}" }')).toEqual([]);
   });

@@ -47,7 +47,9 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
       expect(k).toMatchObject({ customer_master_key_spec: "ECC_NIST_P256", key_usage: "SIGN_VERIFY", enable_key_rotation: false, deletion_window_in_days: 30 });
       expect(k.tags).toMatchObject({ "mcp-token-signing-key": "prod", "key-generation": "1" });
     }
-    const aliases = resources(prod, "aws_kms_alias").map(([, a]) => a.name).filter((n: string) => n.includes("-token-"));
+    const aliases = resources(prod, "aws_kms_alias")
+      .map(([, a]) => a.name)
+      .filter((n: string) => n.includes("-token-"));
     expect(aliases.sort()).toEqual(owners.map((o) => `alias/mcp-prod-token-${o}`).sort());
   });
 
@@ -91,8 +93,22 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
     expect(resourceAt(prod, "aws_s3_bucket_logging", "jwks/access-logging").target_bucket).toBe(ref(addressAt(prod, "aws_s3_bucket", "audit-logs/access-logs-bucket/bucket"), "id"));
     const st = JSON.parse(resourceAt(prod, "aws_s3_bucket_policy", "jwks/policy").policy).Statement as any[];
     const object = `${ref(addressAt(prod, "aws_s3_bucket", "jwks/bucket"))}/.well-known/jwks.json`;
-    expect(st[0]).toEqual({ Sid: "ReadKeySetThroughVpcEndpoint", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: object, Condition: { StringEquals: { "aws:SourceVpce": ref(addressAt(prod, "aws_vpc_endpoint", "network/endpoint-s3"), "id") } } });
-    expect(st[1]).toEqual({ Sid: "OnlyRotationFunctionWritesKeySet", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: object, Condition: { ArnNotEquals: { "aws:PrincipalArn": ref(addressAt(prod, "aws_iam_role", "secrets/rotation/role/role")) } } });
+    expect(st[0]).toEqual({
+      Sid: "ReadKeySetThroughVpcEndpoint",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: object,
+      Condition: { StringEquals: { "aws:SourceVpce": ref(addressAt(prod, "aws_vpc_endpoint", "network/endpoint-s3"), "id") } },
+    });
+    expect(st[1]).toEqual({
+      Sid: "OnlyRotationFunctionWritesKeySet",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: object,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": ref(addressAt(prod, "aws_iam_role", "secrets/rotation/role/role")) } },
+    });
     expect(st[2]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Action: "s3:*" });
     expect(st).toHaveLength(3);
   });
@@ -102,7 +118,11 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
     const input = JSON.parse(publish.input);
     expect(input.PublishJwks.bucket).toBe("mcp-prod-jwks-123456789012-us-east-1");
     expect(input.PublishJwks.objectKey).toBe(".well-known/jwks.json");
-    expect([...input.PublishJwks.keyArns].sort()).toEqual(keyAddresses(prod).map(([a]) => ref(a)).sort());
+    expect([...input.PublishJwks.keyArns].sort()).toEqual(
+      keyAddresses(prod)
+        .map(([a]) => ref(a))
+        .sort(),
+    );
     // Written only once the bucket policy and the function's grants and way to S3 exist.
     expect(publish.depends_on).toEqual(expect.arrayContaining([addressAt(prod, "aws_s3_bucket_policy", "jwks/policy"), addressAt(prod, "aws_iam_role_policy", "secrets/rotation/role/policy")]));
     const publishAddress = addressAt(prod, "aws_lambda_invocation", "jwks/publish");
@@ -152,7 +172,9 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
   it("on a key rollover keeps the previous generation in the JWKS, signs with the new one and re-mints after the publish", () => {
     const { plan, stack: s } = synthStack(variant("prod", (c) => (c.agents[0].keyGeneration = 3)));
     const group = cfg.prod.agents[0].name;
-    const gens = keyAddresses(plan).filter(([, k]) => k.tags["token-owner"] === group).map(([, k]) => k.tags["key-generation"]);
+    const gens = keyAddresses(plan)
+      .filter(([, k]) => k.tags["token-owner"] === group)
+      .map(([, k]) => k.tags["key-generation"]);
     expect(gens.sort()).toEqual(["2", "3"]);
     const g3 = ref(addressAt(plan, "aws_kms_key", `token-signing-keys/${group}-g3`));
     expect(resourceAt(plan, "aws_kms_alias", `token-signing-keys/${group}-alias`).target_key_id).toBe(ref(addressAt(plan, "aws_kms_key", `token-signing-keys/${group}-g3`), "key_id"));
@@ -180,7 +202,9 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
 
   it("with keyPer tier makes one key per tier (revoking a group then removes only its token)", () => {
     const { plan, stack: s } = synthStack(variant("staging", (c) => (c.agentTokens = { ...c.agentTokens, keyPer: "tier" })));
-    const owners = keyAddresses(plan).map(([, k]) => k.tags["token-owner"]).sort();
+    const owners = keyAddresses(plan)
+      .map(([, k]) => k.tags["token-owner"])
+      .sort();
     expect(owners).toEqual([...s.mcp.tiers.map((t) => t.id), ...s.mcp.tiers.map((t) => `gateway-${t.id}`)].sort());
     for (const t of s.mcp.tiers) for (const a of t.agents) expect(s.signingKeys!.keyFor(a)).toBe(s.signingKeys!.keyFor(t.agents[0]));
   });

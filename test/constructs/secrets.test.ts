@@ -37,7 +37,9 @@ describe("Secrets", () => {
   });
 
   it("keeps every secret under mcp/<env>/, one token per agent group, none with a value", () => {
-    const names = kitSecrets(prod).map(([, s]) => s.name).sort();
+    const names = kitSecrets(prod)
+      .map(([, s]) => s.name)
+      .sort();
     expect(names).toEqual(
       ["mcp/prod/gateway-admin-password", "mcp/prod/gateway-encryption-secret", "mcp/prod/gateway-jwt-secret", "mcp/prod/ibmi-service-credentials", "mcp/prod/model-api-key", ...cfg.prod.agents.map((a) => `mcp/prod/agent-token/${a.name}`)].sort(),
     );
@@ -56,7 +58,9 @@ describe("Secrets", () => {
   it("rotates every generated secret through the kit's function within rotationDays, first on apply", () => {
     // The gateway encryption secret and admin password are generated once and never rotated (their own tests below).
     const generated = kitSecrets(prod).filter(([, s]) => s.tags["mcp-secret-kind"] && s.tags["mcp-secret-rotation"] !== "never");
-    const rotations = resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/")).map(([, r]) => r);
+    const rotations = resources(prod, "aws_secretsmanager_secret_rotation")
+      .filter(([, r]) => String(r["//"]?.metadata?.path).includes("/secrets/"))
+      .map(([, r]) => r);
     expect(rotations).toHaveLength(generated.length);
     expect(generated.length).toBe(1 + cfg.prod.agents.length);
     for (const r of rotations) {
@@ -96,7 +100,9 @@ describe("Secrets", () => {
 
     it("is generated inside AWS on apply: one create-only invocation of the rotation function naming it, no value in the plan", () => {
       // Besides the waits for first values, and the admin password's own GenerateOnce (its test below).
-      const invocations = resources(prod, "aws_lambda_invocation").map(([, i]) => i).filter((i) => JSON.parse(i.input).GenerateOnce === `\${${addr()}.arn}`);
+      const invocations = resources(prod, "aws_lambda_invocation")
+        .map(([, i]) => i)
+        .filter((i) => JSON.parse(i.input).GenerateOnce === `\${${addr()}.arn}`);
       expect(invocations).toHaveLength(1);
       const [inv] = invocations;
       expect(inv.function_name).toMatch(ref("aws_lambda_function", "secrets_rotation_function", "function_name"));
@@ -129,7 +135,9 @@ describe("Secrets", () => {
       // Context Forge v0.7.0 mcpgateway/bootstrap_db.py:72-75: an existing admin is kept ("already exists - skipping
       // creation"), so a rotated value would never become the login.
       expect(resources(prod, "aws_secretsmanager_secret_rotation").filter(([, r]) => r.secret_id === arn())).toEqual([]);
-      const gen = resources(prod, "aws_lambda_invocation").map(([, i]) => i).filter((i) => JSON.parse(i.input).GenerateOnce === arn());
+      const gen = resources(prod, "aws_lambda_invocation")
+        .map(([, i]) => i)
+        .filter((i) => JSON.parse(i.input).GenerateOnce === arn());
       expect(gen.map((i) => i.lifecycle_scope)).toEqual(["CREATE_ONLY"]);
       const s = resourceAt(prod, "aws_secretsmanager_secret", "secrets/gateway-admin-password");
       expect(s["//"].suppressions).toEqual({ "MCP-SEC-002": expect.stringContaining("reads it only to create its first administrator") });
@@ -172,7 +180,9 @@ describe("Secrets", () => {
   });
 
   it("lets Secrets Manager invoke the rotation function once per secret, scoped by source ARN", () => {
-    const perms = resources(prod, "aws_lambda_permission").map(([, p]) => p).filter((p) => p.principal === "secretsmanager.amazonaws.com" && String(p["//"]?.metadata?.path).includes("/secrets/"));
+    const perms = resources(prod, "aws_lambda_permission")
+      .map(([, p]) => p)
+      .filter((p) => p.principal === "secretsmanager.amazonaws.com" && String(p["//"]?.metadata?.path).includes("/secrets/"));
     expect(perms).toHaveLength(1 + cfg.prod.agents.length);
     for (const p of perms) {
       expect(p.action).toBe("lambda:InvokeFunction");
@@ -209,11 +219,7 @@ describe("Secrets", () => {
     const associations = resources(prod, "aws_route_table_association").map(([a]) => a);
     expect(endpoints).toHaveLength(10); // the six defaults, ecs, monitoring (the auth canary), elasticache (the gateway cache-password function), the S3 gateway
     expect(associations).toHaveLength(3);
-    const runs = [
-      ...resources(prod, "aws_secretsmanager_secret_rotation"),
-      ...resources(prod, "aws_lambda_invocation"),
-      ...resources(prod, "aws_cloudwatch_event_target").filter(([, t]) => String(t.arn).includes("aws_lambda_function")),
-    ];
+    const runs = [...resources(prod, "aws_secretsmanager_secret_rotation"), ...resources(prod, "aws_lambda_invocation"), ...resources(prod, "aws_cloudwatch_event_target").filter(([, t]) => String(t.arn).includes("aws_lambda_function"))];
     expect(runs.length).toBeGreaterThan(5);
     for (const [what, r] of runs) expect([what, r.depends_on]).toEqual([what, expect.arrayContaining([...endpoints, ...associations])]);
   });
@@ -285,7 +291,9 @@ describe("Secrets", () => {
 
   it("re-checks hourly the follow-ups of every secret that has some (each tier signing secret, the gateway's JWT secret)", () => {
     const target = resourceAt(prod, "aws_cloudwatch_event_target", "secrets/follow-up-target");
-    const signers = resources(prod, "aws_secretsmanager_secret").filter(([, r]) => String(r.name).includes("/tier-signing-secret/")).map(([id]) => `\${${id}.arn}`);
+    const signers = resources(prod, "aws_secretsmanager_secret")
+      .filter(([, r]) => String(r.name).includes("/tier-signing-secret/"))
+      .map(([id]) => `\${${id}.arn}`);
     expect(signers.length).toBeGreaterThan(0);
     const listed: string[] = JSON.parse(target.input).FollowUps;
     expect(listed.filter((a) => !signers.includes(a))).toEqual([expect.stringMatching(ref("aws_secretsmanager_secret", "secrets_gateway-jwt-secret"))]);
@@ -338,7 +346,9 @@ describe("Secrets", () => {
     it("grants decrypt once per role, only through Secrets Manager, in the role and the key policy", () => {
       const st = statements(plan, "reader/policy");
       const use = st.filter((s) => s.Sid.startsWith("UseKey"));
-      expect(use).toEqual([{ Sid: "UseKeyReadSecretsReader", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: expect.stringMatching(KEY_ARN), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } }]);
+      expect(use).toEqual([
+        { Sid: "UseKeyReadSecretsReader", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: expect.stringMatching(KEY_ARN), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
+      ]);
       const key = JSON.parse(resourceAt(plan, "aws_kms_key", "encryption-key/key").policy);
       expect(key.Statement.filter((s: any) => s.Sid === "ReadSecretsReader")).toHaveLength(1);
     });
@@ -363,15 +373,20 @@ describe("Secrets", () => {
     const logs = new AuditLogs(stack, "oauth-logs", { env, key, retentionDays: 90 });
     const alerts = new SecurityAlerts(stack, "oauth-alerts", { env, key, authFailuresPerHour: 10, mcpServerLogs: logs.mcpServer, gatewayLogs: logs.gateway });
     const oauth = new Secrets(stack, "oauth-secrets", { env, key, network: stack.network, logs, alerts, rotationDays: 30, authMode: "oauth", agents: [{ name: "ops" }] });
-    expect(oauth.all.map((x) => x.name)).toEqual(["mcp/oauth/model-api-key", "mcp/oauth/agent-token/ops", "mcp/oauth/gateway-jwt-secret", "mcp/oauth/gateway-admin-password", "mcp/oauth/gateway-encryption-secret", "mcp/oauth/ibmi-service-credentials"]);
+    expect(oauth.all.map((x) => x.name)).toEqual([
+      "mcp/oauth/model-api-key",
+      "mcp/oauth/agent-token/ops",
+      "mcp/oauth/gateway-jwt-secret",
+      "mcp/oauth/gateway-admin-password",
+      "mcp/oauth/gateway-encryption-secret",
+      "mcp/oauth/ibmi-service-credentials",
+    ]);
   });
 
   it("refuses a rotation period over 90 days, in config and in the construct", () => {
     const raw = JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, "dev.json"), "utf8"));
     raw.secrets.rotationDays = 91;
-    expect(validateConfig(raw, "config/dev.json").problems.map(formatProblem)).toEqual([
-      "config/dev.json: secrets.rotationDays: rotates every 91 days; the kit's limit is 90 (got 91). Fix: set 90 or fewer (30 is the default).",
-    ]);
+    expect(validateConfig(raw, "config/dev.json").problems.map(formatProblem)).toEqual(["config/dev.json: secrets.rotationDays: rotates every 91 days; the kit's limit is 90 (got 91). Fix: set 90 or fewer (30 is the default)."]);
     const stack = new McpStack(Testing.app(), cfg.dev);
     expect(() => new Secrets(stack, "more-secrets", { env: stack.env, key: stack.key, network: stack.network, logs: stack.logs, alerts: stack.alerts, rotationDays: 91, authMode: "jwt", agents: [] })).toThrow(
       "mcp-dev/more-secrets: rotationDays 91 must be 1 to 90",

@@ -30,7 +30,10 @@ function props(stack: McpStack, over: Partial<TierRegistrationProps> = {}): Tier
 
 function build(over: (s: McpStack) => Partial<TierRegistrationProps> = () => ({}), env = "prod") {
   // In jwt mode the stack registers nothing itself (oauth mode wires its own TierRegistration: test/stacks/oauth-wiring.test.ts).
-  return synthStack(variant(env, (c) => (c.mcpServer.authMode = "jwt")), (s) => void new TierRegistration(s, "tier-registration", props(s, over(s))));
+  return synthStack(
+    variant(env, (c) => (c.mcpServer.authMode = "jwt")),
+    (s) => void new TierRegistration(s, "tier-registration", props(s, over(s))),
+  );
 }
 
 const policyOf = (plan: TerraformJson) => JSON.parse(resourceAt(plan, "aws_iam_role_policy", "tier-registration/function/role/policy").policy).Statement as any[];
@@ -96,7 +99,13 @@ describe("TierRegistration", () => {
       [4444, "agent-access_load-balancer_group"],
     ]);
     const ingress = resourceAt(plan, "aws_vpc_security_group_ingress_rule", "agent-access/load-balancer/in-4444-security-group");
-    expect(ingress).toMatchObject({ from_port: 4444, to_port: 4444, ip_protocol: "tcp", description: "register-tiers Lambda: registers the MCP tiers with the gateway", referenced_security_group_id: expect.stringMatching(/tier-registration_function_security-group/) });
+    expect(ingress).toMatchObject({
+      from_port: 4444,
+      to_port: 4444,
+      ip_protocol: "tcp",
+      description: "register-tiers Lambda: registers the MCP tiers with the gateway",
+      referenced_security_group_id: expect.stringMatching(/tier-registration_function_security-group/),
+    });
     expect(resources(plan, "aws_vpc_security_group_ingress_rule").filter(([, r]) => String(r.security_group_id).includes("tier-registration_function"))).toEqual([]);
   });
 
@@ -120,14 +129,26 @@ describe("TierRegistration", () => {
   });
 
   it("alarms to the security topic on a failure line, on a function error, and when no complete run arrived for two intervals", () => {
-    const filters = Object.fromEntries(resources(plan, "aws_cloudwatch_log_metric_filter").filter(([k]) => k.includes("tier-registration")).map(([, f]) => [f.metric_transformation.name, f]));
+    const filters = Object.fromEntries(
+      resources(plan, "aws_cloudwatch_log_metric_filter")
+        .filter(([k]) => k.includes("tier-registration"))
+        .map(([, f]) => [f.metric_transformation.name, f]),
+    );
     expect(filters.TierRegistrationFailures.pattern).toBe(`"${FAILURE_MARKER}"`);
     expect(filters.TierRegistrationRuns.pattern).toBe(`"${SUCCESS_MARKER}"`);
     for (const f of Object.values(filters) as any[]) expect(f.log_group_name).toMatch(/^\$\{aws_cloudwatch_log_group\.audit-logs_lambda-register-tiers_\w+\.name\}$/);
-    const alarms = Object.fromEntries(resources(plan, "aws_cloudwatch_metric_alarm").filter(([, a]) => String(a.alarm_name).includes("tier-registration")).map(([, a]) => [a.alarm_name, a]));
+    const alarms = Object.fromEntries(
+      resources(plan, "aws_cloudwatch_metric_alarm")
+        .filter(([, a]) => String(a.alarm_name).includes("tier-registration"))
+        .map(([, a]) => [a.alarm_name, a]),
+    );
     expect(Object.keys(alarms).sort()).toEqual(["mcp-prod-tier-registration-errors", "mcp-prod-tier-registration-failed", "mcp-prod-tier-registration-stale"]);
     for (const a of Object.values(alarms) as any[]) expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.alerts_/)]);
-    expect(alarms["mcp-prod-tier-registration-errors"]).toMatchObject({ namespace: "AWS/Lambda", metric_name: "Errors", dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.tier-registration_function_\w+\.function_name\}$/) } });
+    expect(alarms["mcp-prod-tier-registration-errors"]).toMatchObject({
+      namespace: "AWS/Lambda",
+      metric_name: "Errors",
+      dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.tier-registration_function_\w+\.function_name\}$/) },
+    });
     expect(alarms["mcp-prod-tier-registration-failed"]).toMatchObject({ metric_name: "TierRegistrationFailures", threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold" });
     expect(alarms["mcp-prod-tier-registration-stale"]).toMatchObject({ metric_name: "TierRegistrationRuns", period: 2 * 480 * 60, comparison_operator: "LessThanThreshold", treat_missing_data: "breaching" });
     expect(alarms["mcp-prod-tier-registration-stale"].depends_on).toEqual([expect.stringMatching(/^aws_lambda_invocation\.tier-registration_on-apply/)]);

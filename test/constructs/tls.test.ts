@@ -82,8 +82,7 @@ describe("Certificate", () => {
   });
 
   describe("construct errors", () => {
-    const make = (props: Partial<ConstructorParameters<typeof Certificate>[2]>, stage: "dev" | "prod" = "dev") =>
-      new Certificate(bareStack(), "tls", { env: bareEnv({ stage }), mode: "self-signed", domainName: "mcp.example.com", ...props });
+    const make = (props: Partial<ConstructorParameters<typeof Certificate>[2]>, stage: "dev" | "prod" = "dev") => new Certificate(bareStack(), "tls", { env: bareEnv({ stage }), mode: "self-signed", domainName: "mcp.example.com", ...props });
 
     it("refuses self-signed outside dev", () => {
       expect(() => make({}, "prod")).toThrow("t/tls: a self-signed certificate is for dev only (stage is prod); its private key sits in Terraform state");
@@ -100,7 +99,12 @@ describe("Certificate", () => {
 
   describe("config validation", () => {
     it("refuses self-signed certificates in prod", () => {
-      expect(problems("prod", (c) => { c.tls.mode = "self-signed"; delete c.tls.certificateArn; })).toEqual([
+      expect(
+        problems("prod", (c) => {
+          c.tls.mode = "self-signed";
+          delete c.tls.certificateArn;
+        }),
+      ).toEqual([
         'config/prod.json: tls.mode: is self-signed in prod environment; clients cannot verify it and its key sits in Terraform state (got "self-signed"). Fix: set mode "acm" with certificateArn of an ACM certificate issued by a trusted CA.',
       ]);
     });

@@ -149,7 +149,9 @@ export function awsCalls(text: string): AwsCall[] {
 const SHELL = shellText(DOC);
 const INLINE = inlineCode(DOC);
 /** The shell code with the guide's variables set to the shipped prod config, as step "0" tells the reader to. */
-const PROD_SHELL = SHELL.replace(/\$ENV\b|\$\{ENV\}/g, PROD.environment).replace(/\$ACCOUNT\b/g, PROD.accountId).replace(/\$REGION\b/g, PROD.region);
+const PROD_SHELL = SHELL.replace(/\$ENV\b|\$\{ENV\}/g, PROD.environment)
+  .replace(/\$ACCOUNT\b/g, PROD.accountId)
+  .replace(/\$REGION\b/g, PROD.region);
 
 describe("docs/deploy.md", () => {
   it("sets its shell variables to the shipped prod config", () => {

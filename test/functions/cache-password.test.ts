@@ -44,7 +44,9 @@ describe("cache-password", () => {
 
   it("waits until the user is active before and after changing it", async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: "Stored0nlyInTest" });
-    ec.on(DescribeUsersCommand).resolvesOnce({ Users: [{ UserId: USER, Status: "modifying" }] }).resolves({ Users: [{ UserId: USER, Status: "active" }] });
+    ec.on(DescribeUsersCommand)
+      .resolvesOnce({ Users: [{ UserId: USER, Status: "modifying" }] })
+      .resolves({ Users: [{ UserId: USER, Status: "active" }] });
     const waits: number[] = [];
     await setCachePassword(SECRET, USER, ACCESS, async (ms) => void waits.push(ms));
     expect(waits).toEqual([5000]);

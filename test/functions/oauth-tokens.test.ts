@@ -102,8 +102,7 @@ describe("minting an agent token in oauth mode", () => {
       jwks = (await publish([ops.arn, perf.arn])).jwks;
     });
     const verifyAt = (aud: string, iss = ISSUER) => upstreamVerify(createLocalJWKSet(jwks), iss, aud);
-    const signed = (claims: Partial<TokenClaims> & Record<string, unknown>, key = ops) =>
-      signEs256(claims as TokenClaims, key.kid, async (input) => signDigest(key.privateKey, createHash("sha256").update(input).digest()));
+    const signed = (claims: Partial<TokenClaims> & Record<string, unknown>, key = ops) => signEs256(claims as TokenClaims, key.kid, async (input) => signDigest(key.privateKey, createHash("sha256").update(input).digest()));
 
     it("accepts the ops token at the ops tier", async () => {
       await expect(verifyAt(OPS_AUD)(await mintKmsToken(opsSpec(ops)))).resolves.toMatchObject({ clientId: "ops" });
@@ -173,10 +172,17 @@ describe("minting an agent token in oauth mode", () => {
   it("refuses tags that mix the two modes or lack the audience, the issuer or a key ARN, naming the tag", () => {
     const tags = oauthTokenTags({ key: ops, audience: OPS_AUD, issuer: ISSUER, clientId: "ops", scopes: "performance", lifetimeHours: 24 });
     const without = (k: string) => tags.filter((t) => !t.Key.endsWith(k));
-    expect(() => specFromTags([...tags, { Key: SIGNING_SECRET_TAG, Value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:s" }], "t")).toThrow("t: carries both mcp-signing-secret (jwt mode) and mcp-signing-key (oauth mode); keep the one of its tier's MCP_AUTH_MODE");
+    expect(() => specFromTags([...tags, { Key: SIGNING_SECRET_TAG, Value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:s" }], "t")).toThrow(
+      "t: carries both mcp-signing-secret (jwt mode) and mcp-signing-key (oauth mode); keep the one of its tier's MCP_AUTH_MODE",
+    );
     expect(() => specFromTags(without("audience"), "t")).toThrow("t: mcp-token-audience is missing; it is the aud claim, the tier's OAUTH_AUDIENCE");
     expect(() => specFromTags(without("issuer"), "t")).toThrow("t: mcp-token-issuer is missing; it is the iss claim, the environment's OAUTH_ISSUER_URL");
-    expect(() => specFromTags(tags.map((t) => (t.Key === "mcp-signing-key" ? { ...t, Value: "alias/ops" } : t)), "t")).toThrow("alias/ops is not a KMS key ARN");
+    expect(() =>
+      specFromTags(
+        tags.map((t) => (t.Key === "mcp-signing-key" ? { ...t, Value: "alias/ops" } : t)),
+        "t",
+      ),
+    ).toThrow("alias/ops is not a KMS key ARN");
     expect(() => specFromTags(without("signing-key"), "t")).toThrow("t: mcp-signing-secret must hold the ARN of the tier signing secret (jwt mode), or mcp-signing-key the ARN of its KMS key (oauth mode)");
   });
 
@@ -204,7 +210,11 @@ describe("PublishJwks", () => {
     ]);
     expect(out).toEqual({ bucket: BUCKET, objectKey: OBJECT, kids: sorted.map((k) => k.kid), added: sorted.map((k) => k.kid), removed: [], waitedSeconds: 0 });
     // The published x/y are the key's: the public key jose would build from the JWK is the SPKI KMS returned.
-    expect(createPublicKey({ key: { ...jwks.keys.find((k) => k.kid === a.kid)! } as JsonWebKey, format: "jwk" }).export({ format: "der", type: "spki" }).equals(a.spki)).toBe(true);
+    expect(
+      createPublicKey({ key: { ...jwks.keys.find((k) => k.kid === a.kid)! } as JsonWebKey, format: "jwk" })
+        .export({ format: "der", type: "spki" })
+        .equals(a.spki),
+    ).toBe(true);
   });
 
   it("is idempotent: the same set in any order is the same bytes, and an unchanged object is not rewritten", async () => {

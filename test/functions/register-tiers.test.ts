@@ -95,7 +95,10 @@ class FakeContextForge {
     if (req.method === "GET" && u.pathname === "/v1/gateways") {
       expect(u.searchParams.get("include_inactive")).toBe("true");
       expect(u.searchParams.get("limit")).toBe("0");
-      return send(200, this.entries.map(({ auth_token: _t, ...rest }) => ({ ...rest, auth_value: "*****", enabled: true })));
+      return send(
+        200,
+        this.entries.map(({ auth_token: _t, ...rest }) => ({ ...rest, auth_value: "*****", enabled: true })),
+      );
     }
     if (req.method === "POST" && u.pathname === "/v1/gateways") {
       if (typeof body?.name !== "string" || typeof body?.url !== "string") return send(422, { detail: "name and url are required" });

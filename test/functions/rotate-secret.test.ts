@@ -1,15 +1,6 @@
 import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import {
-  DescribeSecretCommand,
-  GetRandomPasswordCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  ResourceNotFoundException,
-  RotateSecretCommand,
-  SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
-} from "@aws-sdk/client-secrets-manager";
+import { DescribeSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, RotateSecretCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { checkValue, generate, handler, mintAgentToken, PASSWORD_EXCLUDED, Spec, specFromTags, waiting } from "../../functions/rotate-secret/index";
 import { RESTART_SERVICE_TAG } from "../../functions/rotate-secret/contract";
@@ -20,7 +11,10 @@ const ecsMock = mockClient(ECSClient);
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/agent-token/ops-AbCdEf";
 const TOKEN = "0f8c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
 const OLD = "11111111-2222-4333-8444-555555555555";
-const TOKEN_TAGS = [{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "48" }];
+const TOKEN_TAGS = [
+  { Key: "mcp-secret-kind", Value: "token" },
+  { Key: "mcp-secret-length", Value: "48" },
+];
 /** Stands in for a generated value: the shape of one, obviously not a real token. */
 const FAKE_TOKEN = "a".repeat(24) + "B".repeat(12) + "7".repeat(12);
 
@@ -58,7 +52,10 @@ describe("createSecret", () => {
   });
 
   it("asks for passwords without the characters that break env files and URLs", async () => {
-    describe_({ [TOKEN]: ["AWSPENDING"] }, [{ Key: "mcp-secret-kind", Value: "password" }, { Key: "mcp-secret-length", Value: "32" }]);
+    describe_({ [TOKEN]: ["AWSPENDING"] }, [
+      { Key: "mcp-secret-kind", Value: "password" },
+      { Key: "mcp-secret-length", Value: "32" },
+    ]);
     sm.on(GetSecretValueCommand).rejects(notFound());
     sm.on(GetRandomPasswordCommand).resolves({ RandomPassword: "Ab3-".repeat(8) });
     await handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "createSecret" });
@@ -120,7 +117,15 @@ describe("guards", () => {
   it("refuses secrets the kit does not generate (person-rotated ones carry no kind tag)", async () => {
     describe_({ [TOKEN]: ["AWSPENDING"] }, [{ Key: "mcp-secret-rotated-by", Value: "person" }]);
     await expect(handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "createSecret" })).rejects.toThrow(`${ARN} has no valid mcp-secret-kind tag (got undefined); this function rotates only secrets the kit generates`);
-    expect(() => specFromTags([{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "16" }], "s")).toThrow("s: mcp-secret-length must be 32 to 4096");
+    expect(() =>
+      specFromTags(
+        [
+          { Key: "mcp-secret-kind", Value: "token" },
+          { Key: "mcp-secret-length", Value: "16" },
+        ],
+        "s",
+      ),
+    ).toThrow("s: mcp-secret-length must be 32 to 4096");
   });
 });
 
@@ -286,7 +291,10 @@ describe("agent JWTs (jwt auth mode)", () => {
       expect(sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: "mcp/dev/agent-token/monitoring" }, { SecretId: "mcp/dev/agent-token/ops" }]);
       expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: "mcp-dev", service: SERVICE_ARN, forceNewDeployment: true }]);
       // The tokens must read the new key: the stage moves before any re-mint starts.
-      const order = sm.calls().map((c) => c.args[0].constructor.name).filter((n) => n === "UpdateSecretVersionStageCommand" || n === "RotateSecretCommand");
+      const order = sm
+        .calls()
+        .map((c) => c.args[0].constructor.name)
+        .filter((n) => n === "UpdateSecretVersionStageCommand" || n === "RotateSecretCommand");
       expect(order[0]).toBe("UpdateSecretVersionStageCommand");
     });
 
@@ -342,7 +350,11 @@ describe("agent JWTs (jwt auth mode)", () => {
 describe("the gateway's rotating secrets (JWT secret, admin password)", () => {
   const JWT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/gateway-jwt-secret-MnOpQr";
   const GATEWAY_ARN = "arn:aws:ecs:us-east-1:123456789012:service/mcp-dev/mcp-dev-gateway";
-  const GATEWAY_TAGS = [{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "64" }, { Key: RESTART_SERVICE_TAG, Value: GATEWAY_ARN }];
+  const GATEWAY_TAGS = [
+    { Key: "mcp-secret-kind", Value: "token" },
+    { Key: "mcp-secret-length", Value: "64" },
+    { Key: RESTART_SERVICE_TAG, Value: GATEWAY_ARN },
+  ];
   const gatewaySecret = (stages: Record<string, string[]>) => sm.on(DescribeSecretCommand, { SecretId: JWT_ARN }).resolves({ ARN: JWT_ARN, RotationEnabled: true, VersionIdsToStages: stages, Tags: GATEWAY_TAGS });
   beforeEach(() => ecsMock.reset());
 
@@ -381,7 +393,11 @@ describe("the gateway's rotating secrets (JWT secret, admin password)", () => {
 
 describe("a never-rotated secret (the gateway's AUTH_ENCRYPTION_SECRET)", () => {
   const ENC_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/gateway-encryption-secret-StUvWx";
-  const ONCE_TAGS = [{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "64" }, { Key: "mcp-secret-rotation", Value: "never" }];
+  const ONCE_TAGS = [
+    { Key: "mcp-secret-kind", Value: "token" },
+    { Key: "mcp-secret-length", Value: "64" },
+    { Key: "mcp-secret-rotation", Value: "never" },
+  ];
   const FAKE_64 = "a".repeat(32) + "B".repeat(16) + "7".repeat(16);
   const encryption = (stages: Record<string, string[]>, tags = ONCE_TAGS, rotationEnabled = false) =>
     sm.on(DescribeSecretCommand, { SecretId: ENC_ARN }).resolves({ ARN: ENC_ARN, RotationEnabled: rotationEnabled, VersionIdsToStages: stages, Tags: tags });
@@ -585,7 +601,13 @@ describe("the rotation protocol's edges", () => {
     });
 
     it("the hourly check re-mints a token of a followed-up version that is still on the old key (its rotation was throttled), restarting nothing", async () => {
-      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({ ARN: SIGNER, RotationEnabled: true, LastChangedDate: new Date(Date.now() - 3_600_000), VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING", "MCPFOLLOWEDUP"], [OLD]: ["AWSPREVIOUS"] }, Tags: SIGNER_TAGS });
+      sm.on(DescribeSecretCommand, { SecretId: SIGNER }).resolves({
+        ARN: SIGNER,
+        RotationEnabled: true,
+        LastChangedDate: new Date(Date.now() - 3_600_000),
+        VersionIdsToStages: { [TOKEN]: ["AWSCURRENT", "AWSPENDING", "MCPFOLLOWEDUP"], [OLD]: ["AWSPREVIOUS"] },
+        Tags: SIGNER_TAGS,
+      });
       sm.on(GetSecretValueCommand, { SecretId: SIGNER, VersionStage: "AWSCURRENT" }).resolves({ SecretString: newKey });
       tokenState(OPS, "ops", newKey);
       tokenState(MON, "monitoring", oldKey);
@@ -612,7 +634,11 @@ describe("the rotation protocol's edges", () => {
         ARN,
         RotationEnabled: true,
         VersionIdsToStages: { [TOKEN]: ["AWSPENDING"], [OLD]: ["AWSCURRENT"] },
-        Tags: [{ Key: "mcp-secret-kind", Value: "rsa-key-pair" }, { Key: "mcp-restart-service:ro-61a3d8", Value: SERVICE }, { Key: "mcp-restart-service:rw-0b1c2d", Value: TIER_B }],
+        Tags: [
+          { Key: "mcp-secret-kind", Value: "rsa-key-pair" },
+          { Key: "mcp-restart-service:ro-61a3d8", Value: SERVICE },
+          { Key: "mcp-restart-service:rw-0b1c2d", Value: TIER_B },
+        ],
       });
       await handler({ SecretId: ARN, ClientRequestToken: TOKEN, Step: "finishSecret" });
       expect(ecsMock.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input.service)).toEqual([SERVICE, TIER_B]);
@@ -707,7 +733,13 @@ describe("the rotation protocol's edges", () => {
   it("refuses every step, before any write, when the tags do not say what to generate", async () => {
     const bad: [{ Key: string; Value: string }[], string][] = [
       [[{ Key: "mcp-secret-length", Value: "64" }], `${ARN} has no valid mcp-secret-kind tag (got undefined); this function rotates only secrets the kit generates`],
-      [[{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "12" }], `${ARN}: mcp-secret-length must be 32 to 4096`],
+      [
+        [
+          { Key: "mcp-secret-kind", Value: "token" },
+          { Key: "mcp-secret-length", Value: "12" },
+        ],
+        `${ARN}: mcp-secret-length must be 32 to 4096`,
+      ],
       [JWT_TAGS("ops").filter((t) => t.Key !== "mcp-signing-secret"), `${ARN}: mcp-signing-secret must hold the ARN of the tier signing secret`],
       [JWT_TAGS("ops").map((t) => (t.Key === "mcp-token-lifetime-hours" ? { ...t, Value: "forever" } : t)), `${ARN}: mcp-token-lifetime-hours must be 1 to 2328`],
     ];
@@ -724,7 +756,11 @@ describe("the rotation protocol's edges", () => {
   it("never logs or throws a value: a full rotation of every kind, generate-once, follow-ups and a cleared version", async () => {
     const messages: string[] = [];
     const run = async (p: Promise<unknown>) => p.catch((e: Error) => void messages.push(e.message));
-    for (const [kind, length] of [["token", "48"], ["password", "32"], ["rsa-key-pair", undefined]] as const) {
+    for (const [kind, length] of [
+      ["token", "48"],
+      ["password", "32"],
+      ["rsa-key-pair", undefined],
+    ] as const) {
       const tags = [{ Key: "mcp-secret-kind", Value: kind }, ...(length ? [{ Key: "mcp-secret-length", Value: length }] : [])];
       sm.reset();
       const random = kind === "token" ? FAKE_TOKEN : "Ab3-".repeat(8);
@@ -746,7 +782,16 @@ describe("the rotation protocol's edges", () => {
     sm.reset();
     const once = "c".repeat(32) + "D".repeat(16) + "5".repeat(16);
     values.push(once);
-    sm.on(DescribeSecretCommand).resolves({ ARN, RotationEnabled: false, VersionIdsToStages: {}, Tags: [{ Key: "mcp-secret-kind", Value: "token" }, { Key: "mcp-secret-length", Value: "64" }, { Key: "mcp-secret-rotation", Value: "never" }] });
+    sm.on(DescribeSecretCommand).resolves({
+      ARN,
+      RotationEnabled: false,
+      VersionIdsToStages: {},
+      Tags: [
+        { Key: "mcp-secret-kind", Value: "token" },
+        { Key: "mcp-secret-length", Value: "64" },
+        { Key: "mcp-secret-rotation", Value: "never" },
+      ],
+    });
     sm.on(GetRandomPasswordCommand).resolves({ RandomPassword: once });
     await run(handler({ GenerateOnce: ARN }));
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(1);

@@ -20,7 +20,12 @@ afterEach(() => jest.restoreAllMocks());
 
 describe("secret age check", () => {
   it("reports a fresh secret as fresh and a stale one with the marker the metric filter counts", async () => {
-    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).resolves({ Versions: [{ VersionId: "v2", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(3) }, { VersionId: "v1", VersionStages: ["AWSPREVIOUS"], CreatedDate: daysAgo(40) }] });
+    sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).resolves({
+      Versions: [
+        { VersionId: "v2", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(3) },
+        { VersionId: "v1", VersionStages: ["AWSPREVIOUS"], CreatedDate: daysAgo(40) },
+      ],
+    });
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/ibmi-service-credentials" }).resolves({ Versions: [{ VersionId: "v1", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(31) }] });
     const findings = await checkAll(NOW);
     expect(findings).toEqual([
@@ -52,9 +57,7 @@ describe("secret age check", () => {
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/model-api-key" }).rejects(Object.assign(new Error("User: arn:aws:sts::123456789012:assumed-role/x is not authorized"), { name: "AccessDeniedException" }));
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/gateway-admin-password" }).resolves({ Versions: [{ VersionId: "v", VersionStages: ["AWSCURRENT"], CreatedDate: daysAgo(45) }] });
     sm.on(ListSecretVersionIdsCommand, { SecretId: "mcp/dev/ibmi-service-credentials" }).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
-    await expect(checkAll(NOW)).rejects.toThrow(
-      "could not read the versions of mcp/dev/model-api-key (AccessDeniedException), mcp/dev/ibmi-service-credentials (ThrottlingException); every other secret was checked (see the lines above)",
-    );
+    await expect(checkAll(NOW)).rejects.toThrow("could not read the versions of mcp/dev/model-api-key (AccessDeniedException), mcp/dev/ibmi-service-credentials (ThrottlingException); every other secret was checked (see the lines above)");
     expect(sm.commandCalls(ListSecretVersionIdsCommand)).toHaveLength(3);
     expect(lines.map((l) => JSON.parse(l.replace(/^MCP_SECRET_STALE /, "")))).toEqual([
       { secretId: "mcp/dev/model-api-key", state: "error", error: "AccessDeniedException", maxAgeDays: 30 },

@@ -54,7 +54,11 @@ describe("imagesScript", () => {
     // The script's shape with docker and aws replaced by shell builtins: the server's build fails; the gateway's tag is
     // already in ECR, so a script that went on past the failure would end with status 0.
     const lines = imagesScript(shippedConfigs().staging).lines.map((l, i) =>
-      l.replace(/^aws ecr get-login-password .*$/, "true").replace("aws ecr describe-images", i === 2 ? "true" : "false").replace("docker build", "false").replace("docker push", "echo pushed"),
+      l
+        .replace(/^aws ecr get-login-password .*$/, "true")
+        .replace("aws ecr describe-images", i === 2 ? "true" : "false")
+        .replace("docker build", "false")
+        .replace("docker push", "echo pushed"),
     );
     const r = spawnSync("sh", ["-ec", lines.join("\n")], { encoding: "utf8" });
     expect([r.status, r.stdout]).toEqual([1, ""]);

@@ -88,7 +88,12 @@ describe("the MCP server image", () => {
     expect(copy).toEqual({ op: "COPY", args: `tools/ ${TOOLS_DIR_IN_IMAGE}/` });
     expect(ins.some((i) => i.op === "RUN" && i.args.startsWith(`chmod -R a+rX,go-w ${TOOLS_DIR_IN_IMAGE} `))).toBe(true);
     // As root: COPY without --chown makes root the owner.
-    expect(ins.slice(0, ins.indexOf(copy!)).filter((i) => i.op === "USER").pop()?.args).toBe("root");
+    expect(
+      ins
+        .slice(0, ins.indexOf(copy!))
+        .filter((i) => i.op === "USER")
+        .pop()?.args,
+    ).toBe("root");
   });
 
   it("carries the Mapepire CA check at the path the tasks preload when network.ibmi.caCertificate is set", () => {
@@ -96,7 +101,12 @@ describe("the MCP server image", () => {
     // a --require'd file is missing, so every task of such an environment would crash-loop without this COPY.
     const copy = ins.find((i) => i.op === "COPY" && i.args.endsWith(` ${VERIFY_IBMI_CA_PATH}`));
     expect(copy).toEqual({ op: "COPY", args: `runtime/mcp-server/verify-ibmi-ca.cjs ${VERIFY_IBMI_CA_PATH}` });
-    expect(ins.slice(0, ins.indexOf(copy!)).filter((i) => i.op === "USER").pop()?.args).toBe("root");
+    expect(
+      ins
+        .slice(0, ins.indexOf(copy!))
+        .filter((i) => i.op === "USER")
+        .pop()?.args,
+    ).toBe("root");
     expect(ins.some((i) => i.op === "RUN" && i.args.includes(`chmod 0644 ${VERIFY_IBMI_CA_PATH}`))).toBe(true);
   });
 
@@ -148,10 +158,17 @@ describe("the gateway image", () => {
 describe("the build context", () => {
   it("sends only tools/, the CA check and the gateway's entry script (the repository root is the context; node_modules and cdktf.out stay out)", () => {
     // The Dockerfile itself is sent apart from the context (-f), so .dockerignore need not list it.
-    const rules = fs.readFileSync(path.join(kitRoot(), ".dockerignore"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    const rules = fs
+      .readFileSync(path.join(kitRoot(), ".dockerignore"), "utf8")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"));
     expect(rules).toEqual(["*", "!tools/", "!runtime/mcp-server/verify-ibmi-ca.cjs", "!runtime/gateway/compose-urls.sh"]);
     // What the images COPY is what the kit tag hashes (lib/images.ts KIT_IMAGES inputs).
-    const copied = KIT_IMAGES.flatMap((s) => parse(dockerfileOf(s)).filter((i) => i.op === "COPY").map((i) => i.args.split(" ")[0].replace(/\/$/, "")));
+    const copied = KIT_IMAGES.flatMap((s) =>
+      parse(dockerfileOf(s))
+        .filter((i) => i.op === "COPY")
+        .map((i) => i.args.split(" ")[0].replace(/\/$/, "")),
+    );
     expect(copied).toEqual(KIT_IMAGES.flatMap((s) => s.inputs));
   });
 });

@@ -65,7 +65,7 @@ describe("HCL renderer", () => {
 
   it("renders strings with the escaping bugs cdktfRenderedString mirrors", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    const tricky = ['say "hi"', 'a\\b', '{"Ref":"${aws_kms_key.k.arn}"}'];
+    const tricky = ['say "hi"', "a\\b", '{"Ref":"${aws_kms_key.k.arn}"}'];
     tricky.forEach((v, i) => new TerraformOutput(stack, `o${i}`, { value: v }));
     const { hcl } = stack.toHclTerraform();
     for (const v of tricky) expect(hcl).toContain(cdktfRenderedString(v));

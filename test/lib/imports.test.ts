@@ -15,7 +15,9 @@ function sources(dir: string): string[] {
 describe("provider imports", () => {
   it("are deep (lib/<resource>) everywhere: the package root loads every resource class and costs seconds", () => {
     const rootImport = /(from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-(aws|tls)["']/;
-    const offenders = sources(ROOT).filter((f) => f !== __filename && rootImport.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f));
+    const offenders = sources(ROOT)
+      .filter((f) => f !== __filename && rootImport.test(fs.readFileSync(f, "utf8")))
+      .map((f) => path.relative(ROOT, f));
     expect(offenders).toEqual([]);
   });
 
@@ -27,7 +29,9 @@ describe("provider imports", () => {
 describe("assets", () => {
   it("are plain files: a bundled cdktf zips ARCHIVE/DIRECTORY assets by running `node __filename`, which is then the synth itself", () => {
     const folded = /AssetType\.(ARCHIVE|DIRECTORY)|type:\s*["'](archive|directory)["']/;
-    const offenders = sources(ROOT).filter((f) => f !== __filename && !f.includes(`${path.sep}test${path.sep}`) && folded.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f));
+    const offenders = sources(ROOT)
+      .filter((f) => f !== __filename && !f.includes(`${path.sep}test${path.sep}`) && folded.test(fs.readFileSync(f, "utf8")))
+      .map((f) => path.relative(ROOT, f));
     expect(offenders).toEqual([]);
     expect(folded.test("new TerraformAsset(this, 'x', { path: 'dir', type: AssetType.ARCHIVE })")).toBe(true);
   });

@@ -26,7 +26,11 @@ export function importedFolders(file: string, source = fs.readFileSync(path.join
 
 /** Files of `dir` that import any of `forbidden`, with what they import. */
 function offenders(dir: string, forbidden: readonly string[]): string[] {
-  return files(dir).flatMap((f) => importedFolders(f).filter((d) => forbidden.includes(d)).map((d) => `${f} → ${d}/`));
+  return files(dir).flatMap((f) =>
+    importedFolders(f)
+      .filter((d) => forbidden.includes(d))
+      .map((d) => `${f} → ${d}/`),
+  );
 }
 
 describe("floors", () => {

@@ -7,7 +7,6 @@ import { CONFIG_DIR } from "../paths";
 import { shippedOutdir } from "../plans";
 import { readTree } from "../files";
 
-
 describe("synth pipeline", () => {
   let work: string;
   let outdir: string;

@@ -102,6 +102,8 @@ describe("resourceMetadata", () => {
     const ref = "${aws_s3_bucket.jwks.bucket}";
     const m = resourceMetadata({ resource, issuer: `https://${ref}.s3.us-east-1.amazonaws.com`, tier });
     expect(m.maxLength).toBe(m.body.length - ref.length + 63);
-    expect(() => resourceMetadata({ resource: `http://${"x".repeat(1000)}/mcp`, issuer, tier })).toThrow(/tier ro-1a2b3c: the protected resource metadata needs \d+ characters with resource and authorization_servers alone; a fixed response holds 1024/);
+    expect(() => resourceMetadata({ resource: `http://${"x".repeat(1000)}/mcp`, issuer, tier })).toThrow(
+      /tier ro-1a2b3c: the protected resource metadata needs \d+ characters with resource and authorization_servers alone; a fixed response holds 1024/,
+    );
   });
 });

@@ -27,8 +27,12 @@ const spoolReports = (annotations: string, risk = "") => `tools:
     annotations: { ${annotations} }
 toolsets:
   spool_reports:
-    tools: [spool_report]${risk ? `
-    metadata: { risk: ${risk} }` : ""}
+    tools: [spool_report]${
+      risk
+        ? `
+    metadata: { risk: ${risk} }`
+        : ""
+    }
 `;
 
 const agent = (name: string, cidrs: string[], toolsets: string[], readOnly: boolean): TierAgent => ({ name, cidrs, toolsets, readOnly });
@@ -136,7 +140,18 @@ describe("routingRules", () => {
   });
 
   it("needs 40 rules, not 200, for the benchmark's estate of 200 groups of one /28 in 10 tiers", () => {
-    const grants = [["performance"], ["sysadmin_browse"], ["sysadmin_search"], ["sysadmin_discovery"], ["performance", "sysadmin_browse"], ["performance", "sysadmin_search"], ["performance", "sysadmin_discovery"], ["sysadmin_browse", "sysadmin_search"], ["sysadmin_browse", "sysadmin_discovery"], ["sysadmin_search", "sysadmin_discovery"]];
+    const grants = [
+      ["performance"],
+      ["sysadmin_browse"],
+      ["sysadmin_search"],
+      ["sysadmin_discovery"],
+      ["performance", "sysadmin_browse"],
+      ["performance", "sysadmin_search"],
+      ["performance", "sysadmin_discovery"],
+      ["sysadmin_browse", "sysadmin_search"],
+      ["sysadmin_browse", "sysadmin_discovery"],
+      ["sysadmin_search", "sysadmin_discovery"],
+    ];
     const a = Array.from({ length: 200 }, (_, i) => agent(`agent-${i}`, [`10.100.${i}.0/28`], grants[Math.floor(i / 20)], true));
     const rules = routingRules(a);
     expect(rules).toHaveLength(40);
@@ -147,27 +162,133 @@ describe("routingRules", () => {
 describe("config validation of tiers", () => {
   const cases: [string, string, (c: any) => void, string][] = [
     // The seed's job_control is an illustration, not a toolset of any tools YAML: the error names the files searched.
-    ["unknown toolset", "dev", (c) => (c.agents[0].toolsets = ["performance", "job_control"]), 'config/dev.json: agents[0].toolsets[1]: is not a toolset of the tools YAML (searched tools/performance.yaml (performance), tools/security.yaml (security_audit, security_remediation), tools/sources.yaml (no toolset), tools/sysadmin.yaml (sysadmin_browse, sysadmin_discovery, sysadmin_search)) (got "job_control"). Fix: use one of performance, security_audit, security_remediation, sysadmin_browse, sysadmin_discovery, sysadmin_search, or define it in a YAML file under tools/ (tools/README.md).'],
-    ["critical toolset in a read-only group", "dev", (c) => c.agents[0].toolsets.push("security_remediation"), 'config/dev.json: agents[0].toolsets[2]: is a critical-risk toolset (exclude_public_from_profile is destructive), but agent group "monitoring" is readOnly (got "security_remediation"). Fix: remove it from this group, or give it to a separate group with readOnly false.'],
-    ["critical toolset in prod without allowCritical", "prod", (c) => { delete c.agents[1].allowCritical; delete c.agents[1].reason; }, 'config/prod.json: agents[1].allowCritical: is not true, but agent group "ops" is granted the critical toolset "security_remediation" in production. Fix: set "allowCritical": true and a "reason" (shown in the review report), or remove the toolset.'],
-    ["allowCritical without reason", "prod", (c) => delete c.agents[1].reason, 'config/prod.json: agents[1].reason: is required when allowCritical is true. Fix: say why this group needs critical toolsets, e.g. "change window automation approved in CHG-1234".'],
-    ["allowCritical with no critical toolset", "dev", (c) => { c.agents[0].allowCritical = true; c.agents[0].reason = "not needed at all here"; }, 'config/dev.json: agents[0].allowCritical: is true, but agent group "monitoring" has no critical toolset (got true). Fix: remove allowCritical and reason.'],
+    [
+      "unknown toolset",
+      "dev",
+      (c) => (c.agents[0].toolsets = ["performance", "job_control"]),
+      'config/dev.json: agents[0].toolsets[1]: is not a toolset of the tools YAML (searched tools/performance.yaml (performance), tools/security.yaml (security_audit, security_remediation), tools/sources.yaml (no toolset), tools/sysadmin.yaml (sysadmin_browse, sysadmin_discovery, sysadmin_search)) (got "job_control"). Fix: use one of performance, security_audit, security_remediation, sysadmin_browse, sysadmin_discovery, sysadmin_search, or define it in a YAML file under tools/ (tools/README.md).',
+    ],
+    [
+      "critical toolset in a read-only group",
+      "dev",
+      (c) => c.agents[0].toolsets.push("security_remediation"),
+      'config/dev.json: agents[0].toolsets[2]: is a critical-risk toolset (exclude_public_from_profile is destructive), but agent group "monitoring" is readOnly (got "security_remediation"). Fix: remove it from this group, or give it to a separate group with readOnly false.',
+    ],
+    [
+      "critical toolset in prod without allowCritical",
+      "prod",
+      (c) => {
+        delete c.agents[1].allowCritical;
+        delete c.agents[1].reason;
+      },
+      'config/prod.json: agents[1].allowCritical: is not true, but agent group "ops" is granted the critical toolset "security_remediation" in production. Fix: set "allowCritical": true and a "reason" (shown in the review report), or remove the toolset.',
+    ],
+    [
+      "allowCritical without reason",
+      "prod",
+      (c) => delete c.agents[1].reason,
+      'config/prod.json: agents[1].reason: is required when allowCritical is true. Fix: say why this group needs critical toolsets, e.g. "change window automation approved in CHG-1234".',
+    ],
+    [
+      "allowCritical with no critical toolset",
+      "dev",
+      (c) => {
+        c.agents[0].allowCritical = true;
+        c.agents[0].reason = "not needed at all here";
+      },
+      'config/dev.json: agents[0].allowCritical: is true, but agent group "monitoring" has no critical toolset (got true). Fix: remove allowCritical and reason.',
+    ],
     ["toolset listed twice", "dev", (c) => c.agents[0].toolsets.push("performance"), 'config/dev.json: agents[0].toolsets[2]: lists "performance" twice (got "performance"). Fix: list each toolset once.'],
-    ["agent group by security group", "dev", (c) => (c.agents[0].securityGroupIds = ["sg-0123456789abcdef0"]), 'config/dev.json: agents[0].securityGroupIds: cannot be routed to a tier: load balancer listener rules match source addresses, not security groups (got ["sg-0123456789abcdef0"]). Fix: list the agent hosts\' source ranges in cidrs instead and remove securityGroupIds.'],
-    ["source ranges behind Client VPN", "dev", (c) => (c.agents[1].connection = "client-vpn"), 'config/dev.json: agents[1].connection: is "client-vpn", which rewrites source addresses, so the load balancer cannot tell this group\'s hosts from others by source range (got "client-vpn"). Fix: connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts\' own ranges in cidrs.'],
-    ["source ranges behind NAT", "dev", (c) => (c.agents[0].connection = "nat"), 'config/dev.json: agents[0].connection: is "nat", which rewrites source addresses, so the load balancer cannot tell this group\'s hosts from others by source range (got "nat"). Fix: connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts\' own ranges in cidrs.'],
-    ["missing connection", "dev", (c) => delete c.agents[0].connection, 'config/dev.json: agents[0].connection: is required: the load balancer routes agent groups to their tiers by source address, which only some connections keep. Fix: add "connection": one of "site-to-site-vpn", "transit-gateway", "peering", "direct-connect", "client-vpn", "nat", "proxy".'],
-    ["unknown connection", "dev", (c) => (c.agents[0].connection = "vpn"), 'config/dev.json: agents[0].connection: is not a known connection type (got "vpn"). Fix: use one of "site-to-site-vpn", "transit-gateway", "peering", "direct-connect", "client-vpn", "nat", "proxy".'],
-    ["ibmi auth mode outside dev", "staging", (c) => (c.mcpServer.authMode = "ibmi"), 'config/staging.json: mcpServer.authMode: is ibmi in staging environment: built-in tools run with the server\'s own IBM i credentials whoever signed in, and the auth endpoint\'s unvalidated host field lets a caller mint tokens the server accepts (IBM/ibmi-mcp-server issue #190) (got "ibmi"). Fix: use "oauth" (the default), or "jwt" while migrating.'],
-    ["no auth outside dev", "prod", (c) => (c.mcpServer.authMode = "none"), 'config/prod.json: mcpServer.authMode: is none in prod environment: every caller that reaches a tier could run its tools unauthenticated (got "none"). Fix: use "oauth" (the default), or "jwt" while migrating.'],
-    ["token rotation faster than Secrets Manager allows", "prod", (c) => (c.agentTokens = { rotationHours: 2, lifetimeHours: 12 }), 'config/prod.json: agentTokens.rotationHours: is 2; Secrets Manager rotates as often as every 4 hours, and a rate of 24 hours or more is a rate in days (got 2). Fix: write 4 to 23.'],
-    ["token lifetime shorter than two rotations", "prod", (c) => (c.agentTokens = { rotationHours: 8, lifetimeHours: 12 }), 'config/prod.json: agentTokens.lifetimeHours: is 12 hours, less than twice agentTokens.rotationHours (8): a failed re-mint would have no whole interval to be retried before agents hold an expired token (got 12). Fix: write 16 or more, or lower agentTokens.rotationHours.'],
-    ["long-lived tokens", "prod", (c) => (c.agentTokens = { lifetimeHours: 48 }), 'config/prod.json: agentTokens.lifetimeHours: is 48; tokens must be short-lived (1 to 24 hours) (got 48). Fix: write e.g. 12.'],
-    ["key deletion window KMS refuses", "prod", (c) => (c.agentTokens = { keyDeletionDays: 3 }), 'config/prod.json: agentTokens.keyDeletionDays: is 3; AWS KMS waits 7 to 30 days before deleting a key (got 3). Fix: write 7 to 30, or remove it (30; 7 in dev).'],
-    ["agent group named like the gateway's keys", "prod", (c) => (c.agents[0].name = "gateway"), 'config/prod.json: agents[0].name: is "gateway", but in oauth mode client id "gateway" and the key names gateway-<tier> belong to the gateway\'s own tokens (got "gateway"). Fix: rename the group, e.g. "gateway-operators" → "operators".'],
-    ["key rollover in jwt mode", "dev", (c) => (c.agents[0].keyGeneration = 2), 'config/dev.json: agents[0].keyGeneration: is 2, but signing keys exist only in oauth mode (mcpServer.authMode is jwt) (got 2). Fix: remove it, or set mcpServer.authMode "oauth".'],
-    ["gateway open to an agent range", "dev", (c) => (c.gateway.clientCidrs = ["10.20.2.0/24"]), 'config/dev.json: gateway.clientCidrs[0]: overlaps 10.20.2.0/28 of agent group "ops", so those agents could reach every tier through the gateway (got "10.20.2.0/24"). Fix: give the gateway only the operators\' own ranges, disjoint from every agent group.'],
-    ["read-write execute_sql in prod without approval", "prod", (c) => { c.mcpServer.executeSql = "read-write"; c.agents[1].toolsets = ["performance", "security_audit"]; delete c.agents[1].allowCritical; delete c.agents[1].reason; }, 'config/prod.json: mcpServer.executeSql: is read-write in production, which lets agent group "ops" run any SQL statement (critical risk) (got "read-write"). Fix: use "read-only" or "off", or set "allowCritical": true and a "reason" on each read-write agent group.'],
+    [
+      "agent group by security group",
+      "dev",
+      (c) => (c.agents[0].securityGroupIds = ["sg-0123456789abcdef0"]),
+      'config/dev.json: agents[0].securityGroupIds: cannot be routed to a tier: load balancer listener rules match source addresses, not security groups (got ["sg-0123456789abcdef0"]). Fix: list the agent hosts\' source ranges in cidrs instead and remove securityGroupIds.',
+    ],
+    [
+      "source ranges behind Client VPN",
+      "dev",
+      (c) => (c.agents[1].connection = "client-vpn"),
+      'config/dev.json: agents[1].connection: is "client-vpn", which rewrites source addresses, so the load balancer cannot tell this group\'s hosts from others by source range (got "client-vpn"). Fix: connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts\' own ranges in cidrs.',
+    ],
+    [
+      "source ranges behind NAT",
+      "dev",
+      (c) => (c.agents[0].connection = "nat"),
+      'config/dev.json: agents[0].connection: is "nat", which rewrites source addresses, so the load balancer cannot tell this group\'s hosts from others by source range (got "nat"). Fix: connect the group over site-to-site VPN, transit gateway, peering or Direct Connect without NAT, and list the hosts\' own ranges in cidrs.',
+    ],
+    [
+      "missing connection",
+      "dev",
+      (c) => delete c.agents[0].connection,
+      'config/dev.json: agents[0].connection: is required: the load balancer routes agent groups to their tiers by source address, which only some connections keep. Fix: add "connection": one of "site-to-site-vpn", "transit-gateway", "peering", "direct-connect", "client-vpn", "nat", "proxy".',
+    ],
+    [
+      "unknown connection",
+      "dev",
+      (c) => (c.agents[0].connection = "vpn"),
+      'config/dev.json: agents[0].connection: is not a known connection type (got "vpn"). Fix: use one of "site-to-site-vpn", "transit-gateway", "peering", "direct-connect", "client-vpn", "nat", "proxy".',
+    ],
+    [
+      "ibmi auth mode outside dev",
+      "staging",
+      (c) => (c.mcpServer.authMode = "ibmi"),
+      'config/staging.json: mcpServer.authMode: is ibmi in staging environment: built-in tools run with the server\'s own IBM i credentials whoever signed in, and the auth endpoint\'s unvalidated host field lets a caller mint tokens the server accepts (IBM/ibmi-mcp-server issue #190) (got "ibmi"). Fix: use "oauth" (the default), or "jwt" while migrating.',
+    ],
+    [
+      "no auth outside dev",
+      "prod",
+      (c) => (c.mcpServer.authMode = "none"),
+      'config/prod.json: mcpServer.authMode: is none in prod environment: every caller that reaches a tier could run its tools unauthenticated (got "none"). Fix: use "oauth" (the default), or "jwt" while migrating.',
+    ],
+    [
+      "token rotation faster than Secrets Manager allows",
+      "prod",
+      (c) => (c.agentTokens = { rotationHours: 2, lifetimeHours: 12 }),
+      "config/prod.json: agentTokens.rotationHours: is 2; Secrets Manager rotates as often as every 4 hours, and a rate of 24 hours or more is a rate in days (got 2). Fix: write 4 to 23.",
+    ],
+    [
+      "token lifetime shorter than two rotations",
+      "prod",
+      (c) => (c.agentTokens = { rotationHours: 8, lifetimeHours: 12 }),
+      "config/prod.json: agentTokens.lifetimeHours: is 12 hours, less than twice agentTokens.rotationHours (8): a failed re-mint would have no whole interval to be retried before agents hold an expired token (got 12). Fix: write 16 or more, or lower agentTokens.rotationHours.",
+    ],
+    ["long-lived tokens", "prod", (c) => (c.agentTokens = { lifetimeHours: 48 }), "config/prod.json: agentTokens.lifetimeHours: is 48; tokens must be short-lived (1 to 24 hours) (got 48). Fix: write e.g. 12."],
+    [
+      "key deletion window KMS refuses",
+      "prod",
+      (c) => (c.agentTokens = { keyDeletionDays: 3 }),
+      "config/prod.json: agentTokens.keyDeletionDays: is 3; AWS KMS waits 7 to 30 days before deleting a key (got 3). Fix: write 7 to 30, or remove it (30; 7 in dev).",
+    ],
+    [
+      "agent group named like the gateway's keys",
+      "prod",
+      (c) => (c.agents[0].name = "gateway"),
+      'config/prod.json: agents[0].name: is "gateway", but in oauth mode client id "gateway" and the key names gateway-<tier> belong to the gateway\'s own tokens (got "gateway"). Fix: rename the group, e.g. "gateway-operators" → "operators".',
+    ],
+    [
+      "key rollover in jwt mode",
+      "dev",
+      (c) => (c.agents[0].keyGeneration = 2),
+      'config/dev.json: agents[0].keyGeneration: is 2, but signing keys exist only in oauth mode (mcpServer.authMode is jwt) (got 2). Fix: remove it, or set mcpServer.authMode "oauth".',
+    ],
+    [
+      "gateway open to an agent range",
+      "dev",
+      (c) => (c.gateway.clientCidrs = ["10.20.2.0/24"]),
+      'config/dev.json: gateway.clientCidrs[0]: overlaps 10.20.2.0/28 of agent group "ops", so those agents could reach every tier through the gateway (got "10.20.2.0/24"). Fix: give the gateway only the operators\' own ranges, disjoint from every agent group.',
+    ],
+    [
+      "read-write execute_sql in prod without approval",
+      "prod",
+      (c) => {
+        c.mcpServer.executeSql = "read-write";
+        c.agents[1].toolsets = ["performance", "security_audit"];
+        delete c.agents[1].allowCritical;
+        delete c.agents[1].reason;
+      },
+      'config/prod.json: mcpServer.executeSql: is read-write in production, which lets agent group "ops" run any SQL statement (critical risk) (got "read-write"). Fix: use "read-only" or "off", or set "allowCritical": true and a "reason" on each read-write agent group.',
+    ],
     ["gateway size Fargate refuses", "dev", (c) => (c.gateway.memory = 3000), "config/dev.json: gateway.memory: 3000 MiB is not accepted by Fargate with cpu 512 (got 3000). Fix: use one of 1024, 2048, 3072, 4096."],
   ];
   it.each(cases)("%s", (_, env, edit, expected) => {
@@ -175,7 +296,13 @@ describe("config validation of tiers", () => {
   });
 
   it("accepts read-write execute_sql in prod when every read-write group is approved for critical access", () => {
-    expect(problems("prod", (c) => { c.mcpServer.executeSql = "read-write"; c.agents[1].toolsets = ["performance", "security_audit"]; c.agents[1].reason = "Operations run ad-hoc SQL fixes under change control"; })).toEqual([]);
+    expect(
+      problems("prod", (c) => {
+        c.mcpServer.executeSql = "read-write";
+        c.agents[1].toolsets = ["performance", "security_audit"];
+        c.agents[1].reason = "Operations run ad-hoc SQL fixes under change control";
+      }),
+    ).toEqual([]);
   });
 
   it("accepts a critical toolset in prod with allowCritical and a reason (the shipped prod config)", () => {
@@ -190,7 +317,15 @@ describe("config validation of tiers", () => {
       'config/dev.json: agents[0].toolsets[2]: is a high-risk toolset (spool_report writes), but agent group "monitoring" is readOnly (got "spool_reports"). Fix: remove it from this group, or give it to a separate group with readOnly false.',
     ]);
     const declared = withOperatorFile(spoolReports("readOnlyHint: true, destructiveHint: false", "critical"));
-    expect(problems("prod", (c) => { c.agents[0].toolsets.push("spool_reports"); }, declared)).toEqual([
+    expect(
+      problems(
+        "prod",
+        (c) => {
+          c.agents[0].toolsets.push("spool_reports");
+        },
+        declared,
+      ),
+    ).toEqual([
       'config/prod.json: agents[0].toolsets[4]: is a critical-risk toolset (declared in tools/local/spool.yaml), but agent group "monitoring" is readOnly (got "spool_reports"). Fix: remove it from this group, or give it to a separate group with readOnly false.',
       'config/prod.json: agents[0].allowCritical: is not true, but agent group "monitoring" is granted the critical toolset "spool_reports" in production. Fix: set "allowCritical": true and a "reason" (shown in the review report), or remove the toolset.',
     ]);

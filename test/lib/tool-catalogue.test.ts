@@ -53,7 +53,27 @@ describe("the shipped tools/ folder", () => {
     // source/description (332-336), parameters need name and a type from a fixed list (104-115, 190-194), toolsets need
     // at least one tool (357-374), security allows readOnly/maxQueryLength/forbiddenKeywords only (266-285).
     const ROOT = ["sources", "tools", "toolsets", "typescript_tools", "metadata"];
-    const TOOL = ["enabled", "source", "description", "statement", "parameters", "domain", "category", "metadata", "responseFormat", "annotations", "security", "tableFormat", "maxDisplayRows", "rowsToFetch", "fetchAllRows", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"];
+    const TOOL = [
+      "enabled",
+      "source",
+      "description",
+      "statement",
+      "parameters",
+      "domain",
+      "category",
+      "metadata",
+      "responseFormat",
+      "annotations",
+      "security",
+      "tableFormat",
+      "maxDisplayRows",
+      "rowsToFetch",
+      "fetchAllRows",
+      "readOnlyHint",
+      "destructiveHint",
+      "idempotentHint",
+      "openWorldHint",
+    ];
     const PARAM = ["name", "type", "description", "default", "required", "itemType", "min", "max", "minLength", "maxLength", "enum", "pattern"];
     const violations: string[] = [];
     for (const { file, doc } of docs) {
@@ -152,22 +172,76 @@ toolsets:
   });
 
   const cases: [string, [string, string][], string[]][] = [
-    ["malformed YAML", [["tools/bad.yaml", "tools:\n  x: [1, 2\ntoolsets: {}\n"]], ["tools/bad.yaml:3: is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ]). Fix: correct the syntax; the MCP server drops a file it cannot parse and serves none of its tools."]],
-    ["a tool name in two files", [["tools/a.yaml", `tools:\n${tool("dup")}toolsets:\n  a: { tools: [dup] }\n`], ["tools/b.yaml", `tools:\n${tool("dup")}`]], ['tools/b.yaml:2: tools.dup: repeats tool "dup" of tools/a.yaml; the server refuses to load the folder. Fix: rename one of them.']],
-    ["a source name in two files", [["tools/a.yaml", source]], ['tools/a.yaml:2: sources.ibmi-system: repeats source "ibmi-system" of tools/sources.yaml; the server refuses to load the folder. Fix: remove it and let the tools use "ibmi-system" from tools/sources.yaml.']],
+    [
+      "malformed YAML",
+      [["tools/bad.yaml", "tools:\n  x: [1, 2\ntoolsets: {}\n"]],
+      ["tools/bad.yaml:3: is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ]). Fix: correct the syntax; the MCP server drops a file it cannot parse and serves none of its tools."],
+    ],
+    [
+      "a tool name in two files",
+      [
+        ["tools/a.yaml", `tools:\n${tool("dup")}toolsets:\n  a: { tools: [dup] }\n`],
+        ["tools/b.yaml", `tools:\n${tool("dup")}`],
+      ],
+      ['tools/b.yaml:2: tools.dup: repeats tool "dup" of tools/a.yaml; the server refuses to load the folder. Fix: rename one of them.'],
+    ],
+    [
+      "a source name in two files",
+      [["tools/a.yaml", source]],
+      ['tools/a.yaml:2: sources.ibmi-system: repeats source "ibmi-system" of tools/sources.yaml; the server refuses to load the folder. Fix: remove it and let the tools use "ibmi-system" from tools/sources.yaml.'],
+    ],
     [
       "a misspelt annotation",
       [["tools/a.yaml", `tools:\n${tool("t", "    annotations: { readOnlyHnt: true }\n")}toolsets:\n  a: { tools: [t] }\n`]],
-      ['tools/a.yaml:6: tools.t.annotations.readOnlyHnt: is not an annotation the server knows; it passes it on unread, so a misspelt hint changes nothing. Fix: did you mean "readOnlyHint"? Known annotations: title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint, domain, category, toolsets, customMetadata.'],
+      [
+        'tools/a.yaml:6: tools.t.annotations.readOnlyHnt: is not an annotation the server knows; it passes it on unread, so a misspelt hint changes nothing. Fix: did you mean "readOnlyHint"? Known annotations: title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint, domain, category, toolsets, customMetadata.',
+      ],
     ],
-    ["a toolset naming a missing tool", [["tools/a.yaml", `tools:\n${tool("top_jobs")}toolsets:\n  a: { tools: [top_job] }\n`]], ['tools/a.yaml:7: toolsets.a.tools[0]: is not a tool of any file in tools/; the server refuses to load the folder (got "top_job"). Fix: did you mean "top_jobs".', "tools/a.yaml:2: tools.top_jobs: is in no toolset, so no MCP server of the kit serves it. Fix: list it under a toolset's tools, or set enabled: false."]],
-    ["a write statement in a read-only tool", [["tools/a.yaml", `tools:\n${tool("w", "", "UPDATE qgpl.t SET c = 1")}toolsets:\n  a: { tools: [w] }\n`]], ['tools/a.yaml:5: tools.w.statement: starts with UPDATE, but the server accepts only SELECT or WITH from a read-only tool and drops the whole file otherwise (got "UPDATE"). Fix: write a SELECT or WITH statement, or mark a tool that changes the system with security.readOnly: false, readOnlyHint: false and destructiveHint.']],
-    ["a writing tool that claims to be read-only", [["tools/a.yaml", `tools:\n${tool("w", "    security: { readOnly: false }\n    annotations: { readOnlyHint: true }\n", "DELETE FROM qgpl.t")}toolsets:\n  a: { tools: [w] }\n`]], ["tools/a.yaml:6: tools.w.security.readOnly: lets the statement write while the tool announces readOnlyHint true (got false). Fix: set annotations.readOnlyHint: false (and destructiveHint), or security.readOnly: true."]],
-    ["an undeclared parameter", [["tools/a.yaml", `tools:\n${tool("p", "", "SELECT * FROM qsys2.user_info WHERE authorization_name = :user")}toolsets:\n  a: { tools: [p] }\n`]], ['tools/a.yaml:5: tools.p.statement: uses :user, which is not in parameters (got ":user"). Fix: declare it: parameters: [{ name: user, type: string, required: true }].']],
-    ["a parameter type the server does not know", [["tools/a.yaml", `tools:\n${tool("p", "    parameters:\n      - { name: n, type: number }\n", "SELECT :n FROM sysibm.sysdummy1")}toolsets:\n  a: { tools: [p] }\n`]], ['tools/a.yaml:7: tools.p.parameters[0].type: is not a parameter type (got "number"). Fix: use one of string, boolean, integer, float, array.']],
-    ["a risk declared lower than the tools have", [["tools/a.yaml", `tools:\n${tool("e", "    security: { readOnly: false }\n    annotations: { readOnlyHint: false, destructiveHint: true }\n", "DELETE FROM qgpl.t")}toolsets:\n  a: { tools: [e], metadata: { risk: low } }\n`]], ['tools/a.yaml:9: toolsets.a.metadata.risk: declares a lower risk than its tools have (critical: e is destructive) (got "low"). Fix: write risk: critical or higher, or remove it.']],
-    ["a source that accepts any certificate", [["tools/other.yaml", "sources:\n  other:\n    host: h\n    user: u\n    password: p\n"]], ["tools/other.yaml:2: sources.other.ignore-unauthorized: is not set, and the server's default accepts any certificate from the IBM i. Fix: write ignore-unauthorized: false."]],
-    ["a tool on an undeclared source", [["tools/a.yaml", `tools:\n  t:\n    source: db\n    description: d\n    statement: SELECT 1 FROM sysibm.sysdummy1\ntoolsets:\n  a: { tools: [t] }\n`]], ['tools/a.yaml:3: tools.t.source: names a source no file declares (declared: ibmi-system); the server refuses to load the folder (got "db"). Fix: use "ibmi-system".']],
+    [
+      "a toolset naming a missing tool",
+      [["tools/a.yaml", `tools:\n${tool("top_jobs")}toolsets:\n  a: { tools: [top_job] }\n`]],
+      [
+        'tools/a.yaml:7: toolsets.a.tools[0]: is not a tool of any file in tools/; the server refuses to load the folder (got "top_job"). Fix: did you mean "top_jobs".',
+        "tools/a.yaml:2: tools.top_jobs: is in no toolset, so no MCP server of the kit serves it. Fix: list it under a toolset's tools, or set enabled: false.",
+      ],
+    ],
+    [
+      "a write statement in a read-only tool",
+      [["tools/a.yaml", `tools:\n${tool("w", "", "UPDATE qgpl.t SET c = 1")}toolsets:\n  a: { tools: [w] }\n`]],
+      [
+        'tools/a.yaml:5: tools.w.statement: starts with UPDATE, but the server accepts only SELECT or WITH from a read-only tool and drops the whole file otherwise (got "UPDATE"). Fix: write a SELECT or WITH statement, or mark a tool that changes the system with security.readOnly: false, readOnlyHint: false and destructiveHint.',
+      ],
+    ],
+    [
+      "a writing tool that claims to be read-only",
+      [["tools/a.yaml", `tools:\n${tool("w", "    security: { readOnly: false }\n    annotations: { readOnlyHint: true }\n", "DELETE FROM qgpl.t")}toolsets:\n  a: { tools: [w] }\n`]],
+      ["tools/a.yaml:6: tools.w.security.readOnly: lets the statement write while the tool announces readOnlyHint true (got false). Fix: set annotations.readOnlyHint: false (and destructiveHint), or security.readOnly: true."],
+    ],
+    [
+      "an undeclared parameter",
+      [["tools/a.yaml", `tools:\n${tool("p", "", "SELECT * FROM qsys2.user_info WHERE authorization_name = :user")}toolsets:\n  a: { tools: [p] }\n`]],
+      ['tools/a.yaml:5: tools.p.statement: uses :user, which is not in parameters (got ":user"). Fix: declare it: parameters: [{ name: user, type: string, required: true }].'],
+    ],
+    [
+      "a parameter type the server does not know",
+      [["tools/a.yaml", `tools:\n${tool("p", "    parameters:\n      - { name: n, type: number }\n", "SELECT :n FROM sysibm.sysdummy1")}toolsets:\n  a: { tools: [p] }\n`]],
+      ['tools/a.yaml:7: tools.p.parameters[0].type: is not a parameter type (got "number"). Fix: use one of string, boolean, integer, float, array.'],
+    ],
+    [
+      "a risk declared lower than the tools have",
+      [["tools/a.yaml", `tools:\n${tool("e", "    security: { readOnly: false }\n    annotations: { readOnlyHint: false, destructiveHint: true }\n", "DELETE FROM qgpl.t")}toolsets:\n  a: { tools: [e], metadata: { risk: low } }\n`]],
+      ['tools/a.yaml:9: toolsets.a.metadata.risk: declares a lower risk than its tools have (critical: e is destructive) (got "low"). Fix: write risk: critical or higher, or remove it.'],
+    ],
+    [
+      "a source that accepts any certificate",
+      [["tools/other.yaml", "sources:\n  other:\n    host: h\n    user: u\n    password: p\n"]],
+      ["tools/other.yaml:2: sources.other.ignore-unauthorized: is not set, and the server's default accepts any certificate from the IBM i. Fix: write ignore-unauthorized: false."],
+    ],
+    [
+      "a tool on an undeclared source",
+      [["tools/a.yaml", `tools:\n  t:\n    source: db\n    description: d\n    statement: SELECT 1 FROM sysibm.sysdummy1\ntoolsets:\n  a: { tools: [t] }\n`]],
+      ['tools/a.yaml:3: tools.t.source: names a source no file declares (declared: ibmi-system); the server refuses to load the folder (got "db"). Fix: use "ibmi-system".'],
+    ],
     ["a file without any section", [["tools/a.yaml", "metadata: { owner: x }\n"]], ["tools/a.yaml:1: has none of the sections sources, tools, toolsets, typescript_tools, so the server refuses it. Fix: add at least one section."]],
   ];
   it.each(cases)("names the file, line and fix for %s", (_, files, expected) => {

@@ -92,7 +92,8 @@ describe("permissions", () => {
   });
 
   it("gives the plan role read calls and the state lock of both stacks, and nothing that changes infrastructure", () => {
-    const writes = /^[a-z0-9-]+:(Create|Put|Delete|Update|Modify|Tag|Untag|Attach|Detach|Associate|Disassociate|Register|Deregister|Revoke|Authorize|Add|Remove|Set|Import|Invoke|Pass|Schedule|Enable|Disable|Rotate|Cancel|Subscribe|Unsubscribe|Start|Stop|Replace|Restore|Retire|Initiate|Upload|Complete|BatchCheck|GetAuthorization)/;
+    const writes =
+      /^[a-z0-9-]+:(Create|Put|Delete|Update|Modify|Tag|Untag|Attach|Detach|Associate|Disassociate|Register|Deregister|Revoke|Authorize|Add|Remove|Set|Import|Invoke|Pass|Schedule|Enable|Disable|Rotate|Cancel|Subscribe|Unsubscribe|Start|Stop|Replace|Restore|Retire|Initiate|Upload|Complete|BatchCheck|GetAuthorization)/;
     const statements = statementsOf(plan, "ci-mcp-prod-plan");
     const writing = statements.filter((s) => [].concat(s.Action).some((a: string) => writes.test(a)));
     // The very objects the environment's S3 backends use (ImagesStack's and McpStack's, as synthesized).
@@ -131,7 +132,9 @@ describe("permissions", () => {
     expect(login.map((s) => [s.Sid, s.Resource, s.Condition])).toEqual([["RegionalActionsWithoutResourceScope", "*", { StringEquals: { "aws:RequestedRegion": "us-east-1" } }]]);
     expect(UNSCOPED_ACTIONS["ecr:GetAuthorizationToken"]).toMatch(/no resource type/);
     // The repository names `npm run images` pushes to are inside that scope (lib/images.ts repositoryName).
-    const repos = Object.values((shippedPlan("prod-images").resource as any).aws_ecr_repository).map((r: any) => r.name).sort();
+    const repos = Object.values((shippedPlan("prod-images").resource as any).aws_ecr_repository)
+      .map((r: any) => r.name)
+      .sort();
     expect(repos).toEqual(["mcp-prod/ibmi-mcp-server", "mcp-prod/mcp-gateway"]);
   });
 
@@ -155,9 +158,7 @@ describe("permissions", () => {
       ["arn:aws:kms:us-east-1:123456789012:key/*", { StringEquals: { "kms:ViaService": ["ecr.us-east-1.amazonaws.com", "elasticache.us-east-1.amazonaws.com", "rds.us-east-1.amazonaws.com"] }, Bool: { "kms:GrantIsForAWSResource": "true" } }],
     ]);
     // ECR retires its grants when a repository is deleted; the deleting principal needs RetireGrant in its IAM policy.
-    expect(grant("kms:RetireGrant").map((s) => [s.Resource, s.Condition])).toEqual([
-      ["arn:aws:kms:us-east-1:123456789012:key/*", { StringEquals: { "kms:ViaService": "ecr.us-east-1.amazonaws.com" } }],
-    ]);
+    expect(grant("kms:RetireGrant").map((s) => [s.Resource, s.Condition])).toEqual([["arn:aws:kms:us-east-1:123456789012:key/*", { StringEquals: { "kms:ViaService": "ecr.us-east-1.amazonaws.com" } }]]);
     expect(() => statementsFor(["kms:CreateGrant"], { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" })).toThrow(
       "kms:CreateGrant without a service to make the grants through: add the resource type to KMS_GRANTS_VIA in lib/deploy-permissions.ts",
     );
@@ -190,12 +191,19 @@ describe("permissions", () => {
     const iam = statements.filter((s) => [].concat(s.Action).some((a: string) => a.startsWith("iam:")));
     const resources = iam.flatMap((s) => [].concat(s.Resource)) as string[];
     expect(resources.sort()).toEqual(["arn:aws:iam::123456789012:role/aws-service-role/*", "arn:aws:iam::123456789012:role/mcp-prod-*", "arn:aws:iam::123456789012:role/mcp-prod-*"]);
-    const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.split("*").map((x) => x.replace(/[.?+^$()[\]{}|\\/]/g, "\\$&")).join(".*")}$`).test(arn);
+    const matches = (pattern: string, arn: string) =>
+      new RegExp(
+        `^${pattern
+          .split("*")
+          .map((x) => x.replace(/[.?+^$()[\]{}|\\/]/g, "\\$&"))
+          .join(".*")}$`,
+      ).test(arn);
     for (const role of ["ci-mcp-prod-apply", "ci-mcp-prod-plan", "ci-mcp-staging-apply"]) expect(resources.filter((r) => matches(r, `arn:aws:iam::123456789012:role/${role}`))).toEqual([]);
     expect(statements.find((s) => s.Sid === "PassOwnRolesToServices").Condition.StringEquals["iam:PassedToService"]).toContain("ecs-tasks.amazonaws.com");
     // CreateProfile passes the token-reader roles to Roles Anywhere (Service Authorization Reference, Roles Anywhere:
     // CreateProfile → iam:PassRole with iam:PassedToService rolesanywhere.amazonaws.com); only a plan with a profile.
-    const passedTo = (actions: string[]) => statementsFor(actions, { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" }).scoped.find((s) => s.sid === "PassOwnRolesToServices")!.condition!.StringEquals["iam:PassedToService"];
+    const passedTo = (actions: string[]) =>
+      statementsFor(actions, { accountId: "123456789012", region: "us-east-1", partition: "aws", environment: "prod", stage: "prod" }).scoped.find((s) => s.sid === "PassOwnRolesToServices")!.condition!.StringEquals["iam:PassedToService"];
     expect(passedTo(["iam:PassRole", "rolesanywhere:CreateProfile"])).toContain("rolesanywhere.amazonaws.com");
     expect(passedTo(["iam:PassRole"])).not.toContain("rolesanywhere.amazonaws.com");
     expect(actionsOf(plan, "ci-mcp-prod-apply")).toContain("rolesanywhere:CreateProfile");
@@ -280,7 +288,11 @@ describe("bootstrap output", () => {
     try {
       synthesizeBootstrap({ file: FILE, configDir: CONFIG_DIR, outdir });
       const written = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "cdk.tf.json"), "utf8"));
-      expect(Object.values(written.resource.aws_iam_role).map((r: any) => r.name).sort()).toEqual(["ci-mcp-prod-apply", "ci-mcp-prod-plan", "ci-mcp-staging-apply", "ci-mcp-staging-plan"]);
+      expect(
+        Object.values(written.resource.aws_iam_role)
+          .map((r: any) => r.name)
+          .sort(),
+      ).toEqual(["ci-mcp-prod-apply", "ci-mcp-prod-plan", "ci-mcp-staging-apply", "ci-mcp-staging-plan"]);
       expect(fs.readFileSync(path.join(outdir, "stacks", "ci-bootstrap", "versions.tf"), "utf8")).toContain('required_version = ">= 1.11.0"');
       expect(log).toHaveBeenCalledWith(expect.stringMatching(/^policy ci-bootstrap: \d+ passed, 0 failed, 6 suppressed$/));
       const bad = path.join(dir, "ci.json");
@@ -298,7 +310,9 @@ describe("bootstrap output", () => {
   it("refuses to write into the environments' cdktf.out, which its swap would delete", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-out-"));
     fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ stacks: { "mcp-prod": {}, "mcp-staging": {} } }));
-    expect(() => checkOutdir(dir)).toThrow(`${dir} holds the stacks mcp-prod, mcp-staging; the bootstrap would replace them. Fix: give the bootstrap its own output, e.g. CDKTF_OUTDIR=${DEFAULT_BOOTSTRAP_OUTDIR} or cdktf --output ${DEFAULT_BOOTSTRAP_OUTDIR}`);
+    expect(() => checkOutdir(dir)).toThrow(
+      `${dir} holds the stacks mcp-prod, mcp-staging; the bootstrap would replace them. Fix: give the bootstrap its own output, e.g. CDKTF_OUTDIR=${DEFAULT_BOOTSTRAP_OUTDIR} or cdktf --output ${DEFAULT_BOOTSTRAP_OUTDIR}`,
+    );
     fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ stacks: { "ci-bootstrap": {} } }));
     expect(() => checkOutdir(dir)).not.toThrow();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,10 @@ function fakeGithub(comments: IssueComment[]) {
           return { data: { html_url: `https://github.com/acme/deploy/pull/7#issuecomment-${comment_id}` } };
         },
         deleteComment: async ({ comment_id }: { comment_id: number }) => {
-          comments.splice(comments.findIndex((c) => c.id === comment_id), 1);
+          comments.splice(
+            comments.findIndex((c) => c.id === comment_id),
+            1,
+          );
           calls.push(`delete ${comment_id}`);
           return { data: {} };
         },
@@ -104,7 +107,10 @@ describe("drift issue", () => {
             return { data: {} };
           },
           update: async (a: { issue_number: number; body?: string; state?: string }) => {
-            Object.assign(issues.find((i) => i.number === a.issue_number)!, { ...(a.body ? { body: a.body } : {}), ...(a.state ? { state: a.state } : {}) });
+            Object.assign(
+              issues.find((i) => i.number === a.issue_number)!,
+              { ...(a.body ? { body: a.body } : {}), ...(a.state ? { state: a.state } : {}) },
+            );
             log.push(`update ${a.issue_number}${a.state ? ` ${a.state}` : ""}`);
             return { data: {} };
           },

@@ -39,10 +39,14 @@ describe("drift", () => {
 
   it("reports a changed TLS policy and a shortened retention, and leaves the synthesized plan untouched", () => {
     const before = JSON.stringify(plan);
-    const r = detectDrift("mcp-prod", plan, show([
-      entry("aws_cloudwatch_log_group", gatewayLogs, ["update"], { retention_in_days: 365, arn: "x" }, { retention_in_days: 30, arn: "x" }),
-      entry("aws_lb_listener", listener, ["update"], { ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }, { ssl_policy: "ELBSecurityPolicy-2016-08" }),
-    ]));
+    const r = detectDrift(
+      "mcp-prod",
+      plan,
+      show([
+        entry("aws_cloudwatch_log_group", gatewayLogs, ["update"], { retention_in_days: 365, arn: "x" }, { retention_in_days: 30, arn: "x" }),
+        entry("aws_lb_listener", listener, ["update"], { ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }, { ssl_policy: "ELBSecurityPolicy-2016-08" }),
+      ]),
+    );
     expect(r.diff.security.filter((c) => c.kind !== "policy").map((c) => `${c.severity} ${c.kind}: ${c.text}`)).toEqual([
       "critical tls: TLS policy ELBSecurityPolicy-TLS13-1-2-2021-06 → ELBSecurityPolicy-2016-08 (lowest TLS 1.2 → 1.0)",
       "critical logs: retention of /mcp/prod/gateway changed from 365 to 30 days",
@@ -67,9 +71,11 @@ describe("drift", () => {
   it("weighs drift of the images stack too: a repository made mutable and unscanned by hand", () => {
     const images = shippedPlan("prod-images");
     const [name] = Object.entries((images.resource as any).aws_ecr_repository).find(([, b]: [string, any]) => b.name === "mcp-prod/ibmi-mcp-server")!;
-    const r = detectDrift("mcp-prod-images", images, show([
-      entry("aws_ecr_repository", name, ["update"], { image_tag_mutability: "IMMUTABLE", image_scanning_configuration: [{ scan_on_push: true }] }, { image_tag_mutability: "MUTABLE", image_scanning_configuration: [{ scan_on_push: false }] }),
-    ]));
+    const r = detectDrift(
+      "mcp-prod-images",
+      images,
+      show([entry("aws_ecr_repository", name, ["update"], { image_tag_mutability: "IMMUTABLE", image_scanning_configuration: [{ scan_on_push: true }] }, { image_tag_mutability: "MUTABLE", image_scanning_configuration: [{ scan_on_push: false }] })]),
+    );
     expect(r.drifted).toEqual([{ address: `aws_ecr_repository.${name}`, status: "changed", attributes: ["image_scanning_configuration", "image_tag_mutability"] }]);
     // A mutable tag no longer names one image: what the task definitions run could change under them.
     expect(r.diff.security.map((c) => [c.severity, c.text.split(" (")[0]])).toEqual([
@@ -109,4 +115,3 @@ describe("drift", () => {
     }
   });
 });
-

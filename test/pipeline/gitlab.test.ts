@@ -43,7 +43,13 @@ describe("GitLab CI example", () => {
     expect(job(order[0]).needs).toEqual(["verify"]);
     for (let i = 1; i < order.length; i++) expect([order[i], job(order[i]).needs]).toEqual([order[i], [order[i - 1]]]);
     const all = order.map(script).join("\n");
-    const steps = ['npx cdktf diff "mcp-$ENVIRONMENT-images"', 'npx cdktf deploy "mcp-$ENVIRONMENT-images" --auto-approve', 'npm run images -- "$ENVIRONMENT" --push', 'npx cdktf diff "mcp-$ENVIRONMENT"\n', 'npx cdktf deploy "mcp-$ENVIRONMENT" --auto-approve'].map((c) => all.indexOf(c));
+    const steps = [
+      'npx cdktf diff "mcp-$ENVIRONMENT-images"',
+      'npx cdktf deploy "mcp-$ENVIRONMENT-images" --auto-approve',
+      'npm run images -- "$ENVIRONMENT" --push',
+      'npx cdktf diff "mcp-$ENVIRONMENT"\n',
+      'npx cdktf deploy "mcp-$ENVIRONMENT" --auto-approve',
+    ].map((c) => all.indexOf(c));
     expect(steps.every((i) => i >= 0)).toBe(true);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
     expect(script("images-prod")).toMatch(/npx cdktf deploy "mcp-\$ENVIRONMENT-images" --auto-approve\nnpm run images -- "\$ENVIRONMENT" --push/);

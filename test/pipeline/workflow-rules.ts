@@ -113,8 +113,7 @@ export function untrustedCheckouts(w: Workflow): string[] {
     for (const s of stepsOf(job)) {
       if (!usesAction(s, "actions/checkout")) continue;
       const ref = String(s.with?.ref ?? "");
-      if (/github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head|refs\/pull\//.test(ref))
-        problems.push(`${id}: checks out untrusted code (${ref}) in a ${privileged.join("/")} workflow`);
+      if (/github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head|refs\/pull\//.test(ref)) problems.push(`${id}: checks out untrusted code (${ref}) in a ${privileged.join("/")} workflow`);
     }
   }
   if (privileged.includes("pull_request_target")) problems.unshift(`runs on pull_request_target, which this kit's pipeline never needs`);
@@ -123,12 +122,20 @@ export function untrustedCheckouts(w: Workflow): string[] {
 
 /** Every checkout leaves no token in .git/config for later steps (or the pull request's code) to read. */
 export function persistedCredentials(w: Workflow): string[] {
-  return jobsOf(w).flatMap(([id, job]) => stepsOf(job).filter((s) => usesAction(s, "actions/checkout") && s.with?.["persist-credentials"] !== false).map(() => `${id}: checkout without persist-credentials: false`));
+  return jobsOf(w).flatMap(([id, job]) =>
+    stepsOf(job)
+      .filter((s) => usesAction(s, "actions/checkout") && s.with?.["persist-credentials"] !== false)
+      .map(() => `${id}: checkout without persist-credentials: false`),
+  );
 }
 
 /** No `${{ }}` inside `run:` scripts (values go through `env:`), so no event field can inject shell. */
 export function scriptInjections(w: Workflow): string[] {
-  return jobsOf(w).flatMap(([id, job]) => stepsOf(job).filter((s) => typeof s.run === "string" && s.run.includes("${{")).map((s) => `${id}: step "${s.name ?? s.run.split("\n")[0]}" expands an expression inside its script; pass it through env`));
+  return jobsOf(w).flatMap(([id, job]) =>
+    stepsOf(job)
+      .filter((s) => typeof s.run === "string" && s.run.includes("${{"))
+      .map((s) => `${id}: step "${s.name ?? s.run.split("\n")[0]}" expands an expression inside its script; pass it through env`),
+  );
 }
 
 /**
@@ -142,7 +149,9 @@ export function writeJobsRunningPrCode(w: Workflow): string[] {
     const writes = Object.entries(job.permissions ?? {}).filter(([k, v]) => v === "write" && k !== "id-token");
     if (writes.length === 0) continue;
     if (stepsOf(job).some((s) => typeof s.run === "string")) problems.push(`${id}: holds ${writes.map(([k]) => k).join(", ")}: write and runs shell steps`);
-    const trusted = stepsOf(job).filter((s) => usesAction(s, "actions/checkout") && String(s.with?.ref ?? "").includes("github.event.pull_request.base.sha")).map((s) => String(s.with?.path ?? "."));
+    const trusted = stepsOf(job)
+      .filter((s) => usesAction(s, "actions/checkout") && String(s.with?.ref ?? "").includes("github.event.pull_request.base.sha"))
+      .map((s) => String(s.with?.path ?? "."));
     for (const s of stepsOf(job).filter((x) => usesAction(x, "actions/github-script"))) {
       const required = [...String(s.with?.script ?? "").matchAll(/require\(`\$\{process\.env\.GITHUB_WORKSPACE\}\/([^/`]+)\//g)].map((m) => m[1]);
       if (/require\([^)]*GITHUB_WORKSPACE/.test(String(s.with?.script ?? "")) && !required.every((p) => trusted.includes(p))) problems.push(`${id}: github-script loads a script that is not from the target branch's checkout`);
@@ -155,7 +164,9 @@ export function writeJobsRunningPrCode(w: Workflow): string[] {
 export function cachesInCredentialJobs(w: Workflow): string[] {
   return jobsOf(w).flatMap(([id, job]) =>
     job.permissions?.["id-token"] === "write" && eventsOf(w).every((e) => e !== "pull_request")
-      ? stepsOf(job).filter((s) => usesAction(s, "actions/setup-node") && s.with?.["package-manager-cache"] !== false).map(() => `${id}: setup-node restores the npm cache in a job with AWS credentials`)
+      ? stepsOf(job)
+          .filter((s) => usesAction(s, "actions/setup-node") && s.with?.["package-manager-cache"] !== false)
+          .map(() => `${id}: setup-node restores the npm cache in a job with AWS credentials`)
       : [],
   );
 }

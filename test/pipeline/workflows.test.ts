@@ -20,7 +20,10 @@ import {
 } from "./workflow-rules";
 
 const DIR = path.join(__dirname, "..", "..", "examples", "github", "workflows");
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith(".yml"))
+  .sort();
 const texts = Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(DIR, f), "utf8")]));
 const workflows: Record<string, Workflow> = Object.fromEntries(files.map((f) => [f, parse(texts[f]) as Workflow]));
 /** `./.github/workflows/x.yml` → the example it will be once copied there. */
@@ -47,7 +50,11 @@ describe("example workflows", () => {
     it("restores no dependency cache where AWS credentials are held", () => expect(cachesInCredentialJobs(w)).toEqual([]));
     it("references no secret (OIDC roles and variables only)", () => expect(texts[file]).not.toMatch(/\$\{\{\s*secrets\./));
     it("has shell steps bash can parse", () => {
-      const scripts = jobsOf(w).flatMap(([id, job]) => stepsOf(job).filter((st) => typeof st.run === "string").map((st) => [id, st.name ?? st.run.split("\n")[0], st.run] as const));
+      const scripts = jobsOf(w).flatMap(([id, job]) =>
+        stepsOf(job)
+          .filter((st) => typeof st.run === "string")
+          .map((st) => [id, st.name ?? st.run.split("\n")[0], st.run] as const),
+      );
       expect(scripts.map(([id, name, run]) => [id, name, spawnSync("bash", ["-n"], { input: run, encoding: "utf8" }).stderr])).toEqual(scripts.map(([id, name]) => [id, name, ""]));
     });
   });
@@ -73,7 +80,10 @@ describe("example workflows", () => {
   describe("pull request", () => {
     const w = workflows["pull-request.yml"];
     const jobs = Object.fromEntries(jobsOf(w));
-    const runs = (job: string) => stepsOf(jobs[job]).map((s) => String(s.run ?? "")).join("\n");
+    const runs = (job: string) =>
+      stepsOf(jobs[job])
+        .map((s) => String(s.run ?? ""))
+        .join("\n");
 
     it("installs from the lockfile, tests, synthesizes, writes SARIF and the change report against a second checkout of the target branch", () => {
       expect(eventsOf(w)).toEqual(["pull_request"]);
@@ -162,7 +172,10 @@ describe("example workflows", () => {
       }
       return order;
     };
-    const scriptOf = (job: string) => stepsOf(envJobs[job]).map((s) => s.run ?? "").join("\n");
+    const scriptOf = (job: string) =>
+      stepsOf(envJobs[job])
+        .map((s) => s.run ?? "")
+        .join("\n");
     const role = (job: string) => stepsOf(envJobs[job]).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"];
 
     it("deploys the images stack, pushes the images, then plans and deploys the main stack, in that order", () => {
@@ -176,13 +189,7 @@ describe("example workflows", () => {
         expect([cmd, i >= 0]).toEqual([cmd, true]);
         return i;
       };
-      const steps = [
-        'npx cdktf diff "$IMAGES_STACK"',
-        'npx cdktf deploy "$IMAGES_STACK" --auto-approve',
-        'npm run images -- "$ENVIRONMENT" --push',
-        'npx cdktf diff "$STACK"',
-        'npx cdktf deploy "$STACK" --auto-approve',
-      ].map(at);
+      const steps = ['npx cdktf diff "$IMAGES_STACK"', 'npx cdktf deploy "$IMAGES_STACK" --auto-approve', 'npm run images -- "$ENVIRONMENT" --push', 'npx cdktf diff "$STACK"', 'npx cdktf deploy "$STACK" --auto-approve'].map(at);
       expect(steps).toEqual([...steps].sort((a, b) => a - b));
       // The main stack is neither planned nor deployed before the push: its plan reads the pushed images.
       expect(all.indexOf('cdktf diff "$STACK"')).toBeGreaterThan(all.indexOf("--push"));
@@ -225,7 +232,9 @@ describe("example workflows", () => {
       expect(eventsOf(w)).toEqual(["schedule", "workflow_dispatch"]);
       expect(jobs.detect.strategy.matrix.environment).toEqual(["staging", "prod"]);
       expect(jobs.detect.env).toMatchObject({ STACK: "mcp-${{ matrix.environment }}", IMAGES_STACK: "mcp-${{ matrix.environment }}-images" });
-      const script = stepsOf(jobs.detect).map((s) => s.run ?? "").join("\n");
+      const script = stepsOf(jobs.detect)
+        .map((s) => s.run ?? "")
+        .join("\n");
       expect(script).toContain('for stack in "$IMAGES_STACK" "$STACK"; do');
       expect(script).toContain('terraform -chdir="$dir" plan -refresh-only -detailed-exitcode');
       expect(script).toMatch(/2\) drifted="\$drifted \$stack"/);

@@ -27,8 +27,8 @@ describe("references", () => {
   });
 
   it("reads one grammar: an indexed attribute path is the same reference whole or in a template", () => {
-    const whole = parseReference('${aws_ecs_service.s.load_balancer[0].target_group_arn}');
-    const inside = reviewRefsIn('arn=${aws_ecs_service.s.load_balancer[0].target_group_arn}');
+    const whole = parseReference("${aws_ecs_service.s.load_balancer[0].target_group_arn}");
+    const inside = reviewRefsIn("arn=${aws_ecs_service.s.load_balancer[0].target_group_arn}");
     expect(whole).toMatchObject({ type: "aws_ecs_service", name: "s", attr: "load_balancer[0].target_group_arn" });
     expect(inside).toEqual([whole]);
   });
@@ -57,10 +57,18 @@ describe("resources", () => {
 
   it("knows aws_alb is aws_lb for review, preflight and the policy view", () => {
     expect(new PlanIndex(plan).all("aws_lb").map((r) => r.address)).toEqual(["aws_alb.old", "aws_lb.new"]);
-    expect(view(plan).resourcesOf("aws_lb").map((r) => r.address)).toEqual(["aws_alb.old", "aws_lb.new"]);
+    expect(
+      view(plan)
+        .resourcesOf("aws_lb")
+        .map((r) => r.address),
+    ).toEqual(["aws_alb.old", "aws_lb.new"]);
     expect(planResources(plan, "aws_lb").map(([n]) => n)).toEqual(["new", "old"]);
     // The exact-type query the policy rules use with LB_TYPES stays exact, so nothing is counted twice.
-    expect(view(plan).resources("aws_lb").map((r) => r.address)).toEqual(["aws_lb.new"]);
+    expect(
+      view(plan)
+        .resources("aws_lb")
+        .map((r) => r.address),
+    ).toEqual(["aws_lb.new"]);
   });
 
   it("follows a reference to an aliased type from review", () => {

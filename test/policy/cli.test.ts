@@ -17,7 +17,11 @@ const FOREIGN = path.join(__dirname, "..", "fixtures", "policy", "foreign-plan.j
 function check(...argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = run(argv, (s) => (stdout += s), (s) => (stderr += s));
+  const code = run(
+    argv,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  );
   return { code, stdout, stderr };
 }
 
@@ -95,7 +99,12 @@ describe("npm run check", () => {
     const task = address(service.task_definition);
     const who = `read-only agent group "monitoring" (${rules[monitoring].condition[0].source_ip.values.join(", ")})`;
     const at = `  - MCP-LB-006 aws_lb_listener_rule.${monitoring}`;
-    expect(r.stdout.split("\n").filter((l) => l.startsWith("  - MCP-LB-006")).map((l) => l.replace(/\. Fix: .*/, ""))).toEqual([
+    expect(
+      r.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("  - MCP-LB-006"))
+        .map((l) => l.replace(/\. Fix: .*/, "")),
+    ).toEqual([
       `${at}: routes ${who}, granted performance, sysadmin_browse, sysadmin_discovery, sysadmin_search, to ${tg}, whose task ${task} exposes performance, security_audit, security_remediation`,
       `${at}: routes ${who} to ${tg}, whose task ${task} exposes security_remediation (critical risk)`,
     ]);
@@ -105,7 +114,11 @@ describe("npm run check", () => {
     const r = check(FOREIGN);
     expect(r.code).toBe(1);
     // The security rules (other packs may fail it too).
-    const failing = r.stdout.split("\n").filter((l) => / FAIL /.test(l)).map((l) => l.split(/ +/)[0]).filter((id) => SECURITY_PACK.rules.some((x) => x.id === id));
+    const failing = r.stdout
+      .split("\n")
+      .filter((l) => / FAIL /.test(l))
+      .map((l) => l.split(/ +/)[0])
+      .filter((id) => SECURITY_PACK.rules.some((x) => x.id === id));
     expect(failing).toEqual(["MCP-NET-001", "MCP-NET-004", "MCP-LB-001", "MCP-LB-002", "MCP-LB-003", "MCP-LB-005", "MCP-S3-001", "MCP-S3-002", "MCP-S3-003", "MCP-S3-004", "MCP-S3-005", "MCP-IAM-001", "MCP-IAM-002"]);
     expect(r.stdout).toContain("  - MCP-LB-003 aws_lb_listener.http: listens with protocol HTTP; only HTTPS (or TLS) is allowed. Fix: ");
     expect(r.stdout.trim().split("\n").pop()).toBe(`FAILED: ${FOREIGN}`);
@@ -142,7 +155,9 @@ describe("npm run check", () => {
     const run0 = sarif.runs[0];
     expect(run0.tool.driver.rules.map((x: any) => x.id)).toEqual(rulesOf(DEFAULT_PACKS).map((x) => x.id));
     expect(run0.results.every((x: any) => x.suppressions?.[0]?.kind === "inSource")).toBe(true);
-    expect(run0.results.find((x: any) => x.ruleId === "MCP-SEC-002" && x.locations[0].physicalLocation.artifactLocation.uri.endsWith("stacks/mcp-prod/cdk.tf.json") && x.locations[0].logicalLocations[0].name.includes("gateway-cache")).locations[0]).toEqual({
+    expect(
+      run0.results.find((x: any) => x.ruleId === "MCP-SEC-002" && x.locations[0].physicalLocation.artifactLocation.uri.endsWith("stacks/mcp-prod/cdk.tf.json") && x.locations[0].logicalLocations[0].name.includes("gateway-cache")).locations[0],
+    ).toEqual({
       physicalLocation: { artifactLocation: { uri: expect.stringMatching(/stacks\/mcp-prod\/cdk\.tf\.json$/) } },
       logicalLocations: [{ name: "aws_secretsmanager_secret.gateway-cache_password_4B76CA9D", fullyQualifiedName: "mcp-prod/aws_secretsmanager_secret.gateway-cache_password_4B76CA9D", kind: "resource" }],
     });
@@ -175,7 +190,11 @@ describe("npm run check", () => {
       ["JSON that is not Terraform", () => [write("package.json", '{"name": "x", "version": "1.0.0"}')], () => `check: ${path.join(work, "package.json")}: is not a Terraform JSON plan (it has no "resource" or "terraform" key)\n`],
       ["a JSON list", () => [write("list.json", "[1, 2]")], () => `check: ${path.join(work, "list.json")}: is not a Terraform JSON plan (it has no "resource" or "terraform" key)\n`],
       ["resource of the wrong type", () => [write("res.json", '{"resource": "aws_s3_bucket"}')], () => `check: ${path.join(work, "res.json")}: is not a Terraform JSON plan (expected a JSON object of resources, got aws_s3_bucket)\n`],
-      ["a resource body that is not an object", () => [write("body.json", '{"resource": {"aws_s3_bucket": {"b": 3}}}')], () => `check: ${path.join(work, "body.json")}: is not a Terraform JSON plan (aws_s3_bucket.b is not a resource body (expected a JSON object))\n`],
+      [
+        "a resource body that is not an object",
+        () => [write("body.json", '{"resource": {"aws_s3_bucket": {"b": 3}}}')],
+        () => `check: ${path.join(work, "body.json")}: is not a Terraform JSON plan (aws_s3_bucket.b is not a resource body (expected a JSON object))\n`,
+      ],
       ["a directory without plans", () => [fs.mkdtempSync(path.join(work, "empty-"))], () => "holds no cdk.tf.json (looked in "],
       ["an unknown option", () => [FOREIGN, "--sarf"], () => "check: unknown option --sarf\nusage:"],
       ["a bad stage", () => [FOREIGN, "--stage", "production"], () => 'check: --stage takes dev, staging or prod (got "production")\nusage:'],

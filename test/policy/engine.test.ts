@@ -41,7 +41,10 @@ describe("the engine on every shipped environment", () => {
     const dbNotApplicable = cacheIds.length === 0 ? dbIds.filter((id) => !["MCP-DB-007", "MCP-DB-009"].includes(id)) : dbIds;
     expect(prod.results.filter((r) => security.has(r.rule.id) && r.verdict === "not-applicable").map((r) => r.rule.id)).toEqual(["MCP-ECR-001", ...dbNotApplicable, ...cacheIds]);
     const images = results.find((r) => r.stack === "prod-images")!;
-    expect(images.results.filter((r) => ["MCP-ECR-001", "MCP-PROD-001"].includes(r.rule.id)).map((r) => [r.rule.id, r.verdict])).toEqual([["MCP-ECR-001", "pass"], ["MCP-PROD-001", "pass"]]);
+    expect(images.results.filter((r) => ["MCP-ECR-001", "MCP-PROD-001"].includes(r.rule.id)).map((r) => [r.rule.id, r.verdict])).toEqual([
+      ["MCP-ECR-001", "pass"],
+      ["MCP-PROD-001", "pass"],
+    ]);
     expect(prod.results.flatMap((r) => r.suppressed.map((s) => `${r.rule.id} ${s.address} (${s.source})`))).toEqual([
       "MCP-NET-002 aws_vpc_security_group_ingress_rule.agent-access_tasks_in-3010-security-group_601777CF (resource)",
       "MCP-SEC-002 aws_secretsmanager_secret.gateway-cache_password_4B76CA9D (resource)",
@@ -72,9 +75,7 @@ describe("suppressions", () => {
     const [r] = evaluate(p, {}, [net001]);
     expect(r.verdict).toBe("pass");
     expect(r.violations).toEqual([]);
-    expect(r.suppressed).toEqual([
-      { address: "aws_security_group.agent-access_load-balancer_group_CBA6694E", message: "ingress[0] admits 0.0.0.0/0, i.e. every address", reason: "accepted for this test only, to see it listed", source: "resource" },
-    ]);
+    expect(r.suppressed).toEqual([{ address: "aws_security_group.agent-access_load-balancer_group_CBA6694E", message: "ingress[0] admits 0.0.0.0/0, i.e. every address", reason: "accepted for this test only, to see it listed", source: "resource" }]);
   });
 
   it("refuses a reason under 10 characters and a malformed rule id", () => {
@@ -87,12 +88,16 @@ describe("suppressions", () => {
   it("declared in config match by address or construct path, and each suppresses only its own rule and resource", () => {
     const p = structuredClone(open) as any;
     p.resource.aws_security_group.alb["//"] = { metadata: { path: "mcp-prod/agent-access/load-balancer/group" } };
-    const results = evaluate(p, {
-      suppressions: [
-        { ruleId: "MCP-NET-001", address: "mcp-prod/agent-access/load-balancer/group", reason: "a public test entry point", source: "config" },
-        { ruleId: "MCP-NET-004", address: "aws_vpc_security_group_ingress_rule.r", reason: "another rule entirely", source: "config" },
-      ],
-    }, [net001]);
+    const results = evaluate(
+      p,
+      {
+        suppressions: [
+          { ruleId: "MCP-NET-001", address: "mcp-prod/agent-access/load-balancer/group", reason: "a public test entry point", source: "config" },
+          { ruleId: "MCP-NET-004", address: "aws_vpc_security_group_ingress_rule.r", reason: "another rule entirely", source: "config" },
+        ],
+      },
+      [net001],
+    );
     expect(results[0].verdict).toBe("fail");
     expect(lines(results[0])).toEqual(["aws_vpc_security_group_ingress_rule.r: admits 0.0.0.0/0, i.e. every address"]);
     expect(results[0].suppressed.map((s) => `${s.address} ${s.source} ${s.reason}`)).toEqual(["aws_security_group.alb config a public test entry point"]);
@@ -110,7 +115,14 @@ describe("suppressions", () => {
   });
 
   it("are validated in config with the JSON path and a fix", () => {
-    const c = variant("dev", (x) => (x.suppressions = [{ rule: "NET-1", address: "aws_lb.x", reason: "short" }, { rule: "MCP-NET-001", address: "not an address", reason: "a real reason here" }]));
+    const c = variant(
+      "dev",
+      (x) =>
+        (x.suppressions = [
+          { rule: "NET-1", address: "aws_lb.x", reason: "short" },
+          { rule: "MCP-NET-001", address: "not an address", reason: "a real reason here" },
+        ]),
+    );
     const { problems } = validateConfig(c, "config/dev.json");
     expect(problems.map((p) => `${p.path}: ${p.problem}. Fix: ${p.fix}`)).toEqual([
       'suppressions[0].rule: is not a policy rule id. Fix: write the id from docs/policy.md, e.g. "MCP-NET-004"',
@@ -128,7 +140,16 @@ describe("suppressions", () => {
 
 describe("engine", () => {
   it("fails a rule that crashes instead of passing it", () => {
-    const boom: Rule = { id: "MCP-TEST-001", title: "t", severity: "low", references: [], remediation: "r", check: () => { throw new Error("cannot read"); } };
+    const boom: Rule = {
+      id: "MCP-TEST-001",
+      title: "t",
+      severity: "low",
+      references: [],
+      remediation: "r",
+      check: () => {
+        throw new Error("cannot read");
+      },
+    };
     const [r] = evaluate(plan({}), {}, [boom]);
     expect(r.verdict).toBe("fail");
     expect(lines(r)).toEqual(["(plan): the rule could not evaluate the plan: cannot read"]);

@@ -34,7 +34,6 @@ function at(stack: McpStack, suffix: string): IConstruct {
 }
 const override = (suffix: string, key: string, value: unknown) => (stack: McpStack) => (at(stack, suffix) as TerraformResource).addOverride(key, value);
 
-
 describe("synth with the policy", () => {
   let work: string;
   let outdir: string;
@@ -55,14 +54,11 @@ describe("synth with the policy", () => {
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it("writes the shipped stacks and logs one summary line per stack", () => {
-    expect(Object.keys(before).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual([
-      "stacks/mcp-dev-images/cdk.tf.json",
-      "stacks/mcp-dev/cdk.tf.json",
-      "stacks/mcp-prod-images/cdk.tf.json",
-      "stacks/mcp-prod/cdk.tf.json",
-      "stacks/mcp-staging-images/cdk.tf.json",
-      "stacks/mcp-staging/cdk.tf.json",
-    ]);
+    expect(
+      Object.keys(before)
+        .filter((f) => f.endsWith("cdk.tf.json"))
+        .sort(),
+    ).toEqual(["stacks/mcp-dev-images/cdk.tf.json", "stacks/mcp-dev/cdk.tf.json", "stacks/mcp-prod-images/cdk.tf.json", "stacks/mcp-prod/cdk.tf.json", "stacks/mcp-staging-images/cdk.tf.json", "stacks/mcp-staging/cdk.tf.json"]);
     // Each environment's image repositories come first (they are applied first); every rule that sees them passes.
     // The auth canary's 3010 rule on the tasks' group is one suppressed MCP-NET-002 finding per stack (constructs/auth-canary.ts),
     // the two generated-once gateway secrets one MCP-SEC-002 each, and in staging and prod the gateway cache's password;
@@ -83,7 +79,10 @@ describe("synth with the policy", () => {
     [
       "ingress from 0.0.0.0/0 on the load balancer's group",
       override("agent-access/load-balancer/group", "ingress", [{ protocol: "tcp", from_port: 3010, to_port: 3010, cidr_blocks: ["0.0.0.0/0"], description: "oops" }]),
-      ["MCP-NET-001 aws_security_group.agent-access_load-balancer_group_CBA6694E: ingress[0] admits 0.0.0.0/0, i.e. every address. Fix: Admit only the agent or operator ranges", "MCP-NET-002 aws_security_group.agent-access_load-balancer_group_CBA6694E: ingress[0] admits 0.0.0.0/0 on port 3010, which is not an agent range"],
+      [
+        "MCP-NET-001 aws_security_group.agent-access_load-balancer_group_CBA6694E: ingress[0] admits 0.0.0.0/0, i.e. every address. Fix: Admit only the agent or operator ranges",
+        "MCP-NET-002 aws_security_group.agent-access_load-balancer_group_CBA6694E: ingress[0] admits 0.0.0.0/0 on port 3010, which is not an agent range",
+      ],
     ],
     ["a public subnet", override("network/private-us-east-1a", "map_public_ip_on_launch", true), ["MCP-NET-005 aws_subnet.network_private-us-east-1a_E1039AEF: sets map_public_ip_on_launch = true. Fix: Set map_public_ip_on_launch = false"]],
     ["an internet-facing load balancer", override("load-balancer/lb", "internal", false), ["MCP-LB-001 aws_lb.load-balancer_lb_829A031F: sets internal = false: it is internet-facing. Fix: Set internal = true"]],
@@ -96,11 +95,18 @@ describe("synth with the policy", () => {
     ["a 30-day log group", override("audit-logs/mcp-server", "retention_in_days", 30), ["MCP-LOG-001 aws_cloudwatch_log_group.audit-logs_mcp-server_056C42D8: keeps events 30 days; the audit trail needs 90 or more. Fix:"]],
     ["a secret under the AWS managed key", override("secrets/model-api-key", "kms_key_id", "alias/aws/secretsmanager"), ["MCP-SEC-001 aws_secretsmanager_secret.secrets_model-api-key_"]],
     ["a key without rotation", override("encryption-key/key", "enable_key_rotation", false), ["MCP-SEC-003 aws_kms_key.encryption-key_B3391E8B: has enable_key_rotation false (default false). Fix:"]],
-    ["a bucket that allows public policies", override("audit-logs/audit-bucket/public-access-block", "block_public_policy", false), ["MCP-S3-002 aws_s3_bucket.audit-logs_audit-bucket_7BE75BA8: does not set block_public_policy to true in its public access block. Fix:"]],
+    [
+      "a bucket that allows public policies",
+      override("audit-logs/audit-bucket/public-access-block", "block_public_policy", false),
+      ["MCP-S3-002 aws_s3_bucket.audit-logs_audit-bucket_7BE75BA8: does not set block_public_policy to true in its public access block. Fix:"],
+    ],
     [
       "a wildcard grant through the intent API",
       (stack: McpStack) => (at(stack, "network/flow-log-role") as ServiceRole).addToPolicy({ sid: "Everything", actions: ["logs:*"], resources: ["*"] }),
-      ['MCP-IAM-001 aws_iam_role_policy.network_flow-log-role_policy_4F4A6646: policy statement "Everything" allows wildcard action "logs:*". Fix:', 'MCP-IAM-002 aws_iam_role_policy.network_flow-log-role_policy_4F4A6646: policy statement "Everything" grants logs:* on Resource "*". Fix:'],
+      [
+        'MCP-IAM-001 aws_iam_role_policy.network_flow-log-role_policy_4F4A6646: policy statement "Everything" allows wildcard action "logs:*". Fix:',
+        'MCP-IAM-002 aws_iam_role_policy.network_flow-log-role_policy_4F4A6646: policy statement "Everything" grants logs:* on Resource "*". Fix:',
+      ],
     ],
     [
       "a privileged container running as root",

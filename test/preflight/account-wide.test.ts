@@ -108,11 +108,20 @@ describe("CloudTrail (the control plane of comprehensive audit logging)", () => 
 
   it("reports the audit bucket's data events as optional, and names the trail that records them", async () => {
     const data = (r: PreflightReport) => only(r, "cloudtrail", "audit bucket data events");
-    expect(data(await run(prod, shippedPlan("prod")))).toMatchObject({ status: "SKIP", detail: "no trail records object-level (data) events of mcp-prod-audit-123456789012-us-east-1: who read the archived logs shows only in its S3 server access logs" });
+    expect(data(await run(prod, shippedPlan("prod")))).toMatchObject({
+      status: "SKIP",
+      detail: "no trail records object-level (data) events of mcp-prod-audit-123456789012-us-east-1: who read the archived logs shows only in its S3 server access logs",
+    });
     mocks.cloudtrail.on(GetEventSelectorsCommand).resolves({
       AdvancedEventSelectors: [
         { FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] },
-        { FieldSelectors: [{ Field: "eventCategory", Equals: ["Data"] }, { Field: "resources.type", Equals: ["AWS::S3::Object"] }, { Field: "resources.ARN", StartsWith: ["arn:aws:s3:::mcp-prod-audit-123456789012-us-east-1/"] }] },
+        {
+          FieldSelectors: [
+            { Field: "eventCategory", Equals: ["Data"] },
+            { Field: "resources.type", Equals: ["AWS::S3::Object"] },
+            { Field: "resources.ARN", StartsWith: ["arn:aws:s3:::mcp-prod-audit-123456789012-us-east-1/"] },
+          ],
+        },
       ],
     });
     const report = await run(prod, shippedPlan("prod"));
@@ -122,8 +131,24 @@ describe("CloudTrail (the control plane of comprehensive audit logging)", () => 
 
   it("reads basic and advanced selectors alike", () => {
     expect(coverage(undefined, undefined)).toEqual({ management: true, reads: true, writes: true, kms: true, s3Objects: [] });
-    expect(coverage([{ ReadWriteType: "ReadOnly", IncludeManagementEvents: true, DataResources: [{ Type: "AWS::S3::Object", Values: ["arn:aws:s3"] }] }], undefined)).toEqual({ management: true, reads: true, writes: false, kms: true, s3Objects: ["*"] });
-    expect(coverage(undefined, [{ FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }, { Field: "readOnly", Equals: ["false"] }, { Field: "eventSource", NotEquals: ["kms.amazonaws.com"] }] }])).toEqual({ management: true, reads: false, writes: true, kms: false, s3Objects: [] });
+    expect(coverage([{ ReadWriteType: "ReadOnly", IncludeManagementEvents: true, DataResources: [{ Type: "AWS::S3::Object", Values: ["arn:aws:s3"] }] }], undefined)).toEqual({
+      management: true,
+      reads: true,
+      writes: false,
+      kms: true,
+      s3Objects: ["*"],
+    });
+    expect(
+      coverage(undefined, [
+        {
+          FieldSelectors: [
+            { Field: "eventCategory", Equals: ["Management"] },
+            { Field: "readOnly", Equals: ["false"] },
+            { Field: "eventSource", NotEquals: ["kms.amazonaws.com"] },
+          ],
+        },
+      ]),
+    ).toEqual({ management: true, reads: false, writes: true, kms: false, s3Objects: [] });
     expect(coverage([{ IncludeManagementEvents: false }], undefined).management).toBe(false);
   });
 });

@@ -5,15 +5,7 @@
  */
 import { ACMClient, DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import {
-  DescribeSecurityGroupsCommand,
-  DescribeTransitGatewaysCommand,
-  DescribeVpcsCommand,
-  DescribeVpnConnectionsCommand,
-  DescribeVpnGatewaysCommand,
-  EC2Client,
-  SearchTransitGatewayRoutesCommand,
-} from "@aws-sdk/client-ec2";
+import { DescribeSecurityGroupsCommand, DescribeTransitGatewaysCommand, DescribeVpcsCommand, DescribeVpnConnectionsCommand, DescribeVpnGatewaysCommand, EC2Client, SearchTransitGatewayRoutesCommand } from "@aws-sdk/client-ec2";
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";

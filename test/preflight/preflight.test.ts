@@ -1,12 +1,5 @@
 import { DescribeCertificateCommand } from "@aws-sdk/client-acm";
-import {
-  DescribeSecurityGroupsCommand,
-  DescribeTransitGatewaysCommand,
-  DescribeVpcsCommand,
-  DescribeVpnConnectionsCommand,
-  DescribeVpnGatewaysCommand,
-  SearchTransitGatewayRoutesCommand,
-} from "@aws-sdk/client-ec2";
+import { DescribeSecurityGroupsCommand, DescribeTransitGatewaysCommand, DescribeVpcsCommand, DescribeVpnConnectionsCommand, DescribeVpnGatewaysCommand, SearchTransitGatewayRoutesCommand } from "@aws-sdk/client-ec2";
 import { DescribeImagesCommand } from "@aws-sdk/client-ecr";
 import { kitImages, PLACEHOLDER_DIGEST } from "../../lib/images";
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand } from "@aws-sdk/client-s3";
@@ -94,7 +87,11 @@ describe("a ready account", () => {
     expect(new Set(report.results.filter((r) => r.status === "PASS").map((r) => r.group))).toEqual(new Set(["identity", "certificate", "images", "network", "state", "alerts", "quotas", "concurrency", "cloudtrail", "roles"]));
     expect(find(report, "quotas", "SKIP").map((r) => r.check)).toEqual(["plan-based quotas"]);
     // IBM i network, three agent ranges and the operators each get a route check against the default table.
-    expect(find(report, "network", "PASS").filter((r) => r.check.startsWith("route to ")).map((r) => r.check)).toEqual(["route to 10.52.0.0/24", "route to 10.22.1.0/28", "route to 10.22.5.0/28", "route to 10.22.2.0/28", "route to 10.32.0.0/24"]);
+    expect(
+      find(report, "network", "PASS")
+        .filter((r) => r.check.startsWith("route to "))
+        .map((r) => r.check),
+    ).toEqual(["route to 10.52.0.0/24", "route to 10.22.1.0/28", "route to 10.22.5.0/28", "route to 10.22.2.0/28", "route to 10.32.0.0/24"]);
     expect(mocks.ec2.commandCalls(SearchTransitGatewayRoutesCommand)[0].args[0].input).toEqual({ TransitGatewayRouteTableId: TGW_TABLE, Filters: [{ Name: "route-search.longest-prefix-match", Values: ["10.52.0.0/24"] }] });
   });
 
@@ -284,14 +281,18 @@ describe("network", () => {
   });
 
   it("fails on a shared transit gateway that will not accept the attachment", async () => {
-    mocks.ec2.on(DescribeTransitGatewaysCommand).resolves({ TransitGateways: [{ State: "available", OwnerId: "210987654321", Options: { DefaultRouteTableAssociation: "enable", AssociationDefaultRouteTableId: TGW_TABLE, AutoAcceptSharedAttachments: "disable" } }] });
+    mocks.ec2
+      .on(DescribeTransitGatewaysCommand)
+      .resolves({ TransitGateways: [{ State: "available", OwnerId: "210987654321", Options: { DefaultRouteTableAssociation: "enable", AssociationDefaultRouteTableId: TGW_TABLE, AutoAcceptSharedAttachments: "disable" } }] });
     expect(onlyFailure(await run()).check).toBe("attachment acceptance");
   });
 
   it("fails on a VPN gateway attached to another VPC, with its tunnels down, without a static route", async () => {
     mocks.ec2.on(DescribeVpnGatewaysCommand).resolves({ VpnGateways: [{ State: "available", VpcAttachments: [{ VpcId: "vpc-0ccccccccccccccccc", State: "attached" }] }] });
     mocks.ec2.on(DescribeVpnConnectionsCommand).resolves({
-      VpnConnections: [{ VpnConnectionId: "vpn-0123456789abcdef0", State: "available", Options: { StaticRoutesOnly: true }, Routes: [{ DestinationCidrBlock: "10.20.0.0/16", State: "available" }], VgwTelemetry: [{ Status: "DOWN" }, { Status: "DOWN" }] }],
+      VpnConnections: [
+        { VpnConnectionId: "vpn-0123456789abcdef0", State: "available", Options: { StaticRoutesOnly: true }, Routes: [{ DestinationCidrBlock: "10.20.0.0/16", State: "available" }], VgwTelemetry: [{ Status: "DOWN" }, { Status: "DOWN" }] },
+      ],
     });
     const fails = find(await run(configs.dev), "network", "FAIL");
     expect(fails.map((f) => f.check)).toEqual(["VPN gateway attachment", "VPN tunnels", "route to 10.50.0.0/24", "route to 10.30.0.0/24"]);
@@ -303,7 +304,10 @@ describe("network", () => {
     mocks.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: "vpc-0ddddddddddddddddd" }] });
     expect(find(await run(configs.dev), "network", "FAIL")).toEqual([]);
     const tagged = mocks.ec2.commandCalls(DescribeVpcsCommand).find((c) => c.args[0].input.Filters);
-    expect(tagged!.args[0].input.Filters).toEqual([{ Name: "tag:project", Values: ["ibmi-mcp"] }, { Name: "tag:environment", Values: ["dev"] }]);
+    expect(tagged!.args[0].input.Filters).toEqual([
+      { Name: "tag:project", Values: ["ibmi-mcp"] },
+      { Name: "tag:environment", Values: ["dev"] },
+    ]);
   });
 
   it("fails when the VPN gateway has no VPN connection", async () => {
@@ -348,9 +352,7 @@ describe("alert subscriptions", () => {
   it("fails on a subscription still pending confirmation, with how to confirm", async () => {
     mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: "email", Endpoint: "secops@example.com", SubscriptionArn: "PendingConfirmation" }] });
     const f = onlyFailure(await run());
-    expect(f).toEqual(
-      expect.objectContaining({ group: "alerts", check: "secops@example.com", detail: "has not confirmed its subscription to mcp-prod-security-alerts; alerts to it are dropped" }),
-    );
+    expect(f).toEqual(expect.objectContaining({ group: "alerts", check: "secops@example.com", detail: "has not confirmed its subscription to mcp-prod-security-alerts; alerts to it are dropped" }));
     expect(f.fix).toMatch(/^open the "AWS Notification - Subscription Confirmation" e-mail sent to secops@example\.com/);
   });
 
@@ -367,7 +369,10 @@ describe("alert subscriptions", () => {
   });
 
   it("takes the topic from the plan's e-mail subscriptions and follows pagination", async () => {
-    mocks.sns.on(ListTopicsCommand).resolvesOnce({ Topics: [{ TopicArn: "arn:aws:sns:us-east-1:123456789012:x" }], NextToken: "t1" }).resolves({ Topics: [{ TopicArn: "arn:aws:sns:us-east-1:123456789012:mcp-prod-security-alerts" }] });
+    mocks.sns
+      .on(ListTopicsCommand)
+      .resolvesOnce({ Topics: [{ TopicArn: "arn:aws:sns:us-east-1:123456789012:x" }], NextToken: "t1" })
+      .resolves({ Topics: [{ TopicArn: "arn:aws:sns:us-east-1:123456789012:mcp-prod-security-alerts" }] });
     const report = await run(prod, PLAN);
     expect(find(report, "alerts").map((r) => `${r.status} ${r.check}`)).toEqual(["PASS secops@example.com"]);
     expect(mocks.sns.commandCalls(ListTopicsCommand)).toHaveLength(2);
@@ -412,7 +417,15 @@ describe("quotas", () => {
   });
 
   it("counts what a plan needs", () => {
-    expect(plannedUsage(PLAN)).toEqual({ vpcs: 1, interfaceEndpointsPerVpc: 7, fargateVcpu: 3, albRules: { lb: "aws_lb.alb", count: 3 }, albListeners: { lb: "aws_lb.alb", count: 2 }, securityGroupRules: { count: 0 }, securityGroupsPerInterface: { count: 0 } });
+    expect(plannedUsage(PLAN)).toEqual({
+      vpcs: 1,
+      interfaceEndpointsPerVpc: 7,
+      fargateVcpu: 3,
+      albRules: { lb: "aws_lb.alb", count: 3 },
+      albListeners: { lb: "aws_lb.alb", count: 2 },
+      securityGroupRules: { count: 0 },
+      securityGroupsPerInterface: { count: 0 },
+    });
     // Inline blocks count per CIDR block, like the rules AWS makes of them.
     const inline: TerraformJson = { resource: { aws_security_group: { g: { ingress: [{ cidr_blocks: ["10.0.0.0/24", "10.0.1.0/24"] }], egress: [{ cidr_blocks: ["10.0.2.0/24"] }] } } } };
     expect(plannedUsage(inline).securityGroupRules).toEqual({ group: "aws_security_group.g", direction: "inbound", count: 2 });

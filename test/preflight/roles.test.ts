@@ -31,7 +31,12 @@ describe("named roles (iam:GetRole)", () => {
       `PASS access.auditors[0]: ${prod.access.auditors[0]} exists`,
       `PASS agents[0].tokenReader.assumedBy[0]: ${prod.agents[0].tokenReader!.assumedBy[0]} exists`,
     ]);
-    expect(mocks.iam.commandCalls(GetRoleCommand).map((c) => c.args[0].input.RoleName).sort()).toEqual(["mcp-prod-monitoring-agent-hosts", "mcp-prod-operators", "security-audit"]);
+    expect(
+      mocks.iam
+        .commandCalls(GetRoleCommand)
+        .map((c) => c.args[0].input.RoleName)
+        .sort(),
+    ).toEqual(["mcp-prod-monitoring-agent-hosts", "mcp-prod-operators", "security-audit"]);
   });
 
   it("fails a role that does not exist (NoSuchEntityException), naming the field, the ARN, the policy AWS would refuse and the fix", async () => {
@@ -54,7 +59,9 @@ describe("named roles (iam:GetRole)", () => {
       c.access.auditors = [`arn:aws:iam::${ACCOUNT}:role/audit/security-audit`];
     });
     mocks.iam.on(GetRoleCommand, { RoleName: "security-audit" }).rejects(awsError("NoSuchEntityException"));
-    expect(one(await run(config), "access.auditors[0]").fix).toBe("create the role first (aws iam create-role --path /audit/ --role-name security-audit --assume-role-policy-document file://trust.json), or correct access.auditors[0] in config/prod.json");
+    expect(one(await run(config), "access.auditors[0]").fix).toBe(
+      "create the role first (aws iam create-role --path /audit/ --role-name security-audit --assume-role-policy-document file://trust.json), or correct access.auditors[0] in config/prod.json",
+    );
   });
 
   it("names the token-reader trust policy for a missing agent-host role", async () => {

@@ -24,22 +24,34 @@ function asOauth(opts: { keepJwt?: number; metadata?: boolean } = {}): Terraform
   plan.resource.aws_lb_listener_rule ??= {};
   tds.forEach(([name, td], i) => {
     if (i < (opts.keepJwt ?? 0)) {
-      plan.resource.aws_lb_listener_rule[`legacy_${name}`] = { listener_arn: "${aws_lb_listener.x.arn}", priority: 900 + i, condition: [{ source_ip: { values: ["10.0.0.0/28"] } }, { http_header: { http_header_name: "Authorization", values: [LEGACY_JWT_AUTHORIZATION] } }], action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.x.arn}" }] };
+      plan.resource.aws_lb_listener_rule[`legacy_${name}`] = {
+        listener_arn: "${aws_lb_listener.x.arn}",
+        priority: 900 + i,
+        condition: [{ source_ip: { values: ["10.0.0.0/28"] } }, { http_header: { http_header_name: "Authorization", values: [LEGACY_JWT_AUTHORIZATION] } }],
+        action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.x.arn}" }],
+      };
       return;
     }
     const cs = JSON.parse(td.container_definitions);
     const audience = `http://${td.family}.mcp-dev.internal:3010/mcp`;
-    cs[0].environment = cs[0].environment.filter((e: any) => e.name !== "MCP_AUTH_MODE").concat([
-      { name: "MCP_AUTH_MODE", value: "oauth" },
-      { name: "OAUTH_ISSUER_URL", value: ISSUER },
-      { name: "OAUTH_AUDIENCE", value: audience },
-      { name: "OAUTH_JWKS_URI", value: `${ISSUER}/jwks.json` },
-    ]);
+    cs[0].environment = cs[0].environment
+      .filter((e: any) => e.name !== "MCP_AUTH_MODE")
+      .concat([
+        { name: "MCP_AUTH_MODE", value: "oauth" },
+        { name: "OAUTH_ISSUER_URL", value: ISSUER },
+        { name: "OAUTH_AUDIENCE", value: audience },
+        { name: "OAUTH_JWKS_URI", value: `${ISSUER}/jwks.json` },
+      ]);
     cs[0].secrets = cs[0].secrets.filter((s: any) => s.name !== "MCP_AUTH_SECRET_KEY");
     td.container_definitions = JSON.stringify(cs);
     if (opts.metadata !== false) {
       const body = resourceMetadata({ resource: audience, issuer: ISSUER, tier: { id: td.family, toolsets: ["performance"], readOnly: true } }).body;
-      plan.resource.aws_lb_listener_rule[`metadata_${name}`] = { listener_arn: "${aws_lb_listener.x.arn}", priority: 800 + i, condition: [{ source_ip: { values: [shippedConfigs().dev.agents[0].cidrs[0]] } }, { path_pattern: { values: [PRM_PATH_PATTERN] } }], action: [{ type: "fixed-response", fixed_response: { status_code: "200", content_type: "application/json", message_body: body } }] };
+      plan.resource.aws_lb_listener_rule[`metadata_${name}`] = {
+        listener_arn: "${aws_lb_listener.x.arn}",
+        priority: 800 + i,
+        condition: [{ source_ip: { values: [shippedConfigs().dev.agents[0].cidrs[0]] } }, { path_pattern: { values: [PRM_PATH_PATTERN] } }],
+        action: [{ type: "fixed-response", fixed_response: { status_code: "200", content_type: "application/json", message_body: body } }],
+      };
     }
   });
   for (const s of Object.values<any>(plan.resource.aws_secretsmanager_secret)) if (s.tags?.[LIFETIME_TAG]) s.tags[LIFETIME_TAG] = "1";

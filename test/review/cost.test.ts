@@ -25,7 +25,15 @@ const small = plan(
   {
     provider: { aws: [{ region: "us-east-1" }] },
     // Three agent groups, two of them with the same grant: two tiers.
-    "//": { policy: { agentGrants: [{ name: "a", toolsets: ["performance"], readOnly: true }, { name: "b", toolsets: ["performance"], readOnly: true }, { name: "c", toolsets: ["security_audit"], readOnly: false }] } },
+    "//": {
+      policy: {
+        agentGrants: [
+          { name: "a", toolsets: ["performance"], readOnly: true },
+          { name: "b", toolsets: ["performance"], readOnly: true },
+          { name: "c", toolsets: ["security_audit"], readOnly: false },
+        ],
+      },
+    },
   } as object,
 );
 

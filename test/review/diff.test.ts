@@ -36,7 +36,13 @@ describe("change report on crafted plans", () => {
   });
 
   test("reports the added 0.0.0.0/0 ingress first", () => {
-    expect(result.security[0]).toEqual({ severity: "critical", kind: "reachability", stack: STACK, address: "aws_vpc_security_group_ingress_rule.open", text: "new ingress source: 0.0.0.0/0 → mcp-fixture-alb on 3010/tcp (temporary) [open to every address (0.0.0.0/0); names no agent group in its description]" });
+    expect(result.security[0]).toEqual({
+      severity: "critical",
+      kind: "reachability",
+      stack: STACK,
+      address: "aws_vpc_security_group_ingress_rule.open",
+      text: "new ingress source: 0.0.0.0/0 → mcp-fixture-alb on 3010/tcp (temporary) [open to every address (0.0.0.0/0); names no agent group in its description]",
+    });
     const firstRow = markdown.split("\n").find((l) => l.startsWith("| **"));
     expect(firstRow).toContain("new ingress source: 0.0.0.0/0");
     expect(markdown.indexOf("## Security-relevant changes")).toBeLessThan(markdown.indexOf("## Resources"));
@@ -98,17 +104,17 @@ test("ranges of one tier moving between listener rules (rules packed per tier) a
   const packed = clone(before);
   delete packed.resource.aws_lb_listener_rule.capacity;
   packed.resource.aws_lb_listener_rule.monitoring.condition[0].source_ip.values.push("10.20.3.0/28");
-  const tierChanges = (x: any, y: any) => diffPlans({ plans: { [STACK]: x } }, { plans: { [STACK]: y } }).security.filter((c) => c.text.includes("tier route")).map((c) => `${c.severity}: ${c.text}`);
+  const tierChanges = (x: any, y: any) =>
+    diffPlans({ plans: { [STACK]: x } }, { plans: { [STACK]: y } })
+      .security.filter((c) => c.text.includes("tier route"))
+      .map((c) => `${c.severity}: ${c.text}`);
   expect(tierChanges(before, packed)).toEqual([]);
   expect(tierChanges(packed, before)).toEqual(["low: tier route regrouped, same reach: 10.20.3.0/28 → mcp-fixture-ro-1a2b3c (performance, sysadmin_discovery, risk low)"]);
   // A range that reached another tier before is a new route all the same.
   const moved = clone(packed);
   moved.resource.aws_lb_listener_rule.ops.condition[0].source_ip.values.push("10.20.3.0/28");
   moved.resource.aws_lb_listener_rule.monitoring.condition[0].source_ip.values.pop();
-  expect(tierChanges(packed, moved)).toEqual([
-    "high: tier route now also from 10.20.3.0/28: 10.20.2.0/28, 10.20.3.0/28 → mcp-fixture-rw-4d5e6f (job_control, performance, risk high)",
-    "low: tier route no longer from 10.20.3.0/28",
-  ]);
+  expect(tierChanges(packed, moved)).toEqual(["high: tier route now also from 10.20.3.0/28: 10.20.2.0/28, 10.20.3.0/28 → mcp-fixture-rw-4d5e6f (job_control, performance, risk high)", "low: tier route no longer from 10.20.3.0/28"]);
 });
 
 test("a bucket that stops logging its access is a medium-severity change", () => {
@@ -124,7 +130,12 @@ test("a new operator is a new writer of the secrets people put and a new reader 
   const after = synthStack(variant("prod", (c) => c.access.operators.push("arn:aws:iam::123456789012:role/mcp-prod-break-glass"))).plan;
   const { security } = diffPlans({ plans: { "mcp-prod": before } }, { plans: { "mcp-prod": after } });
   const added = "arn:aws:iam::123456789012:role/mcp-prod-break-glass";
-  expect(security.filter((c) => c.text.includes(added)).map((c) => `${c.severity}: ${c.text}`).sort()).toEqual([
+  expect(
+    security
+      .filter((c) => c.text.includes(added))
+      .map((c) => `${c.severity}: ${c.text}`)
+      .sort(),
+  ).toEqual([
     `high: mcp/prod/gateway-admin-password can now be written by ${added}`,
     `high: mcp/prod/gateway-encryption-secret can now be written by ${added}`,
     `high: mcp/prod/ibmi-service-credentials can now be written by ${added}`,

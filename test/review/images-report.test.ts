@@ -99,7 +99,10 @@ describe("index", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-images-"));
     try {
       for (const env of ["dev", "prod"]) {
-        for (const [stack, plan] of [[`mcp-${env}`, shippedPlan(env)], [`mcp-${env}-images`, imagesPlan(env)]] as const) {
+        for (const [stack, plan] of [
+          [`mcp-${env}`, shippedPlan(env)],
+          [`mcp-${env}-images`, imagesPlan(env)],
+        ] as const) {
           fs.mkdirSync(path.join(dir, "stacks", stack), { recursive: true });
           fs.writeFileSync(path.join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(plan));
         }

@@ -63,7 +63,12 @@ describe("report of the fixture plan", () => {
   });
 
   test("reads plans written with the older aws_alb* type names", () => {
-    const plan = JSON.parse(JSON.stringify(fixturePlan()).replace(/aws_lb_listener_rule/g, "aws_alb_listener_rule").replace(/"aws_lb":/g, '"aws_alb":').replace(/aws_lb\.alb/g, "aws_alb.alb"));
+    const plan = JSON.parse(
+      JSON.stringify(fixturePlan())
+        .replace(/aws_lb_listener_rule/g, "aws_alb_listener_rule")
+        .replace(/"aws_lb":/g, '"aws_alb":')
+        .replace(/aws_lb\.alb/g, "aws_alb.alb"),
+    );
     const f = extractFacts("mcp-fixture", plan);
     expect(f.listeners.find((l) => l.port === 3010)).toMatchObject({ loadBalancer: "mcp-fixture", minTls: "1.2" });
     expect(f.tiers).toHaveLength(2);
@@ -126,7 +131,10 @@ describe("report of the fixture plan", () => {
     expect([ops.toolsYaml, ops.tools!.map((x) => x.name), ops.flags]).toEqual([false, ["describe_sql_object"], [{ severity: "high", text: "no TOOLS_YAML_PATH: the server loads no IBM i tool of its toolsets, only its built-in ones" }]]);
     // A plan that records no catalogue (not synthesized by this kit): tools unknown, risk unknown.
     delete plan["//"].policy;
-    expect(extractFacts("mcp-fixture", plan).tiers.map((t) => [t.tools, t.risk])).toEqual([[undefined, "unknown"], [undefined, "unknown"]]);
+    expect(extractFacts("mcp-fixture", plan).tiers.map((t) => [t.tools, t.risk])).toEqual([
+      [undefined, "unknown"],
+      [undefined, "unknown"],
+    ]);
   });
 
   test("lists log groups, the bucket's controls and where alerts go", () => {
@@ -134,7 +142,11 @@ describe("report of the fixture plan", () => {
     expect(logs).toMatch(/`\/mcp\/fixture\/vpc-flow-logs` .* \| 30 days \| CloudWatch Logs default encryption/);
     expect(facts.buckets[0]).toMatchObject({ versioning: "Enabled", encryption: "SSE-KMS with alias/mcp-fixture", expirationDays: 365, noncurrentDays: 365, publicAccessBlocked: 4, tlsOnly: true, accessLogging: "off" });
     expect(logs).toContain("email: secops@example.com");
-    expect(facts.alarms.find((a) => a.name === "mcp-fixture-destructive-tool-calls")).toMatchObject({ condition: "Sum ≥ 1 over 300 s", topics: ["mcp-fixture-security-alerts"], source: "filter mcp-fixture-destructive-tool-calls on /mcp/fixture/mcp-server" });
+    expect(facts.alarms.find((a) => a.name === "mcp-fixture-destructive-tool-calls")).toMatchObject({
+      condition: "Sum ≥ 1 over 300 s",
+      topics: ["mcp-fixture-security-alerts"],
+      source: "filter mcp-fixture-destructive-tool-calls on /mcp/fixture/mcp-server",
+    });
   });
 
   test("shows policy results with suppressions and escapes pipes inside cells", () => {

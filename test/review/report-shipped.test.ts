@@ -8,7 +8,20 @@ import { shippedConfigs, variant } from "../configs";
 import { synthStack } from "../helpers";
 import { resources, shippedPlan } from "../plans";
 
-const SECTIONS = ["## At a glance", "## 1. Reachability", "### Into the system", "### Out of the system (egress)", "### Diagram", "## 2. Secrets", "## 3. TLS", "## 4. Logs and retention", "### Where alerts go", "## 5. Seed checklist", "## 6. Policy result", "## 7. Cost estimate"];
+const SECTIONS = [
+  "## At a glance",
+  "## 1. Reachability",
+  "### Into the system",
+  "### Out of the system (egress)",
+  "### Diagram",
+  "## 2. Secrets",
+  "## 3. TLS",
+  "## 4. Logs and retention",
+  "### Where alerts go",
+  "## 5. Seed checklist",
+  "## 6. Policy result",
+  "## 7. Cost estimate",
+];
 
 describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s environment", (env) => {
   let config: McpConfig;
@@ -23,7 +36,9 @@ describe.each(Object.keys(shippedConfigs()).sort())("report of the shipped %s en
   test("cites the auth canary's alarm of every tier as evidence that the server requires tokens", () => {
     const row = review.markdown.split("\n").find((l) => l.startsWith("| MCP server requires authentication tokens |"))!;
     // Every Cloud Map name but the gateway's own (constructs/gateway-service.ts) is a tier.
-    const tiers = resources(plan, "aws_service_discovery_service").map(([, s]) => s.name).filter((n) => n !== "gateway");
+    const tiers = resources(plan, "aws_service_discovery_service")
+      .map(([, s]) => s.name)
+      .filter((n) => n !== "gateway");
     expect(row).toContain(`${tiers.length} auth canary alarms`);
     for (const t of tiers) expect(row).toContain(`mcp-${env}-auth-canary-${t}`);
   });

@@ -39,7 +39,11 @@ describe("findings come from facts, not descriptions", () => {
 
   it("records the agent group of every agent rule and the purpose of the checklist's secrets", () => {
     const groups = new Set(before.ingress.map((x) => x.agentGroup).filter(Boolean));
-    expect([...groups].sort()).toEqual(shippedConfigs()[ENV].agents.map((a) => a.name).sort());
+    expect([...groups].sort()).toEqual(
+      shippedConfigs()
+        [ENV].agents.map((a) => a.name)
+        .sort(),
+    );
     expect(before.purposes.filter(([, p]) => p === "agent-token")).toHaveLength(shippedConfigs()[ENV].agents.length);
     expect(before.purposes.filter(([, p]) => p === "ibmi-credentials")).toHaveLength(1);
   });

@@ -58,7 +58,17 @@ describe("synth with the review and --hcl", () => {
 
   test("a failing check writes no review", () => {
     const failed = path.join(root, "failed");
-    expect(() => synthesize({ configDir: devOnly, outdir: failed, afterSynth: [() => { throw new Error("policy says no"); }] })).toThrow("policy says no");
+    expect(() =>
+      synthesize({
+        configDir: devOnly,
+        outdir: failed,
+        afterSynth: [
+          () => {
+            throw new Error("policy says no");
+          },
+        ],
+      }),
+    ).toThrow("policy says no");
     expect(fs.existsSync(failed)).toBe(false);
   });
 

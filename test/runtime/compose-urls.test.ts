@@ -11,7 +11,12 @@ const SCRIPT = path.join(kitRoot(), "runtime/gateway/compose-urls.sh");
 
 function run(env: Record<string, string>, command: string[] = ["env"]): { status: number | null; env: Record<string, string>; stderr: string } {
   const r = spawnSync("bash", [SCRIPT, ...command], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8" });
-  const out = Object.fromEntries(r.stdout.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const out = Object.fromEntries(
+    r.stdout
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
   return { status: r.status, env: out, stderr: r.stderr };
 }
 

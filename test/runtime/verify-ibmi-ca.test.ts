@@ -42,8 +42,7 @@ describe("verify-ibmi-ca.cjs", () => {
   });
 
   it("as a preload, refuses to start the server without a CA, and installs itself with one", () => {
-    const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, ["-e", "process.stdout.write(require('node:tls').connect.name)"], { env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: `--require ${SCRIPT}`, ...env }, encoding: "utf8" });
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, ["-e", "process.stdout.write(require('node:tls').connect.name)"], { env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: `--require ${SCRIPT}`, ...env }, encoding: "utf8" });
     const without = run({});
     expect([without.status, without.stderr]).toEqual([1, "verify-ibmi-ca: MAPEPIRE_CA_PEM holds no PEM certificate; refusing to start without a way to verify the IBM i\n"]);
     const withPem = run({ MAPEPIRE_CA_PEM: PEM });

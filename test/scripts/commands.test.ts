@@ -125,7 +125,13 @@ describe("npm run check takes a plan, a stack folder, a folder of stack folders 
 
   it("judges every stack of a folder of stack folders, each named by its folder", () => {
     let out = "";
-    expect(run([path.join(shippedOutdir(), "stacks"), "--json"], (s) => (out += s), () => undefined)).toBe(0);
+    expect(
+      run(
+        [path.join(shippedOutdir(), "stacks"), "--json"],
+        (s) => (out += s),
+        () => undefined,
+      ),
+    ).toBe(0);
     expect(JSON.parse(out).stacks.map((s: { stack: string }) => s.stack)).toEqual(stacks());
   });
 });

@@ -12,7 +12,9 @@ describe("tier registration in the shipped oauth plans", () => {
     const plan = shippedPlan(env);
     const [, fn] = resources(plan, "aws_lambda_function").find(([, b]) => b.function_name === `mcp-${env}-register-tiers`)!;
     const config = JSON.parse(fn.environment.variables.REGISTRATION);
-    const services = resources(plan, "aws_ecs_service").map(([, b]) => b.name as string).filter((n) => n !== `mcp-${env}-gateway`);
+    const services = resources(plan, "aws_ecs_service")
+      .map(([, b]) => b.name as string)
+      .filter((n) => n !== `mcp-${env}-gateway`);
     expect(config.tiers.map((t: { id: string }) => `mcp-${env}-${t.id}`).sort()).toEqual(services.sort());
     const keys = Object.fromEntries(resources(plan, "aws_kms_key").map(([a, b]) => [`\${${a}.arn}`, b]));
     for (const t of config.tiers) {
@@ -32,7 +34,9 @@ describe("a jwt-to-oauth migration", () => {
   const signing = resources(plan, "aws_secretsmanager_secret").filter(([, b]) => /tier-signing-secret/.test(b.name));
 
   it("keeps one signing secret per tier, for its legacy jwt service", () => {
-    const tiers = resources(plan, "aws_ecs_service").map(([, b]) => b.name as string).filter((n) => n.endsWith("-jwt"));
+    const tiers = resources(plan, "aws_ecs_service")
+      .map(([, b]) => b.name as string)
+      .filter((n) => n.endsWith("-jwt"));
     expect(tiers.length).toBeGreaterThan(0);
     expect(signing.map(([, b]) => b.tags[RESTART_SERVICE_TAG]).sort()).toEqual(tiers.map((n) => expect.stringMatching(new RegExp(`:service/[^/]+/${n}$`))).sort());
   });

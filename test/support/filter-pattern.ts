@@ -83,11 +83,7 @@ function terms(p: string, event: string): boolean {
 
 type Value = { kind: "string"; text: string } | { kind: "number"; n: number };
 type Op = "=" | "!=" | "<" | ">" | "<=" | ">=";
-type Expr =
-  | { t: "or" | "and"; l: Expr; r: Expr }
-  | { t: "cmp"; sel: string; op: Op; v: Value }
-  | { t: "is"; sel: string; what: "NULL" | "TRUE" | "FALSE" }
-  | { t: "notExists"; sel: string };
+type Expr = { t: "or" | "and"; l: Expr; r: Expr } | { t: "cmp"; sel: string; op: Op; v: Value } | { t: "is"; sel: string; what: "NULL" | "TRUE" | "FALSE" } | { t: "notExists"; sel: string };
 
 /** What a selector finds: a scalar, null, `undefined` when absent, or "container" for an object or array. */
 type Found = string | number | boolean | null | undefined | { container: true };

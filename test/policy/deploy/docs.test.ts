@@ -21,11 +21,7 @@ describe("docs/deploy.md", () => {
   });
 
   it("lists every IAM action the preflight needs", () => {
-    const actions = new Set(
-      fs
-        .readdirSync(PREFLIGHT)
-        .flatMap((f) => [...fs.readFileSync(path.join(PREFLIGHT, f), "utf8").matchAll(/"((?:sts|acm|ecr|secretsmanager|ec2|s3|sns|servicequotas|lambda|cloudtrail|iam):[A-Za-z]+)/g)].map((m) => m[1])),
-    );
+    const actions = new Set(fs.readdirSync(PREFLIGHT).flatMap((f) => [...fs.readFileSync(path.join(PREFLIGHT, f), "utf8").matchAll(/"((?:sts|acm|ecr|secretsmanager|ec2|s3|sns|servicequotas|lambda|cloudtrail|iam):[A-Za-z]+)/g)].map((m) => m[1])));
     expect(actions.size).toBeGreaterThanOrEqual(15);
     expect([...actions].filter((a) => !doc.includes(`\`${a}\``))).toEqual([]);
   });

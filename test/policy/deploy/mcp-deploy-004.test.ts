@@ -45,7 +45,14 @@ describe("MCP-DEPLOY-004 roles that use encrypted resources are allowed by the k
   });
 
   it("passes a role the key policy names (by reference or name), and a role the account delegates to with its own grant", () => {
-    const direct = { Sid: "Exec", Effect: "Allow", Principal: { AWS: ref("aws_iam_role.exec", "arn") }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } };
+    const direct = {
+      Sid: "Exec",
+      Effect: "Allow",
+      Principal: { AWS: ref("aws_iam_role.exec", "arn") },
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+    };
     const byName = { Sid: "Writer", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/writer" }, Action: ["kms:GenerateDataKey*"], Resource: "*" };
     const delegating = { Sid: "Iam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" };
     const r = judge(
@@ -57,8 +64,14 @@ describe("MCP-DEPLOY-004 roles that use encrypted resources are allowed by the k
         aws_iam_role: { exec: role("exec"), writer: role("writer"), pub: role("pub") },
         aws_iam_role_policy: {
           exec: policy("exec", [readSecret]),
-          writer: policy("writer", [{ Sid: "Put", Effect: "Allow", Action: ["sns:Publish"], Resource: ref("aws_sns_topic.t", "arn") }, { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt"], Resource: KEY }]),
-          pub: policy("pub", [{ Sid: "Put", Effect: "Allow", Action: ["sns:Publish"], Resource: ref("aws_sns_topic.t", "arn") }, { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY }]),
+          writer: policy("writer", [
+            { Sid: "Put", Effect: "Allow", Action: ["sns:Publish"], Resource: ref("aws_sns_topic.t", "arn") },
+            { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt"], Resource: KEY },
+          ]),
+          pub: policy("pub", [
+            { Sid: "Put", Effect: "Allow", Action: ["sns:Publish"], Resource: ref("aws_sns_topic.t", "arn") },
+            { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY },
+          ]),
         },
       }),
     );

@@ -22,7 +22,10 @@ describe("MCP-DEPLOY-005 access-log buckets are SSE-S3 and writable by ELB log d
       "aws_s3_bucket.logs: receives aws_lb.lb's access logs but its default encryption (aws_s3_bucket_server_side_encryption_configuration.logs) is aws:kms; ELB delivers only to SSE-S3 (AES256) buckets, so no log would arrive",
       "aws_s3_bucket.logs: receives aws_lb.lb's access logs but no bucket policy lets logdelivery.elasticloadbalancing.amazonaws.com put objects under alb/AWSLogs/, so no log would arrive",
     ]);
-    const noPrincipal = judge(rule, plan({ aws_lb: { lb: lbWithLogs }, aws_s3_bucket: { logs: { bucket: "b" } }, aws_s3_bucket_policy: { logs: { bucket: ref("aws_s3_bucket.logs"), policy: delivery(`${BUCKET}/alb/AWSLogs/*`, { Service: "delivery.logs.amazonaws.com" }) } } }));
+    const noPrincipal = judge(
+      rule,
+      plan({ aws_lb: { lb: lbWithLogs }, aws_s3_bucket: { logs: { bucket: "b" } }, aws_s3_bucket_policy: { logs: { bucket: ref("aws_s3_bucket.logs"), policy: delivery(`${BUCKET}/alb/AWSLogs/*`, { Service: "delivery.logs.amazonaws.com" }) } } }),
+    );
     expect(noPrincipal.verdict).toBe("fail");
     expect(r.rule.remediation).toContain("https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html");
   });

@@ -7,10 +7,7 @@ const TD = { aws_ecs_task_definition: { td: { family: "mcp", container_definitio
 
 describe("MCP-DEPLOY-010 endpoints of isolated ECS tasks", () => {
   it("fails missing logs/secretsmanager endpoints, the missing S3 gateway endpoint, and an endpoint without private DNS", () => {
-    const r = judge(
-      rule,
-      plan({ ...NETWORK, ...TD, aws_ecs_service: { svc: service }, aws_vpc_endpoint: { ...endpoints("ecr.api"), "ecr-dkr": endpoint("ecr.dkr", { private_dns_enabled: false }) } }),
-    );
+    const r = judge(rule, plan({ ...NETWORK, ...TD, aws_ecs_service: { svc: service }, aws_vpc_endpoint: { ...endpoints("ecr.api"), "ecr-dkr": endpoint("ecr.dkr", { private_dns_enabled: false }) } }));
     expect(lines(r)).toEqual([
       "aws_vpc_endpoint.ecr-dkr: is an interface endpoint for com.amazonaws.us-east-1.ecr.dkr without private_dns_enabled; clients keep resolving the public name and time out",
       "aws_ecs_service.svc: runs in aws_vpc.vpc, which has no route to the internet and no logs interface endpoint; the tasks cannot start",

@@ -5,9 +5,7 @@ const withBackend = (backend?: object) => ({ ...plan({ aws_vpc: { v: { cidr_bloc
 
 describe("MCP-DEPLOY-015 local state outside cdktf.out", () => {
   it("fails the default state file and paths that stay inside cdktf.out", () => {
-    expect(lines(judge(rule, withBackend({ local: {} })))).toEqual([
-      'terraform.backend: keeps local state at "terraform.tfstate", inside cdktf.out; the next synth deletes it and the next apply recreates every resource',
-    ]);
+    expect(lines(judge(rule, withBackend({ local: {} })))).toEqual(['terraform.backend: keeps local state at "terraform.tfstate", inside cdktf.out; the next synth deletes it and the next apply recreates every resource']);
     expect(judge(rule, withBackend({ local: { path: "../../state.tfstate" } })).verdict).toBe("fail");
     expect(judge(rule, withBackend({ local: { path: "/srv/project/cdktf.out/s.tfstate" } })).verdict).toBe("fail");
     expect(judge(rule, withBackend({ local: {} })).rule.remediation).toContain("https://developer.hashicorp.com/terraform/language/backend/local");

@@ -3,7 +3,14 @@ import { judge, lines, plan, ref } from "../fixtures";
 
 /** A service whose task reads `secret` (whole, and one JSON key), plus `extra` resources and service fields. */
 function servicePlan(extra: Record<string, Record<string, unknown>>, service: Record<string, unknown> = {}) {
-  const container = { name: "app", image: "app", secrets: [{ name: "A", valueFrom: ref("aws_secretsmanager_secret.s", "arn") }, { name: "B", valueFrom: `${ref("aws_secretsmanager_secret.s", "arn")}:user::` }] };
+  const container = {
+    name: "app",
+    image: "app",
+    secrets: [
+      { name: "A", valueFrom: ref("aws_secretsmanager_secret.s", "arn") },
+      { name: "B", valueFrom: `${ref("aws_secretsmanager_secret.s", "arn")}:user::` },
+    ],
+  };
   return plan({
     aws_secretsmanager_secret: { s: { name: "s" } },
     aws_ecs_task_definition: { t: { family: "t", container_definitions: JSON.stringify([container]) } },

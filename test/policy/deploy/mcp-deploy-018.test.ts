@@ -20,14 +20,7 @@ const network = {
     other: { security_group_id: ref("aws_security_group.other"), referenced_security_group_id: ref("aws_security_group.endpoints"), from_port: 443, to_port: 443, ip_protocol: "tcp" },
   },
 };
-const EVERYTHING = [
-  "aws_vpc_endpoint.sm",
-  "aws_vpc_endpoint.s3",
-  "aws_vpc_security_group_ingress_rule.https",
-  "aws_vpc_security_group_egress_rule.out",
-  "aws_vpc_security_group_egress_rule.s3",
-  "aws_route_table_association.a",
-];
+const EVERYTHING = ["aws_vpc_endpoint.sm", "aws_vpc_endpoint.s3", "aws_vpc_security_group_ingress_rule.https", "aws_vpc_security_group_egress_rule.out", "aws_vpc_security_group_egress_rule.s3", "aws_route_table_association.a"];
 const fn = (vpc = true) => ({
   aws_lambda_function: { rotate: { function_name: "rotate", ...(vpc ? { vpc_config: { subnet_ids: [ref("aws_subnet.a")], security_group_ids: [ref("aws_security_group.fn")] } } : {}) } },
 });
@@ -48,9 +41,7 @@ describe("MCP-DEPLOY-018 what runs in the VPC during apply waits for the endpoin
 
   it("names the one missing piece: a route table association", () => {
     const r = judge(rule, plan({ ...network, ...fn(), ...invocation(EVERYTHING.filter((a) => a !== "aws_route_table_association.a")) }));
-    expect(lines(r)).toEqual([
-      "aws_lambda_invocation.gen: runs aws_lambda_function.rotate in the VPC during apply but does not wait for aws_route_table_association.a; it can start before it can reach AWS and time out",
-    ]);
+    expect(lines(r)).toEqual(["aws_lambda_invocation.gen: runs aws_lambda_function.rotate in the VPC during apply but does not wait for aws_route_table_association.a; it can start before it can reach AWS and time out"]);
   });
 
   it("judges first rotations (unless rotate_immediately is false), schedules and ECS services the same way", () => {

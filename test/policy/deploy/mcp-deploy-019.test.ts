@@ -48,9 +48,7 @@ describe("MCP-DEPLOY-019 AWS per-resource limits", () => {
 
   it("fails a listener rule with more than 5 condition values", () => {
     expect(judge(rule, plan({ ...lb(1), ...listenerRules(1, 5) })).verdict).toBe("pass");
-    expect(lines(judge(rule, plan({ ...lb(1), ...listenerRules(1, 6) })))).toEqual([
-      "aws_lb_listener_rule.r0: matches 6 condition values; AWS allows 5 per listener rule (fixed): split the rule in several with the same action",
-    ]);
+    expect(lines(judge(rule, plan({ ...lb(1), ...listenerRules(1, 6) })))).toEqual(["aws_lb_listener_rule.r0: matches 6 condition values; AWS allows 5 per listener rule (fixed): split the rule in several with the same action"]);
   });
 
   it("fails more than 5 security groups on a task's or function's network interface", () => {

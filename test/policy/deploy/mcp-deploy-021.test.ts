@@ -6,11 +6,21 @@ const R = "aws_lb_listener_rule";
 const listener = { aws_lb_listener: { mcp: { load_balancer_arn: ref("aws_lb.alb", "arn"), port: 3010, default_action: [{ type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain", message_body: "Forbidden" } }] } } };
 const fixed = (body: string) => [{ type: "fixed-response", fixed_response: { status_code: "200", content_type: "application/json", message_body: body } }];
 const rules = (r: Record<string, unknown>) => plan({ ...listener, aws_lb_listener_rule: r });
-const metadata = (body: string, extra: object[] = []) => ({ listener_arn: ref("aws_lb_listener.mcp", "arn"), priority: 1, condition: [{ source_ip: { values: ["10.20.1.0/28"] } }, { path_pattern: { values: [PRM_PATH_PATTERN] } }, ...extra], action: fixed(body) });
+const metadata = (body: string, extra: object[] = []) => ({
+  listener_arn: ref("aws_lb_listener.mcp", "arn"),
+  priority: 1,
+  condition: [{ source_ip: { values: ["10.20.1.0/28"] } }, { path_pattern: { values: [PRM_PATH_PATTERN] } }, ...extra],
+  action: fixed(body),
+});
 
 describe("MCP-DEPLOY-021 listener rules within ALB's value limits", () => {
   it("passes the kit's metadata and legacy-jwt rules", () => {
-    const legacy = { listener_arn: ref("aws_lb_listener.mcp", "arn"), priority: 2, condition: [{ source_ip: { values: ["10.20.1.0/28"] } }, { http_header: { http_header_name: "Authorization", values: [LEGACY_JWT_AUTHORIZATION] } }], action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group.t", "arn") }] };
+    const legacy = {
+      listener_arn: ref("aws_lb_listener.mcp", "arn"),
+      priority: 2,
+      condition: [{ source_ip: { values: ["10.20.1.0/28"] } }, { http_header: { http_header_name: "Authorization", values: [LEGACY_JWT_AUTHORIZATION] } }],
+      action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group.t", "arn") }],
+    };
     const r = judge(rule, rules({ m: metadata(JSON.stringify({ resource: "http://ro-1.internal:3010/mcp" })), legacy }));
     expect([r.verdict, lines(r)]).toEqual(["pass", []]);
   });

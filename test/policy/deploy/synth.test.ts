@@ -46,11 +46,23 @@ describe("synth with the deployability pack", () => {
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   const BREAKS: [string, (stack: McpStack) => void, RegExp][] = [
-    ["a retention CloudWatch refuses", override("audit-logs/gateway", "retention_in_days", 100), /MCP-DEPLOY-006 aws_cloudwatch_log_group\.audit-logs_gateway_\w+: has retention_in_days 100, which CloudWatch Logs rejects; nearest accepted: 90 or 120\. Fix: .*API_PutRetentionPolicy\.html/],
-    ["an SSE-KMS access-log bucket", override("access-logs-bucket/encryption", "rule.0.apply_server_side_encryption_by_default.sse_algorithm", "aws:kms"), /MCP-DEPLOY-005 aws_s3_bucket\.audit-logs_access-logs-bucket_\w+: receives aws_lb\.\S+ access logs but its default encryption .* is aws:kms/],
+    [
+      "a retention CloudWatch refuses",
+      override("audit-logs/gateway", "retention_in_days", 100),
+      /MCP-DEPLOY-006 aws_cloudwatch_log_group\.audit-logs_gateway_\w+: has retention_in_days 100, which CloudWatch Logs rejects; nearest accepted: 90 or 120\. Fix: .*API_PutRetentionPolicy\.html/,
+    ],
+    [
+      "an SSE-KMS access-log bucket",
+      override("access-logs-bucket/encryption", "rule.0.apply_server_side_encryption_by_default.sse_algorithm", "aws:kms"),
+      /MCP-DEPLOY-005 aws_s3_bucket\.audit-logs_access-logs-bucket_\w+: receives aws_lb\.\S+ access logs but its default encryption .* is aws:kms/,
+    ],
     ["a Fargate size that does not exist", override("gateway/task", "memory", "3000"), /MCP-DEPLOY-007 aws_ecs_task_definition\.gateway_task_\w+: has memory "3000" MiB, which Fargate does not accept with cpu 512/],
     ["no health-check grace period", override("gateway/service", "health_check_grace_period_seconds", 0), /MCP-DEPLOY-014 aws_ecs_service\.gateway_service_\w+: sits behind a load balancer with health_check_grace_period_seconds 0/],
-    ["an endpoint without private DNS", override("network/endpoint-ecr-dkr", "private_dns_enabled", false), /MCP-DEPLOY-010 aws_vpc_endpoint\.network_endpoint-ecr-dkr_\w+: is an interface endpoint for com\.amazonaws\.us-east-1\.ecr\.dkr without private_dns_enabled/],
+    [
+      "an endpoint without private DNS",
+      override("network/endpoint-ecr-dkr", "private_dns_enabled", false),
+      /MCP-DEPLOY-010 aws_vpc_endpoint\.network_endpoint-ecr-dkr_\w+: is an interface endpoint for com\.amazonaws\.us-east-1\.ecr\.dkr without private_dns_enabled/,
+    ],
   ];
 
   it("synthesizes the unbroken stack", () => {

@@ -7,9 +7,7 @@ const literal = ["fake", "token", "for", "tests"].join("-");
 
 describe("MCP-CACHE-002 caches authenticate every client", () => {
   it("fails a group with neither AUTH nor RBAC, and a literal AUTH token", () => {
-    expect(lines(judge(rule, dataPlan({ cache: { user_group_ids: undefined } })))).toEqual([
-      "aws_elasticache_replication_group.gw: sets neither auth_token nor user_group_ids: any client that reaches the port may run every command",
-    ]);
+    expect(lines(judge(rule, dataPlan({ cache: { user_group_ids: undefined } })))).toEqual(["aws_elasticache_replication_group.gw: sets neither auth_token nor user_group_ids: any client that reaches the port may run every command"]);
     expect(lines(judge(rule, dataPlan({ cache: { user_group_ids: undefined, auth_token: literal } })))).toEqual([
       "aws_elasticache_replication_group.gw: sets auth_token to a literal: the token is in cdk.tf.json; read it from Secrets Manager or use RBAC users",
     ]);

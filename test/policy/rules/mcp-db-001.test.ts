@@ -8,9 +8,7 @@ describe("MCP-DB-001 databases encrypted with a customer key", () => {
       "aws_db_instance.gw: has storage_encrypted unset (default false): its storage, backups and snapshots are unencrypted",
       "aws_db_instance.gw: sets no kms_key_id, so it is not encrypted with a customer-managed key",
     ]);
-    expect(lines(judge(rule, dataPlan({ db: { kms_key_id: "alias/aws/rds" } })))).toEqual([
-      "aws_db_instance.gw: kms_key_id is alias/aws/rds, an AWS managed key; use a customer-managed key (its policy decides who may use it)",
-    ]);
+    expect(lines(judge(rule, dataPlan({ db: { kms_key_id: "alias/aws/rds" } })))).toEqual(["aws_db_instance.gw: kms_key_id is alias/aws/rds, an AWS managed key; use a customer-managed key (its policy decides who may use it)"]);
   });
 
   it("judges an Aurora cluster, not its members, and passes the environment key", () => {

@@ -4,13 +4,22 @@ import { judge, lines, plan, ref } from "../fixtures";
 
 describe("MCP-DB-005 PostgreSQL requires TLS (rds.force_ssl = 1)", () => {
   it("fails the default parameter group, a group outside the plan and a group with rds.force_ssl 0 or unset", () => {
-    expect(lines(judge(rule, dataPlan({ db: { parameter_group_name: undefined } })))).toEqual([
-      "aws_db_instance.gw: sets no parameter_group_name: the default parameter group cannot be shown to set rds.force_ssl = 1",
-    ]);
-    expect(lines(judge(rule, dataPlan({ db: { parameter_group_name: "shared-postgres17" } })))).toEqual([
-      "aws_db_instance.gw: uses the parameter group shared-postgres17, which is not in the plan, so rds.force_ssl cannot be verified",
-    ]);
-    const off = dataPlan({ extra: { aws_db_parameter_group: { pg: { name: "pg", family: "postgres17", parameter: [{ name: "rds.force_ssl", value: "0" }, { name: "log_connections", value: "1" }] } } } });
+    expect(lines(judge(rule, dataPlan({ db: { parameter_group_name: undefined } })))).toEqual(["aws_db_instance.gw: sets no parameter_group_name: the default parameter group cannot be shown to set rds.force_ssl = 1"]);
+    expect(lines(judge(rule, dataPlan({ db: { parameter_group_name: "shared-postgres17" } })))).toEqual(["aws_db_instance.gw: uses the parameter group shared-postgres17, which is not in the plan, so rds.force_ssl cannot be verified"]);
+    const off = dataPlan({
+      extra: {
+        aws_db_parameter_group: {
+          pg: {
+            name: "pg",
+            family: "postgres17",
+            parameter: [
+              { name: "rds.force_ssl", value: "0" },
+              { name: "log_connections", value: "1" },
+            ],
+          },
+        },
+      },
+    });
     expect(lines(judge(rule, off))).toEqual(["aws_db_instance.gw: uses aws_db_parameter_group.pg, whose rds.force_ssl is 0: clients may connect without TLS"]);
   });
 

@@ -23,10 +23,13 @@ describe("MCP-DB-007 database and cache groups admit only security groups", () =
   });
 
   it("fails a source group outside the plan", () => {
-    const r = judge(rule, dataPlan({ extra: { aws_vpc_security_group_ingress_rule: { db: { security_group_id: ref("aws_security_group.db"), referenced_security_group_id: "sg-0fedcba9876543210", ip_protocol: "tcp", from_port: 5432, to_port: 5432, description: "bastion" } } } }));
-    expect(lines(r)).toEqual([
-      "aws_db_instance.gw: aws_security_group.db admits sg-0fedcba9876543210 (aws_vpc_security_group_ingress_rule.db), a security group outside the plan: who is in it cannot be verified",
-    ]);
+    const r = judge(
+      rule,
+      dataPlan({
+        extra: { aws_vpc_security_group_ingress_rule: { db: { security_group_id: ref("aws_security_group.db"), referenced_security_group_id: "sg-0fedcba9876543210", ip_protocol: "tcp", from_port: 5432, to_port: 5432, description: "bastion" } } },
+      }),
+    );
+    expect(lines(r)).toEqual(["aws_db_instance.gw: aws_security_group.db admits sg-0fedcba9876543210 (aws_vpc_security_group_ingress_rule.db), a security group outside the plan: who is in it cannot be verified"]);
   });
 
   it("fails no security group (the VPC default) and a group outside the plan", () => {

@@ -4,10 +4,7 @@ import { goodContainer, judge, lines, plan, taskPlan } from "../fixtures";
 describe("MCP-ECS-001 read-only root filesystem", () => {
   it("fails containers with a writable root filesystem", () => {
     const r = judge(rule, taskPlan([goodContainer, { ...goodContainer, name: "sidecar", readonlyRootFilesystem: undefined }, { ...goodContainer, name: "w", readonlyRootFilesystem: false }]));
-    expect(lines(r)).toEqual([
-      'aws_ecs_task_definition.mcp: container "sidecar" has readonlyRootFilesystem unset; it must be true',
-      'aws_ecs_task_definition.mcp: container "w" has readonlyRootFilesystem false; it must be true',
-    ]);
+    expect(lines(r)).toEqual(['aws_ecs_task_definition.mcp: container "sidecar" has readonlyRootFilesystem unset; it must be true', 'aws_ecs_task_definition.mcp: container "w" has readonlyRootFilesystem false; it must be true']);
   });
 
   it("fails container definitions it cannot read", () => {

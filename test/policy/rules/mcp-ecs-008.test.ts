@@ -6,11 +6,7 @@ const tier = (aud?: string, issuer: string | undefined = "https://mcp-prod-jwks-
   container_definitions: JSON.stringify([
     {
       ...goodContainer,
-      environment: [
-        { name: "MCP_AUTH_MODE", value: "oauth" },
-        ...(issuer ? [{ name: "OAUTH_ISSUER_URL", value: issuer }] : []),
-        ...(aud ? [{ name: "OAUTH_AUDIENCE", value: aud }] : []),
-      ],
+      environment: [{ name: "MCP_AUTH_MODE", value: "oauth" }, ...(issuer ? [{ name: "OAUTH_ISSUER_URL", value: issuer }] : []), ...(aud ? [{ name: "OAUTH_AUDIENCE", value: aud }] : [])],
     },
   ]),
 });

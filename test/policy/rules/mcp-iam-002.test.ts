@@ -26,7 +26,13 @@ describe("MCP-IAM-002 no * resource except where AWS requires it", () => {
       rule,
       plan({
         aws_iam_role_policy: {
-          p: { policy: doc({ Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" }, { Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"], Resource: "*" }, { Effect: "Allow", Action: "logs:PutLogEvents", Resource: "${aws_cloudwatch_log_group.g.arn}:*" }) },
+          p: {
+            policy: doc(
+              { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+              { Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"], Resource: "*" },
+              { Effect: "Allow", Action: "logs:PutLogEvents", Resource: "${aws_cloudwatch_log_group.g.arn}:*" },
+            ),
+          },
         },
         aws_kms_key: { k: { policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:DescribeKey", Resource: "*" }) } },
       }),

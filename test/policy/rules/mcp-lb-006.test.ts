@@ -12,8 +12,7 @@ const monitoring: AgentGrant = { name: "monitoring", cidrs: ["10.20.1.0/28", "10
 const ops: AgentGrant = { name: "ops", cidrs: ["10.20.2.0/28"], toolsets: ["performance", "security_remediation"], readOnly: false };
 const grants: PolicyContext = { agentGrants: [monitoring, ops], toolCatalogue: catalogue };
 
-const container = (env: Record<string, string>, extra: Record<string, unknown> = {}) =>
-  JSON.stringify([{ name: "mcp", image: "x", environment: Object.entries(env).map(([name, value]) => ({ name, value })), ...extra }]);
+const container = (env: Record<string, string>, extra: Record<string, unknown> = {}) => JSON.stringify([{ name: "mcp", image: "x", environment: Object.entries(env).map(([name, value]) => ({ name, value })), ...extra }]);
 const forward = (tg: string) => [{ type: "forward", target_group_arn: ref(`aws_lb_target_group.${tg}`, "arn") }];
 const sourceRule = (cidrs: string[], tg: string, priority: number) => ({ listener_arn: ref("aws_lb_listener.mcp", "arn"), priority, condition: [{ source_ip: { values: cidrs } }], action: forward(tg) });
 const service = (tg: string, td: string) => ({ task_definition: ref(`aws_ecs_task_definition.${td}`, "arn"), load_balancer: [{ target_group_arn: ref(`aws_lb_target_group.${tg}`, "arn"), container_name: "mcp", container_port: 3010 }] });
@@ -79,9 +78,7 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
     ])("fails %s", (_name, action, described) => {
       const p = topology();
       p.resource.aws_lb_listener.mcp.default_action = action;
-      expect(lines(judge(rule, p, grants))).toEqual([
-        `aws_lb_listener.mcp: answers sources that match no rule with ${described}, not a fixed 403 response, so callers outside every agent group are not refused`,
-      ]);
+      expect(lines(judge(rule, p, grants))).toEqual([`aws_lb_listener.mcp: answers sources that match no rule with ${described}, not a fixed 403 response, so callers outside every agent group are not refused`]);
     });
 
     it("passes a fixed 403 written as a number in a one-element list block", () => {
@@ -95,10 +92,7 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
     it("fails a range in no agent group, and one wider than the group's", () => {
       const p = topology();
       p.resource.aws_lb_listener_rule.stray = sourceRule(["10.99.0.0/24", "10.20.0.0/16"], "ro", 3);
-      expect(lines(judge(rule, p, grants))).toEqual([
-        `${R}.stray: routes 10.99.0.0/24, which is in no agent group's ranges`,
-        `${R}.stray: routes 10.20.0.0/16, which is in no agent group's ranges`,
-      ]);
+      expect(lines(judge(rule, p, grants))).toEqual([`${R}.stray: routes 10.99.0.0/24, which is in no agent group's ranges`, `${R}.stray: routes 10.20.0.0/16, which is in no agent group's ranges`]);
     });
 
     it("passes a range inside a group's range", () => {
@@ -174,10 +168,18 @@ describe("MCP-LB-006 tier routing matches the config's grants", () => {
 
     it("fails one mismatching target of a weighted forward", () => {
       const p = topology();
-      p.resource.aws_lb_listener_rule.ops.action = [{ type: "forward", forward: { target_group: [{ arn: ref("aws_lb_target_group.rw", "arn"), weight: 90 }, { arn: ref("aws_lb_target_group.gw", "arn"), weight: 10 }] } }];
-      expect(lines(judge(rule, p, grants))).toEqual([
-        `${R}.ops: forwards to aws_lb_target_group.gw, whose task aws_ecs_task_definition.gw does not set SELECTED_TOOLSETS, so its MCP server exposes every toolset it loads`,
-      ]);
+      p.resource.aws_lb_listener_rule.ops.action = [
+        {
+          type: "forward",
+          forward: {
+            target_group: [
+              { arn: ref("aws_lb_target_group.rw", "arn"), weight: 90 },
+              { arn: ref("aws_lb_target_group.gw", "arn"), weight: 10 },
+            ],
+          },
+        },
+      ];
+      expect(lines(judge(rule, p, grants))).toEqual([`${R}.ops: forwards to aws_lb_target_group.gw, whose task aws_ecs_task_definition.gw does not set SELECTED_TOOLSETS, so its MCP server exposes every toolset it loads`]);
     });
 
     it("fails a read-only grant whose server does not set IBMI_EXECUTE_SQL_READONLY, and passes a read-write grant without it", () => {

@@ -16,7 +16,7 @@ describe("MCP-NET-001 no ingress from everywhere", () => {
     );
     expect(r.verdict).toBe("fail");
     expect(lines(r)).toEqual([
-      'aws_security_group.alb: ingress[0] admits 0.0.0.0/0, i.e. every address',
+      "aws_security_group.alb: ingress[0] admits 0.0.0.0/0, i.e. every address",
       "aws_security_group_rule.v6: admits ::/0, i.e. every address",
       "aws_vpc_security_group_ingress_rule.open: admits 0.0.0.0/0, i.e. every address",
       "aws_vpc_security_group_ingress_rule.tokens: source range is ${var.agent_cidr}, which is only known at apply time and cannot be verified",

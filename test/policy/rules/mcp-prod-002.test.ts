@@ -2,7 +2,17 @@ import { rule } from "../../../policy/rules/mcp-prod-002";
 import { goodContainer, judge, lines, taskPlan } from "../fixtures";
 
 describe("MCP-PROD-002 no debug logging in prod", () => {
-  const debug = taskPlan([{ ...goodContainer, environment: [{ name: "MCP_LOG_LEVEL", value: "debug" }, { name: "LOG_LEVEL", value: "TRACE" }, { name: "NODE_DEBUG", value: "http" }, { name: "DEBUG", value: "false" }] }]);
+  const debug = taskPlan([
+    {
+      ...goodContainer,
+      environment: [
+        { name: "MCP_LOG_LEVEL", value: "debug" },
+        { name: "LOG_LEVEL", value: "TRACE" },
+        { name: "NODE_DEBUG", value: "http" },
+        { name: "DEBUG", value: "false" },
+      ],
+    },
+  ]);
 
   it("fails debug levels and debug switches in prod", () => {
     expect(lines(judge(rule, debug, { stage: "prod" }))).toEqual([

@@ -10,10 +10,7 @@ describe("MCP-S3-005 S3 server access logging", () => {
         aws_s3_bucket_logging: { loop: { bucket: ref("aws_s3_bucket.loop"), target_bucket: ref("aws_s3_bucket.loop"), target_prefix: "self/" } },
       }),
     );
-    expect(lines(r)).toEqual([
-      "aws_s3_bucket.quiet: has no aws_s3_bucket_logging, so reads and deletes of its objects leave no record",
-      "aws_s3_bucket.loop: logs its access into itself; each log object would be logged again",
-    ]);
+    expect(lines(r)).toEqual(["aws_s3_bucket.quiet: has no aws_s3_bucket_logging, so reads and deletes of its objects leave no record", "aws_s3_bucket.loop: logs its access into itself; each log object would be logged again"]);
     expect(r.rule.remediation).toContain("https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html");
   });
 

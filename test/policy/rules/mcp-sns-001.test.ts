@@ -11,7 +11,10 @@ describe("MCP-SNS-001 topics under a customer key", () => {
   });
 
   it("passes a topic under the plan's key and a looked-up customer key", () => {
-    const p = plan({ aws_kms_key: { k: {} }, aws_sns_topic: { a: { kms_master_key_id: ref("aws_kms_key.k", "arn") }, b: { kms_master_key_id: ref("data.aws_kms_key.shared", "arn") } } }, { data: { aws_kms_key: { shared: { key_id: "alias/shared-alerts" } } } });
+    const p = plan(
+      { aws_kms_key: { k: {} }, aws_sns_topic: { a: { kms_master_key_id: ref("aws_kms_key.k", "arn") }, b: { kms_master_key_id: ref("data.aws_kms_key.shared", "arn") } } },
+      { data: { aws_kms_key: { shared: { key_id: "alias/shared-alerts" } } } },
+    );
     expect(judge(rule, p).verdict).toBe("pass");
   });
 });
