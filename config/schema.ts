@@ -11,6 +11,8 @@ import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
 import { UPSTREAM_GATEWAY_VERSION } from "../lib/gateway-env";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
+import { CLOUDWATCH_RETENTION_DAYS, FARGATE_SIZES } from "../lib/aws-limits";
+import { MAX_ROTATION_DAYS, MIN_LOG_RETENTION_DAYS } from "../lib/thresholds";
 
 /** Terraform's default -parallelism: how many resources (here, synchronous Lambda invocations) it applies at once. */
 export const TERRAFORM_PARALLELISM = 10;
@@ -21,12 +23,11 @@ export const MIN_RESERVED_CONCURRENCY = TERRAFORM_PARALLELISM + 1;
 export const FIX = "\u0000";
 const msg = (problem: string, fix: string) => `${problem}${FIX}${fix}`;
 
-/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy), from 90 days up. */
-export const RETENTION_DAYS = [90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** The retention periods CloudWatch Logs accepts (lib/aws-limits.ts) that keep logs as long as the seed asks. */
+export const RETENTION_DAYS: readonly number[] = CLOUDWATCH_RETENTION_DAYS.filter((d) => d >= MIN_LOG_RETENTION_DAYS);
 
-/** Lives in lib/fargate-sizes.ts, where the policy (MCP-DEPLOY-007) reads it too without importing config. */
-export { FARGATE_SIZES } from "../lib/fargate-sizes";
-import { FARGATE_SIZES } from "../lib/fargate-sizes";
+/** Lives in lib/aws-limits.ts, where the policy (MCP-DEPLOY-007) reads it too without importing config. */
+export { FARGATE_SIZES };
 
 export const STAGES = ["dev", "staging", "prod"] as const;
 export const GATEWAY_STATES = ["managed", "sqlite-efs"] as const;
@@ -623,15 +624,15 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
   if (upstreamTag) add(["mcpServer", "image"], `uses tag "${upstreamTag[1]}", which upstream never publishes (its release workflow tags images v<version>)`, `write "ghcr.io/ibm/ibmi-mcp-server:v${upstreamTag[1]}"`);
 
   const days = cfg.logs.retentionDays;
-  if (days < 90) add(["logs", "retentionDays"], `keeps logs ${days} days; the seed asks for 90 or more`, "set 90 or more (90, 120, 180, 365, …)");
-  else if (!(RETENTION_DAYS as readonly number[]).includes(days)) {
+  if (days < MIN_LOG_RETENTION_DAYS) add(["logs", "retentionDays"], `keeps logs ${days} days; the seed asks for ${MIN_LOG_RETENTION_DAYS} or more`, `set ${MIN_LOG_RETENTION_DAYS} or more (${RETENTION_DAYS.slice(0, 4).join(", ")}, …)`);
+  else if (!RETENTION_DAYS.includes(days)) {
     const lower = [...RETENTION_DAYS].reverse().find((d) => d < days);
     const upper = RETENTION_DAYS.find((d) => d > days);
     add(["logs", "retentionDays"], `${days} is not a retention period CloudWatch Logs accepts`, `use ${[lower, upper].filter(Boolean).join(" or ")}`);
   }
   const lock = cfg.logs.objectLock;
   if (lock && lock.days > days) add(["logs", "objectLock", "days"], `locks archived logs ${lock.days} days, longer than logs.retentionDays ${days}, so the lifecycle could not expire them`, `set ${days} or fewer, or raise logs.retentionDays`);
-  if (cfg.secrets.rotationDays > 90) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is 90`, "set 90 or fewer (30 is the default)");
+  if (cfg.secrets.rotationDays > MAX_ROTATION_DAYS) add(["secrets", "rotationDays"], `rotates every ${cfg.secrets.rotationDays} days; the kit's limit is ${MAX_ROTATION_DAYS}`, `set ${MAX_ROTATION_DAYS} or fewer (30 is the default)`);
   const reserved = cfg.functions.reservedConcurrency;
   const needed = Math.max(MIN_RESERVED_CONCURRENCY, largestJwtTier + 1);
   if (reserved > 0 && reserved < needed) {

@@ -16,6 +16,7 @@ import { AwsEnv, prefix } from "../lib/aws-env";
 import { policyDocument, Statement } from "../lib/iam";
 import { EncryptionKey } from "./encryption-key";
 import { ServiceRole } from "./service-role";
+import { MIN_LOG_RETENTION_DAYS } from "../lib/thresholds";
 
 export interface ObjectLock {
   readonly mode: "GOVERNANCE" | "COMPLIANCE";
@@ -91,7 +92,7 @@ export class AuditLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditLogsProps) {
     super(scope, id);
-    if (props.retentionDays < 90) throw new Error(`${this.node.path}: retentionDays ${props.retentionDays} is below the 90 days the seed asks for`);
+    if (props.retentionDays < MIN_LOG_RETENTION_DAYS) throw new Error(`${this.node.path}: retentionDays ${props.retentionDays} is below the ${MIN_LOG_RETENTION_DAYS} days the seed asks for`);
     if (props.objectLock && (!Number.isInteger(props.objectLock.days) || props.objectLock.days < 1 || props.objectLock.days > props.retentionDays)) {
       throw new Error(`${this.node.path}: objectLock.days ${props.objectLock.days} must be 1 to retentionDays (${props.retentionDays})`);
     }

@@ -34,6 +34,7 @@ import { EncryptionKey } from "./encryption-key";
 import { Network } from "./network";
 import { ServiceRole } from "./service-role";
 import { VpcFunction } from "./vpc-function";
+import { MAX_ROTATION_DAYS } from "../lib/thresholds";
 
 /**
  * Who puts a new value into a secret: the rotation function on apply and every `rotationDays` ("aws"), the rotation
@@ -172,7 +173,7 @@ export class Secrets extends Construct {
     super(scope, id);
     this.props = props;
     const { env, rotationDays } = props;
-    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 90) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to 90`);
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > MAX_ROTATION_DAYS) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to ${MAX_ROTATION_DAYS}`);
     const recovery = props.recoveryWindowDays ?? 30;
     if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) throw new Error(`${this.node.path}: recoveryWindowDays ${recovery} must be 7 to 30 (Secrets Manager limits)`);
     const agentNames = props.agents.map((a) => a.name);

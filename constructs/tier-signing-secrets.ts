@@ -11,6 +11,7 @@ import { Tier, MAX_AGENTS_PER_JWT_TIER } from "../lib/tiers";
 import { EncryptionKey } from "./encryption-key";
 import { pascal, Secrets } from "./secrets";
 import { ServiceRole } from "./service-role";
+import { MAX_ROTATION_DAYS } from "../lib/thresholds";
 
 export interface TierSigningSecretsProps {
   readonly env: AwsEnv;
@@ -79,7 +80,7 @@ export class TierSigningSecrets extends Construct {
   constructor(scope: Construct, id: string, props: TierSigningSecretsProps) {
     super(scope, id);
     const { env, rotationDays } = props;
-    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 90) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to 90`);
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > MAX_ROTATION_DAYS) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to ${MAX_ROTATION_DAYS}`);
     const fn = props.secrets.rotationFunction;
     const byTier: Record<string, TierSigningSecret> = {};
     for (const tier of props.tiers) {

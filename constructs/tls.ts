@@ -3,6 +3,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
+import { MAX_SELF_SIGNED_VALIDITY_DAYS } from "../lib/thresholds";
 
 export type MinTlsVersion = "1.2" | "1.3";
 
@@ -65,9 +66,9 @@ export class Certificate extends Construct {
     }
     if (props.certificateArn) throw new Error(`${this.node.path}: certificateArn is set but mode is "self-signed"; it would be ignored`);
     if (props.env.stage !== "dev") throw new Error(`${this.node.path}: a self-signed certificate is for dev only (stage is ${props.env.stage}); its private key sits in Terraform state`);
-    const validityDays = props.validityDays ?? 90;
+    const validityDays = props.validityDays ?? MAX_SELF_SIGNED_VALIDITY_DAYS;
     const earlyRenewalDays = props.earlyRenewalDays ?? 30;
-    if (!Number.isInteger(validityDays) || validityDays < 1 || validityDays > 90) throw new Error(`${this.node.path}: validityDays ${validityDays} must be 1 to 90`);
+    if (!Number.isInteger(validityDays) || validityDays < 1 || validityDays > MAX_SELF_SIGNED_VALIDITY_DAYS) throw new Error(`${this.node.path}: validityDays ${validityDays} must be 1 to ${MAX_SELF_SIGNED_VALIDITY_DAYS}`);
     if (!Number.isInteger(earlyRenewalDays) || earlyRenewalDays < 0 || earlyRenewalDays >= validityDays) throw new Error(`${this.node.path}: earlyRenewalDays ${earlyRenewalDays} must be 0 to ${validityDays - 1}`);
 
     const key = new PrivateKey(this, "private-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });

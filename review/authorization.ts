@@ -12,6 +12,7 @@ import { LEGACY_JWT_AUTHORIZATION, PRM_PATH_PATTERN } from "../lib/tier-routes";
 import { Status } from "./checklist";
 import { ContainerFact, Facts } from "./facts";
 import { table } from "./markdown";
+import { MCP_PORT } from "../lib/thresholds";
 
 export const MCP_SPEC = "https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization";
 export const MCP_SECURITY = "https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices#token-passthrough";
@@ -66,7 +67,7 @@ export function assessAuthorization(plan: TerraformJson, f: Facts): AuthPoint[] 
   const taskRoles = res(plan, "aws_ecs_task_definition").filter(([, td]) => td.task_role_arn && tiers.some((t) => t.family === td.family));
   const gateway = f.containers.find((c) => c.name === "mcp-gateway");
   const passthrough = gateway?.env.ENABLE_HEADER_PASSTHROUGH?.toLowerCase() === "true";
-  const mcpListeners = f.listeners.filter((l) => l.port === 3010);
+  const mcpListeners = f.listeners.filter((l) => l.port === MCP_PORT);
   const https = mcpListeners.length > 0 && mcpListeners.every((l) => l.protocol === "HTTPS");
   const tls13 = mcpListeners.length > 0 && mcpListeners.every((l) => l.minTls === "1.3");
   const httpsIssuer = oauth.length > 0 && oauth.every((t) => t.issuer?.startsWith("https://") && (!t.jwks || t.jwks.startsWith("https://")));

@@ -10,6 +10,7 @@ import { Facts } from "./facts";
 import { code, Md } from "./markdown";
 import { OTHERS } from "./secret-access";
 import { atLeastTls12 } from "./tls-policies";
+import { MAX_ROTATION_DAYS, MCP_PORT, MIN_LOG_RETENTION_DAYS } from "../lib/thresholds";
 
 export type Status = "met" | "partly" | "not met" | "outside this kit";
 
@@ -54,7 +55,7 @@ export function toolsByGroup(f: Facts): { groups: string; tools: Facts["tiers"][
   }
   return [...out.values()];
 }
-const mcpPort = 3010;
+const mcpPort = MCP_PORT;
 const mcpListeners = (f: Facts) => f.listeners.filter((l) => l.port === mcpPort);
 const mcpContainers = (f: Facts) => f.containers.filter((c) => c.env.MCP_TRANSPORT_TYPE !== undefined || /ibmi-mcp|mcp-server/.test(c.name));
 /** Secrets of a purpose: by the kit's `secretPurpose` fact; in a plan written elsewhere (no purposes), by name and description. */
@@ -276,7 +277,7 @@ const items: ChecklistItem[] = [
     assess: (f) => {
       if (f.secrets.length === 0) return { status: "not met", evidence: ["no secrets in this plan"] };
       const missing = f.secrets.filter((s) => !s.rotation && s.alerts.length === 0);
-      const tooSlow = f.secrets.filter((s) => s.rotation?.days !== undefined && s.rotation.days > 90);
+      const tooSlow = f.secrets.filter((s) => s.rotation?.days !== undefined && s.rotation.days > MAX_ROTATION_DAYS);
       const ev = [`${f.secrets.filter((s) => s.rotation).length} rotated automatically, ${f.secrets.filter((s) => !s.rotation && s.alerts.length).length} watched by an age alert`];
       if (missing.length || tooSlow.length) return { status: "partly", evidence: [...ev, ...a(...missing.map((s) => s.address), ...tooSlow.map((s) => s.address))], operator: "rotate the flagged secrets (≤ 90 days) or alert on their age" };
       return { status: "met", evidence: ev, operator: "rotate the model API key and IBM i password when their age alert fires" };
@@ -372,9 +373,9 @@ const items: ChecklistItem[] = [
     refs: ["CKV_AWS_66", "CKV_AWS_338", "AWS-0017"],
     assess: (f) => {
       if (f.logGroups.length === 0) return { status: "not met", evidence: ["no log group in this plan"] };
-      const short = f.logGroups.filter((g) => g.retentionDays !== undefined && g.retentionDays < 90);
+      const short = f.logGroups.filter((g) => g.retentionDays !== undefined && g.retentionDays < MIN_LOG_RETENTION_DAYS);
       const forever = f.logGroups.filter((g) => g.retentionDays === undefined);
-      const shortBuckets = f.buckets.filter((b) => b.expirationDays !== undefined && b.expirationDays < 90);
+      const shortBuckets = f.buckets.filter((b) => b.expirationDays !== undefined && b.expirationDays < MIN_LOG_RETENTION_DAYS);
       if (short.length || shortBuckets.length) return { status: "not met", evidence: a(...short.map((g) => g.address), ...shortBuckets.map((b) => b.address)), operator: "keep logs 90 days or more" };
       const days = [...new Set(f.logGroups.map((g) => g.retentionDays).filter((d): d is number => d !== undefined))].sort((x, y) => x - y);
       return {

@@ -8,6 +8,7 @@ import { StackResult, TerraformJson } from "../policy/types";
 import { extractFacts, Facts, FlowFact } from "./facts";
 import { byKey, code, esc, list, strong, table } from "./markdown";
 import { atLeastTls12, minTlsVersion } from "./tls-policies";
+import { MIN_LOG_RETENTION_DAYS } from "../lib/thresholds";
 
 export type ChangeSeverity = "critical" | "high" | "medium" | "low";
 
@@ -216,12 +217,12 @@ function logChanges(x: Facts, y: Facts, add: Add): void {
   for (const g of y.logGroups) {
     const old = x.logGroups.find((o) => o.address === g.address);
     if (!old) {
-      if (g.retentionDays === undefined || g.retentionDays < 90 || !g.kmsKey.startsWith("alias/")) add("medium", `log group added: ${g.name}, ${g.retentionDays ?? "unlimited"} days, ${g.kmsKey}`, g.address);
+      if (g.retentionDays === undefined || g.retentionDays < MIN_LOG_RETENTION_DAYS || !g.kmsKey.startsWith("alias/")) add("medium", `log group added: ${g.name}, ${g.retentionDays ?? "unlimited"} days, ${g.kmsKey}`, g.address);
       continue;
     }
     if (old.retentionDays !== g.retentionDays) {
       const shorter = g.retentionDays !== undefined && (old.retentionDays === undefined || g.retentionDays < old.retentionDays);
-      add(shorter ? (g.retentionDays! < 90 ? "critical" : "high") : "low", `retention of ${g.name} changed from ${old.retentionDays ?? "never expires"} to ${g.retentionDays ?? "never expires"} days`, g.address);
+      add(shorter ? (g.retentionDays! < MIN_LOG_RETENTION_DAYS ? "critical" : "high") : "low", `retention of ${g.name} changed from ${old.retentionDays ?? "never expires"} to ${g.retentionDays ?? "never expires"} days`, g.address);
     }
     if (old.kmsKey !== g.kmsKey)
       add(g.kmsKey.startsWith("CloudWatch Logs default") ? "critical" : "medium", `encryption of ${g.name}: ${old.kmsKey} → ${g.kmsKey}${g.kmsKey.startsWith("CloudWatch Logs default") ? " (customer key removed)" : ""}`, g.address);

@@ -13,6 +13,7 @@ import { policyCounts, policySection } from "./policy-section";
 import { costSection } from "./cost";
 import { authorizationSection } from "./authorization";
 import { tokenKeysSection } from "./token-keys";
+import { MAX_ROTATION_DAYS, MCP_PORT, MIN_LOG_RETENTION_DAYS } from "../lib/thresholds";
 
 export interface ReportOptions {
   /** The policy engine's result for this stack; without it the report says the check did not run. */
@@ -87,7 +88,7 @@ export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOpti
 
   // Paths into the system on 3010 from outside it: rules whose peer is not one of the plan's own security groups.
   const from = (port: number) => f.ingress.filter((x) => x.fromPort !== undefined && x.fromPort <= port && (x.toPort ?? x.fromPort) >= port && !x.peerAddress);
-  const mcp = from(opts.context?.mcpPort ?? 3010);
+  const mcp = from(opts.context?.mcpPort ?? MCP_PORT);
   const gatewayPort = opts.context?.gatewayPort ?? 4444;
   const gateway = from(gatewayPort);
   const out: string[] = [];
@@ -393,7 +394,7 @@ function secretFlagsOf(s: Facts["secrets"][number]): Flag[] {
   const out: Flag[] = [];
   if (!s.customerKey) out.push({ severity: "high", text: "not encrypted with a customer-managed key" });
   if (!s.rotation && s.alerts.length === 0) out.push({ severity: "high", text: "neither rotated nor watched by an age alert" });
-  if (s.rotation?.days !== undefined && s.rotation.days > 90) out.push({ severity: "high", text: `rotates every ${s.rotation.days} days (> 90)` });
+  if (s.rotation?.days !== undefined && s.rotation.days > MAX_ROTATION_DAYS) out.push({ severity: "high", text: `rotates every ${s.rotation.days} days (> ${MAX_ROTATION_DAYS})` });
   return out;
 }
 
@@ -404,12 +405,12 @@ function secretFlags(f: Facts): { where: string; flag: Flag }[] {
 function logFlags(f: Facts): { where: string; flag: Flag }[] {
   const out: { where: string; flag: Flag }[] = [];
   for (const g of f.logGroups) {
-    if (g.retentionDays !== undefined && g.retentionDays < 90) out.push({ where: g.address, flag: { severity: "high", text: `kept ${g.retentionDays} days (< 90)` } });
+    if (g.retentionDays !== undefined && g.retentionDays < MIN_LOG_RETENTION_DAYS) out.push({ where: g.address, flag: { severity: "high", text: `kept ${g.retentionDays} days (< ${MIN_LOG_RETENTION_DAYS})` } });
     if (!g.kmsKey.includes("alias/") && !g.kmsKey.startsWith("aws_kms_key.")) out.push({ where: g.address, flag: { severity: "medium", text: "not encrypted with a customer-managed key" } });
   }
   for (const b of f.buckets) {
     if (b.publicAccessBlocked < 4) out.push({ where: b.address, flag: { severity: "high", text: `${b.publicAccessBlocked} of 4 public access blocks` } });
-    if (b.expirationDays !== undefined && b.expirationDays < 90) out.push({ where: b.address, flag: { severity: "high", text: `objects expire after ${b.expirationDays} days (< 90)` } });
+    if (b.expirationDays !== undefined && b.expirationDays < MIN_LOG_RETENTION_DAYS) out.push({ where: b.address, flag: { severity: "high", text: `objects expire after ${b.expirationDays} days (< ${MIN_LOG_RETENTION_DAYS})` } });
   }
   for (const t of f.topics) if (!t.customerKey) out.push({ where: t.address, flag: { severity: "medium", text: "topic not encrypted with a customer-managed key" } });
   return out;

@@ -3,7 +3,10 @@ import { defineRule } from "../rule";
 import { DOCS } from "./support";
 
 /** Every retention period PutRetentionPolicy accepts, in days (0, i.e. unset, means never expire). */
-export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+import { CLOUDWATCH_RETENTION_DAYS } from "../../lib/aws-limits";
+import { MIN_LOG_RETENTION_DAYS } from "../../lib/thresholds";
+
+export { CLOUDWATCH_RETENTION_DAYS };
 
 /**
  * CloudWatch Logs rejects any other retention value (InvalidParameterException at apply), e.g. 100 or 730.
@@ -15,7 +18,7 @@ export const rule = defineRule(
     title: "Log group retention is a value CloudWatch Logs accepts",
     severity: "high",
     references: [],
-    remediation: `Use one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days (logs.retentionDays in the config, 90 or more); see ${DOCS.logRetention}`,
+    remediation: `Use one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days (logs.retentionDays in the config, ${MIN_LOG_RETENTION_DAYS} or more); see ${DOCS.logRetention}`,
   },
   (plan, _ctx, report) => {
     const groups = plan.resources("aws_cloudwatch_log_group");

@@ -1,11 +1,11 @@
-import { FARGATE_SIZES } from "../../lib/fargate-sizes";
+import { FARGATE_SIZES } from "../../lib/aws-limits";
 import { isInterpolated, num } from "../plan";
 import { defineRule } from "../rule";
 import { DOCS } from "./support";
 
 /**
  * Fargate accepts only fixed task-level cpu/memory pairs, both set on the task definition; anything else fails
- * RegisterTaskDefinition at apply. The table lives beside the config check (lib/fargate-sizes.ts FARGATE_SIZES).
+ * RegisterTaskDefinition at apply. The table lives beside the config check (lib/aws-limits.ts FARGATE_SIZES).
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
  */
 export const rule = defineRule(

@@ -1,7 +1,9 @@
 import { defineRule } from "../rule";
 import { isInterpolated, num, show, unverifiable } from "../plan";
 
-export const MIN_RETENTION_DAYS = 90;
+import { MIN_LOG_RETENTION_DAYS as MIN_RETENTION_DAYS } from "../../lib/thresholds";
+
+export { MIN_RETENTION_DAYS };
 
 /**
  * 0 means "never expire" in CloudWatch Logs and satisfies "kept at least 90 days", so an explicit 0 passes. An

@@ -1,8 +1,9 @@
 import { defineRule } from "../rule";
 import { block, num, show, tagsOf, unverifiable } from "../plan";
 
-/** The longest interval between rotations the kit accepts. */
-export const MAX_ROTATION_DAYS = 90;
+import { MAX_ROTATION_DAYS } from "../../lib/thresholds";
+
+export { MAX_ROTATION_DAYS };
 
 /**
  * The tag that marks a secret only people can rotate (a model API key, the IBM i password): constructs/secrets.ts

@@ -62,7 +62,7 @@ describe("each bad input is reported with file, path, value and fix", () => {
       'config/dev.json: agents[1].cidrs[0]: overlaps 10.20.1.0/28 of agent group "monitoring", so the source no longer identifies one group (got "10.20.0.0/16"). Fix: make each group\'s ranges disjoint.',
     ],
     ["MCP port other than 3010", "dev", (c) => (c.mcpServer.port = 8080), "config/dev.json: mcpServer.port: is not 3010: agents, firewall rules and the seed all expect the MCP server on 3010 (got 8080). Fix: set mcpServer.port to 3010."],
-    ["retention below 90 days", "dev", (c) => (c.logs.retentionDays = 30), "config/dev.json: logs.retentionDays: keeps logs 30 days; the seed asks for 90 or more (got 30). Fix: set 90 or more (90, 120, 180, 365, …)."],
+    ["retention below 90 days", "dev", (c) => (c.logs.retentionDays = 30), "config/dev.json: logs.retentionDays: keeps logs 30 days; the seed asks for 90 or more (got 30). Fix: set 90 or more (90, 120, 150, 180, …)."],
     ["retention CloudWatch refuses", "dev", (c) => (c.logs.retentionDays = 100), "config/dev.json: logs.retentionDays: 100 is not a retention period CloudWatch Logs accepts (got 100). Fix: use 90 or 120."],
     ["rotation above 90 days", "dev", (c) => (c.secrets.rotationDays = 120), "config/dev.json: secrets.rotationDays: rotates every 120 days; the kit's limit is 90 (got 120). Fix: set 90 or fewer (30 is the default)."],
     ["TLS below 1.2", "dev", (c) => (c.tls.minVersion = "1.1"), 'config/dev.json: tls.minVersion: is not an accepted value (got "1.1"). Fix: use one of "1.2", "1.3".'],

@@ -146,7 +146,7 @@ describe("AuditLogs", () => {
 
   describe("errors", () => {
     it("refuses retention below 90 days and object locks longer than the retention, in config", () => {
-      expect(problems("dev", (c) => (c.logs.retentionDays = 60))).toEqual(["config/dev.json: logs.retentionDays: keeps logs 60 days; the seed asks for 90 or more (got 60). Fix: set 90 or more (90, 120, 180, 365, …)."]);
+      expect(problems("dev", (c) => (c.logs.retentionDays = 60))).toEqual(["config/dev.json: logs.retentionDays: keeps logs 60 days; the seed asks for 90 or more (got 60). Fix: set 90 or more (90, 120, 150, 180, …)."]);
       expect(problems("dev", (c) => (c.logs.objectLock = { mode: "GOVERNANCE", days: 120 }))).toEqual([
         "config/dev.json: logs.objectLock.days: locks archived logs 120 days, longer than logs.retentionDays 90, so the lifecycle could not expire them (got 120). Fix: set 90 or fewer, or raise logs.retentionDays.",
       ]);
