@@ -9,6 +9,7 @@
  * (`withRequiredScopes` in lib/authUtils.ts has no caller), so `scp` names the tier's toolsets for the audit log.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { jwtParts } from "../shared/jwt-parts";
 
 /** The claims the kit mints for one agent group. */
 export interface AgentClaims {
@@ -45,17 +46,9 @@ export function signHs256(claims: AgentClaims, key: string): string {
  * Never includes the token or the key.
  */
 export function jwtProblem(token: string, key: string, nowSeconds: number): string | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return "is not a JWT";
-  const [h, p, s] = parts;
-  let header: { alg?: unknown };
-  let claims: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
-    claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
-  } catch {
-    return "is not a JWT";
-  }
+  const parts = jwtParts(token);
+  if (!parts) return "is not a JWT";
+  const { h, p, s, header, claims } = parts;
   if (header.alg !== "HS256") return `is signed with ${JSON.stringify(header.alg)}, not HS256`;
   const expected = mac(`${h}.${p}`, key);
   const given = Buffer.from(s, "base64url");

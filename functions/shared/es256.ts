@@ -8,6 +8,7 @@
  * createRemoteJWKSet(OAUTH_JWKS_URI), { issuer: OAUTH_ISSUER_URL, audience: OAUTH_AUDIENCE })`, then a non-empty `scp`
  * string array (or space-separated `scope`) and a string `client_id`. jose picks the JWK by the header's `kid`.
  */
+import { jwtParts } from "./jwt-parts";
 import { createHash, createPublicKey, JsonWebKey, verify } from "node:crypto";
 
 /** The claims the kit mints. */
@@ -115,17 +116,9 @@ export interface ExpectedToken {
  * client_id, scp) and what the kit means (kid, sub = client_id, the scopes, the lifetime). Never includes the token.
  */
 export function es256Problem(token: string, spki: Uint8Array, expected: ExpectedToken, nowSeconds: number): string | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return "is not a JWT";
-  const [h, p, s] = parts;
-  let header: Record<string, unknown>;
-  let claims: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
-    claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
-  } catch {
-    return "is not a JWT";
-  }
+  const parts = jwtParts(token);
+  if (!parts) return "is not a JWT";
+  const { h, p, s, header, claims } = parts;
   if (header.alg !== "ES256") return `is signed with ${JSON.stringify(header.alg)}, not ES256`;
   if (header.kid !== expected.kid) return `names key ${JSON.stringify(header.kid)}, not ${expected.kid}`;
   const signature = Buffer.from(s, "base64url");
