@@ -472,6 +472,47 @@ export class Secrets extends Construct {
   }
 
   /**
+   * A secret another service rotates (the RDS-managed master password, every 7 days by default): when CloudTrail logs
+   * its RotationSucceeded service event, EventBridge invokes the rotation function, which forces a new deployment of
+   * `services` (functions/rotate-secret, RestartServices); their tasks read the value only at start. Without it the
+   * tasks keep the old password: pooled connections live on, new ones fail until health checks replace the tasks.
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/cloudtrail_log_entries.html (RotationSucceeded)
+   */
+  restartOnServiceRotation(id: string, secretArn: string, services: Readonly<Record<string, string>>): void {
+    const arns = Object.values(services);
+    if (!arns.length) throw new Error(`${this.node.path}: ${id} names no service to restart`);
+    const env = this.props.env;
+    const rule = new CloudwatchEventRule(this, `${id}-rotated`, {
+      name: `${prefix(env)}-${id}-rotated`,
+      description: `Redeploys ${Object.keys(services).join(", ")} when ${id}'s secret has rotated (its tasks read it only at start)`,
+      eventPattern: JSON.stringify({
+        source: ["aws.secretsmanager"],
+        "detail-type": ["AWS Service Event via CloudTrail"],
+        detail: { eventSource: ["secretsmanager.amazonaws.com"], eventName: ["RotationSucceeded"], additionalEventData: { SecretId: [secretArn] } },
+      }),
+    });
+    new CloudwatchEventTarget(this, `${id}-rotated-target`, {
+      rule: rule.name,
+      arn: this.rotationFunction.arn,
+      targetId: `${id}-restart`,
+      // The secret from the event, the services fixed here: the function's role may update only these services.
+      inputTransformer: {
+        inputPaths: { secret: "$.detail.additionalEventData.SecretId" },
+        inputTemplate: `{"RestartServices":{"secret":<secret>,"services":${JSON.stringify(arns)}}}`,
+      },
+      dependsOn: [...this.rotationFunction.ready],
+    });
+    new LambdaPermission(this, `${id}-rotated-invoke`, {
+      statementId: `EventBridgeRestartOn${pascal(id)}Rotation`,
+      action: "lambda:InvokeFunction",
+      functionName: this.rotationFunction.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: rule.arn,
+    });
+    this.rotationFunction.role.addToPolicy({ sid: `Restart${pascal(id)}OnServiceRotation`, actions: ["ecs:UpdateService"], resources: arns });
+  }
+
+  /**
    * Adds `secret` (one whose rotation re-mints tokens or restarts services) to the hourly re-check that repeats its
    * unfinished follow-ups. The rotation function may already describe and update the stages of every secret it rotates.
    */

@@ -330,8 +330,9 @@ export class McpStack extends SelfContainedStack {
         ibmiCaCertificate: config.network.ibmi.caCertificate,
       },
     });
+    const managedState = gatewayStateOf(config) === "managed" ? this.gatewayState(config) : undefined;
     const gateway = new GatewayService(this, "gateway", {
-      managedState: gatewayStateOf(config) === "managed" ? this.gatewayState(config) : undefined,
+      managedState,
       desiredCount: gatewayDesiredCountOf(config),
       env: this.env,
       cluster,
@@ -355,6 +356,8 @@ export class McpStack extends SelfContainedStack {
     });
     // Its tasks read these only at start: each finished rotation redeploys the gateway (docs/secrets.md).
     secrets.restartOnRotation("gateway", gateway.serviceArn, [secrets.gatewayJwtSecret]);
+    // RDS rotates the database password itself (every 7 days): the gateway is redeployed on its rotation event.
+    if (managedState) secrets.restartOnServiceRotation("gateway-database", managedState.database.masterSecret.arn, { gateway: gateway.serviceArn });
     // ibmi mode: every tier loads the key pair once per process (upstream auth/crypto.ts loadKeyPair caches it).
     if (secrets.ibmiAuthKeyPair) secrets.restartOnRotation("tiers", Object.fromEntries(mcp.tiers.map((t) => [t.id, tierServiceArn(this.env, t.id)])), [secrets.ibmiAuthKeyPair]);
     new ServiceOutputs(this, "service-outputs", {

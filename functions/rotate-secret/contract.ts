@@ -125,3 +125,15 @@ export const ROTATION_FUNCTION_MIN_TIMEOUT_SECONDS = Math.max(SIGNER_WAIT_SECOND
  * (one statement for any number of keys), and the review finds them by it.
  */
 export const TOKEN_KEY_TAG = "mcp-token-signing-key";
+
+/**
+ * Invocation an EventBridge rule sends when a secret the kit does not rotate itself has rotated (the RDS-managed
+ * master password: CloudTrail's RotationSucceeded service event): force a new deployment of each service, whose tasks
+ * read the value only at start. The rule's input transformer fills `secret` from the event; `services` is fixed in the
+ * rule, and the function's role may update only those services.
+ */
+export interface RestartServicesInput {
+  readonly RestartServices: { readonly secret: string; readonly services: readonly string[] };
+}
+/** Start of the line the function writes when such a restart fails; counted by a metric filter like the follow-ups'. */
+export const RESTART_FAILED_MARKER = "MCP_ROTATION_RESTART_FAILED";

@@ -59,7 +59,9 @@ import {
   PublishJwksInput,
   REMINT_WAIT_SECONDS,
   RemintInput,
+  RESTART_FAILED_MARKER,
   RESTART_SERVICE_TAG,
+  RestartServicesInput,
   ROTATION_TAG,
   SCOPES_TAG,
   SIGNER_WAIT_SECONDS,
@@ -194,6 +196,51 @@ export interface Dependents {
 /** Longest token lifetime accepted: the longest rotation interval (90 days) plus a week. */
 const MAX_LIFETIME_HOURS = 97 * 24;
 
+/**
+ * Forces a new deployment of each ECS service (service/<cluster>/<service> ARNs) and returns what failed, by service
+ * and error name. A service that is gone or being deleted holds no old value: logged, not a failure.
+ */
+async function redeploy(services: readonly string[], step: string): Promise<string[]> {
+  const failed: string[] = [];
+  for (const service of services) {
+    // service/<cluster>/<service>: UpdateService needs the cluster, or it assumes the account's "default" one.
+    const cluster = /^arn:[\w-]+:ecs:[\w-]+:\d{12}:service\/([\w-]+)\/[\w-]+$/.exec(service)?.[1];
+    if (!cluster) {
+      failed.push(`${service} (not an ECS service ARN with its cluster: fix the ${RESTART_SERVICE_TAG} tag)`);
+      continue;
+    }
+    try {
+      await ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
+      log("service-redeployed", service, step);
+    } catch (e) {
+      const name = errorName(e);
+      if (name === "ServiceNotFoundException" || name === "ServiceNotActiveException") log("service-absent", service, step);
+      else failed.push(`${service} (${name})`);
+    }
+  }
+  return failed;
+}
+
+/** What a RestartServices invocation returns. */
+export interface RestartServicesResult {
+  readonly restarted: readonly string[];
+}
+
+/**
+ * A secret rotated by its own service (RDS's managed master password) has rotated: its readers load it only at start,
+ * so each is redeployed. Throws (so EventBridge retries and the Errors alarm fires) after a marker line naming what
+ * failed; never logs a value, and reads none.
+ */
+async function restartServices(input: RestartServicesInput["RestartServices"]): Promise<RestartServicesResult> {
+  if (typeof input?.secret !== "string" || !Array.isArray(input.services) || input.services.length === 0) throw new Error("RestartServices needs { secret, services: [<ECS service ARN>, …] }");
+  const failed = await redeploy(input.services, "restartServices");
+  if (failed.length) {
+    console.log(`${RESTART_FAILED_MARKER} ${input.secret}: ${failed.join(", ")}`);
+    throw new Error(`${input.secret} rotated, but ${failed.join(", ")} could not be redeployed; run aws ecs update-service --force-new-deployment for them`);
+  }
+  return { restarted: [...input.services] };
+}
+
 export async function handler(event: RotationEvent): Promise<void>;
 export async function handler(event: GenerateOnceEvent): Promise<GenerateOnceResult>;
 export async function handler(event: WaitForCurrentEvent): Promise<WaitForCurrentResult>;
@@ -201,13 +248,15 @@ export async function handler(event: FollowUpEvent): Promise<FollowUpResult>;
 export async function handler(event: FollowUpsEvent): Promise<FollowUpsResult>;
 export async function handler(event: PublishJwksInput): Promise<PublishJwksResult>;
 export async function handler(event: RemintInput): Promise<RemintResult>;
+export async function handler(event: RestartServicesInput): Promise<RestartServicesResult>;
 export async function handler(
-  event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent | FollowUpEvent | FollowUpsEvent | PublishJwksInput | RemintInput,
-): Promise<void | GenerateOnceResult | WaitForCurrentResult | FollowUpResult | FollowUpsResult | PublishJwksResult | RemintResult> {
+  event: RotationEvent | GenerateOnceEvent | WaitForCurrentEvent | FollowUpEvent | FollowUpsEvent | PublishJwksInput | RemintInput | RestartServicesInput,
+): Promise<void | GenerateOnceResult | WaitForCurrentResult | FollowUpResult | FollowUpsResult | PublishJwksResult | RemintResult | RestartServicesResult> {
   // Public keys are read once per invocation: a key's material never changes, but a key disabled since must show.
   publicKeys.clear();
   if ("PublishJwks" in event) return publishJwks(event.PublishJwks);
   if ("Remint" in event) return remintNow(event.Remint);
+  if ("RestartServices" in event) return restartServices(event.RestartServices);
   if ("GenerateOnce" in event) return generateOnce(event.GenerateOnce);
   if ("WaitForCurrent" in event) return waitForCurrent(event.WaitForCurrent);
   if ("FollowUp" in event) return followUpCurrent(event.FollowUp);
@@ -641,23 +690,8 @@ async function afterFinish(secretId: string, dependents: Dependents, firstValue:
       failed.push(`${name} (${errorName(e)})`);
     }
   }
-  for (const service of dependents.services) {
-    // service/<cluster>/<service>: UpdateService needs the cluster, or it assumes the account's "default" one.
-    const cluster = /^arn:[\w-]+:ecs:[\w-]+:\d{12}:service\/([\w-]+)\/[\w-]+$/.exec(service)?.[1];
-    if (!cluster) {
-      failed.push(`${service} (not an ECS service ARN with its cluster: fix the ${RESTART_SERVICE_TAG} tag)`);
-      continue;
-    }
-    try {
-      await ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
-      log("service-redeployed", service, "finishSecret");
-    } catch (e) {
-      const name = errorName(e);
-      // No service, or one being deleted: no running task holds the old value.
-      if (name === "ServiceNotFoundException" || name === "ServiceNotActiveException") log("service-absent", service, "finishSecret");
-      else failed.push(`${service} (${name})`);
-    }
-  }
+  failed.push(...(await redeploy(dependents.services, "finishSecret")));
+
   return failed;
 }
 

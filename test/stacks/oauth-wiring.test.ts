@@ -45,3 +45,28 @@ describe("a jwt-to-oauth migration", () => {
     for (const [, b] of signing) expect(Object.keys(b.tags).filter((k) => k.startsWith(AGENT_TOKEN_TAG_PREFIX))).toEqual([]);
   });
 });
+
+describe("the gateway database's own rotation (RDS-managed master password)", () => {
+  it.each(["staging", "prod"])("%s: its RotationSucceeded event redeploys the gateway, which the rotation role alone may do", (env) => {
+    const plan = shippedPlan(env);
+    const [, rule] = resources(plan, "aws_cloudwatch_event_rule").find(([, r]) => r.name === `mcp-${env}-gateway-database-rotated`)!;
+    const pattern = JSON.parse(rule.event_pattern);
+    const [, db] = resources(plan, "aws_db_instance")[0];
+    expect(db.manage_master_user_password).toBe(true);
+    expect(pattern).toEqual({
+      source: ["aws.secretsmanager"],
+      "detail-type": ["AWS Service Event via CloudTrail"],
+      detail: { eventSource: ["secretsmanager.amazonaws.com"], eventName: ["RotationSucceeded"], additionalEventData: { SecretId: [expect.stringMatching(/^\$\{aws_db_instance\.[\w-]+\.master_user_secret\[0\]\.secret_arn\}$/)] } },
+    });
+    const [, target] = resources(plan, "aws_cloudwatch_event_target").find(([, t]) => t.target_id === "gateway-database-restart")!;
+    const [gatewayAddress] = resources(plan, "aws_ecs_service").find(([, s]) => s.name === `mcp-${env}-gateway`)!;
+    expect(target.input_transformer.input_paths).toEqual({ secret: "$.detail.additionalEventData.SecretId" });
+    const services = JSON.parse(target.input_transformer.input_template.replace("<secret>", '"x"')).RestartServices.services;
+    expect(services).toEqual([expect.stringMatching(new RegExp(`:service/mcp-${env}/mcp-${env}-gateway$`))]);
+    expect(gatewayAddress).toBeDefined();
+  });
+
+  it("does not exist where the gateway keeps SQLite (dev)", () => {
+    expect(resources(shippedPlan("dev"), "aws_cloudwatch_event_rule").filter(([, r]) => /gateway-database-rotated/.test(r.name))).toEqual([]);
+  });
+});
