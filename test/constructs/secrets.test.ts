@@ -162,7 +162,11 @@ describe("Secrets", () => {
     it("lets the rotation role update exactly the gateway service, the one the stack runs", () => {
       const st = statements(prod, "secrets/rotation/role/policy").filter((s) => [s.Action].flat().includes("ecs:UpdateService"));
       expect(st.find((s) => s.Sid === "RestartGatewayOnSecretRotation")).toEqual({ Sid: "RestartGatewayOnSecretRotation", Effect: "Allow", Action: "ecs:UpdateService", Resource: GATEWAY });
-      expect(st.flatMap((s) => [s.Resource].flat()).filter((r: string) => r.endsWith("-gateway"))).toEqual([GATEWAY]);
+      // Two grants on it: its own secrets' rotations, and RDS's rotation of its database password (restartOnServiceRotation).
+      expect(st.filter((s) => [s.Resource].flat().some((r: string) => r.endsWith("-gateway"))).map((s) => [s.Sid, s.Resource])).toEqual([
+        ["RestartGatewayOnSecretRotation", GATEWAY],
+        ["RestartGatewayDatabaseOnServiceRotation", GATEWAY],
+      ]);
       expect(resourceAt(prod, "aws_ecs_service", "gateway/service").name).toBe("mcp-prod-gateway");
       expect(resourceAt(prod, "aws_ecs_cluster", "cluster/cluster").name).toBe("mcp-prod");
       expect(prodStack.gateway.serviceArn).toBe(GATEWAY);
@@ -247,6 +251,8 @@ describe("Secrets", () => {
       "InvokeOwnRotation",
       "RestartTiersOnKeyRotation",
       "RestartGatewayOnSecretRotation",
+      // The gateway again, on RDS's own rotation of its database password (Secrets.restartOnServiceRotation).
+      "RestartGatewayDatabaseOnServiceRotation",
     ]);
     const rotate = st.find((s) => s.Sid === "RotateGeneratedSecrets");
     expect(rotate.Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
