@@ -17,8 +17,10 @@ export const STACK_TRACE_MODULE = "cdktf/lib/tokens/private/stack-trace";
  */
 export function disableTokenTraces(): void {
   if (process.env.MCP_SYNTH_TRACES === "1") return;
+  // A literal path, never the constant: the bundler (scripts/bundle.cjs) only bundles a require it can read, and a
+  // require it cannot would patch node_modules' copy of cdktf while the bundled copy kept capturing (test/scripts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const traces = require(STACK_TRACE_MODULE) as { captureStackTrace: () => string[] };
+  const traces = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] };
   traces.captureStackTrace = () => [];
 }
 
