@@ -13,7 +13,7 @@ import { AuditLogs } from "./audit-logs";
 import { EncryptionKey } from "./encryption-key";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
-import { ServiceRole } from "./service-role";
+import { ownedSecret, ServiceRole } from "./service-role";
 import { VpcFunction } from "./vpc-function";
 
 export const VALKEY_PORT = 6379;
@@ -177,15 +177,7 @@ export class GatewayCache extends Construct {
       dependsOn: [this.replicationGroup, ...this.passwordFunction.ready],
     });
 
-    const secretArn = secret.arn;
-    this.password = {
-      arn: secretArn,
-      firstValue: [invocation],
-      grantRead(role: ServiceRole) {
-        role.addToPolicy({ sid: "ReadGatewayCachePassword", actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] });
-        props.grantDecrypt(role);
-      },
-    };
+    this.password = ownedSecret({ arn: secret.arn, firstValue: [invocation], sid: "ReadGatewayCachePassword", grantDecrypt: props.grantDecrypt });
   }
 
   /** The primary endpoint's address (writes go there; it follows a failover). */

@@ -8,7 +8,7 @@ import { ReadableSecret } from "../lib/container";
 import { EncryptionKey } from "./encryption-key";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
-import { ServiceRole } from "./service-role";
+import { ownedSecret, ServiceRole } from "./service-role";
 
 /** PostgreSQL's port; the instance listens on it and only the gateway tasks may reach it. */
 export const POSTGRES_PORT = 5432;
@@ -158,17 +158,8 @@ export class GatewayDatabase extends Construct {
       dependsOn: [this.logGroup],
     });
 
-    const secretArn = this.instance.masterUserSecret.get(0).secretArn;
-    const instance = this.instance;
-    this.masterSecret = {
-      arn: secretArn,
-      // RDS puts the first value while it creates the instance.
-      firstValue: [instance],
-      grantRead(role: ServiceRole) {
-        role.addToPolicy({ sid: "ReadGatewayDatabaseSecret", actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] });
-        props.grantDecrypt(role);
-      },
-    };
+    // RDS puts the first value while it creates the instance.
+    this.masterSecret = ownedSecret({ arn: this.instance.masterUserSecret.get(0).secretArn, firstValue: [this.instance], sid: "ReadGatewayDatabaseSecret", grantDecrypt: props.grantDecrypt });
   }
 
   /** The instance's address (no port). */

@@ -1,8 +1,9 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Lazy } from "cdktf";
+import { ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv } from "../lib/aws-env";
+import { ReadableSecret } from "../lib/container";
 import { policyDocument, serviceTrustPolicy, Statement } from "../lib/iam";
 
 export interface ServiceRoleProps {
@@ -62,4 +63,19 @@ export class ServiceRole extends Construct {
   get grants(): readonly Statement[] {
     return this.statements;
   }
+}
+
+/**
+ * A secret another resource owns (RDS's managed master password, a password a function sets), readable by a task
+ * role: GetSecretValue on it alone, and decrypt through Secrets Manager as `grantDecrypt` allows.
+ */
+export function ownedSecret(props: { readonly arn: string; readonly firstValue: readonly ITerraformDependable[]; readonly sid: string; readonly grantDecrypt: (role: ServiceRole) => void }): ReadableSecret {
+  return {
+    arn: props.arn,
+    firstValue: props.firstValue,
+    grantRead(role: ServiceRole) {
+      role.addToPolicy({ sid: props.sid, actions: ["secretsmanager:GetSecretValue"], resources: [props.arn] });
+      props.grantDecrypt(role);
+    },
+  };
 }

@@ -6,19 +6,14 @@
  * the field accepts. Only names the kit sets are listed (test/constructs/gateway-env.test.ts cites each line).
  */
 
+import { anyString, Check, envProblems, flag, oneOf } from "./env-checks";
+
 /** The upstream release these names were read from (its tag; the image tag is the same, see config/schema.ts). */
 export const UPSTREAM_GATEWAY_VERSION = "v1.0.8";
 
 /** The uid:gid the upstream image runs as (Containerfile:404 `useradd --uid 10001`, :494 `USER 10001:10001`). */
 export const GATEWAY_UID = 10001;
 
-type Check = (value: string) => string | undefined;
-const oneOf =
-  (...values: string[]): Check =>
-  (v) =>
-    values.includes(v) ? undefined : `must be one of ${values.join(", ")}`;
-const flag = oneOf("true", "false");
-const anyString: Check = () => undefined;
 const intFrom =
   (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
   (v) =>
@@ -96,18 +91,8 @@ export const GATEWAY_OTHER_ENV: Readonly<Record<string, string>> = {
  * v1.0.8 reads every one and would accept every value. Secret values are unknown at synth: only their names are checked.
  */
 export function gatewayEnvProblems(environment: Readonly<Record<string, string>>, secretNames: readonly string[] = []): string[] {
-  const out: string[] = [];
-  const known = (n: string) => n in GATEWAY_SETTINGS || n in GATEWAY_OTHER_ENV;
-  for (const [name, value] of Object.entries(environment)) {
-    if (!known(name)) out.push(`${name} is not read by mcp-context-forge ${UPSTREAM_GATEWAY_VERSION}: the setting would be silently lost`);
-    const problem = GATEWAY_SETTINGS[name]?.check(value);
-    if (problem) out.push(`${name}=${JSON.stringify(value)} ${problem}; mcp-context-forge ${UPSTREAM_GATEWAY_VERSION} would not start`);
-  }
-  for (const name of secretNames) {
-    if (name in environment) out.push(`${name} is set both as a value and as a secret`);
-    else if (!known(name)) out.push(`${name} (secret) is not read by mcp-context-forge ${UPSTREAM_GATEWAY_VERSION}`);
-  }
-  const has = (n: string) => n in environment || secretNames.includes(n);
+  const settings = Object.fromEntries(Object.entries(GATEWAY_SETTINGS).map(([name, s]) => [name, s.check]));
+  const { problems: out, has } = envProblems({ product: `mcp-context-forge ${UPSTREAM_GATEWAY_VERSION}`, settings, others: GATEWAY_OTHER_ENV, badValue: "would not start" }, environment, secretNames);
   // One URL or its parts, never both: the entry script would overwrite the URL.
   if (has("DATABASE_URL") && has("KIT_DATABASE_HOST")) out.push("DATABASE_URL and KIT_DATABASE_HOST are both set");
   if (has("KIT_DATABASE_HOST") && !has("KIT_DATABASE_PASSWORD")) out.push("KIT_DATABASE_HOST without KIT_DATABASE_PASSWORD");

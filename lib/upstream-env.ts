@@ -7,20 +7,13 @@
  * silently ignored and its control lost). test/constructs/mcp-environment.test.ts cites the upstream line of each.
  */
 
+import { anyString, Check, envProblems, flag, oneOf } from "./env-checks";
+
 /** The upstream release these constraints were read from. */
 export const UPSTREAM_SERVER_VERSION = "v0.5.1";
 
 /** The server's rate limit when nothing is set (config/index.ts:368 MCP_RATE_LIMIT_MAX_REQUESTS 100, :371 MCP_RATE_LIMIT_WINDOW_MS 900000). */
 export const UPSTREAM_RATE_LIMIT = { maxRequests: 100, windowSeconds: 900 } as const;
-
-type Check = (value: string) => string | undefined;
-
-const oneOf =
-  (...values: string[]): Check =>
-  (v) =>
-    values.includes(v) ? undefined : `must be one of ${values.join(", ")}`;
-// Upstream turns these into booleans with `val === "true"` (some also "1"): any other spelling is silently false.
-const flag = oneOf("true", "false");
 
 const intAtLeast =
   (min: number): Check =>
@@ -31,7 +24,6 @@ const between =
   (min: number, max: number): Check =>
   (v) =>
     v.trim() !== "" && Number(v) >= min && Number(v) <= max ? undefined : `must be a number from ${min} to ${max}`;
-const anyString: Check = () => undefined;
 const nonEmpty: Check = (v) => (v.length > 0 ? undefined : "must not be empty");
 const absolutePath: Check = (v) => (/^\/[\w./-]*$/.test(v) ? undefined : "must be an absolute path");
 const url: Check = (v) => (URL.canParse(v) ? undefined : "must be a URL");
@@ -145,21 +137,7 @@ export const KIT_ENV: Readonly<Record<string, string>> = {
  * names are checked (their shapes are checked where they are generated).
  */
 export function upstreamEnvProblems(environment: Readonly<Record<string, string>>, secretNames: readonly string[] = []): string[] {
-  const out: string[] = [];
-  for (const [name, value] of Object.entries(environment)) {
-    const check = MCP_SERVER_ENV[name];
-    if (!check) {
-      if (!(name in KIT_ENV)) out.push(`${name} is not read by ibmi-mcp-server ${UPSTREAM_SERVER_VERSION}: the setting would be silently lost`);
-      continue;
-    }
-    const problem = check(value);
-    if (problem) out.push(`${name}=${JSON.stringify(value)} ${problem}; ibmi-mcp-server ${UPSTREAM_SERVER_VERSION} would ignore its whole environment and start without auth`);
-  }
-  for (const name of secretNames) {
-    if (name in environment) out.push(`${name} is set both as a value and as a secret`);
-    else if (!(name in MCP_SERVER_ENV) && !(name in KIT_ENV)) out.push(`${name} (secret) is not read by ibmi-mcp-server ${UPSTREAM_SERVER_VERSION}`);
-  }
-  const has = (n: string) => n in environment || secretNames.includes(n);
+  const { problems: out, has } = envProblems({ product: `ibmi-mcp-server ${UPSTREAM_SERVER_VERSION}`, settings: MCP_SERVER_ENV, others: KIT_ENV, badValue: "would ignore its whole environment and start without auth" }, environment, secretNames);
   // jwtStrategy.ts:25-34: in production without a key the server refuses to start; elsewhere it accepts any token.
   if (environment.MCP_AUTH_MODE === "jwt" && !has("MCP_AUTH_SECRET_KEY")) out.push("MCP_AUTH_MODE=jwt without MCP_AUTH_SECRET_KEY");
   // oauthStrategy.ts:28-39 (v0.5.1): oauth mode without an issuer or an audience throws when the strategy is built.
