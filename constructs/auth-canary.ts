@@ -5,7 +5,7 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { dependable } from "cdktf";
 import { Construct } from "constructs";
-import { CanaryEvent, CanaryTarget, FAILURES_METRIC, TIER_DIMENSION } from "../functions/auth-canary/contract";
+import { CanaryEvent, CanaryTarget, FAILURES_METRIC, TARGETS_FILE, TIER_DIMENSION } from "../functions/auth-canary/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { suppress } from "../lib/resource-meta";
 import { SecurityAlerts } from "./alerts";
@@ -19,8 +19,6 @@ import { VpcFunction } from "./vpc-function";
 /** How long the invocation on apply waits for tasks that do not answer yet (the function's timeout leaves room for the probes). */
 export const SETTLE_SECONDS = 300;
 const TIMEOUT_SECONDS = 900;
-/** Lambda refuses environment variables above 4 KB in total (keys and values). */
-const LAMBDA_ENVIRONMENT_BYTES = 4096;
 
 export interface AuthCanaryProps {
   readonly env: AwsEnv;
@@ -54,6 +52,8 @@ export interface AuthCanaryProps {
  */
 export class AuthCanary extends Construct {
   readonly function: VpcFunction;
+  /** What it probes, packed in its package (TARGETS_FILE). */
+  readonly targets: readonly CanaryTarget[];
   readonly alarms: Readonly<Record<string, CloudwatchMetricAlarm>>;
   /** The run on apply: it waits for the tier services and the tokens it presents. */
   readonly invocation: LambdaInvocation;
@@ -76,9 +76,7 @@ export class AuthCanary extends Construct {
       const token = foreign[i];
       return { tier: s.tier.id, url: s.internalUrl, ...(token ? { foreignTokenSecret: token.name } : {}) };
     });
-    const environment = { TARGETS: JSON.stringify(targets), METRIC_NAMESPACE: alerts.namespace };
-    const envBytes = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-    if (envBytes > LAMBDA_ENVIRONMENT_BYTES) throw new Error(`${this.node.path}: the canary's environment is ${envBytes} bytes for ${targets.length} tiers; Lambda accepts ${LAMBDA_ENVIRONMENT_BYTES}`);
+    this.targets = targets;
 
     this.function = new VpcFunction(this, "function", {
       env,
@@ -91,7 +89,9 @@ export class AuthCanary extends Construct {
       networkPurpose: `HTTPS to the VPC endpoints, ${port} to the MCP tiers`,
       // Off unless configured (config functions.reservedConcurrency): a reservation takes from the account's pool.
       reservedConcurrency: props.reservedConcurrency,
-      environment,
+      environment: { METRIC_NAMESPACE: alerts.namespace },
+      // One entry per tier: packed, so an estate's tiers never meet Lambda's 4 KB of environment variables.
+      packageFiles: { [TARGETS_FILE]: JSON.stringify(targets, null, 1) },
     });
     const fn = this.function;
     fn.role.addToPolicy({

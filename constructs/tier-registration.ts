@@ -3,10 +3,9 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { dependable, ITerraformDependable } from "cdktf";
-import { createHash } from "node:crypto";
+import { dependable, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { FAILURE_MARKER, RegisterEvent, RegistrationConfig, SUCCESS_MARKER } from "../functions/register-tiers/contract";
+import { FAILURE_MARKER, RegisterEvent, REGISTRATION_ENV, REGISTRATION_FILE, RegistrationFile, SUCCESS_MARKER } from "../functions/register-tiers/contract";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { SecurityAlerts } from "./alerts";
 import { AuditLogs } from "./audit-logs";
@@ -23,8 +22,6 @@ const TIMEOUT_SECONDS = 900;
 export const APPLY_SETTLE_SECONDS = 600;
 /** How long a scheduled run waits: a gateway redeploying (stop then start with SQLite) is back within this. */
 export const SCHEDULE_SETTLE_SECONDS = 300;
-/** Lambda refuses environment variables above 4 KB in total (keys and values). */
-const LAMBDA_ENVIRONMENT_BYTES = 4096;
 
 /** One tier the gateway federates. */
 export interface RegisteredTier {
@@ -44,8 +41,12 @@ export interface TierRegistrationProps {
   /** Receives the alarms. */
   readonly alerts: SecurityAlerts;
   readonly tiers: readonly RegisteredTier[];
-  /** Per tier id, ARN of the tier's gateway key (ECC_NIST_P256, SIGN_VERIFY): the only keys the function may sign with. */
-  readonly gatewayKeyArns: Readonly<Record<string, string>>;
+  /**
+   * Per tier id, the alias of the tier's gateway key (ECC_NIST_P256, SIGN_VERIFY), `alias/…`: a name known at synth.
+   * The function resolves it (kms:DescribeKey) and signs with the key; the caller grants both
+   * (TokenSigningKeys.grantGatewaySigning) and lists the keys and aliases in `after`.
+   */
+  readonly gatewayKeyAliases: Readonly<Record<string, string>>;
   /** The environment's issuer (OAUTH_ISSUER_URL of every tier). */
   readonly issuer: string;
   /**
@@ -63,7 +64,7 @@ export interface TierRegistrationProps {
   /** JWT_SECRET_KEY of the gateway: the function signs its short admin JWT with it. */
   readonly adminJwtSecret: ManagedSecret;
   /** The gateway's JWT_AUDIENCE / JWT_ISSUER / ENVIRONMENT when DERIVE_KEY_PER_ENVIRONMENT. @default Context Forge's defaults, no derivation */
-  readonly adminJwt?: Pick<RegistrationConfig["admin"], "audience" | "issuer" | "deriveKeyForEnvironment">;
+  readonly adminJwt?: Pick<RegistrationFile["admin"], "audience" | "issuer" | "deriveKeyForEnvironment">;
   /** Hours a stored token lives; the function runs every third of it. Whole hours, 3 to 36. @default 24 */
   readonly tokenLifetimeHours?: number;
   /** What the run on apply waits for: the gateway service, the tier services, the gateway keys. @default none */
@@ -87,6 +88,8 @@ export class TierRegistration extends Construct {
   readonly function: VpcFunction;
   readonly invocation: LambdaInvocation;
   readonly schedule: CloudwatchEventRule;
+  /** The configuration packed in the function's package (REGISTRATION_FILE). */
+  readonly packed: RegistrationFile;
   readonly alarms: { readonly failed: CloudwatchMetricAlarm; readonly errors: CloudwatchMetricAlarm; readonly stale: CloudwatchMetricAlarm };
 
   constructor(scope: Construct, id: string, props: TierRegistrationProps) {
@@ -99,25 +102,30 @@ export class TierRegistration extends Construct {
     if (!Number.isInteger(lifetime) || lifetime < 3 || lifetime > 36)
       throw new Error(`${this.node.path}: tokenLifetimeHours ${lifetime} must be a whole number from 3 to 36 (it runs every third of it; the stale alarm watches two thirds, at most one day)`);
     if (!props.tiers.length) throw new Error(`${this.node.path}: no tier to register`);
-    const missing = props.tiers.filter((t) => !props.gatewayKeyArns[t.id]).map((t) => t.id);
-    if (missing.length) throw new Error(`${this.node.path}: no gateway key for tier(s) ${missing.join(", ")}; gatewayKeyArns needs one ARN per tier id`);
+    const missing = props.tiers.filter((t) => !props.gatewayKeyAliases[t.id]).map((t) => t.id);
+    if (missing.length) throw new Error(`${this.node.path}: no gateway key for tier(s) ${missing.join(", ")}; gatewayKeyAliases needs one alias per tier id`);
     const empty = props.tiers.filter((t) => !t.scopes.length).map((t) => t.id);
     if (empty.length) throw new Error(`${this.node.path}: tier(s) ${empty.join(", ")} have no scopes; the MCP server refuses a token with an empty scp`);
 
-    const config: RegistrationConfig = {
+    // What is known at synth is packed in the function's package: it grows with the tiers, and Lambda refuses more than
+    // 4 KB of environment variables (an oauth estate of about ten tiers). Only what Terraform learns at apply is in the
+    // environment: the load balancer's name, the secret's ARN, a self-signed certificate.
+    const file: RegistrationFile = {
       namePrefix: prefix(env),
       issuer: props.issuer,
       tokenLifetimeHours: lifetime,
-      gatewayUrl: `https://${loadBalancer.dnsName}:${port}`,
       tlsServerName: tlsServerName(certificate.domainName),
-      ...(certificate.certificatePem ? { caCertificatePem: certificate.certificatePem } : {}),
-      admin: { email: props.adminEmail, jwtSecretArn: props.adminJwtSecret.arn, ...props.adminJwt },
-      tiers: props.tiers.map((t) => ({ id: t.id, url: t.url, audience: t.audience, gatewayKeyArn: props.gatewayKeyArns[t.id], scopes: [...t.scopes] })),
+      admin: { email: props.adminEmail, ...props.adminJwt },
+      tiers: props.tiers.map((t) => ({ id: t.id, url: t.url, audience: t.audience, gatewayKeyAlias: props.gatewayKeyAliases[t.id], scopes: [...t.scopes] })),
     };
-    const environment = { REGISTRATION: JSON.stringify(config) };
-    // Tokens (the load balancer's name, ARNs) resolve longer than they synthesize: leave room for them.
-    const envBytes = Buffer.byteLength("REGISTRATION") + Buffer.byteLength(environment.REGISTRATION);
-    if (envBytes > LAMBDA_ENVIRONMENT_BYTES - 512) throw new Error(`${this.node.path}: the function's configuration is ${envBytes} bytes for ${props.tiers.length} tiers; Lambda accepts ${LAMBDA_ENVIRONMENT_BYTES} with the resolved ARNs and names`);
+    this.packed = file;
+    const packed = JSON.stringify(file, null, 1);
+    if (Token.isUnresolved(packed)) throw new Error(`${this.node.path}: the packed configuration holds a value known only at apply (${unresolvedFields(file).join(", ")}); pass it as a name known at synth`);
+    const environment: Record<string, string> = {
+      [REGISTRATION_ENV.gatewayUrl]: `https://${loadBalancer.dnsName}:${port}`,
+      [REGISTRATION_ENV.adminJwtSecretArn]: props.adminJwtSecret.arn,
+      ...(certificate.certificatePem ? { [REGISTRATION_ENV.caCertificatePem]: certificate.certificatePem } : {}),
+    };
 
     const intervalMinutes = lifetime * 20;
     this.function = new VpcFunction(this, "function", {
@@ -131,16 +139,9 @@ export class TierRegistration extends Construct {
       networkPurpose: `HTTPS to the VPC endpoints, ${port} to the gateway's load balancer`,
       reservedConcurrency: props.reservedConcurrency,
       environment,
+      packageFiles: { [REGISTRATION_FILE]: packed },
     });
     const fn = this.function;
-    const keyArns = [...new Set(props.tiers.map((t) => props.gatewayKeyArns[t.id]))];
-    fn.role.addToPolicy({
-      sid: "SignGatewayTokens",
-      actions: ["kms:Sign"],
-      resources: keyArns,
-      // What functions/shared/es256.ts sends (kmsSignRequest): nothing else may be signed with these keys by this role.
-      condition: { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" } },
-    });
     props.adminJwtSecret.grantRead(fn.role);
 
     const egress = fn.securityGroup.allowTo({ group: props.gateway.securityGroup }, port, "register-tiers to the gateway listener of the internal load balancer");
@@ -166,8 +167,8 @@ export class TierRegistration extends Construct {
       sourceArn: this.schedule.arn,
     });
 
-    // Once per apply that changes what is registered (the configuration's hash: tiers, URLs, audiences, scopes, keys)
-    // or the function, after the gateway and tiers exist. ECS services exist before their tasks are healthy: the run
+    // Once per apply that changes what is registered (the package holds the tiers, URLs, audiences, scopes and key
+    // aliases; rerunWhen the keys behind them) or the function, after the gateway and tiers exist. ECS services exist before their tasks are healthy: the run
     // waits up to APPLY_SETTLE_SECONDS for the gateway (503 from the load balancer) and each tier (502 from the
     // gateway). A failure still leaves the apply complete: it is in the result stored in the state, in the failure
     // lines (alarm tier-registration-failed), and the next scheduled run tries again.
@@ -175,7 +176,7 @@ export class TierRegistration extends Construct {
     this.invocation = new LambdaInvocation(this, "on-apply", {
       functionName: fn.functionName,
       input: JSON.stringify(onApply),
-      triggers: { configuration: createHash("sha256").update(environment.REGISTRATION).digest("hex"), function: fn.fn.sourceCodeHashInput ?? "", ...props.rerunWhen },
+      triggers: { ...environment, function: fn.fn.sourceCodeHashInput ?? "", ...props.rerunWhen },
       dependsOn: [...fn.ready, egress, ingress, failedFilter, okFilter, props.adminJwtSecret.currentValue(), ...(props.after ?? [])],
     });
 
@@ -209,6 +210,14 @@ export class TierRegistration extends Construct {
     stale.dependsOn = [dependable(this.invocation)];
     this.alarms = { failed, errors, stale };
   }
+}
+
+/** Paths of the values in `value` that are Terraform tokens. */
+function unresolvedFields(value: unknown, at = "$"): string[] {
+  if (typeof value === "string") return Token.isUnresolved(value) ? [at] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unresolvedFields(v, `${at}[${i}]`));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => unresolvedFields(v, `${at}.${k}`));
+  return [];
 }
 
 /** The name to check the gateway's certificate against: its domain, or for a wildcard one name it covers. */

@@ -8,6 +8,8 @@ import { Grantee, policyDocument, Statement } from "../lib/iam";
 import { TOKEN_KEY_TAG } from "../functions/rotate-secret/contract";
 
 export { TOKEN_KEY_TAG };
+/** The tag naming what a key signs for: an agent group, a tier, or `gateway-<tier id>`. */
+export const TOKEN_OWNER_TAG = "token-owner";
 /** The client id (and `sub`) of the gateway's tokens, one per tier audience. */
 export const GATEWAY_CLIENT_ID = "gateway";
 
@@ -95,6 +97,7 @@ export class TokenSigningKeys extends Construct {
   /** Every key, by construct id (`<owner>-g<generation>`). */
   readonly all: readonly SigningKey[];
   private readonly byOwner = new Map<string, SigningKey[]>();
+  private readonly aliases = new Map<string, { readonly name: string; readonly resource: KmsAlias }>();
   private readonly policies = new Map<SigningKey, Statement[]>();
   private readonly props: TokenSigningKeysProps;
 
@@ -124,7 +127,8 @@ export class TokenSigningKeys extends Construct {
       const keys: SigningKey[] = [];
       // The active generation signs; the one before stays verifiable until the tokens it signed have expired.
       for (const n of gen > 1 ? [gen - 1, gen] : [gen]) keys.push(this.makeKey(owner, n, n === gen, window));
-      new KmsAlias(this, `${owner}-alias`, { name: `alias/${prefix(props.env)}-token-${owner}`, targetKeyId: keys[keys.length - 1].key.keyId });
+      const aliasName = `alias/${prefix(props.env)}-token-${owner}`;
+      this.aliases.set(owner, { name: aliasName, resource: new KmsAlias(this, `${owner}-alias`, { name: aliasName, targetKeyId: keys[keys.length - 1].key.keyId }) });
       this.byOwner.set(owner, keys);
       all.push(...keys);
     }
@@ -165,6 +169,41 @@ export class TokenSigningKeys extends Construct {
     const k = this.activeOf(`${GATEWAY_CLIENT_ID}-${tierId}`);
     if (!k) throw new Error(`${this.node.path}: no gateway key for tier ${tierId}`);
     return k;
+  }
+
+  /**
+   * The alias of the key that signs the gateway's token for tier `tierId`. Its name is known at synth (the key's ARN
+   * is not; `name` is the plain string, `resource` the alias to wait for) and it follows the active generation.
+   */
+  gatewayKeyAliasFor(tierId: string): { readonly name: string; readonly resource: KmsAlias } {
+    const a = this.aliases.get(`${GATEWAY_CLIENT_ID}-${tierId}`);
+    if (!a) throw new Error(`${this.node.path}: no gateway key for tier ${tierId}`);
+    return a;
+  }
+
+  /**
+   * Lets `role` sign with every gateway key and resolve their aliases (kms:DescribeKey): one statement per key in its
+   * key policy, and in the role's own policy two statements by tag whatever the number of tiers (one ARN per key would
+   * outgrow the role's 10,240-character inline policy, MCP-DEPLOY-019; the tags alone grant nothing, as the key
+   * policies name the role).
+   */
+  grantGatewaySigning(role: Grantee, sid: string): void {
+    const gatewayKeys = this.all.filter((k) => k.owner.startsWith(`${GATEWAY_CLIENT_ID}-`));
+    for (const k of gatewayKeys) {
+      const statements = this.statementsOf(k);
+      if (statements.some((x) => x.sid === sid)) throw new Error(`${this.node.path}: key ${k.owner} g${k.generation} already has a statement ${sid}`);
+      statements.push(
+        { sid, principal: { AWS: role.arn }, actions: ["kms:Sign"], resources: ["*"], condition: SIGN_CONDITION, why: KEY_POLICY_RESOURCE },
+        { sid: `${sid}Describe`, principal: { AWS: role.arn }, actions: ["kms:DescribeKey"], resources: ["*"], why: KEY_POLICY_RESOURCE },
+      );
+    }
+    const gatewayTags = {
+      StringEquals: { [`aws:ResourceTag/${TOKEN_KEY_TAG}`]: this.props.env.environment },
+      StringLike: { [`aws:ResourceTag/${TOKEN_OWNER_TAG}`]: `${GATEWAY_CLIENT_ID}-*` },
+    };
+    const keys = [arn(this.props.env, "kms", "key/*")];
+    role.addToPolicy({ sid: `${sid}Sign`, actions: ["kms:Sign"], resources: keys, condition: { ...gatewayTags, StringEquals: { ...gatewayTags.StringEquals, ...SIGN_CONDITION.StringEquals, "kms:MessageType": "DIGEST" } } });
+    role.addToPolicy({ sid: `${sid}Describe`, actions: ["kms:DescribeKey"], resources: keys, condition: gatewayTags });
   }
 
   /** Every key whose public half belongs in the JWKS: active and previous generations, gateway keys; no revoked group's. */
@@ -223,7 +262,7 @@ export class TokenSigningKeys extends Construct {
       enableKeyRotation: false,
       deletionWindowInDays,
       policy: Lazy.stringValue({ produce: () => policyDocument(statements) }),
-      tags: { [TOKEN_KEY_TAG]: env.environment, "token-owner": owner, "key-generation": String(generation) },
+      tags: { [TOKEN_KEY_TAG]: env.environment, [TOKEN_OWNER_TAG]: owner, "key-generation": String(generation) },
     });
     const k = new SigningKey(key, owner, generation, active, this);
     this.policies.set(k, statements);

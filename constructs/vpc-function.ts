@@ -1,9 +1,9 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { AssetType, ITerraformDependable, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
-import { bundleFunction, functionEntry, LAMBDA_RUNTIME } from "../lib/function-bundle";
+import { bundleFunction, FunctionBundle, functionEntry, LAMBDA_RUNTIME } from "../lib/function-bundle";
 import { AuditLogs } from "./audit-logs";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
@@ -20,6 +20,11 @@ export interface VpcFunctionProps {
   readonly logs: AuditLogs;
   /** Plain configuration (never secrets). @default none */
   readonly environment?: Record<string, string>;
+  /**
+   * Plain configuration known at synth, packed as files beside index.js (name → content): no size limit, where Lambda
+   * refuses more than 4 KB of environment variables. A change is a new package, so it updates the function. @default none
+   */
+  readonly packageFiles?: Readonly<Record<string, string>>;
   /** @default 30 */
   readonly timeoutSeconds?: number;
   /** @default 256 */
@@ -57,6 +62,8 @@ export class VpcFunction extends Construct {
    * function, and the VPC endpoints, their rules and routes, and its own egress rules (Network.readyFor).
    */
   readonly ready: readonly ITerraformDependable[];
+  /** The deployment package (its zip on disk, hash and size). */
+  readonly bundle: FunctionBundle;
 
   constructor(scope: Construct, id: string, props: VpcFunctionProps) {
     super(scope, id);
@@ -82,7 +89,10 @@ export class VpcFunction extends Construct {
       this.role.addToPolicy({ sid: "WriteTraces", actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources: ["*"], why: "X-Ray write actions do not support resource-level permissions." });
     }
 
-    const bundle = bundleFunction(functionEntry(props.name));
+    const files = Object.entries(props.packageFiles ?? {}).map(([name, text]) => ({ name, data: Buffer.from(text, "utf8") }));
+    for (const [name, text] of Object.entries(props.packageFiles ?? {}))
+      if (Token.isUnresolved(text)) throw new Error(`${this.node.path}: packageFiles ${name} holds a value known only at apply; the package is built at synth (pass it in environment)`);
+    const bundle = (this.bundle = bundleFunction(functionEntry(props.name), files));
     const asset = new TerraformAsset(this, "code", { path: bundle.zipPath, type: AssetType.FILE });
     // Lambda checks the ENI permissions when the function is created: the inline policy must exist first.
     const rolePolicy = this.role.policyResource;

@@ -26,10 +26,16 @@ const SHARED_DIR = "shared";
 
 /**
  * Bundles `entry` (absolute path of a .ts file exporting `handler`) into `index.js` inside a zip. The AWS SDK v3
- * stays external: the Lambda Node.js runtime provides it, which keeps the package a few kilobytes.
+ * stays external: the Lambda Node.js runtime provides it, which keeps the package a few kilobytes. `files` are packed
+ * beside it (e.g. a configuration too large for Lambda's 4 KB of environment variables); they are part of the hash.
  */
-export function bundleFunction(entry: string): FunctionBundle {
-  const hit = cache.get(entry);
+export function bundleFunction(entry: string, files: readonly ZipEntry[] = []): FunctionBundle {
+  for (const f of files) if (f.name === "index.js" || !/^[A-Za-z0-9._-]+$/.test(f.name)) throw new Error(`${entry}: cannot pack a file named ${JSON.stringify(f.name)} beside index.js`);
+  const extra = createHash("sha256");
+  for (const f of files) extra.update(`${f.name}\n${f.data.length}\n`).update(f.data);
+  const filesHash = files.length ? extra.digest("hex") : "";
+  const key = filesHash ? `${entry}\n${filesHash}` : entry;
+  const hit = cache.get(key);
   if (hit) return hit;
   // A function imports only files of its own directory, of functions/shared (code two functions need) and the SDK:
   // their hash, with esbuild's version and the build options, names the package, so later runs reuse it without
@@ -44,16 +50,14 @@ export function bundleFunction(entry: string): FunctionBundle {
       .sort())
       source.update(`${path.basename(d)}/${f}\n`).update(fs.readFileSync(path.join(d, f)));
   }
+  if (filesHash) source.update(`files ${filesHash}\n`);
   const cacheDir = path.join(os.tmpdir(), "ibmi-mcp-kit-functions");
   const zipPath = path.join(cacheDir, `${path.basename(dir)}-${source.digest("hex").slice(0, 16)}.zip`);
   let zip: Buffer;
   if (fs.existsSync(zipPath)) {
     zip = fs.readFileSync(zipPath);
   } else {
-    const out = buildSync({ ...BUILD_OPTIONS, entryPoints: [entry] });
-    const js = (out.outputFiles ?? []).find((f) => f.path.endsWith(".js"));
-    if (!js) throw new Error(`esbuild produced no JavaScript for ${entry}`);
-    zip = zipFiles([{ name: "index.js", data: Buffer.from(js.contents) }]);
+    zip = zipFiles([{ name: "index.js", data: compile(entry) }, ...files]);
     fs.mkdirSync(cacheDir, { recursive: true });
     // Write then rename: a parallel synth never sees a half-written file.
     const tmp = `${zipPath}.${process.pid}.tmp`;
@@ -61,8 +65,22 @@ export function bundleFunction(entry: string): FunctionBundle {
     fs.renameSync(tmp, zipPath);
   }
   const bundle = { zipPath, sha256: createHash("sha256").update(zip).digest("base64"), bytes: zip.length };
-  cache.set(entry, bundle);
+  cache.set(key, bundle);
   return bundle;
+}
+
+const compiled = new Map<string, Buffer>();
+
+/** esbuild's output for `entry`, once per run (packages with different files share it). */
+function compile(entry: string): Buffer {
+  const hit = compiled.get(entry);
+  if (hit) return hit;
+  const out = buildSync({ ...BUILD_OPTIONS, entryPoints: [entry] });
+  const js = (out.outputFiles ?? []).find((f) => f.path.endsWith(".js"));
+  if (!js) throw new Error(`esbuild produced no JavaScript for ${entry}`);
+  const data = Buffer.from(js.contents);
+  compiled.set(entry, data);
+  return data;
 }
 
 const BUILD_OPTIONS: BuildOptions = {

@@ -211,18 +211,19 @@ export class McpStack extends SelfContainedStack {
       logs: this.logs,
       alerts: this.alerts,
       tiers,
-      gatewayKeyArns: Object.fromEntries(this.mcp.tiers.map((t) => [t.id, keys.gatewayKeyFor(t.id).arn])),
+      gatewayKeyAliases: Object.fromEntries(this.mcp.tiers.map((t) => [t.id, keys.gatewayKeyAliasFor(t.id).name])),
       issuer: jwks.issuer,
       gateway: { loadBalancer: this.loadBalancer, certificate: this.tls, securityGroup: this.access.loadBalancerGroup },
       adminEmail: config.gateway.adminEmail ?? `admin@${config.tls.domainName.replace(/^\*\./, "")}`,
       adminJwtSecret: this.secrets.gatewayJwtSecret,
       // The gateway's stored tokens live as long as the agents' (at least 3 hours: it re-registers every third).
       tokenLifetimeHours: Math.max(3, config.agentTokens.lifetimeHours),
-      after: [this.gateway.service, ...this.mcp.tiers.map((t) => this.mcp.services[t.id].service), jwks.published],
-      rerunWhen: { gateway: this.gateway.taskDefinition.arn },
+      after: [this.gateway.service, ...this.mcp.tiers.map((t) => this.mcp.services[t.id].service), jwks.published, ...this.mcp.tiers.map((t) => keys.gatewayKeyAliasFor(t.id).resource)],
+      // A replaced key keeps its alias name: its ARN re-runs the registration, so the stored tokens carry the new kid.
+      rerunWhen: { gateway: this.gateway.taskDefinition.arn, gatewayKeys: this.mcp.tiers.map((t) => keys.gatewayKeyFor(t.id).arn).join(",") },
       reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
-    for (const t of this.mcp.tiers) keys.gatewayKeyFor(t.id).grantSign(registration.function.role, `RegisterTiers${t.id.replace(/[^A-Za-z0-9]/g, "")}`);
+    keys.grantGatewaySigning(registration.function.role, "RegisterTiers");
     return registration;
   }
 

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformJson } from "../policy/types";
+import { fileInZip } from "./support/unzip";
 
 /** The `cdktf.out` the pipeline wrote for the shipped configs; treat it as read-only. */
 export function shippedOutdir(): string {
@@ -43,4 +44,9 @@ export function resourceAt(plan: TerraformJson, type: string, pathSuffix: string
   const found = resources(plan, type).filter(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix));
   if (found.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${found.length}`);
   return found[0][1];
+}
+
+/** File `name` packed in the deployment package of a shipped plan's Lambda function `fn` (its `filename`, beside the plan). */
+export function packedFile(env: string, fn: { filename: string }, name: string): string {
+  return fileInZip(fs.readFileSync(path.join(shippedOutdir(), "stacks", `mcp-${env}`, fn.filename)), name);
 }

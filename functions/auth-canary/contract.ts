@@ -1,5 +1,5 @@
 /**
- * What the auth canary publishes and what it reads from its environment; kept apart from index.ts so synth never
+ * What the auth canary publishes and what it reads from its package and environment; kept apart from index.ts so synth never
  * loads the AWS SDK.
  */
 
@@ -12,7 +12,13 @@ export const FAILURES_METRIC = "AuthCanaryFailures";
 export const REFUSALS_METRIC = "AuthCanaryRefusals";
 export const TIER_DIMENSION = "Tier";
 
-/** One tier the canary probes (the TARGETS environment variable is a JSON array of these). */
+/**
+ * The targets, a JSON array of CanaryTarget packed beside index.js: one per tier, so it grows past Lambda's 4 KB of
+ * environment variables with an estate's tiers.
+ */
+export const TARGETS_FILE = "targets.json";
+
+/** One tier the canary probes (TARGETS_FILE is a JSON array of these). */
 export interface CanaryTarget {
   /** Tier id, the metric dimension. */
   readonly tier: string;

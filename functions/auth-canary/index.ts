@@ -14,7 +14,8 @@
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createHmac, randomBytes } from "node:crypto";
-import { CanaryEvent, CanaryTarget, FAILURES_METRIC, REFUSALS_METRIC, TIER_DIMENSION } from "./contract";
+import { readPackagedFile } from "../shared/packaged";
+import { CanaryEvent, CanaryTarget, FAILURES_METRIC, REFUSALS_METRIC, TARGETS_FILE, TIER_DIMENSION } from "./contract";
 
 const cloudwatch = new CloudWatchClient({});
 const secretsManager = new SecretsManagerClient({});
@@ -53,7 +54,7 @@ export interface CanaryOptions {
 
 /** The Lambda entry: the schedule sends no settle time, the invocation on apply does. */
 export async function handler(event?: CanaryEvent | null, _context?: unknown): Promise<ProbeResult[]> {
-  const targets = readTargets(process.env.TARGETS);
+  const targets = readTargets(readPackagedFile(TARGETS_FILE));
   const namespace = process.env.METRIC_NAMESPACE;
   if (!namespace) throw new Error("METRIC_NAMESPACE is not set");
   const settle = Number(event?.settleSeconds ?? 0);
@@ -68,11 +69,11 @@ export function readTargets(raw: string | undefined): CanaryTarget[] {
   try {
     targets = JSON.parse(raw ?? "");
   } catch {
-    throw new Error("TARGETS is not JSON");
+    throw new Error(`${TARGETS_FILE} is ${raw === undefined ? "missing from the package" : "not JSON"}`);
   }
-  if (!Array.isArray(targets) || targets.length === 0) throw new Error("TARGETS lists no tier");
+  if (!Array.isArray(targets) || targets.length === 0) throw new Error(`${TARGETS_FILE} lists no tier`);
   for (const t of targets as CanaryTarget[]) {
-    if (typeof t?.tier !== "string" || !/^http:\/\/[a-z0-9.-]+:\d+\/mcp$/.test(String(t.url))) throw new Error(`TARGETS entry ${JSON.stringify(t)} needs a tier and an http://<host>:<port>/mcp url`);
+    if (typeof t?.tier !== "string" || !/^http:\/\/[a-z0-9.-]+:\d+\/mcp$/.test(String(t.url))) throw new Error(`${TARGETS_FILE} entry ${JSON.stringify(t)} needs a tier and an http://<host>:<port>/mcp url`);
   }
   return targets as CanaryTarget[];
 }

@@ -30,8 +30,11 @@ export interface RegistrationTier {
   readonly url: string;
   /** The tier's OAUTH_AUDIENCE: the `aud` of the token minted for it. */
   readonly audience: string;
-  /** ARN of the tier's gateway key (ECC_NIST_P256, SIGN_VERIFY) that signs the token; its key id is the `kid`. */
-  readonly gatewayKeyArn: string;
+  /**
+   * Alias of the tier's gateway key (ECC_NIST_P256, SIGN_VERIFY) that signs the token, `alias/<prefix>-token-gateway-<tier id>`:
+   * known at synth, where the key's ARN is not. The function resolves it with kms:DescribeKey; the key id is the `kid`.
+   */
+  readonly gatewayKeyAlias: string;
   /** The `scp` claim: the tier's toolsets (the server requires a non-empty list). */
   readonly scopes: readonly string[];
 }
@@ -57,7 +60,11 @@ export interface AdminAuth {
   readonly deriveKeyForEnvironment?: string;
 }
 
-/** The function's configuration: the REGISTRATION environment variable, JSON. Never a secret value. */
+/**
+ * The function's configuration. Never a secret value. What is known at synth (everything but the three values below)
+ * is packed in the function's package as REGISTRATION_FILE, so it grows with the tiers without meeting Lambda's 4 KB
+ * limit on environment variables; what Terraform learns only at apply is in REGISTRATION_ENV.
+ */
 export interface RegistrationConfig {
   /** Prefix of the gateway entries' names, `<prefix>-<tier id>` (e.g. `mcp-prod`). */
   readonly namePrefix: string;
@@ -74,6 +81,20 @@ export interface RegistrationConfig {
   readonly admin: AdminAuth;
   readonly tiers: readonly RegistrationTier[];
 }
+
+/** The part of RegistrationConfig packed in the function's package (JSON): every value known at synth. */
+export type RegistrationFile = Omit<RegistrationConfig, "gatewayUrl" | "caCertificatePem" | "admin"> & { readonly admin: Omit<AdminAuth, "jwtSecretArn"> };
+
+/** Name of the packed file, beside index.js in LAMBDA_TASK_ROOT. */
+export const REGISTRATION_FILE = "registration.json";
+
+/** The environment variables holding the values Terraform resolves at apply. */
+export const REGISTRATION_ENV = {
+  gatewayUrl: "GATEWAY_URL",
+  adminJwtSecretArn: "ADMIN_JWT_SECRET_ARN",
+  /** Only with a self-signed gateway certificate. */
+  caCertificatePem: "GATEWAY_CA_PEM",
+} as const;
 
 /** The event of the invocation Terraform makes on apply: wait up to this long for a gateway or tier still starting. */
 export interface RegisterEvent {
@@ -94,7 +115,7 @@ export interface TierResult {
   readonly outcome: "created" | "updated" | "failed";
   /** HTTP status of the gateway's last answer for this tier, if there was one. */
   readonly status?: number;
-  /** What failed, without any value: `mint` (kms:Sign), `list`, `create`, `update`, or an error code. */
+  /** What failed, without any value: `key` (kms:DescribeKey), `mint` (kms:Sign), `list`, `create`, `update`, or an error code. */
   readonly error?: string;
 }
 

@@ -15,14 +15,30 @@
  * token, a password or a response body; a failed tier's line starts with FAILURE_MARKER, a run in which all succeeded
  * ends with SUCCESS_MARKER. Throws when any tier failed, unless the event says not to (the run on apply).
  */
-import { KMSClient, SignCommand } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createHmac, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
 import { rootCertificates } from "node:tls";
 import { kidOf, kmsSignRequest, signEs256, TokenClaims } from "../shared/es256";
-import { DEFAULT_ADMIN_AUDIENCE, DEFAULT_ADMIN_ISSUER, entryName, FAILURE_MARKER, GATEWAY_CLIENT_ID, GATEWAYS_PATH, RegisterEvent, RegistrationConfig, RegistrationTier, SUCCESS_MARKER, TierResult } from "./contract";
+import { readPackagedFile } from "../shared/packaged";
+import {
+  DEFAULT_ADMIN_AUDIENCE,
+  DEFAULT_ADMIN_ISSUER,
+  entryName,
+  FAILURE_MARKER,
+  GATEWAY_CLIENT_ID,
+  GATEWAYS_PATH,
+  RegisterEvent,
+  REGISTRATION_ENV,
+  REGISTRATION_FILE,
+  RegistrationConfig,
+  RegistrationFile,
+  RegistrationTier,
+  SUCCESS_MARKER,
+  TierResult,
+} from "./contract";
 
 const kms = new KMSClient({});
 const secretsManager = new SecretsManagerClient({});
@@ -36,6 +52,8 @@ const MAX_PAUSE_MS = 30_000;
 const MAX_BODY_BYTES = 1 << 20;
 
 export interface Deps {
+  /** The ARN of the KMS key `alias` names (kms:DescribeKey). */
+  readonly keyArnOf: (alias: string) => Promise<string>;
   /** DER ECDSA signature of `input` by the KMS key `keyArn`. */
   readonly sign: (keyArn: string, input: Buffer) => Promise<Uint8Array>;
   /** The secret's value at `stage`, or undefined when that stage does not exist. */
@@ -47,6 +65,11 @@ export interface Deps {
 }
 
 const awsDeps: Deps = {
+  keyArnOf: async (alias) => {
+    const arn = (await kms.send(new DescribeKeyCommand({ KeyId: alias }))).KeyMetadata?.Arn;
+    if (!arn) throw Object.assign(new Error("no key"), { code: "NoKeyMetadata" });
+    return arn;
+  },
   sign: async (keyArn, input) => {
     const out = await kms.send(new SignCommand(kmsSignRequest(keyArn, input)));
     if (!out.Signature) throw Object.assign(new Error("no signature"), { code: "NoSignature" });
@@ -64,7 +87,7 @@ const awsDeps: Deps = {
 
 /** The Lambda entry: the schedule and the invocation on apply send how long to wait, and whether to fail. */
 export async function handler(event?: RegisterEvent | null, _context?: unknown): Promise<TierResult[]> {
-  const config = readConfig(process.env.REGISTRATION);
+  const config = readConfig(readPackagedFile(REGISTRATION_FILE), process.env);
   const settle = Number(event?.settleSeconds ?? 0);
   if (!Number.isFinite(settle) || settle < 0 || settle > 840) throw new Error(`settleSeconds ${event?.settleSeconds} must be 0 to 840`);
   const results = await registerTiers(config, { ...awsDeps, retryUntil: settle ? Date.now() + settle * 1000 : undefined });
@@ -77,28 +100,35 @@ function describe(r: TierResult): string {
   return `${r.tier} (${[r.error, r.status ? `HTTP ${r.status}` : undefined].filter(Boolean).join(", ")})`;
 }
 
-/** Parses and checks REGISTRATION; a bad configuration is a deployment bug, so it throws before any call. */
-export function readConfig(raw: string | undefined): RegistrationConfig {
-  let c: RegistrationConfig;
+/**
+ * The configuration from the packed file and the environment (contract.ts REGISTRATION_FILE, REGISTRATION_ENV),
+ * checked; a bad configuration is a deployment bug, so it throws before any call.
+ */
+export function readConfig(file: string | undefined, env: Readonly<Record<string, string | undefined>>): RegistrationConfig {
+  if (file === undefined) throw new Error(`${REGISTRATION_FILE} is missing from the package`);
+  let f: RegistrationFile;
   try {
-    c = JSON.parse(raw ?? "") as RegistrationConfig;
+    f = JSON.parse(file) as RegistrationFile;
   } catch {
-    throw new Error("REGISTRATION is not JSON");
+    throw new Error(`${REGISTRATION_FILE} is not JSON`);
   }
-  const bad = (what: string) => new Error(`REGISTRATION: ${what}`);
-  if (!c || typeof c.namePrefix !== "string" || !c.namePrefix) throw bad("namePrefix is missing");
-  if (typeof c.issuer !== "string" || !c.issuer) throw bad("issuer is missing");
-  if (!Number.isFinite(c.tokenLifetimeHours) || c.tokenLifetimeHours <= 0) throw bad(`tokenLifetimeHours ${c.tokenLifetimeHours} must be a positive number`);
-  if (!/^https?:\/\/[^/]+$/.test(String(c.gatewayUrl))) throw bad(`gatewayUrl ${c.gatewayUrl} must be http(s)://<host>[:<port>] without a path`);
-  if (!c.admin || typeof c.admin.email !== "string" || typeof c.admin.jwtSecretArn !== "string") throw bad("admin needs email and jwtSecretArn");
-  if (!Array.isArray(c.tiers) || c.tiers.length === 0) throw bad("tiers lists no tier");
-  for (const t of c.tiers) {
-    if (typeof t?.id !== "string" || !/^https?:\/\//.test(String(t.url)) || typeof t.audience !== "string" || !Array.isArray(t.scopes) || t.scopes.length === 0) {
-      throw bad(`tier ${JSON.stringify(t?.id)} needs id, url, audience, gatewayKeyArn and non-empty scopes`);
+  const bad = (what: string) => new Error(`${REGISTRATION_FILE}: ${what}`);
+  if (!f || typeof f.namePrefix !== "string" || !f.namePrefix) throw bad("namePrefix is missing");
+  if (typeof f.issuer !== "string" || !f.issuer) throw bad("issuer is missing");
+  if (!Number.isFinite(f.tokenLifetimeHours) || f.tokenLifetimeHours <= 0) throw bad(`tokenLifetimeHours ${f.tokenLifetimeHours} must be a positive number`);
+  if (!f.admin || typeof f.admin.email !== "string") throw bad("admin needs email");
+  if (!Array.isArray(f.tiers) || f.tiers.length === 0) throw bad("tiers lists no tier");
+  for (const t of f.tiers) {
+    if (typeof t?.id !== "string" || !/^https?:\/\//.test(String(t.url)) || typeof t.audience !== "string" || !Array.isArray(t.scopes) || t.scopes.length === 0 || !/^alias\/[A-Za-z0-9/_-]+$/.test(String(t.gatewayKeyAlias))) {
+      throw bad(`tier ${JSON.stringify(t?.id)} needs id, url, audience, gatewayKeyAlias (alias/…) and non-empty scopes`);
     }
-    kidOf(t.gatewayKeyArn);
   }
-  return c;
+  const gatewayUrl = env[REGISTRATION_ENV.gatewayUrl];
+  if (!/^https?:\/\/[^/]+$/.test(String(gatewayUrl))) throw new Error(`${REGISTRATION_ENV.gatewayUrl} ${gatewayUrl} must be http(s)://<host>[:<port>] without a path`);
+  const jwtSecretArn = env[REGISTRATION_ENV.adminJwtSecretArn];
+  if (!jwtSecretArn) throw new Error(`${REGISTRATION_ENV.adminJwtSecretArn} is missing`);
+  const ca = env[REGISTRATION_ENV.caCertificatePem];
+  return { ...f, gatewayUrl: gatewayUrl!, ...(ca ? { caCertificatePem: ca } : {}), admin: { ...f.admin, jwtSecretArn } };
 }
 
 /** Registers every tier. Never throws for a tier: each outcome is a result. */
@@ -113,9 +143,16 @@ export async function registerTiers(config: RegistrationConfig, deps: Deps): Pro
       results.push({ tier: tier.id, name, outcome: "failed", ...failure("list", listed) });
       continue;
     }
+    let keyArn: string;
+    try {
+      keyArn = await deps.keyArnOf(tier.gatewayKeyAlias);
+    } catch (err) {
+      results.push({ tier: tier.id, name, outcome: "failed", error: `key:${errorCode(err)}` });
+      continue;
+    }
     let token: string;
     try {
-      token = await mintGatewayToken(config, tier, deps.sign, now());
+      token = await mintGatewayToken(config, tier, keyArn, deps.sign, now());
     } catch (err) {
       results.push({ tier: tier.id, name, outcome: "failed", error: `mint:${errorCode(err)}` });
       continue;
@@ -131,7 +168,7 @@ export async function registerTiers(config: RegistrationConfig, deps: Deps): Pro
 }
 
 /** The token the gateway presents to `tier` (upstream oauthStrategy.ts: iss, aud, client_id, non-empty scp). */
-export async function mintGatewayToken(config: RegistrationConfig, tier: RegistrationTier, sign: Deps["sign"], nowMs: number): Promise<string> {
+export async function mintGatewayToken(config: RegistrationConfig, tier: RegistrationTier, keyArn: string, sign: Deps["sign"], nowMs: number): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   const claims: TokenClaims = {
     iss: config.issuer,
@@ -144,7 +181,7 @@ export async function mintGatewayToken(config: RegistrationConfig, tier: Registr
     exp: iat + Math.round(config.tokenLifetimeHours * 3600),
     jti: randomUUID(),
   };
-  return signEs256(claims, kidOf(tier.gatewayKeyArn), (input) => sign(tier.gatewayKeyArn, input));
+  return signEs256(claims, kidOf(keyArn), (input) => sign(keyArn, input));
 }
 
 /**

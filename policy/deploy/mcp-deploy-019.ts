@@ -18,8 +18,10 @@ import { planRegion, referencedAddresses } from "./support";
  * - key policy document: 32 KB https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html
  * - tags per resource, the provider's default tags included: 50
  *   https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
- * Sizes count references by what they become: a Secrets Manager ARN is built from the secret's name; any other by its
- * own length (ARNs and ids are of that order).
+ * - a Lambda function's environment variables, names and values together: 4 KB
+ *   https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ * Sizes count references by what they become: a Secrets Manager ARN is built from the secret's name, a PEM
+ * certificate as 2 KB; any other by its own length (ARNs, ids and DNS names are of that order).
  */
 export const LIMITS = {
   sgRules: { limit: 60, scope: "per security group and direction", quota: "vpc L-0EA8095F, adjustable" },
@@ -30,6 +32,7 @@ export const LIMITS = {
   managedPolicy: { limit: 6144, scope: "per managed policy, whitespace aside", quota: "IAM, fixed" },
   keyPolicy: { limit: 32768, scope: "per key policy", quota: "KMS, fixed" },
   tags: { limit: 50, scope: "per resource", quota: "fixed" },
+  lambdaEnvironment: { limit: 4096, scope: "bytes of environment variables per function, names and values", quota: "Lambda, fixed" },
 } as const;
 
 const DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html";
@@ -37,7 +40,7 @@ const DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application
 export const rule = defineRule(
   {
     id: "MCP-DEPLOY-019",
-    title: "No resource exceeds AWS's per-resource limits (security-group rules, groups per network interface, listener rules, condition values, policy sizes, tags)",
+    title: "No resource exceeds AWS's per-resource limits (security-group rules, groups per network interface, listener rules, condition values, policy sizes, tags, function environments)",
     severity: "high",
     references: [],
     remediation: `Spread agent ranges over more security groups (AgentAccess does, up to the load balancer's 5), split rules and policies (name-prefix ARNs instead of one per secret), or raise an adjustable quota and suppress the finding with the quota you have; see ${DOC} and https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html`,
@@ -122,6 +125,15 @@ export const rule = defineRule(
       if (n > LIMITS.keyPolicy.limit) over(k.address, LIMITS.keyPolicy, `would carry about ${n} bytes of key policy`, "grant roles through IAM (the key policy delegating to the account) rather than naming each");
     }
 
+    // A function's environment: Lambda refuses the create or update above 4 KB.
+    for (const f of plan.resources("aws_lambda_function")) {
+      applicable = true;
+      const vars = blocks(f.body.environment).flatMap((e) => (isObject(e.variables) ? Object.entries(e.variables) : []));
+      const n = vars.reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + renderedSize(plan, typeof v === "string" ? v : JSON.stringify(v), false), 0);
+      if (n > LIMITS.lambdaEnvironment.limit)
+        over(f.address, LIMITS.lambdaEnvironment, `would carry about ${n} bytes of environment variables`, "pack what is known at synth beside the code (VpcFunction packageFiles) and keep only what apply resolves in the environment");
+    }
+
     // Tags: the resource's own and the provider's default tags, which AWS applies to it as well.
     const defaults = defaultTagCount(plan);
     for (const r of plan.all()) {
@@ -171,8 +183,12 @@ function renderedSize(plan: PlanView, policy: unknown, stripWhitespace = true): 
   return size;
 }
 
-/** What a reference becomes: a Secrets Manager ARN from the secret's name and the plan's region; otherwise as long as it is. */
+/** A PEM certificate as a reference becomes (an RSA 4096 certificate with a few extensions is under 2 KB). */
+const PEM_BYTES = 2048;
+
+/** What a reference becomes: a Secrets Manager ARN from the secret's name and the plan's region, a PEM 2 KB; otherwise as long as it is. */
 function estimate(plan: PlanView, target: PlanResource | undefined, ref: string): number {
+  if (/_pem\}$/.test(ref)) return PEM_BYTES;
   if (target?.type === "aws_secretsmanager_secret" && ref.endsWith(".arn}") && typeof target.body.name === "string") {
     const region = planRegion(plan) ?? "us-east-1";
     // arn:aws:secretsmanager:<region>:<12-digit account>:secret:<name>-<6 random characters>

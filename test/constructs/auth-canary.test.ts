@@ -3,7 +3,8 @@ import { Network } from "../../constructs/network";
 import { TerraformJson } from "../../policy/types";
 import { McpStack } from "../../stacks/mcp-stack";
 import { resourceAt, resources, synthStack, variant } from "../helpers";
-import { shippedPlan } from "../plans";
+import { TARGETS_FILE } from "../../functions/auth-canary/contract";
+import { packedFile, shippedPlan } from "../plans";
 
 const policyOf = (plan: TerraformJson) => JSON.parse(resourceAt(plan, "aws_iam_role_policy", "auth-canary/function/role/policy").policy).Statement as any[];
 
@@ -14,7 +15,7 @@ describe("AuthCanary", () => {
   beforeAll(() => {
     prod = shippedPlan("prod");
     fn = resourceAt(prod, "aws_lambda_function", "auth-canary/function/function");
-    targets = JSON.parse(fn.environment.variables.TARGETS);
+    targets = JSON.parse(packedFile("prod", fn, TARGETS_FILE));
   });
 
   it("runs in the private subnets with its own security group, and calls each tier at its Cloud Map address", () => {
@@ -118,8 +119,8 @@ describe("AuthCanary", () => {
   });
 
   it("in ibmi mode reads no secret: it shows each tier a token it signed itself", () => {
-    const { plan } = synthStack(variant("dev", (c) => (c.mcpServer.authMode = "ibmi")));
-    const t = JSON.parse(resourceAt(plan, "aws_lambda_function", "auth-canary/function/function").environment.variables.TARGETS);
+    const { plan, stack } = synthStack(variant("dev", (c) => (c.mcpServer.authMode = "ibmi")));
+    const t = stack.authCanary.targets;
     expect(t.every((x: any) => x.foreignTokenSecret === undefined)).toBe(true);
     expect(policyOf(plan).some((s) => String(s.Action).startsWith("secretsmanager:"))).toBe(false);
   });

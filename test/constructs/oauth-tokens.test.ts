@@ -59,7 +59,7 @@ describe("oauth mode: token signing keys, JWKS, tokens, tiers", () => {
       const st = JSON.parse(k.policy).Statement as any[];
       // The gateway's keys also let the tier registration sign the gateway's token for that one tier (stacks/mcp-stack.ts).
       const registration = /gateway-(.+)-g\d+_/.exec(address)?.[1];
-      const expected = ["AccountAdministersKey", "RotationFunctionSigns", "RotationFunctionPublishesPublicKey", ...(registration ? [`RegisterTiers${registration.replace(/-/g, "")}`] : [])];
+      const expected = ["AccountAdministersKey", "RotationFunctionSigns", "RotationFunctionPublishesPublicKey", ...(registration ? ["RegisterTiers", "RegisterTiersDescribe"] : [])];
       expect([address, st.map((s) => s.Sid)]).toEqual([address, expected]);
       expect(st[0].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
       expect(st[0].Action).not.toContain("kms:Sign");

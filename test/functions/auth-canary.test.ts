@@ -1,8 +1,11 @@
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
+import { TARGETS_FILE } from "../../functions/auth-canary/contract";
 import { forgedToken, handler, readTargets, runCanary } from "../../functions/auth-canary/index";
+import { taskRoot } from "../support/task-root";
 
+const packInTaskRoot = taskRoot();
 const cw = mockClient(CloudWatchClient);
 const sm = mockClient(SecretsManagerClient);
 const TOKEN_OF_OTHER_TIER = "eyJhbGciOiJIUzI1NiJ9.eyJjaWQiOiJvcHMifQ.c2lnbmF0dXJlLW9mLXRoZS1vdGhlci10aWVy";
@@ -37,7 +40,7 @@ beforeEach(() => {
   lines = [];
   calls = [];
   jest.spyOn(console, "log").mockImplementation((l: string) => void lines.push(l));
-  process.env.TARGETS = JSON.stringify(targets);
+  packInTaskRoot({ [TARGETS_FILE]: JSON.stringify(targets) });
   process.env.METRIC_NAMESPACE = "MCP/prod/Security";
 });
 afterEach(() => jest.restoreAllMocks());
@@ -151,9 +154,10 @@ describe("auth canary", () => {
   });
 
   it("fails loudly when misconfigured, so the missing metric pages", async () => {
-    expect(() => readTargets(undefined)).toThrow("TARGETS is not JSON");
-    expect(() => readTargets("[]")).toThrow("TARGETS lists no tier");
-    expect(() => readTargets('[{"tier":"a","url":"https://a/mcp"}]')).toThrow('TARGETS entry {"tier":"a","url":"https://a/mcp"} needs a tier and an http://<host>:<port>/mcp url');
+    expect(() => readTargets(undefined)).toThrow("targets.json is missing from the package");
+    expect(() => readTargets("{")).toThrow("targets.json is not JSON");
+    expect(() => readTargets("[]")).toThrow("targets.json lists no tier");
+    expect(() => readTargets('[{"tier":"a","url":"https://a/mcp"}]')).toThrow('targets.json entry {"tier":"a","url":"https://a/mcp"} needs a tier and an http://<host>:<port>/mcp url');
     delete process.env.METRIC_NAMESPACE;
     await expect(handler({})).rejects.toThrow("METRIC_NAMESPACE is not set");
     process.env.METRIC_NAMESPACE = "MCP/prod/Security";

@@ -1,32 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { inflateRawSync } from "node:zlib";
 import { bundleFunction, crc32, functionEntry, zipFiles } from "../../lib/function-bundle";
-
-/** Reads a zip's central directory back: name, sizes, crc, mode, and the inflated data of each entry. */
-function unzip(zip: Buffer) {
-  const end = zip.length - 22;
-  expect(zip.readUInt32LE(end)).toBe(0x06054b50);
-  const count = zip.readUInt16LE(end + 10);
-  let p = zip.readUInt32LE(end + 16);
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    expect(zip.readUInt32LE(p)).toBe(0x02014b50);
-    const crc = zip.readUInt32LE(p + 16);
-    const packed = zip.readUInt32LE(p + 20);
-    const size = zip.readUInt32LE(p + 24);
-    const nameLen = zip.readUInt16LE(p + 28);
-    const mode = zip.readUInt32LE(p + 38) >>> 16;
-    const local = zip.readUInt32LE(p + 42);
-    const name = zip.subarray(p + 46, p + 46 + nameLen).toString("utf8");
-    expect(zip.readUInt32LE(local)).toBe(0x04034b50);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = inflateRawSync(zip.subarray(start, start + packed));
-    out.push({ name, crc, size, mode, data, time: zip.readUInt16LE(p + 12), date: zip.readUInt16LE(p + 14) });
-    p += 46 + nameLen;
-  }
-  return out;
-}
+import { unzip } from "../support/unzip";
 
 describe("function bundles", () => {
   it("zips deterministically: same input, same bytes, with fixed time and mode", () => {
@@ -75,5 +50,20 @@ describe("function bundles", () => {
   it("returns the same package for the same entry within a run (one build for every stack)", () => {
     const entry = functionEntry("rotate-secret");
     expect(bundleFunction(entry)).toBe(bundleFunction(entry));
+  });
+
+  it("packs files beside index.js: part of the package's name and hash, the code unchanged", () => {
+    const entry = functionEntry("register-tiers");
+    const bare = bundleFunction(entry);
+    const a = bundleFunction(entry, [{ name: "registration.json", data: Buffer.from('{"a":1}') }]);
+    const b = bundleFunction(entry, [{ name: "registration.json", data: Buffer.from('{"a":2}') }]);
+    expect(bundleFunction(entry, [{ name: "registration.json", data: Buffer.from('{"a":1}') }])).toBe(a);
+    expect(new Set([bare.zipPath, a.zipPath, b.zipPath]).size).toBe(3);
+    expect(new Set([bare.sha256, a.sha256, b.sha256]).size).toBe(3);
+    const [code, file] = unzip(fs.readFileSync(a.zipPath));
+    expect([code.name, file.name, file.data.toString()]).toEqual(["index.js", "registration.json", '{"a":1}']);
+    expect(code.data).toEqual(unzip(fs.readFileSync(bare.zipPath))[0].data);
+    expect(() => bundleFunction(entry, [{ name: "index.js", data: Buffer.from("") }])).toThrow('cannot pack a file named "index.js" beside index.js');
+    expect(() => bundleFunction(entry, [{ name: "../x.json", data: Buffer.from("") }])).toThrow('cannot pack a file named "../x.json" beside index.js');
   });
 });

@@ -18,17 +18,19 @@
  * header's kid picks the key) with issuer OAUTH_ISSUER_URL and audience OAUTH_AUDIENCE (77-79), a non-empty string
  * array `scp` (89-108) and a string `client_id` (113-120).
  */
-import { KMSClient, SignCommand } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash, createHmac, timingSafeEqual, verify } from "node:crypto";
 import * as http from "node:http";
 import { rootCertificates } from "node:tls";
 import { AddressInfo } from "node:net";
-import { FAILURE_MARKER, RegistrationConfig, SUCCESS_MARKER } from "../../functions/register-tiers/contract";
+import { FAILURE_MARKER, REGISTRATION_ENV, REGISTRATION_FILE, RegistrationConfig, SUCCESS_MARKER } from "../../functions/register-tiers/contract";
 import { adminToken, handler, readConfig, registerTiers, requestOptions } from "../../functions/register-tiers/index";
 import { LocalSigningKey, localP256Key } from "../support/kms-p256";
+import { taskRoot } from "../support/task-root";
 
+const packInTaskRoot = taskRoot();
 const kms = mockClient(KMSClient);
 const sm = mockClient(SecretsManagerClient);
 const JWT_SECRET = `jwt-secret-for-tests-only-${"x".repeat(40)}`;
@@ -38,10 +40,16 @@ const ISSUER = "https://issuer.mcp-prod.example.internal";
 const KEY_RO = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 const KEY_RW = "arn:aws:kms:eu-west-1:123456789012:key/66666666-7777-8888-9999-000000000000";
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mcp/prod/gateway-jwt-secret-AbCdEf";
+const ALIAS_RO = "alias/mcp-prod-token-gateway-ro-f333ca";
+const ALIAS_RW = "alias/mcp-prod-token-gateway-rw-a00124";
+/** What kms:DescribeKey answers: the key each alias names. */
+const ALIASES: Record<string, string> = { [ALIAS_RO]: KEY_RO, [ALIAS_RW]: KEY_RW };
 const tiers = [
-  { id: "ro-f333ca", url: "http://ro-f333ca.mcp-prod.internal:3010/mcp", audience: "http://ro-f333ca.mcp-prod.internal:3010/mcp", gatewayKeyArn: KEY_RO, scopes: ["performance", "sysadmin_discovery"] },
-  { id: "rw-a00124", url: "http://rw-a00124.mcp-prod.internal:3010/mcp", audience: "http://rw-a00124.mcp-prod.internal:3010/mcp", gatewayKeyArn: KEY_RW, scopes: ["security_audit"] },
+  { id: "ro-f333ca", url: "http://ro-f333ca.mcp-prod.internal:3010/mcp", audience: "http://ro-f333ca.mcp-prod.internal:3010/mcp", gatewayKeyAlias: ALIAS_RO, scopes: ["performance", "sysadmin_discovery"] },
+  { id: "rw-a00124", url: "http://rw-a00124.mcp-prod.internal:3010/mcp", audience: "http://rw-a00124.mcp-prod.internal:3010/mcp", gatewayKeyAlias: ALIAS_RW, scopes: ["security_audit"] },
 ];
+const keyOf = (t: (typeof tiers)[number]) => ALIASES[t.gatewayKeyAlias];
+const keyArnOf = async (alias: string) => ALIASES[alias];
 
 interface Stored {
   id: string;
@@ -144,6 +152,17 @@ function config(over: Partial<RegistrationConfig> = {}): RegistrationConfig {
   return { namePrefix: "mcp-prod", issuer: ISSUER, tokenLifetimeHours: 24, gatewayUrl: gw.url, admin: { email: ADMIN, jwtSecretArn: SECRET_ARN }, tiers, ...over };
 }
 
+/** What constructs/tier-registration.ts deploys for `c`: the packed file in the task root, the rest in the environment. */
+function install(c: RegistrationConfig): void {
+  const { gatewayUrl, caCertificatePem, admin, ...rest } = c;
+  const { jwtSecretArn, ...adminRest } = admin;
+  packInTaskRoot({ [REGISTRATION_FILE]: JSON.stringify({ ...rest, admin: adminRest }) });
+  process.env[REGISTRATION_ENV.gatewayUrl] = gatewayUrl;
+  process.env[REGISTRATION_ENV.adminJwtSecretArn] = jwtSecretArn;
+  if (caCertificatePem) process.env[REGISTRATION_ENV.caCertificatePem] = caCertificatePem;
+  else delete process.env[REGISTRATION_ENV.caCertificatePem];
+}
+
 beforeAll(() => {
   keys = { [KEY_RO]: localP256Key(), [KEY_RW]: localP256Key() };
 });
@@ -159,11 +178,16 @@ beforeEach(async () => {
     if (!key) throw Object.assign(new Error("denied"), { name: "AccessDeniedException" });
     return { Signature: key.signDigest(input.Message), KeyId: input.KeyId, SigningAlgorithm: "ECDSA_SHA_256" };
   });
+  kms.on(DescribeKeyCommand).callsFake((input) => {
+    const arn = ALIASES[input.KeyId];
+    if (!arn) throw Object.assign(new Error("Alias not found"), { name: "NotFoundException" });
+    return { KeyMetadata: { KeyId: arn.split("/")[1], Arn: arn } };
+  });
   sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionStage: "AWSCURRENT" }).resolves({ SecretString: JWT_SECRET });
   sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN, VersionStage: "AWSPREVIOUS" }).rejects(Object.assign(new Error("no previous"), { name: "ResourceNotFoundException" }));
   lines = [];
   jest.spyOn(console, "log").mockImplementation((l: string) => void lines.push(String(l)));
-  process.env.REGISTRATION = JSON.stringify(config());
+  install(config());
 });
 afterEach(async () => {
   jest.restoreAllMocks();
@@ -205,18 +229,20 @@ describe("register-tiers function", () => {
       const token = gw.entries[i].auth_token;
       const [h, p, s] = token.split(".");
       const { header, claims } = claimsOf(token);
-      expect(header).toEqual({ alg: "ES256", typ: "JWT", kid: t.gatewayKeyArn.split("/")[1] });
+      expect(header).toEqual({ alg: "ES256", typ: "JWT", kid: keyOf(t).split("/")[1] });
       // JOSE r||s (64 bytes), verified with the tier's gateway public key.
-      expect(verify("sha256", Buffer.from(`${h}.${p}`), { key: keys[t.gatewayKeyArn].publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"))).toBe(true);
+      expect(verify("sha256", Buffer.from(`${h}.${p}`), { key: keys[keyOf(t)].publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"))).toBe(true);
       // Not with the other tier's key: a token of one tier's key is no token for another.
-      const other = tiers[(i + 1) % tiers.length].gatewayKeyArn;
+      const other = keyOf(tiers[(i + 1) % tiers.length]);
       expect(verify("sha256", Buffer.from(`${h}.${p}`), { key: keys[other].publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"))).toBe(false);
       expect(claims).toMatchObject({ iss: ISSUER, aud: t.audience, client_id: "gateway", sub: "gateway", scp: t.scopes });
       expect(claims.exp - claims.iat).toBe(24 * 3600);
       expect(claims.nbf).toBe(claims.iat);
       expect(typeof claims.jti).toBe("string");
     }
-    // kms:Sign on each tier's own gateway key, with the digest of exactly what was signed.
+    // The alias resolved to its key (kms:DescribeKey), then kms:Sign on each tier's own gateway key by ARN, with the
+    // digest of exactly what was signed.
+    expect(kms.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([ALIAS_RO, ALIAS_RW]);
     const signs = kms.commandCalls(SignCommand).map((c) => c.args[0].input);
     expect(signs.map((s) => s.KeyId)).toEqual([KEY_RO, KEY_RW]);
     const [h0, p0] = gw.entries[0].auth_token.split(".");
@@ -256,9 +282,17 @@ describe("register-tiers function", () => {
   });
 
   it("a tier whose key may not be used (kms:Sign denied) fails alone", async () => {
-    process.env.REGISTRATION = JSON.stringify(config({ tiers: [tiers[0], { ...tiers[1], gatewayKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abababab-abab-abab-abab-abababababab" }] }));
+    ALIASES["alias/mcp-prod-token-gateway-other"] = "arn:aws:kms:eu-west-1:123456789012:key/abababab-abab-abab-abab-abababababab";
+    install(config({ tiers: [tiers[0], { ...tiers[1], gatewayKeyAlias: "alias/mcp-prod-token-gateway-other" }] }));
     await expect(handler({})).rejects.toThrow("tier registration failed: rw-a00124 (mint:AccessDeniedException)");
     expect(gw.entries.map((e) => e.name)).toEqual(["mcp-prod-ro-f333ca"]);
+  });
+
+  it("a tier whose alias names no key (kms:DescribeKey NotFound) fails alone, before any signing", async () => {
+    install(config({ tiers: [{ ...tiers[0], gatewayKeyAlias: "alias/mcp-prod-token-gateway-gone" }, tiers[1]] }));
+    await expect(handler({})).rejects.toThrow("tier registration failed: ro-f333ca (key:NotFoundException)");
+    expect(kms.commandCalls(SignCommand).map((c) => c.args[0].input.KeyId)).toEqual([KEY_RW]);
+    expect(gw.entries.map((e) => e.name)).toEqual(["mcp-prod-rw-a00124"]);
   });
 
   it("while the gateway answers 503 (no healthy task yet) it retries with growing pauses within the settle time", async () => {
@@ -268,6 +302,7 @@ describe("register-tiers function", () => {
     const start = Date.now();
     let t = start;
     const results = await registerTiers(config(), {
+      keyArnOf,
       sign: async (arn, input) => keys[arn].signDigest(createHash("sha256").update(input).digest()),
       readSecret: async (_arn, stage) => (stage === "AWSCURRENT" ? JWT_SECRET : undefined),
       now: () => t,
@@ -285,6 +320,7 @@ describe("register-tiers function", () => {
     gw.unavailable = 1000;
     let t = 0;
     const results = await registerTiers(config(), {
+      keyArnOf,
       sign: async () => Buffer.alloc(0),
       readSecret: async () => JWT_SECRET,
       now: () => t,
@@ -304,7 +340,7 @@ describe("register-tiers function", () => {
     await gw.stop();
     gw = new FakeContextForge();
     await gw.start();
-    const results = await registerTiers(config({ gatewayUrl: url }), { sign: async () => Buffer.alloc(0), readSecret: async () => JWT_SECRET });
+    const results = await registerTiers(config({ gatewayUrl: url }), { keyArnOf, sign: async () => Buffer.alloc(0), readSecret: async () => JWT_SECRET });
     expect(results.map((r) => r.error)).toEqual(["list:ECONNREFUSED", "list:ECONNREFUSED"]);
   });
 
@@ -324,7 +360,7 @@ describe("register-tiers function", () => {
   });
 
   it("an entry created meanwhile by another run (409 on create) is updated instead", async () => {
-    const deps = { sign: async (arn: string, input: Buffer) => keys[arn].signDigest(createHash("sha256").update(input).digest()), readSecret: async () => JWT_SECRET };
+    const deps = { keyArnOf, sign: async (arn: string, input: Buffer) => keys[arn].signDigest(createHash("sha256").update(input).digest()), readSecret: async () => JWT_SECRET };
     // The list is taken before the other run creates the first tier's entry.
     const real = FakeContextForge.prototype as unknown as { handle: (...a: unknown[]) => Promise<void> };
     const handle = real.handle;
@@ -369,10 +405,20 @@ describe("register-tiers function", () => {
   });
 
   it("refuses a configuration it cannot use before calling anything", () => {
-    expect(() => readConfig("{")).toThrow("REGISTRATION is not JSON");
-    expect(() => readConfig(JSON.stringify({ ...config(), tiers: [] }))).toThrow("REGISTRATION: tiers lists no tier");
-    expect(() => readConfig(JSON.stringify({ ...config(), gatewayUrl: "https://gw.example.internal:4444/api" }))).toThrow("must be http(s)://<host>[:<port>] without a path");
-    expect(() => readConfig(JSON.stringify({ ...config(), tiers: [{ ...tiers[0], scopes: [] }] }))).toThrow('tier "ro-f333ca" needs id, url, audience, gatewayKeyArn and non-empty scopes');
-    expect(() => readConfig(JSON.stringify({ ...config(), tiers: [{ ...tiers[0], gatewayKeyArn: "alias/gateway" }] }))).toThrow("alias/gateway is not a KMS key ARN");
+    const file = (c: RegistrationConfig) => {
+      const { gatewayUrl, caCertificatePem, admin, ...rest } = c;
+      return JSON.stringify({ ...rest, admin: { email: admin.email } });
+    };
+    const env = { [REGISTRATION_ENV.gatewayUrl]: gw.url, [REGISTRATION_ENV.adminJwtSecretArn]: SECRET_ARN };
+    expect(readConfig(file(config()), env)).toEqual(config());
+    expect(readConfig(file(config()), { ...env, [REGISTRATION_ENV.caCertificatePem]: "PEM" }).caCertificatePem).toBe("PEM");
+    expect(() => readConfig(undefined, env)).toThrow("registration.json is missing from the package");
+    expect(() => readConfig("{", env)).toThrow("registration.json is not JSON");
+    expect(() => readConfig(file({ ...config(), tiers: [] }), env)).toThrow("registration.json: tiers lists no tier");
+    expect(() => readConfig(file(config()), { ...env, GATEWAY_URL: "https://gw.example.internal:4444/api" })).toThrow("GATEWAY_URL https://gw.example.internal:4444/api must be http(s)://<host>[:<port>] without a path");
+    expect(() => readConfig(file(config()), { GATEWAY_URL: gw.url })).toThrow("ADMIN_JWT_SECRET_ARN is missing");
+    expect(() => readConfig(file({ ...config(), tiers: [{ ...tiers[0], scopes: [] }] }), env)).toThrow('tier "ro-f333ca" needs id, url, audience, gatewayKeyAlias (alias/…) and non-empty scopes');
+    // A key ARN where an alias belongs: the packed file holds only names known at synth.
+    expect(() => readConfig(file({ ...config(), tiers: [{ ...tiers[0], gatewayKeyAlias: KEY_RO }] }), env)).toThrow('tier "ro-f333ca" needs id, url, audience, gatewayKeyAlias (alias/…) and non-empty scopes');
   });
 });

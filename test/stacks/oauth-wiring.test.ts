@@ -4,28 +4,75 @@
  * service only (no agent token re-minted with it, restarts aimed at `<tier id>-jwt`).
  */
 import { RESTART_SERVICE_TAG, AGENT_TOKEN_TAG_PREFIX } from "../../functions/rotate-secret/contract";
+import { REGISTRATION_FILE, RegistrationFile } from "../../functions/register-tiers/contract";
+import { loadToolCatalogue } from "../../lib/tool-catalogue";
 import { resources, synthStack, variant } from "../helpers";
-import { shippedPlan } from "../plans";
+import { packedFile, shippedPlan } from "../plans";
+
+/** The register-tiers function of a shipped plan and the configuration packed in its package, as Lambda unpacks it. */
+function registration(env: string) {
+  const plan = shippedPlan(env);
+  const [, fn] = resources(plan, "aws_lambda_function").find(([, b]) => b.function_name === `mcp-${env}-register-tiers`)!;
+  return { plan, fn, packed: JSON.parse(packedFile(env, fn, REGISTRATION_FILE)) as RegistrationFile };
+}
 
 describe("tier registration in the shipped oauth plans", () => {
   it.each(["staging", "prod"])("%s: registers every tier with the gateway key of that tier, and each key lets the function sign", (env) => {
-    const plan = shippedPlan(env);
-    const [, fn] = resources(plan, "aws_lambda_function").find(([, b]) => b.function_name === `mcp-${env}-register-tiers`)!;
-    const config = JSON.parse(fn.environment.variables.REGISTRATION);
+    const { plan, fn, packed: config } = registration(env);
     const services = resources(plan, "aws_ecs_service")
       .map(([, b]) => b.name as string)
       .filter((n) => n !== `mcp-${env}-gateway`);
     expect(config.tiers.map((t: { id: string }) => `mcp-${env}-${t.id}`).sort()).toEqual(services.sort());
-    const keys = Object.fromEntries(resources(plan, "aws_kms_key").map(([a, b]) => [`\${${a}.arn}`, b]));
+    const keys = Object.fromEntries(resources(plan, "aws_kms_key").map(([a, b]) => [`\${${a}.key_id}`, b]));
+    const aliases = Object.fromEntries(resources(plan, "aws_kms_alias").map(([, b]) => [b.name, b]));
     for (const t of config.tiers) {
       // Its own audience, the gateway's own key (alias mcp-<env>-token-gateway-<tier>): never an agent group's.
       expect(t.audience).toBe(t.url);
-      const key = keys[t.gatewayKeyArn];
+      expect(t.gatewayKeyAlias).toBe(`alias/mcp-${env}-token-gateway-${t.id}`);
+      const key = keys[aliases[t.gatewayKeyAlias].target_key_id];
       expect(key.customer_master_key_spec).toBe("ECC_NIST_P256");
       expect(key.description).toContain(`of the gateway for tier ${t.id} `);
       const signers = JSON.parse(key.policy).Statement.filter((s: { Action: string | string[] }) => [s.Action].flat().includes("kms:Sign"));
       expect(signers.find((s: { Sid: string }) => /^RegisterTiers/.test(s.Sid))?.Principal.AWS).toBe(fn.role);
+      // It resolves the alias to the key (and its id, the token's kid) with kms:DescribeKey, which the key policy allows it.
+      const describers = JSON.parse(key.policy).Statement.filter((s: { Sid: string; Action: string | string[] }) => s.Sid !== "AccountAdministersKey" && [s.Action].flat().includes("kms:DescribeKey"));
+      expect(describers.map((s: { Sid: string; Principal: { AWS: string } }) => [s.Sid, s.Principal.AWS])).toEqual([["RegisterTiersDescribe", fn.role]]);
     }
+    // Its own policy names no key: two statements by tag, whatever the number of tiers (the key policies name the role).
+    const role = resources(plan, "aws_iam_role_policy").find(([, p]) => p.role === fn.role.replace(/\.arn\}$/, ".name}") || p.role === fn.role.replace(/\.arn\}$/, ".id}"))?.[1];
+    const kmsStatements = JSON.parse(role.policy).Statement.filter((s: { Sid: string }) => s.Sid.startsWith("RegisterTiers"));
+    const tags = { StringEquals: { "aws:ResourceTag/mcp-token-signing-key": env }, StringLike: { "aws:ResourceTag/token-owner": "gateway-*" } };
+    expect(kmsStatements).toEqual([
+      {
+        Sid: "RegisterTiersSign",
+        Effect: "Allow",
+        Action: "kms:Sign",
+        Resource: "arn:aws:kms:us-east-1:123456789012:key/*",
+        Condition: { ...tags, StringEquals: { ...tags.StringEquals, "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" } },
+      },
+      { Sid: "RegisterTiersDescribe", Effect: "Allow", Action: "kms:DescribeKey", Resource: "arn:aws:kms:us-east-1:123456789012:key/*", Condition: tags },
+    ]);
+    // The environment holds only what apply resolves; a key replaced behind its alias re-runs the registration.
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(["ADMIN_JWT_SECRET_ARN", "GATEWAY_URL"]);
+    const [, run] = resources(plan, "aws_lambda_invocation").find(([a]) => a.startsWith("aws_lambda_invocation.tier-registration_on-apply"))!;
+    expect(run.triggers.gatewayKeys.split(",")).toHaveLength(config.tiers.length);
+    expect(run.depends_on).toEqual(expect.arrayContaining(config.tiers.map(() => expect.stringMatching(/^aws_kms_alias\.token-signing-keys_gateway-/))));
+  });
+
+  it("an oauth estate of 40 tiers synthesizes: the registration's configuration is packed, not in Lambda's 4 KB environment", () => {
+    // Every non-empty combination of toolsets is its own tier (lib/tiers.ts): 40 agent groups, 40 tiers.
+    const names = [...loadToolCatalogue().toolsets.keys()].sort();
+    const combos = Array.from({ length: 2 ** names.length - 1 }, (_, i) => names.filter((_, b) => (i + 1) & (1 << b))).slice(0, 40);
+    const { plan, stack } = synthStack(
+      variant("staging", (c) => {
+        const template = c.agents[0];
+        c.agents = combos.map((toolsets, i) => ({ ...template, name: `agents-${i}`, cidrs: [`10.21.${10 + i}.0/28`], toolsets, readOnly: !toolsets.some((t) => t.startsWith("security_remediation")), tokenReader: undefined }));
+      }),
+    );
+    expect(stack.mcp.tiers).toHaveLength(40);
+    expect(stack.tierRegistration!.packed.tiers).toHaveLength(40);
+    const [, fn] = resources(plan, "aws_lambda_function").find(([, b]) => b.function_name === "mcp-staging-register-tiers")!;
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(["ADMIN_JWT_SECRET_ARN", "GATEWAY_URL"]);
   });
 });
 

@@ -74,6 +74,19 @@ describe("MCP-DEPLOY-019 AWS per-resource limits", () => {
     ]);
   });
 
+  it("fails a function whose environment would pass Lambda's 4 KB, counting a certificate reference as 2 KB", () => {
+    const fn = (variables: Record<string, string>) => ({ aws_lambda_function: { f: { function_name: "f", environment: [{ variables }] } } });
+    // 4 + 4,092 bytes: exactly the limit.
+    expect(judge(rule, plan(fn({ CONF: "x".repeat(4092) }))).verdict).toBe("pass");
+    expect(lines(judge(rule, plan(fn({ CONF: "x".repeat(4093) }))))).toEqual([
+      "aws_lambda_function.f: would carry about 4097 bytes of environment variables; AWS allows 4096 bytes of environment variables per function, names and values (Lambda, fixed): pack what is known at synth beside the code (VpcFunction packageFiles) and keep only what apply resolves in the environment",
+    ]);
+    // A PEM reference is short in the plan and about 2 KB once applied: two of them and a little more do not fit.
+    const pem = ref("tls_self_signed_cert.ca", "cert_pem");
+    expect(judge(rule, plan(fn({ A: pem }))).verdict).toBe("pass");
+    expect(judge(rule, plan(fn({ A: pem, B: pem, C: "x".repeat(10) }))).verdict).toBe("fail");
+  });
+
   it("does not apply to a plan without security groups, load balancers or roles", () => {
     expect(judge(rule, plan({ aws_s3_bucket: { b: { bucket: "b" } } })).verdict).toBe("not-applicable");
   });
