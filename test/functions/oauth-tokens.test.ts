@@ -252,7 +252,11 @@ describe("PublishJwks", () => {
     beforeEach(() => {
       slept = [];
       waiting.sleep = async (ms) => void slept.push(ms);
+      // The clock stands still (only Date is faked): the remaining wait is computed from the object's age, which on a
+      // loaded machine would otherwise grow by a second between setting lastModified and the function reading it.
+      jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout", "queueMicrotask", "hrtime", "performance"], now: new Date("2026-12-01T12:00:00Z") });
     });
+    afterEach(() => jest.useRealTimers());
 
     it("not for the first set, nor for one that only drops a key", async () => {
       const bucket = new FakeBucket();
