@@ -118,7 +118,7 @@ export class SecretStore extends Construct {
   readonly authMode: SecretStoreProps["authMode"];
   /** Encrypts every secret of the store. */
   readonly key: EncryptionKey;
-  protected readonly env: AwsEnv;
+  private readonly env: AwsEnv;
   private readonly rotationDays: number;
   private readonly recoveryWindowDays: number;
   private readonly secrets: ManagedSecret[] = [];
@@ -126,33 +126,17 @@ export class SecretStore extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
-    const { env, rotationDays } = props;
-    this.env = env;
+    this.env = props.env;
     this.key = props.key;
     this.authMode = props.authMode;
-    this.rotationDays = rotationDays;
-    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > MAX_ROTATION_DAYS) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to ${MAX_ROTATION_DAYS}`);
-    const recovery = props.recoveryWindowDays ?? 30;
-    if (!Number.isInteger(recovery) || recovery < 7 || recovery > 30) throw new Error(`${this.node.path}: recoveryWindowDays ${recovery} must be 7 to 30 (Secrets Manager limits)`);
-    this.recoveryWindowDays = recovery;
-    const agentNames = props.agents.map((a) => a.name);
-    if (new Set(agentNames).size !== agentNames.length) throw new Error(`${this.node.path}: agent names repeat`);
-    this.agentTokenRotationDays = props.agentTokenRotationDays ?? Math.min(7, rotationDays);
-    if (!Number.isInteger(this.agentTokenRotationDays) || this.agentTokenRotationDays < 1 || this.agentTokenRotationDays > rotationDays) {
-      throw new Error(`${this.node.path}: agentTokenRotationDays ${this.agentTokenRotationDays} must be 1 to rotationDays (${rotationDays})`);
-    }
-    this.agentTokenHours = props.agentTokenHours ?? { rotation: 4, lifetime: 12 };
-    const h = this.agentTokenHours;
-    // Secrets Manager: rate(N hours) from 4 (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html).
-    if (!Number.isInteger(h.rotation) || h.rotation < 4 || h.rotation > 23 || !Number.isInteger(h.lifetime) || h.lifetime < 2 * h.rotation) {
-      throw new Error(`${this.node.path}: agentTokenHours rotation ${h.rotation} must be 4 to 23 and lifetime ${h.lifetime} at least twice that`);
-    }
+    this.rotationDays = props.rotationDays;
+    ({ recoveryWindowDays: this.recoveryWindowDays, agentTokenRotationDays: this.agentTokenRotationDays, agentTokenHours: this.agentTokenHours } = this.checked(props));
 
     this.modelApiKey = this.add("model-api-key", "API key of the model provider (e.g. OpenAI) used by agents through the gateway", { by: "person" });
     if (props.authMode === "ibmi") this.ibmiAuthKeyPair = this.add("ibmi-auth-key-pair", "RSA key pair of the MCP server's IBM i auth endpoint (ibmi auth mode), JSON keyId/privateKey/publicKey", { by: "aws", kind: "rsa-key-pair" });
     // jwt mode: each tier verifies with its own signing secret (TierSigningSecrets), which signs its groups' tokens.
     this.agentTokens = Object.fromEntries(
-      agentNames.map((n) => [
+      props.agents.map(({ name: n }) => [
         n,
         props.authMode === "jwt"
           ? this.add(`agent-token/${n}`, `Bearer JWT of agent group ${n} (cid ${n}), signed with its tier's signing secret`, { by: "aws", kind: "agent-jwt" })
@@ -217,6 +201,26 @@ export class SecretStore extends Construct {
     if (this.decryptGranted.has(role)) return;
     this.decryptGranted.add(role);
     this.key.grantDecrypt(role, `ReadSecrets${pascal(role.node.path.split("/").slice(1).join("-"))}`, { StringEquals: { "kms:ViaService": `secretsmanager.${this.env.region}.amazonaws.com` } });
+  }
+
+  /** The props' limits (Secrets Manager's and the kit's), each refused with the prop's name and value; defaults filled in. */
+  private checked(props: SecretStoreProps) {
+    const { rotationDays } = props;
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > MAX_ROTATION_DAYS) throw new Error(`${this.node.path}: rotationDays ${rotationDays} must be 1 to ${MAX_ROTATION_DAYS}`);
+    const recoveryWindowDays = props.recoveryWindowDays ?? 30;
+    if (!Number.isInteger(recoveryWindowDays) || recoveryWindowDays < 7 || recoveryWindowDays > 30) throw new Error(`${this.node.path}: recoveryWindowDays ${recoveryWindowDays} must be 7 to 30 (Secrets Manager limits)`);
+    const agentNames = props.agents.map((a) => a.name);
+    if (new Set(agentNames).size !== agentNames.length) throw new Error(`${this.node.path}: agent names repeat`);
+    const agentTokenRotationDays = props.agentTokenRotationDays ?? Math.min(7, rotationDays);
+    if (!Number.isInteger(agentTokenRotationDays) || agentTokenRotationDays < 1 || agentTokenRotationDays > rotationDays) {
+      throw new Error(`${this.node.path}: agentTokenRotationDays ${agentTokenRotationDays} must be 1 to rotationDays (${rotationDays})`);
+    }
+    const h = props.agentTokenHours ?? { rotation: 4, lifetime: 12 };
+    // Secrets Manager: rate(N hours) from 4 (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html).
+    if (!Number.isInteger(h.rotation) || h.rotation < 4 || h.rotation > 23 || !Number.isInteger(h.lifetime) || h.lifetime < 2 * h.rotation) {
+      throw new Error(`${this.node.path}: agentTokenHours rotation ${h.rotation} must be 4 to 23 and lifetime ${h.lifetime} at least twice that`);
+    }
+    return { recoveryWindowDays, agentTokenRotationDays, agentTokenHours: h };
   }
 
   /** The tags that tell the rotation function what to generate (functions/rotate-secret/contract.ts), before any per-token ones. */
