@@ -51,3 +51,12 @@ export interface Grantee {
   /** The statements granted so far. */
   readonly grants: readonly Statement[];
 }
+
+/** "agent-token/ops" → "AgentTokenOps": IAM statement ids are alphanumeric. */
+export function pascal(s: string): string {
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
+}

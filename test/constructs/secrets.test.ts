@@ -2,12 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { formatProblem, validateConfig } from "../../config/load";
-import { McpConfig } from "../../config/schema";
 import { SecurityAlerts } from "../../constructs/alerts";
 import { AuditLogs } from "../../constructs/audit-logs";
 import { EncryptionKey } from "../../constructs/encryption-key";
 import { Secrets } from "../../constructs/secrets";
-import { ServiceRole } from "../../constructs/service-role";
 import { McpStack } from "../../stacks/mcp-stack";
 import { TerraformJson } from "../../policy/types";
 import { CONFIG_DIR, resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
@@ -19,12 +17,11 @@ const ref = (type: string, pathPart: string, attr = "arn") => new RegExp(`^\\$\\
 /** The secrets this construct makes (other constructs add their own). */
 const kitSecrets = (plan: TerraformJson) => resources(plan, "aws_secretsmanager_secret").filter(([, s]) => String(s["//"]?.metadata?.path).includes("/secrets/"));
 
-const synthWith = (config: McpConfig, extend: (stack: McpStack) => void): TerraformJson => synthStack(config, extend).plan;
-
 function statements(plan: TerraformJson, pathSuffix: string): any[] {
   return JSON.parse(resourceAt(plan, "aws_iam_role_policy", pathSuffix).policy).Statement;
 }
 
+/** Secrets as McpStack composes it (SecretStore, RotationFunction, SecretAgeCheck: their own tests), on the shipped configs. */
 describe("Secrets", () => {
   let prod: TerraformJson;
   let dev: TerraformJson;
@@ -331,33 +328,6 @@ describe("Secrets", () => {
     expect(Object.keys(outputs).filter((k) => k.startsWith("secret_"))).toHaveLength(secrets.length * 2);
     expect(outputs.secret_agent_token_ops_arn.value).toMatch(ref("aws_secretsmanager_secret", "secrets_agent-token-ops"));
     expect(outputs.secret_model_api_key_name.value).toBe("mcp/prod/model-api-key");
-  });
-
-  describe("grantRead", () => {
-    let plan: TerraformJson;
-    beforeAll(() => {
-      plan = synthWith(cfg.prod, (stack) => {
-        const role = new ServiceRole(stack, "reader", { env: stack.env, name: "mcp-prod-reader", assumedBy: "ecs-tasks.amazonaws.com", description: "test reader" });
-        stack.secrets.agentTokens.ops.grantRead(role);
-        stack.secrets.modelApiKey.grantRead(role);
-      });
-    });
-
-    it("adds GetSecretValue on exactly that secret to the role", () => {
-      const st = statements(plan, "reader/policy");
-      expect(st.find((s) => s.Sid === "ReadAgentTokenOps")).toEqual({ Sid: "ReadAgentTokenOps", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: expect.stringMatching(ref("aws_secretsmanager_secret", "secrets_agent-token-ops")) });
-      expect(st.find((s) => s.Sid === "ReadModelApiKey").Resource).toMatch(ref("aws_secretsmanager_secret", "secrets_model-api-key"));
-    });
-
-    it("grants decrypt once per role, only through Secrets Manager, in the role and the key policy", () => {
-      const st = statements(plan, "reader/policy");
-      const use = st.filter((s) => s.Sid.startsWith("UseKey"));
-      expect(use).toEqual([
-        { Sid: "UseKeyReadSecretsReader", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: expect.stringMatching(KEY_ARN), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
-      ]);
-      const key = JSON.parse(resourceAt(plan, "aws_kms_key", "encryption-key/key").policy);
-      expect(key.Statement.filter((s: any) => s.Sid === "ReadSecretsReader")).toHaveLength(1);
-    });
   });
 
   it("makes an RSA key pair in ibmi auth mode (agent tokens stay random strings there), neither in oauth mode", () => {
