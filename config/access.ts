@@ -1,7 +1,7 @@
 /**
  * Who may do what with the environment's secrets and archive (config `access`), and how each agent group's hosts
  * obtain their token (config `agents[].tokenReader`). Shapes here; every semantic check in `accessChecks`, which
- * `crossFieldChecks` (./schema.ts) runs so all problems are reported together.
+ * `crossFieldChecks` (./cross-field.ts) runs so all problems are reported together.
  */
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { z } from "zod";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 import { overlaps, toCidr } from "../lib/cidr";
-import { configSchema, crossFieldChecks, FIX, McpConfig, Stage, STAGES } from "./schema";
+import { crossFieldChecks } from "./cross-field";
+import { configSchema, FIX, McpConfig, Stage, STAGES } from "./schema";
 
 export interface ConfigProblem {
   readonly file: string;

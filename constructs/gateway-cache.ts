@@ -36,8 +36,17 @@ export interface GatewayCacheProps {
   readonly grantDecrypt: (role: ServiceRole) => void;
   /** @default "cache.t4g.micro" */
   readonly nodeType?: string;
-  /** A replica in another zone with automatic failover, and 7 days of snapshots. @default env.stage === "prod" */
-  readonly production?: boolean;
+  /**
+   * A replica (two nodes) that ElastiCache promotes when the primary fails; CreateReplicationGroup needs
+   * NumCacheClusters 2 or more with AutomaticFailoverEnabled. @default false
+   */
+  readonly automaticFailover?: boolean;
+  /** The replica in another zone than the primary; needs automaticFailover (the provider's multi_az_enabled requires it). @default automaticFailover */
+  readonly multiAz?: boolean;
+  /** Days ElastiCache keeps daily snapshots, 0 (none) to 35. @default 1 */
+  readonly snapshotRetentionDays?: number;
+  /** Changes take effect at once instead of in the next maintenance window (a node type change restarts the nodes). @default true */
+  readonly applyImmediately?: boolean;
   /** A deleted secret's name stays taken this long. @default 30 */
   readonly recoveryWindowDays?: number;
 }
@@ -45,7 +54,7 @@ export interface GatewayCacheProps {
 /**
  * The gateway's shared cache (Context Forge: CACHE_TYPE=redis for its cache, sessions and leader election across
  * tasks): an ElastiCache for Valkey replication group in the private subnets, TLS required, encrypted at rest with the
- * environment key, a replica in another zone with automatic failover in prod, slow and engine logs to CloudWatch.
+ * environment key, a replica in another zone with automatic failover when asked, slow and engine logs to CloudWatch.
  *
  * Authentication is RBAC, and no password is ever in the plan or the state: aws_elasticache_replication_group takes its
  * AUTH token and aws_elasticache_user its passwords only as plain Terraform values, so the user is created with IAM
@@ -67,7 +76,11 @@ export class GatewayCache extends Construct {
     super(scope, id);
     const { env, key } = props;
     const name = `${prefix(env)}-gateway`;
-    const production = props.production ?? env.stage === "prod";
+    const automaticFailover = props.automaticFailover ?? false;
+    const multiAz = props.multiAz ?? automaticFailover;
+    const snapshotRetentionDays = props.snapshotRetentionDays ?? 1;
+    if (multiAz && !automaticFailover) throw new Error(`${this.node.path}: multiAz needs automaticFailover: ElastiCache fails over to the replica in the other zone`);
+    if (!Number.isInteger(snapshotRetentionDays) || snapshotRetentionDays < 0 || snapshotRetentionDays > 35) throw new Error(`${this.node.path}: snapshotRetentionDays ${snapshotRetentionDays} must be 0 to 35`);
     const nodeType = props.nodeType ?? "cache.t4g.micro";
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) throw new Error(`${this.node.path}: nodeType "${nodeType}" is not an ElastiCache node type (e.g. cache.t4g.micro)`);
     if (name.length > 40) throw new Error(`${this.node.path}: replication group id ${name} is longer than ElastiCache's 40 characters`);
@@ -123,9 +136,9 @@ export class GatewayCache extends Construct {
       parameterGroupName: "default.valkey8",
       nodeType,
       port: VALKEY_PORT,
-      numCacheClusters: production ? 2 : 1,
-      automaticFailoverEnabled: production,
-      multiAzEnabled: production,
+      numCacheClusters: automaticFailover ? 2 : 1,
+      automaticFailoverEnabled: automaticFailover,
+      multiAzEnabled: multiAz,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
       atRestEncryptionEnabled: "true",
@@ -133,9 +146,9 @@ export class GatewayCache extends Construct {
       userGroupIds: [userGroup.userGroupId],
       subnetGroupName: subnets.name,
       securityGroupIds: [this.securityGroup.id],
-      snapshotRetentionLimit: production ? 7 : 1,
+      snapshotRetentionLimit: snapshotRetentionDays,
       autoMinorVersionUpgrade: "true",
-      applyImmediately: !production,
+      applyImmediately: props.applyImmediately ?? true,
       logDeliveryConfiguration: [
         { destination: this.logGroups.slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
         { destination: this.logGroups.engineLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "engine-log" },

@@ -39,12 +39,20 @@ export interface GatewayDatabaseProps {
   readonly instanceClass?: string;
   /** Initial storage; it grows by itself up to ten times this. @default 20 */
   readonly storageGiB?: number;
-  /** A standby in another zone, deletion protection, 14 days of backups and a final snapshot. @default env.stage === "prod" */
-  readonly production?: boolean;
+  /** A synchronous standby in another zone that RDS fails over to. @default false */
+  readonly multiAz?: boolean;
+  /** RDS refuses to delete the instance (a destroy or a replacement fails until it is turned off). @default false */
+  readonly deletionProtection?: boolean;
+  /** Days RDS keeps automated backups (point-in-time recovery), 1 to 35. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Delete without a final snapshot; when false, RDS takes `<identifier>-final` first. @default true */
+  readonly skipFinalSnapshot?: boolean;
+  /** Changes take effect at once instead of in the next maintenance window (a class change restarts the instance). @default true */
+  readonly applyImmediately?: boolean;
 }
 
 /**
- * The gateway's PostgreSQL (RDS, one instance, Multi-AZ in prod) in the private subnets. RDS for PostgreSQL rather than
+ * The gateway's PostgreSQL (RDS, one instance, Multi-AZ when asked) in the private subnets. RDS for PostgreSQL rather than
  * Aurora: the gateway keeps a few megabytes of registry and token metadata, a Multi-AZ instance already fails over to a
  * synchronous standby, and Aurora's smallest PostgreSQL instances cost several times a db.t4g.small. The master
  * password is generated and rotated by RDS in Secrets Manager (encrypted with the environment key), so it is never in
@@ -64,11 +72,15 @@ export class GatewayDatabase extends Construct {
     super(scope, id);
     const { env, key } = props;
     const name = `${prefix(env)}-gateway`;
-    const production = props.production ?? env.stage === "prod";
+    const multiAz = props.multiAz ?? false;
+    const backupRetentionDays = props.backupRetentionDays ?? 7;
+    const skipFinalSnapshot = props.skipFinalSnapshot ?? true;
     const instanceClass = props.instanceClass ?? "db.t4g.small";
     const storage = props.storageGiB ?? 20;
     if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass)) throw new Error(`${this.node.path}: instanceClass "${instanceClass}" is not an RDS instance class (e.g. db.t4g.small)`);
     if (storage < 20 || storage > 6144) throw new Error(`${this.node.path}: storageGiB ${storage} is outside gp3's 20 to 6144 GiB for RDS PostgreSQL`);
+    // RDS takes 0 to 35; 0 turns automated backups and point-in-time recovery off, which the gateway's tokens and registry need.
+    if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 35) throw new Error(`${this.node.path}: backupRetentionDays ${backupRetentionDays} must be 1 to 35`);
 
     // RDS encrypts storage and Performance Insights through grants it creates on the key for whoever creates the
     // instance; the same statement AWS's own aws/rds key policy has (kms:ViaService rds, this account).
@@ -142,18 +154,18 @@ export class GatewayDatabase extends Construct {
       publiclyAccessible: false,
       parameterGroupName: parameters.name,
       caCertIdentifier: "rds-ca-rsa2048-g1",
-      multiAz: production,
-      deletionProtection: production,
-      backupRetentionPeriod: production ? 14 : 7,
+      multiAz,
+      deletionProtection: props.deletionProtection ?? false,
+      backupRetentionPeriod: backupRetentionDays,
       copyTagsToSnapshot: true,
-      skipFinalSnapshot: !production,
-      finalSnapshotIdentifier: production ? `${identifier}-final` : undefined,
+      skipFinalSnapshot,
+      finalSnapshotIdentifier: skipFinalSnapshot ? undefined : `${identifier}-final`,
       enabledCloudwatchLogsExports: ["postgresql"],
       performanceInsightsEnabled: insights,
       performanceInsightsKmsKeyId: insights ? key.arn : undefined,
       // 7 days is the free tier.
       performanceInsightsRetentionPeriod: insights ? 7 : undefined,
-      applyImmediately: !production,
+      applyImmediately: props.applyImmediately ?? true,
       tags: { Name: name },
       dependsOn: [this.logGroup],
     });

@@ -41,7 +41,7 @@ export interface LoadBalancerProps {
   readonly idleTimeoutSeconds?: number;
   /**
    * Where access logs go: an SSE-S3 bucket whose policy lets ELB log delivery write under `prefix` (an SSE-KMS
-   * bucket silently receives nothing). Required in prod. @default no access logs
+   * bucket silently receives nothing). Required when `requireAccessLogs` is true. @default no access logs
    */
   readonly accessLogs?: {
     readonly bucket: string;
@@ -49,7 +49,9 @@ export interface LoadBalancerProps {
     /** What must exist first: AWS test-writes when access logs are enabled and refuses a bucket whose policy is missing. */
     readonly ready?: readonly ITerraformDependable[];
   };
-  /** @default true in prod */
+  /** Refuse to build without `accessLogs`, where who called what must be on record. @default false */
+  readonly requireAccessLogs?: boolean;
+  /** AWS refuses to delete the load balancer (a destroy or a replacement fails until it is turned off). @default false */
   readonly deletionProtection?: boolean;
   /** Alarms on unhealthy targets and 5xx spikes go here. @default no alarms */
   readonly alarms?: AlarmSink;
@@ -69,7 +71,7 @@ export interface TargetProps {
 
 /**
  * The internal application load balancer: HTTPS listeners only (no HTTP listener at all), a TLS 1.2+ policy, invalid
- * header fields dropped, deletion protection and access logs in prod. The MCP listener answers 403 unless a
+ * header fields dropped, deletion protection and access logs when asked. The MCP listener answers 403 unless a
  * listener rule matches the caller's source range, and each rule forwards ranges of one tier's agent groups to it: the
  * address decides which toolsets a caller can reach, its bearer token decides whether it is served at all.
  * The ALB sets X-Forwarded-Proto: https on every forwarded request, which the MCP server's auth endpoint requires.
@@ -89,12 +91,11 @@ export class LoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     this.props = props;
-    const prod = props.env.stage === "prod";
     this.mcpPort = props.mcpPort ?? 3010;
     this.gatewayPort = props.gatewayPort ?? 4444;
     const idleTimeout = props.idleTimeoutSeconds ?? 300;
     if (idleTimeout < 1 || idleTimeout > 4000) throw new Error(`${this.node.path}: idleTimeoutSeconds ${idleTimeout} is outside 1–4000 (ALB limits)`);
-    if (prod && !props.accessLogs) throw new Error(`${this.node.path}: accessLogs is required in prod (who called what must be on record)`);
+    if (props.requireAccessLogs && !props.accessLogs) throw new Error(`${this.node.path}: accessLogs is required when requireAccessLogs is true (who called what must be on record)`);
 
     this.lb = new Lb(this, "lb", {
       name: prefix(props.env),
@@ -105,7 +106,7 @@ export class LoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
       desyncMitigationMode: "strictest",
       idleTimeout,
-      enableDeletionProtection: props.deletionProtection ?? prod,
+      enableDeletionProtection: props.deletionProtection ?? false,
       accessLogs: props.accessLogs ? { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true } : undefined,
       // "Access Denied for bucket … Please check S3bucket permission" otherwise, on the first apply.
       dependsOn: props.accessLogs?.ready ? [...props.accessLogs.ready] : undefined,

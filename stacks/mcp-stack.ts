@@ -31,6 +31,7 @@ import { kitImages } from "../lib/images";
 import { planTiers, tierOf } from "../lib/tiers";
 import { destructiveToolsOf, loadToolCatalogue } from "../lib/tool-catalogue";
 import { environmentOf } from "./environment";
+import { StageDefaults, stageDefaults } from "./stage-defaults";
 
 /**
  * Terraform 1.11 brings S3 native locking (use_lockfile) and write-only arguments the kit relies on. Written by the
@@ -48,6 +49,8 @@ export function stackName(environment: string): string {
 export class McpStack extends SelfContainedStack {
   readonly config: McpConfig;
   readonly env: AwsEnv;
+  /** What the stage decides (stacks/stage-defaults.ts), passed to constructs as props. */
+  readonly stageDefaults: StageDefaults;
   readonly key: EncryptionKey;
   readonly logs: AuditLogs;
   readonly network: Network;
@@ -80,6 +83,7 @@ export class McpStack extends SelfContainedStack {
     this.config = config;
 
     this.env = environmentOf(this, config);
+    this.stageDefaults = stageDefaults(config.stage);
 
     this.key = new EncryptionKey(this, "encryption-key", { env: this.env });
     this.logs = new AuditLogs(this, "audit-logs", { env: this.env, key: this.key, retentionDays: config.logs.retentionDays, objectLock: config.logs.objectLock });
@@ -124,6 +128,7 @@ export class McpStack extends SelfContainedStack {
       domainName: config.tls.domainName,
       certificateArn: config.tls.certificateArn,
       minTlsVersion: config.tls.minVersion,
+      allowSelfSigned: this.stageDefaults.certificate.allowSelfSigned,
     });
     this.secrets = new Secrets(this, "secrets", {
       env: this.env,
@@ -137,7 +142,7 @@ export class McpStack extends SelfContainedStack {
       agents: liveAgents(config),
       agentTokenHours: { rotation: config.agentTokens.rotationHours, lifetime: config.agentTokens.lifetimeHours },
       // A deleted secret's name stays taken for the whole window: short in dev, where stacks come and go.
-      recoveryWindowDays: config.stage === "dev" ? 7 : 30,
+      recoveryWindowDays: this.stageDefaults.recoveryWindowDays,
       reservedConcurrency: config.functions.reservedConcurrency || undefined,
     });
     if (config.mcpServer.authMode === "oauth") ({ signingKeys: this.signingKeys, jwks: this.jwks } = this.composeTokenKeys(config));
@@ -173,7 +178,7 @@ export class McpStack extends SelfContainedStack {
       tierIds: planTiers(config.agents).map((t) => t.id),
       signer: this.secrets.rotationFunction.role,
       keyPer: tok.keyPer,
-      deletionWindowDays: tok.keyDeletionDays ?? (config.stage === "dev" ? 7 : 30),
+      deletionWindowDays: tok.keyDeletionDays ?? this.stageDefaults.keyDeletionWindowDays,
     });
     const jwks = new JwksBucket(this, "jwks", {
       env: this.env,
@@ -274,6 +279,7 @@ export class McpStack extends SelfContainedStack {
       mcpPort: srv.port,
       gatewayPort: gw.port,
       accessLogs: { bucket: this.logs.accessLogsBucket.bucket, prefix: this.logs.accessLogsPrefix, ready: [this.logs.accessLogsBucketPolicy] },
+      ...this.stageDefaults.loadBalancer,
       alarms: this.alerts,
     });
     const secrets = this.secrets;
@@ -290,7 +296,7 @@ export class McpStack extends SelfContainedStack {
             // A revoked group's token is gone; its tier keeps its signing secret.
             tiers: planTiers(config.agents).map((t) => ({ ...t, agents: t.agents.filter((n) => !config.agents.find((a) => a.name === n)?.revoked) })),
             rotationDays: config.secrets.rotationDays,
-            recoveryWindowDays: config.stage === "dev" ? 7 : 30,
+            recoveryWindowDays: this.stageDefaults.recoveryWindowDays,
           })
         : undefined;
     const mcp = new McpTiers(this, "mcp", {
@@ -374,8 +380,8 @@ export class McpStack extends SelfContainedStack {
   /** The gateway's PostgreSQL and Valkey (staging and prod by default; docs/service.md, "Gateway state"). */
   private gatewayState(config: McpConfig): ManagedState {
     const common = { env: this.env, network: this.network, key: this.key, clients: this.access.gatewayGroup, retentionDays: config.logs.retentionDays, grantDecrypt: (role: ServiceRole) => this.secrets.grantDecryptThroughSecretsManager(role) };
-    const database = new GatewayDatabase(this, "gateway-database", { ...common, instanceClass: config.gateway.database.instanceClass, storageGiB: config.gateway.database.storageGiB });
-    const cache = new GatewayCache(this, "gateway-cache", { ...common, logs: this.logs, nodeType: config.gateway.cache.nodeType, recoveryWindowDays: config.stage === "dev" ? 7 : 30 });
+    const database = new GatewayDatabase(this, "gateway-database", { ...common, ...this.stageDefaults.gatewayDatabase, instanceClass: config.gateway.database.instanceClass, storageGiB: config.gateway.database.storageGiB });
+    const cache = new GatewayCache(this, "gateway-cache", { ...common, ...this.stageDefaults.gatewayCache, logs: this.logs, nodeType: config.gateway.cache.nodeType, recoveryWindowDays: this.stageDefaults.recoveryWindowDays });
     return { database, cache };
   }
 }

@@ -1,6 +1,10 @@
+import { GatewayCache, GatewayCacheProps } from "../../constructs/gateway-cache";
 import { TerraformJson } from "../../policy/types";
+import { stageDefaults } from "../../stacks/stage-defaults";
 import { resourceAt, resources, shippedConfigs } from "../helpers";
 import { shippedPlan } from "../plans";
+import { bareParts } from "./bare-parts";
+import { synthBare } from "./bare-stack";
 
 const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
 const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
@@ -92,5 +96,42 @@ describe("GatewayCache", () => {
     // The values exist only in Secrets Manager; the plan holds ARNs and references.
     const strings = everyString(prod);
     expect(strings.filter((s) => /^(redis|rediss|postgresql(\+psycopg)?):\/\/[^/]*:[^/]*@/.test(s))).toEqual([]);
+  });
+});
+
+describe("GatewayCache props, set on the construct against the stage's defaults", () => {
+  const make = (stage: "staging" | "prod", props: Partial<GatewayCacheProps> = {}) => {
+    const p = bareParts(stage);
+    new GatewayCache(p.stack, "cache", { env: p.env, network: p.network, key: p.key, clients: p.clients, logs: p.logs, retentionDays: p.retentionDays, grantDecrypt: p.grantDecrypt, ...stageDefaults(stage).gatewayCache, ...props });
+    return p.stack;
+  };
+  const group = (stage: "staging" | "prod", props: Partial<GatewayCacheProps> = {}) => resourceAt(synthBare(make(stage, props)), "aws_elasticache_replication_group", "cache/cache");
+
+  it("gives a staging cache a replica in another zone with automatic failover, and 7 days of snapshots, when asked", () => {
+    expect(group("staging")).toMatchObject({ num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false, snapshot_retention_limit: 1, apply_immediately: true });
+    expect(group("staging", { automaticFailover: true, multiAz: true, snapshotRetentionDays: 7, applyImmediately: false })).toMatchObject({
+      num_cache_clusters: 2,
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+      snapshot_retention_limit: 7,
+      apply_immediately: false,
+    });
+  });
+
+  it("keeps the replica in the primary's zone when multiAz is false, and follows automaticFailover when multiAz is unset", () => {
+    expect(group("staging", { automaticFailover: true, multiAz: false })).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: false });
+    const p = bareParts("staging");
+    new GatewayCache(p.stack, "cache", { env: p.env, network: p.network, key: p.key, clients: p.clients, logs: p.logs, retentionDays: p.retentionDays, grantDecrypt: p.grantDecrypt, automaticFailover: true });
+    expect(resourceAt(synthBare(p.stack), "aws_elasticache_replication_group", "cache/cache")).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true });
+  });
+
+  it("lets a prod cache run one node: the props decide, not the stage", () => {
+    expect(group("prod")).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true, snapshot_retention_limit: 7, apply_immediately: false });
+    expect(group("prod", { automaticFailover: false, multiAz: false })).toMatchObject({ num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false });
+  });
+
+  it("refuses Multi-AZ without automatic failover, and snapshot retention outside 0 to 35", () => {
+    expect(() => make("staging", { multiAz: true })).toThrow("t/cache: multiAz needs automaticFailover: ElastiCache fails over to the replica in the other zone");
+    expect(() => make("staging", { snapshotRetentionDays: 36 })).toThrow("t/cache: snapshotRetentionDays 36 must be 0 to 35");
   });
 });

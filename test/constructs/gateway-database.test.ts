@@ -1,6 +1,10 @@
+import { GatewayDatabase, GatewayDatabaseProps } from "../../constructs/gateway-database";
 import { TerraformJson } from "../../policy/types";
+import { stageDefaults } from "../../stacks/stage-defaults";
 import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
 import { shippedPlan } from "../plans";
+import { bareParts } from "./bare-parts";
+import { synthBare } from "./bare-stack";
 
 const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
 const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
@@ -121,5 +125,44 @@ describe("GatewayDatabase", () => {
     const sqlite = synthStack(variant("staging", (c) => (c.gateway.state = "sqlite-efs"))).plan;
     expect(resources(sqlite, "aws_db_instance")).toEqual([]);
     expect(resourceAt(sqlite, "aws_ecs_service", "gateway/service").desired_count).toBe(1);
+  });
+});
+
+describe("GatewayDatabase props, set on the construct against the stage's defaults", () => {
+  const instance = (stage: "staging" | "prod", props: Partial<GatewayDatabaseProps> = {}) => {
+    const p = bareParts(stage);
+    new GatewayDatabase(p.stack, "db", { env: p.env, network: p.network, key: p.key, clients: p.clients, retentionDays: p.retentionDays, grantDecrypt: p.grantDecrypt, ...stageDefaults(stage).gatewayDatabase, ...props });
+    return resourceAt(synthBare(p.stack), "aws_db_instance", "db/instance");
+  };
+
+  it("gives a staging database a standby, deletion protection, 21 days of backups and a final snapshot when asked", () => {
+    expect(instance("staging")).toMatchObject({ multi_az: false, deletion_protection: false, backup_retention_period: 7, skip_final_snapshot: true, apply_immediately: true });
+    expect(instance("staging", { multiAz: true })).toMatchObject({ multi_az: true, deletion_protection: false, skip_final_snapshot: true });
+    expect(instance("staging", { deletionProtection: true, backupRetentionDays: 21, skipFinalSnapshot: false, applyImmediately: false })).toMatchObject({
+      multi_az: false,
+      deletion_protection: true,
+      backup_retention_period: 21,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "mcp-t-gateway-final",
+      apply_immediately: false,
+    });
+  });
+
+  it("lets a prod database go without a standby: the props decide, not the stage", () => {
+    expect(instance("prod")).toMatchObject({ multi_az: true, deletion_protection: true, backup_retention_period: 14, skip_final_snapshot: false });
+    const single = instance("prod", { multiAz: false, skipFinalSnapshot: true });
+    expect(single).toMatchObject({ multi_az: false, deletion_protection: true, skip_final_snapshot: true });
+    expect(single).not.toHaveProperty("final_snapshot_identifier");
+  });
+
+  it("defaults, without any prop, to one instance, 7 days of backups and no final snapshot (the lightest settings)", () => {
+    const p = bareParts("prod");
+    new GatewayDatabase(p.stack, "db", { env: p.env, network: p.network, key: p.key, clients: p.clients, retentionDays: p.retentionDays, grantDecrypt: p.grantDecrypt });
+    expect(resourceAt(synthBare(p.stack), "aws_db_instance", "db/instance")).toMatchObject({ multi_az: false, deletion_protection: false, backup_retention_period: 7, skip_final_snapshot: true, apply_immediately: true });
+  });
+
+  it("refuses backupRetentionDays outside RDS's 1 to 35 (0 would turn backups off)", () => {
+    expect(() => instance("staging", { backupRetentionDays: 0 })).toThrow("t/db: backupRetentionDays 0 must be 1 to 35");
+    expect(() => instance("staging", { backupRetentionDays: 36 })).toThrow("t/db: backupRetentionDays 36 must be 1 to 35");
   });
 });

@@ -2,13 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatProblem, validateConfig } from "../../config/load";
 import { McpConfig } from "../../config/schema";
-import { routeTags } from "../../constructs/load-balancer";
+import { LoadBalancer, LoadBalancerProps, routeTags } from "../../constructs/load-balancer";
+import { SSL_POLICIES } from "../../constructs/tls";
 import { planTiers, tierOf } from "../../lib/tiers";
 import { checkStack, formatViolations } from "../../policy/engine";
 import { policyContextOf } from "../../app/policy-step";
 import { TerraformJson } from "../../policy/types";
+import { stageDefaults } from "../../stacks/stage-defaults";
 import { CONFIG_DIR, shippedConfigs, synthStack, variant } from "../helpers";
 import { resourceAt, resources, shippedPlan } from "../plans";
+import { bareParts } from "./bare-parts";
+import { synthBare } from "./bare-stack";
 
 const ref = (type: string, plan: TerraformJson, pathSuffix: string, attr = "arn") => {
   const [address] = resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))!;
@@ -200,5 +204,30 @@ describe("LoadBalancer at the benchmark's scale", () => {
     const routed = new Map<string, [string, string[]]>();
     for (const r of rules(plan)) for (const c of r.condition[0].source_ip.values) routed.set(c, [tgOf.get(r.action[0].target_group_arn)!, r.tags["agent-group"].split(" ")]);
     for (const a of config.agents) expect([a.name, ...routed.get(a.cidrs[0])!]).toEqual([a.name, `mcp-bench00-${tierOf(a)}`, expect.arrayContaining([a.name])]);
+  });
+});
+
+describe("LoadBalancer props, set on the construct against the stage's defaults", () => {
+  const TLS = { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", sslPolicy: SSL_POLICIES["1.2"] };
+  const make = (stage: "staging" | "prod", props: Partial<LoadBalancerProps> = {}) => {
+    const p = bareParts(stage);
+    new LoadBalancer(p.stack, "lb", { env: p.env, network: p.network, securityGroup: p.clients, tls: TLS, ...stageDefaults(stage).loadBalancer, ...props });
+    return resourceAt(synthBare(p.stack), "aws_lb", "lb/lb");
+  };
+  const logs = { bucket: "mcp-t-access-logs", prefix: "alb" };
+
+  it("protects a staging load balancer from deletion and requires its access logs when asked", () => {
+    expect(make("staging").enable_deletion_protection).toBe(false);
+    expect(make("staging", { deletionProtection: true }).enable_deletion_protection).toBe(true);
+    expect(() => make("staging", { requireAccessLogs: true })).toThrow("t/lb: accessLogs is required when requireAccessLogs is true (who called what must be on record)");
+    expect(make("staging", { requireAccessLogs: true, accessLogs: logs }).access_logs).toEqual({ ...logs, enabled: true });
+  });
+
+  it("builds a prod load balancer without access logs or deletion protection when told: the props decide, not the stage", () => {
+    expect(() => make("prod")).toThrow("t/lb: accessLogs is required when requireAccessLogs is true (who called what must be on record)");
+    expect(make("prod", { accessLogs: logs }).enable_deletion_protection).toBe(true);
+    const bare = make("prod", { requireAccessLogs: false, deletionProtection: false });
+    expect(bare.enable_deletion_protection).toBe(false);
+    expect(bare).not.toHaveProperty("access_logs");
   });
 });

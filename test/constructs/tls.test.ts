@@ -2,8 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import { formatProblem, validateConfig } from "../../config/load";
-import { Certificate, SSL_POLICIES } from "../../constructs/tls";
+import { Stage } from "../../config/schema";
+import { Certificate, CertificateProps, SSL_POLICIES } from "../../constructs/tls";
 import { McpStack } from "../../stacks/mcp-stack";
+import { stageDefaults } from "../../stacks/stage-defaults";
 import { TerraformJson } from "../../policy/types";
 import { CONFIG_DIR, resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
 import { bareEnv, bareStack } from "./bare-stack";
@@ -82,10 +84,15 @@ describe("Certificate", () => {
   });
 
   describe("construct errors", () => {
-    const make = (props: Partial<ConstructorParameters<typeof Certificate>[2]>, stage: "dev" | "prod" = "dev") => new Certificate(bareStack(), "tls", { env: bareEnv({ stage }), mode: "self-signed", domainName: "mcp.example.com", ...props });
+    const make = (props: Partial<CertificateProps>, stage: Stage = "dev") => new Certificate(bareStack(), "tls", { env: bareEnv({ stage }), mode: "self-signed", domainName: "mcp.example.com", ...stageDefaults(stage).certificate, ...props });
 
-    it("refuses self-signed outside dev", () => {
-      expect(() => make({}, "prod")).toThrow("t/tls: a self-signed certificate is for dev only (stage is prod); its private key sits in Terraform state");
+    it("refuses self-signed unless allowSelfSigned, as outside dev", () => {
+      const refused = "t/tls: a self-signed certificate needs allowSelfSigned (dev only); its private key sits in Terraform state";
+      expect(() => make({}, "prod")).toThrow(refused);
+      expect(() => make({}, "staging")).toThrow(refused);
+      expect(() => make({ allowSelfSigned: false })).toThrow(refused);
+      // The prop decides, not the stage: a staging stack that allows it gets the certificate.
+      expect(make({ allowSelfSigned: true }, "staging").source).toBe("self-signed");
     });
     it("refuses a validity over 90 days and an early renewal not inside it", () => {
       expect(() => make({ validityDays: 120 })).toThrow("t/tls: validityDays 120 must be 1 to 90");
