@@ -104,17 +104,17 @@ export class FargateService extends Construct {
     this.securityGroup = props.securityGroup;
     this.targetGroup = props.targetGroup;
 
-    this.executionRole = new ServiceRole(this, "execution-role", { env, name: `${name}-execution`, assumedBy: "ecs-tasks.amazonaws.com", description: props.executionRoleDescription });
-    props.images.grantPull(this.executionRole, [props.image]);
-    this.executionRole.addToPolicy({ sid: props.logGrantSid, actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${props.logGroup.arn}:log-stream:*`] });
-    const readable: ReadableSecret[] = [...new Set(Object.values(container.secrets).map((ref) => ref.secret))];
-    for (const s of readable) s.grantRead(this.executionRole);
-
     // Not "task-role": secret scanners read "…sk-role_policy…" in its Terraform address as an API key.
     this.taskRole = props.taskRoleDescription === undefined ? undefined : new ServiceRole(this, "app-role", { env, name: `${name}-task`, assumedBy: "ecs-tasks.amazonaws.com", description: props.taskRoleDescription });
     const storage = props.storage?.(this, this.taskRole) ?? { volumes: [], ready: [] };
     const stored = new Set(storage.volumes.map((v) => v.name));
     for (const v of stored) if (!container.scratch.some((s) => s.volume === v)) throw new Error(`${this.node.path}: volume "${v}" is mounted nowhere in container ${container.name}`);
+
+    this.executionRole = new ServiceRole(this, "execution-role", { env, name: `${name}-execution`, assumedBy: "ecs-tasks.amazonaws.com", description: props.executionRoleDescription });
+    props.images.grantPull(this.executionRole, [props.image]);
+    this.executionRole.addToPolicy({ sid: props.logGrantSid, actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${props.logGroup.arn}:log-stream:*`] });
+    const readable: ReadableSecret[] = [...new Set(Object.values(container.secrets).map((ref) => ref.secret))];
+    for (const s of readable) s.grantRead(this.executionRole);
 
     this.container = containerDefinition({ ...container, image: props.image.uri, logGroupName: props.logGroup.name, region: env.region });
     this.taskDefinition = new EcsTaskDefinition(this, "task", {

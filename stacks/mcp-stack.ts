@@ -355,6 +355,7 @@ export class McpStack extends SelfContainedStack {
       cpu: gw.cpu,
       memoryMiB: gw.memory,
       logLevel: srv.logLevel === "debug" ? "DEBUG" : "INFO",
+      environment: config.stage === "dev" ? "development" : "production",
     });
     // Its tasks read these only at start: each finished rotation redeploys the gateway (docs/secrets.md).
     secrets.restartOnRotation("gateway", gateway.serviceArn, [secrets.gatewayJwtSecret]);
