@@ -46,10 +46,11 @@ export interface FargateServiceProps {
    */
   readonly taskRoleDescription?: string;
   /**
-   * Storage the task definition mounts besides task storage, created in this construct once the task role exists
-   * (a file system's policy names it). @default every `container.scratch` volume is Fargate task storage
+   * Storage the task definition mounts besides task storage, created in this construct once the task role exists: the
+   * tasks mount it with that role (needs taskRoleDescription), whom the file system's policy names.
+   * @default every `container.scratch` volume is Fargate task storage
    */
-  readonly storage?: (scope: Construct, taskRole: ServiceRole | undefined) => TaskStorage;
+  readonly storage?: (scope: Construct, taskRole: ServiceRole) => TaskStorage;
   /** Fargate cpu units. @default 512 */
   readonly cpu?: number;
   /** @default 1024 */
@@ -106,7 +107,8 @@ export class FargateService extends Construct {
 
     // Not "task-role": secret scanners read "…sk-role_policy…" in its Terraform address as an API key.
     this.taskRole = props.taskRoleDescription === undefined ? undefined : new ServiceRole(this, "app-role", { env, name: `${name}-task`, assumedBy: "ecs-tasks.amazonaws.com", description: props.taskRoleDescription });
-    const storage = props.storage?.(this, this.taskRole) ?? { volumes: [], ready: [] };
+    if (props.storage && !this.taskRole) throw new Error(`${this.node.path}: storage is mounted with the task role: give taskRoleDescription`);
+    const storage: TaskStorage = props.storage && this.taskRole ? props.storage(this, this.taskRole) : { volumes: [], ready: [] };
     const stored = new Set(storage.volumes.map((v) => v.name));
     for (const v of stored) if (!container.scratch.some((s) => s.volume === v)) throw new Error(`${this.node.path}: volume "${v}" is mounted nowhere in container ${container.name}`);
 

@@ -213,7 +213,7 @@ export class GatewayService extends FargateService {
       executionRoleDescription: "Starts the MCP gateway tasks: pulls its image, writes its logs, reads its secrets",
       logGrantSid: "WriteGatewayLogs",
       taskRoleDescription: managed ? "The MCP gateway's tasks: no AWS permissions (PostgreSQL and Valkey authenticate with passwords)" : "The MCP gateway's tasks: mount and write their database file system, nothing else",
-      storage: managed ? undefined : (self, taskRole) => (efs = sqliteOnEfs(self, taskRole!, props, name, uid)),
+      storage: managed ? undefined : (self, taskRole) => (efs = sqliteOnEfs(self, taskRole, props, name, uid)),
       container: {
         name: "mcp-gateway",
         user: `${uid}:${uid}`,
