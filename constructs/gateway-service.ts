@@ -1,19 +1,16 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
-import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
 import { AwsEnv, ecsServiceArn, prefix } from "../lib/aws-env";
-import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
+import { ReadableSecret, SecretRef } from "../lib/container";
 import { policyDocument } from "../lib/iam";
 import { GATEWAY_UID, gatewayEnvProblems } from "../lib/gateway-env";
 import { ContainerImage, ContainerImages } from "./container-images";
+import { FargateService, TaskStorage } from "./fargate-service";
 import { GatewayCache } from "./gateway-cache";
 import { GatewayDatabase } from "./gateway-database";
 import { LoadBalancer } from "./load-balancer";
@@ -86,6 +83,19 @@ export interface GatewayServiceProps {
   readonly managedState?: ManagedState;
   /** Tasks; more than 1 needs managedState. @default 2 with managedState, else 1 */
   readonly desiredCount?: number;
+  /**
+   * Context Forge's ENVIRONMENT (config.py:1185): "development" relaxes its production checks, e.g. a placeholder
+   * secret only warns (main.py:2132) and strong secrets are not required (config.py:1346); the stack sets it in dev
+   * only. @default "production"
+   */
+  readonly environment?: "development" | "production";
+}
+
+/** The SQLite file system (dev) and what the task definition and service need of it. */
+interface SqliteOnEfs extends TaskStorage {
+  readonly fileSystem: EfsFileSystem;
+  readonly accessPoint: EfsAccessPoint;
+  readonly storageGroup: SecurityGroup;
 }
 
 /**
@@ -96,58 +106,28 @@ export interface GatewayServiceProps {
  * TLS with IAM authorization through an access point; SQLite has a single writer, so one task runs and deployments
  * stop the old task before starting the new one.
  */
-export class GatewayService extends Construct {
-  readonly targetGroup: LbTargetGroup;
-  readonly taskDefinition: EcsTaskDefinition;
-  readonly service: EcsService;
+export class GatewayService extends FargateService {
   /** The service's ARN built from its and the cluster's names, for grants that must not reference it (ecsServiceArn). */
   readonly serviceArn: string;
-  readonly executionRole: ServiceRole;
-  readonly taskRole: ServiceRole;
   /** The SQLite file system (without managed state only). */
   readonly fileSystem?: EfsFileSystem;
   readonly accessPoint?: EfsAccessPoint;
   readonly storageGroup?: SecurityGroup;
-  readonly container: Record<string, unknown>;
-  /** Cloud Map name of the gateway's tasks, for callers inside the VPC (see allowFrom). */
-  readonly discovery: ServiceDiscoveryService;
   /** `http://gateway.<namespace>:4444`: the gateway's admin and MCP API from inside the VPC, without the load balancer. */
   readonly internalUrl: string;
-  private readonly securityGroup: SecurityGroup;
-  private readonly port: number;
 
   constructor(scope: Construct, id: string, props: GatewayServiceProps) {
-    super(scope, id);
     const { env } = props;
     const name = `${prefix(env)}-gateway`;
-    this.serviceArn = ecsServiceArn(env, name);
+    const path = `${scope.node.path}/${id}`;
     const port = props.port ?? 4444;
-    this.port = port;
-    this.securityGroup = props.securityGroup;
     const uid = props.uid ?? GATEWAY_UID;
     const adminUi = props.adminUi ?? false;
     const managed = props.managedState;
     const desiredCount = props.desiredCount ?? (managed ? 2 : 1);
     if (!managed && desiredCount !== 1)
-      throw new Error(`${this.node.path}: desiredCount ${desiredCount} with SQLite on EFS; SQLite allows one writer (and upstream advises against it on network shares), so more tasks need managedState (PostgreSQL and Valkey)`);
-    if (desiredCount < 1) throw new Error(`${this.node.path}: desiredCount ${desiredCount} must be 1 or more`);
-
-    // Not "task-role": secret scanners read "…sk-role_policy…" in its Terraform address as an API key.
-    this.taskRole = new ServiceRole(this, "app-role", {
-      env,
-      name: `${name}-task`,
-      assumedBy: "ecs-tasks.amazonaws.com",
-      description: managed ? "The MCP gateway's tasks: no AWS permissions (PostgreSQL and Valkey authenticate with passwords)" : "The MCP gateway's tasks: mount and write their database file system, nothing else",
-    });
-    const efs = managed ? undefined : this.sqliteOnEfs(props, name, uid);
-    this.fileSystem = efs?.fileSystem;
-    this.accessPoint = efs?.accessPoint;
-    this.storageGroup = efs?.storageGroup;
-    const mountTargets = efs?.mountTargets ?? [];
-
-    this.executionRole = new ServiceRole(this, "execution-role", { env, name: `${name}-execution`, assumedBy: "ecs-tasks.amazonaws.com", description: "Starts the MCP gateway tasks: pulls its image, writes its logs, reads its secrets" });
-    props.images.grantPull(this.executionRole, [props.image]);
-    this.executionRole.addToPolicy({ sid: "WriteGatewayLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${props.logGroup.arn}:log-stream:*`] });
+      throw new Error(`${path}: desiredCount ${desiredCount} with SQLite on EFS; SQLite allows one writer (and upstream advises against it on network shares), so more tasks need managedState (PostgreSQL and Valkey)`);
+    if (desiredCount < 1) throw new Error(`${path}: desiredCount ${desiredCount} must be 1 or more`);
 
     const secrets: Record<string, SecretRef> = {
       JWT_SECRET_KEY: { secret: props.jwtSecret },
@@ -157,15 +137,13 @@ export class GatewayService extends Construct {
       // The entry script composes DATABASE_URL and REDIS_URL with them (runtime/gateway/compose-urls.sh).
       ...(managed ? { KIT_DATABASE_PASSWORD: { secret: managed.database.masterSecret, jsonKey: "password" }, KIT_REDIS_PASSWORD: { secret: managed.cache.password } } : {}),
     };
-    const readable = [props.jwtSecret, props.adminPassword, props.encryptionSecret, ...(managed ? [managed.database.masterSecret, managed.cache.password] : [])];
-    for (const s of new Set(readable)) s.grantRead(this.executionRole);
 
     // Context Forge v1.0.8 settings: every name and value is checked against its config.py (lib/gateway-env.ts).
     const origin = `https://${props.publicHost}:${port}`;
     const environment: Record<string, string> = {
       HOST: "0.0.0.0",
       PORT: String(port),
-      ENVIRONMENT: env.stage === "dev" ? "development" : "production",
+      ENVIRONMENT: props.environment ?? "production",
       // An http(s) URL since 1.0 (pydantic HttpUrl); 0.7 took a bare host name.
       APP_DOMAIN: origin,
       ALLOWED_ORIGINS: JSON.stringify([origin]),
@@ -217,84 +195,54 @@ export class GatewayService extends Construct {
       HOME: "/tmp",
     };
     const envProblems = gatewayEnvProblems(environment, Object.keys(secrets));
-    if (envProblems.length) throw new Error(`${this.node.path}: the gateway's environment would not hold:\n  - ${envProblems.join("\n  - ")}`);
+    if (envProblems.length) throw new Error(`${path}: the gateway's environment would not hold:\n  - ${envProblems.join("\n  - ")}`);
 
-    this.container = containerDefinition({
-      name: "mcp-gateway",
-      image: props.image.uri,
-      user: `${uid}:${uid}`,
-      port,
-      environment,
-      secrets,
-      scratch: [{ volume: "tmp", path: "/tmp" }, ...(managed ? [] : [{ volume: "database", path: DATA_DIR }])],
-      // The image has python3 (it is a Python app) but no guarantee of curl; the standard library is enough.
-      healthCheck: ["python3", "-c", `import sys,urllib.request;sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${port}/health',timeout=4).status==200 else 1)`],
-      startPeriodSeconds: 120,
-      logGroupName: props.logGroup.name,
-      region: env.region,
-      streamPrefix: "gateway",
-    });
+    const targetGroup = props.loadBalancer.addTarget("gateway", { name, port, healthCheckPath: "/health", label: "MCP gateway" });
+    props.loadBalancer.serveGateway(targetGroup);
 
-    this.taskDefinition = new EcsTaskDefinition(this, "task", {
-      family: name,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(props.cpu ?? 512),
-      memory: String(props.memoryMiB ?? 1024),
-      executionRoleArn: this.executionRole.arn,
-      taskRoleArn: this.taskRole.arn,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      volume: [
-        { name: "tmp" },
-        ...(this.fileSystem && this.accessPoint
-          ? [
-              {
-                name: "database",
-                efsVolumeConfiguration: {
-                  fileSystemId: this.fileSystem.id,
-                  transitEncryption: "ENABLED",
-                  authorizationConfig: { accessPointId: this.accessPoint.id, iam: "ENABLED" },
-                },
-              },
-            ]
-          : []),
-      ],
-      containerDefinitions: JSON.stringify([this.container]),
-    });
-
-    this.targetGroup = props.loadBalancer.addTarget("gateway", { name, port, healthCheckPath: "/health", label: "MCP gateway" });
-    const listener = props.loadBalancer.serveGateway(this.targetGroup);
-
-    this.discovery = new ServiceDiscoveryService(this, "discovery", {
-      name: "gateway",
-      description: "The MCP gateway's tasks, for callers inside the VPC (e.g. the tier registration)",
-      dnsConfig: { namespaceId: props.cluster.namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
-    });
-    this.internalUrl = `http://gateway.${props.cluster.domain}:${port}`;
-
-    this.service = new EcsService(this, "service", {
+    let efs: SqliteOnEfs | undefined;
+    super(scope, id, {
+      env,
       name,
-      cluster: props.cluster.cluster.arn,
-      taskDefinition: this.taskDefinition.arn,
-      launchType: "FARGATE",
-      platformVersion: "LATEST",
+      cluster: props.cluster,
+      network: props.network,
+      securityGroup: props.securityGroup,
+      images: props.images,
+      image: props.image,
+      logGroup: props.logGroup,
+      executionRoleDescription: "Starts the MCP gateway tasks: pulls its image, writes its logs, reads its secrets",
+      logGrantSid: "WriteGatewayLogs",
+      taskRoleDescription: managed ? "The MCP gateway's tasks: no AWS permissions (PostgreSQL and Valkey authenticate with passwords)" : "The MCP gateway's tasks: mount and write their database file system, nothing else",
+      storage: managed ? undefined : (self, taskRole) => (efs = sqliteOnEfs(self, taskRole, props, name, uid)),
+      container: {
+        name: "mcp-gateway",
+        user: `${uid}:${uid}`,
+        port,
+        environment,
+        secrets,
+        scratch: [{ volume: "tmp", path: "/tmp" }, ...(managed ? [] : [{ volume: "database", path: DATA_DIR }])],
+        // The image has python3 (it is a Python app) but no guarantee of curl; the standard library is enough.
+        healthCheck: ["python3", "-c", `import sys,urllib.request;sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${port}/health',timeout=4).status==200 else 1)`],
+        startPeriodSeconds: 120,
+        streamPrefix: "gateway",
+      },
+      cpu: props.cpu,
+      memoryMiB: props.memoryMiB,
+      loadBalancer: props.loadBalancer,
+      targetGroup,
+      discovery: { name: "gateway", description: "The MCP gateway's tasks, for callers inside the VPC (e.g. the tier registration)" },
       desiredCount,
       // Shared state: new tasks start and turn healthy before old ones stop. One SQLite writer: stop the old task
       // before the new one starts (a short gap in gateway service).
-      deploymentMinimumHealthyPercent: managed ? 100 : 0,
-      deploymentMaximumPercent: managed ? 200 : 100,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
+      minimumHealthyPercent: managed ? 100 : 0,
+      maximumPercent: managed ? 200 : 100,
       healthCheckGracePeriodSeconds: 180,
-      enableExecuteCommand: false,
-      propagateTags: "SERVICE",
-      enableEcsManagedTags: true,
-      networkConfiguration: { subnets: props.network.subnetIds, securityGroups: [props.securityGroup.id], assignPublicIp: false },
-      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "mcp-gateway", containerPort: port }],
-      serviceRegistries: { registryArn: this.discovery.arn },
-      // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
-      // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
-      dependsOn: [listener, ...mountTargets, ...firstValues(readable), ...props.network.readyFor(props.securityGroup)],
     });
+    this.serviceArn = ecsServiceArn(env, name);
+    this.fileSystem = efs?.fileSystem;
+    this.accessPoint = efs?.accessPoint;
+    this.storageGroup = efs?.storageGroup;
+    this.internalUrl = `http://gateway.${props.cluster.domain}:${port}`;
   }
 
   /** Lets `group` (e.g. a function in the VPC) call the gateway's tasks on its port (internalUrl), and them be reached from it. */
@@ -302,58 +250,65 @@ export class GatewayService extends Construct {
     this.securityGroup.allowFrom({ group }, this.port, description);
     group.allowTo({ group: this.securityGroup }, this.port, description);
   }
+}
 
-  /** SQLite on EFS (dev): the file system, its mount targets, access point, policy and the task role's grant. */
-  private sqliteOnEfs(props: GatewayServiceProps, name: string, uid: number): { fileSystem: EfsFileSystem; accessPoint: EfsAccessPoint; storageGroup: SecurityGroup; mountTargets: EfsMountTarget[] } {
-    // The AWS managed EFS key: the environment key's policy gives the account no kms:CreateGrant, which EFS needs
-    // from whoever creates the file system with a customer key.
-    const fileSystem = new EfsFileSystem(this, "storage", {
-      creationToken: name,
-      encrypted: true,
-      performanceMode: "generalPurpose",
-      throughputMode: "elastic",
-      tags: { Name: name },
-    });
-    new EfsBackupPolicy(this, "backup", { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } });
-    const storageGroup = new SecurityGroup(this, "storage-group", { vpcId: props.network.vpc.id, name: `${name}-storage`, description: "Gateway database file system: NFS from the gateway tasks only" });
-    storageGroup.allowFrom({ group: props.securityGroup }, 2049, "NFS from the gateway tasks");
-    props.securityGroup.allowTo({ group: storageGroup }, 2049, "Gateway to its database file system (NFS over TLS)");
-    // Named by the subnet's construct id (its zone), so adding a zone never renumbers the others.
-    const mountTargets = props.network.subnets.map((s) => new EfsMountTarget(this, `mount-${s.node.id}`, { fileSystemId: fileSystem.id, subnetId: s.id, securityGroups: [storageGroup.id] }));
-    const accessPoint = new EfsAccessPoint(this, "access-point", {
-      fileSystemId: fileSystem.id,
-      posixUser: { uid, gid: uid },
-      // Not 0.7's "/gateway" (owned by uid 1001, mode 0700, unreadable to 10001): 1.x starts a new database (docs/service.md, "Upgrading from 0.7").
-      rootDirectory: { path: "/context-forge", creationInfo: { ownerUid: uid, ownerGid: uid, permissions: "0700" } },
-      tags: { Name: name },
-    });
+/** SQLite on EFS (dev): the file system, its mount targets, access point, policy and the task role's grant, in `scope`. */
+function sqliteOnEfs(scope: Construct, taskRole: ServiceRole, props: GatewayServiceProps, name: string, uid: number): SqliteOnEfs {
+  // The AWS managed EFS key: the environment key's policy gives the account no kms:CreateGrant, which EFS needs
+  // from whoever creates the file system with a customer key.
+  const fileSystem = new EfsFileSystem(scope, "storage", {
+    creationToken: name,
+    encrypted: true,
+    performanceMode: "generalPurpose",
+    throughputMode: "elastic",
+    tags: { Name: name },
+  });
+  new EfsBackupPolicy(scope, "backup", { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } });
+  const storageGroup = new SecurityGroup(scope, "storage-group", { vpcId: props.network.vpc.id, name: `${name}-storage`, description: "Gateway database file system: NFS from the gateway tasks only" });
+  storageGroup.allowFrom({ group: props.securityGroup }, 2049, "NFS from the gateway tasks");
+  props.securityGroup.allowTo({ group: storageGroup }, 2049, "Gateway to its database file system (NFS over TLS)");
+  // Named by the subnet's construct id (its zone), so adding a zone never renumbers the others.
+  const mountTargets = props.network.subnets.map((s) => new EfsMountTarget(scope, `mount-${s.node.id}`, { fileSystemId: fileSystem.id, subnetId: s.id, securityGroups: [storageGroup.id] }));
+  const accessPoint = new EfsAccessPoint(scope, "access-point", {
+    fileSystemId: fileSystem.id,
+    posixUser: { uid, gid: uid },
+    // Not 0.7's "/gateway" (owned by uid 1001, mode 0700, unreadable to 10001): 1.x starts a new database (docs/service.md, "Upgrading from 0.7").
+    rootDirectory: { path: "/context-forge", creationInfo: { ownerUid: uid, ownerGid: uid, permissions: "0700" } },
+    tags: { Name: name },
+  });
 
-    this.taskRole.addToPolicy({
-      sid: "MountGatewayDatabase",
-      actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-      resources: [fileSystem.arn],
-      condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
-    });
-    new EfsFileSystemPolicy(this, "storage-policy", {
-      fileSystemId: fileSystem.id,
-      policy: policyDocument([
-        {
-          sid: "GatewayTasksThroughAccessPoint",
-          principal: { AWS: this.taskRole.arn },
-          actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-          resources: [fileSystem.arn],
-          condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
-        },
-        {
-          sid: "DenyWithoutTls",
-          effect: "Deny",
-          principal: "*",
-          actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
-          resources: [fileSystem.arn],
-          condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
-    });
-    return { fileSystem, accessPoint, storageGroup, mountTargets };
-  }
+  taskRole.addToPolicy({
+    sid: "MountGatewayDatabase",
+    actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+    resources: [fileSystem.arn],
+    condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+  });
+  new EfsFileSystemPolicy(scope, "storage-policy", {
+    fileSystemId: fileSystem.id,
+    policy: policyDocument([
+      {
+        sid: "GatewayTasksThroughAccessPoint",
+        principal: { AWS: taskRole.arn },
+        actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        resources: [fileSystem.arn],
+        condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+      },
+      {
+        sid: "DenyWithoutTls",
+        effect: "Deny",
+        principal: "*",
+        actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+        resources: [fileSystem.arn],
+        condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]),
+  });
+  return {
+    fileSystem,
+    accessPoint,
+    storageGroup,
+    // Over TLS, as the task role through the access point: the file system policy refuses anything else.
+    volumes: [{ name: "database", efsVolumeConfiguration: { fileSystemId: fileSystem.id, transitEncryption: "ENABLED", authorizationConfig: { accessPointId: accessPoint.id, iam: "ENABLED" } } }],
+    ready: mountTargets,
+  };
 }

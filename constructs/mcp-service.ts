@@ -1,21 +1,17 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { TOOLS_DIR_IN_IMAGE } from "../lib/images";
-import { containerDefinition, firstValues, ReadableSecret, SecretRef } from "../lib/container";
+import { ReadableSecret, SecretRef } from "../lib/container";
 import { RoutingRule, Tier } from "../lib/tiers";
 import { UPSTREAM_RATE_LIMIT, upstreamEnvProblems } from "../lib/upstream-env";
 import { ContainerImage, ContainerImages } from "./container-images";
+import { FargateService } from "./fargate-service";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
 import { ServiceCluster } from "./service-cluster";
-import { ServiceRole } from "./service-role";
 
 /** The user the upstream image creates and runs as (packages/server/Dockerfile: `USER appuser`). */
 export const MCP_SERVER_USER = "appuser";
@@ -82,6 +78,12 @@ export interface McpServiceProps {
    * carries at VERIFY_IBMI_CA_PATH. @default unset: the server trusts the certificate the IBM i presents (outside dev)
    */
   readonly ibmiCaCertificate?: string;
+  /**
+   * Without ibmiCaCertificate: `false` lets the server accept any certificate Mapepire presents (upstream's default,
+   * DB2i_IGNORE_UNAUTHORIZED=true; the stack sets it in dev only). @default true: the server trusts only the root
+   * certificate the IBM i presents
+   */
+  readonly verifyIbmiCertificate?: boolean;
 }
 
 /**
@@ -89,39 +91,21 @@ export interface McpServiceProps {
  * target group, reachable from its agent groups' source ranges (listener rules) and from the gateway (service
  * discovery as `<tier id>.<namespace>`). Its execution role reads only this tier's secrets; the task has no role.
  */
-export class McpService extends Construct {
+export class McpService extends FargateService {
   readonly tier: Tier;
-  readonly targetGroup: LbTargetGroup;
-  readonly taskDefinition: EcsTaskDefinition;
-  readonly service: EcsService;
-  readonly discovery: ServiceDiscoveryService;
-  readonly executionRole: ServiceRole;
   /** What the gateway registers: `http://<tier id>.<namespace>:<port>/mcp`. */
   readonly internalUrl: string;
-  /** The container definition as rendered into the task definition (for tests and the review report). */
-  readonly container: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: McpServiceProps) {
-    super(scope, id);
     const { env, tier } = props;
     const name = `${prefix(env)}-${tier.id}`;
     const port = props.port ?? 3010;
-    const dev = env.stage === "dev";
     const sessionMode = props.sessionMode ?? "stateless";
     const executeSql = props.executeSql ?? "off";
-    if (props.routes.some((r) => r.tierId !== tier.id)) throw new Error(`${this.node.path}: a route of another tier was passed to tier ${tier.id}`);
-    this.tier = tier;
+    const path = `${scope.node.path}/${id}`;
+    if (props.routes.some((r) => r.tierId !== tier.id)) throw new Error(`${path}: a route of another tier was passed to tier ${tier.id}`);
 
-    this.executionRole = new ServiceRole(this, "execution-role", {
-      env,
-      name: `${name}-execution`,
-      assumedBy: "ecs-tasks.amazonaws.com",
-      description: `Starts the MCP server tasks of tier ${tier.id}: pulls its image, writes its logs, reads its secrets`,
-    });
-    props.images.grantPull(this.executionRole, [props.image]);
-    this.executionRole.addToPolicy({ sid: "WriteMcpServerLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${props.logGroup.arn}:log-stream:*`] });
-
-    this.internalUrl = `http://${tier.id}.${props.cluster.domain}:${port}/mcp`;
+    const internalUrl = `http://${tier.id}.${props.cluster.domain}:${port}/mcp`;
     const environment: Record<string, string> = {
       MCP_TRANSPORT_TYPE: "http",
       MCP_HTTP_HOST: "0.0.0.0",
@@ -137,9 +121,10 @@ export class McpService extends Construct {
       // The logger also writes files under LOGS_DIR (default ~/.ibmi-mcp-server/logs, on the read-only root).
       LOGS_DIR: "/tmp/logs",
       DB2i_HOST: props.ibmi.host,
-      // Outside dev (or with a CA) Mapepire's certificate is verified; the upstream default, true, accepts any. Without
-      // a CA, "false" only makes the server trust the root certificate the IBM i presents (baseConnectionPool.ts:107-111).
-      DB2i_IGNORE_UNAUTHORIZED: dev && !props.ibmiCaCertificate ? "true" : "false",
+      // Unless verifyIbmiCertificate is false (dev) and no CA is given, Mapepire's certificate is verified; the upstream
+      // default, true, accepts any. Without a CA, "false" only makes the server trust the root certificate the IBM i
+      // presents (baseConnectionPool.ts:107-111).
+      DB2i_IGNORE_UNAUTHORIZED: props.verifyIbmiCertificate === false && !props.ibmiCaCertificate ? "true" : "false",
       ...mapepireCaEnv(props.ibmiCaCertificate),
       SELECTED_TOOLSETS: tier.toolsets.join(","),
       IBMI_ENABLE_EXECUTE_SQL: executeSql === "off" ? "false" : "true",
@@ -154,15 +139,13 @@ export class McpService extends Construct {
       DB2i_USER: { secret: props.ibmi.credentials, jsonKey: "user" },
       DB2i_PASS: { secret: props.ibmi.credentials, jsonKey: "password" },
     };
-    const readable: ReadableSecret[] = [props.ibmi.credentials];
     let entryPoint: string[] | undefined;
     let command: string[] | undefined;
     if (props.auth.mode === "jwt") {
       secrets.MCP_AUTH_SECRET_KEY = { secret: props.auth.signingSecret };
-      readable.push(props.auth.signingSecret);
     } else if (props.auth.mode === "oauth") {
       // No MCP_AUTH_SECRET_KEY: only jwtStrategy reads it (test/constructs/oauth-tiers.test.ts traces each value).
-      Object.assign(environment, { OAUTH_ISSUER_URL: props.auth.issuer, OAUTH_AUDIENCE: this.internalUrl, OAUTH_JWKS_URI: props.auth.jwksUri });
+      Object.assign(environment, { OAUTH_ISSUER_URL: props.auth.issuer, OAUTH_AUDIENCE: internalUrl, OAUTH_JWKS_URI: props.auth.jwksUri });
     } else if (props.auth.mode === "ibmi") {
       // The server reads its RSA keys from files only; the entry script writes them to the scratch volume with
       // mode 600 and removes them from the environment before the server starts.
@@ -176,51 +159,16 @@ export class McpService extends Construct {
         IBMI_AUTH_PRIVATE_KEY_PEM: { secret: props.auth.keyPair, jsonKey: "privateKey" },
         IBMI_AUTH_PUBLIC_KEY_PEM: { secret: props.auth.keyPair, jsonKey: "publicKey" },
       });
-      readable.push(props.auth.keyPair);
       entryPoint = ["sh", "-c"];
       command = [
         `set -eu; umask 077; mkdir -p ${IBMI_KEY_DIR}; printf '%s\\n' "$IBMI_AUTH_PRIVATE_KEY_PEM" > ${IBMI_KEY_DIR}/private.pem; printf '%s\\n' "$IBMI_AUTH_PUBLIC_KEY_PEM" > ${IBMI_KEY_DIR}/public.pem; unset IBMI_AUTH_PRIVATE_KEY_PEM IBMI_AUTH_PUBLIC_KEY_PEM; exec node ${MCP_SERVER_MAIN}`,
       ];
     }
-    for (const s of new Set(readable)) s.grantRead(this.executionRole);
     // A value upstream rejects would start the server with auth "none" (lib/upstream-env.ts): refuse it here instead.
     const envProblems = upstreamEnvProblems(environment, Object.keys(secrets));
-    if (envProblems.length) throw new Error(`${this.node.path}: the MCP server's environment would not hold:\n  - ${envProblems.join("\n  - ")}`);
+    if (envProblems.length) throw new Error(`${path}: the MCP server's environment would not hold:\n  - ${envProblems.join("\n  - ")}`);
 
-    this.container = containerDefinition({
-      name: "ibmi-mcp-server",
-      image: props.image.uri,
-      user: MCP_SERVER_USER,
-      port,
-      environment,
-      secrets,
-      scratch: [{ volume: "tmp", path: "/tmp" }],
-      // The image has no curl; node is there. /healthz needs no token.
-      healthCheck: ["node", "-e", `require('http').get('http://127.0.0.1:${port}/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`],
-      startPeriodSeconds: 30,
-      logGroupName: props.logGroup.name,
-      region: env.region,
-      streamPrefix: tier.id,
-      entryPoint,
-      command,
-    });
-
-    this.taskDefinition = new EcsTaskDefinition(this, "task", {
-      family: name,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(props.cpu ?? 512),
-      memory: String(props.memoryMiB ?? 1024),
-      executionRoleArn: this.executionRole.arn,
-      // No task role: the server calls no AWS API, so its containers get no AWS credentials at all.
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      // A named volume without a host path is Fargate task storage: the only writable place in the container.
-      volume: [{ name: "tmp" }],
-      containerDefinitions: JSON.stringify([this.container]),
-      tags: tierTags(tier),
-    });
-
-    this.targetGroup = props.loadBalancer.addTarget(tier.id, {
+    const targetGroup = props.loadBalancer.addTarget(tier.id, {
       name,
       port,
       healthCheckPath: "/healthz",
@@ -228,39 +176,46 @@ export class McpService extends Construct {
       sticky: props.auth.mode === "ibmi" || sessionMode !== "stateless",
       label: `MCP tier ${tier.id} (${tier.toolsets.join(", ")}${tier.readOnly ? ", read-only" : ""})`,
     });
-    for (const r of props.routes) props.loadBalancer.route(r, this.targetGroup);
+    for (const r of props.routes) props.loadBalancer.route(r, targetGroup);
 
-    this.discovery = new ServiceDiscoveryService(this, "discovery", {
-      name: tier.id,
-      description: `MCP tier ${tier.id}, for the gateway`,
-      dnsConfig: { namespaceId: props.cluster.namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
-      tags: tierTags(tier),
-    });
-
-    this.service = new EcsService(this, "service", {
+    super(scope, id, {
+      env,
       name,
-      cluster: props.cluster.cluster.arn,
-      taskDefinition: this.taskDefinition.arn,
-      launchType: "FARGATE",
-      platformVersion: "LATEST",
+      cluster: props.cluster,
+      network: props.network,
+      securityGroup: props.securityGroup,
+      images: props.images,
+      image: props.image,
+      logGroup: props.logGroup,
+      executionRoleDescription: `Starts the MCP server tasks of tier ${tier.id}: pulls its image, writes its logs, reads its secrets`,
+      logGrantSid: "WriteMcpServerLogs",
+      // No task role: the server calls no AWS API, so its containers get no AWS credentials at all.
+      container: {
+        name: "ibmi-mcp-server",
+        user: MCP_SERVER_USER,
+        port,
+        environment,
+        secrets,
+        scratch: [{ volume: "tmp", path: "/tmp" }],
+        // The image has no curl; node is there. /healthz needs no token.
+        healthCheck: ["node", "-e", `require('http').get('http://127.0.0.1:${port}/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`],
+        startPeriodSeconds: 30,
+        streamPrefix: tier.id,
+        entryPoint,
+        command,
+      },
+      cpu: props.cpu,
+      memoryMiB: props.memoryMiB,
+      loadBalancer: props.loadBalancer,
+      targetGroup,
+      discovery: { name: tier.id, description: `MCP tier ${tier.id}, for the gateway` },
       desiredCount: props.desiredCount ?? 2,
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriodSeconds: 60,
-      // Off everywhere: ECS Exec needs the ssmmessages endpoint and task-role rights this isolated service lacks.
-      enableExecuteCommand: false,
-      availabilityZoneRebalancing: "ENABLED",
-      propagateTags: "SERVICE",
-      enableEcsManagedTags: true,
-      networkConfiguration: { subnets: props.network.subnetIds, securityGroups: [props.securityGroup.id], assignPublicIp: false },
-      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: "ibmi-mcp-server", containerPort: port }],
-      serviceRegistries: { registryArn: this.discovery.arn },
+      rebalanceZones: true,
       tags: tierTags(tier),
-      // Its tasks' secrets have their first values before the first task starts (ReadableSecret.firstValue).
-      // Tasks pull images, read secrets and write logs through the VPC endpoints: wait for them (MCP-DEPLOY-018).
-      dependsOn: [...props.loadBalancer.attachmentsOf(this.targetGroup), ...firstValues(readable), ...props.network.readyFor(props.securityGroup), ...(props.auth.mode === "oauth" ? (props.auth.ready ?? []) : [])],
+      startAfter: props.auth.mode === "oauth" ? props.auth.ready : undefined,
     });
+    this.tier = tier;
+    this.internalUrl = internalUrl;
   }
 }
 

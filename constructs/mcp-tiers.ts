@@ -34,8 +34,8 @@ export interface McpTiersProps {
    * agents move from jwt, sends HS256 tokens to each tier's legacy jwt service. @default none (jwt or ibmi mode)
    */
   readonly oauth?: McpTiersOauth;
-  /** Settings every tier shares (count, size, log level, session mode, execute_sql, rate limit, IBM i CA). */
-  readonly server?: Pick<McpServiceProps, "port" | "desiredCount" | "cpu" | "memoryMiB" | "logLevel" | "sessionMode" | "executeSql" | "rateLimit" | "ibmiCaCertificate">;
+  /** Settings every tier shares (count, size, log level, session mode, execute_sql, rate limit, IBM i CA and its check). */
+  readonly server?: Pick<McpServiceProps, "port" | "desiredCount" | "cpu" | "memoryMiB" | "logLevel" | "sessionMode" | "executeSql" | "rateLimit" | "ibmiCaCertificate" | "verifyIbmiCertificate">;
 }
 
 /** What McpTiers needs of the oauth token model (issue 16): the issuer, each tier's audience, the legacy jwt auth. */

@@ -204,6 +204,12 @@ describe("GatewayService", () => {
     ).toHaveLength(1);
   });
 
+  it("tells Context Forge it runs in development in dev only (GatewayService.environment, mapped from the stage by the stack)", () => {
+    // ENVIRONMENT: config.py:1185 (development, staging, production); "development" relaxes checks (main.py:2132, config.py:1346).
+    expect(envOf(container(dev)).ENVIRONMENT).toBe("development");
+    for (const plan of [staging, prod]) expect(envOf(container(plan)).ENVIRONMENT).toBe("production");
+  });
+
   it("runs the configured number of tasks", () => {
     const three = synthStack(variant("prod", (c) => (c.gateway.desiredCount = 3))).plan;
     expect(resourceAt(three, "aws_ecs_service", "gateway/service").desired_count).toBe(3);

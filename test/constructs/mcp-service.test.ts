@@ -1,4 +1,6 @@
+import { McpService, McpServiceProps } from "../../constructs/mcp-service";
 import { pascal } from "../../constructs/secrets";
+import { ReadableSecret } from "../../lib/container";
 import { planTiers } from "../../lib/tiers";
 import { TerraformJson } from "../../policy/types";
 import { shippedConfigs, synthStack, variant } from "../helpers";
@@ -174,6 +176,35 @@ describe("McpService (one per tier)", () => {
     expect(envOf(c)).toMatchObject({ DB2i_IGNORE_UNAUTHORIZED: "true", MCP_LOG_LEVEL: "debug" });
     expect(c.image).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mcp-dev\/ibmi-mcp-server@\$\{data\.aws_ecr_image\.[\w-]+\.image_digest\}$/);
     expect(containerOf(prod, ro.id).image).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mcp-prod\/ibmi-mcp-server@\$\{data\.aws_ecr_image\.[\w-]+\.image_digest\}$/);
+  });
+
+  it("verifies Mapepire's certificate unless verifyIbmiCertificate is false (the stack's choice in dev) and no CA is given", () => {
+    // DB2i_IGNORE_UNAUTHORIZED: ibmi-mcp-server v0.5.1 packages/server/src/config/index.ts:668 defaults it to "true".
+    const credentials: ReadableSecret = { arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:mcp/dev/probe-AbCdEf", firstValue: [], grantRead: () => undefined };
+    const { plan } = synthStack(cfg.dev, (st) => {
+      const tier = st.mcp.tiers[0];
+      const probe = (id: string, extra: Partial<McpServiceProps>) =>
+        new McpService(st, id, {
+          env: st.env,
+          tier: { ...tier, id },
+          cluster: st.cluster,
+          network: st.network,
+          securityGroup: st.access.taskGroup,
+          loadBalancer: st.loadBalancer,
+          routes: [],
+          images: st.images,
+          image: st.images.of("ibmi-mcp-server"),
+          logGroup: st.logs.mcpServer,
+          ibmi: { host: "10.21.0.10", credentials },
+          auth: { mode: "none" },
+          ...extra,
+        });
+      probe("ro-probe1", {});
+      probe("ro-probe2", { verifyIbmiCertificate: false });
+      probe("ro-probe3", { verifyIbmiCertificate: false, ibmiCaCertificate: "-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----" });
+    });
+    const ignore = (id: string) => envOf(JSON.parse(resourceAt(plan, "aws_ecs_task_definition", `mcp-dev/${id}/task`).container_definitions)[0]).DB2i_IGNORE_UNAUTHORIZED;
+    expect([ignore("ro-probe1"), ignore("ro-probe2"), ignore("ro-probe3")]).toEqual(["false", "true", "false"]);
   });
 
   it("in ibmi auth mode writes the key pair to /tmp from secrets at start, never into environment", () => {
