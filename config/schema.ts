@@ -3,12 +3,13 @@
  * several fields. Every message says what is wrong and how to fix it; `loadConfigs` (./load.ts) adds the
  * file, the JSON path and the bad value.
  */
-import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { accessChecks, accessSchema, tokenReaderSchema } from "./access";
 import { canonicalCidr, contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
 import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
 import { UPSTREAM_GATEWAY_VERSION } from "../lib/gateway-env";
+import { isCertificate } from "../lib/env-checks";
+import { GATEWAY_DATABASE_CA, RDS_CA_SOURCE, rdsCaRegions, rdsRootCertificate } from "../lib/rds-ca";
 import { AGENT_CONNECTIONS, MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 import { CLOUDWATCH_RETENTION_DAYS, FARGATE_SIZES } from "../lib/aws-limits";
@@ -58,18 +59,9 @@ const pemCertificate = z.string().superRefine((value, ctx) => {
     return;
   }
   const blocks = value.match(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g) ?? [];
-  const bad = blocks.length === 0 ? "no" : blocks.find((b) => !parsesAsCertificate(b)) ? "an unreadable" : undefined;
+  const bad = blocks.length === 0 ? "no" : blocks.find((b) => !isCertificate(b)) ? "an unreadable" : undefined;
   if (bad) ctx.addIssue({ code: "custom", message: msg(`holds ${bad} PEM certificate`, 'paste the IBM i CA certificate as PEM, newlines written \\n: "-----BEGIN CERTIFICATE-----\\nMIIB…\\n-----END CERTIFICATE-----"') });
 });
-
-function parsesAsCertificate(pem: string): boolean {
-  try {
-    new X509Certificate(pem);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const name = (what: string, max: number) =>
   z.string().regex(new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`), {
@@ -596,6 +588,13 @@ export function crossFieldChecks(cfg: z.output<typeof configSchema>, fileEnv: st
     );
   if (prod && gwState === "sqlite-efs") add(["gateway", "state"], "is sqlite-efs in production: one task, no failover, a gap in service on every deployment", 'remove it (production defaults to "managed") or set "managed"');
   else if (prod && gwTasks < 2) add(["gateway", "desiredCount"], `runs ${gwTasks} gateway task; production needs 2 or more across zones`, "set 2 or more (the default with managed state)");
+  // The gateway verifies its PostgreSQL server against the region's RDS root (constructs/gateway-database.ts).
+  if (gwState === "managed" && !rdsRootCertificate(cfg.region, GATEWAY_DATABASE_CA))
+    add(
+      ["region"],
+      `has no ${GATEWAY_DATABASE_CA} root in ${RDS_CA_SOURCE}, so the gateway could not verify its database server`,
+      `deploy managed gateway state to one of ${rdsCaRegions(GATEWAY_DATABASE_CA).join(", ")}, or update ${RDS_CA_SOURCE.split("@")[0]} (package.json) to a version that has the region`,
+    );
   const gwTag = /^ghcr\.io\/ibm\/mcp-context-forge:([^@]+)(@|$)/.exec(gw.image);
   if (gwTag && gwTag[1] !== UPSTREAM_GATEWAY_VERSION)
     add(

@@ -5,6 +5,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
 import { ReadableSecret } from "../lib/container";
+import { GATEWAY_DATABASE_CA, RDS_CA_SOURCE, rdsRootCertificate } from "../lib/rds-ca";
 import { EncryptionKey } from "./encryption-key";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
@@ -59,6 +60,11 @@ export class GatewayDatabase extends Construct {
   readonly port = POSTGRES_PORT;
   readonly databaseName = GATEWAY_DATABASE_NAME;
   readonly username = GATEWAY_DATABASE_USER;
+  /**
+   * The root certificate (PEM) that signs the instance's server certificate: RDS's CA `caCertIdentifier` of the
+   * stack's region. Clients verify the server against it (libpq sslmode=verify-full), nothing else.
+   */
+  readonly caCertificatePem: string;
 
   constructor(scope: Construct, id: string, props: GatewayDatabaseProps) {
     super(scope, id);
@@ -69,6 +75,9 @@ export class GatewayDatabase extends Construct {
     const storage = props.storageGiB ?? 20;
     if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass)) throw new Error(`${this.node.path}: instanceClass "${instanceClass}" is not an RDS instance class (e.g. db.t4g.small)`);
     if (storage < 20 || storage > 6144) throw new Error(`${this.node.path}: storageGiB ${storage} is outside gp3's 20 to 6144 GiB for RDS PostgreSQL`);
+    const caPem = rdsRootCertificate(env.region, GATEWAY_DATABASE_CA);
+    if (!caPem) throw new Error(`${this.node.path}: ${RDS_CA_SOURCE} has no ${GATEWAY_DATABASE_CA} root for ${env.region}, so the gateway could not verify its database server`);
+    this.caCertificatePem = caPem;
 
     // RDS encrypts storage and Performance Insights through grants it creates on the key for whoever creates the
     // instance; the same statement AWS's own aws/rds key policy has (kms:ViaService rds, this account).
@@ -141,7 +150,8 @@ export class GatewayDatabase extends Construct {
       vpcSecurityGroupIds: [this.securityGroup.id],
       publiclyAccessible: false,
       parameterGroupName: parameters.name,
-      caCertIdentifier: "rds-ca-rsa2048-g1",
+      // Explicit: the root the gateway trusts (caCertificatePem) must be the one RDS signs this instance's certificate with.
+      caCertIdentifier: GATEWAY_DATABASE_CA,
       multiAz: production,
       deletionProtection: production,
       backupRetentionPeriod: production ? 14 : 7,
