@@ -64,6 +64,8 @@ describe("compose-urls.sh", () => {
     // ConnectionPool.from_url: "querystring arguments always win" (connection.py:2964 kwargs.update(url_options)), so
     // REDIS_SSL_CHECK_HOSTNAME=false (utils/redis_client.py:114-117, ssl_cert_reqs "none") could not undo it, and the
     // clients built from the bare URL (services/leader_election.py:184, token_blocklist_service.py:72) verify too.
+    // The roots: SSLConnection uses ssl.create_default_context() (connection.py:2174), the system store, which the
+    // runtime stage installs (Containerfile:393 ca-certificates) and which holds the Amazon roots ElastiCache chains to.
     const r = run({ ...CACHE, KIT_REDIS_PASSWORD: "Sample0nly" });
     const q = new URL(r.env.REDIS_URL).searchParams;
     expect(Object.fromEntries(q)).toEqual({ ssl_cert_reqs: "required", ssl_check_hostname: "true" });
