@@ -6,6 +6,7 @@ import { z } from "zod";
 import { accessChecks } from "./access";
 import { contains, isPrivate, overlaps, toCidr } from "../lib/cidr";
 import { UPSTREAM_GATEWAY_VERSION } from "../lib/gateway-env";
+import { GATEWAY_DATABASE_CA, RDS_CA_SOURCE, rdsCaRegions, rdsRootCertificate } from "../lib/rds-ca";
 import { MAX_AGENTS_PER_JWT_TIER, planTiers, tierChecks } from "../lib/tiers";
 import { loadToolCatalogue, ToolCatalogue } from "../lib/tool-catalogue";
 import { MAX_ROTATION_DAYS, MIN_LOG_RETENTION_DAYS } from "../lib/thresholds";
@@ -206,6 +207,13 @@ function gatewayChecks(cfg: Parsed, stage: Stage | undefined): Finding[] {
     );
   if (prod && gwState === "sqlite-efs") add(["gateway", "state"], "is sqlite-efs in production: one task, no failover, a gap in service on every deployment", 'remove it (production defaults to "managed") or set "managed"');
   else if (prod && gwTasks < 2) add(["gateway", "desiredCount"], `runs ${gwTasks} gateway task; production needs 2 or more across zones`, "set 2 or more (the default with managed state)");
+  // The gateway verifies its PostgreSQL server against the region's RDS root (constructs/gateway-database.ts).
+  if (gwState === "managed" && !rdsRootCertificate(cfg.region, GATEWAY_DATABASE_CA))
+    add(
+      ["region"],
+      `has no ${GATEWAY_DATABASE_CA} root in ${RDS_CA_SOURCE}, so the gateway could not verify its database server`,
+      `deploy managed gateway state to one of ${rdsCaRegions(GATEWAY_DATABASE_CA).join(", ")}, or update ${RDS_CA_SOURCE.split("@")[0]} (package.json) to a version that has the region`,
+    );
   const gwTag = /^ghcr\.io\/ibm\/mcp-context-forge:([^@]+)(@|$)/.exec(gw.image);
   if (gwTag && gwTag[1] !== UPSTREAM_GATEWAY_VERSION)
     add(

@@ -3,12 +3,12 @@
  * are in ./cross-field.ts. Every message says what is wrong and how to fix it; `loadConfigs` (./load.ts) adds the
  * file, the JSON path and the bad value.
  */
-import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { accessSchema, tokenReaderSchema } from "./access";
 import { canonicalCidr } from "../lib/cidr";
 import { UPSTREAM_RATE_LIMIT } from "../lib/upstream-env";
 import { AGENT_CONNECTIONS } from "../lib/tiers";
+import { isCertificate } from "../lib/env-checks";
 import { CLOUDWATCH_RETENTION_DAYS, FARGATE_SIZES } from "../lib/aws-limits";
 import { MIN_LOG_RETENTION_DAYS } from "../lib/thresholds";
 
@@ -56,18 +56,9 @@ const pemCertificate = z.string().superRefine((value, ctx) => {
     return;
   }
   const blocks = value.match(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g) ?? [];
-  const bad = blocks.length === 0 ? "no" : blocks.find((b) => !parsesAsCertificate(b)) ? "an unreadable" : undefined;
+  const bad = blocks.length === 0 ? "no" : blocks.find((b) => !isCertificate(b)) ? "an unreadable" : undefined;
   if (bad) ctx.addIssue({ code: "custom", message: msg(`holds ${bad} PEM certificate`, 'paste the IBM i CA certificate as PEM, newlines written \\n: "-----BEGIN CERTIFICATE-----\\nMIIB…\\n-----END CERTIFICATE-----"') });
 });
-
-function parsesAsCertificate(pem: string): boolean {
-  try {
-    new X509Certificate(pem);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const name = (what: string, max: number) =>
   z.string().regex(new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`), {

@@ -5,6 +5,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
 import { ReadableSecret } from "../lib/container";
+import { GATEWAY_DATABASE_CA, RDS_CA_SOURCE, rdsRootCertificate } from "../lib/rds-ca";
 import { EncryptionKey } from "./encryption-key";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
@@ -67,6 +68,11 @@ export class GatewayDatabase extends Construct {
   readonly port = POSTGRES_PORT;
   readonly databaseName = GATEWAY_DATABASE_NAME;
   readonly username = GATEWAY_DATABASE_USER;
+  /**
+   * The root certificate (PEM) that signs the instance's server certificate: RDS's CA `caCertIdentifier` of the
+   * stack's region. Clients verify the server against it (libpq sslmode=verify-full), nothing else.
+   */
+  readonly caCertificatePem: string;
 
   constructor(scope: Construct, id: string, props: GatewayDatabaseProps) {
     super(scope, id);
@@ -81,6 +87,9 @@ export class GatewayDatabase extends Construct {
     if (storage < 20 || storage > 6144) throw new Error(`${this.node.path}: storageGiB ${storage} is outside gp3's 20 to 6144 GiB for RDS PostgreSQL`);
     // RDS takes 0 to 35; 0 turns automated backups and point-in-time recovery off, which the gateway's tokens and registry need.
     if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 35) throw new Error(`${this.node.path}: backupRetentionDays ${backupRetentionDays} must be 1 to 35`);
+    const caPem = rdsRootCertificate(env.region, GATEWAY_DATABASE_CA);
+    if (!caPem) throw new Error(`${this.node.path}: ${RDS_CA_SOURCE} has no ${GATEWAY_DATABASE_CA} root for ${env.region}, so the gateway could not verify its database server`);
+    this.caCertificatePem = caPem;
 
     // RDS encrypts storage and Performance Insights through grants it creates on the key for whoever creates the
     // instance; the same statement AWS's own aws/rds key policy has (kms:ViaService rds, this account).
@@ -153,7 +162,8 @@ export class GatewayDatabase extends Construct {
       vpcSecurityGroupIds: [this.securityGroup.id],
       publiclyAccessible: false,
       parameterGroupName: parameters.name,
-      caCertIdentifier: "rds-ca-rsa2048-g1",
+      // Explicit: the root the gateway trusts (caCertificatePem) must be the one RDS signs this instance's certificate with.
+      caCertIdentifier: GATEWAY_DATABASE_CA,
       multiAz,
       deletionProtection: props.deletionProtection ?? false,
       backupRetentionPeriod: backupRetentionDays,

@@ -158,8 +158,8 @@ export class GatewayService extends FargateService {
             KIT_DATABASE_PORT: String(managed.database.port),
             KIT_DATABASE_NAME: managed.database.databaseName,
             KIT_DATABASE_USER: managed.database.username,
-            // TLS, not verify-full: RDS's CA is not in the image's trust store (docs/service.md, "Gateway state").
-            KIT_DATABASE_SSLMODE: "require",
+            // The RDS root of the instance's region and CA: the entry script makes DATABASE_URL verify the server with it.
+            KIT_DATABASE_CA_PEM: managed.database.caCertificatePem,
             KIT_REDIS_HOST: managed.cache.host,
             KIT_REDIS_PORT: String(managed.cache.port),
             KIT_REDIS_USER: managed.cache.userName,

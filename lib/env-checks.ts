@@ -3,6 +3,8 @@
  * gateway): value checks, and the problems of names and values that do not depend on the program.
  */
 
+import { X509Certificate } from "node:crypto";
+
 /** Why `value` would be refused or misread, or undefined when it is accepted. */
 export type Check = (value: string) => string | undefined;
 
@@ -13,6 +15,16 @@ export const oneOf =
 // Both programs read flags as the exact strings (`val === "true"`, pydantic's bool): any other spelling misleads.
 export const flag = oneOf("true", "false");
 export const anyString: Check = () => undefined;
+
+/** Whether `pem` holds a certificate node can read (the first PEM block of it). */
+export function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface EnvReader {
   /** The program and its version, as messages name it, e.g. "ibmi-mcp-server v0.5.1". */

@@ -6,7 +6,7 @@
  * the field accepts. Only names the kit sets are listed (test/constructs/gateway-env.test.ts cites each line).
  */
 
-import { anyString, Check, envProblems, flag, oneOf } from "./env-checks";
+import { anyString, Check, envProblems, flag, isCertificate, oneOf } from "./env-checks";
 
 /** The upstream release these names were read from (its tag; the image tag is the same, see config/schema.ts). */
 export const UPSTREAM_GATEWAY_VERSION = "v1.0.8";
@@ -79,7 +79,7 @@ export const GATEWAY_OTHER_ENV: Readonly<Record<string, string>> = {
   KIT_DATABASE_NAME: "runtime/gateway/compose-urls.sh",
   KIT_DATABASE_USER: "runtime/gateway/compose-urls.sh",
   KIT_DATABASE_PASSWORD: "runtime/gateway/compose-urls.sh (from RDS's managed secret; unset before the gateway starts)",
-  KIT_DATABASE_SSLMODE: "runtime/gateway/compose-urls.sh",
+  KIT_DATABASE_CA_PEM: "runtime/gateway/compose-urls.sh writes it to the file DATABASE_URL's sslrootcert names (sslmode=verify-full)",
   KIT_REDIS_HOST: "runtime/gateway/compose-urls.sh composes REDIS_URL from it",
   KIT_REDIS_PORT: "runtime/gateway/compose-urls.sh",
   KIT_REDIS_USER: "runtime/gateway/compose-urls.sh",
@@ -96,6 +96,9 @@ export function gatewayEnvProblems(environment: Readonly<Record<string, string>>
   // One URL or its parts, never both: the entry script would overwrite the URL.
   if (has("DATABASE_URL") && has("KIT_DATABASE_HOST")) out.push("DATABASE_URL and KIT_DATABASE_HOST are both set");
   if (has("KIT_DATABASE_HOST") && !has("KIT_DATABASE_PASSWORD")) out.push("KIT_DATABASE_HOST without KIT_DATABASE_PASSWORD");
+  // The entry script refuses to start without it: libpq's verify-full needs the root that signed the server's certificate.
+  if (has("KIT_DATABASE_HOST") && !has("KIT_DATABASE_CA_PEM")) out.push("KIT_DATABASE_HOST without KIT_DATABASE_CA_PEM");
+  if (environment.KIT_DATABASE_CA_PEM !== undefined && !isCertificate(environment.KIT_DATABASE_CA_PEM)) out.push("KIT_DATABASE_CA_PEM is not a PEM certificate; the gateway could not verify its database");
   if (has("KIT_REDIS_HOST") && !has("KIT_REDIS_PASSWORD")) out.push("KIT_REDIS_HOST without KIT_REDIS_PASSWORD");
   // redis_client.py:280: without CACHE_TYPE=redis the Redis client (and the Redis leader election) is never made.
   if (environment.PRIMARY_WORKER_ELECTION_BACKEND === "redis" && environment.CACHE_TYPE !== "redis") out.push("PRIMARY_WORKER_ELECTION_BACKEND=redis without CACHE_TYPE=redis");

@@ -59,3 +59,9 @@ export function securityGroupAttr(r: PlanResource): string {
 
 /** `true` only when the attribute is literally true (Terraform's default for these is false). */
 export const on = (v: unknown) => bool(v) === true;
+
+/** The query parameters of a connection URL (DATABASE_URL, REDIS_URL), decoded; empty without a query. */
+export function urlQuery(url: string): URLSearchParams {
+  const q = url.indexOf("?");
+  return new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
+}

@@ -336,7 +336,7 @@ export class McpStack extends SelfContainedStack {
         rateLimit: srv.rateLimit,
         ibmiCaCertificate: config.network.ibmi.caCertificate,
         // Dev may reach an IBM i whose Mapepire certificate no CA vouches for.
-        verifyIbmiCertificate: config.stage !== "dev",
+        verifyIbmiCertificate: this.stageDefaults.mcpService.verifyIbmiCertificate,
       },
     });
     const managedState = gatewayStateOf(config) === "managed" ? this.gatewayState(config) : undefined;
@@ -362,7 +362,7 @@ export class McpStack extends SelfContainedStack {
       cpu: gw.cpu,
       memoryMiB: gw.memory,
       logLevel: srv.logLevel === "debug" ? "DEBUG" : "INFO",
-      environment: config.stage === "dev" ? "development" : "production",
+      environment: this.stageDefaults.gatewayService.environment,
     });
     // Its tasks read these only at start: each finished rotation redeploys the gateway (docs/secrets.md).
     secrets.restartOnRotation("gateway", gateway.serviceArn, [secrets.gatewayJwtSecret]);

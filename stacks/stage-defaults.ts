@@ -21,6 +21,10 @@ export interface StageDefaults {
     readonly skipFinalSnapshot: boolean;
     readonly applyImmediately: boolean;
   };
+  /** McpService props: outside dev the tier refuses an IBM i certificate it cannot verify (DB2i_IGNORE_UNAUTHORIZED stays off). */
+  readonly mcpService: { readonly verifyIbmiCertificate: boolean };
+  /** GatewayService props: Context Forge's ENVIRONMENT ("development" relaxes its checks: mcpgateway/config.py, v1.0.8). */
+  readonly gatewayService: { readonly environment: "development" | "production" };
   /** GatewayCache props. */
   readonly gatewayCache: {
     readonly automaticFailover: boolean;
@@ -42,6 +46,8 @@ export function stageDefaults(stage: Stage): StageDefaults {
     loadBalancer: { deletionProtection: prod, requireAccessLogs: prod },
     // Outside prod, changes land at once rather than in the next maintenance window.
     gatewayDatabase: { multiAz: prod, deletionProtection: prod, backupRetentionDays: prod ? 14 : 7, skipFinalSnapshot: !prod, applyImmediately: !prod },
+    mcpService: { verifyIbmiCertificate: !dev },
+    gatewayService: { environment: dev ? "development" : "production" },
     gatewayCache: { automaticFailover: prod, multiAz: prod, snapshotRetentionDays: prod ? 7 : 1, applyImmediately: !prod },
   };
 }

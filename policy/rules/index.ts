@@ -13,9 +13,11 @@ import { rule as db006 } from "./mcp-db-006";
 import { rule as db007 } from "./mcp-db-007";
 import { rule as db008 } from "./mcp-db-008";
 import { rule as db009 } from "./mcp-db-009";
+import { rule as db010 } from "./mcp-db-010";
 import { rule as cache001 } from "./mcp-cache-001";
 import { rule as cache002 } from "./mcp-cache-002";
 import { rule as cache003 } from "./mcp-cache-003";
+import { rule as cache004 } from "./mcp-cache-004";
 import { rule as ecs001 } from "./mcp-ecs-001";
 import { rule as ecs002 } from "./mcp-ecs-002";
 import { rule as ecs003 } from "./mcp-ecs-003";
@@ -108,9 +110,11 @@ export const SECURITY_PACK: RulePack = {
     db007,
     db008,
     db009,
+    db010,
     cache001,
     cache002,
     cache003,
+    cache004,
     iam001,
     iam002,
     prod001,

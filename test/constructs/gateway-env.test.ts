@@ -20,6 +20,7 @@
  * config.py:279) to HttpUrl.
  */
 import { GATEWAY_OTHER_ENV, GATEWAY_SETTINGS, gatewayEnvProblems, UPSTREAM_GATEWAY_VERSION } from "../../lib/gateway-env";
+import { rdsRootCertificate } from "../../lib/rds-ca";
 import { TerraformJson } from "../../policy/types";
 import { resourceAt } from "../helpers";
 import { shippedPlan } from "../plans";
@@ -68,7 +69,7 @@ const OTHER = [
   "KIT_DATABASE_NAME",
   "KIT_DATABASE_USER",
   "KIT_DATABASE_PASSWORD",
-  "KIT_DATABASE_SSLMODE",
+  "KIT_DATABASE_CA_PEM",
   "KIT_REDIS_HOST",
   "KIT_REDIS_PORT",
   "KIT_REDIS_USER",
@@ -108,8 +109,14 @@ describe("the gateway's environment (lib/gateway-env.ts)", () => {
   });
 
   it("refuses combinations the entry script or upstream would not honour", () => {
-    expect(gatewayEnvProblems({ DATABASE_URL: "sqlite:////data/mcp.db", KIT_DATABASE_HOST: "db" }, ["KIT_DATABASE_PASSWORD"])).toEqual(["DATABASE_URL and KIT_DATABASE_HOST are both set"]);
-    expect(gatewayEnvProblems({ KIT_DATABASE_HOST: "db", KIT_REDIS_HOST: "cache" })).toEqual(["KIT_DATABASE_HOST without KIT_DATABASE_PASSWORD", "KIT_REDIS_HOST without KIT_REDIS_PASSWORD"]);
+    const ca = rdsRootCertificate("us-east-1")!;
+    expect(gatewayEnvProblems({ DATABASE_URL: "sqlite:////data/mcp.db", KIT_DATABASE_HOST: "db", KIT_DATABASE_CA_PEM: ca }, ["KIT_DATABASE_PASSWORD"])).toEqual(["DATABASE_URL and KIT_DATABASE_HOST are both set"]);
+    expect(gatewayEnvProblems({ KIT_DATABASE_HOST: "db", KIT_DATABASE_CA_PEM: ca, KIT_REDIS_HOST: "cache" })).toEqual(["KIT_DATABASE_HOST without KIT_DATABASE_PASSWORD", "KIT_REDIS_HOST without KIT_REDIS_PASSWORD"]);
+    // runtime/gateway/compose-urls.sh refuses to start without a PEM root: sslmode=verify-full needs it.
+    expect(gatewayEnvProblems({ KIT_DATABASE_HOST: "db" }, ["KIT_DATABASE_PASSWORD"])).toEqual(["KIT_DATABASE_HOST without KIT_DATABASE_CA_PEM"]);
+    expect(gatewayEnvProblems({ KIT_DATABASE_HOST: "db", KIT_DATABASE_CA_PEM: "rds-ca-rsa2048-g1" }, ["KIT_DATABASE_PASSWORD"])).toEqual(["KIT_DATABASE_CA_PEM is not a PEM certificate; the gateway could not verify its database"]);
+    // The knob of the 0.7-era script is gone: the script always writes verify-full, and the name is refused.
+    expect(gatewayEnvProblems({ KIT_DATABASE_SSLMODE: "require" })).toEqual(["KIT_DATABASE_SSLMODE is not read by mcp-context-forge v1.0.8: the setting would be silently lost"]);
     // utils/redis_client.py:280: no Redis client unless CACHE_TYPE=redis, so a Redis election would have no Redis.
     expect(gatewayEnvProblems({ PRIMARY_WORKER_ELECTION_BACKEND: "redis", CACHE_TYPE: "database" })).toEqual(["PRIMARY_WORKER_ELECTION_BACKEND=redis without CACHE_TYPE=redis"]);
     expect(gatewayEnvProblems({ JWT_SECRET_KEY: "x" }, ["JWT_SECRET_KEY"])).toEqual(["JWT_SECRET_KEY is set both as a value and as a secret"]);

@@ -1,4 +1,5 @@
 import { TerraformJson } from "../../policy/types";
+import { rdsRootCertificate } from "../../lib/rds-ca";
 import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
 import { shippedPlan } from "../plans";
 
@@ -143,7 +144,8 @@ describe("GatewayService", () => {
       KIT_DATABASE_PORT: "5432",
       KIT_DATABASE_NAME: "contextforge",
       KIT_DATABASE_USER: "contextforge",
-      KIT_DATABASE_SSLMODE: "require",
+      // The root of the instance's CA in its region (lib/rds-ca.ts): compose-urls.sh writes it to DATABASE_URL's sslrootcert.
+      KIT_DATABASE_CA_PEM: rdsRootCertificate("us-east-1", resourceAt(prod, "aws_db_instance", "gateway-database/instance").ca_cert_identifier),
       KIT_REDIS_HOST: `\${${addressOf(prod, "aws_elasticache_replication_group", "gateway-cache/cache")}.primary_endpoint_address}`,
       KIT_REDIS_PORT: "6379",
       KIT_REDIS_USER: `\${${addressOf(prod, "aws_elasticache_user", "gateway-cache/gateway-user")}.user_name}`,

