@@ -11,7 +11,14 @@ const idx = new PlanIndex({
     tls_self_signed_cert: { dev: { validity_period_hours: 8760 } },
     aws_acm_certificate: { dev: { certificate_body: "${tls_self_signed_cert.dev.cert_pem}", private_key: "${tls_private_key.dev.private_key_pem}" } },
     aws_lb_listener: {
-      mcp: { load_balancer_arn: "${aws_lb.alb.arn}", port: 3010, protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificate_arn: "${aws_acm_certificate.dev.arn}", default_action: [{ type: "fixed-response", fixed_response: { status_code: "403" } }] },
+      mcp: {
+        load_balancer_arn: "${aws_lb.alb.arn}",
+        port: 3010,
+        protocol: "HTTPS",
+        ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        certificate_arn: "${aws_acm_certificate.dev.arn}",
+        default_action: [{ type: "fixed-response", fixed_response: { status_code: "403" } }],
+      },
       plain: { load_balancer_arn: "${aws_lb.alb.arn}", port: 80, protocol: "HTTP", default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443" } }] },
       old: { load_balancer_arn: "${aws_lb.alb.arn}", port: 4444, certificate_arn: "arn:aws:acm:eu-west-1:123456789012:certificate/placeholder", default_action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.ro.arn}" }] },
     },
