@@ -2,10 +2,12 @@
  * What a synthesized plan deploys, in the terms a reviewer asks about: who reaches what, which secrets exist and who
  * reads them, how TLS is set up, where logs go and for how long, and which alarms fire where. Computed from the
  * Terraform JSON alone (resource semantics of hashicorp/aws 6.x), following `${type.name.attr}` references. An
- * optional ReviewContext (the environment's config) lets the report flag what is wider than the config asked for.
+ * optional ReviewContext (what the environment's config asked, recorded in the plan) lets the report flag what is
+ * wider than the config asked for. Each domain's facts come from its own extractor under review/facts/.
  */
 import { GrantedTool } from "../lib/tool-catalogue";
 import { SecretPurpose } from "../lib/resource-meta";
+import { StackFacts } from "../lib/stack-facts";
 import { TerraformJson } from "../policy/types";
 import { byKey } from "./markdown";
 import { PlanIndex } from "./plan-index";
@@ -29,18 +31,11 @@ export interface Flag {
   readonly text: string;
 }
 
-/** What the config asked for; everything optional, so a plan from elsewhere is reviewed on its own. */
-export interface ReviewContext {
-  readonly stage?: string;
-  readonly agents?: readonly { readonly name: string; readonly cidrs: readonly string[]; readonly toolsets: readonly string[]; readonly readOnly: boolean; readonly reason?: string; readonly allowCritical?: boolean }[];
-  readonly gatewayClientCidrs?: readonly string[];
-  /** @default 3010 */
-  readonly mcpPort?: number;
-  /** @default 4444 */
-  readonly gatewayPort?: number;
-  /** CIDRs the config lets workloads reach outside AWS (the IBM i network); other egress CIDRs are flagged. */
-  readonly egressCidrs?: readonly string[];
-}
+/**
+ * What the config asked for (the facts each stack records in its plan, lib/stack-facts.ts); everything optional, so a
+ * plan from elsewhere is reviewed on its own. Ports default to 3010 (MCP) and 4444 (gateway).
+ */
+export type ReviewContext = Partial<StackFacts>;
 
 export interface GroupFact {
   readonly address: string;
