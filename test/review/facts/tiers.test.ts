@@ -23,10 +23,10 @@ const plan = {
   },
 };
 
-function tiers(ctx: ReviewContext = {}) {
-  const idx = new PlanIndex(plan);
+function tiers(ctx: ReviewContext = {}, p: Record<string, any> = plan) {
+  const idx = new PlanIndex(p);
   const flows = flowFacts(idx, securityGroupFacts(idx), ctx, 3010, 4444);
-  return tierFacts(idx, plan, { flows: flows.all, listeners: listenerFacts(idx), services: serviceFacts(idx), containers: containerFacts(idx) }, ctx);
+  return tierFacts(idx, p, { flows: flows.all, listeners: listenerFacts(idx), services: serviceFacts(idx), containers: containerFacts(idx) }, ctx);
 }
 
 describe("tierFacts", () => {
@@ -59,5 +59,28 @@ describe("tierFacts", () => {
     const { tiers: t } = tiers({ agents: [{ name: "ops", cidrs: ["10.20.2.0/28"], toolsets: ["performance"], readOnly: true }] });
     expect(t[0].readOnlyGrant).toBe(true);
     expect(t[0].flags.map((f) => f.text)).toContain("config grants ops performance");
+  });
+
+  it("takes risks and tools from the catalogue the plan records: a toolset in no file is dropped, a read-only group on a high-risk tier is critical", () => {
+    const withTools = JSON.parse(JSON.stringify(plan));
+    withTools.resource.aws_ecs_task_definition.rw.container_definitions = JSON.stringify([{ name: "server", environment: env({ SELECTED_TOOLSETS: "security_audit,performance", TOOLS_YAML_PATH: "/opt/ibmi-mcp/tools" }) }]);
+    withTools["//"] = {
+      policy: {
+        toolCatalogue: {
+          files: ["tools/performance.yaml", "tools/security.yaml"],
+          toolsets: { performance: { risk: "low", tools: ["system_status"] }, security_audit: { risk: "high", tools: ["user_audit"] } },
+          tools: { system_status: { readOnly: true, destructive: false }, user_audit: { readOnly: false, destructive: false } },
+        },
+      },
+    };
+    const [t] = tiers({ agents: [{ name: "ops", cidrs: ["10.20.2.0/28"], toolsets: ["performance", "security_audit"], readOnly: true }] }, withTools).tiers;
+    expect(t.risk).toBe("high");
+    expect(t.toolsYaml).toBe(true);
+    expect(t.tools?.map((x) => x.name)).toEqual(expect.arrayContaining(["system_status", "user_audit"]));
+    expect(t.flags).toEqual([{ severity: "critical", text: "read-only agent group reaches high-risk toolsets" }]);
+    withTools["//"].policy.toolCatalogue.toolsets = { performance: { risk: "low", tools: ["system_status"] } };
+    const [unknown] = tiers({}, withTools).tiers;
+    expect(unknown.risk).toBe("unknown");
+    expect(unknown.flags.map((f) => f.text)).toEqual(["security_audit is in no tools YAML file the stack was built with, so the server drops it silently"]);
   });
 });
