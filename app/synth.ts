@@ -88,12 +88,7 @@ export function synthesize(opts: SynthOptions): SynthResult {
     for (const s of stacks) writeVersionsFile(path.join(tmp, "stacks", s.node.id), REQUIRED_TERRAFORM_VERSION);
     const policy: ReadonlyMap<string, StackResult> = opts.policy ? judgePlans(recordPlans(tmp, stacks), opts.policy) : new Map();
     for (const hook of opts.afterSynth ?? []) hook(tmp, stacks);
-    if (opts.review ?? true)
-      reviewStep(
-        tmp,
-        stacks.filter((s): s is McpStack => s instanceof McpStack),
-        policy,
-      );
+    if (opts.review ?? true) reviewStep(tmp, policy);
     if (hcl) writeHcl(tmp, stacks);
     const names = app.node.children.filter(TerraformStack.isStack).map((s) => s.node.id);
     for (const gone of disappeared(outdir, names)) warn(gone);

@@ -7,7 +7,8 @@
  *   prose: rewording a description changes no finding.
  * This module depends on cdktf only, so constructs may import it without importing the policy.
  */
-import { TerraformResource } from "cdktf";
+import { TerraformElement, TerraformResource, TerraformStack } from "cdktf";
+import { STACK_FACTS_KEY, StackFacts } from "./stack-facts";
 
 /** Where in a resource's `//` metadata suppressions live. */
 export const SUPPRESSIONS_KEY = "suppressions";
@@ -52,4 +53,23 @@ export function factsOf(body: Record<string, any>): ResourceFacts {
   const meta = body["//"];
   const facts = meta !== null && typeof meta === "object" ? meta[FACTS_KEY] : undefined;
   return facts !== null && typeof facts === "object" && !Array.isArray(facts) ? facts : {};
+}
+
+/** Writes a stack's facts into its plan's top-level `//` (cdktf merges every element's JSON into the stack's). */
+class StackFactsElement extends TerraformElement {
+  constructor(
+    scope: TerraformStack,
+    private readonly facts: StackFacts,
+  ) {
+    super(scope, "stack-facts");
+  }
+
+  override toTerraform(): any {
+    return { "//": { [STACK_FACTS_KEY]: this.facts } };
+  }
+}
+
+/** Records what the config asked of a stack in its plan (lib/stack-facts.ts; read by plan/stack-facts.ts). */
+export function recordStackFacts(stack: TerraformStack, facts: StackFacts): void {
+  new StackFactsElement(stack, facts);
 }

@@ -7,33 +7,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfigs } from "../config/load";
 import { ChangeSeverity, diffPlans, renderDiff } from "./diff";
-import { ReviewContext } from "./facts";
 import { reviewPolicy } from "./policy-source";
-import { contextFromConfig, readPlans, writeReviews } from "./write";
+import { readPlans, writeReviews } from "./write";
 import { isMain, takeOption, wantsHelp } from "../lib/args";
 
 const SEVERITIES: readonly ChangeSeverity[] = ["critical", "high", "medium", "low"];
-
-/**
- * The stack name of an environment: stacks/mcp-stack.ts `stackName`, repeated here because importing that module
- * loads cdktf and every provider class (about half a second) for one string (test/review/cli.test.ts keeps them equal).
- */
-export function stackOf(environment: string): string {
-  return `mcp-${environment}`;
-}
-
-/** The config of each stack when the config directory is readable; the report then flags what the config did not ask for. */
-export function configContexts(configDir: string): Record<string, ReviewContext> {
-  if (!fs.existsSync(configDir)) return {};
-  try {
-    return Object.fromEntries(loadConfigs(configDir).map((c) => [stackOf(c.environment), contextFromConfig(c)]));
-  } catch (e) {
-    console.error(`review: config in ${configDir} not used (${(e as Error).message.split("\n")[0]})`);
-    return {};
-  }
-}
 
 export const USAGE = [
   "usage: npm run review [-- <outdir>]",
@@ -93,7 +72,8 @@ export function main(argv: readonly string[]): number {
     if (args.some((a) => a.startsWith("--"))) return usage(`unknown option ${args.find((a) => a.startsWith("--"))}`);
     if (args.length > 1) return usage("give at most one output directory");
     const outdir = args[0] ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
-    const written = writeReviews(outdir, { contexts: configContexts(process.env.MCP_CONFIG_DIR ?? "config"), policy: reviewPolicy });
+    // The plan alone: what the config asked is recorded in it (lib/stack-facts.ts), so no config is read here.
+    const written = writeReviews(outdir, { policy: reviewPolicy });
     console.error(`review: wrote ${written.map((w) => path.join(outdir, w)).join(", ")}`);
     return 0;
   } catch (e) {

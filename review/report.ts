@@ -2,6 +2,7 @@
  * The reviewer report: one Markdown page per stack, computed from its synthesized Terraform JSON (what will be
  * deployed, not what the config meant), plus an index. Pure: plan in, Markdown out; no clock, no file system.
  */
+import { recordedStackFacts } from "../plan/stack-facts";
 import { StackResult, TerraformJson } from "../policy/types";
 import { AssessedItem, assessChecklist, CHECKLIST_GROUPS, Status } from "./checklist";
 import { extractFacts, Facts, Flag, FlagSeverity, FlowFact, ReviewContext } from "./facts";
@@ -18,7 +19,7 @@ import { MAX_ROTATION_DAYS, MCP_PORT, MIN_LOG_RETENTION_DAYS } from "../lib/thre
 export interface ReportOptions {
   /** The policy engine's result for this stack; without it the report says the check did not run. */
   readonly policy?: StackResult;
-  /** What the config asked for: enables "wider than asked" flags. */
+  /** What the config asked for: enables "wider than asked" flags. @default what the plan records (lib/stack-facts.ts) */
   readonly context?: ReviewContext;
   /** Where the plan was read from, shown in the header (relative, so output does not depend on the machine). */
   readonly source?: string;
@@ -65,7 +66,8 @@ function days(n: number | undefined, none: string): string {
   return n === undefined ? none : `${n} days`;
 }
 
-export function reviewStack(stack: string, plan: TerraformJson, opts: ReportOptions = {}): StackReview {
+export function reviewStack(stack: string, plan: TerraformJson, options: ReportOptions = {}): StackReview {
+  const opts: ReportOptions = { ...options, context: options.context ?? recordedStackFacts(plan) };
   // Image repositories only: nothing the seed checklist or the reachability tables judge (review/images-report.ts).
   if (isImagesPlan(plan)) return reviewImagesStack(stack, plan, opts);
   const f = extractFacts(stack, plan, opts.context);

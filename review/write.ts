@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { StackResult, TerraformJson } from "../policy/types";
+import { stackFactsOf } from "../lib/stack-facts";
 import { ReviewContext } from "./facts";
 import { renderIndex, reviewStack, StackSummary } from "./report";
 
@@ -19,28 +20,18 @@ export interface StackPlan {
 }
 
 export interface WriteReviewOptions {
-  /** What each stack's config asked for, by stack name. */
+  /** What each stack's config asked for, by stack name. @default what each plan records (lib/stack-facts.ts) */
   readonly contexts?: Readonly<Record<string, ReviewContext>>;
   /** The policy result of a stack; undefined when the engine is not available. */
   readonly policy?: (stack: string, plan: TerraformJson) => StackResult | undefined;
 }
 
-/** The environment's config, as the report compares it with the plan. */
-export function contextFromConfig(config: {
-  readonly stage: string;
-  readonly agents: ReviewContext["agents"];
-  readonly gateway: { readonly clientCidrs: readonly string[]; readonly port: number };
-  readonly mcpServer: { readonly port: number };
-  readonly network: { readonly ibmi: { readonly cidr: string } };
-}): ReviewContext {
-  return {
-    stage: config.stage,
-    agents: config.agents,
-    gatewayClientCidrs: config.gateway.clientCidrs,
-    mcpPort: config.mcpServer.port,
-    gatewayPort: config.gateway.port,
-    egressCidrs: [config.network.ibmi.cidr],
-  };
+/**
+ * The environment's config, as the report compares it with the plan: the facts the stack records in the plan
+ * (lib/stack-facts.ts), which the review reads from the plan when no context is given.
+ */
+export function contextFromConfig(config: Parameters<typeof stackFactsOf>[0]): ReviewContext {
+  return stackFactsOf(config);
 }
 
 /** Every stack plan of an output directory, by the manifest when present, else by `stacks/<name>/cdk.tf.json`. */

@@ -27,6 +27,8 @@ import { JwksBucket } from "../constructs/jwks-bucket";
 import { TierRegistration } from "../constructs/tier-registration";
 import { TokenSigningKeys } from "../constructs/token-signing-keys";
 import { AwsEnv } from "../lib/aws-env";
+import { recordStackFacts } from "../lib/resource-meta";
+import { stackFactsOf } from "../lib/stack-facts";
 import { kitImages } from "../lib/images";
 import { planTiers, tierOf } from "../lib/tiers";
 import { destructiveToolsOf, loadToolCatalogue } from "../lib/tool-catalogue";
@@ -81,6 +83,8 @@ export class McpStack extends SelfContainedStack {
   constructor(scope: Construct, config: McpConfig) {
     super(scope, stackName(config.environment));
     this.config = config;
+    // What the config asked, so the review compares the plan with it from the plan alone.
+    recordStackFacts(this, stackFactsOf(config));
 
     this.env = environmentOf(this, config);
     this.stageDefaults = stageDefaults(config.stage);

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main, stackOf } from "../../review/cli";
-import { stackName } from "../../stacks/mcp-stack";
+import { main } from "../../review/cli";
 import { fixturePlan } from "./fixture";
 
 /** A synthesized-output directory holding the given plans, as `npm run synth` lays it out. */
@@ -47,10 +46,6 @@ describe("npm run review", () => {
     expect(main(["--diff", before, after, "--out", out, "--fail-on", "critical"])).toBe(2);
     expect(fs.existsSync(out)).toBe(true);
     expect(main(["--diff", before, before, "--fail-on", "low"])).toBe(0);
-  });
-
-  test("names stacks as the stack does", () => {
-    expect(stackOf("prod")).toBe(stackName("prod"));
   });
 
   test("bad input: exit 1 and say why", () => {
