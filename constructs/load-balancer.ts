@@ -6,6 +6,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { MAX_CONDITION_VALUES_PER_RULE, MAX_FIXED_RESPONSE_BODY, MAX_HEADER_VALUE_CHARS, MAX_WILDCARDS_PER_RULE, TierRule } from "../lib/tier-routes";
+import { ruleKey } from "../lib/rule-priorities";
 import { MAX_SOURCE_IPS_PER_RULE, RoutingRule } from "../lib/tiers";
 import type { AlarmSpec } from "./alerts";
 import { Network } from "./network";
@@ -177,9 +178,10 @@ export class LoadBalancer extends Construct {
 
   /**
    * Routes up to 5 source ranges of one tier's agent groups (one rule) on the MCP listener to a target. Rules come
-   * from `routingRules` (lib/tiers.ts), which packs each tier's ranges, orders them narrowest range first and numbers
-   * them. The id names the rule's first range and its group, as when every rule served one group: a rule whose first
-   * range stays keeps its address when other groups' ranges join it.
+   * from `tierRules` (lib/tier-routes.ts), which packs each tier's ranges (lib/tiers.ts routingRules) and gives each
+   * rule a priority of its own that never moves (lib/rule-priorities.ts). The id names the rule's first range and its
+   * group (`ruleKey`, which the priority derives from too), as when every rule served one group: a rule whose first
+   * range stays keeps its address and its priority when other groups' ranges join it.
    */
   route(rule: RoutingRule | TierRule, target: LbTargetGroup): LbListenerRule {
     const rules = this.rulesByTarget.get(target);
@@ -250,11 +252,6 @@ export class LoadBalancer extends Construct {
     const rules = this.rulesByTarget.get(target) ?? [];
     return rules.length ? rules : [this.mcpListener];
   }
-}
-
-/** A rule's construct id names its first range and that range's group, as when every rule served one group. */
-function ruleKey(rule: Pick<RoutingRule, "agents" | "cidrs">): string {
-  return `${rule.agents[0]}-${rule.cidrs[0].replace(/[./]/g, "-")}`;
 }
 
 /** ELB tag values: at most 256 characters (API reference, Tag). */

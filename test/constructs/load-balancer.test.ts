@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { formatProblem, validateConfig } from "../../config/load";
 import { McpConfig } from "../../config/schema";
 import { routeTags } from "../../constructs/load-balancer";
+import { rulePriority } from "../../lib/rule-priorities";
 import { planTiers, tierOf } from "../../lib/tiers";
 import { checkStack, formatViolations } from "../../policy/engine";
 import { policyContextOf } from "../../app/policy-step";
@@ -69,10 +70,10 @@ describe("LoadBalancer", () => {
     const got = rules(staging).map((r) => [r.priority, r.condition[0].source_ip.values, r.action[0].target_group_arn, r.listener_arn, r.tags]);
     const m = cfg.staging.agents;
     expect(tierOf(m[0])).toBe(tierOf(m[2]));
-    expect(got).toEqual([
-      // oauth mode: each forwarding rule follows its ranges' metadata rule (priority n, lib/tier-routes.ts).
-      [2, ["10.21.1.0/28", "10.21.3.0/28"], tg(tierOf(m[0])), mcp, { Name: `mcp-staging-${tierOf(m[0])}`, "agent-group": "monitoring capacity-planning", tier: tierOf(m[0]) }],
-      [4, ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, { Name: "mcp-staging-ops", "agent-group": "ops", tier: tierOf(m[1]) }],
+    // Each rule at the forward priority of its own key, its first range and that range's group (lib/rule-priorities.ts).
+    expect(got.sort((x, y) => (String(x[1]) < String(y[1]) ? -1 : 1))).toEqual([
+      [rulePriority("forward", "monitoring-10-21-1-0-28"), ["10.21.1.0/28", "10.21.3.0/28"], tg(tierOf(m[0])), mcp, { Name: `mcp-staging-${tierOf(m[0])}`, "agent-group": "monitoring capacity-planning", tier: tierOf(m[0]) }],
+      [rulePriority("forward", "ops-10-21-2-0-28"), ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, { Name: "mcp-staging-ops", "agent-group": "ops", tier: tierOf(m[1]) }],
     ]);
     expect(resources(staging, "aws_lb_target_group")).toHaveLength(3);
   });
@@ -88,7 +89,7 @@ describe("LoadBalancer", () => {
     expect(paths(prod)).toEqual(["metadata-monitoring-10-22-1-0-28", "metadata-ops-10-22-2-0-28", "route-monitoring-10-22-1-0-28", "route-ops-10-22-2-0-28"]);
   });
 
-  it("puts ranges in rules of five, narrowest first, each with its own priority", () => {
+  it("puts ranges in rules of five, each at the priority of its first range and group", () => {
     const cidrs = ["10.22.1.0/28", "10.22.2.0/28", "10.22.3.0/28", "10.22.4.0/28", "10.22.5.0/28", "10.22.6.0/28", "10.23.0.0/16"];
     // Without the metadata rules, whose path condition takes one of a rule's five values (lib/tier-routes.ts).
     const { plan } = synthStack(
@@ -99,11 +100,11 @@ describe("LoadBalancer", () => {
       }),
     );
     const got = rules(plan).map((r) => [r.priority, r.condition[0].source_ip.values, r.tags["agent-group"]]);
-    expect(got).toEqual([
-      [1, cidrs.slice(0, 5), "monitoring"],
-      [2, ["10.22.6.0/28"], "monitoring"],
-      [3, ["10.24.0.0/28"], "ops"],
-      [4, ["10.23.0.0/16"], "monitoring"],
+    expect(got.sort((x, y) => (String(x[1]) < String(y[1]) ? -1 : 1))).toEqual([
+      [rulePriority("forward", "monitoring-10-22-1-0-28"), cidrs.slice(0, 5), "monitoring"],
+      [rulePriority("forward", "monitoring-10-22-6-0-28"), ["10.22.6.0/28"], "monitoring"],
+      [rulePriority("forward", "monitoring-10-23-0-0-16"), ["10.23.0.0/16"], "monitoring"],
+      [rulePriority("forward", "ops-10-24-0-0-28"), ["10.24.0.0/28"], "ops"],
     ]);
   });
 
