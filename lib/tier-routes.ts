@@ -10,8 +10,8 @@
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html
  */
 import { overlaps, toCidr } from "./cidr";
-import { assertDistinctSlots, RuleKind, ruleKey, rulePriority } from "./rule-priorities";
-import { canonicalToolsets, MAX_SOURCE_IPS_PER_RULE, routingRules, RoutingRule, Tier, TierAgent } from "./tiers";
+import { assignSlots, RuleKind, ruleKey, rulePriority } from "./rule-priorities";
+import { canonicalToolsets, routingRules, RoutingRule, Tier, TierAgent } from "./tiers";
 
 /** Condition values per rule, all conditions together (source-ip ranges, path patterns, header values): 5, fixed. */
 export const MAX_CONDITION_VALUES_PER_RULE = 5;
@@ -63,22 +63,23 @@ export interface TierRuleOptions {
  * The listener rules of every tier. Every rule of one chunk holds the same ranges, so a request from any of them meets
  * the metadata rule, then the legacy rule, then the forward rule, in that order: with the legacy rule there can be no
  * range whose HS256 tokens reach the oauth service. The extra condition takes one of the 5 values per rule, so chunks
- * hold 4 ranges when any extra rule exists. Priorities come from lib/rule-priorities.ts: a band per kind (so the order
+ * hold 4 ranges, with or without extra rules: were forward-only chunks to hold 5, turning metadata on or starting a
+ * migration would re-pack every tier's ranges and replace its rules, each new one at a new priority a rule being
+ * deleted in the same apply might still hold. Priorities come from lib/rule-priorities.ts: a band per kind (so the order
  * above holds) and a slot per chunk from its first range and group, so a rule that stays keeps its priority when tiers,
  * metadata or a migration come and go. That order does not rank ranges by width, so ranges of different tiers must not
- * overlap (config validation refuses any overlap; this throws if it gets one anyway), nor may two chunks share a slot.
+ * overlap (config validation refuses any overlap; this throws if it gets one anyway).
  */
 export function tierRules(agents: readonly TierAgent[], opts: TierRuleOptions): TierRule[] {
-  const extra = opts.metadata || opts.legacyJwt;
-  const chunks = routingRules(agents, { sourcesPerRule: extra ? MAX_CONDITION_VALUES_PER_RULE - 1 : MAX_SOURCE_IPS_PER_RULE });
+  const chunks = routingRules(agents, { sourcesPerRule: MAX_CONDITION_VALUES_PER_RULE - 1 });
   assertDisjointTiers(chunks);
-  assertDistinctSlots(chunks);
+  const slots = assignSlots(chunks.map(ruleKey));
   const out: TierRule[] = [];
   for (const c of chunks) {
-    const key = ruleKey(c);
-    if (opts.metadata) out.push({ ...c, priority: rulePriority("metadata", key), kind: "metadata", match: { pathPattern: PRM_PATH_PATTERN } });
-    if (opts.legacyJwt) out.push({ ...c, priority: rulePriority("legacy-jwt", key), kind: "legacy-jwt", match: { authorization: LEGACY_JWT_AUTHORIZATION } });
-    out.push({ ...c, priority: rulePriority("forward", key), kind: "forward" });
+    const slot = slots.get(ruleKey(c))!;
+    if (opts.metadata) out.push({ ...c, priority: rulePriority("metadata", slot), kind: "metadata", match: { pathPattern: PRM_PATH_PATTERN } });
+    if (opts.legacyJwt) out.push({ ...c, priority: rulePriority("legacy-jwt", slot), kind: "legacy-jwt", match: { authorization: LEGACY_JWT_AUTHORIZATION } });
+    out.push({ ...c, priority: rulePriority("forward", slot), kind: "forward" });
   }
   return out.sort((x, y) => x.priority - y.priority);
 }

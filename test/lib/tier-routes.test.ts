@@ -36,13 +36,13 @@ describe("tierRules", () => {
   const agents = [agent("a", ["10.20.1.0/28", "10.20.2.0/28", "10.20.3.0/28", "10.20.4.0/28", "10.20.5.0/28"]), agent("b", ["10.30.0.0/24"], ["performance", "security_audit"], false)];
   const forwardBand = [PRIORITY_BAND_START.forward, PRIORITY_BAND_START.forward + PRIORITY_SLOTS - 1];
 
-  it("without oauth holds routingRules' chunks, five ranges a rule, each at its own priority in the forward band", () => {
+  it("without oauth holds routingRules' chunks of four ranges, each at its own priority in the forward band", () => {
     const rules = tierRules(agents, { metadata: false, legacyJwt: false });
     // Same chunks (agents, tier, ranges) as routingRules, which numbers them narrowest first; tierRules sorts by priority.
     const chunk = ({ agents, tierId, cidrs }: { agents: readonly string[]; tierId: string; cidrs: readonly string[] }) => JSON.stringify({ agents, tierId, cidrs });
-    expect(rules.map((r) => r.kind)).toEqual(["forward", "forward"]);
-    expect(rules.map(chunk).sort()).toEqual(routingRules(agents).map(chunk).sort());
-    expect(rules.map((r) => r.cidrs.length).sort()).toEqual([1, 5]);
+    expect(rules.map((r) => r.kind)).toEqual(["forward", "forward", "forward"]);
+    expect(rules.map(chunk).sort()).toEqual(routingRules(agents, { sourcesPerRule: 4 }).map(chunk).sort());
+    expect(rules.map((r) => r.cidrs.length).sort()).toEqual([1, 1, 4]);
     for (const r of rules) (expect(r.priority).toBeGreaterThanOrEqual(forwardBand[0]), expect(r.priority).toBeLessThanOrEqual(forwardBand[1]));
     expect(new Set(rules.map((r) => r.priority)).size).toBe(rules.length);
   });
@@ -66,6 +66,14 @@ describe("tierRules", () => {
       expect(holding.map((r) => r.kind)).toEqual(["metadata", "legacy-jwt", "forward"]);
       expect(new Set(holding.map((r) => r.tierId)).size).toBe(1);
     }
+  });
+
+  it("packs ranges alike with and without metadata or legacy rules, so turning them on replaces no forward rule", () => {
+    const ranges = (o: { metadata: boolean; legacyJwt: boolean }) =>
+      tierRules(agents, o)
+        .filter((r) => r.kind === "forward")
+        .map((r) => `${r.priority} ${r.cidrs.join(",")}`);
+    expect(ranges({ metadata: true, legacyJwt: true })).toEqual(ranges({ metadata: false, legacyJwt: false }));
   });
 
   it("keeps every rule's priority when a tier comes or goes, metadata is turned on, or a migration starts or ends", () => {
@@ -93,14 +101,22 @@ describe("tierRules", () => {
     );
   });
 
-  it("names both rules, their slot and the fix when two chunks hash to one slot", () => {
+  it("tells two chunks whose hashes meet apart by probing in key order: the first keeps its slot, the other takes its #1", () => {
     const [x, y] = collidingGroups();
-    const slot = prioritySlot(ruleKey({ agents: [x.name], cidrs: x.cidrs }));
-    expect(() => tierRules([x, y], { metadata: true, legacyJwt: false })).toThrow(
-      `the listener rules of agent group "${x.name}" (${x.cidrs[0]}) and of agent group "${y.name}" (${y.cidrs[0]}) both hash to priority slot ${slot} (forward priority ${PRIORITY_BAND_START.forward + slot}); ` +
-        `priorities are derived from each rule's first range and its group so that they never move when tiers, metadata or a migration come and go, and AWS refuses two rules with one priority (PriorityInUse). ` +
-        `Fix: rename agent group "${y.name}" or "${x.name}" (preferably the one you are adding: renaming an existing group replaces its rules and its token)`,
-    );
+    const [kx, ky] = [x, y].map((g) => ruleKey({ agents: [g.name], cidrs: g.cidrs }));
+    expect(prioritySlot(kx)).toBe(prioritySlot(ky));
+    const [first, second] = [kx, ky].sort();
+    const forward = (list: TierAgent[]) =>
+      new Map(
+        tierRules(list, { metadata: true, legacyJwt: false })
+          .filter((r) => r.kind === "forward")
+          .map((r) => [ruleKey(r), r.priority]),
+      );
+    expect(Object.fromEntries(forward([y, x]))).toEqual({ [first]: PRIORITY_BAND_START.forward + prioritySlot(first), [second]: PRIORITY_BAND_START.forward + prioritySlot(`${second}#1`) });
+    expect(forward([x, y])).toEqual(forward([y, x]));
+    // The one case a rule still moves: the holder goes, and the other rule returns to its own slot (docs/service.md).
+    const alone = [x, y].find((g) => ruleKey({ agents: [g.name], cidrs: g.cidrs }) === second)!;
+    expect(forward([alone]).get(second)).toBe(PRIORITY_BAND_START.forward + prioritySlot(second));
   });
 });
 
