@@ -6,6 +6,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnv, prefix } from "../lib/aws-env";
 import { MAX_CONDITION_VALUES_PER_RULE, MAX_FIXED_RESPONSE_BODY, MAX_HEADER_VALUE_CHARS, MAX_WILDCARDS_PER_RULE, TierRule } from "../lib/tier-routes";
+import { MAX_RULE_PRIORITY, MIN_RULE_PRIORITY, ruleKey } from "../lib/rule-priorities";
 import { MAX_SOURCE_IPS_PER_RULE, RoutingRule } from "../lib/tiers";
 import type { AlarmSpec } from "./alerts";
 import { Network } from "./network";
@@ -85,7 +86,8 @@ export class LoadBalancer extends Construct {
   private readonly props: LoadBalancerProps;
   private readonly targets = new Map<string, LbTargetGroup>();
   private readonly rulesByTarget = new Map<LbTargetGroup, LbListenerRule[]>();
-  private readonly priorities = new Set<number>();
+  /** Priority → the id of the MCP listener rule holding it. */
+  private readonly priorities = new Map<number, string>();
   private gatewayTarget?: LbTargetGroup;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
@@ -178,9 +180,10 @@ export class LoadBalancer extends Construct {
 
   /**
    * Routes up to 5 source ranges of one tier's agent groups (one rule) on the MCP listener to a target. Rules come
-   * from `routingRules` (lib/tiers.ts), which packs each tier's ranges, orders them narrowest range first and numbers
-   * them. The id names the rule's first range and its group, as when every rule served one group: a rule whose first
-   * range stays keeps its address when other groups' ranges join it.
+   * from `tierRules` (lib/tier-routes.ts), which packs each tier's ranges (lib/tiers.ts routingRules) and gives each
+   * rule a priority of its own that never moves (lib/rule-priorities.ts). The id names the rule's first range and its
+   * group (`ruleKey`, which the priority derives from too), as when every rule served one group: a rule whose first
+   * range stays keeps its address and its priority when other groups' ranges join it.
    */
   route(rule: RoutingRule | TierRule, target: LbTargetGroup): LbListenerRule {
     const rules = this.rulesByTarget.get(target);
@@ -205,7 +208,10 @@ export class LoadBalancer extends Construct {
   private mcpRule(id: string, rule: RoutingRule | TierRule, action: LbListenerRuleAction[]): LbListenerRule {
     if (rule.cidrs.length === 0 || rule.cidrs.length > MAX_SOURCE_IPS_PER_RULE) throw new Error(`${this.node.path}: a rule takes 1 to ${MAX_SOURCE_IPS_PER_RULE} source ranges, got ${rule.cidrs.length}`);
     if (rule.agents.length === 0) throw new Error(`${this.node.path}: the rule for ${rule.cidrs.join(", ")} names no agent group`);
-    if (rule.priority < 1 || rule.priority > 50000 || this.priorities.has(rule.priority)) throw new Error(`${this.node.path}: priority ${rule.priority} is taken or outside 1–50000`);
+    if (!Number.isInteger(rule.priority) || rule.priority < MIN_RULE_PRIORITY || rule.priority > MAX_RULE_PRIORITY)
+      throw new Error(`${this.node.path}: rule ${id} has priority ${rule.priority}; AWS accepts integers from ${MIN_RULE_PRIORITY} to ${MAX_RULE_PRIORITY}`);
+    const holder = this.priorities.get(rule.priority);
+    if (holder) throw new Error(`${this.node.path}: rules ${holder} and ${id} both have priority ${rule.priority}; AWS refuses a priority in use (PriorityInUse): take priorities from tierRules (lib/tier-routes.ts)`);
     const match = "match" in rule ? rule.match : undefined;
     const patterns = [match?.pathPattern, match?.authorization].filter((x): x is string => x !== undefined);
     const values = rule.cidrs.length + patterns.length;
@@ -214,7 +220,7 @@ export class LoadBalancer extends Construct {
     if (wildcards > MAX_WILDCARDS_PER_RULE) throw new Error(`${this.node.path}: the rule for ${rule.cidrs.join(", ")} holds ${wildcards} wildcards; AWS allows ${MAX_WILDCARDS_PER_RULE} per rule`);
     const long = patterns.find((p) => p.length > MAX_HEADER_VALUE_CHARS);
     if (long) throw new Error(`${this.node.path}: "${long}" is longer than the ${MAX_HEADER_VALUE_CHARS} characters AWS allows in a match value`);
-    this.priorities.add(rule.priority);
+    this.priorities.set(rule.priority, id);
     const condition: LbListenerRuleCondition[] = [{ sourceIp: { values: [...rule.cidrs] } }];
     if (match?.pathPattern) condition.push({ pathPattern: { values: [match.pathPattern] } });
     if (match?.authorization) condition.push({ httpHeader: { httpHeaderName: "Authorization", values: [match.authorization] } });
@@ -251,11 +257,6 @@ export class LoadBalancer extends Construct {
     const rules = this.rulesByTarget.get(target) ?? [];
     return rules.length ? rules : [this.mcpListener];
   }
-}
-
-/** A rule's construct id names its first range and that range's group, as when every rule served one group. */
-function ruleKey(rule: Pick<RoutingRule, "agents" | "cidrs">): string {
-  return `${rule.agents[0]}-${rule.cidrs[0].replace(/[./]/g, "-")}`;
 }
 
 /** ELB tag values: at most 256 characters (API reference, Tag). */

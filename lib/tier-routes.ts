@@ -9,7 +9,9 @@
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html
  */
-import { canonicalToolsets, MAX_SOURCE_IPS_PER_RULE, routingRules, RoutingRule, Tier, TierAgent } from "./tiers";
+import { overlaps, toCidr } from "./cidr";
+import { assignSlots, RuleKind, ruleKey, rulePriority } from "./rule-priorities";
+import { canonicalToolsets, routingRules, RoutingRule, Tier, TierAgent } from "./tiers";
 
 /** Condition values per rule, all conditions together (source-ip ranges, path patterns, header values): 5, fixed. */
 export const MAX_CONDITION_VALUES_PER_RULE = 5;
@@ -41,7 +43,7 @@ export const HS256_HEADER_B64 = Buffer.from(JSON.stringify({ alg: "HS256", typ: 
  */
 export const LEGACY_JWT_AUTHORIZATION = `Bearer ${HS256_HEADER_B64}.*`;
 
-export type TierRuleKind = "metadata" | "legacy-jwt" | "forward";
+export type TierRuleKind = RuleKind;
 
 /** One listener rule of a tier: its source ranges (one chunk of routingRules) and what it does with them. */
 export interface TierRule extends RoutingRule {
@@ -55,28 +57,46 @@ export interface TierRuleOptions {
   readonly metadata: boolean;
   /** Send HS256 tokens to each tier's legacy jwt service (mcpServer.authMigration "jwt-to-oauth"). */
   readonly legacyJwt: boolean;
-  /** @default 1 */
-  readonly firstPriority?: number;
 }
 
 /**
  * The listener rules of every tier. Every rule of one chunk holds the same ranges, so a request from any of them meets
  * the metadata rule, then the legacy rule, then the forward rule, in that order: with the legacy rule there can be no
  * range whose HS256 tokens reach the oauth service. The extra condition takes one of the 5 values per rule, so chunks
- * hold 4 ranges when any extra rule exists. Chunks keep routingRules' order (narrowest prefix first), and a chunk's
- * rules are numbered consecutively, so no broad range of one tier shadows a narrower range of another.
+ * hold 4 ranges, with or without extra rules: were forward-only chunks to hold 5, turning metadata on or starting a
+ * migration would re-pack every tier's ranges and replace its rules, each new one at a new priority a rule being
+ * deleted in the same apply might still hold. Priorities come from lib/rule-priorities.ts: a band per kind (so the order
+ * above holds) and a slot per chunk from its first range and group, so a rule that stays keeps its priority when tiers,
+ * metadata or a migration come and go. That order does not rank ranges by width, so ranges of different tiers must not
+ * overlap (config validation refuses any overlap; this throws if it gets one anyway).
  */
 export function tierRules(agents: readonly TierAgent[], opts: TierRuleOptions): TierRule[] {
-  const extra = opts.metadata || opts.legacyJwt;
-  const chunks = routingRules(agents, { sourcesPerRule: extra ? MAX_CONDITION_VALUES_PER_RULE - 1 : MAX_SOURCE_IPS_PER_RULE });
+  const chunks = routingRules(agents, { sourcesPerRule: MAX_CONDITION_VALUES_PER_RULE - 1 });
+  assertDisjointTiers(chunks);
+  const slots = assignSlots(chunks.map(ruleKey));
   const out: TierRule[] = [];
-  let priority = opts.firstPriority ?? 1;
   for (const c of chunks) {
-    if (opts.metadata) out.push({ ...c, priority: priority++, kind: "metadata", match: { pathPattern: PRM_PATH_PATTERN } });
-    if (opts.legacyJwt) out.push({ ...c, priority: priority++, kind: "legacy-jwt", match: { authorization: LEGACY_JWT_AUTHORIZATION } });
-    out.push({ ...c, priority: priority++, kind: "forward" });
+    const slot = slots.get(ruleKey(c))!;
+    if (opts.metadata) out.push({ ...c, priority: rulePriority("metadata", slot), kind: "metadata", match: { pathPattern: PRM_PATH_PATTERN } });
+    if (opts.legacyJwt) out.push({ ...c, priority: rulePriority("legacy-jwt", slot), kind: "legacy-jwt", match: { authorization: LEGACY_JWT_AUTHORIZATION } });
+    out.push({ ...c, priority: rulePriority("forward", slot), kind: "forward" });
   }
-  return out;
+  return out.sort((x, y) => x.priority - y.priority);
+}
+
+/** Stable priorities cannot put a narrow range before a broad one, so a range of one tier inside another tier's is refused. */
+function assertDisjointTiers(chunks: readonly RoutingRule[]): void {
+  const ranges = chunks.flatMap((c) => c.cidrs.map((cidr) => ({ cidr, range: toCidr(cidr)!, tierId: c.tierId, agents: c.agents })));
+  const problems: string[] = [];
+  for (let i = 0; i < ranges.length; i++)
+    for (let j = i + 1; j < ranges.length; j++) {
+      const [a, b] = [ranges[i], ranges[j]];
+      if (a.tierId !== b.tierId && overlaps(a.range, b.range))
+        problems.push(
+          `${a.cidr} (tier ${a.tierId}, agent groups ${a.agents.join(", ")}) overlaps ${b.cidr} (tier ${b.tierId}, agent groups ${b.agents.join(", ")}): listener rule priorities do not rank ranges by width, so one tier's rule could take the other's traffic; make each group's ranges disjoint`,
+        );
+    }
+  if (problems.length) throw new Error(problems.join("\n"));
 }
 
 /** What one tier's metadata states (RFC 9728 §2). */

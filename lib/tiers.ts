@@ -119,7 +119,9 @@ export function tierOf(agent: Pick<TierAgent, "toolsets" | "readOnly">): string 
  * Rules are numbered narrowest prefix first, so a broad range can never shadow a narrower one, even if validation were
  * bypassed and two groups' ranges overlapped. Within one prefix length two ranges are equal or disjoint (and
  * validation refuses equal ranges in two groups), so there the order cannot change which rule matches; it follows
- * each rule's first range, so priorities depend on the ranges alone, not on config order.
+ * each rule's first range, so priorities depend on the ranges alone, not on config order. These numbers order the
+ * chunks only: the listener's priorities come from tierRules (lib/tier-routes.ts, lib/rule-priorities.ts), which never
+ * move a rule that stays.
  */
 export function routingRules(agents: readonly TierAgent[], opts: { readonly firstPriority?: number; /** Ranges per rule, fewer when another condition takes a value slot. @default 5 */ readonly sourcesPerRule?: number } = {}): RoutingRule[] {
   const per = opts.sourcesPerRule ?? MAX_SOURCE_IPS_PER_RULE;

@@ -25,8 +25,32 @@ import { rule as deploy018 } from "./mcp-deploy-018";
 import { rule as deploy019 } from "./mcp-deploy-019";
 import { rule as deploy020 } from "./mcp-deploy-020";
 import { rule as deploy021 } from "./mcp-deploy-021";
+import { rule as deploy022 } from "./mcp-deploy-022";
 
 export const DEPLOY_PACK: RulePack = {
   name: "deployability",
-  rules: [deploy001, deploy002, deploy003, deploy004, deploy005, deploy006, deploy007, deploy008, deploy009, deploy010, deploy011, deploy012, deploy013, deploy014, deploy015, deploy016, deploy017, deploy018, deploy019, deploy020, deploy021],
+  rules: [
+    deploy001,
+    deploy002,
+    deploy003,
+    deploy004,
+    deploy005,
+    deploy006,
+    deploy007,
+    deploy008,
+    deploy009,
+    deploy010,
+    deploy011,
+    deploy012,
+    deploy013,
+    deploy014,
+    deploy015,
+    deploy016,
+    deploy017,
+    deploy018,
+    deploy019,
+    deploy020,
+    deploy021,
+    deploy022,
+  ],
 };

@@ -98,7 +98,7 @@ export const rule = defineRule(
           lb.address,
           LIMITS.albRules,
           `has ${n} listener rules`,
-          "merge agent groups whose hosts can share ranges (the kit already packs up to 5 ranges of one tier and prefix length per rule), split the estate over more environments, or raise the quota",
+          "merge agent groups whose hosts can share ranges (the kit already packs up to 4 ranges of one tier and prefix length per rule), split the estate over more environments, or raise the quota",
         );
     }
 

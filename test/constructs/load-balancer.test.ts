@@ -4,6 +4,7 @@ import { formatProblem, validateConfig } from "../../config/load";
 import { McpConfig } from "../../config/schema";
 import { LoadBalancer, LoadBalancerProps, routeTags } from "../../constructs/load-balancer";
 import { SSL_POLICIES } from "../../constructs/tls";
+import { assignSlots, rulePriority } from "../../lib/rule-priorities";
 import { planTiers, tierOf } from "../../lib/tiers";
 import { checkStack, formatViolations } from "../../policy/engine";
 import { policyContextOf } from "../../app/policy-step";
@@ -26,6 +27,12 @@ const rules = (plan: TerraformJson) =>
     .map(([, r]) => r)
     .filter((r) => r.action[0].type === "forward")
     .sort((a, b) => a.priority - b.priority);
+
+/** The forward priority of each rule key, in an estate of exactly these keys (lib/rule-priorities.ts). */
+const forwardAt = (...keys: string[]) => {
+  const slots = assignSlots(keys);
+  return (key: string) => rulePriority("forward", slots.get(key)!);
+};
 
 describe("LoadBalancer", () => {
   const cfg = shippedConfigs();
@@ -73,10 +80,11 @@ describe("LoadBalancer", () => {
     const got = rules(staging).map((r) => [r.priority, r.condition[0].source_ip.values, r.action[0].target_group_arn, r.listener_arn, r.tags]);
     const m = cfg.staging.agents;
     expect(tierOf(m[0])).toBe(tierOf(m[2]));
-    expect(got).toEqual([
-      // oauth mode: each forwarding rule follows its ranges' metadata rule (priority n, lib/tier-routes.ts).
-      [2, ["10.21.1.0/28", "10.21.3.0/28"], tg(tierOf(m[0])), mcp, { Name: `mcp-staging-${tierOf(m[0])}`, "agent-group": "monitoring capacity-planning", tier: tierOf(m[0]) }],
-      [4, ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, { Name: "mcp-staging-ops", "agent-group": "ops", tier: tierOf(m[1]) }],
+    // Each rule at the forward priority of its own key, its first range and that range's group (lib/rule-priorities.ts).
+    const at = forwardAt("monitoring-10-21-1-0-28", "ops-10-21-2-0-28");
+    expect(got.sort((x, y) => (String(x[1]) < String(y[1]) ? -1 : 1))).toEqual([
+      [at("monitoring-10-21-1-0-28"), ["10.21.1.0/28", "10.21.3.0/28"], tg(tierOf(m[0])), mcp, { Name: `mcp-staging-${tierOf(m[0])}`, "agent-group": "monitoring capacity-planning", tier: tierOf(m[0]) }],
+      [at("ops-10-21-2-0-28"), ["10.21.2.0/28"], tg(tierOf(m[1])), mcp, { Name: "mcp-staging-ops", "agent-group": "ops", tier: tierOf(m[1]) }],
     ]);
     expect(resources(staging, "aws_lb_target_group")).toHaveLength(3);
   });
@@ -92,9 +100,10 @@ describe("LoadBalancer", () => {
     expect(paths(prod)).toEqual(["metadata-monitoring-10-22-1-0-28", "metadata-ops-10-22-2-0-28", "route-monitoring-10-22-1-0-28", "route-ops-10-22-2-0-28"]);
   });
 
-  it("puts ranges in rules of five, narrowest first, each with its own priority", () => {
+  it("puts ranges in rules of four, each at the priority of its first range and group", () => {
     const cidrs = ["10.22.1.0/28", "10.22.2.0/28", "10.22.3.0/28", "10.22.4.0/28", "10.22.5.0/28", "10.22.6.0/28", "10.23.0.0/16"];
-    // Without the metadata rules, whose path condition takes one of a rule's five values (lib/tier-routes.ts).
+    // Four even without the metadata rules, whose path condition takes one of a rule's five values: the same chunks (and
+    // rules) whether metadata or a migration is on or off (lib/tier-routes.ts).
     const { plan } = synthStack(
       variant("prod", (c) => {
         c.agents[0].cidrs = cidrs;
@@ -103,12 +112,25 @@ describe("LoadBalancer", () => {
       }),
     );
     const got = rules(plan).map((r) => [r.priority, r.condition[0].source_ip.values, r.tags["agent-group"]]);
-    expect(got).toEqual([
-      [1, cidrs.slice(0, 5), "monitoring"],
-      [2, ["10.22.6.0/28"], "monitoring"],
-      [3, ["10.24.0.0/28"], "ops"],
-      [4, ["10.23.0.0/16"], "monitoring"],
+    const at = forwardAt("monitoring-10-22-1-0-28", "monitoring-10-22-5-0-28", "monitoring-10-23-0-0-16", "ops-10-24-0-0-28");
+    expect(got.sort((x, y) => (String(x[1]) < String(y[1]) ? -1 : 1))).toEqual([
+      [at("monitoring-10-22-1-0-28"), cidrs.slice(0, 4), "monitoring"],
+      [at("monitoring-10-22-5-0-28"), cidrs.slice(4, 6), "monitoring"],
+      [at("monitoring-10-23-0-0-16"), ["10.23.0.0/16"], "monitoring"],
+      [at("ops-10-24-0-0-28"), ["10.24.0.0/28"], "ops"],
     ]);
+  });
+
+  it("refuses a second rule at a priority another rule holds, naming both, and a priority AWS does not accept", () => {
+    const route = (priorities: number[]) => () =>
+      synthStack(shippedConfigs().dev, (stack) => {
+        const target = stack.loadBalancer.addTarget("extra", { name: "mcp-dev-extra", port: 3010, healthCheckPath: "/healthz", label: "extra" });
+        priorities.forEach((priority, i) => stack.loadBalancer.route({ priority, agents: [`g${i}`], tierId: "extra", cidrs: [`10.70.${i}.0/28`] }, target));
+      });
+    const taken = rules(shippedPlan("dev"))[0].priority;
+    expect(route([taken])).toThrow(new RegExp(`rules route-[a-z-]+-10(-\\d+){4} and route-g0-10-70-0-0-28 both have priority ${taken}; AWS refuses a priority in use \\(PriorityInUse\\)`));
+    expect(route([45000, 45000])).toThrow("rules route-g0-10-70-0-0-28 and route-g1-10-70-1-0-28 both have priority 45000; AWS refuses a priority in use (PriorityInUse): take priorities from tierRules (lib/tier-routes.ts)");
+    expect(route([50001])).toThrow("rule route-g0-10-70-0-0-28 has priority 50001; AWS accepts integers from 1 to 50000");
   });
 
   it("lists a rule's groups in its agent-group tag, and only counts them when the list outgrows a tag value (256)", () => {
@@ -187,15 +209,17 @@ describe("LoadBalancer at the benchmark's scale", () => {
     plan = synthStack(config).plan;
   });
 
-  it("packs 200 agent groups into 40 listener rules, within AWS's 100 per load balancer, and passes every policy rule without a suppression", () => {
+  it("packs 200 agent groups into 50 listener rules, within AWS's 100 per load balancer, and passes every policy rule without a suppression", () => {
     const all = rules(plan);
     expect(planTiers(config.agents)).toHaveLength(10);
-    expect(all).toHaveLength(40);
-    expect(all.map((r) => r.condition[0].source_ip.values.length)).toEqual(all.map(() => 5));
+    // Four ranges a rule, so the same rules serve when metadata or a migration adds its rules (lib/tier-routes.ts).
+    expect(all).toHaveLength(50);
+    expect(all.map((r) => r.condition[0].source_ip.values.length)).toEqual(all.map(() => 4));
+    expect(new Set(all.map((r) => r.priority)).size).toBe(50);
     // The context synth judges with (app/policy-step.ts): the config's grants and suppressions, none here.
     const result = checkStack("mcp-bench00", plan, policyContextOf(config));
     const verdict = (id: string) => result.results.find((r) => r.rule.id === id)!.verdict;
-    expect([verdict("MCP-DEPLOY-019"), verdict("MCP-LB-006")]).toEqual(["pass", "pass"]);
+    expect([verdict("MCP-DEPLOY-019"), verdict("MCP-DEPLOY-022"), verdict("MCP-LB-006")]).toEqual(["pass", "pass", "pass"]);
     expect(formatViolations(result)).toEqual([]);
   });
 

@@ -151,11 +151,18 @@ describe("McpTiers in oauth mode without migration", () => {
     expect(targetName(plan, albRoute(plan, listener, { ip: firstAndLast(a.cidrs[0])[0], path: "/mcp", headers: { Authorization: `Bearer ${hs256}` } }).targetGroup)).toBe(`mcp-o-${tier.id}`);
   });
 
-  it("leaves the metadata out when asked, and packs 5 ranges a rule again", () => {
+  it("leaves the metadata out when asked, and keeps 4 ranges a rule, so its forward rules are the ones metadata would precede", () => {
     const many: TierAgent[] = [{ name: "many", cidrs: ["10.20.1.0/28", "10.20.2.0/28", "10.20.3.0/28", "10.20.4.0/28", "10.20.5.0/28"], toolsets: devAgents()[0].toolsets, readOnly: devAgents()[0].readOnly }];
-    const { plan, listener } = oauthPlan(many, { migration: false, protectedResourceMetadata: false });
-    const rules = resources(plan, "aws_lb_listener_rule").filter(([, r]) => r.listener_arn.includes(listener));
-    expect(rules.map(([, r]) => r.condition.map((c: any) => Object.keys(c)[0]))).toEqual([["source_ip"]]);
+    const forward = (protectedResourceMetadata: boolean) => {
+      const { plan, listener } = oauthPlan(many, { migration: false, protectedResourceMetadata });
+      const rules = resources(plan, "aws_lb_listener_rule").filter(([, r]) => r.listener_arn.includes(listener));
+      return rules.filter(([, r]) => r.action[0].type === "forward").map(([address, r]) => [address, r.priority, r.condition]);
+    };
+    const without = forward(false);
+    expect(without.map(([, , c]) => (c as any[]).map((x) => Object.keys(x)[0]))).toEqual([["source_ip"], ["source_ip"]]);
+    expect(without.map(([, , c]) => (c as any[])[0].source_ip.values.length).sort()).toEqual([1, 4]);
+    // Turning metadata on adds rules and leaves these as they are (address, priority, ranges): lib/rule-priorities.ts.
+    expect(forward(true)).toEqual(without);
   });
 
   it("serves a tier whose metadata would overflow 1,024 characters without scopes_supported, and the policy agrees", () => {

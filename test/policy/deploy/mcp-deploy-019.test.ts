@@ -42,7 +42,7 @@ describe("MCP-DEPLOY-019 AWS per-resource limits", () => {
     ]);
     expect(judge(rule, plan({ ...lb(1), ...listenerRules(100) })).verdict).toBe("pass");
     expect(lines(judge(rule, plan({ ...lb(1), ...listenerRules(101) })))).toEqual([
-      "aws_lb.alb: has 101 listener rules; AWS allows 100 per Application Load Balancer, default rules aside (elasticloadbalancing L-7EED9B64, adjustable): merge agent groups whose hosts can share ranges (the kit already packs up to 5 ranges of one tier and prefix length per rule), split the estate over more environments, or raise the quota",
+      "aws_lb.alb: has 101 listener rules; AWS allows 100 per Application Load Balancer, default rules aside (elasticloadbalancing L-7EED9B64, adjustable): merge agent groups whose hosts can share ranges (the kit already packs up to 4 ranges of one tier and prefix length per rule), split the estate over more environments, or raise the quota",
     ]);
   });
 
