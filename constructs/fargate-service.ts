@@ -21,6 +21,14 @@ export interface TaskStorage {
   readonly ready: readonly ITerraformDependable[];
 }
 
+/** Where a service runs and what it runs from: the props McpService and GatewayService pass through unchanged. */
+export type FargatePlacement = Pick<FargateServiceProps, "cluster" | "network" | "securityGroup" | "images" | "image" | "logGroup">;
+
+/** The placement props of `p`, for a subclass's `super()` call. */
+export function placementOf(p: FargatePlacement): FargatePlacement {
+  return { cluster: p.cluster, network: p.network, securityGroup: p.securityGroup, images: p.images, image: p.image, logGroup: p.logGroup };
+}
+
 export interface FargateServiceProps {
   readonly env: AwsEnv;
   /** ECS service, task family and role name prefix (`<name>-execution`, `<name>-task`). */

@@ -10,7 +10,7 @@ import { ReadableSecret, SecretRef } from "../lib/container";
 import { policyDocument } from "../lib/iam";
 import { GATEWAY_UID, gatewayEnvProblems } from "../lib/gateway-env";
 import { ContainerImage, ContainerImages } from "./container-images";
-import { FargateService, TaskStorage } from "./fargate-service";
+import { FargateService, placementOf, TaskStorage } from "./fargate-service";
 import { GatewayCache } from "./gateway-cache";
 import { GatewayDatabase } from "./gateway-database";
 import { LoadBalancer } from "./load-balancer";
@@ -204,12 +204,7 @@ export class GatewayService extends FargateService {
     super(scope, id, {
       env,
       name,
-      cluster: props.cluster,
-      network: props.network,
-      securityGroup: props.securityGroup,
-      images: props.images,
-      image: props.image,
-      logGroup: props.logGroup,
+      ...placementOf(props),
       executionRoleDescription: "Starts the MCP gateway tasks: pulls its image, writes its logs, reads its secrets",
       logGrantSid: "WriteGatewayLogs",
       taskRoleDescription: managed ? "The MCP gateway's tasks: no AWS permissions (PostgreSQL and Valkey authenticate with passwords)" : "The MCP gateway's tasks: mount and write their database file system, nothing else",

@@ -7,7 +7,7 @@ import { ReadableSecret, SecretRef } from "../lib/container";
 import { RoutingRule, Tier } from "../lib/tiers";
 import { UPSTREAM_RATE_LIMIT, upstreamEnvProblems } from "../lib/upstream-env";
 import { ContainerImage, ContainerImages } from "./container-images";
-import { FargateService } from "./fargate-service";
+import { FargateService, placementOf } from "./fargate-service";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
@@ -181,12 +181,7 @@ export class McpService extends FargateService {
     super(scope, id, {
       env,
       name,
-      cluster: props.cluster,
-      network: props.network,
-      securityGroup: props.securityGroup,
-      images: props.images,
-      image: props.image,
-      logGroup: props.logGroup,
+      ...placementOf(props),
       executionRoleDescription: `Starts the MCP server tasks of tier ${tier.id}: pulls its image, writes its logs, reads its secrets`,
       logGrantSid: "WriteMcpServerLogs",
       // No task role: the server calls no AWS API, so its containers get no AWS credentials at all.
