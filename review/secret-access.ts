@@ -96,6 +96,8 @@ const actionIn = (s: Stmt, action: string) => s.actions.some((a) => glob(a, acti
 /** Per plan: the parsed policies, once. */
 export class SecretAccessIndex {
   private readonly identity = new Map<string, Stmt[]>();
+  private readonly principals = new Map<string, Who>();
+  private readonly keyPolicies = new Map<string, Stmt[]>();
   private readonly roles: Res[];
   private readonly region?: string;
   private readonly account: string;
@@ -169,6 +171,16 @@ export class SecretAccessIndex {
    * which gives the account root every kms action, i.e. defers to IAM (key-policy-default.html).
    */
   private keyPolicyOf(key: Res): Stmt[] {
+    // Once per key: the environment key's policy (a grant per role) is shared by most secrets.
+    let stmts = this.keyPolicies.get(key.address);
+    if (!stmts) {
+      stmts = this.readKeyPolicy(key);
+      this.keyPolicies.set(key.address, stmts);
+    }
+    return stmts;
+  }
+
+  private readKeyPolicy(key: Res): Stmt[] {
     const separate = this.idx.referencingVia(key, "aws_kms_key_policy", (b) => b.key_id)[0];
     const doc = separate?.body.policy ?? key.body.policy;
     if (doc !== undefined) return parse(doc);
@@ -185,7 +197,17 @@ export class SecretAccessIndex {
     return { key: role.address, label: name ?? role.address, role, arn: name ? `arn:aws:iam::${this.account}:role/${literal(role.body.path)?.replace(/^\/|\/$/g, "") ? `${literal(role.body.path)!.replace(/^\/|\/$/g, "")}/` : ""}${name}` : undefined };
   }
 
+  /** Memoized: every secret's policies name the same few principals, and finding one by name scans every role. */
   private principal(p: string): Who {
+    let w = this.principals.get(p);
+    if (!w) {
+      w = this.findPrincipal(p);
+      this.principals.set(p, w);
+    }
+    return w;
+  }
+
+  private findPrincipal(p: string): Who {
     const ref = refsIn(p).find((r) => r.type === "aws_iam_role");
     if (ref) {
       const role = this.idx.get(ref.address);
