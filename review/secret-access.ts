@@ -119,7 +119,7 @@ export class SecretAccessIndex {
     const idx = this.idx;
     const arnRef = `\${${secret.address}.arn}`;
     const name = literal(secret.body.name);
-    const resourcePolicy = [...parse(secret.body.policy), ...idx.referencingVia(secret, "aws_secretsmanager_secret_policy", (b) => b.secret_arn).flatMap((p) => parse(p.body.policy))];
+    const resourcePolicy = [...parse(secret.body.policy), ...idx.referencingVia(secret, "aws_secretsmanager_secret_policy", "secret_arn").flatMap((p) => parse(p.body.policy))];
     const key = idx.target(secret.body.kms_key_id, "aws_kms_key");
     const keyPolicy = key ? this.keyPolicyOf(key) : undefined;
     const sample = name === undefined ? undefined : this.sampleArn(name);
@@ -181,7 +181,7 @@ export class SecretAccessIndex {
   }
 
   private readKeyPolicy(key: Res): Stmt[] {
-    const separate = this.idx.referencingVia(key, "aws_kms_key_policy", (b) => b.key_id)[0];
+    const separate = this.idx.referencingVia(key, "aws_kms_key_policy", "key_id")[0];
     const doc = separate?.body.policy ?? key.body.policy;
     if (doc !== undefined) return parse(doc);
     return [{ sid: "DefaultKeyPolicy", effect: "Allow", principal: { AWS: `arn:aws:iam::${this.account}:root` }, actions: ["kms:*"], resources: ["*"], condition: {} }];
