@@ -10,6 +10,7 @@
  * kms:EncryptionContext:SecretARN (the secret's ARN, name + "-" + six characters) and other encryption-context keys
  * (absent in a Secrets Manager call). A condition on anything else is taken to hold.
  */
+import { actionMatches } from "../policy/deploy/support";
 import { blocks, literal, PlanIndex, refsIn, Res } from "./plan-index";
 
 export interface SecretAccessFact {
@@ -61,23 +62,8 @@ function parse(doc: unknown): Stmt[] {
   }));
 }
 
-/** Compiled once per pattern: the same few actions and ARNs are matched against every principal of every secret. */
-const globs = new Map<string, RegExp>();
-
-function glob(pattern: string, value: string): boolean {
-  let re = globs.get(pattern);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-      "i",
-    );
-    globs.set(pattern, re);
-  }
-  return re.test(value);
-}
+/** IAM's wildcards (`*`, `?`, case-insensitive), as the policy rules match them; each pattern compiled once. */
+const glob = (pattern: string, value: string): boolean => actionMatches(pattern, value);
 
 /** A pattern from a plan: references Terraform fills in at apply (account ids, regions) match anything. */
 const planPatterns = new Map<string, string>();
