@@ -17,6 +17,9 @@ export class PlanIndex {
   readonly view: PlanView;
   /** address → addresses of managed resources whose body references it. */
   private readonly referrers = new Map<string, Set<string>>();
+  private readonly referencingCache = new Map<string, Res[]>();
+  /** `type\0attr` → referenced address → resources of the type whose attribute refers to it, sorted by address. */
+  private readonly viaCache = new Map<string, Map<string, Res[]>>();
 
   constructor(readonly plan: TerraformJson) {
     this.view = view(plan);
@@ -48,15 +51,40 @@ export class PlanIndex {
 
   /** Resources of `type` whose body refers to `res` anywhere. */
   referencing(res: Res, type?: string): Res[] {
-    return [...(this.referrers.get(res.address) ?? [])]
-      .map((a) => this.get(a)!)
-      .filter((r) => r && (!type || r.type === type))
-      .sort(byAddress);
+    // Once per resource and type: the review asks which alias names the environment key for every secret and log
+    // group, and that key has a referrer per role.
+    const key = `${res.address}\0${type ?? ""}`;
+    let found = this.referencingCache.get(key);
+    if (!found) {
+      found = [...(this.referrers.get(res.address) ?? [])]
+        .map((a) => this.get(a)!)
+        .filter((r) => r && (!type || r.type === type))
+        .sort(byAddress);
+      this.referencingCache.set(key, found);
+    }
+    return found.slice();
   }
 
-  /** Resources of `type` (and its aliases) whose `attr` refers to `res`. */
-  referencingVia(res: Res, type: string, attr: (body: Record<string, any>) => unknown): Res[] {
-    return this.all(type).filter((r) => refsIn(attr(r.body)).some((x) => x.address === res.address));
+  /**
+   * Resources of `type` (and its aliases) whose `attr` refers to `res`. Given an attribute name, the answer comes
+   * from an index of that attribute built once; given a function, every resource of the type is read again.
+   */
+  referencingVia(res: Res, type: string, attr: string | ((body: Record<string, any>) => unknown)): Res[] {
+    if (typeof attr !== "string") return this.all(type).filter((r) => refsIn(attr(r.body)).some((x) => x.address === res.address));
+    const key = `${type}\0${attr}`;
+    let byTarget = this.viaCache.get(key);
+    if (!byTarget) {
+      byTarget = new Map();
+      for (const r of this.all(type)) {
+        for (const address of new Set(refsIn(r.body[attr]).map((x) => x.address))) {
+          const list = byTarget.get(address);
+          if (list) list.push(r);
+          else byTarget.set(address, [r]);
+        }
+      }
+      this.viaCache.set(key, byTarget);
+    }
+    return [...(byTarget.get(res.address) ?? [])];
   }
 
   /** The construct path cdktf records (`mcp-dev/agent-access/tasks/group`), or the address. */

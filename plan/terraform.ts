@@ -94,15 +94,32 @@ export function refsIn(value: unknown): Reference[] {
   const visit = (v: unknown): void => {
     if (typeof v === "string") {
       if (!v.includes("${")) return;
-      for (const m of v.matchAll(ANY_REF)) {
-        const ref = toReference(m);
-        if (ref && ref.mode === "managed") out.push(ref);
-      }
+      for (const ref of refsInString(v)) out.push(ref);
     } else if (Array.isArray(v)) v.forEach(visit);
     else if (isObject(v)) Object.entries(v).forEach(([k, x]) => k !== "//" && visit(x));
   };
   visit(value);
   return out;
+}
+
+const stringRefs = new Map<string, readonly Reference[]>();
+
+/**
+ * The managed-resource references in one string, memoized: review and policy ask about the same policy documents and
+ * ARNs once per secret, role or rule (a 200-group plan: ~100,000 calls over a few thousand distinct strings).
+ */
+function refsInString(v: string): readonly Reference[] {
+  let refs = stringRefs.get(v);
+  if (!refs) {
+    const found: Reference[] = [];
+    for (const m of v.matchAll(ANY_REF)) {
+      const ref = toReference(m);
+      if (ref && ref.mode === "managed") found.push(ref);
+    }
+    refs = found;
+    stringRefs.set(v, refs);
+  }
+  return refs;
 }
 
 /** The value as text when Terraform knows it before apply (no `${…}` inside), else undefined. */
@@ -171,6 +188,7 @@ const views = new WeakMap<object, PlanView>();
 export class PlanView {
   private readonly byAddress = new Map<string, PlanResource>();
   private readonly byType = new Map<string, PlanResource[]>();
+  private readonly sortedByType = new Map<string, PlanResource[]>();
 
   constructor(readonly plan: TerraformJson) {
     for (const [mode, section] of [
@@ -186,7 +204,10 @@ export class PlanView {
           const r: PlanResource = { mode, type, name, address, body };
           this.byAddress.set(address, r);
           const key = mode === "data" ? `data.${type}` : type;
-          this.byType.set(key, [...(this.byType.get(key) ?? []), r]);
+          // Appended in place: copying the list per resource made indexing quadratic in a type's size.
+          const list = this.byType.get(key);
+          if (list) list.push(r);
+          else this.byType.set(key, [r]);
         }
       }
     }
@@ -199,7 +220,13 @@ export class PlanView {
 
   /** Managed resources of a type and of its older aliases (aws_alb for aws_lb), sorted by address. */
   resourcesOf(type: string): PlanResource[] {
-    return this.resources(...withAliases(type)).sort(byAddress);
+    // Sorted once per type: review asks for the same types once per secret, role or listener.
+    let sorted = this.sortedByType.get(type);
+    if (!sorted) {
+      sorted = this.resources(...withAliases(type)).sort(byAddress);
+      this.sortedByType.set(type, sorted);
+    }
+    return sorted.slice();
   }
 
   /** Every managed resource type present, sorted. */

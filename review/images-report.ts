@@ -58,9 +58,9 @@ export function repositoryFacts(plan: TerraformJson): RepositoryFact[] {
     const key = enc && literal(enc.encryption_type) === "KMS" ? (enc.kms_key ? idx.target(enc.kms_key, "aws_kms_key") : undefined) : undefined;
     const encryption = !enc || literal(enc.encryption_type) !== "KMS" ? "AES-256 (ECR default)" : key ? aliasOf(idx, key) : enc.kms_key ? String(literal(enc.kms_key) ?? enc.kms_key) : "aws/ecr (AWS managed)";
     const customerKey = !!enc && literal(enc.encryption_type) === "KMS" && !!enc.kms_key;
-    const lifecyclePolicy = idx.referencingVia(r, "aws_ecr_lifecycle_policy", (p) => p.repository)[0];
+    const lifecyclePolicy = idx.referencingVia(r, "aws_ecr_lifecycle_policy", "repository")[0];
     const lifecycle = lifecyclePolicy ? lifecycleRules(lifecyclePolicy) : undefined;
-    const repositoryPolicy = idx.referencingVia(r, "aws_ecr_repository_policy", (p) => p.repository).length > 0;
+    const repositoryPolicy = idx.referencingVia(r, "aws_ecr_repository_policy", "repository").length > 0;
     const forceDelete = bool(b.force_delete) === true;
     const flags: Flag[] = [];
     // IMMUTABLE_WITH_EXCLUSION keeps the kit's tags immutable unless a filter exempts them; reported as it is.

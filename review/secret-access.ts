@@ -10,6 +10,7 @@
  * kms:EncryptionContext:SecretARN (the secret's ARN, name + "-" + six characters) and other encryption-context keys
  * (absent in a Secrets Manager call). A condition on anything else is taken to hold.
  */
+import { actionMatches } from "../policy/deploy/support";
 import { blocks, literal, PlanIndex, refsIn, Res } from "./plan-index";
 
 export interface SecretAccessFact {
@@ -61,23 +62,8 @@ function parse(doc: unknown): Stmt[] {
   }));
 }
 
-/** Compiled once per pattern: the same few actions and ARNs are matched against every principal of every secret. */
-const globs = new Map<string, RegExp>();
-
-function glob(pattern: string, value: string): boolean {
-  let re = globs.get(pattern);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-      "i",
-    );
-    globs.set(pattern, re);
-  }
-  return re.test(value);
-}
+/** IAM's wildcards (`*`, `?`, case-insensitive), as the policy rules match them; each pattern compiled once. */
+const glob = (pattern: string, value: string): boolean => actionMatches(pattern, value);
 
 /** A pattern from a plan: references Terraform fills in at apply (account ids, regions) match anything. */
 const planPatterns = new Map<string, string>();
@@ -96,6 +82,8 @@ const actionIn = (s: Stmt, action: string) => s.actions.some((a) => glob(a, acti
 /** Per plan: the parsed policies, once. */
 export class SecretAccessIndex {
   private readonly identity = new Map<string, Stmt[]>();
+  private readonly principals = new Map<string, Who>();
+  private readonly keyPolicies = new Map<string, Stmt[]>();
   private readonly roles: Res[];
   private readonly region?: string;
   private readonly account: string;
@@ -117,7 +105,7 @@ export class SecretAccessIndex {
     const idx = this.idx;
     const arnRef = `\${${secret.address}.arn}`;
     const name = literal(secret.body.name);
-    const resourcePolicy = [...parse(secret.body.policy), ...idx.referencingVia(secret, "aws_secretsmanager_secret_policy", (b) => b.secret_arn).flatMap((p) => parse(p.body.policy))];
+    const resourcePolicy = [...parse(secret.body.policy), ...idx.referencingVia(secret, "aws_secretsmanager_secret_policy", "secret_arn").flatMap((p) => parse(p.body.policy))];
     const key = idx.target(secret.body.kms_key_id, "aws_kms_key");
     const keyPolicy = key ? this.keyPolicyOf(key) : undefined;
     const sample = name === undefined ? undefined : this.sampleArn(name);
@@ -169,7 +157,17 @@ export class SecretAccessIndex {
    * which gives the account root every kms action, i.e. defers to IAM (key-policy-default.html).
    */
   private keyPolicyOf(key: Res): Stmt[] {
-    const separate = this.idx.referencingVia(key, "aws_kms_key_policy", (b) => b.key_id)[0];
+    // Once per key: the environment key's policy (a grant per role) is shared by most secrets.
+    let stmts = this.keyPolicies.get(key.address);
+    if (!stmts) {
+      stmts = this.readKeyPolicy(key);
+      this.keyPolicies.set(key.address, stmts);
+    }
+    return stmts;
+  }
+
+  private readKeyPolicy(key: Res): Stmt[] {
+    const separate = this.idx.referencingVia(key, "aws_kms_key_policy", "key_id")[0];
     const doc = separate?.body.policy ?? key.body.policy;
     if (doc !== undefined) return parse(doc);
     return [{ sid: "DefaultKeyPolicy", effect: "Allow", principal: { AWS: `arn:aws:iam::${this.account}:root` }, actions: ["kms:*"], resources: ["*"], condition: {} }];
@@ -185,7 +183,17 @@ export class SecretAccessIndex {
     return { key: role.address, label: name ?? role.address, role, arn: name ? `arn:aws:iam::${this.account}:role/${literal(role.body.path)?.replace(/^\/|\/$/g, "") ? `${literal(role.body.path)!.replace(/^\/|\/$/g, "")}/` : ""}${name}` : undefined };
   }
 
+  /** Memoized: every secret's policies name the same few principals, and finding one by name scans every role. */
   private principal(p: string): Who {
+    let w = this.principals.get(p);
+    if (!w) {
+      w = this.findPrincipal(p);
+      this.principals.set(p, w);
+    }
+    return w;
+  }
+
+  private findPrincipal(p: string): Who {
     const ref = refsIn(p).find((r) => r.type === "aws_iam_role");
     if (ref) {
       const role = this.idx.get(ref.address);

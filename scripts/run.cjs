@@ -36,9 +36,69 @@ process.on("uncaughtException", (e) => {
   process.stderr.write(`${text}\n`);
   process.exit(1);
 });
-// Keyed by each file's content and the Node version; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Absent on Node 20.
-enableCompileCache?.(path.join(DIST, ".compile-cache"));
-require(file);
+// Keyed by each file's content and the Node version; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Absent on Node 20,
+// which gets the same from V8's code cache directly (requireWithCodeCache).
+if (enableCompileCache) {
+  enableCompileCache(path.join(DIST, ".compile-cache"));
+  require(file);
+} else if (process.env.NODE_DISABLE_COMPILE_CACHE) {
+  require(file);
+} else {
+  requireWithCodeCache(file, name);
+}
+
+/**
+ * `require(file)` with V8's code cache, for Node versions without module.enableCompileCache: the bundle's compiled
+ * code (what it ran, lazily compiled functions included) is saved after a successful run and handed to V8 on the next,
+ * ~0.2 s of CPU less per synth on Node 20. The cache is named by the bundle's size and modification time (a rebuild
+ * renames a new file into place) and the Node version; V8 itself refuses data from another V8, source or flags, and a
+ * refused cache is rewritten.
+ */
+function requireWithCodeCache(file, name) {
+  const Module = require("node:module");
+  const vm = require("node:vm");
+  const dir = path.join(DIST, ".compile-cache");
+  const st = fs.statSync(file);
+  const prefix = `${name}-v8-`;
+  const cacheFile = path.join(dir, `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}.bin`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // First run of this bundle: compiled from source, cached at exit.
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), {
+    filename: file,
+    cachedData,
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.on("exit", (code) => {
+      if (code !== 0) return;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        // Older caches of this entry belong to bundles that are gone.
+        for (const f of fs.readdirSync(dir)) if (f.startsWith(prefix)) fs.rmSync(path.join(dir, f), { force: true });
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        // No cache: the next run compiles from source, as this one did.
+      }
+    });
+  }
+  // What require(file) would set up: the module record, its require (isMain compares require.main and argv[1]).
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  Module._cache[file] = mod;
+  const req = (id) => mod.require(id);
+  req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+  req.main = require.main;
+  req.cache = Module._cache;
+  script.runInThisContext().call(mod.exports, mod.exports, req, mod, file, path.dirname(file));
+  mod.loaded = true;
+}
 
 /** `text` with every frame in `bundle` (path:line:column) replaced by the source position esbuild's map gives. */
 function mapFrames(text, bundle) {

@@ -28,7 +28,20 @@ export function keyOf(plan: PlanView, value: unknown): PlanResource | undefined 
 }
 
 /** The key policy of a key (its `policy`, or an aws_kms_key_policy naming it), as statements. */
-export function keyPolicy(plan: PlanView, key: PlanResource): { ok: true; statements: PolicyStatement[] } | { ok: false; why: string } {
+export function keyPolicy(plan: PlanView, key: PlanResource): KeyPolicy {
+  // Once per key and plan: MCP-DEPLOY-004 asks for each role that uses a key, and the environment key's policy holds
+  // a grant per role (a 200-group plan parsed it ~400 times).
+  let byKey = keyPolicies.get(plan);
+  if (!byKey) keyPolicies.set(plan, (byKey = new Map()));
+  let policy = byKey.get(key.address);
+  if (!policy) byKey.set(key.address, (policy = readKeyPolicy(plan, key)));
+  return policy;
+}
+
+type KeyPolicy = { ok: true; statements: PolicyStatement[] } | { ok: false; why: string };
+const keyPolicies = new WeakMap<PlanView, Map<string, KeyPolicy>>();
+
+function readKeyPolicy(plan: PlanView, key: PlanResource): KeyPolicy {
   const separate = plan.resources("aws_kms_key_policy").find((p) => plan.refersTo(p.body.key_id, key));
   const source = separate ?? key;
   if (source.body.policy === undefined) {
@@ -42,15 +55,22 @@ const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : 
 /** True when `pattern` (IAM action syntax, `*` and `?` wildcards, case-insensitive) matches `action`. */
 export function actionMatches(pattern: unknown, action: string): boolean {
   if (typeof pattern !== "string") return false;
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
+  // Compiled once per pattern: the rules match the same few dozen actions against every statement of every role.
+  let re = actionPatterns.get(pattern);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+      "i",
+    );
+    actionPatterns.set(pattern, re);
+  }
   return re.test(action);
 }
+
+const actionPatterns = new Map<string, RegExp>();
 
 /** A principal a statement may name. */
 export type Who = { readonly service: string } | { readonly role: PlanResource } | { readonly accountRoot: true };
@@ -98,7 +118,16 @@ export const DOCS = {
 } as const;
 
 /** Each role with the identity policy statements attached to it (inline, aws_iam_role_policy, attached policies). */
-export function rolePolicies(plan: PlanView): Map<PlanResource, PolicyStatement[]> {
+export function rolePolicies(plan: PlanView): ReadonlyMap<PlanResource, readonly PolicyStatement[]> {
+  // Once per plan: four rules ask.
+  let roles = rolePoliciesOf.get(plan);
+  if (!roles) rolePoliciesOf.set(plan, (roles = readRolePolicies(plan)));
+  return roles;
+}
+
+const rolePoliciesOf = new WeakMap<PlanView, ReadonlyMap<PlanResource, readonly PolicyStatement[]>>();
+
+function readRolePolicies(plan: PlanView): Map<PlanResource, PolicyStatement[]> {
   const out = new Map<PlanResource, PolicyStatement[]>();
   const add = (role: PlanResource | undefined, source: PlanResource, attr: string, value: unknown) => {
     if (!role) return;

@@ -51,6 +51,31 @@ it("reuses a fresh bundle without rebuilding", () => {
   expect(bundleMtime()).toBe(before);
 });
 
+it("keeps the bundle's compiled code between runs: Node's compile cache, or on Node 20 V8's code cache, rewritten when refused", () => {
+  const cacheDir = path.join(dir, "dist", ".compile-cache");
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  expect(run("main").out.word).toBe("one");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (require("node:module").enableCompileCache) {
+    expect(fs.readdirSync(cacheDir).length).toBeGreaterThan(0);
+    return;
+  }
+  const [cache, ...others] = fs.readdirSync(cacheDir);
+  expect(others).toEqual([]);
+  expect(cache).toMatch(new RegExp(`^main-v8-${fs.statSync(path.join(dir, "dist", "main.js")).size}-\\d+-${process.version}-${process.arch}\\.bin$`));
+  const file = path.join(cacheDir, cache);
+  const written = fs.statSync(file).mtimeMs;
+  expect(run("main", "again").out).toEqual({ word: "one", args: ["again"], main: true });
+  expect(fs.statSync(file).mtimeMs).toBe(written);
+  // Data V8 refuses (another V8, a damaged file) costs a compile from source and is replaced.
+  fs.writeFileSync(file, "not V8 code");
+  expect(run("main").out.word).toBe("one");
+  expect(fs.readFileSync(file, "utf8")).not.toBe("not V8 code");
+  const rewritten = fs.statSync(file).mtimeMs;
+  expect(run("main").out.word).toBe("one");
+  expect(fs.statSync(file).mtimeMs).toBe(rewritten);
+});
+
 it("rebuilds after an imported source's content changes, whatever its timestamp", () => {
   const { mtime } = fs.statSync(path.join(dir, "word.ts"));
   writeEntry("two");
