@@ -27,13 +27,19 @@ encode() { python3 -c 'import os, sys, urllib.parse; sys.stdout.write(urllib.par
 if [[ -n "${KIT_DATABASE_HOST:-}" ]]; then
   : "${KIT_DATABASE_USER:?is required with KIT_DATABASE_HOST}" "${KIT_DATABASE_PASSWORD:?is required with KIT_DATABASE_HOST}" "${KIT_DATABASE_NAME:?is required with KIT_DATABASE_HOST}"
   : "${KIT_DATABASE_CA_PEM:?is required with KIT_DATABASE_HOST (the RDS root certificate that verifies the database server)}"
+  # SQLAlchemy decodes the user and password of a URL but not the database name (make_url; a proof run with a real
+  # PostgreSQL got `database "gw%20db" does not exist`), so the name goes in as it is and must need no encoding.
+  if [[ ! "$KIT_DATABASE_NAME" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+    echo "compose-urls: KIT_DATABASE_NAME must be letters, digits and underscores (SQLAlchemy does not decode an encoded database name)" >&2
+    exit 1
+  fi
   if [[ "$KIT_DATABASE_CA_PEM" != *"-----BEGIN CERTIFICATE-----"* ]]; then
     echo "compose-urls: KIT_DATABASE_CA_PEM holds no PEM certificate; refusing to connect to the database unverified" >&2
     exit 1
   fi
   mkdir -p "$KIT_CA_DIR"
   printf '%s' "$KIT_DATABASE_CA_PEM" >"$KIT_CA_DIR/rds-ca.pem"
-  DATABASE_URL="postgresql+psycopg://$(encode KIT_DATABASE_USER):$(encode KIT_DATABASE_PASSWORD)@${KIT_DATABASE_HOST}:${KIT_DATABASE_PORT:-5432}/$(encode KIT_DATABASE_NAME)?sslmode=verify-full&sslrootcert=$KIT_CA_DIR/rds-ca.pem"
+  DATABASE_URL="postgresql+psycopg://$(encode KIT_DATABASE_USER):$(encode KIT_DATABASE_PASSWORD)@${KIT_DATABASE_HOST}:${KIT_DATABASE_PORT:-5432}/${KIT_DATABASE_NAME}?sslmode=verify-full&sslrootcert=$KIT_CA_DIR/rds-ca.pem"
   export DATABASE_URL
 fi
 if [[ -n "${KIT_REDIS_HOST:-}" ]]; then

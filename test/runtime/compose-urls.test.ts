@@ -95,6 +95,13 @@ describe("compose-urls.sh", () => {
     expect(decodeURIComponent(new URL(r.env.REDIS_URL).password)).toBe("a]b[c");
   });
 
+  it("refuses a database name that would need encoding: SQLAlchemy decodes user and password, not the name", () => {
+    // Proof run (PostgreSQL 15, psycopg 3.3, SQLAlchemy 2.0 on loopback): "/gw%20db" reached the server as `gw%20db`.
+    const r = run({ ...DB, KIT_DATABASE_USER: "contextforge", KIT_DATABASE_PASSWORD: "pw", KIT_DATABASE_NAME: "gw db" });
+    expect([r.status, r.stderr]).toEqual([1, "compose-urls: KIT_DATABASE_NAME must be letters, digits and underscores (SQLAlchemy does not decode an encoded database name)\n"]);
+    expect(run({ ...DB, KIT_DATABASE_PASSWORD: "pw" }).env.DATABASE_URL).toContain(".rds.amazonaws.com:5432/contextforge?sslmode=verify-full&");
+  });
+
   it("leaves DATABASE_URL and REDIS_URL alone without the KIT_ hosts (dev: SQLite on EFS)", () => {
     const r = run({ DATABASE_URL: "sqlite:////data/mcp.db" });
     expect(r.status).toBe(0);
