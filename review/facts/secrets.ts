@@ -20,16 +20,20 @@ export function secretFacts(idx: PlanIndex, containers: readonly ContainerFact[]
   // Serialized once: every secret is looked up in every alarm and policy (hundreds of each with many agent groups).
   const alarmTexts = ALARMISH.flatMap((t) => idx.all(t)).map((r) => ({ r, text: JSON.stringify(r.body) }));
   const policyTexts = docs.map((p) => ({ p, text: JSON.stringify(p.doc ?? {}) }));
+  // Which texts name which address at the start of an interpolation (`${<type>.<name>.`), found in one pass each.
+  const alarmsNaming = namedAt(alarmTexts);
+  const policiesNaming = namedAt(policyTexts);
   const secretAccess = new SecretAccessIndex(idx);
   const secrets: SecretFact[] = idx.all("aws_secretsmanager_secret").map((s) => {
     const name = literal(s.body.name) ?? (literal(s.body.name_prefix) ? `${literal(s.body.name_prefix)}…` : s.address);
     const key = keyLabel(idx, s.body.kms_key_id, "aws/secretsmanager (AWS managed)");
     const rot = idx.referencingVia(s, "aws_secretsmanager_secret_rotation", (b) => b.secret_id)[0];
     const rules = rot ? blocks(rot.body.rotation_rules)[0] : undefined;
-    const needle = `${s.address}.`;
-    const alerts = alarmTexts.filter(({ text }) => text.includes(`\${${needle}`) || (literal(s.body.name) !== undefined && text.includes(JSON.stringify(literal(s.body.name)).slice(1, -1)))).map(({ r }) => `${labelOf(r, r.address)} (${r.address})`);
+    const byName = literal(s.body.name) !== undefined ? JSON.stringify(literal(s.body.name)).slice(1, -1) : undefined;
+    const referring = alarmsNaming.get(s.address) ?? new Set();
+    const alerts = alarmTexts.filter((a) => referring.has(a) || (byName !== undefined && a.text.includes(byName))).map(({ r }) => `${labelOf(r, r.address)} (${r.address})`);
     const readers = containers.flatMap((c) => c.secrets.filter((x) => x.secret === s.address).map((x) => `${c.family}/${c.name} as ${x.name}`)).sort();
-    const grantees = [...new Set(policyTexts.filter(({ text }) => text.includes(`\${${needle}`)).map(({ p }) => p.role ?? p.address))].sort();
+    const grantees = [...new Set(policyTexts.filter((p) => policiesNaming.get(s.address)?.has(p)).map(({ p }) => p.role ?? p.address))].sort();
     return {
       address: s.address,
       name,
@@ -45,6 +49,19 @@ export function secretFacts(idx: PlanIndex, containers: readonly ContainerFact[]
     };
   });
   return secrets.sort(byKey((s) => s.name));
+}
+
+/** For each address a text names at the start of an interpolation (`${aws_x.name.attr}`), the texts that do. */
+function namedAt<T extends { readonly text: string }>(texts: readonly T[]): Map<string, Set<T>> {
+  const out = new Map<string, Set<T>>();
+  for (const t of texts) {
+    for (const m of t.text.matchAll(/\$\{([A-Za-z0-9_]+\.[A-Za-z0-9_-]+)\./g)) {
+      const set = out.get(m[1]) ?? new Set<T>();
+      set.add(t);
+      out.set(m[1], set);
+    }
+  }
+  return out;
 }
 
 /** Every KMS key: its alias (else address) and rotation. */
