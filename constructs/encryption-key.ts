@@ -31,7 +31,7 @@ export function merge(a: Condition, b?: Condition): Condition {
 }
 
 /** Key administration without any usage rights, so administrators cannot read what the key protects. */
-const ADMIN_ACTIONS = [
+export const ADMIN_ACTIONS = [
   "kms:CancelKeyDeletion",
   "kms:CreateAlias",
   "kms:DeleteAlias",
@@ -57,6 +57,11 @@ const ADMIN_ACTIONS = [
 ];
 export const DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"];
 export const ENCRYPT_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+/**
+ * What a service that encrypts at rest through grants (RDS, ElastiCache) needs on the key for whoever creates the
+ * resource, as in AWS's own aws/rds and aws/elasticache key policies.
+ */
+export const GRANT_ENCRYPTION_ACTIONS = ["kms:CreateGrant", "kms:DescribeKey", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ListGrants", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
 
 const KEY_POLICY_RESOURCE = 'In a key policy the resource is always the key itself, written "*" (AWS KMS key policy reference).';
 

@@ -10,7 +10,7 @@ import { arn, AwsEnv, prefix } from "../lib/aws-env";
 import { ReadableSecret } from "../lib/container";
 import { suppress } from "../lib/resource-meta";
 import { AuditLogs } from "./audit-logs";
-import { EncryptionKey } from "./encryption-key";
+import { EncryptionKey, GRANT_ENCRYPTION_ACTIONS } from "./encryption-key";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
 import { ownedSecret, ServiceRole } from "./service-role";
@@ -86,17 +86,7 @@ export class GatewayCache extends Construct {
     if (name.length > 40) throw new Error(`${this.node.path}: replication group id ${name} is longer than ElastiCache's 40 characters`);
 
     // ElastiCache encrypts at rest through grants on the key for whoever creates the group (as for aws/elasticache).
-    key.allowAccountThroughService("ElastiCacheEncryptsGatewayCache", "elasticache", [
-      "kms:CreateGrant",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:ListGrants",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-    ]);
+    key.allowAccountThroughService("ElastiCacheEncryptsGatewayCache", "elasticache", GRANT_ENCRYPTION_ACTIONS);
 
     this.securityGroup = new SecurityGroup(this, "group", { vpcId: props.network.vpc.id, name: `${name}-cache`, description: "Gateway cache: Valkey (TLS) from the gateway tasks only" });
     this.securityGroup.allowFrom({ group: props.clients }, VALKEY_PORT, "Valkey from the gateway tasks");

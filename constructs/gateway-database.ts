@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
 import { ReadableSecret } from "../lib/container";
 import { GATEWAY_DATABASE_CA, RDS_CA_SOURCE, rdsRootCertificate } from "../lib/rds-ca";
-import { EncryptionKey } from "./encryption-key";
+import { EncryptionKey, GRANT_ENCRYPTION_ACTIONS } from "./encryption-key";
 import { Network } from "./network";
 import { SecurityGroup } from "./security-group";
 import { ownedSecret, ServiceRole } from "./service-role";
@@ -93,17 +93,7 @@ export class GatewayDatabase extends Construct {
 
     // RDS encrypts storage and Performance Insights through grants it creates on the key for whoever creates the
     // instance; the same statement AWS's own aws/rds key policy has (kms:ViaService rds, this account).
-    key.allowAccountThroughService("RdsEncryptsGatewayDatabase", "rds", [
-      "kms:CreateGrant",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:ListGrants",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-    ]);
+    key.allowAccountThroughService("RdsEncryptsGatewayDatabase", "rds", GRANT_ENCRYPTION_ACTIONS);
     // RDS puts and rotates the master password in Secrets Manager with the key, on the caller's behalf: only secrets
     // RDS names rds!db-… (the managed master user secret), by the encryption context Secrets Manager sends.
     key.allowAccountThroughService("RdsManagesGatewayDatabaseSecret", "secretsmanager", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], {

@@ -4,6 +4,7 @@ import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { arn, AwsEnv, prefix } from "../lib/aws-env";
 import { Grantee, policyDocument, Statement } from "../lib/iam";
+import { ADMIN_ACTIONS as KEY_ADMIN_ACTIONS } from "./encryption-key";
 
 import { TOKEN_KEY_TAG } from "../functions/rotate-secret/contract";
 
@@ -61,25 +62,7 @@ export class SigningKey {
 }
 
 /** Key administration without use: as the environment key, minus rotation, which AWS does not offer for asymmetric keys. */
-const ADMIN_ACTIONS = [
-  "kms:CancelKeyDeletion",
-  "kms:CreateAlias",
-  "kms:DeleteAlias",
-  "kms:DescribeKey",
-  "kms:DisableKey",
-  "kms:EnableKey",
-  "kms:GetKeyPolicy",
-  "kms:ListAliases",
-  "kms:ListGrants",
-  "kms:ListResourceTags",
-  "kms:PutKeyPolicy",
-  "kms:RevokeGrant",
-  "kms:ScheduleKeyDeletion",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:UpdateAlias",
-  "kms:UpdateKeyDescription",
-];
+const ADMIN_ACTIONS = KEY_ADMIN_ACTIONS.filter((a) => !/KeyRotation|RotateKey/.test(a));
 const KEY_POLICY_RESOURCE = 'In a key policy the resource is always the key itself, written "*" (AWS KMS key policy reference).';
 /** kms:Sign with the one algorithm ES256 uses (RFC 7518 §3.4); any other would mint tokens no tier accepts. */
 const SIGN_CONDITION = { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256" } };
@@ -190,12 +173,8 @@ export class TokenSigningKeys extends Construct {
   grantGatewaySigning(role: Grantee, sid: string): void {
     const gatewayKeys = this.all.filter((k) => k.owner.startsWith(`${GATEWAY_CLIENT_ID}-`));
     for (const k of gatewayKeys) {
-      const statements = this.statementsOf(k);
-      if (statements.some((x) => x.sid === sid)) throw new Error(`${this.node.path}: key ${k.owner} g${k.generation} already has a statement ${sid}`);
-      statements.push(
-        { sid, principal: { AWS: role.arn }, actions: ["kms:Sign"], resources: ["*"], condition: SIGN_CONDITION, why: KEY_POLICY_RESOURCE },
-        { sid: `${sid}Describe`, principal: { AWS: role.arn }, actions: ["kms:DescribeKey"], resources: ["*"], why: KEY_POLICY_RESOURCE },
-      );
+      this.letSignInKeyPolicy(k, role, sid);
+      this.statementsOf(k).push({ sid: `${sid}Describe`, principal: { AWS: role.arn }, actions: ["kms:DescribeKey"], resources: ["*"], why: KEY_POLICY_RESOURCE });
     }
     const gatewayTags = {
       StringEquals: { [`aws:ResourceTag/${TOKEN_KEY_TAG}`]: this.props.env.environment },
@@ -221,10 +200,15 @@ export class TokenSigningKeys extends Construct {
 
   /** Lets another role sign with `key` (e.g. a function that mints the gateway's tokens). */
   grantSign(key: SigningKey, role: Grantee, sid: string): void {
+    this.letSignInKeyPolicy(key, role, sid);
+    role.addToPolicy({ sid: `UseKey${sid}`, actions: ["kms:Sign"], resources: [key.arn], condition: SIGN_CONDITION });
+  }
+
+  /** The key policy statement `sid` that lets `role` sign with `key` (ES256 only). */
+  private letSignInKeyPolicy(key: SigningKey, role: Grantee, sid: string): void {
     const statements = this.statementsOf(key);
     if (statements.some((s) => s.sid === sid)) throw new Error(`${this.node.path}: key ${key.owner} g${key.generation} already has a statement ${sid}`);
     statements.push({ sid, principal: { AWS: role.arn }, actions: ["kms:Sign"], resources: ["*"], condition: SIGN_CONDITION, why: KEY_POLICY_RESOURCE });
-    role.addToPolicy({ sid: `UseKey${sid}`, actions: ["kms:Sign"], resources: [key.arn], condition: SIGN_CONDITION });
   }
 
   /** The key policy statements of `key` (for tests and reports). */

@@ -89,9 +89,10 @@ export class VpcFunction extends Construct {
       this.role.addToPolicy({ sid: "WriteTraces", actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources: ["*"], why: "X-Ray write actions do not support resource-level permissions." });
     }
 
-    const files = Object.entries(props.packageFiles ?? {}).map(([name, text]) => ({ name, data: Buffer.from(text, "utf8") }));
-    for (const [name, text] of Object.entries(props.packageFiles ?? {}))
+    const files = Object.entries(props.packageFiles ?? {}).map(([name, text]) => {
       if (Token.isUnresolved(text)) throw new Error(`${this.node.path}: packageFiles ${name} holds a value known only at apply; the package is built at synth (pass it in environment)`);
+      return { name, data: Buffer.from(text, "utf8") };
+    });
     const bundle = (this.bundle = bundleFunction(functionEntry(props.name), files));
     const asset = new TerraformAsset(this, "code", { path: bundle.zipPath, type: AssetType.FILE });
     // Lambda checks the ENI permissions when the function is created: the inline policy must exist first.

@@ -10,7 +10,7 @@
  */
 import { TerraformJson } from "../policy/types";
 import { extractFacts, Flag, FlagSeverity } from "./facts";
-import { byKey, code, esc, list, md, Md, strong, table } from "./markdown";
+import { byKey, code, document, esc, list, md, Md, strong, table } from "./markdown";
 import { blocks, bool, literal, num, PlanIndex, Res } from "./plan-index";
 import { policyCounts, policySection } from "./policy-section";
 import type { ReportOptions, StackReview, StackSummary } from "./report";
@@ -191,11 +191,7 @@ export function reviewImagesStack(stack: string, plan: TerraformJson, opts: Repo
     imagesFor: env,
   };
   return {
-    markdown:
-      out
-        .join("\n")
-        .replace(/\n{3,}/g, "\n\n")
-        .trimEnd() + "\n",
+    markdown: document(out),
     summary,
     facts,
   };

@@ -69,6 +69,16 @@ export function mermaidLabel(value: string): string {
 }
 
 /** Sorts by a string key without locale dependence, so output is byte-identical on every machine. */
+/** The document from its lines: at most one blank line in a row, one newline at the end. */
+export function document(lines: readonly string[]): string {
+  return (
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
+}
+
 export function byKey<T>(key: (t: T) => string): (a: T, b: T) => number {
   return (a, b) => {
     const x = key(a);

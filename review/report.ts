@@ -6,7 +6,7 @@ import { recordedStackFacts } from "../plan/stack-facts";
 import { StackResult, TerraformJson } from "../policy/types";
 import { AssessedItem, assessChecklist, CHECKLIST_GROUPS, Status } from "./checklist";
 import { extractFacts, Facts, Flag, FlagSeverity, FlowFact, ReviewContext } from "./facts";
-import { byKey, Cell, code, esc, list, md, Md, mermaidLabel, strong, table } from "./markdown";
+import { byKey, Cell, code, document, esc, list, md, Md, mermaidLabel, strong, table } from "./markdown";
 import { minTlsVersion } from "./tls-policies";
 import { OTHERS } from "./secret-access";
 import { isImagesPlan, linkTo, reviewImagesStack } from "./images-report";
@@ -327,11 +327,7 @@ export function reviewStack(stack: string, plan: TerraformJson, options: ReportO
     mcpSources: mcpWho,
   };
   return {
-    markdown:
-      out
-        .join("\n")
-        .replace(/\n{3,}/g, "\n\n")
-        .trimEnd() + "\n",
+    markdown: document(out),
     summary,
     facts: f,
   };

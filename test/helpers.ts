@@ -7,7 +7,7 @@ import { TerraformJson } from "../policy/types";
 
 export { shippedConfigs, variant } from "./configs";
 export { CONFIG_DIR } from "./paths";
-export { resourceAt, resources } from "./plans";
+export { addressAt, refAt, resourceAt, resources } from "./plans";
 
 /**
  * Synthesizes one stack (aspects and validations run) and returns it with its Terraform JSON exactly as

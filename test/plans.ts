@@ -39,11 +39,26 @@ export function resources(plan: TerraformJson, type: string): [string, any][] {
   return Object.entries(plan.resource?.[type] ?? {}).map(([name, body]) => [`${type}.${name}`, body]);
 }
 
-/** The single resource of a type whose construct path ends with `pathSuffix` (e.g. "network/vpc"). */
-export function resourceAt(plan: TerraformJson, type: string, pathSuffix: string): any {
+/** The single resource of a type whose construct path ends with `pathSuffix` (e.g. "network/vpc"), as [address, body]. */
+function entryAt(plan: TerraformJson, type: string, pathSuffix: string): [string, any] {
   const found = resources(plan, type).filter(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix));
   if (found.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${found.length}`);
-  return found[0][1];
+  return found[0];
+}
+
+/** The single resource of a type whose construct path ends with `pathSuffix` (e.g. "network/vpc"). */
+export function resourceAt(plan: TerraformJson, type: string, pathSuffix: string): any {
+  return entryAt(plan, type, pathSuffix)[1];
+}
+
+/** Its address (`<type>.<name>`). */
+export function addressAt(plan: TerraformJson, type: string, pathSuffix: string): string {
+  return entryAt(plan, type, pathSuffix)[0];
+}
+
+/** A reference to one of its attributes, as the plan writes it: `${<type>.<name>.<attr>}`. */
+export function refAt(plan: TerraformJson, type: string, pathSuffix: string, attr = "arn"): string {
+  return `\${${addressAt(plan, type, pathSuffix)}.${attr}}`;
 }
 
 /** File `name` packed in the deployment package of a shipped plan's Lambda function `fn` (its `filename`, beside the plan). */

@@ -1,14 +1,12 @@
 import { GatewayCache, GatewayCacheProps } from "../../constructs/gateway-cache";
 import { TerraformJson } from "../../policy/types";
 import { stageDefaults } from "../../stacks/stage-defaults";
-import { resourceAt, resources, shippedConfigs } from "../helpers";
+import { addressAt, refAt, resourceAt, resources, shippedConfigs } from "../helpers";
 import { shippedPlan } from "../plans";
 import { bareParts } from "./bare-parts";
 import { synthBare } from "./bare-stack";
 
-const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
-const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
-const keyArn = (plan: TerraformJson) => ref(plan, "aws_kms_key", "encryption-key/key");
+const keyArn = (plan: TerraformJson) => refAt(plan, "aws_kms_key", "encryption-key/key");
 const everyString = (v: unknown): string[] => (typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(everyString) : v && typeof v === "object" ? Object.values(v).flatMap(everyString) : []);
 
 describe("GatewayCache", () => {
@@ -29,9 +27,9 @@ describe("GatewayCache", () => {
         transit_encryption_mode: "required",
         at_rest_encryption_enabled: "true",
         kms_key_id: keyArn(plan),
-        subnet_group_name: ref(plan, "aws_elasticache_subnet_group", "gateway-cache/subnets", "name"),
-        security_group_ids: [ref(plan, "aws_security_group", "gateway-cache/group/group", "id")],
-        user_group_ids: [ref(plan, "aws_elasticache_user_group", "gateway-cache/users", "user_group_id")],
+        subnet_group_name: refAt(plan, "aws_elasticache_subnet_group", "gateway-cache/subnets", "name"),
+        security_group_ids: [refAt(plan, "aws_security_group", "gateway-cache/group/group", "id")],
+        user_group_ids: [refAt(plan, "aws_elasticache_user_group", "gateway-cache/users", "user_group_id")],
       });
     }
   });
@@ -44,8 +42,8 @@ describe("GatewayCache", () => {
   it("delivers slow and engine logs to log groups with the kit's retention and key", () => {
     const rg = resourceAt(prod, "aws_elasticache_replication_group", "gateway-cache/cache");
     expect(rg.log_delivery_configuration.map((l: any) => [l.log_type, l.destination_type, l.destination])).toEqual([
-      ["slow-log", "cloudwatch-logs", ref(prod, "aws_cloudwatch_log_group", "gateway-cache/slow-log", "name")],
-      ["engine-log", "cloudwatch-logs", ref(prod, "aws_cloudwatch_log_group", "gateway-cache/engine-log", "name")],
+      ["slow-log", "cloudwatch-logs", refAt(prod, "aws_cloudwatch_log_group", "gateway-cache/slow-log", "name")],
+      ["engine-log", "cloudwatch-logs", refAt(prod, "aws_cloudwatch_log_group", "gateway-cache/engine-log", "name")],
     ]);
     for (const kind of ["slow-log", "engine-log"]) expect(resourceAt(prod, "aws_cloudwatch_log_group", `gateway-cache/${kind}`)).toMatchObject({ retention_in_days: cfg.prod.logs.retentionDays, kms_key_id: keyArn(prod) });
   });
@@ -55,8 +53,8 @@ describe("GatewayCache", () => {
     expect(user).toMatchObject({ engine: "valkey", user_id: "mcp-prod-gateway", user_name: "mcp-prod-gateway", authentication_mode: { type: "iam" }, lifecycle: { ignore_changes: ["authentication_mode"] } });
     expect(resourceAt(prod, "aws_elasticache_user", "gateway-cache/default-user")).toMatchObject({ user_name: "default", access_string: "off -@all" });
     expect(resourceAt(prod, "aws_elasticache_user_group", "gateway-cache/users").user_ids).toEqual([
-      ref(prod, "aws_elasticache_user", "gateway-cache/default-user", "user_id"),
-      ref(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id"),
+      refAt(prod, "aws_elasticache_user", "gateway-cache/default-user", "user_id"),
+      refAt(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id"),
     ]);
     // Nothing in the cache's resources carries a password or token.
     for (const type of ["aws_elasticache_user", "aws_elasticache_user_group", "aws_elasticache_replication_group"]) {
@@ -71,25 +69,25 @@ describe("GatewayCache", () => {
   it("has its password generated inside AWS on apply by the cache-password function, into an empty secret the tasks read", () => {
     const secret = resourceAt(prod, "aws_secretsmanager_secret", "gateway-cache/password");
     expect(secret).toMatchObject({ name: "mcp/prod/gateway-cache-password", kms_key_id: keyArn(prod) });
-    expect(resources(prod, "aws_secretsmanager_secret_version").filter(([, v]) => v.secret_id === ref(prod, "aws_secretsmanager_secret", "gateway-cache/password", "id"))).toEqual([]);
+    expect(resources(prod, "aws_secretsmanager_secret_version").filter(([, v]) => v.secret_id === refAt(prod, "aws_secretsmanager_secret", "gateway-cache/password", "id"))).toEqual([]);
     const fn = resourceAt(prod, "aws_lambda_function", "gateway-cache/password-function/function");
-    expect(fn.environment.variables).toEqual({ SECRET_ID: ref(prod, "aws_secretsmanager_secret", "gateway-cache/password"), USER_ID: ref(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id"), ACCESS_STRING: "on ~* &* +@all" });
+    expect(fn.environment.variables).toEqual({ SECRET_ID: refAt(prod, "aws_secretsmanager_secret", "gateway-cache/password"), USER_ID: refAt(prod, "aws_elasticache_user", "gateway-cache/gateway-user", "user_id"), ACCESS_STRING: "on ~* &* +@all" });
     const invocation = resourceAt(prod, "aws_lambda_invocation", "gateway-cache/set-password");
-    expect(invocation).toMatchObject({ function_name: ref(prod, "aws_lambda_function", "gateway-cache/password-function/function", "function_name"), lifecycle_scope: "CREATE_ONLY", input: "{}" });
-    expect(invocation.depends_on).toContain(addressOf(prod, "aws_elasticache_replication_group", "gateway-cache/cache"));
+    expect(invocation).toMatchObject({ function_name: refAt(prod, "aws_lambda_function", "gateway-cache/password-function/function", "function_name"), lifecycle_scope: "CREATE_ONLY", input: "{}" });
+    expect(invocation.depends_on).toContain(addressAt(prod, "aws_elasticache_replication_group", "gateway-cache/cache"));
     // The function reaches ElastiCache's API through its own interface endpoint (no internet in the VPC).
     expect(resources(prod, "aws_vpc_endpoint").map(([, e]) => e.service_name)).toContain("com.amazonaws.us-east-1.elasticache");
     const policy = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "gateway-cache/password-function/role/policy").policy);
     expect(policy.Statement.find((s: any) => s.Sid === "SetCacheUserPassword")).toMatchObject({ Action: ["elasticache:DescribeUsers", "elasticache:ModifyUser"], Resource: "arn:aws:elasticache:us-east-1:123456789012:user:mcp-prod-gateway" });
-    expect(policy.Statement.find((s: any) => s.Sid === "PutCachePassword")).toMatchObject({ Resource: ref(prod, "aws_secretsmanager_secret", "gateway-cache/password") });
+    expect(policy.Statement.find((s: any) => s.Sid === "PutCachePassword")).toMatchObject({ Resource: refAt(prod, "aws_secretsmanager_secret", "gateway-cache/password") });
   });
 
   it("admits Valkey only from the gateway tasks", () => {
-    const group = ref(prod, "aws_security_group", "gateway-cache/group/group", "id");
+    const group = refAt(prod, "aws_security_group", "gateway-cache/group/group", "id");
     const ingress = resources(prod, "aws_vpc_security_group_ingress_rule")
       .map(([, r]) => r)
       .filter((r) => r.security_group_id === group);
-    expect(ingress).toEqual([expect.objectContaining({ from_port: 6379, to_port: 6379, ip_protocol: "tcp", referenced_security_group_id: ref(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
+    expect(ingress).toEqual([expect.objectContaining({ from_port: 6379, to_port: 6379, ip_protocol: "tcp", referenced_security_group_id: refAt(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
   });
 
   it("lets no password or token into the synthesized plan", () => {

@@ -2,14 +2,12 @@ import { GatewayDatabase, GatewayDatabaseProps } from "../../constructs/gateway-
 import { TerraformJson } from "../../policy/types";
 import { stageDefaults } from "../../stacks/stage-defaults";
 import { rdsRootCertificate } from "../../lib/rds-ca";
-import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+import { addressAt, refAt, resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
 import { shippedPlan } from "../plans";
 import { bareParts } from "./bare-parts";
 import { synthBare } from "./bare-stack";
 
-const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
-const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
-const keyArn = (plan: TerraformJson) => ref(plan, "aws_kms_key", "encryption-key/key");
+const keyArn = (plan: TerraformJson) => refAt(plan, "aws_kms_key", "encryption-key/key");
 const keyPolicy = (plan: TerraformJson) => JSON.parse(resourceAt(plan, "aws_kms_key", "encryption-key/key").policy);
 
 describe("GatewayDatabase", () => {
@@ -33,8 +31,8 @@ describe("GatewayDatabase", () => {
         kms_key_id: keyArn(plan),
         storage_type: "gp3",
         publicly_accessible: false,
-        db_subnet_group_name: ref(plan, "aws_db_subnet_group", "gateway-database/subnets", "name"),
-        vpc_security_group_ids: [ref(plan, "aws_security_group", "gateway-database/group/group", "id")],
+        db_subnet_group_name: refAt(plan, "aws_db_subnet_group", "gateway-database/subnets", "name"),
+        vpc_security_group_ids: [refAt(plan, "aws_security_group", "gateway-database/group/group", "id")],
         copy_tags_to_snapshot: true,
         ca_cert_identifier: "rds-ca-rsa2048-g1",
         db_name: "contextforge",
@@ -94,7 +92,7 @@ describe("GatewayDatabase", () => {
         { name: "log_connections", value: "1" },
       ]),
     );
-    expect(resourceAt(prod, "aws_db_instance", "gateway-database/instance").parameter_group_name).toBe(ref(prod, "aws_db_parameter_group", "gateway-database/parameters", "name"));
+    expect(resourceAt(prod, "aws_db_instance", "gateway-database/instance").parameter_group_name).toBe(refAt(prod, "aws_db_parameter_group", "gateway-database/parameters", "name"));
   });
 
   it("exports the PostgreSQL log to a log group made first, with the kit's retention and key", () => {
@@ -103,20 +101,20 @@ describe("GatewayDatabase", () => {
     const group = resourceAt(prod, "aws_cloudwatch_log_group", "gateway-database/postgresql-log");
     // The name RDS writes to: /aws/rds/instance/<identifier>/<log type>.
     expect(group).toMatchObject({ name: `/aws/rds/instance/${db.identifier}/postgresql`, retention_in_days: cfg.prod.logs.retentionDays, kms_key_id: keyArn(prod) });
-    expect(db.depends_on).toContain(addressOf(prod, "aws_cloudwatch_log_group", "gateway-database/postgresql-log"));
+    expect(db.depends_on).toContain(addressAt(prod, "aws_cloudwatch_log_group", "gateway-database/postgresql-log"));
   });
 
   it("admits PostgreSQL only from the gateway tasks, and the gateway reaches it on 5432 only", () => {
-    const dbGroup = ref(prod, "aws_security_group", "gateway-database/group/group", "id");
+    const dbGroup = refAt(prod, "aws_security_group", "gateway-database/group/group", "id");
     const ingress = resources(prod, "aws_vpc_security_group_ingress_rule")
       .map(([, r]) => r)
       .filter((r) => r.security_group_id === dbGroup);
-    expect(ingress).toEqual([expect.objectContaining({ from_port: 5432, to_port: 5432, ip_protocol: "tcp", referenced_security_group_id: ref(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
+    expect(ingress).toEqual([expect.objectContaining({ from_port: 5432, to_port: 5432, ip_protocol: "tcp", referenced_security_group_id: refAt(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
     expect(ingress[0]).not.toHaveProperty("cidr_ipv4");
     const egress = resources(prod, "aws_vpc_security_group_egress_rule")
       .map(([, r]) => r)
       .filter((r) => r.referenced_security_group_id === dbGroup);
-    expect(egress).toEqual([expect.objectContaining({ from_port: 5432, security_group_id: ref(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
+    expect(egress).toEqual([expect.objectContaining({ from_port: 5432, security_group_id: refAt(prod, "aws_security_group", "agent-access/gateway/group", "id") })]);
   });
 
   it("turns Performance Insights on, with the environment key, only on classes that have it", () => {

@@ -1,10 +1,8 @@
 import { TerraformJson } from "../../policy/types";
 import { rdsRootCertificate } from "../../lib/rds-ca";
-import { resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
+import { addressAt, refAt, resourceAt, resources, shippedConfigs, synthStack, variant } from "../helpers";
 import { shippedPlan } from "../plans";
 
-const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
-const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
 const container = (plan: TerraformJson) => JSON.parse(resourceAt(plan, "aws_ecs_task_definition", "gateway/task").container_definitions)[0];
 const envOf = (c: any): Record<string, string> => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
 
@@ -32,13 +30,13 @@ describe("GatewayService", () => {
         deployment_circuit_breaker: { enable: true, rollback: true },
         health_check_grace_period_seconds: 180,
         enable_execute_command: false,
-        network_configuration: { assign_public_ip: false, security_groups: [ref(plan, "aws_security_group", "agent-access/gateway/group", "id")] },
-        load_balancer: [{ container_name: "mcp-gateway", container_port: 4444, target_group_arn: ref(plan, "aws_lb_target_group", "load-balancer/target-gateway") }],
+        network_configuration: { assign_public_ip: false, security_groups: [refAt(plan, "aws_security_group", "agent-access/gateway/group", "id")] },
+        load_balancer: [{ container_name: "mcp-gateway", container_port: 4444, target_group_arn: refAt(plan, "aws_lb_target_group", "load-balancer/target-gateway") }],
       });
       // Every private subnet (one per zone): ECS spreads a service's tasks across zones by default.
       expect(s.network_configuration.subnets).toEqual(resources(plan, "aws_subnet").map(([a]) => `\${${a}.id}`));
       expect(s.depends_on).toEqual(
-        expect.arrayContaining([addressOf(plan, "aws_lb_listener", "load-balancer/gateway"), addressOf(plan, "aws_db_instance", "gateway-database/instance"), addressOf(plan, "aws_lambda_invocation", "gateway-cache/set-password")]),
+        expect.arrayContaining([addressAt(plan, "aws_lb_listener", "load-balancer/gateway"), addressAt(plan, "aws_db_instance", "gateway-database/instance"), addressAt(plan, "aws_lambda_invocation", "gateway-cache/set-password")]),
       );
       // No suppression of the 2-task rule is left: MCP-PROD-004 passes on its own.
       expect(JSON.stringify(s["//"] ?? {})).not.toContain("MCP-PROD-004");
@@ -65,7 +63,7 @@ describe("GatewayService", () => {
       linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
       portMappings: [{ containerPort: 4444, protocol: "tcp" }],
       mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": ref(prod, "aws_cloudwatch_log_group", "audit-logs/gateway", "name"), "awslogs-stream-prefix": "gateway" } },
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": refAt(prod, "aws_cloudwatch_log_group", "audit-logs/gateway", "name"), "awslogs-stream-prefix": "gateway" } },
     });
     expect(c.healthCheck.command.slice(0, 3)).toEqual(["CMD", "python3", "-c"]);
     expect(c.healthCheck.command[3]).toContain("http://127.0.0.1:4444/health");
@@ -79,9 +77,9 @@ describe("GatewayService", () => {
       {
         name: "database",
         efs_volume_configuration: {
-          file_system_id: ref(dev, "aws_efs_file_system", "gateway/storage", "id"),
+          file_system_id: refAt(dev, "aws_efs_file_system", "gateway/storage", "id"),
           transit_encryption: "ENABLED",
-          authorization_config: { access_point_id: ref(dev, "aws_efs_access_point", "gateway/access-point", "id"), iam: "ENABLED" },
+          authorization_config: { access_point_id: refAt(dev, "aws_efs_access_point", "gateway/access-point", "id"), iam: "ENABLED" },
         },
       },
     ]);
@@ -98,7 +96,7 @@ describe("GatewayService", () => {
     const nfs = resources(dev, "aws_vpc_security_group_ingress_rule")
       .map(([, r]) => r)
       .filter((r) => r.from_port === 2049);
-    expect(nfs.map((r) => r.referenced_security_group_id)).toEqual([ref(dev, "aws_security_group", "agent-access/gateway/group", "id")]);
+    expect(nfs.map((r) => r.referenced_security_group_id)).toEqual([refAt(dev, "aws_security_group", "agent-access/gateway/group", "id")]);
     const task = JSON.parse(resourceAt(dev, "aws_iam_role_policy", "gateway/app-role/policy").policy);
     expect(task.Statement.map((s: any) => s.Sid)).toEqual(["MountGatewayDatabase"]);
   });
@@ -119,36 +117,36 @@ describe("GatewayService", () => {
     ]);
     expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayDatabaseSecret")).toMatchObject({
       Action: "secretsmanager:GetSecretValue",
-      Resource: `\${${addressOf(prod, "aws_db_instance", "gateway-database/instance")}.master_user_secret[0].secret_arn}`,
+      Resource: `\${${addressAt(prod, "aws_db_instance", "gateway-database/instance")}.master_user_secret[0].secret_arn}`,
     });
-    expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayCachePassword")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: ref(prod, "aws_secretsmanager_secret", "gateway-cache/password") });
+    expect(exec.Statement.find((s: any) => s.Sid === "ReadGatewayCachePassword")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: refAt(prod, "aws_secretsmanager_secret", "gateway-cache/password") });
   });
 
   it("takes every credential from Secrets Manager: no password in the environment, DATABASE_URL or REDIS_URL in the plan", () => {
     const c = container(prod);
-    const admin = ref(prod, "aws_secretsmanager_secret", "secrets/gateway-admin-password");
+    const admin = refAt(prod, "aws_secretsmanager_secret", "secrets/gateway-admin-password");
     expect(c.secrets).toEqual([
-      { name: "AUTH_ENCRYPTION_SECRET", valueFrom: ref(prod, "aws_secretsmanager_secret", "secrets/gateway-encryption-secret") },
+      { name: "AUTH_ENCRYPTION_SECRET", valueFrom: refAt(prod, "aws_secretsmanager_secret", "secrets/gateway-encryption-secret") },
       { name: "BASIC_AUTH_PASSWORD", valueFrom: admin },
-      { name: "JWT_SECRET_KEY", valueFrom: ref(prod, "aws_secretsmanager_secret", "secrets/gateway-jwt-secret") },
+      { name: "JWT_SECRET_KEY", valueFrom: refAt(prod, "aws_secretsmanager_secret", "secrets/gateway-jwt-secret") },
       // The "password" key of the JSON RDS keeps in its managed secret ({"username", "password"}), AWSCURRENT.
-      { name: "KIT_DATABASE_PASSWORD", valueFrom: `\${${addressOf(prod, "aws_db_instance", "gateway-database/instance")}.master_user_secret[0].secret_arn}:password::` },
-      { name: "KIT_REDIS_PASSWORD", valueFrom: ref(prod, "aws_secretsmanager_secret", "gateway-cache/password") },
+      { name: "KIT_DATABASE_PASSWORD", valueFrom: `\${${addressAt(prod, "aws_db_instance", "gateway-database/instance")}.master_user_secret[0].secret_arn}:password::` },
+      { name: "KIT_REDIS_PASSWORD", valueFrom: refAt(prod, "aws_secretsmanager_secret", "gateway-cache/password") },
       { name: "PLATFORM_ADMIN_PASSWORD", valueFrom: admin },
     ]);
     const env = envOf(c);
     for (const name of ["AUTH_ENCRYPTION_SECRET", "JWT_SECRET_KEY", "PLATFORM_ADMIN_PASSWORD", "BASIC_AUTH_PASSWORD", "DATABASE_URL", "REDIS_URL", "KIT_DATABASE_PASSWORD", "KIT_REDIS_PASSWORD"]) expect(env).not.toHaveProperty(name);
     // The parts runtime/gateway/compose-urls.sh puts together (test/runtime/compose-urls.test.ts runs it).
     expect(env).toMatchObject({
-      KIT_DATABASE_HOST: `\${${addressOf(prod, "aws_db_instance", "gateway-database/instance")}.address}`,
+      KIT_DATABASE_HOST: `\${${addressAt(prod, "aws_db_instance", "gateway-database/instance")}.address}`,
       KIT_DATABASE_PORT: "5432",
       KIT_DATABASE_NAME: "contextforge",
       KIT_DATABASE_USER: "contextforge",
       // The root of the instance's CA in its region (lib/rds-ca.ts): compose-urls.sh writes it to DATABASE_URL's sslrootcert.
       KIT_DATABASE_CA_PEM: rdsRootCertificate("us-east-1", resourceAt(prod, "aws_db_instance", "gateway-database/instance").ca_cert_identifier),
-      KIT_REDIS_HOST: `\${${addressOf(prod, "aws_elasticache_replication_group", "gateway-cache/cache")}.primary_endpoint_address}`,
+      KIT_REDIS_HOST: `\${${addressAt(prod, "aws_elasticache_replication_group", "gateway-cache/cache")}.primary_endpoint_address}`,
       KIT_REDIS_PORT: "6379",
-      KIT_REDIS_USER: `\${${addressOf(prod, "aws_elasticache_user", "gateway-cache/gateway-user")}.user_name}`,
+      KIT_REDIS_USER: `\${${addressAt(prod, "aws_elasticache_user", "gateway-cache/gateway-user")}.user_name}`,
     });
   });
 
@@ -188,12 +186,12 @@ describe("GatewayService", () => {
 
   it("registers its tasks in Cloud Map as gateway.<namespace>, reachable on 4444 only from groups it is opened to", () => {
     const d = resourceAt(prod, "aws_service_discovery_service", "gateway/discovery");
-    expect(d).toMatchObject({ name: "gateway", dns_config: { namespace_id: ref(prod, "aws_service_discovery_private_dns_namespace", "cluster/namespace", "id"), routing_policy: "MULTIVALUE", dns_records: [{ type: "A", ttl: 10 }] } });
-    expect(resourceAt(prod, "aws_ecs_service", "gateway/service").service_registries).toEqual({ registry_arn: ref(prod, "aws_service_discovery_service", "gateway/discovery") });
+    expect(d).toMatchObject({ name: "gateway", dns_config: { namespace_id: refAt(prod, "aws_service_discovery_private_dns_namespace", "cluster/namespace", "id"), routing_policy: "MULTIVALUE", dns_records: [{ type: "A", ttl: 10 }] } });
+    expect(resourceAt(prod, "aws_ecs_service", "gateway/service").service_registries).toEqual({ registry_arn: refAt(prod, "aws_service_discovery_service", "gateway/discovery") });
     const { stack, plan } = synthStack(cfg.staging, (st) => st.gateway.allowFrom(st.authCanary.function.securityGroup, "test caller to the gateway API"));
     expect(stack.gateway.internalUrl).toBe("http://gateway.mcp-staging.internal:4444");
-    const gw = ref(plan, "aws_security_group", "agent-access/gateway/group", "id");
-    const caller = ref(plan, "aws_security_group", "auth-canary/function/security-group/group", "id");
+    const gw = refAt(plan, "aws_security_group", "agent-access/gateway/group", "id");
+    const caller = refAt(plan, "aws_security_group", "auth-canary/function/security-group/group", "id");
     expect(
       resources(plan, "aws_vpc_security_group_ingress_rule")
         .map(([, r]) => r)

@@ -3,11 +3,9 @@ import { pascal } from "../../constructs/secrets";
 import { ReadableSecret } from "../../lib/container";
 import { planTiers } from "../../lib/tiers";
 import { TerraformJson } from "../../policy/types";
-import { shippedConfigs, synthStack, variant } from "../helpers";
+import { addressAt, refAt, shippedConfigs, synthStack, variant } from "../helpers";
 import { resourceAt, resources, shippedPlan } from "../plans";
 
-const addressOf = (plan: TerraformJson, type: string, pathSuffix: string) => resources(plan, type).find(([, r]) => String(r["//"]?.metadata?.path ?? "").endsWith(pathSuffix))![0];
-const ref = (plan: TerraformJson, type: string, pathSuffix: string, attr = "arn") => `\${${addressOf(plan, type, pathSuffix)}.${attr}}`;
 const containerOf = (plan: TerraformJson, tierId: string) => JSON.parse(resourceAt(plan, "aws_ecs_task_definition", `mcp/${tierId}/task`).container_definitions)[0];
 const envOf = (c: any): Record<string, string> => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
 const policyOf = (plan: TerraformJson, pathSuffix: string) => JSON.parse(resourceAt(plan, "aws_iam_role_policy", pathSuffix).policy);
@@ -37,9 +35,9 @@ describe("McpService (one per tier)", () => {
         health_check_grace_period_seconds: 60,
         enable_execute_command: false,
         propagate_tags: "SERVICE",
-        network_configuration: { assign_public_ip: false, security_groups: [ref(prod, "aws_security_group", "agent-access/tasks/group", "id")] },
-        load_balancer: [{ container_name: "ibmi-mcp-server", container_port: 3010, target_group_arn: ref(prod, "aws_lb_target_group", `load-balancer/target-${t.id}`) }],
-        service_registries: { registry_arn: ref(prod, "aws_service_discovery_service", `mcp/${t.id}/discovery`) },
+        network_configuration: { assign_public_ip: false, security_groups: [refAt(prod, "aws_security_group", "agent-access/tasks/group", "id")] },
+        load_balancer: [{ container_name: "ibmi-mcp-server", container_port: 3010, target_group_arn: refAt(prod, "aws_lb_target_group", `load-balancer/target-${t.id}`) }],
+        service_registries: { registry_arn: refAt(prod, "aws_service_discovery_service", `mcp/${t.id}/discovery`) },
       });
       expect(s.network_configuration.subnets).toHaveLength(3);
       // ECS refuses a target group that no listener uses yet: the service waits for its listener rules, and for the
@@ -49,7 +47,7 @@ describe("McpService (one per tier)", () => {
         .map(([a]) => a);
       expect(rules.length).toBeGreaterThan(0);
       // The tier's signing secret has its first value once this invocation returns.
-      const signer = addressOf(prod, "aws_lambda_invocation", `tier-signing-secrets/first-value-${t.id}`);
+      const signer = addressAt(prod, "aws_lambda_invocation", `tier-signing-secrets/first-value-${t.id}`);
       // Then the VPC endpoints, their rules, the route associations and the tasks' egress (MCP-DEPLOY-018).
       const network = [...resources(prod, "aws_vpc_endpoint"), ...resources(prod, "aws_route_table_association")].map(([a]) => a);
       expect(s.depends_on.slice(0, rules.length + 1)).toEqual([...rules, signer]);
@@ -69,7 +67,7 @@ describe("McpService (one per tier)", () => {
       linuxParameters: { initProcessEnabled: true, capabilities: { add: [], drop: ["ALL"] } },
       portMappings: [{ containerPort: 3010, hostPort: 3010, protocol: "tcp" }],
       mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": ref(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server", "name"), "awslogs-region": "us-east-1", "awslogs-stream-prefix": ro.id } },
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": refAt(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server", "name"), "awslogs-region": "us-east-1", "awslogs-stream-prefix": ro.id } },
     });
     expect(c.healthCheck.command.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
     expect(c.healthCheck.command[3]).toContain("http://127.0.0.1:3010/healthz");
@@ -116,11 +114,11 @@ describe("McpService (one per tier)", () => {
 
   it("injects credentials only through secrets, from the right ARNs", () => {
     const c = containerOf(prod, ro.id);
-    const creds = ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials");
+    const creds = refAt(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials");
     expect(c.secrets).toEqual([
       { name: "DB2i_PASS", valueFrom: `${creds}:password::` },
       { name: "DB2i_USER", valueFrom: `${creds}:user::` },
-      { name: "MCP_AUTH_SECRET_KEY", valueFrom: ref(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`) },
+      { name: "MCP_AUTH_SECRET_KEY", valueFrom: refAt(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`) },
     ]);
   });
 
@@ -130,10 +128,10 @@ describe("McpService (one per tier)", () => {
     expect(doc.Statement.map((s: any) => [s.Sid, s.Action, s.Resource])).toEqual([
       ["EcrAuthorizationToken", "ecr:GetAuthorizationToken", "*"],
       ["EcrPullImages", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], repo],
-      ["WriteMcpServerLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ref(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server")}:log-stream:*`],
-      ["ReadIbmiServiceCredentials", "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")],
-      [expect.stringMatching(/^UseKeyReadSecrets/), ["kms:Decrypt", "kms:DescribeKey"], ref(prod, "aws_kms_key", "encryption-key/key")],
-      [`ReadTierSigningSecret${pascal(ro.id)}`, "secretsmanager:GetSecretValue", ref(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`)],
+      ["WriteMcpServerLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${refAt(prod, "aws_cloudwatch_log_group", "audit-logs/mcp-server")}:log-stream:*`],
+      ["ReadIbmiServiceCredentials", "secretsmanager:GetSecretValue", refAt(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")],
+      [expect.stringMatching(/^UseKeyReadSecrets/), ["kms:Decrypt", "kms:DescribeKey"], refAt(prod, "aws_kms_key", "encryption-key/key")],
+      [`ReadTierSigningSecret${pascal(ro.id)}`, "secretsmanager:GetSecretValue", refAt(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`)],
     ]);
     for (const [address, p] of resources(prod, "aws_iam_role_policy").filter(([a]) => /mcp_|gateway_/.test(a))) {
       for (const s of JSON.parse(p.policy).Statement) {
@@ -144,17 +142,17 @@ describe("McpService (one per tier)", () => {
   });
 
   it("confines tokens to their tier: each tier verifies with its own signing secret and can read no other", () => {
-    const secretOf = (t: string) => ref(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${t}`);
+    const secretOf = (t: string) => refAt(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${t}`);
     expect(secretOf(ro.id)).not.toBe(secretOf(rw.id));
     for (const t of prodTiers) {
       expect(containerOf(prod, t.id).secrets.find((x: any) => x.name === "MCP_AUTH_SECRET_KEY").valueFrom).toBe(secretOf(t.id));
       const readable = policyOf(prod, `mcp/${t.id}/execution-role/policy`)
         .Statement.filter((x: any) => x.Action === "secretsmanager:GetSecretValue")
         .map((x: any) => x.Resource);
-      expect(readable.sort()).toEqual([secretOf(t.id), ref(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")].sort());
+      expect(readable.sort()).toEqual([secretOf(t.id), refAt(prod, "aws_secretsmanager_secret", "secrets/ibmi-service-credentials")].sort());
     }
     const s = resourceAt(prod, "aws_secretsmanager_secret", `tier-signing-secrets/${ro.id}`);
-    expect(s).toMatchObject({ name: `mcp/prod/tier-signing-secret/${ro.id}`, kms_key_id: ref(prod, "aws_kms_key", "encryption-key/key"), tags: { "mcp-secret-kind": "token", "mcp-secret-length": "64", tier: ro.id } });
+    expect(s).toMatchObject({ name: `mcp/prod/tier-signing-secret/${ro.id}`, kms_key_id: refAt(prod, "aws_kms_key", "encryption-key/key"), tags: { "mcp-secret-kind": "token", "mcp-secret-length": "64", tier: ro.id } });
     const rotation = resourceAt(prod, "aws_secretsmanager_secret_rotation", `tier-signing-secrets/rotation-${ro.id}`);
     expect(rotation).toMatchObject({ secret_id: secretOf(ro.id), rotation_rules: { automatically_after_days: 30 }, rotate_immediately: true });
     const rotator = JSON.parse(resourceAt(prod, "aws_iam_role_policy", "secrets/rotation/role/policy").policy).Statement.find((x: any) => x.Sid === "RotateTierSigningSecrets");
@@ -163,7 +161,7 @@ describe("McpService (one per tier)", () => {
 
   it("registers each tier for the gateway as <tier>.mcp-<env>.internal", () => {
     const ns = resourceAt(prod, "aws_service_discovery_private_dns_namespace", "cluster/namespace");
-    expect(ns).toMatchObject({ name: "mcp-prod.internal", vpc: ref(prod, "aws_vpc", "network/vpc", "id") });
+    expect(ns).toMatchObject({ name: "mcp-prod.internal", vpc: refAt(prod, "aws_vpc", "network/vpc", "id") });
     const d = resourceAt(prod, "aws_service_discovery_service", `mcp/${ro.id}/discovery`);
     expect(d).toMatchObject({ name: ro.id, dns_config: { routing_policy: "MULTIVALUE", dns_records: [{ type: "A", ttl: 10 }] } });
     expect((prod.output as any)[`tier_${ro.id.replace("-", "_")}_internal_url`].value).toBe(`http://${ro.id}.mcp-prod.internal:3010/mcp`);
@@ -210,7 +208,7 @@ describe("McpService (one per tier)", () => {
   it("in ibmi auth mode writes the key pair to /tmp from secrets at start, never into environment", () => {
     const plan = synthStack(variant("prod", (c) => (c.mcpServer.authMode = "ibmi"))).plan;
     const c = containerOf(plan, ro.id);
-    const pair = ref(plan, "aws_secretsmanager_secret", "secrets/ibmi-auth-key-pair");
+    const pair = refAt(plan, "aws_secretsmanager_secret", "secrets/ibmi-auth-key-pair");
     expect(c.secrets.filter((s: any) => s.name.startsWith("IBMI_AUTH"))).toEqual([
       { name: "IBMI_AUTH_KEY_ID", valueFrom: `${pair}:keyId::` },
       { name: "IBMI_AUTH_PRIVATE_KEY_PEM", valueFrom: `${pair}:privateKey::` },
@@ -221,7 +219,7 @@ describe("McpService (one per tier)", () => {
     expect(c.command[0]).toMatch(/umask 077; .* unset IBMI_AUTH_PRIVATE_KEY_PEM IBMI_AUTH_PUBLIC_KEY_PEM; exec node packages\/server\/dist\/index\.js$/);
     // The pair's first rotation makes it; every tier's service waits until it is current, not merely started
     // (RotateSecret is asynchronous; MCP-DEPLOY-017), through the synchronous WaitForCurrent invocation.
-    const wait = addressOf(plan, "aws_lambda_invocation", "secrets/first-value-ibmi-auth-key-pair");
+    const wait = addressAt(plan, "aws_lambda_invocation", "secrets/first-value-ibmi-auth-key-pair");
     expect(JSON.parse(resourceAt(plan, "aws_lambda_invocation", "secrets/first-value-ibmi-auth-key-pair").input)).toEqual({ WaitForCurrent: `\${${pair.slice(2, -5)}.arn}` });
     for (const [, svc] of resources(plan, "aws_ecs_service").filter(([, r]) => r.tags?.tier)) expect(svc.depends_on).toContain(wait);
   });

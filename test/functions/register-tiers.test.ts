@@ -282,10 +282,15 @@ describe("register-tiers function", () => {
   });
 
   it("a tier whose key may not be used (kms:Sign denied) fails alone", async () => {
+    // An alias that names a key this role may not sign with.
     ALIASES["alias/mcp-prod-token-gateway-other"] = "arn:aws:kms:eu-west-1:123456789012:key/abababab-abab-abab-abab-abababababab";
-    install(config({ tiers: [tiers[0], { ...tiers[1], gatewayKeyAlias: "alias/mcp-prod-token-gateway-other" }] }));
-    await expect(handler({})).rejects.toThrow("tier registration failed: rw-a00124 (mint:AccessDeniedException)");
-    expect(gw.entries.map((e) => e.name)).toEqual(["mcp-prod-ro-f333ca"]);
+    try {
+      install(config({ tiers: [tiers[0], { ...tiers[1], gatewayKeyAlias: "alias/mcp-prod-token-gateway-other" }] }));
+      await expect(handler({})).rejects.toThrow("tier registration failed: rw-a00124 (mint:AccessDeniedException)");
+      expect(gw.entries.map((e) => e.name)).toEqual(["mcp-prod-ro-f333ca"]);
+    } finally {
+      delete ALIASES["alias/mcp-prod-token-gateway-other"];
+    }
   });
 
   it("a tier whose alias names no key (kms:DescribeKey NotFound) fails alone, before any signing", async () => {
